@@ -1,0 +1,163 @@
+"""File content: download with a strong ETag, If-None-Match, Range/If-Range and HEAD, streamed in
+constant memory; blob upload for clerks, streamed to the content-addressed store."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.types import Receive, Scope, Send
+
+from sync.protocol.kinds import Kind
+from sync.server.api.deps import Caller, caller, context, db
+from sync.server.api.read import visible_payload
+from sync.server.blobstore import BlobTooLarge
+from sync.server.context import ServerContext
+from sync.server.errors import Forbidden, NotFound, PayloadTooLarge, RangeNotSatisfiable, UnsupportedMedia
+from sync.server.models import File, Role
+
+router = APIRouter(prefix="/api/v1", tags=["files"])
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+ALLOWED_UPLOAD_TYPES = {
+    "application/pdf",
+    "application/octet-stream",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """One byte range as (start, end inclusive); None means 'send it all'. Raises when unsatisfiable."""
+    match = _RANGE.match(header.strip())
+    if match is None:
+        return None  # several ranges or another unit: answer with the whole file, as RFC 9110 allows
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        length = int(last)
+        if length == 0:
+            raise RangeNotSatisfiable("Empty suffix range.", headers={"Content-Range": f"bytes */{size}"})
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        raise RangeNotSatisfiable("The range lies outside the file.", headers={"Content-Range": f"bytes */{size}"})
+    return start, end
+
+
+class FileSliceResponse(Response):
+    """Streams bytes [start, end] of a file, reading chunks off the event loop."""
+
+    def __init__(
+        self, path: str, start: int, end: int, status_code: int, headers: dict[str, str], chunk: int, head: bool
+    ) -> None:
+        super().__init__(status_code=status_code, headers=headers)
+        self.path, self.start, self.end, self.chunk, self.head = path, start, end, chunk, head
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        fd = await anyio.to_thread.run_sync(os.open, self.path, os.O_RDONLY)
+        try:
+            pos = self.start
+            while pos <= self.end:
+                size = min(self.chunk, self.end - pos + 1)
+                data = await anyio.to_thread.run_sync(os.pread, fd, size, pos)
+                if not data:
+                    break
+                pos += len(data)
+                yield data
+        finally:
+            os.close(fd)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        if self.head or self.end < self.start:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        async for data in self._chunks():
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+@router.api_route("/files/{file_id}/content", methods=["GET", "HEAD"])
+def download(
+    file_id: int,
+    request: Request,
+    who: Caller = Depends(caller),
+    session: Any = Depends(db),
+    ctx: ServerContext = Depends(context),
+) -> Response:
+    visible_payload(session, who, Kind.FILE, file_id)  # 404 unless visible
+    file = session.get(File, file_id)
+    if file is None:
+        raise NotFound(f"No file with id {file_id}.")
+    path = ctx.blobs.path(file.sha256)
+    if not path.is_file():
+        raise NotFound("The file's content is missing on the server.")
+    size = path.stat().st_size
+    etag = f'"{file.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "private, no-store",
+        "Content-Type": file.mime_type,
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(file.file_name)}",
+    }
+    inm = request.headers.get("if-none-match")
+    if inm and (inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]):
+        return Response(status_code=304, headers={"ETag": etag})
+    byte_range = None
+    if "range" in request.headers:
+        if_range = request.headers.get("if-range")
+        if if_range is None or if_range.strip() == etag:
+            byte_range = parse_range(request.headers["range"], size)
+    head = request.method == "HEAD"
+    if byte_range is None:
+        headers["Content-Length"] = str(size)
+        return FileSliceResponse(str(path), 0, size - 1, 200, headers, ctx.settings.download_chunk_bytes, head)
+    start, end = byte_range
+    headers["Content-Length"] = str(end - start + 1)
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return FileSliceResponse(str(path), start, end, 206, headers, ctx.settings.download_chunk_bytes, head)
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+@router.post("/blobs", status_code=201)
+async def upload_blob(
+    request: Request, who: Caller = Depends(caller), ctx: ServerContext = Depends(context)
+) -> dict[str, Any]:
+    """Stores the request body (streamed) and answers its sha256 and size, to be used by POST /files."""
+    if who.user.role != Role.CLERK:
+        raise Forbidden("Only clerks may upload documents.")
+    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if mime not in ALLOWED_UPLOAD_TYPES:
+        raise UnsupportedMedia(f"Documents of type {mime or 'unknown'} are not accepted.")
+    declared = request.headers.get("content-length")
+    limit = ctx.settings.max_upload_bytes
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Documents may be at most {limit} bytes.")
+    try:
+        stored = await ctx.blobs.put_stream(request.stream(), limit)
+    except BlobTooLarge:
+        raise PayloadTooLarge(f"Documents may be at most {limit} bytes.") from None
+    if mime == "application/pdf" and not _looks_like_pdf(ctx.blobs.path(stored.sha256)):
+        raise UnsupportedMedia("This is not a PDF file.")
+    return {"sha256": stored.sha256, "size": stored.size, "mime_type": mime}
+
+
+def _looks_like_pdf(path: os.PathLike[str]) -> bool:
+    with open(path, "rb") as fh:
+        return b"%PDF-" in fh.read(1024)

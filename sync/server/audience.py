@@ -1,0 +1,174 @@
+"""Who may see what, as audience keys.
+
+Every synced object has a set of audience keys; every user has a set of keys. A user sees an
+object when the two sets meet. Keys: `b<body>` everyone of the body, `c<body>` the body's clerks,
+`o<org>` members and deputies of an organization, `e<efile>` persons an e-file is shared with.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.server.models import (
+    AgendaItem,
+    Body,
+    Consultation,
+    Document,
+    EFile,
+    EFileShare,
+    File,
+    Meeting,
+    MeetingState,
+    Membership,
+    Organization,
+    Paper,
+    Person,
+    Process,
+    Role,
+    User,
+)
+
+Audience = frozenset[str]
+
+
+def body_key(body_id: int) -> str:
+    return f"b{body_id}"
+
+
+def clerk_key(body_id: int) -> str:
+    return f"c{body_id}"
+
+
+def org_key(org_id: int) -> str:
+    return f"o{org_id}"
+
+
+def efile_key(efile_id: int) -> str:
+    return f"e{efile_id}"
+
+
+def encode(keys: Audience) -> str:
+    return " ".join(sorted(keys))
+
+
+def decode(text: str) -> Audience:
+    return frozenset(text.split()) if text else frozenset()
+
+
+def user_keys(session: Session, user: User, today: date) -> Audience:
+    """The keys of everything this user may see today."""
+    keys = {body_key(user.body_id)}
+    if user.role == Role.CLERK:
+        keys.add(clerk_key(user.body_id))
+        org_ids = session.scalars(select(Organization.id).where(Organization.body_id == user.body_id))
+        keys.update(org_key(o) for o in org_ids)
+    if user.person_id is not None:
+        for membership in session.scalars(select(Membership).where(Membership.person_id == user.person_id)):
+            if membership.active_on(today):
+                keys.add(org_key(membership.organization_id))
+        shares = session.scalars(select(EFileShare.efile_id).where(EFileShare.person_id == user.person_id))
+        keys.update(efile_key(e) for e in shares)
+    return frozenset(keys)
+
+
+class AudienceResolver:
+    """Computes the audience of objects within one session (uses the session's identity map)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def of(self, obj: object) -> Audience:  # noqa: PLR0911 - one branch per model
+        s = self.session
+        if isinstance(obj, Body):
+            return frozenset({body_key(obj.id)})
+        if isinstance(obj, Organization | Person):
+            return frozenset({body_key(obj.body_id)})
+        if isinstance(obj, Membership):
+            person = s.get(Person, obj.person_id)
+            return frozenset({body_key(person.body_id)}) if person else frozenset()
+        if isinstance(obj, Meeting):
+            return self.meeting(obj)
+        if isinstance(obj, AgendaItem):
+            return self.agenda_item(obj)
+        if isinstance(obj, Consultation):
+            item = s.get(AgendaItem, obj.agenda_item_id)
+            return self.agenda_item(item) if item else frozenset()
+        if isinstance(obj, Paper):
+            return self.paper(obj)
+        if isinstance(obj, EFile):
+            return frozenset({efile_key(obj.id)})
+        if isinstance(obj, Process):
+            return frozenset({efile_key(obj.efile_id)})
+        if isinstance(obj, Document):
+            process = s.get(Process, obj.process_id)
+            return frozenset({efile_key(process.efile_id)}) if process else frozenset()
+        if isinstance(obj, File):
+            return self.file(obj)
+        raise TypeError(f"no audience for {type(obj).__name__}")
+
+    def meeting(self, meeting: Meeting) -> Audience:
+        if meeting.state == MeetingState.DRAFT:
+            return frozenset({clerk_key(meeting.body_id)})
+        return frozenset({body_key(meeting.body_id)})
+
+    def agenda_item(self, item: AgendaItem) -> Audience:
+        meeting = self.session.get(Meeting, item.meeting_id)
+        if meeting is None:
+            return frozenset()
+        if meeting.state == MeetingState.DRAFT:
+            return frozenset({clerk_key(meeting.body_id)})
+        if item.public:
+            return frozenset({body_key(meeting.body_id)})
+        return frozenset({org_key(meeting.organization_id), clerk_key(meeting.body_id)})
+
+    def paper(self, paper: Paper) -> Audience:
+        if paper.public:
+            return frozenset({body_key(paper.body_id)})
+        keys: set[str] = {clerk_key(paper.body_id)}
+        items = self.session.scalars(
+            select(AgendaItem)
+            .join(Consultation, Consultation.agenda_item_id == AgendaItem.id)
+            .where(Consultation.paper_id == paper.id)
+        )
+        for item in items:
+            keys |= self.agenda_item(item)
+        return frozenset(keys)
+
+    def file(self, file: File) -> Audience:
+        s = self.session
+        if file.paper_id is not None:
+            paper = s.get(Paper, file.paper_id)
+            return self.paper(paper) if paper else frozenset()
+        if file.agenda_item_id is not None:
+            item = s.get(AgendaItem, file.agenda_item_id)
+            return self.agenda_item(item) if item else frozenset()
+        if file.meeting_id is not None:
+            meeting = s.get(Meeting, file.meeting_id)
+            return self.meeting(meeting) if meeting else frozenset()
+        if file.document_id is not None:
+            document = s.get(Document, file.document_id)
+            return self.of(document) if document else frozenset()
+        return frozenset({clerk_key(file.body_id)})
+
+    def dependents(self, obj: object) -> list[object]:
+        """Objects whose audience is derived from `obj`'s."""
+        s = self.session
+        if isinstance(obj, Meeting):
+            items: list[object] = list(s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == obj.id)))
+            return items + list(s.scalars(select(File).where(File.meeting_id == obj.id)))
+        if isinstance(obj, AgendaItem):
+            consultations = list(s.scalars(select(Consultation).where(Consultation.agenda_item_id == obj.id)))
+            papers = [
+                p for c in consultations if (p := s.get(Paper, c.paper_id)) is not None and not p.public
+            ]
+            files = list(s.scalars(select(File).where(File.agenda_item_id == obj.id)))
+            return [*consultations, *papers, *files]
+        if isinstance(obj, Consultation):
+            paper = s.get(Paper, obj.paper_id)
+            return [paper] if paper is not None else []
+        if isinstance(obj, Paper):
+            return list(s.scalars(select(File).where(File.paper_id == obj.id)))
+        return []

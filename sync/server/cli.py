@@ -1,0 +1,80 @@
+"""`gremalda-server`: run the backend (optionally seeding the demo body), or manage accounts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from sync.server import logs
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gremalda-server", description="Gremalda document-management backend")
+    p.add_argument("--data-dir", type=Path, default=None, help="where the database and documents live")
+    p.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: SQLite in the data dir)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--demo", action="store_true", help="seed the demo body (once) and print the demo accounts")
+    p.add_argument("--log-level", default="info")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    add = sub.add_parser("add-user", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["member", "clerk", "admin"], default="member")
+    add.add_argument("--body", type=int, default=1)
+    add.add_argument("--person", type=int, default=None)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logs.configure(getattr(logging, args.log_level.upper(), logging.INFO))
+    from sync.server.config import settings_from_env
+    from sync.server.db import make_engine, make_sessionmaker, migrate, write_session
+
+    settings = settings_from_env(args.data_dir, args.database_url)
+    url = settings.effective_database_url
+    try:
+        migrate(url)
+    except Exception as exc:  # database unreachable, wrong URL, …: tell the operator, no traceback
+        print(f"gremalda-server: cannot open the database ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        print("database schema is up to date")
+        return 0
+    if args.command == "add-user":
+        from sync.server import publish  # noqa: F401
+        from sync.server.models import Role, User
+        from sync.server.passwords import hash_password
+
+        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+        if len(password) < 8:
+            print("gremalda-server: the password must have at least 8 characters", file=sys.stderr)
+            return 2
+        with write_session(make_sessionmaker(make_engine(url))) as session:
+            session.add(User(username=args.username, password_hash=hash_password(password), role=Role(args.role),
+                             body_id=args.body, person_id=args.person))
+        print(f"created {args.role} {args.username}")
+        return 0
+    if args.demo:
+        from sync.server.blobstore import BlobStore
+        from sync.server.demo.seed import print_accounts, seed_demo
+
+        sessions = make_sessionmaker(make_engine(url))
+        accounts = seed_demo(sessions, BlobStore(settings.blob_dir))
+        print_accounts(accounts, f"http://{args.host}:{args.port}")
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    app = create_app(settings, run_migrations=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=5)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Server settings: from the command line and the environment (GREMALDA_*), one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str = ""
+    max_json_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 2 * 1024 * 1024 * 1024
+    access_token_ttl: timedelta = timedelta(hours=1)
+    refresh_token_ttl: timedelta = timedelta(days=90)
+    login_max_failures: int = 5
+    login_window: timedelta = timedelta(minutes=15)
+    login_lockout: timedelta = timedelta(minutes=15)
+    feed_page_size: int = 1000
+    feed_max_page_size: int = 5000
+    download_chunk_bytes: int = 1024 * 1024
+    secret: bytes = field(default=b"", repr=False)
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'gremalda.sqlite3'}"
+
+
+def load_secret(data_dir: Path) -> bytes:
+    """The server's HMAC secret (signs change-feed cursors), created once with mode 0600."""
+    path = data_dir / "server-secret.key"
+    if path.exists():
+        value = path.read_bytes()
+        if len(value) >= 32:
+            return value
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(value)
+    return value
+
+
+def settings_from_env(data_dir: Path | None = None, database_url: str | None = None) -> Settings:
+    env_dir = os.environ.get("GREMALDA_DATA_DIR")
+    directory = data_dir or (Path(env_dir) if env_dir else Path("var/server"))
+    directory = directory.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    url = database_url if database_url is not None else os.environ.get("GREMALDA_DATABASE_URL", "")
+    return Settings(data_dir=directory, database_url=url, secret=load_secret(directory))

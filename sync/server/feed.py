@@ -1,0 +1,216 @@
+"""Reads the change feed for one user.
+
+A cursor records the last sequence number the client has applied and the audience keys it was
+computed for, signed with the server secret. On each call the user's keys are computed afresh:
+keys lost since the cursor (a membership ended, an e-file unshared, even just by date) produce
+`remove` entries for everything only they allowed; keys gained produce the current state of
+everything they allow. Then the log after the cursor's sequence number follows in order. A call
+without a cursor is the same with an empty key set: a full snapshot, then the log.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from sync.protocol.kinds import Kind
+from sync.server import audience as aud
+from sync.server.errors import Invalid
+from sync.server.models import Change, FeedCounter, FeedObject, ObjectAudience, User
+
+
+@dataclass
+class Expansion:
+    """Progress through the snapshot of gained keys and the removals of lost ones."""
+
+    target: frozenset[str]
+    phase: int = 0  # 0: removals, 1: additions
+    kind: int = 0
+    last_id: int = 0
+
+
+@dataclass
+class Cursor:
+    user_id: int
+    seq: int
+    keys: frozenset[str]
+    expansion: Expansion | None = None
+
+    def encode(self, secret: bytes) -> str:
+        raw: dict[str, Any] = {"u": self.user_id, "s": self.seq, "k": sorted(self.keys)}
+        if self.expansion:
+            e = self.expansion
+            raw["x"] = [sorted(e.target), e.phase, e.kind, e.last_id]
+        body = zlib.compress(json.dumps(raw, separators=(",", ":")).encode(), 9)
+        mac = hmac.new(secret, body, hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str, secret: bytes, user_id: int) -> Cursor:
+        try:
+            blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            body, mac = blob[:-16], blob[-16:]
+            if not hmac.compare_digest(mac, hmac.new(secret, body, hashlib.sha256).digest()[:16]):
+                raise ValueError("bad signature")
+            raw = json.loads(zlib.decompress(body))
+            cursor = cls(int(raw["u"]), int(raw["s"]), frozenset(raw["k"]))
+            if "x" in raw:
+                target, phase, kind, last_id = raw["x"]
+                cursor.expansion = Expansion(frozenset(target), int(phase), int(kind), int(last_id))
+        except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError):
+            raise Invalid("The sync cursor is not valid. Start again without a cursor.") from None
+        if cursor.user_id != user_id:
+            raise Invalid("The sync cursor belongs to another account. Start again without a cursor.")
+        return cursor
+
+
+@dataclass
+class Page:
+    entries: list[str] = field(default_factory=list)  # JSON text of each change entry
+    cursor: str = ""
+    has_more: bool = False
+
+    def to_json_bytes(self) -> bytes:
+        more = "true" if self.has_more else "false"
+        return (
+            f'{{"cursor":{json.dumps(self.cursor)},"has_more":{more},"changes":[' + ",".join(self.entries) + "]}"
+        ).encode("utf-8")
+
+
+def _remove(kind: int, obj_id: int, seq: int) -> str:
+    return f'{{"op":"remove","seq":{seq},"type":"{Kind(kind).wire}","id":{obj_id}}}'
+
+
+def _upsert(seq: int, payload: str) -> str:
+    return f'{{"op":"upsert","seq":{seq},"data":{payload}}}'
+
+
+def last_seq(session: Session) -> int:
+    value = session.scalar(select(FeedCounter.last_seq).where(FeedCounter.id == 1))
+    return int(value or 0)
+
+
+class FeedReader:
+    def __init__(self, session: Session, user: User, secret: bytes, today: date) -> None:
+        self.session = session
+        self.user = user
+        self.secret = secret
+        self.keys_now = aud.user_keys(session, user, today)
+
+    def read(self, token: str | None, limit: int) -> Page:
+        if token:
+            cursor = Cursor.decode(token, self.secret, self.user.id)
+            if cursor.seq > last_seq(self.session):
+                raise Invalid("The sync cursor is ahead of this server. Start again without a cursor.")
+        else:
+            cursor = Cursor(self.user.id, last_seq(self.session), frozenset())
+        page = Page()
+        if cursor.expansion is not None and cursor.expansion.target != self.keys_now:
+            cursor.expansion = None  # rights changed again mid-way: start the expansion over
+        if cursor.expansion is None and cursor.keys != self.keys_now:
+            cursor.expansion = Expansion(self.keys_now)
+        if cursor.expansion is not None:
+            self._expand(cursor, page, limit)
+        if cursor.expansion is None and len(page.entries) < limit:
+            self._log(cursor, page, limit - len(page.entries))
+        page.cursor = cursor.encode(self.secret)
+        return page
+
+    def _expand(self, cursor: Cursor, page: Page, limit: int) -> None:
+        exp = cursor.expansion
+        assert exp is not None
+        while exp.phase < 2 and len(page.entries) < limit:
+            keys = cursor.keys - exp.target if exp.phase == 0 else exp.target - cursor.keys
+            rows = self._objects_with_keys(keys, exp.kind, exp.last_id, limit - len(page.entries)) if keys else []
+            for kind, obj_id, seq, audience, payload in rows:
+                exp.kind, exp.last_id = kind, obj_id
+                if exp.phase == 0:
+                    if not (aud.decode(audience) & exp.target):
+                        page.entries.append(_remove(kind, obj_id, seq))
+                elif payload is not None:
+                    page.entries.append(_upsert(seq, payload))
+            if len(page.entries) >= limit and rows:
+                page.has_more = True
+                return
+            exp.phase, exp.kind, exp.last_id = exp.phase + 1, 0, 0
+        cursor.keys = exp.target
+        cursor.expansion = None
+
+    def _objects_with_keys(
+        self, keys: frozenset[str], after_kind: int, after_id: int, limit: int
+    ) -> list[tuple[int, int, int, str, str | None]]:
+        matching = (
+            select(ObjectAudience.kind, ObjectAudience.obj_id)
+            .where(ObjectAudience.key.in_(sorted(keys)))
+            .where(
+                or_(
+                    ObjectAudience.kind > after_kind,
+                    and_(ObjectAudience.kind == after_kind, ObjectAudience.obj_id > after_id),
+                )
+            )
+            .distinct()
+            .order_by(ObjectAudience.kind, ObjectAudience.obj_id)
+            .limit(limit)
+            .subquery()
+        )
+        query = (
+            select(FeedObject.kind, FeedObject.obj_id, FeedObject.seq, FeedObject.audience, FeedObject.payload)
+            .join(matching, and_(FeedObject.kind == matching.c.kind, FeedObject.obj_id == matching.c.obj_id))
+            .order_by(FeedObject.kind, FeedObject.obj_id)
+        )
+        return [(int(k), int(i), int(s), a, p) for k, i, s, a, p in self.session.execute(query)]
+
+    def _log(self, cursor: Cursor, page: Page, limit: int) -> None:
+        rows = self.session.execute(
+            select(Change.seq, Change.kind, Change.obj_id, Change.before, Change.after)
+            .where(Change.seq > cursor.seq)
+            .order_by(Change.seq)
+            .limit(limit + 1)
+        ).all()
+        page.has_more = len(rows) > limit
+        rows = rows[:limit]
+        if not rows:
+            return
+        keys = [(int(r.kind), int(r.obj_id)) for r in rows]
+        state = {
+            (int(k), int(i)): (a, p)
+            for k, i, a, p in self.session.execute(
+                select(FeedObject.kind, FeedObject.obj_id, FeedObject.audience, FeedObject.payload).where(
+                    tuple_(FeedObject.kind, FeedObject.obj_id).in_(sorted(set(keys)))
+                )
+            )
+        }
+        known = cursor.keys | self.keys_now
+        emitted: set[tuple[int, int]] = set()
+        for row, key in zip(rows, keys, strict=True):
+            cursor.seq = int(row.seq)
+            if key in emitted:
+                continue
+            audience_now, payload = state.get(key, ("", None))
+            if payload is not None and aud.decode(audience_now) & self.keys_now:
+                page.entries.append(_upsert(int(row.seq), payload))
+                emitted.add(key)
+            elif (aud.decode(row.before) | aud.decode(row.after)) & known:
+                page.entries.append(_remove(key[0], key[1], int(row.seq)))
+                emitted.add(key)
+
+
+def count_visible(session: Session, keys: frozenset[str]) -> int:
+    """How many objects these keys can see (for status reports and tests)."""
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(ObjectAudience.kind * 10_000_000_000 + ObjectAudience.obj_id))).where(
+                ObjectAudience.key.in_(sorted(keys))
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,186 @@
+"""Writes the change feed: every committed change of a synced object gets a sequence number.
+
+Hooked into SQLAlchemy sessions: new, changed and deleted synced objects are collected at each
+flush and, before the commit, turned into `change` rows (append-only), `feed_object` rows (current
+state) and `object_audience` rows. Objects whose audience derives from a changed one (a meeting's
+agenda items, an item's papers and files, …) are re-evaluated as well, so a loss of visibility is
+always recorded. Writers take the single `feed_counter` row first, so sequence numbers commit in
+order on PostgreSQL as on SQLite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy.orm import Session
+
+from sync.protocol.kinds import Kind
+from sync.server import audience as aud
+from sync.server.models import Change, FeedCounter, FeedObject, ObjectAudience, utcnow
+from sync.server.models.base import Versioned
+from sync.server.serialize import KIND_OF, to_json
+
+_PENDING = "feed_pending"
+_DELETED = "feed_deleted"
+_BUSY = "feed_busy"
+
+
+def _synced(obj: object) -> bool:
+    return type(obj) in KIND_OF
+
+
+@event.listens_for(Session, "before_flush")
+def _collect(session: Session, _ctx: Any, _instances: Any) -> None:
+    if session.info.get(_BUSY):
+        return
+    pending: dict[int, object] = session.info.setdefault(_PENDING, {})
+    deleted: dict[tuple[Kind, int], object] = session.info.setdefault(_DELETED, {})
+    for obj in session.new:
+        if _synced(obj):
+            pending[id(obj)] = obj
+    for obj in session.dirty:
+        if _synced(obj) and session.is_modified(obj, include_collections=False):
+            assert isinstance(obj, Versioned)
+            if not session.info.get("keep_version"):
+                obj.touch()
+            pending[id(obj)] = obj
+    for obj in session.deleted:
+        if _synced(obj):
+            deleted[(KIND_OF[type(obj)], obj.id)] = obj  # type: ignore[attr-defined]
+            pending.pop(id(obj), None)
+
+
+@event.listens_for(Session, "before_commit")
+def _publish(session: Session) -> None:
+    if session.info.get(_BUSY):
+        return
+    session.flush()
+    pending: dict[int, object] = session.info.pop(_PENDING, {})
+    deleted: dict[tuple[Kind, int], object] = session.info.pop(_DELETED, {})
+    if not pending and not deleted:
+        return
+    session.info[_BUSY] = True
+    try:
+        FeedWriter(session).write(list(pending.values()), deleted)
+        session.flush()
+    finally:
+        session.info.pop(_BUSY, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_DELETED, None)
+
+
+class FeedWriter:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.resolver = aud.AudienceResolver(session)
+
+    def _reserve(self, count: int) -> int:
+        """Reserve `count` sequence numbers; returns the first. Locks the counter row until commit."""
+        last = self.session.execute(
+            update(FeedCounter)
+            .where(FeedCounter.id == 1)
+            .values(last_seq=FeedCounter.last_seq + count)
+            .returning(FeedCounter.last_seq)
+        ).scalar_one_or_none()
+        if last is None:
+            self.session.execute(insert(FeedCounter).values(id=1, last_seq=count))
+            last = count
+        return int(last) - count + 1
+
+    def write(self, changed: list[object], deleted: dict[tuple[Kind, int], object]) -> None:
+        rows: list[tuple[Kind, int, bool, str, str, str | None]] = []  # kind, id, deleted, before, after, payload
+        seen: set[tuple[Kind, int]] = set(deleted)
+        current = self._current([*[(KIND_OF[type(o)], o.id) for o in changed], *deleted])  # type: ignore[attr-defined]
+
+        for key, obj in deleted.items():
+            before = current.get(key, ("", None))[0]
+            rows.append((key[0], key[1], True, before, "", None))
+            for dep in self.resolver.dependents(obj):
+                if _synced(dep) and dep not in self.session.deleted:
+                    changed.append(dep)
+
+        work = list(changed)
+        while work:
+            obj = work.pop(0)
+            key = (KIND_OF[type(obj)], obj.id)  # type: ignore[attr-defined]
+            if key in seen:
+                continue
+            seen.add(key)
+            if key not in current:
+                current.update(self._current([key]))
+            before, old_payload = current.get(key, ("", None))
+            after = aud.encode(self.resolver.of(obj))
+            payload = to_json(obj)
+            if before == after and payload == old_payload:
+                continue  # nothing anybody can observe changed
+            rows.append((key[0], key[1], False, before, after, payload))
+            if before != after:
+                work.extend(d for d in self.resolver.dependents(obj) if _synced(d))
+
+        if rows:
+            self._store(rows, current)
+
+    def _current(self, keys: list[tuple[Kind, int]]) -> dict[tuple[Kind, int], tuple[str, str | None]]:
+        out: dict[tuple[Kind, int], tuple[str, str | None]] = {}
+        by_kind: dict[int, list[int]] = {}
+        for kind, obj_id in keys:
+            by_kind.setdefault(int(kind), []).append(obj_id)
+        for kind, ids in by_kind.items():
+            for i in range(0, len(ids), 500):
+                result = self.session.execute(
+                    select(FeedObject.obj_id, FeedObject.audience, FeedObject.payload).where(
+                        FeedObject.kind == kind, FeedObject.obj_id.in_(ids[i : i + 500])
+                    )
+                )
+                for obj_id, audience, payload in result:
+                    out[(Kind(kind), obj_id)] = (audience, payload)
+        return out
+
+    def _store(
+        self,
+        rows: list[tuple[Kind, int, bool, str, str, str | None]],
+        current: dict[tuple[Kind, int], tuple[str, str | None]],
+    ) -> None:
+        s = self.session
+        first = self._reserve(len(rows))
+        now = utcnow()
+        changes, objects_new = [], []
+        for offset, (kind, obj_id, is_deleted, before, after, payload) in enumerate(rows):
+            seq = first + offset
+            changes.append(
+                {"seq": seq, "kind": int(kind), "obj_id": obj_id, "deleted": is_deleted, "before": before,
+                 "after": after}
+            )
+            values = {"seq": seq, "audience": after, "deleted": is_deleted, "payload": payload, "modified": now}
+            if (kind, obj_id) in current:
+                s.execute(
+                    update(FeedObject)
+                    .where(FeedObject.kind == int(kind), FeedObject.obj_id == obj_id)
+                    .values(**values)
+                )
+            else:
+                objects_new.append({"kind": int(kind), "obj_id": obj_id, **values})
+                current[(kind, obj_id)] = (after, payload)
+            if before != after:
+                old, new = aud.decode(before), aud.decode(after)
+                if old - new:
+                    s.execute(
+                        delete(ObjectAudience).where(
+                            ObjectAudience.kind == int(kind),
+                            ObjectAudience.obj_id == obj_id,
+                            ObjectAudience.key.in_(sorted(old - new)),
+                        )
+                    )
+                if new - old:
+                    s.execute(
+                        insert(ObjectAudience),
+                        [{"kind": int(kind), "obj_id": obj_id, "key": k} for k in sorted(new - old)],
+                    )
+        if objects_new:
+            s.execute(insert(FeedObject), objects_new)
+        s.execute(insert(Change), changes)

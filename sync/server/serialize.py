@@ -1,0 +1,99 @@
+"""The wire representation of every synced object (viewer-independent: children point to parents)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sync.protocol.kinds import Kind
+from sync.server.models import (
+    AgendaItem,
+    Body,
+    Consultation,
+    Document,
+    EFile,
+    File,
+    Meeting,
+    Membership,
+    Organization,
+    Paper,
+    Person,
+    Process,
+)
+
+KIND_OF: dict[type, Kind] = {
+    Body: Kind.BODY,
+    Organization: Kind.ORGANIZATION,
+    Person: Kind.PERSON,
+    Membership: Kind.MEMBERSHIP,
+    Meeting: Kind.MEETING,
+    AgendaItem: Kind.AGENDA_ITEM,
+    Paper: Kind.PAPER,
+    Consultation: Kind.CONSULTATION,
+    EFile: Kind.EFILE,
+    Process: Kind.PROCESS,
+    Document: Kind.DOCUMENT,
+    File: Kind.FILE,
+}
+MODEL_OF: dict[Kind, type] = {v: k for k, v in KIND_OF.items()}
+
+_FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.BODY: ("name", "short_name", "website", "notice_days"),
+    Kind.ORGANIZATION: ("body_id", "name", "short_name", "kind", "start_date", "end_date"),
+    Kind.PERSON: ("body_id", "name", "given_name", "family_name", "form_of_address", "title"),
+    Kind.MEMBERSHIP: (
+        "person_id",
+        "organization_id",
+        "role",
+        "voting_right",
+        "deputy",
+        "start_date",
+        "end_date",
+    ),
+    Kind.MEETING: ("body_id", "organization_id", "name", "state", "start", "end", "location", "published_at"),
+    Kind.AGENDA_ITEM: ("meeting_id", "number", "order", "name", "public", "result"),
+    Kind.PAPER: ("body_id", "reference", "name", "paper_type", "date", "public"),
+    Kind.CONSULTATION: ("paper_id", "agenda_item_id", "role", "authoritative"),
+    Kind.EFILE: ("body_id", "reference_number", "title"),
+    Kind.PROCESS: ("efile_id", "reference", "title"),
+    Kind.DOCUMENT: ("process_id", "title", "order"),
+    Kind.FILE: (
+        "body_id",
+        "name",
+        "file_name",
+        "mime_type",
+        "size",
+        "sha256",
+        "role",
+        "paper_id",
+        "agenda_item_id",
+        "meeting_id",
+        "document_id",
+        "supersedes_id",
+        "change_note",
+    ),
+}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    kind = KIND_OF[type(obj)]
+    data: dict[str, Any] = {"type": kind.wire, "id": obj.id}
+    for name in _FIELDS[kind]:
+        data[name] = _value(getattr(obj, name))
+    data["version"] = obj.version
+    data["created"] = _value(obj.created)
+    data["modified"] = _value(obj.modified)
+    return data
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(to_dict(obj), ensure_ascii=False, separators=(",", ":"))
