@@ -87,7 +87,7 @@ class FileSliceResponse(Response):
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-@router.api_route("/files/{file_id}/content", methods=["GET", "HEAD"])
+@router.get("/files/{file_id}/content")
 def download(
     file_id: int,
     request: Request,
@@ -127,6 +127,10 @@ def download(
     headers["Content-Length"] = str(end - start + 1)
     headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     return FileSliceResponse(str(path), start, end, 206, headers, ctx.settings.download_chunk_bytes, head)
+
+
+router.add_api_route("/files/{file_id}/content", download, methods=["HEAD"], include_in_schema=False,
+                     name="download_head")
 
 
 def _quote(name: str) -> str:

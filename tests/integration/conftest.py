@@ -1,0 +1,42 @@
+"""Integration fixtures: a live server with the test world, per database backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import new_pg_database
+from tests.integration.live import LiveServer, live_server
+from tests.integration.world import World, build_world
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _url(request: pytest.FixtureRequest, backend: str, tmp: object) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp}/server.sqlite3"
+    return new_pg_database(request.getfixturevalue("pg_cluster"))
+
+
+@pytest.fixture(scope="module")
+def world_server(
+    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, World]]:
+    """A server shared by a module's read-only tests."""
+    tmp = tmp_path_factory.mktemp("server")
+    with live_server(tmp, _url(request, backend, tmp)) as server:
+        yield server, build_world(server.ctx)
+
+
+@pytest.fixture
+def fresh_server(
+    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, World]]:
+    """A server of its own for a test that changes things."""
+    tmp = tmp_path_factory.mktemp("server")
+    with live_server(tmp, _url(request, backend, tmp)) as server:
+        yield server, build_world(server.ctx)

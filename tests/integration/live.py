@@ -1,0 +1,62 @@
+"""A real uvicorn server on a loopback port, running our app, for the integration tests."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from sync.server.app import create_app
+from sync.server.config import Settings
+from sync.server.context import ServerContext
+from tests.harness.ports import free_port
+
+
+@dataclass
+class LiveServer:
+    url: str
+    ctx: ServerContext
+
+    def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, trust_env=False, timeout=30, **kwargs)
+
+    def login(self, username: str, password: str = "pw-secret-1", device: str = "test") -> dict[str, Any]:
+        with self.client() as c:
+            r = c.post("/api/v1/auth/login", json={"username": username, "password": password,
+                                                    "device_name": device})
+            r.raise_for_status()
+            data: dict[str, Any] = r.json()
+            return data
+
+    def token(self, username: str) -> str:
+        return str(self.login(username)["access_token"])
+
+
+@contextmanager
+def live_server(data_dir: Path, database_url: str, **overrides: Any) -> Iterator[LiveServer]:
+    settings = replace(Settings(data_dir=data_dir, database_url=database_url, secret=b"s" * 32), **overrides)
+    app = create_app(settings)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.01)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", app.state.ctx)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        app.state.ctx.engine.dispose()
