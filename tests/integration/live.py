@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,14 @@ from tests.harness.ports import free_port
 class LiveServer:
     url: str
     ctx: ServerContext
+    clients: list[httpx.Client] = field(default_factory=list)
 
     def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        """A client for this server; closed when the server stops, if the test did not close it."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, trust_env=False, timeout=30, **kwargs)
+        client = httpx.Client(base_url=self.url, headers=headers, trust_env=False, timeout=30, **kwargs)
+        self.clients.append(client)
+        return client
 
     def login(self, username: str, password: str = "pw-secret-1", device: str = "test") -> dict[str, Any]:
         with self.client() as c:
@@ -54,9 +58,12 @@ def live_server(data_dir: Path, database_url: str, **overrides: Any) -> Iterator
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
+    live = LiveServer(f"http://127.0.0.1:{port}", app.state.ctx)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", app.state.ctx)
+        yield live
     finally:
+        for client in live.clients:
+            client.close()
         server.should_exit = True
         thread.join(timeout=15)
         app.state.ctx.engine.dispose()

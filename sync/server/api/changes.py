@@ -19,7 +19,7 @@ def changes(
     cursor: str | None = Query(None, max_length=20_000),
     limit: int | None = Query(None, ge=1),
     who: Caller = Depends(caller),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
     ctx: ServerContext = Depends(context),
 ) -> Response:
     """Everything the caller may see that changed since `cursor`, in order; without a cursor a full

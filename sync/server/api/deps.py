@@ -59,11 +59,11 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def caller(request: Request, session: Session = Depends(db)) -> Caller:
+def caller(request: Request, session: Session = Depends(db, scope="function")) -> Caller:
     user, device = authenticate(session, _bearer(request))
     return Caller(user, device, aud.user_keys(session, user, date.today()))
 
 
-def write_caller(request: Request, session: Session = Depends(writer)) -> Caller:
+def write_caller(request: Request, session: Session = Depends(writer, scope="function")) -> Caller:
     user, device = authenticate(session, _bearer(request))
     return Caller(user, device, aud.user_keys(session, user, date.today()))

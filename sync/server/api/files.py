@@ -92,7 +92,7 @@ def download(
     file_id: int,
     request: Request,
     who: Caller = Depends(caller),
-    session: Any = Depends(db),
+    session: Any = Depends(db, scope="function"),
     ctx: ServerContext = Depends(context),
 ) -> Response:
     visible_payload(session, who, Kind.FILE, file_id)  # 404 unless visible

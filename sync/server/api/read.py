@@ -89,11 +89,11 @@ def _register(plural: str, kind: Kind) -> None:
         after: int = Query(0, ge=0),
         limit: int = Query(200, ge=1, le=1000),
         who: Caller = Depends(caller),
-        session: Session = Depends(db),
+        session: Session = Depends(db, scope="function"),
     ) -> dict[str, Any]:
         return _list(session, who, kind, after, limit)
 
-    def get_object(obj_id: int, who: Caller = Depends(caller), session: Session = Depends(db)) -> Response:
+    def get_object(obj_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")) -> Response:
         return _json(visible_payload(session, who, kind, obj_id))
 
     router.add_api_route(f"/{plural}", list_objects, methods=["GET"], name=f"list_{kind.wire}")
@@ -105,7 +105,7 @@ for _plural, _kind in PLURALS.items():
 
 
 @router.get("/meetings/{meeting_id}/agenda")
-def agenda(meeting_id: int, who: Caller = Depends(caller), session: Session = Depends(db)) -> Response:
+def agenda(meeting_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")) -> Response:
     """The meeting with the agenda items the caller may see, each with its papers and files."""
     meeting = json.loads(visible_payload(session, who, Kind.MEETING, meeting_id))
     items = list(session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)))

@@ -169,7 +169,7 @@ def _register(plural: str, entry: Writable) -> None:
         request: Request,
         raw: Any = Body(...),
         who: Caller = Depends(write_caller),
-        session: Session = Depends(writer),
+        session: Session = Depends(writer, scope="function"),
         ctx: ServerContext = Depends(context),
     ) -> Response:
         key = request.headers.get("idempotency-key")
@@ -202,7 +202,7 @@ def _register(plural: str, entry: Writable) -> None:
         request: Request,
         raw: Any = Body(...),
         who: Caller = Depends(write_caller),
-        session: Session = Depends(writer),
+        session: Session = Depends(writer, scope="function"),
         ctx: ServerContext = Depends(context),
     ) -> Response:
         obj = session.get(entry.model, obj_id)
@@ -223,7 +223,7 @@ def _register(plural: str, entry: Writable) -> None:
         return _result(obj, 200)
 
     def remove(
-        obj_id: int, request: Request, who: Caller = Depends(write_caller), session: Session = Depends(writer)
+        obj_id: int, request: Request, who: Caller = Depends(write_caller), session: Session = Depends(writer, scope="function")
     ) -> Response:
         obj = session.get(entry.model, obj_id)
         if obj is None:
@@ -282,7 +282,7 @@ def delete_tree(session: Session, obj: Any) -> None:
 
 @router.put("/efiles/{efile_id}/shares/{person_id}", status_code=204)
 def share(efile_id: int, person_id: int, who: Caller = Depends(write_caller),
-          session: Session = Depends(writer)) -> None:
+          session: Session = Depends(writer, scope="function")) -> None:
     efile = session.get(EFile, efile_id)
     if efile is None:
         raise NotFound(f"No e-file with id {efile_id}.")
@@ -298,7 +298,7 @@ def share(efile_id: int, person_id: int, who: Caller = Depends(write_caller),
 
 @router.delete("/efiles/{efile_id}/shares/{person_id}", status_code=204)
 def unshare(efile_id: int, person_id: int, who: Caller = Depends(write_caller),
-            session: Session = Depends(writer)) -> None:
+            session: Session = Depends(writer, scope="function")) -> None:
     efile = session.get(EFile, efile_id)
     if efile is None:
         raise NotFound(f"No e-file with id {efile_id}.")

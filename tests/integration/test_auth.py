@@ -1,0 +1,139 @@
+"""Sign-in, refresh rotation, revocation, sign-out and throttling, over real HTTP."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import new_pg_database
+from tests.integration.live import LiveServer, live_server
+from tests.integration.world import PASSWORD, World, build_world
+
+
+def test_login_gives_device_tokens(world_server: tuple[LiveServer, World]) -> None:
+    server, world = world_server
+    data = server.login("member", device="Laptop Küche")
+    assert data["access_token"].startswith("ga_") and data["refresh_token"].startswith("gr_")
+    assert data["user"] == {"id": world.ids["user_member"], "username": "member", "role": "member",
+                            "body_id": world.ids["body"], "person_id": world.ids["person_member"]}
+    with server.client(data["access_token"]) as c:
+        me = c.get("/api/v1/me").json()
+        devices = c.get("/api/v1/devices").json()["data"]
+    assert me["device_id"] == data["device_id"]
+    current = [d for d in devices if d["current"]]
+    assert len(current) == 1 and current[0]["name"] == "Laptop Küche"
+
+
+def test_tokens_are_not_stored_in_plain(world_server: tuple[LiveServer, World]) -> None:
+    server, _ = world_server
+    data = server.login("member")
+    from sqlalchemy import select
+
+    from sync.server.models import Device
+
+    with server.ctx.sessions() as s:
+        device = s.scalar(select(Device).where(Device.id == data["device_id"]))
+        assert device is not None
+        assert data["access_token"] not in (device.access_hash, device.refresh_hash)
+        assert len(device.access_hash) == 64
+
+
+@pytest.mark.parametrize("username,password", [("member", "wrong"), ("nobody", PASSWORD), ("MEMBER", "x")])
+def test_wrong_credentials(world_server: tuple[LiveServer, World], username: str, password: str) -> None:
+    server, _ = world_server
+    with server.client() as c:
+        r = c.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert r.status_code == 401
+    assert r.json()["error"]["message"] == "Wrong user name or password."
+
+
+def test_refresh_rotates_and_reuse_revokes(world_server: tuple[LiveServer, World]) -> None:
+    server, _ = world_server
+    first = server.login("deputy")
+    with server.client() as c:
+        r = c.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+        assert r.status_code == 200
+        second = r.json()
+        assert second["refresh_token"] != first["refresh_token"]
+        assert second["access_token"] != first["access_token"]
+        assert second["device_id"] == first["device_id"]
+        # the old access token no longer works, the new one does
+        assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {first['access_token']}"}).status_code == 401
+        assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code == 200
+        # the first refresh token comes back: someone copied it; the device is ended
+        reuse = c.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+        assert reuse.status_code == 401
+        assert "reused" in reuse.json()["error"]["message"]
+        assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code == 401
+        assert c.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}).status_code == 401
+
+
+def test_revoke_a_device_and_logout(world_server: tuple[LiveServer, World]) -> None:
+    server, _ = world_server
+    laptop = server.login("other", device="Laptop")
+    tablet = server.login("other", device="Tablet")
+    with server.client(laptop["access_token"]) as c:
+        assert c.delete(f"/api/v1/devices/{tablet['device_id']}").status_code == 204
+        listed = {d["id"]: d["revoked"] for d in c.get("/api/v1/devices").json()["data"]}
+        assert listed[tablet["device_id"]] is True and listed[laptop["device_id"]] is False
+    with server.client(tablet["access_token"]) as c:
+        assert c.get("/api/v1/me").status_code == 401
+        assert c.post("/api/v1/auth/refresh", json={"refresh_token": tablet["refresh_token"]}).status_code == 401
+    with server.client(laptop["access_token"]) as c:
+        assert c.post("/api/v1/auth/logout").status_code == 204
+        assert c.get("/api/v1/me").status_code == 401
+
+
+def test_cannot_revoke_someone_elses_device(world_server: tuple[LiveServer, World]) -> None:
+    server, _ = world_server
+    victim = server.login("member", device="Opfer")
+    attacker = server.token("other")
+    with server.client(attacker) as c:
+        assert c.delete(f"/api/v1/devices/{victim['device_id']}").status_code == 404
+    with server.client(victim["access_token"]) as c:
+        assert c.get("/api/v1/me").status_code == 200
+    # the body's administrator may end it
+    with server.client(server.token("admin")) as c:
+        assert c.delete(f"/api/v1/devices/{victim['device_id']}").status_code == 204
+    with server.client(victim["access_token"]) as c:
+        assert c.get("/api/v1/me").status_code == 401
+
+
+def test_expired_access_token(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    url = (f"sqlite:///{tmp_path}/s.sqlite3" if backend == "sqlite"
+           else new_pg_database(request.getfixturevalue("pg_cluster")))
+    with live_server(tmp_path, url, access_token_ttl=timedelta(seconds=1)) as server:
+        build_world(server.ctx)
+        data = server.login("member")
+        time.sleep(1.2)
+        with server.client(data["access_token"]) as c:
+            r = c.get("/api/v1/me")
+            assert r.status_code == 401
+            assert "expired" in r.json()["error"]["message"]
+            fresh = c.post("/api/v1/auth/refresh", json={"refresh_token": data["refresh_token"]})
+            assert fresh.status_code == 200
+            assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
+                         ).status_code == 200
+
+
+def test_throttling_locks_out_guessing(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    url = (f"sqlite:///{tmp_path}/s.sqlite3" if backend == "sqlite"
+           else new_pg_database(request.getfixturevalue("pg_cluster")))
+    with live_server(tmp_path, url, login_max_failures=3, login_lockout=timedelta(seconds=2)) as server:
+        build_world(server.ctx)
+        with server.client() as c:
+            for _ in range(3):
+                r = c.post("/api/v1/auth/login", json={"username": "member", "password": "guess"})
+                assert r.status_code == 401
+            # now even the right password is refused until the lockout ends
+            locked = c.post("/api/v1/auth/login", json={"username": "member", "password": PASSWORD})
+            assert locked.status_code == 429
+            assert 1 <= int(locked.headers["retry-after"]) <= 2
+            assert locked.json()["error"]["code"] == "too_many_requests"
+            # another account from the same address is not locked yet
+            assert c.post("/api/v1/auth/login", json={"username": "deputy", "password": PASSWORD}).status_code == 200
+            time.sleep(2.1)
+            assert c.post("/api/v1/auth/login", json={"username": "member", "password": PASSWORD}).status_code == 200

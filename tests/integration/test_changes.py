@@ -1,0 +1,263 @@
+"""The change feed: creation, update, deletion, loss and gain of visibility, paging, resuming."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.feedclient import Replica, server_view
+from tests.integration.live import LiveServer
+from tests.integration.world import World
+
+Server = tuple[LiveServer, World]
+
+
+def _get(c: httpx.Client, path: str) -> dict[str, Any]:
+    r = c.get(path)
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def _patch(c: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    version = _get(c, path)["version"]
+    r = c.patch(path, json=body, headers={"If-Match": f'"{version}"'})
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def _delete(c: httpx.Client, path: str) -> None:
+    version = _get(c, path)["version"]
+    r = c.delete(path, headers={"If-Match": f'"{version}"'})
+    assert r.status_code == 204, r.text
+
+
+def _replicas(server: LiveServer, *roles: str) -> dict[str, tuple[httpx.Client, Replica]]:
+    out = {}
+    for role in roles:
+        client = server.client(server.token(role))
+        replica = Replica()
+        replica.sync(client)
+        out[role] = (client, replica)
+    return out
+
+
+def _assert_converged(client: httpx.Client, replica: Replica) -> None:
+    assert replica.objects == server_view(client)
+
+
+def test_create_update_delete(fresh_server: Server) -> None:
+    server, world = fresh_server
+    r = _replicas(server, "member", "other")
+    clerk = server.client(server.token("clerk"))
+    created = clerk.post("/api/v1/agenda-items", json={"meeting_id": world.ids["published_meeting"], "number": "2",
+                                                       "order": 3, "name": "Neuer Tagesordnungspunkt"})
+    assert created.status_code == 201, created.text
+    item_id = created.json()["id"]
+    for client, replica in r.values():
+        got = replica.sync(client)
+        assert [(e["op"], e["data"]["id"]) for e in got] == [("upsert", item_id)]
+        assert replica.objects[("agenda_item", item_id)]["name"] == "Neuer Tagesordnungspunkt"
+
+    _patch(clerk, f"/api/v1/agenda-items/{item_id}", {"name": "Geänderter Titel"})
+    for client, replica in r.values():
+        got = replica.sync(client)
+        assert len(got) == 1 and got[0]["data"]["name"] == "Geänderter Titel" and got[0]["data"]["version"] == 2
+
+    _delete(clerk, f"/api/v1/agenda-items/{item_id}")
+    for client, replica in r.values():
+        got = replica.sync(client)
+        assert [(e["op"], e["type"], e["id"]) for e in got] == [("remove", "agenda_item", item_id)]
+        assert ("agenda_item", item_id) not in replica.objects
+        _assert_converged(client, replica)
+
+
+def test_deleting_a_meeting_removes_everything_in_it(fresh_server: Server) -> None:
+    server, world = fresh_server
+    r = _replicas(server, "member")
+    client, replica = r["member"]
+    clerk = server.client(server.token("clerk"))
+    _delete(clerk, f"/api/v1/meetings/{world.ids['published_meeting']}")
+    got = replica.sync(client)
+    removed = {(e["type"], e["id"]) for e in got if e["op"] == "remove"}
+    assert {("meeting", world.ids["published_meeting"]), ("agenda_item", world.ids["public_item"]),
+            ("agenda_item", world.ids["private_item"]), ("file", world.ids["invitation_file"]),
+            ("file", world.ids["private_item_file"])} <= removed
+    _assert_converged(client, replica)
+
+
+def test_item_made_non_public_is_removed_for_those_not_entitled(fresh_server: Server) -> None:
+    server, world = fresh_server
+    r = _replicas(server, "member", "other", "former")
+    clerk = server.client(server.token("clerk"))
+    _patch(clerk, f"/api/v1/agenda-items/{world.ids['public_item']}", {"public": False})
+    _patch(clerk, f"/api/v1/papers/{world.ids['public_paper']}", {"public": False})
+    for role, (client, replica) in r.items():
+        got = replica.sync(client)
+        key = ("agenda_item", world.ids["public_item"])
+        if role == "member":
+            assert key in replica.objects and replica.objects[key]["public"] is False
+        else:
+            assert ("remove", "agenda_item", world.ids["public_item"]) in [
+                (e["op"], e.get("type"), e.get("id")) for e in got]
+            assert key not in replica.objects
+            assert ("paper", world.ids["public_paper"]) not in replica.objects
+            assert ("file", world.ids["public_file"]) not in replica.objects
+        _assert_converged(client, replica)
+
+
+def test_membership_ended_reports_removal(fresh_server: Server) -> None:
+    server, world = fresh_server
+    r = _replicas(server, "member")
+    client, replica = r["member"]
+    private = [("agenda_item", world.ids["private_item"]), ("paper", world.ids["private_paper"]),
+               ("file", world.ids["private_file"]), ("file", world.ids["private_item_file"])]
+    assert all(k in replica.objects for k in private)
+    clerk = server.client(server.token("clerk"))
+    memberships = clerk.get("/api/v1/memberships", params={"limit": 1000}).json()["data"]
+    mine = next(m for m in memberships if m["person_id"] == world.ids["person_member"]
+                and m["organization_id"] == world.ids["committee_a"])
+    _patch(clerk, f"/api/v1/memberships/{mine['id']}", {"end_date": (date.today() - timedelta(days=1)).isoformat()})
+    got = replica.sync(client)
+    removed = {(e["type"], e["id"]) for e in got if e["op"] == "remove"}
+    assert set(private) <= removed
+    assert ("agenda_item", world.ids["public_item"]) in replica.objects
+    _assert_converged(client, replica)
+
+
+def test_gaining_a_membership_delivers_what_was_hidden(fresh_server: Server) -> None:
+    server, world = fresh_server
+    r = _replicas(server, "other")
+    client, replica = r["other"]
+    assert ("agenda_item", world.ids["private_item"]) not in replica.objects
+    clerk = server.client(server.token("clerk"))
+    made = clerk.post("/api/v1/memberships", json={"person_id": world.ids["person_other"],
+                                                   "organization_id": world.ids["committee_a"]})
+    assert made.status_code == 201, made.text
+    replica.sync(client)
+    for key in [("agenda_item", world.ids["private_item"]), ("paper", world.ids["private_paper"]),
+                ("file", world.ids["private_file"])]:
+        assert key in replica.objects
+    _assert_converged(client, replica)
+
+
+def test_unsharing_an_efile_removes_it(fresh_server: Server) -> None:
+    server, world = fresh_server
+    r = _replicas(server, "member")
+    client, replica = r["member"]
+    efile = [("efile", world.ids["shared_efile"]), ("process", world.ids["shared_process"]),
+             ("document", world.ids["shared_document"]), ("file", world.ids["shared_efile_file"])]
+    assert all(k in replica.objects for k in efile)
+    clerk = server.client(server.token("clerk"))
+    assert clerk.delete(f"/api/v1/efiles/{world.ids['shared_efile']}/shares/{world.ids['person_member']}"
+                        ).status_code == 204
+    got = replica.sync(client)
+    assert set(efile) <= {(e["type"], e["id"]) for e in got if e["op"] == "remove"}
+    _assert_converged(client, replica)
+    # sharing it again brings it back
+    assert clerk.put(f"/api/v1/efiles/{world.ids['shared_efile']}/shares/{world.ids['person_member']}"
+                     ).status_code == 204
+    replica.sync(client)
+    assert all(k in replica.objects for k in efile)
+
+
+def test_publishing_and_unpublishing_a_meeting(fresh_server: Server) -> None:
+    server, world = fresh_server
+    r = _replicas(server, "deputy", "clerk")
+    clerk = server.client(server.token("clerk"))
+    _patch(clerk, f"/api/v1/meetings/{world.ids['draft_meeting']}", {"state": "published"})
+    client, replica = r["deputy"]
+    replica.sync(client)
+    assert replica.objects[("meeting", world.ids["draft_meeting"])]["published_at"] is not None
+    assert ("agenda_item", world.ids["draft_item"]) in replica.objects
+    assert ("paper", world.ids["draft_paper"]) in replica.objects  # non-public, deputy of committee A
+    _patch(clerk, f"/api/v1/meetings/{world.ids['draft_meeting']}", {"state": "draft"})
+    got = replica.sync(client)
+    assert ("meeting", world.ids["draft_meeting"]) not in replica.objects
+    assert ("agenda_item", world.ids["draft_item"]) not in replica.objects
+    assert {e["op"] for e in got} == {"remove"}
+    for client, replica in r.values():
+        replica.sync(client)
+        _assert_converged(client, replica)
+
+
+def test_paging_gives_the_same_replica(fresh_server: Server) -> None:
+    server, world = fresh_server
+    clerk = server.client(server.token("clerk"))
+    for n in range(30):
+        made = clerk.post("/api/v1/agenda-items", json={"meeting_id": world.ids["published_meeting"],
+                                                        "number": f"{n + 10}", "order": n + 10, "name": f"TOP {n}",
+                                                        "public": n % 3 != 0})
+        assert made.status_code == 201
+    token = server.token("deputy")
+    small, large = Replica(), Replica()
+    with server.client(token) as c:
+        small.sync(c, limit=1)
+        large.sync(c, limit=5000)
+        assert small.objects == large.objects
+        assert small.requests > 30 and large.requests == 1
+        _assert_converged(c, small)
+    # incremental paging across many changes
+    for n in range(12):
+        _patch(clerk, f"/api/v1/agenda-items/{world.ids['public_item']}", {"name": f"Umbenannt {n}"})
+    with server.client(token) as c:
+        got = small.sync(c, limit=2)
+        assert small.objects[("agenda_item", world.ids["public_item"])]["name"] == "Umbenannt 11"
+        assert len(got) >= 6
+        incremental = [e["seq"] for e in got]
+        assert incremental == sorted(incremental)
+        _assert_converged(c, small)
+
+
+def test_cursor_resumes_and_replays_safely(fresh_server: Server) -> None:
+    server, world = fresh_server
+    client, replica = _replicas(server, "member")["member"]
+    saved = replica.cursor
+    clerk = server.client(server.token("clerk"))
+    _patch(clerk, f"/api/v1/meetings/{world.ids['published_meeting']}", {"location": "Rathaus, Saal 2"})
+    first = client.get("/api/v1/changes", params={"cursor": saved}).json()
+    again = client.get("/api/v1/changes", params={"cursor": saved}).json()
+    assert first["changes"] == again["changes"]
+    assert [e["data"]["location"] for e in first["changes"]] == ["Rathaus, Saal 2"]
+    # nothing new: the resync is one request with nothing in it
+    replica.sync(client)
+    before = replica.requests
+    assert replica.sync(client) == [] and replica.requests == before + 1
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "AAAA", "x" * 500, ""])
+def test_bad_cursors_are_refused(world_server: Server, cursor: str) -> None:
+    server, _ = world_server
+    with server.client(server.token("member")) as c:
+        r = c.get("/api/v1/changes", params={"cursor": cursor})
+    if cursor == "":
+        assert r.status_code == 200  # empty means: start with a snapshot
+    else:
+        assert r.status_code == 422
+        assert "cursor" in r.json()["error"]["message"]
+
+
+def test_cursor_is_bound_to_its_account_and_tamper_proof(world_server: Server) -> None:
+    server, _ = world_server
+    with server.client(server.token("member")) as c:
+        cursor = c.get("/api/v1/changes").json()["cursor"]
+    with server.client(server.token("other")) as c:
+        r = c.get("/api/v1/changes", params={"cursor": cursor})
+        assert r.status_code == 422 and "another account" in r.json()["error"]["message"]
+    flipped = cursor[:-3] + ("A" if cursor[-3] != "A" else "B") + cursor[-2:]
+    with server.client(server.token("member")) as c:
+        assert c.get("/api/v1/changes", params={"cursor": flipped}).status_code == 422
+
+
+def test_sequence_numbers_increase(fresh_server: Server) -> None:
+    server, world = fresh_server
+    client, replica = _replicas(server, "clerk")["clerk"]
+    for n in range(5):
+        _patch(client, f"/api/v1/papers/{world.ids['public_paper']}", {"name": f"Vorlage v{n}"})
+    got = replica.sync(client)
+    seqs = [e["seq"] for e in got]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
