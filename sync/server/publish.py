@@ -42,12 +42,11 @@ def _collect(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in session.dirty:
         if _synced(obj) and session.is_modified(obj, include_collections=False):
             assert isinstance(obj, Versioned)
-            if not session.info.get("keep_version"):
-                obj.touch()
+            obj.touch()
             pending[id(obj)] = obj
     for obj in session.deleted:
         if _synced(obj):
-            deleted[(KIND_OF[type(obj)], obj.id)] = obj  # type: ignore[attr-defined]
+            deleted[(KIND_OF[type(obj)], obj.id)] = obj
             pending.pop(id(obj), None)
 
 
@@ -93,7 +92,9 @@ class FeedWriter:
         return int(last) - count + 1
 
     def write(self, changed: list[object], deleted: dict[tuple[Kind, int], object]) -> None:
-        rows: list[tuple[Kind, int, bool, str, str, str | None]] = []  # kind, id, deleted, before, after, payload
+        rows: list[
+            tuple[Kind, int, bool, str, str, str | None]
+        ] = []  # kind, id, deleted, before, after, payload
         seen: set[tuple[Kind, int]] = set(deleted)
         current = self._current([*[(KIND_OF[type(o)], o.id) for o in changed], *deleted])  # type: ignore[attr-defined]
 
@@ -128,8 +129,8 @@ class FeedWriter:
     def _current(self, keys: list[tuple[Kind, int]]) -> dict[tuple[Kind, int], tuple[str, str | None]]:
         out: dict[tuple[Kind, int], tuple[str, str | None]] = {}
         by_kind: dict[int, list[int]] = {}
-        for kind, obj_id in keys:
-            by_kind.setdefault(int(kind), []).append(obj_id)
+        for key_kind, obj_id in keys:
+            by_kind.setdefault(int(key_kind), []).append(obj_id)
         for kind, ids in by_kind.items():
             for i in range(0, len(ids), 500):
                 result = self.session.execute(
@@ -153,10 +154,22 @@ class FeedWriter:
         for offset, (kind, obj_id, is_deleted, before, after, payload) in enumerate(rows):
             seq = first + offset
             changes.append(
-                {"seq": seq, "kind": int(kind), "obj_id": obj_id, "deleted": is_deleted, "before": before,
-                 "after": after}
+                {
+                    "seq": seq,
+                    "kind": int(kind),
+                    "obj_id": obj_id,
+                    "deleted": is_deleted,
+                    "before": before,
+                    "after": after,
+                }
             )
-            values = {"seq": seq, "audience": after, "deleted": is_deleted, "payload": payload, "modified": now}
+            values = {
+                "seq": seq,
+                "audience": after,
+                "deleted": is_deleted,
+                "payload": payload,
+                "modified": now,
+            }
             if (kind, obj_id) in current:
                 s.execute(
                     update(FeedObject)

@@ -54,16 +54,35 @@ class DemoOptions:
     seed: int = 2026
 
 
-def _store_pdf(session: Session, blobs: BlobStore, data: bytes, *, body: Body, name: str, file_name: str,
-               role: FileRole = FileRole.MAIN, **owner: int) -> File:
+def _store_pdf(
+    session: Session,
+    blobs: BlobStore,
+    data: bytes,
+    *,
+    body: Body,
+    name: str,
+    file_name: str,
+    role: FileRole = FileRole.MAIN,
+    **owner: int,
+) -> File:
     stored = blobs.put_bytes(data)
-    file = File(body_id=body.id, name=name, file_name=file_name, mime_type="application/pdf", size=stored.size,
-                sha256=stored.sha256, role=role, **owner)
+    file = File(
+        body_id=body.id,
+        name=name,
+        file_name=file_name,
+        mime_type="application/pdf",
+        size=stored.size,
+        sha256=stored.sha256,
+        role=role,
+        **owner,
+    )
     session.add(file)
     return file
 
 
-def seed_demo(sessions: sessionmaker[Session], blobs: BlobStore, options: DemoOptions | None = None) -> list[DemoAccount]:
+def seed_demo(
+    sessions: sessionmaker[Session], blobs: BlobStore, options: DemoOptions | None = None
+) -> list[DemoAccount]:
     """Creates the demo body once; later calls only return the accounts."""
     opts = options or DemoOptions()
     with write_session(sessions) as session:
@@ -80,29 +99,57 @@ def _describe(session: Session, user: User) -> str:
     return person.name if person else "Verwaltung"
 
 
-def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:  # noqa: PLR0915 - one story
+def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
     rnd = random.Random(opts.seed)
     today = opts.today or date.today()
-    body = Body(name=names.BODY_NAME, short_name=names.BODY_SHORT, website="https://www.elbhausen.example",
-                notice_days=7)
+    body = Body(
+        name=names.BODY_NAME,
+        short_name=names.BODY_SHORT,
+        website="https://www.elbhausen.example",
+        notice_days=7,
+    )
     session.add(body)
     session.flush()
 
-    parliament = Organization(body_id=body.id, name=names.BODY_NAME, short_name="BV",
-                              kind=OrganizationKind.PARLIAMENT, start_date=date(2024, 7, 1))
-    committees = [Organization(body_id=body.id, name=n, short_name=s, kind=OrganizationKind.COMMITTEE,
-                               start_date=date(2024, 7, 1)) for n, s in names.COMMITTEES]
-    factions = [Organization(body_id=body.id, name=n, short_name=s, kind=OrganizationKind.FACTION,
-                             start_date=date(2024, 7, 1)) for n, s in names.FACTIONS]
+    parliament = Organization(
+        body_id=body.id,
+        name=names.BODY_NAME,
+        short_name="BV",
+        kind=OrganizationKind.PARLIAMENT,
+        start_date=date(2024, 7, 1),
+    )
+    committees = [
+        Organization(
+            body_id=body.id,
+            name=n,
+            short_name=s,
+            kind=OrganizationKind.COMMITTEE,
+            start_date=date(2024, 7, 1),
+        )
+        for n, s in names.COMMITTEES
+    ]
+    factions = [
+        Organization(
+            body_id=body.id, name=n, short_name=s, kind=OrganizationKind.FACTION, start_date=date(2024, 7, 1)
+        )
+        for n, s in names.FACTIONS
+    ]
     session.add_all([parliament, *committees, *factions])
 
     persons: list[Person] = []
     for i in range(46):
         given, family = names.GIVEN[i], names.FAMILY[i]
         title = "Dr. " if i % 11 == 3 else ""
-        persons.append(Person(body_id=body.id, name=f"{title}{given} {family}", given_name=given,
-                              family_name=family, title=title.strip(),
-                              form_of_address="Frau" if i % 2 == 0 else "Herr"))
+        persons.append(
+            Person(
+                body_id=body.id,
+                name=f"{title}{given} {family}",
+                given_name=given,
+                family_name=family,
+                title=title.strip(),
+                form_of_address="Frau" if i % 2 == 0 else "Herr",
+            )
+        )
     session.add_all(persons)
     session.flush()
 
@@ -111,25 +158,62 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:  # noq
     start = date(2024, 7, 1)
     for idx, person in enumerate(elected):
         faction = factions[idx % len(factions)]
-        session.add(Membership(person_id=person.id, organization_id=parliament.id, role="Abgeordnete(r)",
-                               start_date=start))
-        session.add(Membership(person_id=person.id, organization_id=faction.id,
-                               role="Fraktionsvorsitz" if idx < len(factions) else "Mitglied", start_date=start))
+        session.add(
+            Membership(
+                person_id=person.id, organization_id=parliament.id, role="Abgeordnete(r)", start_date=start
+            )
+        )
+        session.add(
+            Membership(
+                person_id=person.id,
+                organization_id=faction.id,
+                role="Fraktionsvorsitz" if idx < len(factions) else "Mitglied",
+                start_date=start,
+            )
+        )
     for c_idx, committee in enumerate(committees):
         members = [elected[(c_idx * 5 + k) % len(elected)] for k in range(11)]
         deputies = [elected[(c_idx * 5 + 11 + k) % len(elected)] for k in range(4)]
         for k, person in enumerate(members):
-            session.add(Membership(person_id=person.id, organization_id=committee.id,
-                                   role="Vorsitz" if k == 0 else "Mitglied", start_date=start))
+            session.add(
+                Membership(
+                    person_id=person.id,
+                    organization_id=committee.id,
+                    role="Vorsitz" if k == 0 else "Mitglied",
+                    start_date=start,
+                )
+            )
         for person in deputies:
-            session.add(Membership(person_id=person.id, organization_id=committee.id, role="Stellvertretung",
-                                   deputy=True, voting_right=False, start_date=start))
+            session.add(
+                Membership(
+                    person_id=person.id,
+                    organization_id=committee.id,
+                    role="Stellvertretung",
+                    deputy=True,
+                    voting_right=False,
+                    start_date=start,
+                )
+            )
         citizen = coopted[c_idx % len(coopted)]
-        session.add(Membership(person_id=citizen.id, organization_id=committee.id,
-                               role="zugewählte(r) Bürger(in)", voting_right=True, start_date=start))
+        session.add(
+            Membership(
+                person_id=citizen.id,
+                organization_id=committee.id,
+                role="zugewählte(r) Bürger(in)",
+                voting_right=True,
+                start_date=start,
+            )
+        )
     # a membership that has ended: its non-public items are no longer visible to that person
-    session.add(Membership(person_id=elected[30].id, organization_id=committees[1].id, role="Mitglied",
-                           start_date=start, end_date=today - timedelta(days=60)))
+    session.add(
+        Membership(
+            person_id=elected[30].id,
+            organization_id=committees[1].id,
+            role="Mitglied",
+            start_date=start,
+            end_date=today - timedelta(days=60),
+        )
+    )
     session.flush()
 
     # meetings: per committee (and the parliament), past and upcoming
@@ -138,32 +222,43 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:  # noq
     for m in range(opts.meetings):
         org = orgs[m % len(orgs)]
         day = today + timedelta(days=(m - opts.meetings * 2 // 3) * 5 + rnd.randint(0, 2))
-        start_at = datetime(day.year, day.month, day.day, 17 if m % 3 else 18, 0, tzinfo=UTC) - timedelta(hours=1)
+        start_at = datetime(day.year, day.month, day.day, 17 if m % 3 else 18, 0, tzinfo=UTC) - timedelta(
+            hours=1
+        )
         state = MeetingState.PUBLISHED
         if day > today + timedelta(days=20):
             state = MeetingState.DRAFT
         elif m % 11 == 7:
             state = MeetingState.CANCELLED
-        meeting = Meeting(body_id=body.id, organization_id=org.id,
-                          name=f"{m // len(orgs) + 1}. Sitzung {org.name} {day.year}",
-                          state=state, start=start_at, end=start_at + timedelta(hours=3),
-                          location=names.LOCATIONS[m % len(names.LOCATIONS)],
-                          published_at=None if state == MeetingState.DRAFT else start_at - timedelta(days=10))
+        meeting = Meeting(
+            body_id=body.id,
+            organization_id=org.id,
+            name=f"{m // len(orgs) + 1}. Sitzung {org.name} {day.year}",
+            state=state,
+            start=start_at,
+            end=start_at + timedelta(hours=3),
+            location=names.LOCATIONS[m % len(names.LOCATIONS)],
+            published_at=None if state == MeetingState.DRAFT else start_at - timedelta(days=10),
+        )
         session.add(meeting)
         meetings.append(meeting)
     session.flush()
 
     paper_no = 345
     for m_idx, meeting in enumerate(meetings):
-        org = session.get(Organization, meeting.organization_id)
-        assert org is not None
+        host = session.get(Organization, meeting.organization_id)
+        assert host is not None
         n_public = rnd.randint(5, 17)
         n_private = rnd.randint(1, 4) if m_idx % 4 != 1 else 0
         titles: list[tuple[str, bool]] = [(t, True) for t in names.FORMAL_ITEMS]
-        titles += [(names.PUBLIC_TOPICS[(m_idx * 7 + k) % len(names.PUBLIC_TOPICS)], True) for k in range(n_public)]
+        titles += [
+            (names.PUBLIC_TOPICS[(m_idx * 7 + k) % len(names.PUBLIC_TOPICS)], True) for k in range(n_public)
+        ]
         titles += [(t, True) for t in names.CLOSING_ITEMS]
-        titles += [(names.NONPUBLIC_TOPICS[(m_idx + k) % len(names.NONPUBLIC_TOPICS)], False)
-                   for k in range(n_private)]
+        titles += [
+            (names.NONPUBLIC_TOPICS[(m_idx + k) % len(names.NONPUBLIC_TOPICS)], False)
+            for k in range(n_private)
+        ]
         titles = titles[:25]
         agenda: list[tuple[str, str, bool]] = []
         for order, (title, public) in enumerate(titles, start=1):
@@ -177,58 +272,149 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:  # noq
             paper_no += 1
             ptype = names.PAPER_TYPES[paper_no % len(names.PAPER_TYPES)]
             reference = f"22-{paper_no:04d}"
-            paper = Paper(body_id=body.id, reference=reference, name=title, paper_type=ptype,
-                          date=meeting.start.date() - timedelta(days=14), public=public)
+            paper = Paper(
+                body_id=body.id,
+                reference=reference,
+                name=title,
+                paper_type=ptype,
+                date=meeting.start.date() - timedelta(days=14),
+                public=public,
+            )
             session.add(paper)
             session.flush()
-            session.add(Consultation(paper_id=paper.id, agenda_item_id=item.id,
-                                     role="Entscheidung" if order % 3 else "Beratung", authoritative=order % 3 > 0))
-            pdf = pdfgen.paper_pdf(title=title, reference=reference, paper_type=ptype, body_name=names.BODY_NAME,
-                                   seed=paper_no, pages=2 + paper_no % 5)
-            _store_pdf(session, blobs, pdf, body=body, name=f"{ptype} {reference}", file_name=f"{reference}.pdf",
-                       paper_id=paper.id)
+            session.add(
+                Consultation(
+                    paper_id=paper.id,
+                    agenda_item_id=item.id,
+                    role="Entscheidung" if order % 3 else "Beratung",
+                    authoritative=order % 3 > 0,
+                )
+            )
+            pdf = pdfgen.paper_pdf(
+                title=title,
+                reference=reference,
+                paper_type=ptype,
+                body_name=names.BODY_NAME,
+                seed=paper_no,
+                pages=2 + paper_no % 5,
+            )
+            _store_pdf(
+                session,
+                blobs,
+                pdf,
+                body=body,
+                name=f"{ptype} {reference}",
+                file_name=f"{reference}.pdf",
+                paper_id=paper.id,
+            )
             if paper_no % 3 == 0:
-                attachment = pdfgen.paper_pdf(title=f"Anlage 1 zu {reference}: Lageplan und Kostenaufstellung",
-                                              reference=reference, paper_type="Anlage", body_name=names.BODY_NAME,
-                                              seed=paper_no + 10_000, pages=2)
-                _store_pdf(session, blobs, attachment, body=body, name=f"Anlage 1 zu {reference}",
-                           file_name=f"{reference}-Anlage-1.pdf", role=FileRole.AUXILIARY, paper_id=paper.id)
+                attachment = pdfgen.paper_pdf(
+                    title=f"Anlage 1 zu {reference}: Lageplan und Kostenaufstellung",
+                    reference=reference,
+                    paper_type="Anlage",
+                    body_name=names.BODY_NAME,
+                    seed=paper_no + 10_000,
+                    pages=2,
+                )
+                _store_pdf(
+                    session,
+                    blobs,
+                    attachment,
+                    body=body,
+                    name=f"Anlage 1 zu {reference}",
+                    file_name=f"{reference}-Anlage-1.pdf",
+                    role=FileRole.AUXILIARY,
+                    paper_id=paper.id,
+                )
             if paper_no % 29 == 0:
                 scan = pdfgen.scanned_pdf(title=f"Stellungnahme zu {reference}", seed=paper_no)
-                _store_pdf(session, blobs, scan, body=body, name=f"Stellungnahme (Scan) zu {reference}",
-                           file_name=f"{reference}-Scan.pdf", role=FileRole.AUXILIARY, paper_id=paper.id)
+                _store_pdf(
+                    session,
+                    blobs,
+                    scan,
+                    body=body,
+                    name=f"Stellungnahme (Scan) zu {reference}",
+                    file_name=f"{reference}-Scan.pdf",
+                    role=FileRole.AUXILIARY,
+                    paper_id=paper.id,
+                )
         if meeting.state != MeetingState.DRAFT:
-            invitation = pdfgen.invitation_pdf(organization=org.name, meeting_name=meeting.name, start=meeting.start,
-                                               location=meeting.location, agenda=agenda, seed=m_idx)
-            _store_pdf(session, blobs, invitation, body=body, name=f"Einladung {meeting.name}",
-                       file_name=f"Einladung-{meeting.id}.pdf", role=FileRole.INVITATION, meeting_id=meeting.id)
+            invitation = pdfgen.invitation_pdf(
+                organization=host.name,
+                meeting_name=meeting.name,
+                start=meeting.start,
+                location=meeting.location,
+                agenda=agenda,
+                seed=m_idx,
+            )
+            _store_pdf(
+                session,
+                blobs,
+                invitation,
+                body=body,
+                name=f"Einladung {meeting.name}",
+                file_name=f"Einladung-{meeting.id}.pdf",
+                role=FileRole.INVITATION,
+                meeting_id=meeting.id,
+            )
 
     # the budget plan, on the Hauptausschuss' next meeting
     main_committee = committees[0]
     budget_meeting = next(
-        (m for m in meetings if m.organization_id == main_committee.id and m.start.date() >= today
-         and m.state == MeetingState.PUBLISHED),
+        (
+            m
+            for m in meetings
+            if m.organization_id == main_committee.id
+            and m.start.date() >= today
+            and m.state == MeetingState.PUBLISHED
+        ),
         next(m for m in meetings if m.organization_id == main_committee.id),
     )
     year = today.year + 1
-    item = AgendaItem(meeting_id=budget_meeting.id, number="3a", order=4, public=True,
-                      name=f"Haushaltsplan-Entwurf {year}/{year + 1} – Stellungnahme des Bezirks")
+    item = AgendaItem(
+        meeting_id=budget_meeting.id,
+        number="3a",
+        order=4,
+        public=True,
+        name=f"Haushaltsplan-Entwurf {year}/{year + 1} – Stellungnahme des Bezirks",
+    )
     session.add(item)
-    paper = Paper(body_id=body.id, reference=f"22-{paper_no + 1:04d}", name=f"Haushaltsplan-Entwurf {year}/{year + 1}",
-                  paper_type="Beschlussvorlage", date=today - timedelta(days=3), public=True)
+    paper = Paper(
+        body_id=body.id,
+        reference=f"22-{paper_no + 1:04d}",
+        name=f"Haushaltsplan-Entwurf {year}/{year + 1}",
+        paper_type="Beschlussvorlage",
+        date=today - timedelta(days=3),
+        public=True,
+    )
     session.add(paper)
     session.flush()
     session.add(Consultation(paper_id=paper.id, agenda_item_id=item.id, role="Beratung"))
     budget = pdfgen.budget_plan_pdf(body_name=names.BODY_NAME, year=year, pages=opts.budget_pages)
-    _store_pdf(session, blobs, budget, body=body, name=f"Haushaltsplan-Entwurf {year}/{year + 1}",
-               file_name=f"Haushaltsplan-{year}.pdf", paper_id=paper.id)
+    _store_pdf(
+        session,
+        blobs,
+        budget,
+        body=body,
+        name=f"Haushaltsplan-Entwurf {year}/{year + 1}",
+        file_name=f"Haushaltsplan-{year}.pdf",
+        paper_id=paper.id,
+    )
 
     # e-files with versioned documents
     efiles = [
-        ("ELB-61.20-017/2026", "Bebauungsplan Elbhausen 17 „Am Mühlenteich“",
-         ["Aufstellungsbeschluss", "Frühzeitige Beteiligung"], [elected[0], elected[5], staff[0]]),
-        ("ELB-40.11-003/2026", "Schulsanierung Lindenallee – Vergabeverfahren",
-         ["Leistungsverzeichnis", "Angebotswertung"], [elected[1], staff[0]]),
+        (
+            "ELB-61.20-017/2026",
+            "Bebauungsplan Elbhausen 17 „Am Mühlenteich“",
+            ["Aufstellungsbeschluss", "Frühzeitige Beteiligung"],
+            [elected[0], elected[5], staff[0]],
+        ),
+        (
+            "ELB-40.11-003/2026",
+            "Schulsanierung Lindenallee – Vergabeverfahren",
+            ["Leistungsverzeichnis", "Angebotswertung"],
+            [elected[1], staff[0]],
+        ),
     ]
     for e_idx, (reference, title, process_titles, readers) in enumerate(efiles):
         efile = EFile(body_id=body.id, reference_number=reference, title=title)
@@ -247,12 +433,23 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:  # noq
                 session.flush()
                 previous: File | None = None
                 for version in range(1, 3 if d_idx == 0 else 2):
-                    pdf = pdfgen.paper_pdf(title=f"{doc_title} (Fassung {version})", reference=reference,
-                                           paper_type="Aktenvermerk", body_name=names.BODY_NAME,
-                                           seed=5000 + e_idx * 100 + p_idx * 10 + d_idx + version, pages=2)
-                    file = _store_pdf(session, blobs, pdf, body=body, name=f"{doc_title} (Fassung {version})",
-                                      file_name=f"{reference.replace('/', '-')}-{p_idx + 1}-{d_idx + 1}-v{version}.pdf",
-                                      document_id=document.id)
+                    pdf = pdfgen.paper_pdf(
+                        title=f"{doc_title} (Fassung {version})",
+                        reference=reference,
+                        paper_type="Aktenvermerk",
+                        body_name=names.BODY_NAME,
+                        seed=5000 + e_idx * 100 + p_idx * 10 + d_idx + version,
+                        pages=2,
+                    )
+                    file = _store_pdf(
+                        session,
+                        blobs,
+                        pdf,
+                        body=body,
+                        name=f"{doc_title} (Fassung {version})",
+                        file_name=f"{reference.replace('/', '-')}-{p_idx + 1}-{d_idx + 1}-v{version}.pdf",
+                        document_id=document.id,
+                    )
                     if previous is not None:
                         session.flush()
                         file.supersedes_id = previous.id
@@ -262,26 +459,66 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:  # noq
     # accounts
     pw = hash_password(DEMO_PASSWORD)
     planning = committees[1]
-    planning_members = [m.person_id for m in session.scalars(
-        select(Membership).where(Membership.organization_id == planning.id, Membership.deputy.is_(False),
-                                 Membership.end_date.is_(None)))]
-    planning_deputy = session.scalar(select(Membership.person_id).where(
-        Membership.organization_id == planning.id, Membership.deputy.is_(True)))
+    planning_members = [
+        m.person_id
+        for m in session.scalars(
+            select(Membership).where(
+                Membership.organization_id == planning.id,
+                Membership.deputy.is_(False),
+                Membership.end_date.is_(None),
+            )
+        )
+    ]
+    planning_deputy = session.scalar(
+        select(Membership.person_id).where(
+            Membership.organization_id == planning.id, Membership.deputy.is_(True)
+        )
+    )
     youth = committees[3]
-    youth_members = [m.person_id for m in session.scalars(
-        select(Membership).where(Membership.organization_id == youth.id, Membership.deputy.is_(False)))]
+    youth_members = [
+        m.person_id
+        for m in session.scalars(
+            select(Membership).where(Membership.organization_id == youth.id, Membership.deputy.is_(False))
+        )
+    ]
     youth_only = next(p for p in youth_members if p not in planning_members and p != planning_deputy)
     citizen = coopted[1 % len(coopted)]
-    session.add_all([
-        User(username="sitzungsdienst", password_hash=pw, role=Role.CLERK, body_id=body.id, person_id=staff[0].id),
-        User(username="mitglied", password_hash=pw, role=Role.MEMBER, body_id=body.id,
-             person_id=planning_members[1]),
-        User(username="stellvertretung", password_hash=pw, role=Role.MEMBER, body_id=body.id,
-             person_id=planning_deputy),
-        User(username="jugendhilfe", password_hash=pw, role=Role.MEMBER, body_id=body.id, person_id=youth_only),
-        User(username="buerger", password_hash=pw, role=Role.MEMBER, body_id=body.id, person_id=citizen.id),
-        User(username="admin", password_hash=pw, role=Role.ADMIN, body_id=body.id, person_id=None),
-    ])
+    session.add_all(
+        [
+            User(
+                username="sitzungsdienst",
+                password_hash=pw,
+                role=Role.CLERK,
+                body_id=body.id,
+                person_id=staff[0].id,
+            ),
+            User(
+                username="mitglied",
+                password_hash=pw,
+                role=Role.MEMBER,
+                body_id=body.id,
+                person_id=planning_members[1],
+            ),
+            User(
+                username="stellvertretung",
+                password_hash=pw,
+                role=Role.MEMBER,
+                body_id=body.id,
+                person_id=planning_deputy,
+            ),
+            User(
+                username="jugendhilfe",
+                password_hash=pw,
+                role=Role.MEMBER,
+                body_id=body.id,
+                person_id=youth_only,
+            ),
+            User(
+                username="buerger", password_hash=pw, role=Role.MEMBER, body_id=body.id, person_id=citizen.id
+            ),
+            User(username="admin", password_hash=pw, role=Role.ADMIN, body_id=body.id, person_id=None),
+        ]
+    )
 
 
 def print_accounts(accounts: list[DemoAccount], url: str) -> None:
