@@ -26,7 +26,8 @@ def new_pg_database(cluster: PostgresServer) -> str:
     import psycopg
 
     name = f"gremalda_{next(_counter)}"
-    with psycopg.connect(host=cluster.host, port=cluster.port, user=cluster.user, dbname="postgres",
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        host=cluster.host, port=cluster.port, user=cluster.user, dbname="postgres", autocommit=True
+    ) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
     return f"postgresql+psycopg://{cluster.user}@{cluster.host}:{cluster.port}/{name}"

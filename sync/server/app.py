@@ -42,7 +42,8 @@ class BodyLimit:
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 response = JSONResponse(
-                    error_body("payload_too_large", "Too large", f"The request body exceeds {limit} bytes."), 413
+                    error_body("payload_too_large", "Too large", f"The request body exceeds {limit} bytes."),
+                    413,
                 )
                 await response(scope, receive, send)
                 return
@@ -118,7 +119,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {"where": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()
+            {"where": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")}
+            for e in exc.errors()
         ]
         return JSONResponse(
             error_body("invalid", "Invalid input", "The request is not valid.", problems=problems), 422
@@ -127,15 +129,19 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail), str(exc.detail)), exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(code, str(exc.detail), str(exc.detail)),
+            exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         rid = request.scope.get("request_id", "-")
         log.error("unhandled error", exc_info=exc, extra={"request_id": rid, "path": request.url.path})
         return JSONResponse(
-            error_body("internal", "Server error", f"Something went wrong on the server. Reference: {rid}"), 500
+            error_body("internal", "Server error", f"Something went wrong on the server. Reference: {rid}"),
+            500,
         )
 
     @app.get("/health", tags=["ops"])

@@ -80,7 +80,7 @@ class AudienceResolver:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def of(self, obj: object) -> Audience:  # noqa: PLR0911 - one branch per model
+    def of(self, obj: object) -> Audience:
         s = self.session
         if isinstance(obj, Body):
             return frozenset({body_key(obj.id)})

@@ -17,7 +17,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: SQLite in the data dir)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--demo", action="store_true", help="seed the demo body (once) and print the demo accounts")
+    p.add_argument(
+        "--demo", action="store_true", help="seed the demo body (once) and print the demo accounts"
+    )
     p.add_argument("--log-level", default="info")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
@@ -55,8 +57,15 @@ def main(argv: list[str] | None = None) -> int:
             print("gremalda-server: the password must have at least 8 characters", file=sys.stderr)
             return 2
         with write_session(make_sessionmaker(make_engine(url))) as session:
-            session.add(User(username=args.username, password_hash=hash_password(password), role=Role(args.role),
-                             body_id=args.body, person_id=args.person))
+            session.add(
+                User(
+                    username=args.username,
+                    password_hash=hash_password(password),
+                    role=Role(args.role),
+                    body_id=args.body,
+                    person_id=args.person,
+                )
+            )
         print(f"created {args.role} {args.username}")
         return 0
     if args.demo:
@@ -71,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     from sync.server.app import create_app
 
     app = create_app(settings, run_migrations=False)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=5)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_config=None, access_log=False, timeout_graceful_shutdown=5
+    )
     return 0
 
 

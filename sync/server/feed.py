@@ -82,7 +82,9 @@ class Page:
     def to_json_bytes(self) -> bytes:
         more = "true" if self.has_more else "false"
         return (
-            f'{{"cursor":{json.dumps(self.cursor)},"has_more":{more},"changes":[' + ",".join(self.entries) + "]}"
+            f'{{"cursor":{json.dumps(self.cursor)},"has_more":{more},"changes":['
+            + ",".join(self.entries)
+            + "]}"
         ).encode("utf-8")
 
 
@@ -130,7 +132,11 @@ class FeedReader:
         assert exp is not None
         while exp.phase < 2 and len(page.entries) < limit:
             keys = cursor.keys - exp.target if exp.phase == 0 else exp.target - cursor.keys
-            rows = self._objects_with_keys(keys, exp.kind, exp.last_id, limit - len(page.entries)) if keys else []
+            rows = (
+                self._objects_with_keys(keys, exp.kind, exp.last_id, limit - len(page.entries))
+                if keys
+                else []
+            )
             for kind, obj_id, seq, audience, payload in rows:
                 exp.kind, exp.last_id = kind, obj_id
                 if exp.phase == 0:
@@ -163,7 +169,9 @@ class FeedReader:
             .subquery()
         )
         query = (
-            select(FeedObject.kind, FeedObject.obj_id, FeedObject.seq, FeedObject.audience, FeedObject.payload)
+            select(
+                FeedObject.kind, FeedObject.obj_id, FeedObject.seq, FeedObject.audience, FeedObject.payload
+            )
             .join(matching, and_(FeedObject.kind == matching.c.kind, FeedObject.obj_id == matching.c.obj_id))
             .order_by(FeedObject.kind, FeedObject.obj_id)
         )
@@ -208,9 +216,9 @@ def count_visible(session: Session, keys: frozenset[str]) -> int:
     """How many objects these keys can see (for status reports and tests)."""
     return int(
         session.scalar(
-            select(func.count(func.distinct(ObjectAudience.kind * 10_000_000_000 + ObjectAudience.obj_id))).where(
-                ObjectAudience.key.in_(sorted(keys))
-            )
+            select(
+                func.count(func.distinct(ObjectAudience.kind * 10_000_000_000 + ObjectAudience.obj_id))
+            ).where(ObjectAudience.key.in_(sorted(keys)))
         )
         or 0
     )

@@ -29,7 +29,13 @@ def verify_password(password: str, stored: str) -> bool:
             return False
         salt, digest = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
         candidate = hashlib.scrypt(
-            password.encode("utf-8"), salt=salt, n=int(n), r=int(r), p=int(p), maxmem=_MAXMEM, dklen=len(digest)
+            password.encode("utf-8"),
+            salt=salt,
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=_MAXMEM,
+            dklen=len(digest),
         )
     except (ValueError, TypeError):
         return False

@@ -7,10 +7,20 @@ from typing import Any
 
 import httpx
 
-PLURAL = {"body": "bodies", "organization": "organizations", "person": "persons", "membership": "memberships",
-          "meeting": "meetings", "agenda_item": "agenda-items", "paper": "papers",
-          "consultation": "consultations", "efile": "efiles", "process": "processes", "document": "documents",
-          "file": "files"}
+PLURAL = {
+    "body": "bodies",
+    "organization": "organizations",
+    "person": "persons",
+    "membership": "memberships",
+    "meeting": "meetings",
+    "agenda_item": "agenda-items",
+    "paper": "papers",
+    "consultation": "consultations",
+    "efile": "efiles",
+    "process": "processes",
+    "document": "documents",
+    "file": "files",
+}
 
 
 @dataclass

@@ -34,8 +34,9 @@ class LiveServer:
 
     def login(self, username: str, password: str = "pw-secret-1", device: str = "test") -> dict[str, Any]:
         with self.client() as c:
-            r = c.post("/api/v1/auth/login", json={"username": username, "password": password,
-                                                    "device_name": device})
+            r = c.post(
+                "/api/v1/auth/login", json={"username": username, "password": password, "device_name": device}
+            )
             r.raise_for_status()
             data: dict[str, Any] = r.json()
             return data
@@ -49,7 +50,9 @@ def live_server(data_dir: Path, database_url: str, **overrides: Any) -> Iterator
     settings = replace(Settings(data_dir=data_dir, database_url=database_url, secret=b"s" * 32), **overrides)
     app = create_app(settings)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()

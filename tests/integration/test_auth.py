@@ -17,8 +17,13 @@ def test_login_gives_device_tokens(world_server: tuple[LiveServer, World]) -> No
     server, world = world_server
     data = server.login("member", device="Laptop Küche")
     assert data["access_token"].startswith("ga_") and data["refresh_token"].startswith("gr_")
-    assert data["user"] == {"id": world.ids["user_member"], "username": "member", "role": "member",
-                            "body_id": world.ids["body"], "person_id": world.ids["person_member"]}
+    assert data["user"] == {
+        "id": world.ids["user_member"],
+        "username": "member",
+        "role": "member",
+        "body_id": world.ids["body"],
+        "person_id": world.ids["person_member"],
+    }
     with server.client(data["access_token"]) as c:
         me = c.get("/api/v1/me").json()
         devices = c.get("/api/v1/devices").json()["data"]
@@ -61,14 +66,25 @@ def test_refresh_rotates_and_reuse_revokes(world_server: tuple[LiveServer, World
         assert second["access_token"] != first["access_token"]
         assert second["device_id"] == first["device_id"]
         # the old access token no longer works, the new one does
-        assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {first['access_token']}"}).status_code == 401
-        assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code == 200
+        assert (
+            c.get("/api/v1/me", headers={"Authorization": f"Bearer {first['access_token']}"}).status_code
+            == 401
+        )
+        assert (
+            c.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code
+            == 200
+        )
         # the first refresh token comes back: someone copied it; the device is ended
         reuse = c.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
         assert reuse.status_code == 401
         assert "reused" in reuse.json()["error"]["message"]
-        assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code == 401
-        assert c.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}).status_code == 401
+        assert (
+            c.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code
+            == 401
+        )
+        assert (
+            c.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}).status_code == 401
+        )
 
 
 def test_revoke_a_device_and_logout(world_server: tuple[LiveServer, World]) -> None:
@@ -81,7 +97,9 @@ def test_revoke_a_device_and_logout(world_server: tuple[LiveServer, World]) -> N
         assert listed[tablet["device_id"]] is True and listed[laptop["device_id"]] is False
     with server.client(tablet["access_token"]) as c:
         assert c.get("/api/v1/me").status_code == 401
-        assert c.post("/api/v1/auth/refresh", json={"refresh_token": tablet["refresh_token"]}).status_code == 401
+        assert (
+            c.post("/api/v1/auth/refresh", json={"refresh_token": tablet["refresh_token"]}).status_code == 401
+        )
     with server.client(laptop["access_token"]) as c:
         assert c.post("/api/v1/auth/logout").status_code == 204
         assert c.get("/api/v1/me").status_code == 401
@@ -103,8 +121,11 @@ def test_cannot_revoke_someone_elses_device(world_server: tuple[LiveServer, Worl
 
 
 def test_expired_access_token(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
-    url = (f"sqlite:///{tmp_path}/s.sqlite3" if backend == "sqlite"
-           else new_pg_database(request.getfixturevalue("pg_cluster")))
+    url = (
+        f"sqlite:///{tmp_path}/s.sqlite3"
+        if backend == "sqlite"
+        else new_pg_database(request.getfixturevalue("pg_cluster"))
+    )
     with live_server(tmp_path, url, access_token_ttl=timedelta(seconds=1)) as server:
         build_world(server.ctx)
         data = server.login("member")
@@ -115,13 +136,20 @@ def test_expired_access_token(tmp_path: Path, backend: str, request: pytest.Fixt
             assert "expired" in r.json()["error"]["message"]
             fresh = c.post("/api/v1/auth/refresh", json={"refresh_token": data["refresh_token"]})
             assert fresh.status_code == 200
-            assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
-                         ).status_code == 200
+            assert (
+                c.get(
+                    "/api/v1/me", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
+                ).status_code
+                == 200
+            )
 
 
 def test_throttling_locks_out_guessing(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
-    url = (f"sqlite:///{tmp_path}/s.sqlite3" if backend == "sqlite"
-           else new_pg_database(request.getfixturevalue("pg_cluster")))
+    url = (
+        f"sqlite:///{tmp_path}/s.sqlite3"
+        if backend == "sqlite"
+        else new_pg_database(request.getfixturevalue("pg_cluster"))
+    )
     with live_server(tmp_path, url, login_max_failures=3, login_lockout=timedelta(seconds=2)) as server:
         build_world(server.ctx)
         with server.client() as c:
@@ -134,6 +162,12 @@ def test_throttling_locks_out_guessing(tmp_path: Path, backend: str, request: py
             assert 1 <= int(locked.headers["retry-after"]) <= 2
             assert locked.json()["error"]["code"] == "too_many_requests"
             # another account from the same address is not locked yet
-            assert c.post("/api/v1/auth/login", json={"username": "deputy", "password": PASSWORD}).status_code == 200
+            assert (
+                c.post("/api/v1/auth/login", json={"username": "deputy", "password": PASSWORD}).status_code
+                == 200
+            )
             time.sleep(2.1)
-            assert c.post("/api/v1/auth/login", json={"username": "member", "password": PASSWORD}).status_code == 200
+            assert (
+                c.post("/api/v1/auth/login", json={"username": "member", "password": PASSWORD}).status_code
+                == 200
+            )

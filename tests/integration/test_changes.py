@@ -54,8 +54,15 @@ def test_create_update_delete(fresh_server: Server) -> None:
     server, world = fresh_server
     r = _replicas(server, "member", "other")
     clerk = server.client(server.token("clerk"))
-    created = clerk.post("/api/v1/agenda-items", json={"meeting_id": world.ids["published_meeting"], "number": "2",
-                                                       "order": 3, "name": "Neuer Tagesordnungspunkt"})
+    created = clerk.post(
+        "/api/v1/agenda-items",
+        json={
+            "meeting_id": world.ids["published_meeting"],
+            "number": "2",
+            "order": 3,
+            "name": "Neuer Tagesordnungspunkt",
+        },
+    )
     assert created.status_code == 201, created.text
     item_id = created.json()["id"]
     for client, replica in r.values():
@@ -66,7 +73,9 @@ def test_create_update_delete(fresh_server: Server) -> None:
     _patch(clerk, f"/api/v1/agenda-items/{item_id}", {"name": "Geänderter Titel"})
     for client, replica in r.values():
         got = replica.sync(client)
-        assert len(got) == 1 and got[0]["data"]["name"] == "Geänderter Titel" and got[0]["data"]["version"] == 2
+        assert (
+            len(got) == 1 and got[0]["data"]["name"] == "Geänderter Titel" and got[0]["data"]["version"] == 2
+        )
 
     _delete(clerk, f"/api/v1/agenda-items/{item_id}")
     for client, replica in r.values():
@@ -84,9 +93,13 @@ def test_deleting_a_meeting_removes_everything_in_it(fresh_server: Server) -> No
     _delete(clerk, f"/api/v1/meetings/{world.ids['published_meeting']}")
     got = replica.sync(client)
     removed = {(e["type"], e["id"]) for e in got if e["op"] == "remove"}
-    assert {("meeting", world.ids["published_meeting"]), ("agenda_item", world.ids["public_item"]),
-            ("agenda_item", world.ids["private_item"]), ("file", world.ids["invitation_file"]),
-            ("file", world.ids["private_item_file"])} <= removed
+    assert {
+        ("meeting", world.ids["published_meeting"]),
+        ("agenda_item", world.ids["public_item"]),
+        ("agenda_item", world.ids["private_item"]),
+        ("file", world.ids["invitation_file"]),
+        ("file", world.ids["private_item_file"]),
+    } <= removed
     _assert_converged(client, replica)
 
 
@@ -103,7 +116,8 @@ def test_item_made_non_public_is_removed_for_those_not_entitled(fresh_server: Se
             assert key in replica.objects and replica.objects[key]["public"] is False
         else:
             assert ("remove", "agenda_item", world.ids["public_item"]) in [
-                (e["op"], e.get("type"), e.get("id")) for e in got]
+                (e["op"], e.get("type"), e.get("id")) for e in got
+            ]
             assert key not in replica.objects
             assert ("paper", world.ids["public_paper"]) not in replica.objects
             assert ("file", world.ids["public_file"]) not in replica.objects
@@ -114,14 +128,25 @@ def test_membership_ended_reports_removal(fresh_server: Server) -> None:
     server, world = fresh_server
     r = _replicas(server, "member")
     client, replica = r["member"]
-    private = [("agenda_item", world.ids["private_item"]), ("paper", world.ids["private_paper"]),
-               ("file", world.ids["private_file"]), ("file", world.ids["private_item_file"])]
+    private = [
+        ("agenda_item", world.ids["private_item"]),
+        ("paper", world.ids["private_paper"]),
+        ("file", world.ids["private_file"]),
+        ("file", world.ids["private_item_file"]),
+    ]
     assert all(k in replica.objects for k in private)
     clerk = server.client(server.token("clerk"))
     memberships = clerk.get("/api/v1/memberships", params={"limit": 1000}).json()["data"]
-    mine = next(m for m in memberships if m["person_id"] == world.ids["person_member"]
-                and m["organization_id"] == world.ids["committee_a"])
-    _patch(clerk, f"/api/v1/memberships/{mine['id']}", {"end_date": (date.today() - timedelta(days=1)).isoformat()})
+    mine = next(
+        m
+        for m in memberships
+        if m["person_id"] == world.ids["person_member"] and m["organization_id"] == world.ids["committee_a"]
+    )
+    _patch(
+        clerk,
+        f"/api/v1/memberships/{mine['id']}",
+        {"end_date": (date.today() - timedelta(days=1)).isoformat()},
+    )
     got = replica.sync(client)
     removed = {(e["type"], e["id"]) for e in got if e["op"] == "remove"}
     assert set(private) <= removed
@@ -135,12 +160,17 @@ def test_gaining_a_membership_delivers_what_was_hidden(fresh_server: Server) -> 
     client, replica = r["other"]
     assert ("agenda_item", world.ids["private_item"]) not in replica.objects
     clerk = server.client(server.token("clerk"))
-    made = clerk.post("/api/v1/memberships", json={"person_id": world.ids["person_other"],
-                                                   "organization_id": world.ids["committee_a"]})
+    made = clerk.post(
+        "/api/v1/memberships",
+        json={"person_id": world.ids["person_other"], "organization_id": world.ids["committee_a"]},
+    )
     assert made.status_code == 201, made.text
     replica.sync(client)
-    for key in [("agenda_item", world.ids["private_item"]), ("paper", world.ids["private_paper"]),
-                ("file", world.ids["private_file"])]:
+    for key in [
+        ("agenda_item", world.ids["private_item"]),
+        ("paper", world.ids["private_paper"]),
+        ("file", world.ids["private_file"]),
+    ]:
         assert key in replica.objects
     _assert_converged(client, replica)
 
@@ -149,18 +179,30 @@ def test_unsharing_an_efile_removes_it(fresh_server: Server) -> None:
     server, world = fresh_server
     r = _replicas(server, "member")
     client, replica = r["member"]
-    efile = [("efile", world.ids["shared_efile"]), ("process", world.ids["shared_process"]),
-             ("document", world.ids["shared_document"]), ("file", world.ids["shared_efile_file"])]
+    efile = [
+        ("efile", world.ids["shared_efile"]),
+        ("process", world.ids["shared_process"]),
+        ("document", world.ids["shared_document"]),
+        ("file", world.ids["shared_efile_file"]),
+    ]
     assert all(k in replica.objects for k in efile)
     clerk = server.client(server.token("clerk"))
-    assert clerk.delete(f"/api/v1/efiles/{world.ids['shared_efile']}/shares/{world.ids['person_member']}"
-                        ).status_code == 204
+    assert (
+        clerk.delete(
+            f"/api/v1/efiles/{world.ids['shared_efile']}/shares/{world.ids['person_member']}"
+        ).status_code
+        == 204
+    )
     got = replica.sync(client)
     assert set(efile) <= {(e["type"], e["id"]) for e in got if e["op"] == "remove"}
     _assert_converged(client, replica)
     # sharing it again brings it back
-    assert clerk.put(f"/api/v1/efiles/{world.ids['shared_efile']}/shares/{world.ids['person_member']}"
-                     ).status_code == 204
+    assert (
+        clerk.put(
+            f"/api/v1/efiles/{world.ids['shared_efile']}/shares/{world.ids['person_member']}"
+        ).status_code
+        == 204
+    )
     replica.sync(client)
     assert all(k in replica.objects for k in efile)
 
@@ -189,9 +231,16 @@ def test_paging_gives_the_same_replica(fresh_server: Server) -> None:
     server, world = fresh_server
     clerk = server.client(server.token("clerk"))
     for n in range(30):
-        made = clerk.post("/api/v1/agenda-items", json={"meeting_id": world.ids["published_meeting"],
-                                                        "number": f"{n + 10}", "order": n + 10, "name": f"TOP {n}",
-                                                        "public": n % 3 != 0})
+        made = clerk.post(
+            "/api/v1/agenda-items",
+            json={
+                "meeting_id": world.ids["published_meeting"],
+                "number": f"{n + 10}",
+                "order": n + 10,
+                "name": f"TOP {n}",
+                "public": n % 3 != 0,
+            },
+        )
         assert made.status_code == 201
     token = server.token("deputy")
     small, large = Replica(), Replica()

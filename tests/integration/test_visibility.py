@@ -45,9 +45,18 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "unshared_efile_file": ("files", set()),
 }
 ROLES = ["member", "deputy", "other", "former", "clerk", "admin", "foreign_clerk"]
-WIRE = {"bodies": "body", "organizations": "organization", "persons": "person", "meetings": "meeting",
-        "agenda-items": "agenda_item", "papers": "paper", "files": "file", "efiles": "efile",
-        "processes": "process", "documents": "document"}
+WIRE = {
+    "bodies": "body",
+    "organizations": "organization",
+    "persons": "person",
+    "meetings": "meeting",
+    "agenda-items": "agenda_item",
+    "papers": "paper",
+    "files": "file",
+    "efiles": "efile",
+    "processes": "process",
+    "documents": "document",
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +66,9 @@ def tokens(world_server: tuple[LiveServer, World]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def snapshots(world_server: tuple[LiveServer, World], tokens: dict[str, str]) -> dict[str, set[tuple[str, int]]]:
+def snapshots(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str]
+) -> dict[str, set[tuple[str, int]]]:
     """What each caller's full change-feed snapshot contains."""
     server, _ = world_server
     out: dict[str, set[tuple[str, int]]] = {}
@@ -66,7 +77,9 @@ def snapshots(world_server: tuple[LiveServer, World], tokens: dict[str, str]) ->
         cursor = None
         with server.client(token) as c:
             while True:
-                page = c.get("/api/v1/changes", params={"cursor": cursor, "limit": 7} if cursor else {"limit": 7})
+                page = c.get(
+                    "/api/v1/changes", params={"cursor": cursor, "limit": 7} if cursor else {"limit": 7}
+                )
                 assert page.status_code == 200, page.text
                 body = page.json()
                 for entry in body["changes"]:
@@ -81,7 +94,9 @@ def snapshots(world_server: tuple[LiveServer, World], tokens: dict[str, str]) ->
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("obj", sorted(EXPECTED))
-def test_detail_endpoint(world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, obj: str) -> None:
+def test_detail_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, obj: str
+) -> None:
     server, world = world_server
     plural, allowed = EXPECTED[obj]
     with server.client(tokens[role]) as c:
@@ -96,7 +111,9 @@ def test_detail_endpoint(world_server: tuple[LiveServer, World], tokens: dict[st
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("plural", sorted(set(p for p, _ in EXPECTED.values())))
-def test_list_endpoint(world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, plural: str) -> None:
+def test_list_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, plural: str
+) -> None:
     server, world = world_server
     with server.client(tokens[role]) as c:
         listed: set[int] = set()
@@ -114,8 +131,9 @@ def test_list_endpoint(world_server: tuple[LiveServer, World], tokens: dict[str,
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_change_feed_snapshot(world_server: tuple[LiveServer, World], snapshots: dict[str, set[tuple[str, int]]],
-                              role: str) -> None:
+def test_change_feed_snapshot(
+    world_server: tuple[LiveServer, World], snapshots: dict[str, set[tuple[str, int]]], role: str
+) -> None:
     _, world = world_server
     for obj, (plural, allowed) in EXPECTED.items():
         assert ((WIRE[plural], world.ids[obj]) in snapshots[role]) == (role in allowed), f"{role} feed: {obj}"
@@ -123,7 +141,9 @@ def test_change_feed_snapshot(world_server: tuple[LiveServer, World], snapshots:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("obj", sorted(o for o, (p, _) in EXPECTED.items() if p == "files"))
-def test_file_content(world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, obj: str) -> None:
+def test_file_content(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, obj: str
+) -> None:
     server, world = world_server
     _, allowed = EXPECTED[obj]
     with server.client(tokens[role]) as c:
@@ -139,8 +159,9 @@ def test_file_content(world_server: tuple[LiveServer, World], tokens: dict[str, 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("meeting", ["published_meeting", "draft_meeting", "cancelled_meeting"])
-def test_agenda_endpoint(world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str,
-                         meeting: str) -> None:
+def test_agenda_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, meeting: str
+) -> None:
     server, world = world_server
     with server.client(tokens[role]) as c:
         r = c.get(f"/api/v1/meetings/{world.ids[meeting]}/agenda")
@@ -161,14 +182,24 @@ def test_agenda_endpoint(world_server: tuple[LiveServer, World], tokens: dict[st
         assert world.ids["public_item"] in shown_items
 
 
-ANONYMOUS_PATHS = ["/api/v1/changes", "/api/v1/me", "/api/v1/devices", "/api/v1/meetings", "/api/v1/meetings/1",
-                   "/api/v1/meetings/1/agenda", "/api/v1/files/1/content", "/api/v1/efiles", "/api/v1/persons"]
+ANONYMOUS_PATHS = [
+    "/api/v1/changes",
+    "/api/v1/me",
+    "/api/v1/devices",
+    "/api/v1/meetings",
+    "/api/v1/meetings/1",
+    "/api/v1/meetings/1/agenda",
+    "/api/v1/files/1/content",
+    "/api/v1/efiles",
+    "/api/v1/persons",
+]
 
 
 @pytest.mark.parametrize("path", ANONYMOUS_PATHS)
 @pytest.mark.parametrize("auth", [None, "Bearer ga_forged-token", "Basic dXNlcjpwdw==", "Bearer"])
-def test_anonymous_and_forged_callers_see_nothing(world_server: tuple[LiveServer, World], path: str,
-                                                  auth: str | None) -> None:
+def test_anonymous_and_forged_callers_see_nothing(
+    world_server: tuple[LiveServer, World], path: str, auth: str | None
+) -> None:
     server, _ = world_server
     with server.client() as c:
         r = c.get(path, headers={"Authorization": auth} if auth else {})
@@ -184,9 +215,19 @@ def test_every_read_route_is_covered(world_server: tuple[LiveServer, World]) -> 
         spec = c.get("/openapi.json").json()
     gets = {p for p, ops in spec["paths"].items() if "get" in ops}
     covered = {f"/api/v1/{p}" for p in WIRE} | {f"/api/v1/{p}/{{obj_id}}" for p in WIRE}
-    covered |= {"/api/v1/files/{file_id}/content", "/api/v1/meetings/{meeting_id}/agenda", "/api/v1/changes",
-                "/api/v1/me", "/api/v1/devices", "/health"}
+    covered |= {
+        "/api/v1/files/{file_id}/content",
+        "/api/v1/meetings/{meeting_id}/agenda",
+        "/api/v1/changes",
+        "/api/v1/me",
+        "/api/v1/devices",
+        "/health",
+    }
     # lists of kinds not in the matrix objects are still access-checked by the same code path
-    covered |= {"/api/v1/memberships", "/api/v1/memberships/{obj_id}", "/api/v1/consultations",
-                "/api/v1/consultations/{obj_id}"}
+    covered |= {
+        "/api/v1/memberships",
+        "/api/v1/memberships/{obj_id}",
+        "/api/v1/consultations",
+        "/api/v1/consultations/{obj_id}",
+    }
     assert gets <= covered, f"read routes missing from the visibility matrix: {sorted(gets - covered)}"

@@ -50,7 +50,10 @@ def _tokens(issued: tokens.IssuedTokens) -> dict[str, Any]:
 
 @router.post("/auth/login")
 def login(
-    body: LoginIn, request: Request, session: Session = Depends(writer, scope="function"), ctx: ServerContext = Depends(context)
+    body: LoginIn,
+    request: Request,
+    session: Session = Depends(writer, scope="function"),
+    ctx: ServerContext = Depends(context),
 ) -> dict[str, Any]:
     client = request.client.host if request.client else "unknown"
     result = tokens.login(session, ctx.settings, body.username, body.password, body.device_name, client)
@@ -63,7 +66,9 @@ def login(
 
 @router.post("/auth/refresh")
 def refresh(
-    body: RefreshIn, session: Session = Depends(writer, scope="function"), ctx: ServerContext = Depends(context)
+    body: RefreshIn,
+    session: Session = Depends(writer, scope="function"),
+    ctx: ServerContext = Depends(context),
 ) -> dict[str, Any]:
     return _tokens(tokens.refresh(session, ctx.settings, body.refresh_token))
 
@@ -92,13 +97,17 @@ def _device(device: Device, current: int) -> dict[str, Any]:
 
 
 @router.get("/devices")
-def devices(who: Caller = Depends(caller), session: Session = Depends(db, scope="function")) -> dict[str, Any]:
+def devices(
+    who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
+) -> dict[str, Any]:
     rows = session.scalars(select(Device).where(Device.user_id == who.user.id).order_by(Device.id))
     return {"data": [_device(d, who.device.id) for d in rows]}
 
 
 @router.delete("/devices/{device_id}", status_code=204)
-def revoke(device_id: int, who: Caller = Depends(write_caller), session: Session = Depends(writer, scope="function")) -> None:
+def revoke(
+    device_id: int, who: Caller = Depends(write_caller), session: Session = Depends(writer, scope="function")
+) -> None:
     device = session.get(Device, device_id)
     if device is None:
         raise NotFound("No such device.")

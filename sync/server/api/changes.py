@@ -27,4 +27,6 @@ def changes(
     size = min(limit or ctx.settings.feed_page_size, ctx.settings.feed_max_page_size)
     # the session is already in one transaction (opened to authenticate): one consistent read for the page
     page = FeedReader(session, who.user, ctx.settings.secret, date.today()).read(cursor, size)
-    return Response(page.to_json_bytes(), media_type="application/json", headers={"Cache-Control": "no-store"})
+    return Response(
+        page.to_json_bytes(), media_type="application/json", headers={"Cache-Control": "no-store"}
+    )

@@ -50,7 +50,9 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     start = int(first)
     end = min(int(last), size - 1) if last else size - 1
     if start >= size or (last and int(last) < start):
-        raise RangeNotSatisfiable("The range lies outside the file.", headers={"Content-Range": f"bytes */{size}"})
+        raise RangeNotSatisfiable(
+            "The range lies outside the file.", headers={"Content-Range": f"bytes */{size}"}
+        )
     return start, end
 
 
@@ -58,7 +60,14 @@ class FileSliceResponse(Response):
     """Streams bytes [start, end] of a file, reading chunks off the event loop."""
 
     def __init__(
-        self, path: str, start: int, end: int, status_code: int, headers: dict[str, str], chunk: int, head: bool
+        self,
+        path: str,
+        start: int,
+        end: int,
+        status_code: int,
+        headers: dict[str, str],
+        chunk: int,
+        head: bool,
     ) -> None:
         super().__init__(status_code=status_code, headers=headers)
         self.path, self.start, self.end, self.chunk, self.head = path, start, end, chunk, head
@@ -122,15 +131,18 @@ def download(
     head = request.method == "HEAD"
     if byte_range is None:
         headers["Content-Length"] = str(size)
-        return FileSliceResponse(str(path), 0, size - 1, 200, headers, ctx.settings.download_chunk_bytes, head)
+        return FileSliceResponse(
+            str(path), 0, size - 1, 200, headers, ctx.settings.download_chunk_bytes, head
+        )
     start, end = byte_range
     headers["Content-Length"] = str(end - start + 1)
     headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     return FileSliceResponse(str(path), start, end, 206, headers, ctx.settings.download_chunk_bytes, head)
 
 
-router.add_api_route("/files/{file_id}/content", download, methods=["HEAD"], include_in_schema=False,
-                     name="download_head")
+router.add_api_route(
+    "/files/{file_id}/content", download, methods=["HEAD"], include_in_schema=False, name="download_head"
+)
 
 
 def _quote(name: str) -> str:

@@ -93,7 +93,9 @@ def _register(plural: str, kind: Kind) -> None:
     ) -> dict[str, Any]:
         return _list(session, who, kind, after, limit)
 
-    def get_object(obj_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")) -> Response:
+    def get_object(
+        obj_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
+    ) -> Response:
         return _json(visible_payload(session, who, kind, obj_id))
 
     router.add_api_route(f"/{plural}", list_objects, methods=["GET"], name=f"list_{kind.wire}")
@@ -105,7 +107,9 @@ for _plural, _kind in PLURALS.items():
 
 
 @router.get("/meetings/{meeting_id}/agenda")
-def agenda(meeting_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")) -> Response:
+def agenda(
+    meeting_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
+) -> Response:
     """The meeting with the agenda items the caller may see, each with its papers and files."""
     meeting = json.loads(visible_payload(session, who, Kind.MEETING, meeting_id))
     items = list(session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)))
@@ -113,7 +117,9 @@ def agenda(meeting_id: int, who: Caller = Depends(caller), session: Session = De
     out = []
     for item in sorted((i for i in items if i.id in shown), key=lambda i: (i.order, i.id)):
         entry = json.loads(visible_payload(session, who, Kind.AGENDA_ITEM, item.id))
-        paper_ids = list(session.scalars(select(Consultation.paper_id).where(Consultation.agenda_item_id == item.id)))
+        paper_ids = list(
+            session.scalars(select(Consultation.paper_id).where(Consultation.agenda_item_id == item.id))
+        )
         papers = [
             json.loads(visible_payload(session, who, Kind.PAPER, p))
             for p in sorted(visible_ids(session, who, Kind.PAPER, paper_ids))

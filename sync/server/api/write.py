@@ -107,7 +107,9 @@ def body_of(session: Session, model: type[Any], values: dict[str, Any], caller_b
 
 
 def _file_body(session: Session, values: dict[str, Any]) -> int:
-    owners = [k for k in ("paper_id", "agenda_item_id", "meeting_id", "document_id") if values.get(k) is not None]
+    owners = [
+        k for k in ("paper_id", "agenda_item_id", "meeting_id", "document_id") if values.get(k) is not None
+    ]
     if len(owners) != 1:
         raise Invalid("A file belongs to exactly one paper, agenda item, meeting or e-file document.")
     owner = owners[0]
@@ -116,8 +118,12 @@ def _file_body(session: Session, values: dict[str, Any]) -> int:
     if owner == "meeting_id":
         return int(_ref(session, Meeting, values[owner], "meeting").body_id)
     if owner == "agenda_item_id":
-        return body_of(session, AgendaItem, {"meeting_id": _ref(session, AgendaItem, values[owner],
-                                                                 "agenda item").meeting_id}, 0)
+        return body_of(
+            session,
+            AgendaItem,
+            {"meeting_id": _ref(session, AgendaItem, values[owner], "agenda item").meeting_id},
+            0,
+        )
     document = _ref(session, Document, values[owner], "document")
     return body_of(session, Document, {"process_id": document.process_id}, 0)
 
@@ -133,7 +139,11 @@ def _validate(entry: Writable, raw: Any) -> dict[str, Any]:
 
 
 def _apply_side_effects(session: Session, obj: Any, values: dict[str, Any], ctx: ServerContext) -> None:
-    if isinstance(obj, Meeting) and values.get("state") == MeetingState.PUBLISHED and obj.published_at is None:
+    if (
+        isinstance(obj, Meeting)
+        and values.get("state") == MeetingState.PUBLISHED
+        and obj.published_at is None
+    ):
         obj.published_at = utcnow()
     if isinstance(obj, File):
         blob = ctx.blobs.path(values["sha256"])
@@ -152,7 +162,9 @@ def _if_match(request: Request, obj: Any) -> None:
         raise PreconditionRequired("Send If-Match with the version you last saw.")
     wanted = header.strip().strip('"').removeprefix("W/").strip('"')
     if header.strip() != "*" and wanted != str(obj.version):
-        raise PreconditionFailed(f"This was changed in the meantime (now version {obj.version}). Reload and retry.")
+        raise PreconditionFailed(
+            f"This was changed in the meantime (now version {obj.version}). Reload and retry."
+        )
 
 
 def _result(obj: Any, status: int) -> Response:
@@ -193,8 +205,15 @@ def _register(plural: str, entry: Writable) -> None:
         session.flush()
         response = _result(obj, 201)
         if key:
-            session.add(IdempotencyRecord(user_id=who.user.id, key=key, request_hash=digest, status=201,
-                                          body=bytes(response.body).decode()))
+            session.add(
+                IdempotencyRecord(
+                    user_id=who.user.id,
+                    key=key,
+                    request_hash=digest,
+                    status=201,
+                    body=bytes(response.body).decode(),
+                )
+            )
         return response
 
     def change(
@@ -208,8 +227,11 @@ def _register(plural: str, entry: Writable) -> None:
         obj = session.get(entry.model, obj_id)
         if obj is None:
             raise NotFound(f"No {entry.kind.wire.replace('_', ' ')} with id {obj_id}.")
-        who.require_clerk(body_of(session, entry.model, _current(obj, entry), who.user.body_id)
-                          if entry.model not in (Organization, Person, Paper, EFile) else obj.body_id)
+        who.require_clerk(
+            body_of(session, entry.model, _current(obj, entry), who.user.body_id)
+            if entry.model not in (Organization, Person, Paper, EFile)
+            else obj.body_id
+        )
         if not isinstance(raw, dict):
             raise Invalid("The request body must be a JSON object.")
         values = _validate(entry, {**_current(obj, entry), **raw})
@@ -223,22 +245,31 @@ def _register(plural: str, entry: Writable) -> None:
         return _result(obj, 200)
 
     def remove(
-        obj_id: int, request: Request, who: Caller = Depends(write_caller), session: Session = Depends(writer, scope="function")
+        obj_id: int,
+        request: Request,
+        who: Caller = Depends(write_caller),
+        session: Session = Depends(writer, scope="function"),
     ) -> Response:
         obj = session.get(entry.model, obj_id)
         if obj is None:
             raise NotFound(f"No {entry.kind.wire.replace('_', ' ')} with id {obj_id}.")
-        body_id = (obj.body_id if entry.model in (Organization, Person, Paper, EFile)
-                   else body_of(session, entry.model, _current(obj, entry), who.user.body_id))
+        body_id = (
+            obj.body_id
+            if entry.model in (Organization, Person, Paper, EFile)
+            else body_of(session, entry.model, _current(obj, entry), who.user.body_id)
+        )
         who.require_clerk(body_id)
         _if_match(request, obj)
         delete_tree(session, obj)
         return Response(status_code=204)
 
-    router.add_api_route(f"/{plural}", create, methods=["POST"], status_code=201, name=f"create_{entry.kind.wire}")
+    router.add_api_route(
+        f"/{plural}", create, methods=["POST"], status_code=201, name=f"create_{entry.kind.wire}"
+    )
     router.add_api_route(f"/{plural}/{{obj_id}}", change, methods=["PATCH"], name=f"change_{entry.kind.wire}")
-    router.add_api_route(f"/{plural}/{{obj_id}}", remove, methods=["DELETE"], status_code=204,
-                         name=f"delete_{entry.kind.wire}")
+    router.add_api_route(
+        f"/{plural}/{{obj_id}}", remove, methods=["DELETE"], status_code=204, name=f"delete_{entry.kind.wire}"
+    )
 
 
 def _current(obj: Any, entry: Writable) -> dict[str, Any]:
@@ -281,8 +312,12 @@ def delete_tree(session: Session, obj: Any) -> None:
 
 
 @router.put("/efiles/{efile_id}/shares/{person_id}", status_code=204)
-def share(efile_id: int, person_id: int, who: Caller = Depends(write_caller),
-          session: Session = Depends(writer, scope="function")) -> None:
+def share(
+    efile_id: int,
+    person_id: int,
+    who: Caller = Depends(write_caller),
+    session: Session = Depends(writer, scope="function"),
+) -> None:
     efile = session.get(EFile, efile_id)
     if efile is None:
         raise NotFound(f"No e-file with id {efile_id}.")
@@ -290,21 +325,27 @@ def share(efile_id: int, person_id: int, who: Caller = Depends(write_caller),
     person = _ref(session, Person, person_id, "person")
     if person.body_id != efile.body_id:
         raise Invalid("The person belongs to another body.")
-    exists = session.scalar(select(EFileShare).where(EFileShare.efile_id == efile_id,
-                                                     EFileShare.person_id == person_id))
+    exists = session.scalar(
+        select(EFileShare).where(EFileShare.efile_id == efile_id, EFileShare.person_id == person_id)
+    )
     if exists is None:
         session.add(EFileShare(efile_id=efile_id, person_id=person_id))
 
 
 @router.delete("/efiles/{efile_id}/shares/{person_id}", status_code=204)
-def unshare(efile_id: int, person_id: int, who: Caller = Depends(write_caller),
-            session: Session = Depends(writer, scope="function")) -> None:
+def unshare(
+    efile_id: int,
+    person_id: int,
+    who: Caller = Depends(write_caller),
+    session: Session = Depends(writer, scope="function"),
+) -> None:
     efile = session.get(EFile, efile_id)
     if efile is None:
         raise NotFound(f"No e-file with id {efile_id}.")
     who.require_clerk(efile.body_id)
-    row = session.scalar(select(EFileShare).where(EFileShare.efile_id == efile_id,
-                                                  EFileShare.person_id == person_id))
+    row = session.scalar(
+        select(EFileShare).where(EFileShare.efile_id == efile_id, EFileShare.person_id == person_id)
+    )
     if row is not None:
         session.delete(row)
 

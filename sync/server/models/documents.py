@@ -39,9 +39,7 @@ class File(Versioned, Base):
         ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
     )
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("document.id", ondelete="CASCADE"), index=True
-    )
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("file.id"), nullable=True, index=True)
     change_note: Mapped[str] = mapped_column(Text, default="")
 
