@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+WRITE_OPTION = "gremalda_write"
 
 
 def make_engine(url: str) -> Engine:
@@ -32,8 +33,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            # IMMEDIATE: take the write lock at the start so concurrent writers queue instead of failing
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+            # writers take the lock at the start (IMMEDIATE) so that concurrent writers wait for each
+            # other (busy_timeout) instead of failing when a read transaction tries to become a write
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -45,17 +48,16 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session for one writing transaction; SQLite takes its write lock up front."""
-    with factory() as session:
-        session.connection(execution_options={}).info["write"] = True
+    """A session for one writing transaction, committed at the end; SQLite takes its write lock up
+    front so that writers queue instead of failing."""
+    bind = factory.kw["bind"]
+    with factory(bind=bind.execution_options(**{WRITE_OPTION: True})) as session:
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
-        finally:
-            session.connection().info.pop("write", None)
 
 
 def alembic_config(url: str) -> Config:
