@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
@@ -210,15 +210,3 @@ class FeedReader:
             elif (aud.decode(row.before) | aud.decode(row.after)) & known:
                 page.entries.append(_remove(key[0], key[1], int(row.seq)))
                 emitted.add(key)
-
-
-def count_visible(session: Session, keys: frozenset[str]) -> int:
-    """How many objects these keys can see (for status reports and tests)."""
-    return int(
-        session.scalar(
-            select(
-                func.count(func.distinct(ObjectAudience.kind * 10_000_000_000 + ObjectAudience.obj_id))
-            ).where(ObjectAudience.key.in_(sorted(keys)))
-        )
-        or 0
-    )
