@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.server import publish  # noqa: F401 - registers the change-feed session hooks
-from sync.server.api import auth, changes, files, read, write
+from sync.server.api import admin, auth, changes, files, read, write
 from sync.server.blobstore import BlobStore
 from sync.server.config import Settings
 from sync.server.context import ServerContext
@@ -150,7 +150,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    for module in (auth, read, files, write, changes):
+    for module in (auth, admin, read, files, write, changes):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes, upload_limit=settings.max_upload_bytes)
     app.add_middleware(RequestLog)

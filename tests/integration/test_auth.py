@@ -171,3 +171,55 @@ def test_throttling_locks_out_guessing(tmp_path: Path, backend: str, request: py
                 c.post("/api/v1/auth/login", json={"username": "member", "password": PASSWORD}).status_code
                 == 200
             )
+
+
+def test_administrators_manage_accounts(fresh_server: tuple[LiveServer, World]) -> None:
+    server, world = fresh_server
+    admin = server.client(server.token("admin"))
+    listed = {u["username"]: u for u in admin.get("/api/v1/users").json()["data"]}
+    assert "foreign_clerk" not in listed and listed["member"]["person_id"] == world.ids["person_member"]
+    made = admin.post(
+        "/api/v1/users",
+        json={
+            "username": "neu.mitglied",
+            "password": "lang-genug-123",
+            "role": "member",
+            "person_id": world.ids["person_other"],
+        },
+    )
+    assert made.status_code == 201, made.text
+    assert (
+        admin.post(
+            "/api/v1/users", json={"username": "neu.mitglied", "password": "lang-genug-123"}
+        ).status_code
+        == 409
+    )
+    assert admin.post("/api/v1/users", json={"username": "x y", "password": "kurz"}).status_code == 422
+    newcomer = server.login("neu.mitglied", password="lang-genug-123")
+    # a new password ends every sign-in of that account
+    changed = admin.patch(f"/api/v1/users/{made.json()['id']}", json={"password": "ganz-neues-passwort"})
+    assert changed.status_code == 200 and changed.json()["active_devices"] == 0
+    with server.client(newcomer["access_token"]) as c:
+        assert c.get("/api/v1/me").status_code == 401
+    # a lost laptop: end all devices of the member
+    member = server.login("member")
+    assert admin.delete(f"/api/v1/users/{world.ids['user_member']}/devices").status_code == 204
+    with server.client(member["access_token"]) as c:
+        assert c.get("/api/v1/me").status_code == 401
+    # accounts of another body are out of reach
+    assert (
+        admin.patch(f"/api/v1/users/{world.ids['user_foreign_clerk']}", json={"role": "admin"}).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("role", ["member", "clerk"])
+def test_only_administrators_manage_accounts(world_server: tuple[LiveServer, World], role: str) -> None:
+    server, world = world_server
+    with server.client(server.token(role)) as c:
+        assert c.get("/api/v1/users").status_code == 403
+        assert (
+            c.post("/api/v1/users", json={"username": "eve", "password": "lang-genug-123"}).status_code == 403
+        )
+        assert c.patch(f"/api/v1/users/{world.ids['user_deputy']}", json={"role": "admin"}).status_code == 403
+        assert c.delete(f"/api/v1/users/{world.ids['user_deputy']}/devices").status_code == 403
