@@ -128,6 +128,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, ApiError):  # FastAPI turns errors while reading the body into a 400
+            return await _api_error(request, exc.__cause__)  # e.g. BodyLimit's 413 for a streamed body
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(
             error_body(code, str(exc.detail), str(exc.detail)),
@@ -142,6 +144,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         return JSONResponse(
             error_body("internal", "Server error", f"Something went wrong on the server. Reference: {rid}"),
             500,
+            # sent from outside RequestLog, so add its header here; uvicorn closes the connection after an
+            # unhandled error, so tell the client not to reuse it
+            headers={"X-Request-Id": rid, "Connection": "close"},
         )
 
     @app.get("/health", tags=["ops"])

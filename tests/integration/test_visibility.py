@@ -230,5 +230,5 @@ def test_every_read_route_is_covered(world_server: tuple[LiveServer, World]) -> 
         "/api/v1/consultations",
         "/api/v1/consultations/{obj_id}",
     }
-    covered |= {"/api/v1/users"}  # administrators only: test_auth.py::test_only_administrators_manage_accounts
+    covered |= {"/api/v1/users"}  # admins only: test_auth.py::test_only_administrators_manage_accounts
     assert gets <= covered, f"read routes missing from the visibility matrix: {sorted(gets - covered)}"

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sync.server.api.deps import Caller, caller, db, write_caller, writer
+from sync.server.api.schemas import Id, PathId
 from sync.server.errors import Conflict, Invalid, NotFound
 from sync.server.models import Device, Person, Role, User, utcnow
 from sync.server.passwords import hash_password
@@ -20,16 +21,16 @@ router = APIRouter(prefix="/api/v1", tags=["admin"])
 class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=2, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
-    password: str = Field(min_length=10, max_length=1000)
+    password: str = Field(min_length=10, max_length=1000, pattern=r"^[^\x00]*$")
     role: Role = Role.MEMBER
-    person_id: int | None = None
+    person_id: Id | None = None
 
 
 class UserPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     password: str | None = Field(default=None, min_length=10, max_length=1000)
     role: Role | None = None
-    person_id: int | None = None
+    person_id: Id | None = None
 
 
 def _out(session: Session, user: User) -> dict[str, Any]:
@@ -92,7 +93,7 @@ def create_user(
 
 @router.patch("/users/{user_id}")
 def change_user(
-    user_id: int,
+    user_id: PathId,
     body: UserPatch,
     who: Caller = Depends(write_caller),
     session: Session = Depends(writer, scope="function"),
@@ -112,7 +113,7 @@ def change_user(
 
 @router.delete("/users/{user_id}/devices", status_code=204)
 def end_all_devices(
-    user_id: int, who: Caller = Depends(write_caller), session: Session = Depends(writer, scope="function")
+    user_id: PathId, who: Caller = Depends(write_caller), session: Session = Depends(writer, scope="function")
 ) -> None:
     """Ends every sign-in of an account, e.g. when a laptop was lost."""
     if who.user.id != user_id:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sync.server import tokens
 from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
+from sync.server.api.schemas import PathId
 from sync.server.context import ServerContext
 from sync.server.errors import NotFound, Unauthenticated
 from sync.server.models import Device, User, utcnow
@@ -19,9 +20,9 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 
 class LoginIn(BaseModel):
-    username: str = Field(min_length=1, max_length=100)
+    username: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")  # PostgreSQL text has no NUL
     password: str = Field(min_length=1, max_length=1000)
-    device_name: str = Field(default="", max_length=200)
+    device_name: str = Field(default="", max_length=200, pattern=r"^[^\x00]*$")
 
 
 class RefreshIn(BaseModel):
@@ -106,7 +107,9 @@ def devices(
 
 @router.delete("/devices/{device_id}", status_code=204)
 def revoke(
-    device_id: int, who: Caller = Depends(write_caller), session: Session = Depends(writer, scope="function")
+    device_id: PathId,
+    who: Caller = Depends(write_caller),
+    session: Session = Depends(writer, scope="function"),
 ) -> None:
     device = session.get(Device, device_id)
     if device is None:

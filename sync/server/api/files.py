@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 from sync.protocol.kinds import Kind
 from sync.server.api.deps import Caller, caller, context, db
 from sync.server.api.read import visible_payload
+from sync.server.api.schemas import PathId
 from sync.server.blobstore import BlobTooLarge
 from sync.server.context import ServerContext
 from sync.server.errors import Forbidden, NotFound, PayloadTooLarge, RangeNotSatisfiable, UnsupportedMedia
@@ -44,7 +45,7 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
         return None
     if not first:
         length = int(last)
-        if length == 0:
+        if length == 0 or size == 0:  # nothing to send: "bytes 0--1/0" is no valid Content-Range
             raise RangeNotSatisfiable("Empty suffix range.", headers={"Content-Range": f"bytes */{size}"})
         return max(0, size - length), size - 1
     start = int(first)
@@ -98,7 +99,7 @@ class FileSliceResponse(Response):
 
 @router.get("/files/{file_id}/content")
 def download(
-    file_id: int,
+    file_id: PathId,
     request: Request,
     who: Caller = Depends(caller),
     session: Any = Depends(db, scope="function"),
@@ -165,15 +166,20 @@ async def upload_blob(
     limit = ctx.settings.max_upload_bytes
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"Documents may be at most {limit} bytes.")
+    chunks = request.stream()
     try:
-        stored = await ctx.blobs.put_stream(request.stream(), limit)
+        stored = await ctx.blobs.put_stream(_pdf_only(chunks) if mime == "application/pdf" else chunks, limit)
     except BlobTooLarge:
         raise PayloadTooLarge(f"Documents may be at most {limit} bytes.") from None
-    if mime == "application/pdf" and not _looks_like_pdf(ctx.blobs.path(stored.sha256)):
-        raise UnsupportedMedia("This is not a PDF file.")
     return {"sha256": stored.sha256, "size": stored.size, "mime_type": mime}
 
 
-def _looks_like_pdf(path: os.PathLike[str]) -> bool:
-    with open(path, "rb") as fh:
-        return b"%PDF-" in fh.read(1024)
+async def _pdf_only(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Passes the body on and refuses it at its end, before it is stored, unless it starts like a PDF."""
+    head = b""
+    async for chunk in chunks:
+        if len(head) < 1024:
+            head += chunk[: 1024 - len(head)]
+        yield chunk
+    if b"%PDF-" not in head:
+        raise UnsupportedMedia("This is not a PDF file.")

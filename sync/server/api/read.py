@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
 from sync.server.api.deps import Caller, caller, db
+from sync.server.api.schemas import MAX_ID, PathId
 from sync.server.errors import NotFound
 from sync.server.models import AgendaItem, Consultation, FeedObject, File, ObjectAudience
 
@@ -86,7 +87,7 @@ def _list(session: Session, who: Caller, kind: Kind, after: int, limit: int) -> 
 
 def _register(plural: str, kind: Kind) -> None:
     def list_objects(
-        after: int = Query(0, ge=0),
+        after: int = Query(0, ge=0, le=MAX_ID),
         limit: int = Query(200, ge=1, le=1000),
         who: Caller = Depends(caller),
         session: Session = Depends(db, scope="function"),
@@ -94,7 +95,7 @@ def _register(plural: str, kind: Kind) -> None:
         return _list(session, who, kind, after, limit)
 
     def get_object(
-        obj_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
+        obj_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
     ) -> Response:
         return _json(visible_payload(session, who, kind, obj_id))
 
@@ -108,7 +109,7 @@ for _plural, _kind in PLURALS.items():
 
 @router.get("/meetings/{meeting_id}/agenda")
 def agenda(
-    meeting_id: int, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
+    meeting_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
 ) -> Response:
     """The meeting with the agenda items the caller may see, each with its papers and files."""
     meeting = json.loads(visible_payload(session, who, Kind.MEETING, meeting_id))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from fastapi import Path
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from sync.server.models import FileRole, MeetingState, OrganizationKind
 
-_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|^\.{1,2}$|^\s|\s$")
+# control characters (C0, DEL, C1), bidirectional overrides and isolates (name spoofing), path separators
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069/\\]|^\.{1,2}$|^\s|\s$")
 
 
 def _safe_file_name(value: str) -> str:
@@ -22,9 +24,20 @@ def _safe_file_name(value: str) -> str:
 SafeFileName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_safe_file_name)]
 Text300 = Annotated[str, Field(min_length=1, max_length=300)]
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns; larger numbers would fail in the database driver (a 500)
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store it in text
+            raise ValueError("text may not contain NUL characters")
+        return value
 
 
 class OrganizationIn(Strict):
@@ -44,8 +57,8 @@ class PersonIn(Strict):
 
 
 class MembershipIn(Strict):
-    person_id: int
-    organization_id: int
+    person_id: Id
+    organization_id: Id
     role: str = Field(default="Mitglied", max_length=100)
     voting_right: bool = True
     deputy: bool = False
@@ -54,7 +67,7 @@ class MembershipIn(Strict):
 
 
 class MeetingIn(Strict):
-    organization_id: int
+    organization_id: Id
     name: Text300
     start: AwareDatetime
     end: AwareDatetime | None = None
@@ -63,7 +76,7 @@ class MeetingIn(Strict):
 
 
 class AgendaItemIn(Strict):
-    meeting_id: int
+    meeting_id: Id
     number: str = Field(default="", max_length=30)
     order: int = Field(default=0, ge=0, le=100_000)
     name: Annotated[str, Field(min_length=1, max_length=5000)]
@@ -80,8 +93,8 @@ class PaperIn(Strict):
 
 
 class ConsultationIn(Strict):
-    paper_id: int
-    agenda_item_id: int
+    paper_id: Id
+    agenda_item_id: Id
     role: str = Field(default="Beratung", max_length=100)
     authoritative: bool = False
 
@@ -92,11 +105,11 @@ class FileIn(Strict):
     mime_type: str = Field(default="application/pdf", max_length=100)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     role: FileRole = FileRole.MAIN
-    paper_id: int | None = None
-    agenda_item_id: int | None = None
-    meeting_id: int | None = None
-    document_id: int | None = None
-    supersedes_id: int | None = None
+    paper_id: Id | None = None
+    agenda_item_id: Id | None = None
+    meeting_id: Id | None = None
+    document_id: Id | None = None
+    supersedes_id: Id | None = None
     change_note: str = Field(default="", max_length=2000)
 
 
@@ -106,12 +119,12 @@ class EFileIn(Strict):
 
 
 class ProcessIn(Strict):
-    efile_id: int
+    efile_id: Id
     reference: str = Field(default="", max_length=100)
     title: Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class DocumentIn(Strict):
-    process_id: int
+    process_id: Id
     title: Annotated[str, Field(min_length=1, max_length=500)]
     order: int = Field(default=0, ge=0, le=100_000)

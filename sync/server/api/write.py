@@ -184,6 +184,8 @@ def _register(plural: str, entry: Writable) -> None:
         session: Session = Depends(writer, scope="function"),
         ctx: ServerContext = Depends(context),
     ) -> Response:
+        if not isinstance(raw, dict):  # before the digest: json.dumps fails on the bytes of a non-JSON body
+            raise Invalid("The request body must be a JSON object.")
         key = request.headers.get("idempotency-key")
         digest = hashlib.sha256(f"{plural}\n{json.dumps(raw, sort_keys=True)}".encode()).hexdigest()
         if key:
@@ -217,7 +219,7 @@ def _register(plural: str, entry: Writable) -> None:
         return response
 
     def change(
-        obj_id: int,
+        obj_id: schemas.PathId,
         request: Request,
         raw: Any = Body(...),
         who: Caller = Depends(write_caller),
@@ -245,7 +247,7 @@ def _register(plural: str, entry: Writable) -> None:
         return _result(obj, 200)
 
     def remove(
-        obj_id: int,
+        obj_id: schemas.PathId,
         request: Request,
         who: Caller = Depends(write_caller),
         session: Session = Depends(writer, scope="function"),
@@ -313,8 +315,8 @@ def delete_tree(session: Session, obj: Any) -> None:
 
 @router.put("/efiles/{efile_id}/shares/{person_id}", status_code=204)
 def share(
-    efile_id: int,
-    person_id: int,
+    efile_id: schemas.PathId,
+    person_id: schemas.PathId,
     who: Caller = Depends(write_caller),
     session: Session = Depends(writer, scope="function"),
 ) -> None:
@@ -334,8 +336,8 @@ def share(
 
 @router.delete("/efiles/{efile_id}/shares/{person_id}", status_code=204)
 def unshare(
-    efile_id: int,
-    person_id: int,
+    efile_id: schemas.PathId,
+    person_id: schemas.PathId,
     who: Caller = Depends(write_caller),
     session: Session = Depends(writer, scope="function"),
 ) -> None:
