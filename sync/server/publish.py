@@ -10,6 +10,7 @@ order on PostgreSQL as on SQLite.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from sqlalchemy import delete, event, insert, select, update
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
-from sync.server.models import Change, FeedCounter, FeedObject, ObjectAudience, utcnow
+from sync.server.models import Change, Consultation, FeedCounter, FeedObject, ObjectAudience, utcnow
 from sync.server.models.base import Versioned
 from sync.server.serialize import KIND_OF, to_json
 
@@ -96,7 +97,9 @@ class FeedWriter:
             tuple[Kind, int, bool, str, str, str | None]
         ] = []  # kind, id, deleted, before, after, payload
         seen: set[tuple[Kind, int]] = set(deleted)
-        current = self._current([*[(KIND_OF[type(o)], o.id) for o in changed], *deleted])  # type: ignore[attr-defined]
+        initial = [*[(KIND_OF[type(o)], o.id) for o in changed], *deleted]  # type: ignore[attr-defined]
+        current = self._current(initial)
+        looked_up = set(initial)
 
         for key, obj in deleted.items():
             before = current.get(key, ("", None))[0]
@@ -105,22 +108,27 @@ class FeedWriter:
                 if _synced(dep) and dep not in self.session.deleted:
                     changed.append(dep)
 
-        work = list(changed)
+        work = deque(changed)
         while work:
-            obj = work.pop(0)
+            obj = work.popleft()
             key = (KIND_OF[type(obj)], obj.id)  # type: ignore[attr-defined]
             if key in seen:
                 continue
             seen.add(key)
-            if key not in current:
+            if key not in looked_up:
                 current.update(self._current([key]))
+                looked_up.add(key)
+            published = key in current
             before, old_payload = current.get(key, ("", None))
             after = aud.encode(self.resolver.of(obj))
             payload = to_json(obj)
             if before == after and payload == old_payload:
                 continue  # nothing anybody can observe changed
             rows.append((key[0], key[1], False, before, after, payload))
-            if before != after:
+            # Objects derive their audience from what they belong to, so a brand-new object has no
+            # published dependents (they would have to be new as well, and are queued already) --
+            # except a consultation, which widens the audience of the existing paper it links.
+            if before != after and (published or isinstance(obj, Consultation)):
                 work.extend(d for d in self.resolver.dependents(obj) if _synced(d))
 
         if rows:
@@ -150,7 +158,7 @@ class FeedWriter:
         s = self.session
         first = self._reserve(len(rows))
         now = utcnow()
-        changes, objects_new = [], []
+        changes, objects_new, audience_new = [], [], []
         for offset, (kind, obj_id, is_deleted, before, after, payload) in enumerate(rows):
             seq = first + offset
             changes.append(
@@ -189,11 +197,9 @@ class FeedWriter:
                             ObjectAudience.key.in_(sorted(old - new)),
                         )
                     )
-                if new - old:
-                    s.execute(
-                        insert(ObjectAudience),
-                        [{"kind": int(kind), "obj_id": obj_id, "key": k} for k in sorted(new - old)],
-                    )
+                audience_new += [{"kind": int(kind), "obj_id": obj_id, "key": k} for k in sorted(new - old)]
         if objects_new:
             s.execute(insert(FeedObject), objects_new)
+        if audience_new:
+            s.execute(insert(ObjectAudience), audience_new)
         s.execute(insert(Change), changes)

@@ -351,3 +351,26 @@ def test_concurrent_writers(fresh_server: Server) -> None:
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs) == 40
     assert set(created) <= replica.keys("agenda_item")
     _assert_converged(client, replica)
+
+
+def test_linking_a_paper_to_a_public_item_shows_it(fresh_server: Server) -> None:
+    """A new consultation widens the audience of the existing paper it links, and of its files."""
+    server, world = fresh_server
+    client, replica = _replicas(server, "other")["other"]
+    assert ("paper", world.ids["private_paper"]) not in replica.objects
+    clerk = server.client(server.token("clerk"))
+    made = clerk.post(
+        "/api/v1/consultations",
+        json={"paper_id": world.ids["private_paper"], "agenda_item_id": world.ids["public_item"]},
+    )
+    assert made.status_code == 201, made.text
+    replica.sync(client)
+    assert ("paper", world.ids["private_paper"]) in replica.objects
+    assert ("file", world.ids["private_file"]) in replica.objects
+    _assert_converged(client, replica)
+    # and unlinking hides it again
+    _delete(clerk, f"/api/v1/consultations/{made.json()['id']}")
+    replica.sync(client)
+    assert ("paper", world.ids["private_paper"]) not in replica.objects
+    assert ("file", world.ids["private_file"]) not in replica.objects
+    _assert_converged(client, replica)
