@@ -13,7 +13,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.server import publish  # noqa: F401 - registers the change-feed session hooks
 from sync.server.api import admin, auth, changes, files, read, write
 from sync.server.blobstore import BlobStore
 from sync.server.config import Settings

@@ -48,7 +48,6 @@ def main(argv: list[str] | None = None) -> int:
         print("database schema is up to date")
         return 0
     if args.command == "add-user":
-        from sync.server import publish  # noqa: F401
         from sync.server.models import Role, User
         from sync.server.passwords import hash_password
 

@@ -43,6 +43,9 @@ def make_engine(url: str) -> Engine:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    # every session that can write our models must feed the change log: make sure its hooks are on
+    from sync.server import publish  # noqa: F401
+
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -38,8 +38,6 @@ from tests.harness.ports import free_port
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from sync.server import publish  # noqa: F401 - feed hooks
-
     tmp = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{tmp / 'demo.sqlite3'}"
     migrate(url)

@@ -4,9 +4,14 @@ an 800+ page budget plan, two e-files with versioned documents, and demo account
 
 from __future__ import annotations
 
+import os
 import random
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing import get_context
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,6 +57,27 @@ class DemoOptions:
     meetings: int = 24
     today: date | None = None
     seed: int = 2026
+
+
+class _PdfMaker:
+    """Generates the demo PDFs on all cores while the database work goes on; files whose PDF is still
+    being made are added when it is ready (`finish`)."""
+
+    def __init__(self) -> None:
+        # spawn: the seed may run in a process that already has threads (a test server)
+        self.executor = ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("spawn"))
+        self.deferred: list[tuple[Future[bytes], dict[str, Any]]] = []
+
+    def submit(self, fn: Callable[..., bytes], **kwargs: Any) -> Future[bytes]:
+        return self.executor.submit(fn, **kwargs)
+
+    def finish(self, session: Session, blobs: BlobStore) -> None:
+        for future, kwargs in self.deferred:
+            _store_pdf(session, blobs, future.result(), **kwargs)
+        self.deferred.clear()
+
+    def close(self) -> None:
+        self.executor.shutdown(cancel_futures=True)
 
 
 def _store_pdf(
@@ -100,6 +126,19 @@ def _describe(session: Session, user: User) -> str:
 
 
 def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
+    pdfs = _PdfMaker()
+    try:
+        _seed_with(session, blobs, opts, pdfs)
+        pdfs.finish(session, blobs)
+    finally:
+        pdfs.close()
+
+
+def _later(pdfs: _PdfMaker, data: Future[bytes], **file: Any) -> None:
+    pdfs.deferred.append((data, file))
+
+
+def _seed_with(session: Session, blobs: BlobStore, opts: DemoOptions, pdfs: _PdfMaker) -> None:
     rnd = random.Random(opts.seed)
     today = opts.today or date.today()
     body = Body(
@@ -290,7 +329,8 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                     authoritative=order % 3 > 0,
                 )
             )
-            pdf = pdfgen.paper_pdf(
+            pdf = pdfs.submit(
+                pdfgen.paper_pdf,
                 title=title,
                 reference=reference,
                 paper_type=ptype,
@@ -298,9 +338,8 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                 seed=paper_no,
                 pages=2 + paper_no % 5,
             )
-            _store_pdf(
-                session,
-                blobs,
+            _later(
+                pdfs,
                 pdf,
                 body=body,
                 name=f"{ptype} {reference}",
@@ -308,7 +347,8 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                 paper_id=paper.id,
             )
             if paper_no % 3 == 0:
-                attachment = pdfgen.paper_pdf(
+                attachment = pdfs.submit(
+                    pdfgen.paper_pdf,
                     title=f"Anlage 1 zu {reference}: Lageplan und Kostenaufstellung",
                     reference=reference,
                     paper_type="Anlage",
@@ -316,9 +356,8 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                     seed=paper_no + 10_000,
                     pages=2,
                 )
-                _store_pdf(
-                    session,
-                    blobs,
+                _later(
+                    pdfs,
                     attachment,
                     body=body,
                     name=f"Anlage 1 zu {reference}",
@@ -327,10 +366,9 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                     paper_id=paper.id,
                 )
             if paper_no % 29 == 0:
-                scan = pdfgen.scanned_pdf(title=f"Stellungnahme zu {reference}", seed=paper_no)
-                _store_pdf(
-                    session,
-                    blobs,
+                scan = pdfs.submit(pdfgen.scanned_pdf, title=f"Stellungnahme zu {reference}", seed=paper_no)
+                _later(
+                    pdfs,
                     scan,
                     body=body,
                     name=f"Stellungnahme (Scan) zu {reference}",
@@ -339,7 +377,8 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                     paper_id=paper.id,
                 )
         if meeting.state != MeetingState.DRAFT:
-            invitation = pdfgen.invitation_pdf(
+            invitation = pdfs.submit(
+                pdfgen.invitation_pdf,
                 organization=host.name,
                 meeting_name=meeting.name,
                 start=meeting.start,
@@ -347,9 +386,8 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                 agenda=agenda,
                 seed=m_idx,
             )
-            _store_pdf(
-                session,
-                blobs,
+            _later(
+                pdfs,
                 invitation,
                 body=body,
                 name=f"Einladung {meeting.name}",
@@ -390,10 +428,11 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
     session.add(paper)
     session.flush()
     session.add(Consultation(paper_id=paper.id, agenda_item_id=item.id, role="Beratung"))
-    budget = pdfgen.budget_plan_pdf(body_name=names.BODY_NAME, year=year, pages=opts.budget_pages)
-    _store_pdf(
-        session,
-        blobs,
+    budget = pdfs.submit(
+        pdfgen.budget_plan_pdf, body_name=names.BODY_NAME, year=year, pages=opts.budget_pages
+    )
+    _later(
+        pdfs,
         budget,
         body=body,
         name=f"Haushaltsplan-Entwurf {year}/{year + 1}",
@@ -433,7 +472,7 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                 session.flush()
                 previous: File | None = None
                 for version in range(1, 3 if d_idx == 0 else 2):
-                    pdf = pdfgen.paper_pdf(
+                    version_pdf = pdfgen.paper_pdf(
                         title=f"{doc_title} (Fassung {version})",
                         reference=reference,
                         paper_type="Aktenvermerk",
@@ -444,7 +483,7 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
                     file = _store_pdf(
                         session,
                         blobs,
-                        pdf,
+                        version_pdf,
                         body=body,
                         name=f"{doc_title} (Fassung {version})",
                         file_name=f"{reference.replace('/', '-')}-{p_idx + 1}-{d_idx + 1}-v{version}.pdf",
