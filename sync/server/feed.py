@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
 import json
 import zlib
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
@@ -154,28 +155,44 @@ class FeedReader:
     def _objects_with_keys(
         self, keys: frozenset[str], after_kind: int, after_id: int, limit: int
     ) -> list[tuple[int, int, int, str, str | None]]:
-        matching = (
-            select(ObjectAudience.kind, ObjectAudience.obj_id)
-            .where(ObjectAudience.key.in_(sorted(keys)))
-            .where(
-                or_(
-                    ObjectAudience.kind > after_kind,
-                    and_(ObjectAudience.kind == after_kind, ObjectAudience.obj_id > after_id),
-                )
-            )
-            .distinct()
-            .order_by(ObjectAudience.kind, ObjectAudience.obj_id)
-            .limit(limit)
-            .subquery()
-        )
-        query = (
-            select(
-                FeedObject.kind, FeedObject.obj_id, FeedObject.seq, FeedObject.audience, FeedObject.payload
-            )
-            .join(matching, and_(FeedObject.kind == matching.c.kind, FeedObject.obj_id == matching.c.obj_id))
-            .order_by(FeedObject.kind, FeedObject.obj_id)
-        )
-        return [(int(k), int(i), int(s), a, p) for k, i, s, a, p in self.session.execute(query)]
+        """The next `limit` objects (by kind, id) that any of `keys` may see, with their state.
+
+        One keyset scan of the (key, kind, obj_id) index per key, merged: each page costs about
+        `limit` rows per key, however large the body (a DISTINCT over all keys would sort everything
+        left on every page)."""
+        conn = self.session.connection()
+        position = tuple_(ObjectAudience.kind, ObjectAudience.obj_id) > tuple_(after_kind, after_id)
+        streams = []
+        for key in sorted(keys):
+            rows = conn.execute(
+                select(ObjectAudience.kind, ObjectAudience.obj_id)
+                .where(ObjectAudience.key == key, position)
+                .order_by(ObjectAudience.kind, ObjectAudience.obj_id)
+                .limit(limit)
+            ).all()
+            streams.append([(int(k), int(i)) for k, i in rows])
+        wanted: list[tuple[int, int]] = []
+        for pair in heapq.merge(*streams):
+            if not wanted or wanted[-1] != pair:
+                wanted.append(pair)
+                if len(wanted) == limit:
+                    break
+        by_kind: dict[int, list[int]] = {}
+        for kind, obj_id in wanted:
+            by_kind.setdefault(kind, []).append(obj_id)
+        state: dict[tuple[int, int], tuple[int, str, str | None]] = {}
+        for kind, ids in by_kind.items():
+            for k, i, seq, audience, payload in conn.execute(
+                select(
+                    FeedObject.kind,
+                    FeedObject.obj_id,
+                    FeedObject.seq,
+                    FeedObject.audience,
+                    FeedObject.payload,
+                ).where(FeedObject.kind == kind, FeedObject.obj_id.in_(ids))
+            ):
+                state[(int(k), int(i))] = (int(seq), audience, payload)
+        return [(k, i, *state[(k, i)]) for k, i in wanted if (k, i) in state]
 
     def _log(self, cursor: Cursor, page: Page, limit: int) -> None:
         rows = self.session.execute(
