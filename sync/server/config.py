@@ -22,7 +22,7 @@ class Settings:
     login_lockout: timedelta = timedelta(minutes=15)
     feed_page_size: int = 1000
     feed_max_page_size: int = 5000
-    download_chunk_bytes: int = 1024 * 1024
+    download_chunk_bytes: int = 4 * 1024 * 1024
     secret: bytes = field(default=b"", repr=False)
 
     @property

@@ -59,9 +59,14 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def caller(request: Request, session: Session = Depends(db, scope="function")) -> Caller:
+def resolve_caller(session: Session, request: Request) -> Caller:
+    """Who is asking, from the bearer token (raises Unauthenticated)."""
     user, device = authenticate(session, _bearer(request))
     return Caller(user, device, aud.user_keys(session, user, date.today()))
+
+
+def caller(request: Request, session: Session = Depends(db, scope="function")) -> Caller:
+    return resolve_caller(session, request)
 
 
 def write_caller(request: Request, session: Session = Depends(writer, scope="function")) -> Caller:

@@ -6,14 +6,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from sync.protocol.kinds import Kind
-from sync.server.api.deps import Caller, caller, context, db
+from sync.server.api.deps import Caller, caller, context, resolve_caller
 from sync.server.api.read import visible_payload
 from sync.server.api.schemas import PathId
 from sync.server.blobstore import BlobTooLarge
@@ -97,33 +99,47 @@ class FileSliceResponse(Response):
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+@dataclass(frozen=True)
+class _Located:
+    path: str
+    size: int
+    sha256: str
+    mime_type: str
+    file_name: str
+
+
+def _locate(ctx: ServerContext, request: Request, file_id: int) -> _Located:
+    """Authentication, visibility and lookup in one go (one trip to a worker thread per download)."""
+    with ctx.sessions() as session:
+        who = resolve_caller(session, request)
+        visible_payload(session, who, Kind.FILE, file_id)  # 404 unless visible
+        file = session.get(File, file_id)
+        if file is None:
+            raise NotFound(f"No file with id {file_id}.")
+        path = ctx.blobs.path(file.sha256)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise NotFound("The file's content is missing on the server.") from None
+        return _Located(str(path), size, file.sha256, file.mime_type, file.file_name)
+
+
 @router.get("/files/{file_id}/content")
-def download(
-    file_id: PathId,
-    request: Request,
-    who: Caller = Depends(caller),
-    session: Any = Depends(db, scope="function"),
-    ctx: ServerContext = Depends(context),
-) -> Response:
-    visible_payload(session, who, Kind.FILE, file_id)  # 404 unless visible
-    file = session.get(File, file_id)
-    if file is None:
-        raise NotFound(f"No file with id {file_id}.")
-    path = ctx.blobs.path(file.sha256)
-    if not path.is_file():
-        raise NotFound("The file's content is missing on the server.")
-    size = path.stat().st_size
-    etag = f'"{file.sha256}"'
+async def download(file_id: PathId, request: Request) -> Response:
+    ctx: ServerContext = request.app.state.ctx
+    found = await run_in_threadpool(_locate, ctx, request, file_id)
+    etag = f'"{found.sha256}"'
     headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",
         "Cache-Control": "private, no-store",
-        "Content-Type": file.mime_type,
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(file.file_name)}",
+        "Content-Type": found.mime_type,
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(found.file_name)}",
     }
     inm = request.headers.get("if-none-match")
     if inm and (inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]):
         return Response(status_code=304, headers={"ETag": etag})
+    size, chunk = found.size, ctx.settings.download_chunk_bytes
     byte_range = None
     if "range" in request.headers:
         if_range = request.headers.get("if-range")
@@ -132,13 +148,11 @@ def download(
     head = request.method == "HEAD"
     if byte_range is None:
         headers["Content-Length"] = str(size)
-        return FileSliceResponse(
-            str(path), 0, size - 1, 200, headers, ctx.settings.download_chunk_bytes, head
-        )
+        return FileSliceResponse(found.path, 0, size - 1, 200, headers, chunk, head)
     start, end = byte_range
     headers["Content-Length"] = str(end - start + 1)
     headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    return FileSliceResponse(str(path), start, end, 206, headers, ctx.settings.download_chunk_bytes, head)
+    return FileSliceResponse(found.path, start, end, 206, headers, chunk, head)
 
 
 router.add_api_route(
