@@ -6,6 +6,7 @@ import argparse
 import getpass
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sync.server import logs
@@ -21,8 +22,18 @@ def _parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="seed the demo body (once) and print the demo accounts"
     )
     p.add_argument("--log-level", default="info")
+    p.add_argument(
+        "--accel-redirect",
+        default=None,
+        metavar="PREFIX",
+        help="behind nginx: let nginx send document bytes from this internal location (see nginx-config)",
+    )
     sub = p.add_subparsers(dest="command")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    nginx = sub.add_parser(
+        "nginx-config", help="print the nginx location blocks for a deployment behind nginx"
+    )
+    nginx.add_argument("--upstream", default="127.0.0.1:8765", help="where this backend listens (host:port)")
     add = sub.add_parser("add-user", help="create an account")
     add.add_argument("username")
     add.add_argument("--role", choices=["member", "clerk", "admin"], default="member")
@@ -38,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     from sync.server.db import make_engine, make_sessionmaker, migrate, write_session
 
     settings = settings_from_env(args.data_dir, args.database_url)
+    if args.accel_redirect is not None:
+        settings = replace(settings, accel_redirect=args.accel_redirect)
+    if args.command == "nginx-config":
+        from sync.server.deploy import DEFAULT_PREFIX, nginx_locations
+
+        print(nginx_locations(args.upstream, settings.blob_dir, settings.accel_redirect or DEFAULT_PREFIX))
+        return 0
     url = settings.effective_database_url
     try:
         migrate(url)

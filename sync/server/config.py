@@ -23,6 +23,7 @@ class Settings:
     feed_page_size: int = 1000
     feed_max_page_size: int = 5000
     download_chunk_bytes: int = 4 * 1024 * 1024
+    accel_redirect: str = ""  # behind nginx: internal location prefix that serves the blob store
     secret: bytes = field(default=b"", repr=False)
 
     @property
@@ -55,4 +56,9 @@ def settings_from_env(data_dir: Path | None = None, database_url: str | None = N
     directory = directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
     url = database_url if database_url is not None else os.environ.get("GREMALDA_DATABASE_URL", "")
-    return Settings(data_dir=directory, database_url=url, secret=load_secret(directory))
+    return Settings(
+        data_dir=directory,
+        database_url=url,
+        secret=load_secret(directory),
+        accel_redirect=os.environ.get("GREMALDA_ACCEL_REDIRECT", ""),
+    )

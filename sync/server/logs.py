@@ -52,3 +52,4 @@ def configure(level: int = logging.INFO) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # we log requests ourselves
+    logging.getLogger("alembic").setLevel(logging.WARNING)

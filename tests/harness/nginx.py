@@ -124,7 +124,9 @@ def _quote(path: Path) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_config(root: Path, base_dir: Path, port: int, *, as_root: bool | None = None) -> str:
+def render_config(
+    root: Path, base_dir: Path, port: int, *, as_root: bool | None = None, locations: str | None = None
+) -> str:
     """The nginx.conf text: ``root`` served statically on ``127.0.0.1:port``, all other paths in ``base_dir``.
 
     ``as_root`` defaults to "the current effective uid is 0" and adds ``user root root;`` (see module doc).
@@ -164,12 +166,16 @@ http {{
         listen {LOOPBACK}:{port};
         server_name localhost;
         root {_quote(root)};
-        location / {{
-            try_files $uri =404;
-        }}
+{locations if locations is not None else _STATIC}
     }}
 }}
 """
+
+
+_STATIC = """\
+        location / {
+            try_files $uri =404;
+        }"""
 
 
 def _log_tail(path: Path, lines: int = 30) -> str:
@@ -224,7 +230,9 @@ def _wait_for_pid_file(proc: subprocess.Popen[bytes], pid_path: Path, deadline: 
 
 
 @contextlib.contextmanager
-def nginx_server(root: Path, base_dir: Path, *, timeout: float = 15.0) -> Iterator[NginxServer]:
+def nginx_server(
+    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None
+) -> Iterator[NginxServer]:
     """Like :func:`running_nginx` but yields a :class:`NginxServer` with port, pid, paths and timing."""
     executable = find_nginx()
     if executable is None:
@@ -247,7 +255,7 @@ def nginx_server(root: Path, base_dir: Path, *, timeout: float = 15.0) -> Iterat
     try:
         for attempt in range(1, 4):
             port = free_port()
-            conf_path.write_text(render_config(root, base_dir, port))
+            conf_path.write_text(render_config(root, base_dir, port, locations=locations))
             with error_log.open("ab") as stderr:
                 proc = subprocess.Popen(
                     command,
@@ -297,12 +305,14 @@ def nginx_server(root: Path, base_dir: Path, *, timeout: float = 15.0) -> Iterat
 
 
 @contextlib.contextmanager
-def running_nginx(root: Path, base_dir: Path, *, timeout: float = 15.0) -> Iterator[str]:
+def running_nginx(
+    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None
+) -> Iterator[str]:
     """Serve ``root`` as static files with a real nginx on 127.0.0.1 and yield ``http://127.0.0.1:PORT``.
 
     Config, pid file, logs and temp directories go to ``base_dir``. nginx is stopped on exit, also when the
     body raises. Raises :class:`NginxHarnessError` (with the error log tail) when it does not come up within
     ``timeout`` seconds.
     """
-    with nginx_server(root, base_dir, timeout=timeout) as server:
+    with nginx_server(root, base_dir, timeout=timeout, locations=locations) as server:
         yield server.url
