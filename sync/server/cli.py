@@ -52,9 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.accel_redirect is not None:
         settings = replace(settings, accel_redirect=args.accel_redirect)
     if args.command == "nginx-config":
-        from sync.server.deploy import DEFAULT_PREFIX, nginx_locations
+        from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream
 
-        print(nginx_locations(args.upstream, settings.blob_dir, settings.accel_redirect or DEFAULT_PREFIX))
+        print("# in http { }:")
+        print(nginx_upstream(args.upstream))
+        print("# in the server { } that terminates TLS:")
+        print(nginx_locations(settings.blob_dir, settings.accel_redirect or DEFAULT_PREFIX))
         return 0
     url = settings.effective_database_url
     try:

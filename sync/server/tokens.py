@@ -117,12 +117,14 @@ def refresh(session: Session, settings: Settings, refresh_token: str) -> IssuedT
 
 def authenticate(session: Session, access_token: str) -> tuple[User, Device]:
     now = utcnow()
-    device = session.scalar(select(Device).where(Device.access_hash == token_hash(access_token)))
-    if device is None or device.revoked_at is not None:
+    row = session.execute(
+        select(Device, User)
+        .join(User, User.id == Device.user_id)
+        .where(Device.access_hash == token_hash(access_token))
+    ).first()
+    if row is None or row[0].revoked_at is not None:
         raise Unauthenticated("The sign-in is not valid. Please sign in again.")
+    device, user = row
     if device.access_expires <= now:
         raise Unauthenticated("The access token has expired. Refresh it or sign in again.")
-    user = session.get(User, device.user_id)
-    if user is None:
-        raise Unauthenticated("The account no longer exists.")
     return user, device

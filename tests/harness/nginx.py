@@ -125,7 +125,13 @@ def _quote(path: Path) -> str:
 
 
 def render_config(
-    root: Path, base_dir: Path, port: int, *, as_root: bool | None = None, locations: str | None = None
+    root: Path,
+    base_dir: Path,
+    port: int,
+    *,
+    as_root: bool | None = None,
+    locations: str | None = None,
+    http_extra: str = "",
 ) -> str:
     """The nginx.conf text: ``root`` served statically on ``127.0.0.1:port``, all other paths in ``base_dir``.
 
@@ -161,6 +167,7 @@ http {{
     tcp_nopush on;
     keepalive_timeout 30s;
     server_tokens off;
+{http_extra}
 
     server {{
         listen {LOOPBACK}:{port};
@@ -231,7 +238,7 @@ def _wait_for_pid_file(proc: subprocess.Popen[bytes], pid_path: Path, deadline: 
 
 @contextlib.contextmanager
 def nginx_server(
-    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None
+    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None, http_extra: str = ""
 ) -> Iterator[NginxServer]:
     """Like :func:`running_nginx` but yields a :class:`NginxServer` with port, pid, paths and timing."""
     executable = find_nginx()
@@ -255,7 +262,9 @@ def nginx_server(
     try:
         for attempt in range(1, 4):
             port = free_port()
-            conf_path.write_text(render_config(root, base_dir, port, locations=locations))
+            conf_path.write_text(
+                render_config(root, base_dir, port, locations=locations, http_extra=http_extra)
+            )
             with error_log.open("ab") as stderr:
                 proc = subprocess.Popen(
                     command,
@@ -306,7 +315,7 @@ def nginx_server(
 
 @contextlib.contextmanager
 def running_nginx(
-    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None
+    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None, http_extra: str = ""
 ) -> Iterator[str]:
     """Serve ``root`` as static files with a real nginx on 127.0.0.1 and yield ``http://127.0.0.1:PORT``.
 
@@ -314,5 +323,5 @@ def running_nginx(
     body raises. Raises :class:`NginxHarnessError` (with the error log tail) when it does not come up within
     ``timeout`` seconds.
     """
-    with nginx_server(root, base_dir, timeout=timeout, locations=locations) as server:
+    with nginx_server(root, base_dir, timeout=timeout, locations=locations, http_extra=http_extra) as server:
         yield server.url

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from sync.server.deploy import DEFAULT_PREFIX, nginx_locations
+from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream
 from tests.harness.nginx import nginx_missing_reason, running_nginx
 from tests.integration.live import LiveServer, live_server
 from tests.integration.world import World, build_world
@@ -22,10 +22,10 @@ def fronted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Liv
     tmp = tmp_path_factory.mktemp("fronted")
     with live_server(tmp, f"sqlite:///{tmp / 's.sqlite3'}", accel_redirect=DEFAULT_PREFIX) as server:
         world = build_world(server.ctx)
-        upstream = server.url.removeprefix("http://")
-        locations = nginx_locations(upstream, server.ctx.settings.blob_dir)
+        upstream = nginx_upstream(server.url.removeprefix("http://"))
+        locations = nginx_locations(server.ctx.settings.blob_dir)
         (tmp / "www").mkdir()
-        with running_nginx(tmp / "www", tmp / "nginx", locations=locations) as url:
+        with running_nginx(tmp / "www", tmp / "nginx", locations=locations, http_extra=upstream) as url:
             yield url, server, world
 
 

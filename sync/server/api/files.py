@@ -11,17 +11,18 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from sync.protocol.kinds import Kind
+from sync.server import audience as aud
 from sync.server.api.deps import Caller, caller, context, resolve_caller
-from sync.server.api.read import visible_payload
 from sync.server.api.schemas import PathId
 from sync.server.blobstore import BlobTooLarge
 from sync.server.context import ServerContext
 from sync.server.errors import Forbidden, NotFound, PayloadTooLarge, RangeNotSatisfiable, UnsupportedMedia
-from sync.server.models import File, Role
+from sync.server.models import FeedObject, File, Role
 
 router = APIRouter(prefix="/api/v1", tags=["files"])
 
@@ -112,16 +113,23 @@ def _locate(ctx: ServerContext, request: Request, file_id: int) -> _Located:
     """Authentication, visibility and lookup in one go (one trip to a worker thread per download)."""
     with ctx.sessions() as session:
         who = resolve_caller(session, request)
-        visible_payload(session, who, Kind.FILE, file_id)  # 404 unless visible
-        file = session.get(File, file_id)
-        if file is None:
+        row = session.execute(
+            select(FeedObject.audience, File.sha256, File.mime_type, File.file_name)
+            .join(File, File.id == FeedObject.obj_id)
+            .where(
+                FeedObject.kind == int(Kind.FILE),
+                FeedObject.obj_id == file_id,
+                FeedObject.payload.is_not(None),
+            )
+        ).first()
+        if row is None or not (aud.decode(row.audience) & who.keys):
             raise NotFound(f"No file with id {file_id}.")
-        path = ctx.blobs.path(file.sha256)
+        path = ctx.blobs.path(row.sha256)
         try:
             size = path.stat().st_size
         except FileNotFoundError:
             raise NotFound("The file's content is missing on the server.") from None
-        return _Located(str(path), size, file.sha256, file.mime_type, file.file_name)
+        return _Located(str(path), size, row.sha256, row.mime_type, row.file_name)
 
 
 @router.get("/files/{file_id}/content")
