@@ -3,6 +3,7 @@ and out in chunks, never held whole in memory; written to a temp file, fsynced, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -10,6 +11,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -37,8 +39,9 @@ class BlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def _begin(self) -> tuple[int, str]:
-        return tempfile.mkstemp(dir=self.root / "tmp", prefix="incoming-")
+    def _begin(self) -> _Incoming:
+        fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", prefix="incoming-")
+        return _Incoming(self, os.fdopen(fd, "wb"), tmp)
 
     def _finish(self, tmp: str, digest: str, size: int) -> StoredBlob:
         final = self.path(digest)
@@ -50,22 +53,10 @@ class BlobStore:
         return StoredBlob(digest, size)
 
     def put_chunks(self, chunks: Iterable[bytes], max_size: int | None = None) -> StoredBlob:
-        fd, tmp = self._begin()
-        hasher, size = hashlib.sha256(), 0
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in chunks:
-                    size += len(chunk)
-                    if max_size is not None and size > max_size:
-                        raise BlobTooLarge(size)
-                    hasher.update(chunk)
-                    fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        return self._finish(tmp, hasher.hexdigest(), size)
+        with self._begin() as incoming:
+            for chunk in chunks:
+                incoming.write(chunk, max_size)
+            return incoming.finish()
 
     def put_bytes(self, data: bytes) -> StoredBlob:
         return self.put_chunks([data[i : i + (1 << 20)] for i in range(0, len(data), 1 << 20)] or [b""])
@@ -79,19 +70,37 @@ class BlobStore:
         return self.put_chunks(read())
 
     async def put_stream(self, chunks: AsyncIterator[bytes], max_size: int) -> StoredBlob:
-        fd, tmp = self._begin()
-        hasher, size = hashlib.sha256(), 0
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                async for chunk in chunks:
-                    size += len(chunk)
-                    if size > max_size:
-                        raise BlobTooLarge(size)
-                    hasher.update(chunk)
-                    fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        return self._finish(tmp, hasher.hexdigest(), size)
+        with self._begin() as incoming:
+            async for chunk in chunks:
+                incoming.write(chunk, max_size)
+            return incoming.finish()
+
+
+class _Incoming:
+    """A blob being written: hashed as it comes, fsynced, then moved into place; removed on error."""
+
+    def __init__(self, store: BlobStore, fh: BinaryIO, tmp: str) -> None:
+        self.store, self.fh, self.tmp = store, fh, tmp
+        self.hasher, self.size = hashlib.sha256(), 0
+
+    def write(self, chunk: bytes, max_size: int | None) -> None:
+        self.size += len(chunk)
+        if max_size is not None and self.size > max_size:
+            raise BlobTooLarge(self.size)
+        self.hasher.update(chunk)
+        self.fh.write(chunk)
+
+    def finish(self) -> StoredBlob:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        return self.store._finish(self.tmp, self.hasher.hexdigest(), self.size)
+
+    def __enter__(self) -> _Incoming:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is not None:
+            self.fh.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)

@@ -313,6 +313,20 @@ def delete_tree(session: Session, obj: Any) -> None:
     session.flush()
 
 
+def _share_of(
+    session: Session, who: Caller, efile_id: int, person_id: int
+) -> tuple[EFile, EFileShare | None]:
+    """The e-file (the caller must be one of its body's clerks) and its share with the person, if any."""
+    efile = session.get(EFile, efile_id)
+    if efile is None:
+        raise NotFound(f"No e-file with id {efile_id}.")
+    who.require_clerk(efile.body_id)
+    share = session.scalar(
+        select(EFileShare).where(EFileShare.efile_id == efile_id, EFileShare.person_id == person_id)
+    )
+    return efile, share
+
+
 @router.put("/efiles/{efile_id}/shares/{person_id}", status_code=204)
 def share(
     efile_id: schemas.PathId,
@@ -320,17 +334,11 @@ def share(
     who: Caller = Depends(write_caller),
     session: Session = Depends(writer, scope="function"),
 ) -> None:
-    efile = session.get(EFile, efile_id)
-    if efile is None:
-        raise NotFound(f"No e-file with id {efile_id}.")
-    who.require_clerk(efile.body_id)
+    efile, existing = _share_of(session, who, efile_id, person_id)
     person = _ref(session, Person, person_id, "person")
     if person.body_id != efile.body_id:
         raise Invalid("The person belongs to another body.")
-    exists = session.scalar(
-        select(EFileShare).where(EFileShare.efile_id == efile_id, EFileShare.person_id == person_id)
-    )
-    if exists is None:
+    if existing is None:
         session.add(EFileShare(efile_id=efile_id, person_id=person_id))
 
 
@@ -341,15 +349,9 @@ def unshare(
     who: Caller = Depends(write_caller),
     session: Session = Depends(writer, scope="function"),
 ) -> None:
-    efile = session.get(EFile, efile_id)
-    if efile is None:
-        raise NotFound(f"No e-file with id {efile_id}.")
-    who.require_clerk(efile.body_id)
-    row = session.scalar(
-        select(EFileShare).where(EFileShare.efile_id == efile_id, EFileShare.person_id == person_id)
-    )
-    if row is not None:
-        session.delete(row)
+    _, existing = _share_of(session, who, efile_id, person_id)
+    if existing is not None:
+        session.delete(existing)
 
 
 for _plural, _entry in WRITABLE.items():
