@@ -52,7 +52,7 @@ importlint: venv
 	$(VENV)/bin/lint-imports
 
 pytest: venv sysdeps
-	$(PY) -m pytest -q
+	.ci/with-keyring $(PY) -m pytest -q
 
 test: sysdeps venv lint typecheck importlint pytest
 
