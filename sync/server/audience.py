@@ -125,16 +125,20 @@ class AudienceResolver:
         return frozenset({org_key(meeting.organization_id), clerk_key(meeting.body_id)})
 
     def paper(self, paper: Paper) -> Audience:
+        """A public paper is the body's; a non-public one is for the body's clerks and for the members
+        of the organizations whose (not draft) meetings consult it, whatever the items' own flags."""
         if paper.public:
             return frozenset({body_key(paper.body_id)})
         keys: set[str] = {clerk_key(paper.body_id)}
-        items = self.session.scalars(
-            select(AgendaItem)
+        meetings = self.session.scalars(
+            select(Meeting)
+            .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
             .join(Consultation, Consultation.agenda_item_id == AgendaItem.id)
             .where(Consultation.paper_id == paper.id)
         )
-        for item in items:
-            keys |= self.agenda_item(item)
+        for meeting in meetings:
+            if meeting.state != MeetingState.DRAFT:
+                keys.add(org_key(meeting.organization_id))
         return frozenset(keys)
 
     def file(self, file: File) -> Audience:
@@ -171,4 +175,8 @@ class AudienceResolver:
             return [paper] if paper is not None else []
         if isinstance(obj, Paper):
             return list(s.scalars(select(File).where(File.paper_id == obj.id)))
+        if isinstance(obj, Process):
+            return list(s.scalars(select(Document).where(Document.process_id == obj.id)))
+        if isinstance(obj, Document):
+            return list(s.scalars(select(File).where(File.document_id == obj.id)))
         return []

@@ -9,11 +9,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "gremalda_write"
+WRITER_LOCK = 0x6772656D  # PostgreSQL advisory lock id of the writers ("grem")
 
 
 def make_engine(url: str) -> Engine:
@@ -55,6 +56,10 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
     front so that writers queue instead of failing."""
     bind = factory.kw["bind"]
     with factory(bind=bind.execution_options(**{WRITE_OPTION: True})) as session:
+        if bind.dialect.name == "postgresql":
+            # writers take turns, as on SQLite: audiences, If-Match checks and throttle counts are computed
+            # from a state no other writer can change before this transaction commits
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK})
         try:
             yield session
             session.commit()

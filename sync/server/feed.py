@@ -43,14 +43,21 @@ class Expansion:
 class Cursor:
     user_id: int
     seq: int
-    keys: frozenset[str]
+    keys: frozenset[str]  # the client holds every object these keys allow (as of `seq`)
     expansion: Expansion | None = None
+    # keys the client may still hold some objects of (lost since, or partly sent before rights changed
+    # again): their objects are removed by the expansion, and log rows up to `prior_until` are checked
+    # against them too, so what left them in the meantime is removed as well
+    prior: frozenset[str] = frozenset()
+    prior_until: int = 0
 
     def encode(self, secret: bytes) -> str:
         raw: dict[str, Any] = {"u": self.user_id, "s": self.seq, "k": sorted(self.keys)}
         if self.expansion:
             e = self.expansion
             raw["x"] = [sorted(e.target), e.phase, e.kind, e.last_id]
+        if self.prior:
+            raw["p"] = [sorted(self.prior), self.prior_until]
         body = zlib.compress(json.dumps(raw, separators=(",", ":")).encode(), 9)
         mac = hmac.new(secret, body, hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
@@ -67,6 +74,9 @@ class Cursor:
             if "x" in raw:
                 target, phase, kind, last_id = raw["x"]
                 cursor.expansion = Expansion(frozenset(target), int(phase), int(kind), int(last_id))
+            if "p" in raw:
+                prior, until = raw["p"]
+                cursor.prior, cursor.prior_until = frozenset(prior), int(until)
         except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError):
             raise Invalid("The sync cursor is not valid. Start again without a cursor.") from None
         if cursor.user_id != user_id:
@@ -117,9 +127,11 @@ class FeedReader:
         else:
             cursor = Cursor(self.user.id, last_seq(self.session), frozenset())
         page = Page()
-        if cursor.expansion is not None and cursor.expansion.target != self.keys_now:
-            cursor.expansion = None  # rights changed again mid-way: start the expansion over
-        if cursor.expansion is None and cursor.keys != self.keys_now:
+        restart = cursor.expansion is not None and cursor.expansion.target != self.keys_now
+        if restart and cursor.expansion is not None and cursor.expansion.phase >= 1:
+            cursor.prior |= cursor.expansion.target  # rights changed again mid-way: some were sent already
+        if restart or (cursor.expansion is None and cursor.keys != self.keys_now):
+            cursor.prior |= cursor.keys
             cursor.expansion = Expansion(self.keys_now)
         if cursor.expansion is not None:
             self._expand(cursor, page, limit)
@@ -131,13 +143,14 @@ class FeedReader:
     def _expand(self, cursor: Cursor, page: Page, limit: int) -> None:
         exp = cursor.expansion
         assert exp is not None
-        while exp.phase < 2 and len(page.entries) < limit:
-            keys = cursor.keys - exp.target if exp.phase == 0 else exp.target - cursor.keys
-            rows = (
-                self._objects_with_keys(keys, exp.kind, exp.last_id, limit - len(page.entries))
-                if keys
-                else []
-            )
+        while exp.phase < 2:
+            room = limit - len(page.entries)
+            if room <= 0:
+                page.has_more = True
+                return
+            held = cursor.keys | cursor.prior
+            keys = held - exp.target if exp.phase == 0 else exp.target - cursor.keys
+            rows = self._objects_with_keys(keys, exp.kind, exp.last_id, room) if keys else []
             for kind, obj_id, seq, audience, payload in rows:
                 exp.kind, exp.last_id = kind, obj_id
                 if exp.phase == 0:
@@ -145,12 +158,13 @@ class FeedReader:
                         page.entries.append(_remove(kind, obj_id, seq))
                 elif payload is not None:
                     page.entries.append(_upsert(seq, payload))
-            if len(page.entries) >= limit and rows:
-                page.has_more = True
-                return
-            exp.phase, exp.kind, exp.last_id = exp.phase + 1, 0, 0
+            if len(rows) < room:  # nothing more in this phase
+                exp.phase, exp.kind, exp.last_id = exp.phase + 1, 0, 0
         cursor.keys = exp.target
         cursor.expansion = None
+        if cursor.prior:
+            # what changed while the client still held objects of the prior keys is checked against them
+            cursor.prior_until = max(cursor.prior_until, last_seq(self.session))
 
     def _objects_with_keys(
         self, keys: frozenset[str], after_kind: int, after_id: int, limit: int
@@ -204,6 +218,7 @@ class FeedReader:
         page.has_more = len(rows) > limit
         rows = rows[:limit]
         if not rows:
+            self._forget_prior(cursor)
             return
         keys = [(int(r.kind), int(r.obj_id)) for r in rows]
         state = {
@@ -214,10 +229,10 @@ class FeedReader:
                 )
             )
         }
-        known = cursor.keys | self.keys_now
         emitted: set[tuple[int, int]] = set()
         for row, key in zip(rows, keys, strict=True):
             cursor.seq = int(row.seq)
+            known = self.keys_now | cursor.prior if cursor.seq <= cursor.prior_until else self.keys_now
             if key in emitted:
                 continue
             audience_now, payload = state.get(key, ("", None))
@@ -227,3 +242,9 @@ class FeedReader:
             elif (aud.decode(row.before) | aud.decode(row.after)) & known:
                 page.entries.append(_remove(key[0], key[1], int(row.seq)))
                 emitted.add(key)
+        self._forget_prior(cursor)
+
+    @staticmethod
+    def _forget_prior(cursor: Cursor) -> None:
+        if cursor.seq >= cursor.prior_until:
+            cursor.prior, cursor.prior_until = frozenset(), 0

@@ -13,18 +13,19 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
-from sync.server.models import Change, Consultation, FeedCounter, FeedObject, ObjectAudience, utcnow
+from sync.server.models import Change, Consultation, FeedCounter, FeedObject, ObjectAudience, Paper, utcnow
 from sync.server.models.base import Versioned
 from sync.server.serialize import KIND_OF, to_json
 
 _PENDING = "feed_pending"
 _DELETED = "feed_deleted"
 _BUSY = "feed_busy"
+_REEVALUATE = "feed_reevaluate"
 
 
 def _synced(obj: object) -> bool:
@@ -45,6 +46,10 @@ def _collect(session: Session, _ctx: Any, _instances: Any) -> None:
             assert isinstance(obj, Versioned)
             obj.touch()
             pending[id(obj)] = obj
+            if isinstance(obj, Consultation):
+                # the paper it no longer links loses this consultation's audience
+                old_papers = inspect(obj).attrs.paper_id.history.deleted
+                session.info.setdefault(_REEVALUATE, set()).update((Paper, p) for p in old_papers if p)
     for obj in session.deleted:
         if _synced(obj):
             deleted[(KIND_OF[type(obj)], obj.id)] = obj
@@ -58,6 +63,9 @@ def _publish(session: Session) -> None:
     session.flush()
     pending: dict[int, object] = session.info.pop(_PENDING, {})
     deleted: dict[tuple[Kind, int], object] = session.info.pop(_DELETED, {})
+    for model, obj_id in session.info.pop(_REEVALUATE, set()):
+        if (obj := session.get(model, obj_id)) is not None:
+            pending[id(obj)] = obj
     if not pending and not deleted:
         return
     session.info[_BUSY] = True
@@ -72,6 +80,7 @@ def _publish(session: Session) -> None:
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_DELETED, None)
+    session.info.pop(_REEVALUATE, None)
 
 
 class FeedWriter:

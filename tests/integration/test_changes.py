@@ -353,24 +353,155 @@ def test_concurrent_writers(fresh_server: Server) -> None:
     _assert_converged(client, replica)
 
 
-def test_linking_a_paper_to_a_public_item_shows_it(fresh_server: Server) -> None:
-    """A new consultation widens the audience of the existing paper it links, and of its files."""
+def test_linking_a_paper_to_another_committee_shows_it_there(fresh_server: Server) -> None:
+    """A new consultation widens the audience of the existing paper it links, and of its files; a
+    non-public paper goes to the consulting committee's members, not to the whole body."""
     server, world = fresh_server
-    client, replica = _replicas(server, "other")["other"]
-    assert ("paper", world.ids["private_paper"]) not in replica.objects
+    r = _replicas(server, "other", "former")
     clerk = server.client(server.token("clerk"))
     made = clerk.post(
         "/api/v1/consultations",
-        json={"paper_id": world.ids["private_paper"], "agenda_item_id": world.ids["public_item"]},
+        json={"paper_id": world.ids["private_paper"], "agenda_item_id": world.ids["cancelled_item"]},
     )
     assert made.status_code == 201, made.text
+    client, replica = r["other"]  # member of committee B, whose meeting now consults the paper
     replica.sync(client)
     assert ("paper", world.ids["private_paper"]) in replica.objects
     assert ("file", world.ids["private_file"]) in replica.objects
     _assert_converged(client, replica)
-    # and unlinking hides it again
-    _delete(clerk, f"/api/v1/consultations/{made.json()['id']}")
+    former_client, former = r["former"]  # on no committee: the public item does not open it up
+    former.sync(former_client)
+    assert ("paper", world.ids["private_paper"]) not in former.objects
+    # re-pointing the consultation to another paper takes the first one away again
+    _patch(clerk, f"/api/v1/consultations/{made.json()['id']}", {"paper_id": world.ids["public_paper"]})
     replica.sync(client)
     assert ("paper", world.ids["private_paper"]) not in replica.objects
     assert ("file", world.ids["private_file"]) not in replica.objects
+    assert client.get(f"/api/v1/files/{world.ids['private_file']}/content").status_code == 404
     _assert_converged(client, replica)
+
+
+def test_moving_a_process_to_another_efile_moves_its_documents(fresh_server: Server) -> None:
+    server, world = fresh_server
+    client, replica = _replicas(server, "member")["member"]
+    clerk = server.client(server.token("clerk"))
+    # clerks do not read e-files they are not shared with, but they may file them: version 1 is the first
+    moved = clerk.patch(
+        f"/api/v1/processes/{world.ids['shared_process']}",
+        json={"efile_id": world.ids["unshared_efile"]},
+        headers={"If-Match": '"1"'},
+    )
+    assert moved.status_code == 200, moved.text
+    replica.sync(client)
+    for key in [
+        ("process", "shared_process"),
+        ("document", "shared_document"),
+        ("file", "shared_efile_file"),
+    ]:
+        assert (key[0], world.ids[key[1]]) not in replica.objects
+    assert client.get(f"/api/v1/files/{world.ids['shared_efile_file']}/content").status_code == 404
+    _assert_converged(client, replica)
+
+
+def test_losing_many_keys_removes_everything_across_pages(fresh_server: Server) -> None:
+    """A clerk demoted to member loses drafts and non-public items: every removal arrives even when
+    the removal phase spans many small pages in which most objects stay visible."""
+    server, world = fresh_server
+    clerk_token = server.token("clerk")
+    client = server.client(clerk_token)
+    replica = Replica()
+    replica.sync(client, limit=2)
+    admin = server.client(server.token("admin"))
+    made = admin.patch(f"/api/v1/users/{world.ids['user_clerk']}", json={"role": "member"})
+    assert made.status_code == 200
+    replica.sync(client, limit=2)
+    assert ("meeting", world.ids["draft_meeting"]) not in replica.objects
+    assert ("paper", world.ids["draft_paper"]) not in replica.objects
+    _assert_converged(client, replica)
+
+
+def test_objects_that_leave_a_lost_key_meanwhile_are_removed(fresh_server: Server) -> None:
+    server, world = fresh_server
+    client, replica = _replicas(server, "member")["member"]
+    clerk = server.client(server.token("clerk"))
+    consultations = clerk.get("/api/v1/consultations", params={"limit": 1000}).json()["data"]
+    private = next(c for c in consultations if c["agenda_item_id"] == world.ids["private_item"])
+    _delete(clerk, f"/api/v1/consultations/{private['id']}")
+    _delete(clerk, f"/api/v1/agenda-items/{world.ids['private_item']}")
+    memberships = clerk.get("/api/v1/memberships", params={"limit": 1000}).json()["data"]
+    mine = next(
+        m
+        for m in memberships
+        if m["person_id"] == world.ids["person_member"] and m["organization_id"] == world.ids["committee_a"]
+    )
+    _delete(clerk, f"/api/v1/memberships/{mine['id']}")
+    replica.sync(client)
+    for key in [
+        ("agenda_item", "private_item"),
+        ("paper", "private_paper"),
+        ("file", "private_file"),
+        ("file", "private_item_file"),
+    ]:
+        assert (key[0], world.ids[key[1]]) not in replica.objects, key
+    _assert_converged(client, replica)
+
+
+def test_rights_changing_again_during_an_expansion(fresh_server: Server) -> None:
+    server, world = fresh_server
+    client, replica = _replicas(server, "member")["member"]
+    clerk = server.client(server.token("clerk"))
+    for n in range(2):  # committee B's non-public items, which the member is about to see
+        item = clerk.post(
+            "/api/v1/agenda-items",
+            json={
+                "meeting_id": world.ids["cancelled_meeting"],
+                "number": f"N{n}",
+                "order": 10 + n,
+                "name": f"Vertraulich {n}",
+                "public": False,
+            },
+        )
+        assert item.status_code == 201
+    replica.sync(client)
+    made = clerk.post(
+        "/api/v1/memberships",
+        json={"person_id": world.ids["person_member"], "organization_id": world.ids["committee_b"]},
+    )
+    assert made.status_code == 201
+    # one page of the expansion only, then the membership is taken back
+    page = client.get("/api/v1/changes", params={"cursor": replica.cursor, "limit": 1}).json()
+    assert page["has_more"]
+    replica.apply(page["changes"])
+    replica.cursor = page["cursor"]
+    _delete(clerk, f"/api/v1/memberships/{made.json()['id']}")
+    replica.sync(client)
+    _assert_converged(client, replica)
+
+
+def test_concurrent_edits_of_one_version_conflict(fresh_server: Server) -> None:
+    """Two clerks change the same version at the same time: one wins, the other gets 412."""
+    import threading
+
+    server, world = fresh_server
+    token = server.token("clerk")
+    path = f"/api/v1/agenda-items/{world.ids['public_item']}"
+    with server.client(token) as c:
+        version = c.get(path).json()["version"]
+    statuses: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def edit(n: int) -> None:
+        with server.client(token) as c:
+            barrier.wait()
+            statuses.append(
+                c.patch(path, json={"name": f"Fassung {n}"}, headers={"If-Match": f'"{version}"'}).status_code
+            )
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 412, 412, 412]
+    with server.client(token) as c:
+        assert c.get(path).json()["version"] == version + 1

@@ -1,0 +1,142 @@
+"""The replica's keys, kept only in the OS keyring (Secret Service, KWallet, macOS Keychain, Windows).
+
+Each data directory has its own keys, so that several replicas (and test directories) never share or
+overwrite one: service ``gremalda``, account ``<name>@<resolved data directory>``. A key is 32 random
+bytes, stored as 64 hex digits. Two are used: :data:`DATABASE_KEY` (the SQLCipher raw key) and
+:data:`VAULT_KEY` (the document vault's master key).
+
+There is no fallback. A missing or unusable keyring (keyring's ``fail`` or ``null`` backend, a chainer
+without an OS keyring, ``keyrings.alt`` plaintext or file backends, an unreachable D-Bus, a locked
+collection) raises :class:`~gremalda.errors.KeyringUnavailable` telling the user what to install or
+unlock; a key is never written to a file.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
+
+from gremalda.errors import KeyMissing, KeyringLocked, KeyringUnavailable, WrongKey
+
+SERVICE = "gremalda"
+DATABASE_KEY = "database"
+VAULT_KEY = "vault-master"
+KEY_NAMES = (DATABASE_KEY, VAULT_KEY)
+KEY_BYTES = 32
+
+# keyring backends that keep secrets in the operating system's keyring; everything else is refused
+OS_KEYRING_MODULES = frozenset(
+    {
+        "keyring.backends.SecretService",
+        "keyring.backends.libsecret",
+        "keyring.backends.kwallet",
+        "keyring.backends.macOS",
+        "keyring.backends.Windows",
+    }
+)
+
+_T = TypeVar("_T")
+
+
+def key_account(name: str, data_dir: Path) -> str:
+    """The keyring account of key ``name`` of the replica in ``data_dir``."""
+    return f"{name}@{Path(data_dir).resolve()}"
+
+
+def os_keyring() -> KeyringBackend:
+    """The OS keyring backend that keyring selected (the first OS keyring of a chainer), or
+    :class:`KeyringUnavailable`. Asked anew on every call, so that ``keyring.set_keyring`` takes effect."""
+    try:
+        selected = keyring.get_keyring()
+        candidates = list(selected.backends) if isinstance(selected, ChainerBackend) else [selected]
+    except _foreign_errors() as exc:
+        raise KeyringUnavailable(detail=repr(exc)) from exc
+    for backend in candidates:
+        if type(backend).__module__ in OS_KEYRING_MODULES:
+            return backend
+    raise KeyringUnavailable(detail=f"keyring backend {_describe(selected)} is not an OS keyring")
+
+
+def get_or_create_key(name: str, data_dir: Path, create: bool) -> bytes:
+    """The key ``name`` of the replica in ``data_dir``. When there is none: a new random key, stored in
+    the keyring, if ``create``; otherwise :class:`KeyMissing`. A stored value that is not a key of the
+    right size raises :class:`WrongKey` and is left as it is."""
+    backend = os_keyring()
+    account = key_account(name, data_dir)
+    stored = _call(backend.get_password, SERVICE, account)
+    if stored is not None:
+        return _decode(stored, account)
+    if not create:
+        raise KeyMissing(detail=f"no keyring entry {SERVICE}/{account} in {_describe(backend)}")
+    key = secrets.token_bytes(KEY_BYTES)
+    _call(backend.set_password, SERVICE, account, key.hex())
+    if _call(backend.get_password, SERVICE, account) != key.hex():
+        raise KeyringUnavailable(
+            "The system keyring did not keep the new key. " + KeyringUnavailable.default_message,
+            detail=f"{_describe(backend)} lost {SERVICE}/{account}",
+        )
+    return key
+
+
+def delete_key(name: str, data_dir: Path) -> bool:
+    """Remove the key ``name`` of the replica in ``data_dir`` from the keyring (the data it protects
+    becomes unreadable: crypto-shredding). Returns whether there was one."""
+    backend = os_keyring()
+    account = key_account(name, data_dir)
+    if _call(backend.get_password, SERVICE, account) is None:
+        return False
+    _call(backend.delete_password, SERVICE, account)
+    return True
+
+
+def _decode(stored: str, account: str) -> bytes:
+    try:
+        key = bytes.fromhex(stored)
+    except ValueError:
+        key = b""
+    if len(key) != KEY_BYTES:
+        raise WrongKey(
+            "The keyring entry for this offline copy does not hold a valid key. Nothing has been changed "
+            "or deleted. Remove the data directory and synchronise again to start afresh.",
+            detail=f"keyring entry {SERVICE}/{account} is not {KEY_BYTES} bytes in hex",
+        )
+    return key
+
+
+def _call(function: Callable[..., _T], *args: str) -> _T:
+    """Call the keyring, converting its errors (and those of D-Bus beneath it) into ours."""
+    try:
+        return function(*args)
+    except keyring.errors.KeyringLocked as exc:
+        raise KeyringLocked(detail=repr(exc)) from exc
+    except _foreign_errors() as exc:
+        raise KeyringUnavailable(detail=repr(exc)) from exc
+
+
+def _describe(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def _foreign_errors() -> tuple[type[Exception], ...]:
+    """What keyring and its D-Bus libraries raise when the keyring cannot be used."""
+    errors: list[type[Exception]] = [keyring.errors.KeyringError, OSError]
+    try:
+        from secretstorage.exceptions import SecretStorageException
+
+        errors.append(SecretStorageException)
+    except ImportError:  # not on macOS and Windows
+        pass
+    try:
+        from jeepney.wrappers import DBusErrorResponse
+
+        errors.append(DBusErrorResponse)
+    except ImportError:
+        pass
+    return tuple(errors)
