@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--log-level", default="info")
     p.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="trust X-Forwarded-For from a proxy on 127.0.0.1 (implied by --accel-redirect)",
+    )
+    p.add_argument(
         "--accel-redirect",
         default=None,
         metavar="PREFIX",
@@ -100,8 +105,16 @@ def main(argv: list[str] | None = None) -> int:
     from sync.server.app import create_app
 
     app = create_app(settings, run_migrations=False)
+    behind_proxy = bool(settings.accel_redirect) or args.behind_proxy
     uvicorn.run(
-        app, host=args.host, port=args.port, log_config=None, access_log=False, timeout_graceful_shutdown=5
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+        proxy_headers=behind_proxy,  # only a proxy we run may tell the client's address (login throttle)
+        forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
     )
     return 0
 

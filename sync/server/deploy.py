@@ -30,6 +30,8 @@ def nginx_locations(blob_dir: Path, prefix: str = DEFAULT_PREFIX) -> str:
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;  # overwrite: the client's own value is not trusted
+            proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Request-Id $request_id;
             proxy_request_buffering off;
             proxy_buffering off;

@@ -50,8 +50,16 @@ def live_server(data_dir: Path, database_url: str, **overrides: Any) -> Iterator
     settings = replace(Settings(data_dir=data_dir, database_url=database_url, secret=b"s" * 32), **overrides)
     app = create_app(settings)
     port = free_port()
+    behind_proxy = bool(settings.accel_redirect)  # as the CLI does: trust X-Forwarded-For only from our nginx
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        proxy_headers=behind_proxy,
+        forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -223,3 +223,27 @@ def test_only_administrators_manage_accounts(world_server: tuple[LiveServer, Wor
         )
         assert c.patch(f"/api/v1/users/{world.ids['user_deputy']}", json={"role": "admin"}).status_code == 403
         assert c.delete(f"/api/v1/users/{world.ids['user_deputy']}/devices").status_code == 403
+
+
+def test_forged_forwarded_for_does_not_dodge_the_throttle(tmp_path: Path) -> None:
+    """Guessing across many accounts from one address is stopped, whatever X-Forwarded-For claims."""
+    with live_server(tmp_path, f"sqlite:///{tmp_path}/s.sqlite3", login_max_failures=2) as server:
+        build_world(server.ctx)
+        with server.client() as c:
+            codes = [
+                c.post(
+                    "/api/v1/auth/login",
+                    json={"username": f"user{n}", "password": "guess"},
+                    headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                ).status_code
+                for n in range(9)
+            ]
+        assert codes[:8] == [401] * 8 and codes[8] == 429  # the address limit is four times the user limit
+
+
+def test_a_person_with_an_account_cannot_be_deleted(fresh_server: tuple[LiveServer, World]) -> None:
+    server, world = fresh_server
+    clerk = server.client(server.token("clerk"))
+    r = clerk.delete(f"/api/v1/persons/{world.ids['person_member']}", headers={"If-Match": '"1"'})
+    assert r.status_code == 409 and "account" in r.json()["error"]["message"]
+    assert clerk.get(f"/api/v1/persons/{world.ids['person_member']}").status_code == 200

@@ -34,6 +34,7 @@ from sync.server.models import (
     Paper,
     Person,
     Process,
+    User,
     utcnow,
 )
 from sync.server.serialize import to_dict
@@ -302,6 +303,8 @@ def delete_tree(session: Session, obj: Any) -> None:
             raise Conflict("This organization still has meetings; delete or move them first.")
         children += session.scalars(select(Membership).where(Membership.organization_id == obj.id))
     elif isinstance(obj, Person):
+        if session.scalar(select(User.id).where(User.person_id == obj.id).limit(1)) is not None:
+            raise Conflict("This person has an account; an administrator must unlink or remove it first.")
         children += session.scalars(select(Membership).where(Membership.person_id == obj.id))
         children += session.scalars(select(EFileShare).where(EFileShare.person_id == obj.id))
     elif isinstance(obj, File):
