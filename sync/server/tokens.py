@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from sync.server.config import Settings
+from sync.server.db import write_session
 from sync.server.errors import TooManyRequests, Unauthenticated
 from sync.server.models import Device, LoginFailure, User, utcnow
 from sync.server.passwords import dummy_hash, verify_password
@@ -73,26 +74,35 @@ class Throttle:
 
 
 def login(
-    session: Session, settings: Settings, username: str, password: str, device_name: str, client: str
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    username: str,
+    password: str,
+    device_name: str,
+    client: str,
 ) -> tuple[User, IssuedTokens] | None:
     """Returns the user and new tokens, or None for a wrong name or password (after recording it).
 
-    Raises TooManyRequests while the name or the address is locked out."""
-    now = utcnow()
+    Raises TooManyRequests while the name or the address is locked out. The slow, memory-hard password
+    check runs outside any write transaction, so sign-ins never hold up writers."""
     keys = [f"user:{username.lower()}", f"addr:{client}"]
-    throttle = Throttle(session, settings)
-    throttle.check(keys, now)
-    user = session.scalar(select(User).where(User.username == username))
+    with sessions() as session:
+        Throttle(session, settings).check(keys, utcnow())
+        user = session.scalar(select(User).where(User.username == username))
     ok = verify_password(password, user.password_hash if user else dummy_hash())
-    if user is None or not ok:
-        throttle.fail(keys, now, [settings.login_max_failures, settings.login_max_failures * 4])
-        return None
-    throttle.succeed(keys[0])
-    device = Device(user_id=user.id, name=device_name[:200], created=now, last_seen=now)
-    access, refresh = _issue(device, settings, now)
-    session.add(device)
-    session.flush()
-    return user, IssuedTokens(device.id, access, refresh, int(settings.access_token_ttl.total_seconds()))
+    with write_session(sessions) as session:
+        throttle = Throttle(session, settings)
+        now = utcnow()
+        if user is None or not ok:
+            throttle.fail(keys, now, [settings.login_max_failures, settings.login_max_failures * 4])
+            return None
+        throttle.check(keys, now)  # locked out by other attempts while this password was checked
+        throttle.succeed(keys[0])
+        device = Device(user_id=user.id, name=device_name[:200], created=now, last_seen=now)
+        access, refresh = _issue(device, settings, now)
+        session.add(device)
+        session.flush()
+        return user, IssuedTokens(device.id, access, refresh, int(settings.access_token_ttl.total_seconds()))
 
 
 def refresh(session: Session, settings: Settings, refresh_token: str) -> IssuedTokens:

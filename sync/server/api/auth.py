@@ -50,16 +50,10 @@ def _tokens(issued: tokens.IssuedTokens) -> dict[str, Any]:
 
 
 @router.post("/auth/login")
-def login(
-    body: LoginIn,
-    request: Request,
-    session: Session = Depends(writer, scope="function"),
-    ctx: ServerContext = Depends(context),
-) -> dict[str, Any]:
+def login(body: LoginIn, request: Request, ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     client = request.client.host if request.client else "unknown"
-    result = tokens.login(session, ctx.settings, body.username, body.password, body.device_name, client)
+    result = tokens.login(ctx.sessions, ctx.settings, body.username, body.password, body.device_name, client)
     if result is None:
-        session.commit()  # keep the failure count
         raise Unauthenticated("Wrong user name or password.")
     user, issued = result
     return {**_tokens(issued), "user": _user(user)}
