@@ -222,7 +222,10 @@ def _snippet(text: str, matches: _Matcher, size: int) -> tuple[tuple[str, bool],
     parts: list[tuple[str, bool]] = [] if first == 0 else [("… ", False)]
     position = begin
     for word, matched in zip(words[first:last], hit[first:last], strict=True):
-        parts += [(_SPACES.sub(" ", text[position : word.start]), False), (text[word.start : word.end], matched)]
+        parts += [
+            (_SPACES.sub(" ", text[position : word.start]), False),
+            (text[word.start : word.end], matched),
+        ]
         position = word.end
     parts.append((_SPACES.sub(" ", text[position:finish]), False))
     if last < len(words):

@@ -14,7 +14,7 @@ Layout under the vault root (directories are created with mode 0700)::
 
     VAULT                    key check: wrong master key -> VaultWrongKey at open, nothing touched
     data/<name>.<version>    committed files
-    partial/<name>.<version> unfinished resumable writes (same format, full chunks only, fsynced per chunk)
+    partial/<name>.<version> unfinished resumable writes: the same format, full chunks fsynced one by one
     tmp/<random>.tmp         files being written; removed when the vault is opened
 
 ``<name>`` is HMAC-SHA256(name key, ``b"id\\0"`` ‖ UTF-8 file id) in hex: ids never become paths, and
@@ -52,11 +52,16 @@ Writes go to an encrypted file in ``tmp/`` (or ``partial/`` when resumable) that
 into ``data/`` atomically (and the directory fsynced): a crash never leaves a half-file under ``data/``,
 and a half-file anywhere else does not authenticate. A *resumable* writer (``resume=True``) keeps the
 full chunks written so far in ``partial/`` when it is interrupted (an exception, a crash, ``kill -9``);
-the next resumable writer of the same file id and version verifies them, keeps the good ones and
-reports in :attr:`VaultWriter.resumed_from` how many plaintext bytes are stored, so that a download can
-go on with an HTTP ``Range`` request. The rest of the document must be the same bytes as before (use
-``If-Range``; ``expected_sha256`` catches a change): a chunk torn by a crash is written again under the
-same nonce, and the writer refuses (and starts afresh) if its new ciphertext differs from the torn one.
+the next resumable writer of the same file id and version authenticates them all and reports in
+:attr:`VaultWriter.resumed_from` how many plaintext bytes are stored, so that a download can go on with
+an HTTP ``Range`` request (a complete chunk that does not authenticate is damage, not a crash: the
+write starts afresh). The rest of the document must be the same bytes as before (use ``If-Range``;
+``expected_sha256`` catches a change): a chunk torn by a crash stays in the file until the chunk written
+in its place, under the same nonce, proves to be the same ciphertext; if it differs, the writer raises
+:class:`VaultError` and throws the write away, so that two ciphertexts under one nonce never reach the disk.
+
+Reads decrypt straight into one new buffer (a ``bytearray``, so that the caller can wipe it), large ones
+on several threads (AES-GCM releases the GIL). Plaintext exists only in memory.
 
 Deleting a file overwrites its sealed data key in place with zeros, fsyncs, then unlinks the file
 (crypto-shredding). On copy-on-write file systems and flash the old blocks may survive an overwrite;
@@ -129,6 +134,7 @@ _MAX_CHUNKS = 1 << 32
 _NAME = re.compile(r"^([0-9a-f]{64})\.(0|[1-9][0-9]{0,18})$")
 
 _datasync = getattr(os, "fdatasync", os.fsync)
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows
 _preadv = getattr(os, "preadv", None)
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 _WORKERS = max(1, min(4, _CPUS))
@@ -528,15 +534,15 @@ class Vault:
             )
         # no key check (a new vault, or it was lost): the key must open a stored file, if any opens at all
         refused: Path | None = None
-        for path in sorted([*self._data.iterdir(), *self._partial.iterdir()]):
-            if not _NAME.match(path.name):
+        for stored_file in sorted([*self._data.iterdir(), *self._partial.iterdir()]):
+            if not _NAME.match(stored_file.name):
                 continue
-            with path.open("rb", buffering=0) as fh:
+            with stored_file.open("rb", buffering=0) as fh:
                 try:
                     self._read_header(fh, None, None)
                     break
                 except _SealBroken:
-                    refused = refused or path
+                    refused = refused or stored_file
                 except VaultCorrupt:  # shredded or truncated: says nothing about the key
                     continue
         else:
@@ -548,7 +554,7 @@ class Vault:
 
     def _atomic_write(self, path: Path, data: bytes) -> None:
         tmp = self._tmp / f"{secrets.token_hex(16)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
         try:
             _write_all(fd, data)
             os.fsync(fd)
@@ -739,7 +745,7 @@ class _OpenFile:
 def _shred(path: Path) -> bool:
     """Overwrite the sealed key of the file at ``path`` with zeros, fsync, unlink. Whether it existed."""
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR | _BINARY)
     except FileNotFoundError:
         return False
     try:
@@ -789,7 +795,7 @@ class VaultWriter:
         self._vault, self._raw_id, self._version = vault, raw_id, version
         self._resumable, self._expected = resumable, expected
         self._hasher = hashlib.sha256() if expected is not None else None
-        self._torn = b""  # ciphertext of a chunk torn by a crash, to be written again identically
+        self._torn = b""  # ciphertext of a chunk torn by a crash, to be overwritten identically
         name = vault._name(raw_id, version)
         self._final = vault._data / name
         claim = (vault._identity, name)
@@ -806,7 +812,7 @@ class VaultWriter:
                     _shred(vault._partial / name)
                     self._path = vault._tmp / f"{secrets.token_hex(16)}.tmp"
                     header_bytes, header = vault._new_header(raw_id, version, vault.chunk_size)
-                    fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
                     try:
                         _write_all(fd, header_bytes)
                     except BaseException:
@@ -837,7 +843,7 @@ class VaultWriter:
         """Open (creating if needed) this writer's partial file: fd, header, chunks kept."""
         vault, path = self._vault, self._path
         try:
-            fd = os.open(path, os.O_RDWR)
+            fd = os.open(path, os.O_RDWR | _BINARY)
         except FileNotFoundError:
             fd = -1
         if fd >= 0:
@@ -850,7 +856,7 @@ class VaultWriter:
                 return (fd, *kept)
             os.close(fd)
             _shred(path)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
         header_bytes, header = vault._new_header(self._raw_id, self._version, vault.chunk_size)
         try:
             _write_all(fd, header_bytes)
@@ -862,7 +868,7 @@ class VaultWriter:
         return fd, header, 0
 
     def _verify_partial(self, fd: int) -> tuple[_Header, int] | None:
-        """Authenticate the full chunks of an unfinished write and cut off what follows the good ones;
+        """Authenticate the full chunks of an unfinished write and cut off a torn chunk after them;
         None if the file is unusable (then it is started afresh)."""
         fh = os.fdopen(os.dup(fd), "rb", buffering=0)
         with fh:
@@ -875,24 +881,25 @@ class VaultWriter:
             body = os.fstat(fd).st_size - header.length
             ciphertext = memoryview(bytearray(header.slot))
             plaintext = memoryview(bytearray(header.chunk_size))
-            kept = 0
+            hasher = hashlib.sha256() if self._hasher is not None else None
+            kept = body // header.slot
             try:
-                for index in range(body // header.slot):
-                    if _read_exact(fh, ciphertext) != header.slot:
-                        break
-                    if not cipher.decrypt_into(index, False, ciphertext, plaintext):
-                        break
-                    if self._hasher is not None:
-                        self._hasher.update(plaintext)
-                    kept += 1
+                for index in range(kept):
+                    if _read_exact(fh, ciphertext) != header.slot or not cipher.decrypt_into(
+                        index, False, ciphertext, plaintext
+                    ):  # a complete chunk that does not authenticate: damage, not a crash
+                        log.warning("vault: unfinished write damaged at chunk %d, starting afresh", index)
+                        return None
+                    if hasher is not None:
+                        hasher.update(plaintext)
             finally:
                 plaintext[:] = bytes(len(plaintext))
-            end = header.length + kept * header.slot
-            fh.seek(end)
+            if hasher is not None:
+                self._hasher = hasher
+            # A chunk torn by a crash (shorter than a slot), or nothing. It stays in the file until the
+            # chunk written in its place proves to be the same ciphertext (see _emit).
             self._torn = fh.read(header.slot)
-        os.ftruncate(fd, end)
-        os.fsync(fd)
-        os.lseek(fd, end, os.SEEK_SET)
+        os.lseek(fd, header.length + kept * header.slot, os.SEEK_SET)
         return header, kept
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
@@ -926,12 +933,14 @@ class VaultWriter:
             )
         out = self._out[: len(plaintext) + TAG]
         self._cipher.encrypt_into(self._index, last, plaintext, out)
-        if self._torn:
-            torn, self._torn = self._torn, b""
+        torn, self._torn = self._torn, b""
+        if torn:
             common = min(len(torn), len(plaintext))  # compare the encrypted bytes, not the tags
             if out[:common] != torn[:common]:
                 self._abandon_changed()
         _write_all(self._handle.fd, out)
+        if torn:  # the chunk written over the torn one may be shorter (the last one)
+            os.ftruncate(self._handle.fd, os.lseek(self._handle.fd, 0, os.SEEK_CUR))
         if self._resumable and not last:
             _datasync(self._handle.fd)
         self._index += 1

@@ -1,4 +1,5 @@
-"""The encrypted document vault: round trips, tampering, crashes and resumes, shredding, no plaintext on disk."""
+"""The encrypted document vault: round trips, tampering, crashes and resumes, shredding, and no plaintext
+on disk."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 C = 4096  # a small chunk size, so that chunk boundaries are cheap to cover
 HEADER_FIXED = 38
 SLOT = C + 16
+SYSTEM_TEMP = Path(tempfile.gettempdir())  # before any test points tempfile elsewhere
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
 
@@ -134,7 +136,14 @@ def test_put_replaces_and_versions_are_separate(vault: Vault) -> None:
 
 
 def test_arbitrary_ids_never_become_paths(vault: Vault) -> None:
-    ids = ["../../etc/passwd", "", "a/b\\c:d", "Ausschuss für Umwelt · ß", "\udc80 lone surrogate", "x" * 4096]
+    ids = [
+        "../../etc/passwd",
+        "",
+        "a/b\\c:d",
+        "Ausschuss für Umwelt · ß",
+        "\udc80 lone surrogate",
+        "x" * 4096,
+    ]
     for n, file_id in enumerate(ids):
         vault.put(file_id, n, file_id.encode("utf-8", "surrogatepass"))
     assert vault.list() == sorted((file_id, n) for n, file_id in enumerate(ids))
@@ -210,7 +219,9 @@ def test_wrong_master_key_refused_clearly_and_nothing_touched(tmp_path: Path) ->
     with pytest.raises(VaultCorrupt) as info:
         Vault(root, OTHER_KEY, chunk_size=C)
     assert isinstance(info.value, VaultWrongKey) and isinstance(info.value, WrongKey)
-    assert "does not open" in info.value.message and "Nothing has been changed or deleted" in info.value.message
+    assert (
+        "does not open" in info.value.message and "Nothing has been changed or deleted" in info.value.message
+    )
     assert all_files(root) == before
     # without the key check file, the stored files still tell a wrong key apart
     (root / "VAULT").unlink()
@@ -249,7 +260,7 @@ def test_file_from_another_vault_does_not_open(tmp_path: Path) -> None:
 
 
 def test_every_flipped_byte_is_detected(vault: Vault) -> None:
-    data = payload(2 * C + 100)
+    data = payload(C + 100)  # header, a full chunk, the last chunk
     vault.put("doc", 1, data)
     path = data_path(vault, "doc", 1)
     original = path.read_bytes()
@@ -360,7 +371,7 @@ def test_chunk_moved_between_files_is_detected(vault: Vault) -> None:
 
 
 def vault_dirs_empty(vault: Vault) -> bool:
-    return not any((vault.root / d).iterdir() for d in ("data", "partial", "tmp"))
+    return all(not list((vault.root / d).iterdir()) for d in ("data", "partial", "tmp"))
 
 
 def test_exception_in_writer_leaves_nothing(vault: Vault) -> None:
@@ -447,18 +458,18 @@ def test_resume_false_discards_an_unfinished_write(vault: Vault) -> None:
     assert not any((vault.root / "partial").iterdir())
 
 
-def test_resume_keeps_only_the_chunks_that_authenticate(vault: Vault) -> None:
+def test_damaged_unfinished_write_starts_afresh(vault: Vault) -> None:
     data = payload(4 * C + 1)
     with vault.writer("doc", 1, resume=True) as writer:
         writer.write(data[: 3 * C])
         writer.suspend()
     partial = vault.root / "partial" / data_path(vault, "doc", 1).name
     raw = bytearray(partial.read_bytes())
-    raw[header_length("doc") + SLOT + 3] ^= 1  # damage chunk 1 of 3
+    raw[header_length("doc") + SLOT + 3] ^= 1  # damage to chunk 1 of 3, not a crash
     partial.write_bytes(raw)
-    with vault.writer("doc", 1, resume=True) as writer:
-        assert writer.resumed_from == C
-        writer.write(data[C:])
+    with vault.writer("doc", 1, resume=True, expected_sha256=hashlib.sha256(data).hexdigest()) as writer:
+        assert writer.resumed_from == 0
+        writer.write(data)
     assert vault.read("doc", 1) == data
 
 
@@ -470,10 +481,28 @@ def test_resume_of_a_torn_chunk(vault: Vault) -> None:
     partial = vault.root / "partial" / data_path(vault, "doc", 1).name
     with partial.open("r+b") as fh:  # a crash in the middle of writing chunk 2
         fh.truncate(header_length("doc") + 2 * SLOT + 1000)
+    with vault.writer("doc", 1, resume=True) as writer:  # resumed, and interrupted again at once
+        assert writer.resumed_from == 2 * C
+        writer.suspend()
+    assert partial.stat().st_size == header_length("doc") + 2 * SLOT + 1000  # the torn chunk is kept
     with vault.writer("doc", 1, resume=True) as writer:
         assert writer.resumed_from == 2 * C
-        writer.write(data[2 * C :])
+        writer.write(data[2 * C : 2 * C + 10])
+        writer.write(data[2 * C + 10 :])
     assert vault.read("doc", 1) == data
+
+
+def test_torn_chunk_overwritten_by_a_shorter_last_chunk(vault: Vault) -> None:
+    data = payload(4 * C)
+    with vault.writer("doc", 1, resume=True) as writer:
+        writer.write(data[: 3 * C])
+        writer.suspend()
+    partial = vault.root / "partial" / data_path(vault, "doc", 1).name
+    with partial.open("r+b") as fh:
+        fh.truncate(header_length("doc") + 2 * SLOT + 1000)
+    with vault.writer("doc", 1, resume=True) as writer:  # the same bytes, but the document ends sooner
+        writer.write(data[2 * C : 2 * C + 500])
+    assert vault.read("doc", 1) == data[: 2 * C + 500]  # the rest of the torn chunk was cut off
 
 
 def test_resume_with_other_bytes_after_a_torn_chunk_is_refused(vault: Vault) -> None:
@@ -484,9 +513,12 @@ def test_resume_with_other_bytes_after_a_torn_chunk_is_refused(vault: Vault) -> 
     partial = vault.root / "partial" / data_path(vault, "doc", 1).name
     with partial.open("r+b") as fh:
         fh.truncate(header_length("doc") + 2 * SLOT + 1000)
-    with pytest.raises(VaultError, match="did not continue the same document"):
-        with vault.writer("doc", 1, resume=True) as writer:
-            writer.write(payload(2 * C, seed=99))  # the server's file changed in the meantime
+    changed = payload(2 * C, seed=99)  # the server's file changed in the meantime
+    with (
+        pytest.raises(VaultError, match="did not continue the same document"),
+        vault.writer("doc", 1, resume=True) as writer,
+    ):
+        writer.write(changed)
     assert vault_dirs_empty(vault)
     with vault.writer("doc", 1, resume=True) as writer:
         assert writer.resumed_from == 0
@@ -525,13 +557,15 @@ CHILD = textwrap.dedent(
             writer.write(data[position : position + step])
             position += step
             print("written", min(position, size), flush=True)
-            time.sleep(0.0005)
+            time.sleep(0.001)
     print("committed", flush=True)
     """
 )
 
 
-def run_child(root: Path, size: int, seed: int, kill_after: float | None) -> list[str]:
+def run_child(root: Path, size: int, seed: int, kill_at: int | None) -> tuple[int, int, bool]:
+    """Run the writer in a child process, SIGKILLed once it reported ``kill_at`` bytes written (while it
+    goes on writing). Returns where it resumed, the last position it reported, and whether it committed."""
     env = {**os.environ, "VAULT_TEST_KEY": KEY.hex(), "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(root), str(size), str(seed)],
@@ -541,38 +575,36 @@ def run_child(root: Path, size: int, seed: int, kill_after: float | None) -> lis
         cwd=ROOT,
     )
     assert child.stdout is not None
-    lines: list[str] = []
-    if kill_after is not None:
-        first = child.stdout.readline()  # started and resumed: now let it write for a while
-        lines.append(first.strip())
-        time.sleep(kill_after)
-        child.send_signal(signal.SIGKILL)
-    out, _ = child.communicate(timeout=60)
-    lines += out.split("\n")
-    if kill_after is None:
-        assert child.returncode == 0
-    return [line for line in lines if line]
+    resumed = int(child.stdout.readline().split()[1])
+    reported, committed = resumed, False
+    for line in child.stdout:
+        committed = committed or line.strip() == "committed"
+        if line.startswith("written"):
+            reported = int(line.split()[1])
+            if kill_at is not None and reported >= kill_at:
+                child.send_signal(signal.SIGKILL)
+                break
+    rest, _ = child.communicate(timeout=60)
+    committed = committed or "committed" in rest.split()
+    assert committed == (child.returncode == 0)
+    return resumed, reported, committed
 
 
 def test_resume_after_kill_9_at_random_moments(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     size, seed = 120 * C + 123, 7
-    rng = random.Random(1)
-    resumed = []
-    for _ in range(6):
-        lines = run_child(root, size, seed, kill_after=rng.uniform(0.002, 0.08))
-        if lines[-1] == "committed":
-            break
-        resumed.append(int(lines[0].split()[1]))
-        written = max(int(line.split()[1]) for line in lines if line.startswith("written")) if len(lines) > 1 else 0
+    kills = sorted(random.Random(1).sample(range(C, size // 2), 8))  # leaves the child ≥ 60 ms to go
+    stored = 0
+    for kill_at in kills:
+        resumed, reported, committed = run_child(root, size, seed, kill_at)
+        assert not committed
+        assert resumed == stored  # the run went on exactly where the killed one stopped
         vault = Vault(root, KEY, chunk_size=C)
         stored = vault.partial_size("doc", 1)
-        assert stored % C == 0 and stored <= written
+        assert stored % C == 0 and reported - C < stored < size
         assert not vault.exists("doc", 1)
-    lines = run_child(root, size, seed, kill_after=None)
-    assert lines[-1] == "committed"
-    resumed.append(int(lines[0].split()[1]))
-    assert any(r > 0 for r in resumed), resumed  # some run went on where an earlier one was killed
+    resumed, _, committed = run_child(root, size, seed, None)
+    assert committed and resumed == stored > 0
     vault = Vault(root, KEY, chunk_size=C)
     assert vault.read("doc", 1) == payload(size, seed)
     assert vault.list_partial() == [] and not any((root / "tmp").iterdir())
@@ -664,7 +696,6 @@ def files_touched_since(directory: Path, since: float) -> Iterator[Path]:
 
 def test_no_plaintext_on_disk(tmp_path: Path, private_tempdir: Path) -> None:
     started = time.time() - 1
-    system_temp = Path(tempfile.gettempprefix() and "/tmp")
     marker = b"GEHEIM-Haushaltsplan-2025-" + os.urandom(8).hex().encode()
     body = payload(6 * C + 321, 5)
     document = body[:1000] + marker + body[1000:] + marker
@@ -689,7 +720,7 @@ def test_no_plaintext_on_disk(tmp_path: Path, private_tempdir: Path) -> None:
     scanned = 0
     candidates = [p for p in (tmp_path / "vault").rglob("*") if p.is_file()]
     candidates += list(private_tempdir.rglob("*"))
-    candidates += [p for p in files_touched_since(system_temp, started) if p.stat().st_size < 64 << 20]
+    candidates += [p for p in files_touched_since(SYSTEM_TEMP, started) if p.stat().st_size < 64 << 20]
     for path in candidates:
         try:
             content = path.read_bytes()
