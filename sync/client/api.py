@@ -1,0 +1,696 @@
+"""The synchronous HTTP layer of the sync engine: sign-in, the change feed and file downloads.
+
+One `ServerApi` wraps one `httpx.Client` and may be shared by the engine's threads. It never
+returns raw HTTP: answers are checked and parsed into dataclasses, and every failure becomes one of
+the errors in `sync.client.errors` (nothing else escapes, in particular no KeyError or TypeError
+from a strange answer).
+
+Tokens: `login` (and each refresh) stores the new tokens in the instance and hands them to the
+`on_tokens` callback, which must persist them: the server rotates the refresh token on every
+refresh, so a lost new refresh token means signing in again. A request answered with 401 is
+retried once after a refresh; refreshes are serialised, and a thread that finds the tokens already
+renewed by another thread just retries, because sending a used refresh token again makes the
+server revoke the device.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import re
+import ssl
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from sync.client.errors import (
+    BadCredentials,
+    CertificateError,
+    ChecksumMismatch,
+    Forbidden,
+    InsecureServerUrl,
+    NotFound,
+    Offline,
+    RequestRejected,
+    ServerError,
+    ServerProtocolError,
+    SignInRequired,
+    SyncClientError,
+    TransferIncomplete,
+)
+from sync.protocol.kinds import Kind
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=30.0)
+MAX_JSON_BYTES = 256 << 20  # a change page or an error body larger than this is refused
+_MAX_ERROR_BYTES = 64 << 10
+_WIRE_KINDS = frozenset(k.wire for k in Kind)
+# C0 controls other than tab, newline and carriage return, DEL, and lone surrogates (valid JSON escapes,
+# but no text: they would fail later when stored as UTF-8)
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+_UNSATISFIED_RANGE = re.compile(r"^bytes \*/(\d+)$")
+
+
+# ----------------------------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of this device; persist all of them (the refresh token changes on each refresh)."""
+
+    device_id: int
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds the access token was valid for when issued
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    role: str
+    body_id: int | None
+    person_id: int | None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    tokens: Tokens
+    user: Account
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change feed entry: `upsert` carries the object's state in `data`; `remove` has data None."""
+
+    op: str  # "upsert" or "remove"
+    seq: int
+    kind: str  # wire name, e.g. "meeting", see sync.protocol.kinds
+    id: int
+    data: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    cursor: str  # keep it: the next call continues from here
+    has_more: bool  # True: call again at once with `cursor`
+    entries: list[Change]
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    size: int  # bytes the sink holds now (the whole file)
+    sha256: str | None  # hex digest of the whole file, None when it could not be computed (see download)
+    etag: str | None  # keep it with a partial download to resume it
+    restarted: bool  # the server sent the whole file although a resume was asked for; the sink was reset
+    transferred: int  # bytes received by this call
+
+
+class Sink(Protocol):
+    """Where downloaded bytes go (e.g. the encrypting vault writer)."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def reset(self) -> None:
+        """Forget everything written so far: the server is sending the file again from its start."""
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def check_server_url(url: str) -> httpx.URL:
+    """The server address as a URL, or InsecureServerUrl: https anywhere, plain http only to loopback."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise InsecureServerUrl(f"{url!r} is not a valid server address.") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InsecureServerUrl(f"{url!r} is not a valid server address; it must start with https://.")
+    if parsed.userinfo:
+        raise InsecureServerUrl("Do not put a user name or password into the server address.")
+    if parsed.scheme == "http" and not _is_loopback(parsed.host):
+        raise InsecureServerUrl(
+            f"The server address {url} is not encrypted. Use https:// (plain http:// is only allowed "
+            "for a server on this computer)."
+        )
+    return parsed
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _offline(exc: httpx.TransportError) -> SyncClientError:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return CertificateError(
+                f"The server's certificate could not be verified ({cause.verify_message}). "
+                "Check the address, or ask the administrator."
+            )
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.TimeoutException):
+        what = "did not answer in time"
+    elif isinstance(exc, httpx.ConnectError):
+        what = "could not be reached"
+    else:
+        what = "closed the connection"
+    return Offline(f"The server {what}. Check the network connection; sync will try again. ({exc})")
+
+
+def _check_text(value: Any, where: str) -> None:
+    """Refuses control characters and lone surrogates anywhere in a parsed JSON value (keys too)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _BAD_TEXT.search(item):
+                raise ServerProtocolError(f"The server sent {where} containing control characters.")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+def parse_json(raw: bytes, response: httpx.Response | None, where: str) -> Any:
+    """Strict JSON (no NaN/Infinity, no raw control characters, UTF-8) or ServerProtocolError."""
+    if response is not None:
+        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            hint = " (an HTML page: is the address right, or is a login page of the network in the way?)"
+            raise ServerProtocolError(
+                f"The server answered {where} with {ctype or 'no content type'} instead of JSON"
+                + (hint if "html" in ctype else "")
+                + "."
+            )
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ServerProtocolError(f"The server sent broken JSON for {where}: {exc}") from None
+    _check_text(value, where)
+    return value
+
+
+def _int(value: Any, what: str) -> int:
+    if type(value) is not int:
+        raise ServerProtocolError(f"The server sent {what} that is not an integer.")
+    return value
+
+
+def _str(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ServerProtocolError(f"The server sent {what} that is not text.")
+    return value
+
+
+def _opt_int(value: Any, what: str) -> int | None:
+    return None if value is None else _int(value, what)
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ServerProtocolError(f"The server sent {what} that is not a JSON object.")
+    return value
+
+
+def _field(obj: Mapping[str, Any], key: str, what: str) -> Any:
+    if key not in obj:
+        raise ServerProtocolError(f"The server sent {what} without {key!r}.")
+    return obj[key]
+
+
+def _parse_tokens(data: Any) -> Tokens:
+    obj = _object(data, "a sign-in answer")
+    tokens = Tokens(
+        device_id=_int(_field(obj, "device_id", "a sign-in answer"), "a device id"),
+        access_token=_str(_field(obj, "access_token", "a sign-in answer"), "an access token"),
+        refresh_token=_str(_field(obj, "refresh_token", "a sign-in answer"), "a refresh token"),
+        expires_in=_int(_field(obj, "expires_in", "a sign-in answer"), "a token lifetime"),
+    )
+    if not tokens.access_token or not tokens.refresh_token:
+        raise ServerProtocolError("The server sent empty tokens.")
+    return tokens
+
+
+def _parse_account(data: Any) -> Account:
+    obj = _object(data, "a user")
+    return Account(
+        id=_int(_field(obj, "id", "a user"), "a user id"),
+        username=_str(_field(obj, "username", "a user"), "a user name"),
+        role=_str(_field(obj, "role", "a user"), "a role"),
+        body_id=_opt_int(obj.get("body_id"), "a body id"),
+        person_id=_opt_int(obj.get("person_id"), "a person id"),
+    )
+
+
+def _parse_change(raw: Any) -> Change:
+    entry = _object(raw, "a change entry")
+    op = _field(entry, "op", "a change entry")
+    seq = _int(_field(entry, "seq", "a change entry"), "a change sequence number")
+    if seq < 0:
+        raise ServerProtocolError("The server sent a negative change sequence number.")
+    if op == "upsert":
+        data = _object(_field(entry, "data", "an upsert entry"), "an object")
+        kind = _str(_field(data, "type", "an object"), "an object type")
+        obj_id = _int(_field(data, "id", "an object"), "an object id")
+    elif op == "remove":
+        data = None
+        kind = _str(_field(entry, "type", "a remove entry"), "an object type")
+        obj_id = _int(_field(entry, "id", "a remove entry"), "an object id")
+    else:
+        raise ServerProtocolError(f"The server sent a change entry with the unknown operation {op!r}.")
+    if kind not in _WIRE_KINDS:
+        raise ServerProtocolError(f"The server sent an object of the unknown type {kind!r}.")
+    return Change(op, seq, kind, obj_id, data)
+
+
+def parse_change_page(data: Any) -> ChangePage:
+    page = _object(data, "a change page")
+    cursor = _str(_field(page, "cursor", "a change page"), "a cursor")
+    has_more = _field(page, "has_more", "a change page")
+    changes = _field(page, "changes", "a change page")
+    if not cursor:
+        raise ServerProtocolError("The server sent an empty sync cursor.")
+    if not isinstance(has_more, bool):
+        raise ServerProtocolError("The server sent 'has_more' that is not true or false.")
+    if not isinstance(changes, list):
+        raise ServerProtocolError("The server sent 'changes' that is not a list.")
+    return ChangePage(cursor, has_more, [_parse_change(c) for c in changes])
+
+
+def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The whole (decoded) body, at most `limit` bytes; transport errors become Offline."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ServerProtocolError(f"The server's answer is too large ({declared} bytes).")
+    parts, total = [], 0
+    try:
+        for data in response.iter_bytes():
+            total += len(data)
+            if total > limit:
+                raise ServerProtocolError(f"The server's answer is larger than {limit} bytes.")
+            parts.append(data)
+    except httpx.DecodingError as exc:
+        raise ServerProtocolError(f"The server's answer could not be decoded: {exc}") from None
+    except httpx.TransportError as exc:
+        raise _offline(exc) from None
+    return b"".join(parts)
+
+
+def _error_for(response: httpx.Response, body: bytes) -> SyncClientError:
+    """The error for a non-2xx answer, with the server's own message when it sent one."""
+    status = response.status_code
+    message, code = None, None
+    try:
+        data = json.loads(body.decode("utf-8"))
+        err = data["error"]
+        if isinstance(err.get("message"), str) and not _BAD_TEXT.search(err["message"]):
+            message = err["message"][:500]
+        code = err.get("code") if isinstance(err.get("code"), str) else None
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        pass  # a proxy's HTML page or an empty body: the status alone decides
+    retry_after = None
+    value = response.headers.get("retry-after", "")
+    if value.isdigit():
+        retry_after = float(min(int(value), 3600))
+    kwargs: dict[str, Any] = {"status": status, "code": code, "retry_after": retry_after}
+    if status == 401:
+        return SignInRequired(message or "The sign-in has ended. Please sign in again.", **kwargs)
+    if status == 403:
+        return Forbidden(message or "This account may not do that.", **kwargs)
+    if status in (404, 410):
+        return NotFound(message or "That is not (or no longer) available on the server.", **kwargs)
+    if status in (408, 429) or status >= 500:
+        what = "is busy" if status in (429, 503) else "had a problem"
+        return ServerError(f"The server {what} (HTTP {status}); sync will try again.", **kwargs)
+    if 400 <= status < 500:
+        return RequestRejected(message or f"The server refused the request (HTTP {status}).", **kwargs)
+    if 300 <= status < 400 and response.headers.get("location"):
+        return ServerProtocolError(
+            f"The server redirects to {response.headers['location'][:200]!r} (HTTP {status}); "
+            "check the server address.",
+            **kwargs,
+        )
+    return ServerProtocolError(f"The server sent an unexpected answer (HTTP {status}).", **kwargs)
+
+
+# ----------------------------------------------------------------------------------------------- api
+
+
+class ServerApi:
+    """Talks to one Gremalda server. Thread-safe; close it (or use `with`) when done."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        verify: bool | str = True,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        tokens: Tokens | None = None,
+        on_tokens: Callable[[Tokens], None] | None = None,
+        trust_env: bool = True,
+        max_json_bytes: int = MAX_JSON_BYTES,
+    ) -> None:
+        """`verify`: True (system CA store), or the path of a CA bundle; False only for tests.
+        `on_tokens` is called with new tokens after login and after each refresh, to persist them."""
+        url = check_server_url(base_url)
+        self.base_url = str(url)
+        self._tokens = tokens
+        self._on_tokens = on_tokens
+        self._lock = threading.Lock()
+        self._max_json = max_json_bytes
+        # a CA bundle path becomes an SSL context (httpx deprecates verify=<path>)
+        tls: bool | ssl.SSLContext = (
+            ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+        )
+        self._client = httpx.Client(
+            base_url=url,
+            verify=tls,
+            timeout=timeout,
+            transport=transport,
+            trust_env=trust_env,
+            follow_redirects=False,
+            headers={"User-Agent": "gremalda-sync/1", "Accept": "application/json"},
+        )
+
+    def __enter__(self) -> ServerApi:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    @property
+    def tokens(self) -> Tokens | None:
+        return self._tokens
+
+    def set_tokens(self, tokens: Tokens | None) -> None:
+        """Uses stored tokens (e.g. loaded from the replica); does not call `on_tokens`."""
+        with self._lock:
+            self._tokens = tokens
+
+    # ------------------------------------------------------------------------------------ accounts
+
+    def login(self, username: str, password: str, device_name: str) -> SignIn:
+        """Signs this device in; the tokens are adopted and handed to `on_tokens`.
+        Raises BadCredentials for a wrong name or password."""
+        body = {"username": username, "password": password, "device_name": device_name}
+        try:
+            data = self._json("POST", "api/v1/auth/login", json_body=body, auth=False)
+        except SignInRequired as exc:
+            raise BadCredentials(exc.message, status=exc.status, code=exc.code) from None
+        tokens = _parse_tokens(data)
+        signin = SignIn(tokens, _parse_account(_field(data, "user", "a sign-in answer")))
+        self._adopt(tokens)
+        return signin
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        """Exchanges a refresh token for new tokens (the old refresh token becomes invalid). Does not
+        adopt them: the automatic refresh of authenticated calls does that. SignInRequired when the
+        server refuses (expired, revoked, or reused: the server then revokes the device)."""
+        data = self._json(
+            "POST", "api/v1/auth/refresh", json_body={"refresh_token": refresh_token}, auth=False
+        )
+        return _parse_tokens(data)
+
+    def _adopt(self, tokens: Tokens) -> None:
+        with self._lock:
+            self._tokens = tokens
+            if self._on_tokens is not None:
+                self._on_tokens(tokens)
+
+    def _refresh_after_401(self, used: Tokens) -> None:
+        with self._lock:
+            if self._tokens is not used:
+                return  # another thread refreshed meanwhile (or new tokens were set): just retry
+            new = self.refresh(used.refresh_token)
+            self._tokens = new  # even if persisting fails, keep working with the only valid tokens
+            if self._on_tokens is not None:
+                self._on_tokens(new)
+
+    # ----------------------------------------------------------------------------------- transport
+
+    @contextmanager
+    def _open(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+    ) -> Iterator[httpx.Response]:
+        """A streamed response with a status in `ok`; anything else raises the matching error."""
+        for attempt in (0, 1):
+            used = self._tokens
+            all_headers = dict(headers or {})
+            if auth:
+                if used is None:
+                    raise SignInRequired("This device is not signed in. Please sign in.")
+                all_headers["Authorization"] = f"Bearer {used.access_token}"
+            try:
+                request = self._client.build_request(
+                    method, path, params=params, json=json_body, headers=all_headers
+                )
+                response = self._client.send(request, stream=True)
+            except httpx.TransportError as exc:
+                raise _offline(exc) from None
+            try:
+                if response.status_code == 401 and auth and attempt == 0 and used is not None:
+                    response.close()
+                    self._refresh_after_401(used)
+                    continue
+                if response.status_code not in ok:
+                    raise _error_for(response, _read_capped(response, _MAX_ERROR_BYTES))
+                yield response
+                return
+            finally:
+                response.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> Any:
+        with self._open(method, path, auth=auth, params=params, json_body=json_body) as response:
+            raw = _read_capped(response, self._max_json)
+            return parse_json(raw, response, f"{method} {path}")
+
+    # ----------------------------------------------------------------------------------- the feed
+
+    def changes(self, cursor: str | None, limit: int | None = None) -> ChangePage:
+        """One page of the change feed after `cursor` (None: a full snapshot). Follow `page.cursor`
+        while `page.has_more`. A cursor the server no longer accepts raises RequestRejected (status
+        422): start again without one."""
+        params: dict[str, Any] = {}
+        if cursor:
+            params["cursor"] = cursor
+        if limit is not None:
+            if limit < 1:
+                raise ValueError("limit must be at least 1")
+            params["limit"] = limit
+        return parse_change_page(self._json("GET", "api/v1/changes", params=params))
+
+    # ------------------------------------------------------------------------------------- files
+
+    def download(
+        self,
+        file_id: int,
+        sink: Sink,
+        *,
+        offset: int = 0,
+        etag: str | None = None,
+        expected_size: int | None = None,
+        expected_sha256: str | None = None,
+        hasher: Any | None = None,
+        chunk: int = 1 << 20,
+    ) -> DownloadResult:
+        """Streams the content of file `file_id` into `sink`, from byte `offset` on.
+
+        Resuming (`offset` > 0) needs the `etag` of the earlier response: the server sends only the
+        rest if the file is unchanged (206), else the whole file (200), and the sink is then `reset()`
+        first. `hasher` is a hashlib sha256 object holding the state of the first `offset` bytes;
+        this call feeds it every byte it writes (or starts a new one after a reset), so the whole
+        file's digest is checked against `expected_sha256` and returned. Without a hasher a resumed
+        download cannot be hashed: `sha256` is None, and `expected_sha256` raises ValueError.
+
+        Raises TransferIncomplete (retryable) when the body stops early; the exception carries the
+        offset, etag and hasher to resume with. ChecksumMismatch / a size mismatch
+        (ServerProtocolError) mean the bytes in the sink must be discarded.
+        """
+        if offset < 0 or chunk < 1:
+            raise ValueError("offset must be >= 0 and chunk >= 1")
+        if offset > 0 and etag is None:
+            raise ValueError("resuming a download needs the ETag of the first response")
+        if offset == 0:
+            hasher = hashlib.sha256()
+        elif hasher is None and expected_sha256 is not None:
+            raise ValueError("checking the sha256 of a resumed download needs the hasher of the first part")
+        if expected_sha256 is not None:
+            expected_sha256 = expected_sha256.lower()
+        path = f"api/v1/files/{int(file_id)}/content"
+        for _ in range(2):  # a second round only after a 416 for a range beyond the file
+            headers = {"Accept": "*/*", "Accept-Encoding": "identity"}
+            if offset > 0:
+                headers["Range"] = f"bytes={offset}-"
+                headers["If-Range"] = str(etag)
+            with self._open("GET", path, headers=headers, ok=(200, 206, 416)) as response:
+                if response.status_code == 416:
+                    total = self._unsatisfied_total(response)
+                    if total == offset:  # everything was there already
+                        return self._finish(offset, 0, hasher, etag, False, expected_size, expected_sha256)
+                    sink.reset()  # we hold more than the file has: start over
+                    offset, hasher = 0, hashlib.sha256()
+                    continue
+                return self._stream(response, sink, offset, hasher, expected_size, expected_sha256, chunk)
+        raise ServerProtocolError("The server refused to send the file from its start.")
+
+    @staticmethod
+    def _unsatisfied_total(response: httpx.Response) -> int:
+        match = _UNSATISFIED_RANGE.match(response.headers.get("content-range", "").strip())
+        if match is None:
+            raise ServerProtocolError("The server refused a byte range without saying the file's size.")
+        return int(match.group(1))
+
+    def _stream(
+        self,
+        response: httpx.Response,
+        sink: Sink,
+        offset: int,
+        hasher: Any | None,
+        expected_size: int | None,
+        expected_sha256: str | None,
+        chunk: int,
+    ) -> DownloadResult:
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise ServerProtocolError(
+                f"The server sent the file compressed ({encoding}) though asked not to."
+            )
+        if "html" in response.headers.get("content-type", "").lower():
+            # documents are never HTML (the server refuses such uploads): a login page or a proxy's error
+            raise ServerProtocolError(
+                "The server answered with an HTML page instead of the document; "
+                "is a login page of the network in the way?"
+            )
+        etag = response.headers.get("etag")
+        restarted = False
+        length = self._content_length(response)
+        if response.status_code == 200:
+            if offset > 0:
+                sink.reset()
+                offset, hasher, restarted = 0, hashlib.sha256(), True
+            total = length
+        else:  # 206
+            match = _CONTENT_RANGE.match(response.headers.get("content-range", "").strip())
+            if match is None:
+                raise ServerProtocolError("The server sent part of a file without a valid Content-Range.")
+            start, end, total = (int(g) for g in match.groups())
+            if start != offset or end != total - 1 or end < start:
+                raise ServerProtocolError(
+                    f"The server sent bytes {start}-{end} of {total} when bytes from {offset} were asked for."
+                )
+            if length is not None and length != end - start + 1:
+                raise ServerProtocolError("The server's Content-Length does not match its Content-Range.")
+        if expected_size is not None and total is not None and total != expected_size:
+            raise ServerProtocolError(
+                f"The file on the server has {total} bytes, {expected_size} were expected; "
+                "it may have changed: sync again."
+            )
+        total = total if total is not None else expected_size
+        received = 0
+        pending = (
+            bytearray()
+        )  # gathered up to `chunk` bytes per sink write; flushed before an error is raised
+
+        def flush() -> None:
+            nonlocal received
+            if pending:
+                data = bytes(pending)
+                pending.clear()
+                sink.write(data)
+                if hasher is not None:
+                    hasher.update(data)
+                received += len(data)
+
+        try:
+            for data in response.iter_bytes():  # identity encoding checked above: the raw bytes
+                if total is not None and offset + received + len(pending) + len(data) > total:
+                    raise ServerProtocolError("The server sent more bytes than the file has.")
+                pending += data
+                if len(pending) >= chunk:
+                    flush()
+            flush()
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.TimeoutException) as exc:
+            flush()  # keep what arrived: the resume starts after it
+            raise TransferIncomplete(
+                f"The download stopped after {offset + received} bytes ({exc}); it will be resumed.",
+                offset=offset + received,
+                etag=etag,
+                hasher=hasher,
+            ) from None
+        except httpx.TransportError as exc:
+            raise _offline(exc) from None
+        if total is not None and offset + received < total:
+            raise TransferIncomplete(
+                f"The download stopped after {offset + received} of {total} bytes; it will be resumed.",
+                offset=offset + received,
+                etag=etag,
+                hasher=hasher,
+            )
+        return self._finish(
+            offset + received, received, hasher, etag, restarted, expected_size, expected_sha256
+        )
+
+    @staticmethod
+    def _content_length(response: httpx.Response) -> int | None:
+        value = response.headers.get("content-length")
+        if value is None:
+            return None
+        if not value.strip().isdigit():
+            raise ServerProtocolError("The server sent an invalid Content-Length.")
+        return int(value)
+
+    @staticmethod
+    def _finish(
+        size: int,
+        transferred: int,
+        hasher: Any | None,
+        etag: str | None,
+        restarted: bool,
+        expected_size: int | None,
+        expected_sha256: str | None,
+    ) -> DownloadResult:
+        if expected_size is not None and size != expected_size:
+            raise ServerProtocolError(f"The file has {size} bytes, {expected_size} were expected.")
+        digest = hasher.hexdigest() if hasher is not None else None
+        if expected_sha256 is not None and digest != expected_sha256:
+            raise ChecksumMismatch(
+                "The downloaded file is damaged (its checksum does not match); it will be downloaded again."
+            )
+        return DownloadResult(size, digest, etag, restarted, transferred)

@@ -1,0 +1,502 @@
+"""The sync engine's HTTP layer (sync.client) against the real server on a loopback port.
+
+A few broken-server cases (an HTML page with status 200, broken JSON, control characters, a body
+shorter than announced) cannot be produced by our server; they use an httpx.MockTransport until
+the fault-injecting proxy exists, and say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sync.client import (
+    BadCredentials,
+    ChangePage,
+    ChecksumMismatch,
+    InsecureServerUrl,
+    NotFound,
+    Offline,
+    RequestRejected,
+    ServerApi,
+    ServerError,
+    ServerProtocolError,
+    SignInRequired,
+    Tokens,
+    TransferIncomplete,
+    backoff_delays,
+)
+from tests.harness.ports import free_port
+from tests.integration.feedclient import server_view
+from tests.integration.live import LiveServer, live_server
+from tests.integration.world import PASSWORD, World, build_world
+
+
+class MemorySink:
+    def __init__(self, initial: bytes = b"") -> None:
+        self.data = bytearray(initial)
+        self.resets = 0
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def reset(self) -> None:
+        self.data.clear()
+        self.resets += 1
+
+
+@pytest.fixture
+def sqlite_server(tmp_path: Path) -> Iterator[tuple[LiveServer, World]]:
+    with live_server(tmp_path, f"sqlite:///{tmp_path}/s.sqlite3") as server:
+        yield server, build_world(server.ctx)
+
+
+def _api(server: LiveServer, **kwargs: Any) -> ServerApi:
+    return ServerApi(server.url, trust_env=False, **kwargs)
+
+
+def _pull_all(
+    api: ServerApi, cursor: str | None = None, limit: int | None = None
+) -> tuple[dict[tuple[str, int], dict[str, Any]], str]:
+    objects: dict[tuple[str, int], dict[str, Any]] = {}
+    pages = 0
+    while True:
+        page = api.changes(cursor, limit)
+        assert isinstance(page, ChangePage)
+        pages += 1
+        for entry in page.entries:
+            if entry.op == "upsert":
+                assert entry.data is not None
+                objects[(entry.kind, entry.id)] = entry.data
+            else:
+                objects.pop((entry.kind, entry.id), None)
+        cursor = page.cursor
+        if not page.has_more:
+            assert limit is None or pages > 1  # the small limit really paged
+            return objects, cursor
+
+
+# ---------------------------------------------------------------------------------------- accounts
+
+
+def test_login_and_full_snapshot_by_pages_equals_the_servers_lists(
+    world_server: tuple[LiveServer, World],
+) -> None:
+    server, world = world_server
+    saved: list[Tokens] = []
+    with _api(server, on_tokens=saved.append) as api:
+        signin = api.login("member", PASSWORD, "Laptop Küche")
+        assert signin.user.username == "member" and signin.user.id == world.ids["user_member"]
+        assert signin.tokens.access_token.startswith("ga_") and saved == [signin.tokens]
+        assert api.tokens == signin.tokens
+        objects, cursor = _pull_all(api, limit=3)
+        with server.client(signin.tokens.access_token) as c:
+            assert objects == server_view(c)
+        assert ("file", world.ids["public_file"]) in objects
+        assert ("efile", world.ids["unshared_efile"]) not in objects
+        again = api.changes(cursor)  # nothing changed: an empty page, no more
+        assert again.entries == [] and not again.has_more
+
+
+def test_wrong_password_and_missing_sign_in(world_server: tuple[LiveServer, World]) -> None:
+    server, _ = world_server
+    with _api(server) as api:
+        with pytest.raises(BadCredentials, match="Wrong user name or password") as info:
+            api.login("member", "wrong", "x")
+        assert isinstance(info.value, SignInRequired) and not info.value.retryable
+        with pytest.raises(SignInRequired, match="not signed in"):
+            api.changes(None)
+
+
+def test_expired_access_token_is_refreshed_once_and_persisted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/s.sqlite3"
+    with live_server(tmp_path, url, access_token_ttl=timedelta(seconds=1)) as server:
+        build_world(server.ctx)
+        saved: list[Tokens] = []
+        with _api(server, on_tokens=saved.append) as api:
+            first = api.login("member", PASSWORD, "laptop").tokens
+            time.sleep(1.2)
+            # several threads find the token expired at once: one refresh, the others retry with it
+            # (a second refresh with the same refresh token would make the server revoke the device)
+            errors: list[BaseException] = []
+
+            def pull() -> None:
+                try:
+                    api.changes(None, 5)
+                except BaseException as exc:
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=pull) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == []
+            assert len(saved) == 2 and saved[0] == first
+            assert api.tokens == saved[1] and saved[1].refresh_token != first.refresh_token
+            assert saved[1].device_id == first.device_id
+            # the stored tokens work in a new process (a new ServerApi) too
+            with _api(server, tokens=saved[1]) as other:
+                assert other.changes(None, 5).entries
+
+
+def test_reused_refresh_token_and_revoked_device_need_sign_in(
+    sqlite_server: tuple[LiveServer, World],
+) -> None:
+    server, _ = sqlite_server
+    with _api(server) as api:
+        old = api.login("deputy", PASSWORD, "tablet").tokens
+        new = api.refresh(old.refresh_token)
+        with pytest.raises(SignInRequired, match="reused") as info:
+            api.refresh(old.refresh_token)  # the server now revokes the device
+        assert not info.value.retryable and info.value.status == 401
+        api.set_tokens(new)
+        with pytest.raises(SignInRequired):
+            api.changes(None)
+
+        signin = api.login("member", PASSWORD, "laptop")
+        assert api.changes(None, 1).entries
+        admin = server.token("member")
+        with server.client(admin) as c:
+            assert c.delete(f"/api/v1/devices/{signin.tokens.device_id}").status_code == 204
+        with pytest.raises(SignInRequired, match="sign in again"):
+            api.changes(None, 1)
+
+
+def test_invalid_cursor_is_rejected_clearly(world_server: tuple[LiveServer, World]) -> None:
+    server, _ = world_server
+    with _api(server) as api:
+        api.login("member", PASSWORD, "x")
+        with pytest.raises(RequestRejected, match="cursor is not valid") as info:
+            api.changes("not-a-cursor")
+        assert info.value.status == 422 and not info.value.retryable
+
+
+# ------------------------------------------------------------------------------------------- files
+
+
+def test_download_whole_resumed_and_restarted(world_server: tuple[LiveServer, World]) -> None:
+    server, world = world_server
+    pdf, file_id = world.pdf, world.ids["public_file"]
+    digest = hashlib.sha256(pdf).hexdigest()
+    with _api(server) as api:
+        api.login("member", PASSWORD, "x")
+        sink = MemorySink()
+        whole = api.download(file_id, sink, expected_size=len(pdf), expected_sha256=digest, chunk=100)
+        assert bytes(sink.data) == pdf
+        assert (whole.size, whole.sha256, whole.transferred, whole.restarted) == (
+            len(pdf),
+            digest,
+            len(pdf),
+            False,
+        )
+        assert whole.etag == f'"{digest}"'
+
+        cut = len(pdf) // 3
+        hasher = hashlib.sha256(pdf[:cut])
+        sink = MemorySink(pdf[:cut])
+        resumed = api.download(
+            file_id, sink, offset=cut, etag=whole.etag, expected_sha256=digest, hasher=hasher
+        )
+        assert bytes(sink.data) == pdf and resumed.transferred == len(pdf) - cut
+        assert resumed.sha256 == digest and not resumed.restarted
+
+        # without the hasher the rest still arrives, but no digest can be given
+        sink = MemorySink(pdf[:cut])
+        unhashed = api.download(file_id, sink, offset=cut, etag=whole.etag)
+        assert bytes(sink.data) == pdf and unhashed.sha256 is None
+        with pytest.raises(ValueError, match="hasher"):
+            api.download(file_id, MemorySink(), offset=cut, etag=whole.etag, expected_sha256=digest)
+
+        # another ETag (the file changed): the server sends it all, the sink is reset first
+        sink = MemorySink(b"stale bytes")
+        restarted = api.download(
+            file_id, sink, offset=11, etag='"0000"', expected_sha256=digest, hasher=hashlib.sha256()
+        )
+        assert bytes(sink.data) == pdf and sink.resets == 1
+        assert restarted.restarted and restarted.sha256 == digest
+
+        # everything was there already: the server answers 416, nothing is written
+        sink = MemorySink(pdf)
+        done = api.download(file_id, sink, offset=len(pdf), etag=whole.etag, hasher=hashlib.sha256(pdf))
+        assert done.transferred == 0 and done.sha256 == digest and bytes(sink.data) == pdf
+
+
+def test_download_checksum_and_size_mismatch_and_not_found(world_server: tuple[LiveServer, World]) -> None:
+    server, world = world_server
+    with _api(server) as api:
+        api.login("member", PASSWORD, "x")
+        with pytest.raises(ChecksumMismatch, match="damaged") as info:
+            api.download(world.ids["public_file"], MemorySink(), expected_sha256="0" * 64)
+        assert info.value.retryable
+        with pytest.raises(ServerProtocolError, match="expected"):
+            api.download(world.ids["public_file"], MemorySink(), expected_size=len(world.pdf) + 1)
+        with pytest.raises(NotFound):  # exists, but this member may not see it
+            api.download(world.ids["unshared_efile_file"], MemorySink())
+        with pytest.raises(NotFound):
+            api.download(10**9, MemorySink())
+
+
+# -------------------------------------------------------------------------------- addresses, network
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.org", "http://10.0.0.1:8765", "ftp://127.0.0.1", "http://user:pw@127.0.0.1", "nonsense"],
+)
+def test_unencrypted_remote_addresses_are_refused(url: str) -> None:
+    with pytest.raises(InsecureServerUrl) as info:
+        ServerApi(url)
+    assert isinstance(info.value, ValueError) and info.value.message
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://rat.example.org/gremalda", "http://localhost:8765", "http://127.1.2.3:1", "http://[::1]:8765"],
+)
+def test_https_and_loopback_addresses_are_accepted(url: str) -> None:
+    ServerApi(url).close()
+
+
+def test_connection_refused_is_offline_and_retryable() -> None:
+    with ServerApi(f"http://127.0.0.1:{free_port()}", trust_env=False, timeout=5) as api:
+        with pytest.raises(Offline, match="could not be reached") as info:
+            api.login("member", PASSWORD, "x")
+        assert info.value.retryable
+
+
+def test_backoff_has_full_jitter_and_a_cap() -> None:
+    delays = backoff_delays(0.5, 60, rng=random.Random(7))
+    values = [next(delays) for _ in range(40)]
+    for n, value in enumerate(values):
+        assert 0 <= value <= min(60, 0.5 * 2**n)
+    assert max(values[10:]) > 30  # it does grow up to the cap
+    assert values == list(_take(backoff_delays(0.5, 60, rng=random.Random(7)), 40))  # injectable, repeatable
+
+
+def _take(it: Iterator[float], n: int) -> Iterator[float]:
+    for _ in range(n):
+        yield next(it)
+
+
+# ---------------------------------------------------------------------- what our server cannot send
+# These answers come from an httpx.MockTransport: our server cannot produce them, and the
+# fault-injecting proxy that will do it over a real socket does not exist yet.
+
+TOKENS = Tokens(device_id=1, access_token="ga_x", refresh_token="gr_x", expires_in=3600)
+
+
+def _mock(handler: Callable[[httpx.Request], httpx.Response]) -> ServerApi:
+    return ServerApi("https://rat.example.org", transport=httpx.MockTransport(handler), tokens=TOKENS)
+
+
+def _changes_answer(body: bytes, ctype: str = "application/json", status: int = 200) -> ServerApi:
+    return _mock(lambda request: httpx.Response(status, content=body, headers={"Content-Type": ctype}))
+
+
+GOOD_PAGE = {
+    "cursor": "c1",
+    "has_more": False,
+    "changes": [
+        {"op": "upsert", "seq": 3, "data": {"type": "meeting", "id": 5, "name": "Sitzung"}},
+        {"op": "remove", "seq": 4, "type": "file", "id": 9},
+    ],
+}
+
+
+def _with(**changes: Any) -> bytes:
+    return json.dumps({**GOOD_PAGE, **changes}).encode()
+
+
+def test_mock_good_page_parses() -> None:
+    page = _changes_answer(json.dumps(GOOD_PAGE).encode()).changes(None)
+    assert page.cursor == "c1" and not page.has_more
+    assert [(e.op, e.kind, e.id, e.seq) for e in page.entries] == [
+        ("upsert", "meeting", 5, 3),
+        ("remove", "file", 9, 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body,ctype,message",
+    [
+        (b"<html><body>Bitte anmelden</body></html>", "text/html; charset=utf-8", "HTML page"),
+        (b'{"cursor": "c", "has_more": fal', "application/json", "broken JSON"),
+        (b'{"cursor": "c\x01", "has_more": false, "changes": []}', "application/json", "broken JSON"),
+        (_with(cursor="c\x00"), "application/json", "control characters"),
+        (
+            _with(
+                changes=[{"op": "upsert", "seq": 1, "data": {"type": "meeting", "id": 1, "name": "\ud800"}}]
+            ),
+            "application/json",
+            "control characters",
+        ),
+        (b'{"cursor": "c", "has_more": false, "changes": [], "x": NaN}', "application/json", "broken JSON"),
+        (b"\xff\xfe", "application/json", "broken JSON"),
+        (b"[]", "application/json", "not a JSON object"),
+        (_with(has_more="yes"), "application/json", "has_more"),
+        (_with(cursor=None), "application/json", "cursor"),
+        (_with(cursor=""), "application/json", "empty sync cursor"),
+        (_with(changes={"op": "remove"}), "application/json", "not a list"),
+        (_with(changes=[{"seq": 1}]), "application/json", "without 'op'"),
+        (_with(changes=[{"op": "move", "seq": 1}]), "application/json", "unknown operation"),
+        (
+            _with(changes=[{"op": "remove", "seq": "1", "type": "file", "id": 1}]),
+            "application/json",
+            "integer",
+        ),
+        (
+            _with(changes=[{"op": "remove", "seq": True, "type": "file", "id": 1}]),
+            "application/json",
+            "integer",
+        ),
+        (
+            _with(changes=[{"op": "remove", "seq": 1, "type": "spaceship", "id": 1}]),
+            "application/json",
+            "unknown type",
+        ),
+        (_with(changes=[{"op": "upsert", "seq": 1, "data": [1]}]), "application/json", "not a JSON object"),
+        (
+            _with(changes=[{"op": "upsert", "seq": 1, "data": {"type": "file"}}]),
+            "application/json",
+            "without 'id'",
+        ),
+        (
+            _with(changes=[{"op": "remove", "seq": -1, "type": "file", "id": 1}]),
+            "application/json",
+            "negative",
+        ),
+    ],
+)
+def test_mock_malformed_change_pages_are_protocol_errors(body: bytes, ctype: str, message: str) -> None:
+    with pytest.raises(ServerProtocolError, match=message) as info:
+        _changes_answer(body, ctype).changes(None)
+    assert not info.value.retryable
+
+
+def test_mock_server_errors_are_retryable() -> None:
+    for status in (500, 502, 503):
+        with pytest.raises(ServerError, match=str(status)) as info:
+            _changes_answer(b"<html>Bad Gateway</html>", "text/html", status).changes(None)
+        assert info.value.retryable and info.value.status == status
+    api = _mock(
+        lambda r: httpx.Response(429, headers={"Retry-After": "17"}, json={"error": {"message": "x"}})
+    )
+    with pytest.raises(ServerError) as busy:
+        api.changes(None)
+    assert busy.value.retry_after == 17
+
+
+def test_mock_reset_and_timeout_are_offline() -> None:
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("connection reset by peer", request=request)
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    for handler, message in ((reset, "closed the connection"), (slow, "did not answer in time")):
+        with pytest.raises(Offline, match=message) as info:
+            _mock(handler).changes(None)
+        assert info.value.retryable
+
+
+class _Stream(httpx.SyncByteStream):
+    """A body that ends (or fails) after `data`, whatever Content-Length said."""
+
+    def __init__(self, data: bytes, fail: bool) -> None:
+        self.data, self.fail = data, fail
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.data
+        if self.fail:
+            raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["short-body", "connection-lost"])
+def test_mock_truncated_download_is_resumable(fail: bool) -> None:
+    content = bytes(range(256)) * 40
+    digest = hashlib.sha256(content).hexdigest()
+    etag = f'"{digest}"'
+    seen: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.headers))
+        if "range" not in request.headers:
+            head = {"Content-Length": str(len(content)), "ETag": etag}
+            return httpx.Response(200, headers=head, stream=_Stream(content[:1000], fail))
+        start = int(request.headers["range"].removeprefix("bytes=").rstrip("-"))
+        assert request.headers["if-range"] == etag
+        head = {
+            "Content-Length": str(len(content) - start),
+            "Content-Range": f"bytes {start}-{len(content) - 1}/{len(content)}",
+            "ETag": etag,
+        }
+        return httpx.Response(206, headers=head, content=content[start:])
+
+    api = _mock(handler)
+    sink = MemorySink()
+    with pytest.raises(TransferIncomplete, match="stopped after 1000") as info:
+        api.download(7, sink, expected_sha256=digest)
+    stop = info.value
+    assert stop.retryable and stop.offset == 1000 and stop.etag == etag and bytes(sink.data) == content[:1000]
+    result = api.download(
+        7, sink, offset=stop.offset, etag=stop.etag, hasher=stop.hasher, expected_sha256=digest
+    )
+    assert (
+        bytes(sink.data) == content and result.sha256 == digest and result.transferred == len(content) - 1000
+    )
+    assert seen[1]["range"] == "bytes=1000-"
+
+
+def test_mock_wrong_range_and_too_many_bytes_are_protocol_errors() -> None:
+    def wrong_range(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            206, headers={"Content-Range": "bytes 0-9/10", "ETag": '"e"'}, content=b"0123456789"
+        )
+
+    with pytest.raises(ServerProtocolError, match="bytes 0-9 of 10"):
+        _mock(wrong_range).download(1, MemorySink(b"01234"), offset=5, etag='"e"')
+
+    def too_long(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": "4"}, stream=_Stream(b"0123456789", False))
+
+    sink = MemorySink()
+    with pytest.raises(ServerProtocolError, match="more bytes"):
+        _mock(too_long).download(1, sink)
+    assert sink.data == b""
+
+
+def test_mock_html_page_instead_of_a_document_and_redirects_are_refused() -> None:
+    portal = b"<html>Bitte melden Sie sich am WLAN an</html>"
+
+    def html(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, content=portal)
+
+    sink = MemorySink()
+    with pytest.raises(ServerProtocolError, match="HTML page"):
+        _mock(html).download(1, sink)
+    assert sink.data == b""
+
+    def moved(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": "https://elsewhere.example.org/"})
+
+    with pytest.raises(ServerProtocolError, match="redirects to 'https://elsewhere"):
+        _mock(moved).changes(None)
+
+
+def test_a_ca_bundle_path_is_accepted(tmp_path: Path) -> None:
+    import certifi
+
+    ServerApi("https://rat.example.org", verify=certifi.where()).close()
+    with pytest.raises(FileNotFoundError):
+        ServerApi("https://rat.example.org", verify=str(tmp_path / "missing.pem"))
