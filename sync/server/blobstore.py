@@ -36,9 +36,6 @@ class BlobStore:
             raise ValueError("not a sha256 digest")
         return self.root / sha256[:2] / sha256
 
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
-
     def _begin(self) -> _Incoming:
         fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", prefix="incoming-")
         return _Incoming(self, os.fdopen(fd, "wb"), tmp)

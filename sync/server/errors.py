@@ -47,12 +47,6 @@ class PreconditionFailed(ApiError):
     title = "Changed in the meantime"
 
 
-class Gone(ApiError):
-    status = 410
-    code = "gone"
-    title = "No longer available"
-
-
 class PayloadTooLarge(ApiError):
     status = 413
     code = "payload_too_large"

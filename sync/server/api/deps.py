@@ -38,10 +38,6 @@ class Caller:
     device: Device
     keys: frozenset[str]
 
-    @property
-    def is_clerk(self) -> bool:
-        return self.user.role == Role.CLERK
-
     def require_clerk(self, body_id: int) -> None:
         if self.user.role != Role.CLERK or self.user.body_id != body_id:
             raise Forbidden("Only the clerks of this body may change it.")
@@ -70,5 +66,4 @@ def caller(request: Request, session: Session = Depends(db, scope="function")) -
 
 
 def write_caller(request: Request, session: Session = Depends(writer, scope="function")) -> Caller:
-    user, device = authenticate(session, _bearer(request))
-    return Caller(user, device, aud.user_keys(session, user, date.today()))
+    return resolve_caller(session, request)

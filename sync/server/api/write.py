@@ -77,9 +77,12 @@ def _ref(session: Session, model: type[Any], obj_id: int | None, what: str) -> A
     return obj
 
 
+TOP_LEVEL = (Organization, Person, Paper, EFile)  # belong to a body directly, not through what they refer to
+
+
 def body_of(session: Session, model: type[Any], values: dict[str, Any], caller_body: int) -> int:
     """The body an object belongs to, from what it refers to; refuses references across bodies."""
-    if model in (Organization, Person, Paper, EFile):
+    if model in TOP_LEVEL:
         return caller_body
     if model is Membership:
         person = _ref(session, Person, values["person_id"], "person")
@@ -230,11 +233,7 @@ def _register(plural: str, entry: Writable) -> None:
         obj = session.get(entry.model, obj_id)
         if obj is None:
             raise NotFound(f"No {entry.kind.wire.replace('_', ' ')} with id {obj_id}.")
-        who.require_clerk(
-            body_of(session, entry.model, _current(obj, entry), who.user.body_id)
-            if entry.model not in (Organization, Person, Paper, EFile)
-            else obj.body_id
-        )
+        who.require_clerk(_owning_body(session, entry, obj))
         if not isinstance(raw, dict):
             raise Invalid("The request body must be a JSON object.")
         values = _validate(entry, {**_current(obj, entry), **raw})
@@ -256,12 +255,7 @@ def _register(plural: str, entry: Writable) -> None:
         obj = session.get(entry.model, obj_id)
         if obj is None:
             raise NotFound(f"No {entry.kind.wire.replace('_', ' ')} with id {obj_id}.")
-        body_id = (
-            obj.body_id
-            if entry.model in (Organization, Person, Paper, EFile)
-            else body_of(session, entry.model, _current(obj, entry), who.user.body_id)
-        )
-        who.require_clerk(body_id)
+        who.require_clerk(_owning_body(session, entry, obj))
         _if_match(request, obj)
         delete_tree(session, obj)
         return Response(status_code=204)
@@ -273,6 +267,13 @@ def _register(plural: str, entry: Writable) -> None:
     router.add_api_route(
         f"/{plural}/{{obj_id}}", remove, methods=["DELETE"], status_code=204, name=f"delete_{entry.kind.wire}"
     )
+
+
+def _owning_body(session: Session, entry: Writable, obj: Any) -> int:
+    """The body an existing object belongs to."""
+    if entry.model in TOP_LEVEL:
+        return int(obj.body_id)
+    return body_of(session, entry.model, _current(obj, entry), caller_body=0)  # not top-level: unused
 
 
 def _current(obj: Any, entry: Writable) -> dict[str, Any]:
