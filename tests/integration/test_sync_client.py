@@ -1,8 +1,9 @@
 """The sync engine's HTTP layer (sync.client) against the real server on a loopback port.
 
-A few broken-server cases (an HTML page with status 200, broken JSON, control characters, a body
-shorter than announced) cannot be produced by our server; they use an httpx.MockTransport until
-the fault-injecting proxy exists, and say so.
+Broken-server cases go through the fault-injecting proxy in front of the real server (truncated
+and reset transfers, stalls, 5xx, HTML pages with status 200, corrupted bytes). Only answers of a
+particular wrong shape (JSON with wrong types, control characters, bad Content-Range) that neither
+can produce come from an httpx.MockTransport, and say so.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sync.client import (
     TransferIncomplete,
     backoff_delays,
 )
+from tests.harness.faultproxy import Fault, FaultProxy
 from tests.harness.ports import free_port
 from tests.integration.feedclient import server_view
 from tests.integration.live import LiveServer, live_server
@@ -384,34 +386,8 @@ def test_mock_malformed_change_pages_are_protocol_errors(body: bytes, ctype: str
     assert not info.value.retryable
 
 
-def test_mock_server_errors_are_retryable() -> None:
-    for status in (500, 502, 503):
-        with pytest.raises(ServerError, match=str(status)) as info:
-            _changes_answer(b"<html>Bad Gateway</html>", "text/html", status).changes(None)
-        assert info.value.retryable and info.value.status == status
-    api = _mock(
-        lambda r: httpx.Response(429, headers={"Retry-After": "17"}, json={"error": {"message": "x"}})
-    )
-    with pytest.raises(ServerError) as busy:
-        api.changes(None)
-    assert busy.value.retry_after == 17
-
-
-def test_mock_reset_and_timeout_are_offline() -> None:
-    def reset(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadError("connection reset by peer", request=request)
-
-    def slow(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
-
-    for handler, message in ((reset, "closed the connection"), (slow, "did not answer in time")):
-        with pytest.raises(Offline, match=message) as info:
-            _mock(handler).changes(None)
-        assert info.value.retryable
-
-
 class _Stream(httpx.SyncByteStream):
-    """A body that ends (or fails) after `data`, whatever Content-Length said."""
+    """A body of `data`, whatever Content-Length said (more than announced: the proxy cannot do that)."""
 
     def __init__(self, data: bytes, fail: bool) -> None:
         self.data, self.fail = data, fail
@@ -420,42 +396,6 @@ class _Stream(httpx.SyncByteStream):
         yield self.data
         if self.fail:
             raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
-
-
-@pytest.mark.parametrize("fail", [False, True], ids=["short-body", "connection-lost"])
-def test_mock_truncated_download_is_resumable(fail: bool) -> None:
-    content = bytes(range(256)) * 40
-    digest = hashlib.sha256(content).hexdigest()
-    etag = f'"{digest}"'
-    seen: list[dict[str, str]] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(dict(request.headers))
-        if "range" not in request.headers:
-            head = {"Content-Length": str(len(content)), "ETag": etag}
-            return httpx.Response(200, headers=head, stream=_Stream(content[:1000], fail))
-        start = int(request.headers["range"].removeprefix("bytes=").rstrip("-"))
-        assert request.headers["if-range"] == etag
-        head = {
-            "Content-Length": str(len(content) - start),
-            "Content-Range": f"bytes {start}-{len(content) - 1}/{len(content)}",
-            "ETag": etag,
-        }
-        return httpx.Response(206, headers=head, content=content[start:])
-
-    api = _mock(handler)
-    sink = MemorySink()
-    with pytest.raises(TransferIncomplete, match="stopped after 1000") as info:
-        api.download(7, sink, expected_sha256=digest)
-    stop = info.value
-    assert stop.retryable and stop.offset == 1000 and stop.etag == etag and bytes(sink.data) == content[:1000]
-    result = api.download(
-        7, sink, offset=stop.offset, etag=stop.etag, hasher=stop.hasher, expected_sha256=digest
-    )
-    assert (
-        bytes(sink.data) == content and result.sha256 == digest and result.transferred == len(content) - 1000
-    )
-    assert seen[1]["range"] == "bytes=1000-"
 
 
 def test_mock_wrong_range_and_too_many_bytes_are_protocol_errors() -> None:
@@ -500,3 +440,96 @@ def test_a_ca_bundle_path_is_accepted(tmp_path: Path) -> None:
     ServerApi("https://rat.example.org", verify=certifi.where()).close()
     with pytest.raises(FileNotFoundError):
         ServerApi("https://rat.example.org", verify=str(tmp_path / "missing.pem"))
+
+
+# ------------------------------------------------- a broken server: the real one behind the fault proxy
+
+
+@pytest.fixture
+def proxied(sqlite_server: tuple[LiveServer, World]) -> Iterator[tuple[FaultProxy, ServerApi, World]]:
+    server, world = sqlite_server
+    with FaultProxy(server.url) as proxy, ServerApi(proxy.url, trust_env=False, timeout=2.0) as api:
+        api.login("member", PASSWORD, "behind a broken network")
+        yield proxy, api, world
+
+
+@pytest.mark.parametrize("fault", [Fault.truncate(after=100), Fault.reset(after=100)], ids=["short", "reset"])
+def test_interrupted_download_resumes_where_it_stopped(
+    proxied: tuple[FaultProxy, ServerApi, World], fault: Fault
+) -> None:
+    proxy, api, world = proxied
+    pdf, digest = world.pdf, hashlib.sha256(world.pdf).hexdigest()
+    proxy.inject(fault, path=r"/content$", times=1)
+    sink = MemorySink()
+    with pytest.raises(TransferIncomplete) as info:
+        api.download(
+            world.ids["public_file"], sink, expected_sha256=digest, hasher=hashlib.sha256(), chunk=16
+        )
+    stop = info.value
+    assert stop.retryable and stop.offset == 100 and bytes(sink.data) == pdf[:100]
+    result = api.download(
+        world.ids["public_file"],
+        sink,
+        offset=stop.offset,
+        etag=stop.etag,
+        hasher=stop.hasher,
+        expected_sha256=digest,
+    )
+    assert bytes(sink.data) == pdf and result.sha256 == digest and result.transferred == len(pdf) - 100
+    assert proxy.seen(r"/content$") == 2
+
+
+def test_corrupted_bytes_are_caught_by_the_checksum(proxied: tuple[FaultProxy, ServerApi, World]) -> None:
+    proxy, api, world = proxied
+    proxy.inject(Fault.corrupt(at=50), path=r"/content$", times=1)
+    with pytest.raises(ChecksumMismatch) as info:
+        api.download(
+            world.ids["public_file"],
+            MemorySink(),
+            expected_sha256=hashlib.sha256(world.pdf).hexdigest(),
+            hasher=hashlib.sha256(),
+        )
+    assert info.value.retryable
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_retryable(proxied: tuple[FaultProxy, ServerApi, World], status: int) -> None:
+    proxy, api, _ = proxied
+    proxy.inject(Fault.status_code(status, body=b"<html>Bad Gateway</html>"), path=r"/changes$", times=1)
+    with pytest.raises(ServerError, match=str(status)) as info:
+        api.changes(None)
+    assert info.value.retryable and info.value.status == status
+    assert api.changes(None).entries  # the next request goes through
+
+
+def test_busy_server_says_when_to_come_back(proxied: tuple[FaultProxy, ServerApi, World]) -> None:
+    proxy, api, _ = proxied
+    proxy.inject(
+        Fault.status_code(429, body=b'{"error": {"message": "x"}}', headers={"Retry-After": "17"}),
+        path=r"/changes$",
+        times=1,
+    )
+    with pytest.raises(ServerError) as busy:
+        api.changes(None)
+    assert busy.value.retry_after == 17
+
+
+def test_html_page_with_status_200_is_a_protocol_error(proxied: tuple[FaultProxy, ServerApi, World]) -> None:
+    proxy, api, _ = proxied
+    proxy.inject(Fault.html_200(), path=r"/changes$", times=1)
+    with pytest.raises(ServerProtocolError):
+        api.changes(None)
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [(Fault.reset(), "closed the connection"), (Fault.stall(), "did not answer in time")],
+)
+def test_reset_and_stall_are_offline(
+    proxied: tuple[FaultProxy, ServerApi, World], fault: Fault, message: str
+) -> None:
+    proxy, api, _ = proxied
+    proxy.inject(fault, path=r"/changes$", times=1)
+    with pytest.raises(Offline, match=message) as info:
+        api.changes(None)
+    assert info.value.retryable
