@@ -137,3 +137,27 @@ class ReplicaLocked(ReplicaError):
         "The offline copy is in use by another Gremalda process. Wait for it to finish or close it, "
         "then try again."
     )
+
+
+class NotSignedIn(GremaldaError):
+    """The data directory has no signed-in account, or the server ended this device's sign-in."""
+
+    title = "Not signed in"
+    default_message = "Sign in first: gremalda login --server URL --user NAME."
+
+
+class AccountMismatch(GremaldaError):
+    """The data directory holds another account's or another server's replica."""
+
+    title = "Another account's offline copy"
+    default_message = (
+        "This data directory holds the offline copy of another account or server. "
+        "Use another data directory (--data-dir), or remove this copy first (gremalda logout)."
+    )
+
+
+class SyncFailed(GremaldaError):
+    """Talking to the server failed; the message comes from the sync engine and is meant for people."""
+
+    title = "Synchronisation failed"
+    default_message = "The server could not be reached or answered wrongly. Try again later."

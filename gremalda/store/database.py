@@ -115,7 +115,18 @@ CREATE TABLE outbox (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1,)
+_SCHEMA_2 = """
+-- What the pages of a full snapshot mentioned so far (see gremalda.store.replica): at the snapshot's
+-- end everything not mentioned is removed. Kept in the database so that a snapshot interrupted by a
+-- crash goes on where it stopped.
+CREATE TABLE snapshot_seen (
+    type TEXT NOT NULL,
+    id   TEXT NOT NULL,
+    PRIMARY KEY (type, id)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2)
 
 
 class Cursor(Protocol):

@@ -529,6 +529,7 @@ class ServerApi:
         expected_sha256: str | None = None,
         hasher: Any | None = None,
         chunk: int = 1 << 20,
+        hash_content: bool = True,
     ) -> DownloadResult:
         """Streams the content of file `file_id` into `sink`, from byte `offset` on.
 
@@ -539,6 +540,8 @@ class ServerApi:
         file's digest is checked against `expected_sha256` and returned. Without a hasher a resumed
         download cannot be hashed: `sha256` is None, and `expected_sha256` raises ValueError.
 
+        `hash_content=False` skips hashing (for a sink that checks the digest itself): `sha256` is None.
+
         Raises TransferIncomplete (retryable) when the body stops early; the exception carries the
         offset, etag and hasher to resume with. ChecksumMismatch / a size mismatch
         (ServerProtocolError) mean the bytes in the sink must be discarded.
@@ -547,7 +550,11 @@ class ServerApi:
             raise ValueError("offset must be >= 0 and chunk >= 1")
         if offset > 0 and etag is None:
             raise ValueError("resuming a download needs the ETag of the first response")
-        if offset == 0:
+        if not hash_content:
+            if expected_sha256 is not None:
+                raise ValueError("checking the sha256 needs hash_content")
+            hasher = None
+        elif offset == 0:
             hasher = hashlib.sha256()
         elif hasher is None and expected_sha256 is not None:
             raise ValueError("checking the sha256 of a resumed download needs the hasher of the first part")

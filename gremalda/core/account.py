@@ -1,0 +1,152 @@
+"""Signing a device in and out, and the server connection of a signed-in replica.
+
+The replica remembers which server and account it belongs to (``sync_state``: server_url, username,
+device_id, tls) and the device's tokens (``tokens``, inside the encrypted database; the database and
+vault keys are the only secrets in the OS keyring). Refreshed tokens are saved at once, from whatever
+thread refreshed them, through a connection of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+from dataclasses import asdict, dataclass
+
+from gremalda.errors import AccountMismatch, GremaldaError, NotSignedIn, SyncFailed
+from gremalda.paths import DataPaths
+from gremalda.store.keys import KEY_NAMES, delete_key
+from gremalda.store.replica import Store, open_store
+from sync.client import Account, ServerApi, SignInRequired, SyncClientError, Tokens, check_server_url
+
+
+@dataclass(frozen=True, slots=True)
+class Tls:
+    """How the server's certificate is checked: the system's CA store, a CA bundle file, or (tests on
+    a loopback address only) not at all."""
+
+    ca_bundle: str | None = None
+    insecure: bool = False
+
+    @property
+    def verify(self) -> bool | str:
+        if self.insecure:
+            return False
+        return self.ca_bundle or True
+
+    def dump(self) -> str:
+        return json.dumps({"ca_bundle": self.ca_bundle, "insecure": self.insecure})
+
+    @classmethod
+    def load(cls, text: str | None) -> Tls:
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(data.get("ca_bundle"), bool(data.get("insecure")))
+
+
+def sync_error(exc: SyncClientError) -> GremaldaError:
+    """The sync engine's error as the client's: the message is already meant for people."""
+    if isinstance(exc, SignInRequired):
+        return NotSignedIn(exc.message + " Sign in again: gremalda login.", detail=type(exc).__name__)
+    return SyncFailed(exc.message, detail=f"{type(exc).__name__} status={exc.status} code={exc.code}")
+
+
+def default_device_name() -> str:
+    return f"gremalda on {socket.gethostname() or 'this computer'}"
+
+
+def sign_in(
+    paths: DataPaths,
+    server: str,
+    username: str,
+    password: str,
+    *,
+    device_name: str | None = None,
+    tls: Tls | None = None,
+) -> Account:
+    """Sign this device in and bind the replica (created if needed) to the server and account."""
+    tls = tls or Tls()
+    try:
+        url = str(check_server_url(server)).rstrip("/")
+    except SyncClientError as exc:
+        raise sync_error(exc) from None
+    with open_store(paths, create=True) as store:
+        bound_url, bound_user = store.state("server_url"), store.state("username")
+        if (bound_url, bound_user) != (None, None) and (bound_url, bound_user) != (url, username):
+            raise AccountMismatch(
+                f"This data directory holds the offline copy of {bound_user} at {bound_url}. "
+                "Use another data directory (--data-dir), or remove this copy first (gremalda logout)."
+            )
+        try:
+            with ServerApi(url, verify=tls.verify) as api:
+                signin = api.login(username, password, device_name or default_device_name())
+        except SyncClientError as exc:
+            raise sync_error(exc) from None
+        with store.db.transaction() as conn:
+            for key, value in (
+                ("server_url", url),
+                ("username", username),
+                ("account", json.dumps(asdict(signin.user))),
+                ("device_id", str(signin.tokens.device_id)),
+                ("tls", tls.dump()),
+                ("tokens", _dump_tokens(signin.tokens)),
+            ):
+                conn.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+    return signin.user
+
+
+def connect(store: Store) -> ServerApi:
+    """A client for the replica's server, with the stored tokens; refreshed tokens are saved."""
+    url, tokens = store.state("server_url"), store.state("tokens")
+    if url is None or tokens is None:
+        raise NotSignedIn()
+    tls = Tls.load(store.state("tls"))
+    saver = _TokenSaver(store.paths)
+    return ServerApi(url, verify=tls.verify, tokens=_load_tokens(tokens), on_tokens=saver)
+
+
+def sign_out(paths: DataPaths) -> bool:
+    """Remove the replica of the data directory: its keys first (crypto-shredding everything it holds),
+    then its files. Returns False when there was nothing."""
+    existed = paths.database.exists() or paths.vault.exists()
+    for name in KEY_NAMES:
+        existed = delete_key(name, paths.root) or existed
+    for suffix in ("", "-wal", "-shm"):
+        target = paths.database.with_name(paths.database.name + suffix)
+        target.unlink(missing_ok=True)
+    shutil.rmtree(paths.vault, ignore_errors=True)
+    return existed
+
+
+class _TokenSaver:
+    def __init__(self, paths: DataPaths) -> None:
+        self._paths = paths
+        self._lock = threading.Lock()
+
+    def __call__(self, tokens: Tokens) -> None:
+        with self._lock, open_store(self._paths) as store:
+            store.set_state("tokens", _dump_tokens(tokens))
+
+
+def _dump_tokens(tokens: Tokens) -> str:
+    return json.dumps(
+        {
+            "device_id": tokens.device_id,
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_in": tokens.expires_in,
+        }
+    )
+
+
+def _load_tokens(text: str) -> Tokens:
+    data = json.loads(text)
+    return Tokens(
+        int(data["device_id"]), str(data["access_token"]), str(data["refresh_token"]), int(data["expires_in"])
+    )

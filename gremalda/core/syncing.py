@@ -1,0 +1,53 @@
+"""One synchronisation of a data directory, as the CLI and the desktop client run it: the sync engine's
+pass (feed, removals, downloads into the vault), then the full-text index of what arrived."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gremalda.core.account import connect, sync_error
+from gremalda.core.indexing import IndexReport, index_pending
+from gremalda.paths import DataPaths
+from gremalda.pdf.extract import TextExtractor
+from gremalda.store.replica import StoreReplica, open_store
+from sync.client import SyncClientError
+from sync.engine import Progress, RetryPolicy, SyncEngine, SyncReport
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    sync: SyncReport
+    index: IndexReport | None
+
+
+def synchronise(
+    paths: DataPaths,
+    *,
+    progress: Callable[[Progress], None] | None = None,
+    index_progress: Callable[[int, int], None] | None = None,
+    workers: int = 4,
+    index: bool = True,
+    index_workers: int = 1,
+    retry: RetryPolicy | None = None,
+    stop: threading.Event | None = None,
+) -> SyncOutcome:
+    """One pass. Raises GremaldaError subclasses (NotSignedIn, SyncFailed, the store's errors)."""
+    with open_store(paths) as store:
+        api = connect(store)
+        try:
+            engine = SyncEngine(
+                api, StoreReplica(store), workers=workers, retry=retry, progress=progress, stop=stop
+            )
+            try:
+                report = engine.run_once()
+            except SyncClientError as exc:
+                raise sync_error(exc) from None
+        finally:
+            api.close()
+        indexed = None
+        if index:
+            with TextExtractor(max_workers=index_workers) as extractor:
+                indexed = index_pending(store, extractor, progress=index_progress)
+        return SyncOutcome(report, indexed)

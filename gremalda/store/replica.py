@@ -1,0 +1,313 @@
+"""The replica the sync engine fills: the SQLCipher database plus the encrypted vault.
+
+Implements :class:`sync.engine.ReplicaPort`. Objects go to the ``object`` table as the feed sends them;
+a ``file`` object also gets a row in the ``file`` table that tracks its content: ``sha256``/``size`` are
+the content wanted, ``vault_version`` the local version of the complete copy in the vault (readable
+offline; it stays readable while a newer content is being fetched under ``vault_version + 1``).
+
+Content is destroyed (its sealed key overwritten, then the file removed) by :meth:`collect_garbage`:
+everything in the vault that no ``file`` row refers to. A removal or replacement sets ``gc_pending`` in
+the same transaction, so a crash between the database commit and the destruction is made good on the
+next pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gremalda.paths import DataPaths, data_paths
+from gremalda.store.database import ReplicaDatabase, open_replica, sqlite_errors
+from gremalda.store.keys import VAULT_KEY, get_or_create_key
+from gremalda.store.vault import Vault, VaultChecksumMismatch, VaultCorrupt, VaultNotFound, VaultWriter
+from sync.client.api import Change
+from sync.engine import AppliedPage, ContentRejected, FileWant
+
+log = logging.getLogger(__name__)
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def open_vault(paths: DataPaths, *, create: bool) -> Vault:
+    """The vault of the data directory, its master key from the keyring (created with the replica)."""
+    key = get_or_create_key(VAULT_KEY, paths.root, create=create)
+    return Vault(paths.vault, key)
+
+
+@dataclass
+class Store:
+    """An open replica: database and vault. Close it when done."""
+
+    paths: DataPaths
+    db: ReplicaDatabase
+    vault: Vault
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def state(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_state(self, key: str, value: str | None) -> None:
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            _set_state(conn, key, value)
+
+
+def open_store(data_dir: DataPaths | str | os.PathLike[str] | None, *, create: bool = False) -> Store:
+    """Open the replica in `data_dir` (see :func:`open_replica` for the errors), with its vault."""
+    paths = data_dir if isinstance(data_dir, DataPaths) else data_paths(data_dir)
+    db = open_replica(paths, create=create)
+    try:
+        vault = open_vault(paths, create=create)
+    except BaseException:
+        db.close()
+        raise
+    return Store(paths, db, vault)
+
+
+def _set_state(conn: Any, key: str, value: str | None) -> None:
+    if value is None:
+        conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+    else:
+        conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+class StoreReplica:
+    """The sync engine's view of a :class:`Store` (see the module docstring)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._db = store.db
+        self._vault = store.vault
+        self.stored_ids: list[str] = []  # files stored by this object, in order (for indexing)
+
+    # --------------------------------------------------------------------------------- the feed
+
+    def cursor(self) -> str | None:
+        return self.store.state("cursor")
+
+    def begin_snapshot(self) -> None:
+        with sqlite_errors(self._db.path), self._db.transaction() as conn:
+            conn.execute("DELETE FROM snapshot_seen")
+            _set_state(conn, "cursor", None)
+            _set_state(conn, "snapshot", "1")
+
+    def apply_page(self, entries: Sequence[Change], cursor: str, *, last: bool) -> AppliedPage:
+        upserts = removes = files_removed = 0
+        with sqlite_errors(self._db.path), self._db.transaction() as conn:
+            snapshot = conn.execute("SELECT 1 FROM sync_state WHERE key = 'snapshot'").fetchone() is not None
+            for entry in entries:
+                oid = str(entry.id)
+                if entry.op == "upsert":
+                    data = entry.data or {}
+                    conn.execute(
+                        "INSERT INTO object (type, id, data, version, modified) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT (type, id) DO UPDATE SET data = excluded.data, "
+                        "version = excluded.version, modified = excluded.modified",
+                        (
+                            entry.kind,
+                            oid,
+                            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                            data.get("version") if isinstance(data.get("version"), int) else None,
+                            str(data.get("modified") or ""),
+                        ),
+                    )
+                    if snapshot:
+                        conn.execute(
+                            "INSERT OR IGNORE INTO snapshot_seen (type, id) VALUES (?, ?)", (entry.kind, oid)
+                        )
+                    if entry.kind == "file":
+                        self._upsert_file(conn, oid, data)
+                    upserts += 1
+                else:
+                    conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (entry.kind, oid))
+                    if entry.kind == "file":
+                        files_removed += self._remove_file(conn, oid)
+                    removes += 1
+            if snapshot and last:
+                gone = conn.execute(
+                    "SELECT type, id FROM object WHERE NOT EXISTS "
+                    "(SELECT 1 FROM snapshot_seen s WHERE s.type = object.type AND s.id = object.id)"
+                ).fetchall()
+                for kind, oid in gone:
+                    conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, oid))
+                    if kind == "file":
+                        files_removed += self._remove_file(conn, oid)
+                removes += len(gone)
+                # file rows whose object is gone (should not happen; be thorough)
+                orphans = conn.execute(
+                    "SELECT id FROM file WHERE NOT EXISTS "
+                    "(SELECT 1 FROM object o WHERE o.type = 'file' AND o.id = file.id)"
+                ).fetchall()
+                for (oid,) in orphans:
+                    files_removed += self._remove_file(conn, oid)
+                conn.execute("DELETE FROM snapshot_seen")
+                _set_state(conn, "snapshot", None)
+            _set_state(conn, "cursor", cursor)
+        return AppliedPage(upserts, removes, files_removed)
+
+    @staticmethod
+    def _upsert_file(conn: Any, oid: str, data: dict[str, Any]) -> None:
+        sha = data.get("sha256")
+        size = data.get("size")
+        sha = sha.lower() if isinstance(sha, str) and _SHA256.fullmatch(sha.lower()) else None
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            size = None
+        row = conn.execute("SELECT sha256 FROM file WHERE id = ?", (oid,)).fetchone()
+        if row is None:
+            conn.execute("INSERT INTO file (id, sha256, size) VALUES (?, ?, ?)", (oid, sha, size))
+        elif row[0] != sha:  # new content: fetch it; the old stays readable until then
+            conn.execute(
+                "UPDATE file SET sha256 = ?, size = ?, state = 'missing', received = 0, "
+                "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                (sha, size, oid),
+            )
+            _set_state(conn, "gc_pending", "1")  # an unfinished download of the old content
+
+    @staticmethod
+    def _remove_file(conn: Any, oid: str) -> int:
+        removed = conn.execute("DELETE FROM file WHERE id = ?", (oid,)).rowcount
+        _set_state(conn, "gc_pending", "1")
+        return int(removed > 0)
+
+    # -------------------------------------------------------------------------------- the files
+
+    def wanted_files(self) -> list[FileWant]:
+        rows = self._db.conn.execute(
+            "SELECT f.id, f.sha256, f.size, f.vault_version, o.data FROM file f "
+            "LEFT JOIN object o ON o.type = 'file' AND o.id = f.id "
+            "WHERE f.state != 'complete' AND f.sha256 IS NOT NULL AND f.size IS NOT NULL "
+            "ORDER BY f.size, f.id"
+        ).fetchall()
+        wants = []
+        for oid, sha, size, version, data in rows:
+            name = ""
+            if data:
+                obj = json.loads(data)
+                name = str(obj.get("file_name") or obj.get("name") or "")
+            wants.append(FileWant(oid, sha, int(size), (version or 0) + 1, name))
+        return wants
+
+    def adopt_stored(self, want: FileWant) -> bool:
+        if not self._vault.exists(want.file_id, want.version):
+            return False
+        try:
+            data = self._vault.read(want.file_id, want.version)
+        except (VaultCorrupt, VaultNotFound):
+            ok = False
+        else:
+            ok = len(data) == want.size and hashlib.sha256(data).hexdigest() == want.sha256
+            data[:] = bytes(len(data))
+        if not ok:
+            self._vault.delete(want.file_id, want.version)
+            return False
+        self.file_stored(want)
+        return True
+
+    def open_writer(self, want: FileWant) -> _VaultFileWriter:
+        return _VaultFileWriter(
+            self._vault.writer(want.file_id, want.version, resume=True, expected_sha256=want.sha256),
+            want.size,
+        )
+
+    def file_stored(self, want: FileWant) -> None:
+        with sqlite_errors(self._db.path), self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT sha256, vault_version FROM file WHERE id = ?", (want.file_id,)
+            ).fetchone()
+            if row is None or row[0] != want.sha256:  # removed or replaced meanwhile: destroy it later
+                _set_state(conn, "gc_pending", "1")
+                return
+            conn.execute(
+                "UPDATE file SET state = 'complete', received = size, vault_version = ?, "
+                "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                (want.version, want.file_id),
+            )
+            if row[1] is not None and row[1] != want.version:
+                _set_state(conn, "gc_pending", "1")  # the older version
+        self.stored_ids.append(want.file_id)
+
+    def file_failed(self, want: FileWant, kept: int, error: str) -> None:
+        with sqlite_errors(self._db.path), self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE file SET state = ?, received = ?, updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "WHERE id = ? AND sha256 = ? AND state != 'complete'",
+                ("partial" if kept else "missing", kept, want.file_id, want.sha256),
+            )
+        log.warning("sync: file %s (%s) not fetched: %s", want.file_id, want.name, error)
+
+    def collect_garbage(self) -> int:
+        if self.store.state("gc_pending") is None:
+            return 0
+        rows = self._db.conn.execute("SELECT id, state, vault_version FROM file").fetchall()
+        keep: set[tuple[str, int]] = set()
+        keep_partial: set[tuple[str, int]] = set()
+        for oid, state, version in rows:
+            if version is not None:
+                keep.add((oid, version))
+            if state != "complete":
+                keep.add((oid, (version or 0) + 1))  # committed before a crash: adopted, not fetched again
+                keep_partial.add((oid, (version or 0) + 1))
+        destroyed = 0
+        for file_id, version in self._vault.list():
+            if (file_id, version) not in keep:
+                self._vault.delete(file_id, version)
+                destroyed += 1
+        for file_id, version in self._vault.list_partial():
+            if (file_id, version) not in keep_partial:
+                self._vault.delete(file_id, version)
+        self.store.set_state("gc_pending", None)
+        return destroyed
+
+    def sync_finished(self, when: str) -> None:
+        self.store.set_state("last_sync", when)
+
+
+class _VaultFileWriter:
+    """A resumable vault writer as the engine's FileWriter: a wrong sha256 or size is ContentRejected."""
+
+    def __init__(self, writer: VaultWriter, size: int) -> None:
+        self._writer = writer
+        self._size = size
+
+    @property
+    def resumed_from(self) -> int:
+        return self._writer.resumed_from
+
+    def write(self, data: bytes) -> None:
+        if self._writer.written + len(data) > self._size:
+            raise ContentRejected("more bytes than the file has")
+        self._writer.write(data)
+
+    def commit(self) -> None:
+        if self._writer.written != self._size:
+            written = self._writer.written
+            self._writer.discard()
+            raise ContentRejected(f"{written} bytes instead of {self._size}")
+        try:
+            self._writer.commit()
+        except VaultChecksumMismatch as exc:
+            raise ContentRejected(str(exc)) from None
+
+    def suspend(self) -> None:
+        self._writer.suspend()
+
+    def discard(self) -> None:
+        self._writer.discard()

@@ -1,0 +1,103 @@
+"""What the sync engine needs of a replica. `sync` defines it; the client's store implements it.
+
+The engine never sees a database or a vault: it hands the replica change pages to apply, asks it which
+files to fetch, and streams file bytes into writers the replica opens. Every method except
+:meth:`ReplicaPort.open_writer` and the writer's own methods is called from the one thread that runs
+the sync pass; writers are opened and used on the engine's download threads (one writer per file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sync.client.api import Change
+
+
+@dataclass(frozen=True, slots=True)
+class FileWant:
+    """A file whose content the replica does not hold yet (or holds in an older version)."""
+
+    file_id: str
+    sha256: str  # hex; the content to fetch (the server's strong ETag is this digest in quotes)
+    size: int
+    version: int  # the replica's local version to store this content under
+    name: str = ""  # for progress display only
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedPage:
+    upserts: int
+    removes: int
+    files_removed: int  # file objects removed: their stored content is destroyed
+
+
+class FileWriter(Protocol):
+    """Receives one file's bytes; opened by :meth:`ReplicaPort.open_writer`."""
+
+    @property
+    def resumed_from(self) -> int:
+        """Bytes kept from an interrupted earlier download; the download continues after them."""
+        ...
+
+    def write(self, data: bytes) -> None: ...
+
+    def commit(self) -> None:
+        """Store the file for good; raises if its sha256 or size is not the wanted one."""
+        ...
+
+    def suspend(self) -> None:
+        """Stop for now, keeping what was written for a later resume."""
+        ...
+
+    def discard(self) -> None:
+        """Throw away everything written (also anything kept for a resume)."""
+        ...
+
+
+class ReplicaPort(Protocol):
+    def cursor(self) -> str | None:
+        """The change-feed cursor of the last applied page (None: nothing synced yet)."""
+        ...
+
+    def apply_page(self, entries: Sequence[Change], cursor: str, *, last: bool) -> AppliedPage:
+        """Apply one page and store `cursor`, all in one transaction. While a full snapshot is under way
+        (see :meth:`begin_snapshot`; it survives a crash), the replica notes what the pages mention; on
+        the `last` page of the snapshot it removes everything they did not mention (no longer visible)."""
+        ...
+
+    def begin_snapshot(self) -> None:
+        """A full snapshot is about to start (no cursor, or the server refused ours): forget the cursor
+        and start noting what the snapshot's pages mention."""
+        ...
+
+    def wanted_files(self) -> list[FileWant]:
+        """Files to fetch, smallest first."""
+        ...
+
+    def adopt_stored(self, want: FileWant) -> bool:
+        """If the content was stored completely before a crash kept the replica from recording it,
+        record it now (after checking it) and return True: it is not downloaded again."""
+        ...
+
+    def open_writer(self, want: FileWant) -> FileWriter:
+        """A writer for `want`, resuming an interrupted download of the same content if one was kept."""
+        ...
+
+    def file_stored(self, want: FileWant) -> None:
+        """The writer of `want` committed: the file is complete and readable offline."""
+        ...
+
+    def file_failed(self, want: FileWant, kept: int, error: str) -> None:
+        """Fetching `want` failed in this pass; `kept` bytes are kept for a resume."""
+        ...
+
+    def collect_garbage(self) -> int:
+        """Destroy stored content no file refers to any more (removed files, replaced versions, what a
+        crash left behind); returns how many stored files were destroyed."""
+        ...
+
+    def sync_finished(self, when: str) -> None:
+        """A pass reached the end of the feed and fetched what it could; `when` is an ISO time."""
+        ...
