@@ -13,7 +13,10 @@ unlock; a key is never written to a file.
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -43,6 +46,7 @@ OS_KEYRING_MODULES = frozenset(
 )
 
 _T = TypeVar("_T")
+log = logging.getLogger(__name__)
 
 
 def key_account(name: str, data_dir: Path) -> str:
@@ -54,6 +58,7 @@ def os_keyring() -> KeyringBackend:
     """The OS keyring backend that keyring selected (the first OS keyring of a chainer), or
     :class:`KeyringUnavailable`. Asked anew on every call, so that ``keyring.set_keyring`` takes effect."""
     try:
+        _choose_linux_backend()
         selected = keyring.get_keyring()
         candidates = list(selected.backends) if isinstance(selected, ChainerBackend) else [selected]
     except _foreign_errors() as exc:
@@ -62,6 +67,30 @@ def os_keyring() -> KeyringBackend:
         if type(backend).__module__ in OS_KEYRING_MODULES:
             return backend
     raise KeyringUnavailable(detail=f"keyring backend {_describe(selected)} is not an OS keyring")
+
+
+_LINUX_BACKENDS = ("keyring.backends.SecretService.Keyring", "keyring.backends.kwallet.DBusKeyring")
+
+
+def _choose_linux_backend() -> None:
+    """keyring's own discovery imports every backend, and on Linux the macOS one runs gcc through
+    ``ctypes.util.find_library``, which writes files into the temp directory. Unless the user chose a
+    backend (PYTHON_KEYRING_BACKEND, keyringrc.cfg) or one is set, pick a usable Linux OS keyring
+    directly; when none is usable, discovery runs as usual (and finds none)."""
+    if not sys.platform.startswith("linux") or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return
+    if getattr(keyring.core, "_keyring_backend", None) is not None or keyring.core.load_config() is not None:
+        return
+    for path in _LINUX_BACKENDS:
+        try:
+            backend = keyring.core.load_keyring(path)
+            if type(backend).priority <= 0:  # raises when the backend cannot work here
+                continue
+        except Exception as exc:  # not installed, no D-Bus, no service: try the next
+            log.debug("keyring backend %s not usable: %r", path, exc)
+            continue
+        keyring.set_keyring(backend)
+        return
 
 
 def get_or_create_key(name: str, data_dir: Path, create: bool) -> bytes:
