@@ -532,7 +532,7 @@ class Renderer:
         outcomes: list[_Outcome] = []
         with self._lock:
             job, worker.job = worker.job, None
-            self._stop(worker)
+            remains = self._detach(worker)
             now = time.monotonic()
             # a worker that dies right after starting is not restarted in a tight loop
             worker.restart_at = now + (1.0 if now - worker.started_at < 2.0 and job is None else 0.0)
@@ -542,6 +542,7 @@ class Renderer:
                     heapq.heappush(self._heap, job)
                 else:
                     outcomes.append((job.future, "error", reason))
+        _reap([remains], gently=False)  # outside the lock: callers of render() never wait for a join
         _settle(outcomes)
         self._wake()
 
@@ -556,23 +557,12 @@ class Renderer:
         worker.docs = OrderedDict()
         worker.started_at = time.monotonic()
 
-    def _stop(self, worker: _Worker, *, gently: bool = False) -> None:
+    @staticmethod
+    def _detach(worker: _Worker) -> tuple[Any, Connection | None]:
         process, conn = worker.process, worker.conn
         worker.process, worker.conn = None, None
         worker.docs = OrderedDict()
-        if conn is not None:
-            if gently:
-                with contextlib.suppress(OSError, EOFError):
-                    conn.send(("quit",))
-            conn.close()
-        if process is not None:
-            if gently:
-                process.join(timeout=2)
-            if process.is_alive():
-                process.kill()
-            process.join(timeout=5)
-            with contextlib.suppress(ValueError):
-                process.close()
+        return process, conn
 
     def _shutdown(self) -> None:
         outcomes: list[_Outcome] = []
@@ -581,12 +571,37 @@ class Renderer:
             pending, self._heap = self._heap, []
             for job in pending:
                 outcomes.append((job.future, "error" if job.started else "cancel", ERR_CLOSED))
+            idle, busy = [], []
             for worker in self._workers:
                 if worker.job is not None:
                     outcomes.append((worker.job.future, "error", ERR_CLOSED))
                     worker.job = None
-                self._stop(worker, gently=True)
+                    busy.append(self._detach(worker))
+                else:
+                    idle.append(self._detach(worker))
+        _reap(busy, gently=False)  # a long render is not waited for
+        _reap(idle, gently=True)
         _settle(outcomes)
+
+
+def _reap(remains: list[tuple[Any, Connection | None]], *, gently: bool) -> None:
+    """End worker processes: ask them to quit (gently) or kill them; wait until they are gone."""
+    for _, conn in remains:
+        if conn is not None:
+            if gently:
+                with contextlib.suppress(OSError, EOFError, ValueError):
+                    conn.send(("quit",))
+            conn.close()
+    for process, _ in remains:
+        if process is None:
+            continue
+        if gently:
+            process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+        with contextlib.suppress(ValueError):
+            process.close()
 
 
 def _document_info(key: str, info: tuple[Any, ...]) -> DocumentInfo:

@@ -9,8 +9,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,26 @@ def _pdf(name: str) -> bytes:
 
 
 # -- fixtures ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_never_waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Fail when the GUI (main) thread waits on a future that is not done yet (a render, a search)."""
+    waits: list[str] = []
+    result, exception = Future.result, Future.exception
+
+    def guard(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def checked(self: Future[Any], timeout: float | None = None) -> Any:
+            if threading.current_thread() is threading.main_thread() and not self.done():
+                waits.append(name)
+            return original(self, timeout)
+
+        return checked
+
+    monkeypatch.setattr(Future, "result", guard("result", result))
+    monkeypatch.setattr(Future, "exception", guard("exception", exception))
+    yield waits
+    assert waits == [], "the GUI thread waited on a future"
 
 
 @pytest.fixture(scope="module")

@@ -200,6 +200,7 @@ class PageArea(QAbstractScrollArea):
                 raise ValueError("the percent zoom mode needs a percentage")
             self._percent = max(MIN_PERCENT, min(MAX_PERCENT, float(percent)))
         self._mode = mode
+        self._failed.clear()  # a page that failed once may render at another scale (or failed by chance)
         self._relayout(anchor)
         self.zoomChanged.emit()
 
