@@ -126,7 +126,21 @@ CREATE TABLE snapshot_seen (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2)
+_SCHEMA_3 = """
+-- What this user has seen of each document (see gremalda.core.readstate): when it was first listed to
+-- them, when they last opened it and which content (sha256) that was, and the page they were reading.
+-- Keyed by file id without a foreign key: the row outlives a replaced or removed file, so that a newer
+-- version can be told "changed" and a document that comes back is not "new" again.
+CREATE TABLE read_state (
+    file_id    TEXT PRIMARY KEY,
+    sha256     TEXT,
+    first_seen TEXT,
+    opened     TEXT,
+    last_page  INTEGER CHECK (last_page IS NULL OR last_page >= 0)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
 
 
 class Cursor(Protocol):
