@@ -75,11 +75,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+", help='words to find (all of them); "quoted phrase", prefix*')
     p.add_argument("--limit", type=int, default=20)
 
+    p = command("gui", _gui, "open the desktop window")
+    p.add_argument(
+        "--smoke-test",
+        metavar="FILE.png",
+        help="open the next meeting's first document, save a "
+        "screenshot of the window to FILE.png and exit (0: it worked)",
+    )
+    p.add_argument("--lang", choices=["de", "en"], help="the language of the window (default: the system's)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds the smoke test may take (default 60)")
+
     p = command("export", browse.export, "write a document, decrypted, to a file you choose")
     p.add_argument("document", help="the document's id or file name (see gremalda ls documents)")
     p.add_argument("--to", required=True, metavar="FILE", help="where to write it")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     return parser
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from gremalda.ui.app import run  # Qt only for the window: the other commands start without it
+
+    smoke = Path(args.smoke_test) if args.smoke_test else None
+    return run(args.data_dir, smoke_test=smoke, language=args.lang, timeout=args.timeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

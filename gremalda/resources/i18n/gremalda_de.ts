@@ -1,0 +1,1059 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+  <context>
+    <name>AgendaView</name>
+    <message>
+      <source>new</source>
+      <translation>neu</translation>
+    </message>
+    <message>
+      <source>changed</source>
+      <translation>geändert</translation>
+    </message>
+    <message>
+      <source>unread</source>
+      <translation>ungelesen</translation>
+    </message>
+    <message>
+      <source>No meeting chosen</source>
+      <translation>Keine Sitzung gewählt</translation>
+    </message>
+    <message>
+      <source>Choose a meeting or an e-file in the navigation.</source>
+      <translation>Wählen Sie links eine Sitzung oder eine E-Akte.</translation>
+    </message>
+    <message>
+      <source>Agenda</source>
+      <translation>Tagesordnung</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Meeting</source>
+      <translation>Sitzung</translation>
+    </message>
+    <message>
+      <source>This meeting has been cancelled.</source>
+      <translation>Diese Sitzung ist abgesagt.</translation>
+    </message>
+    <message>
+      <source>Draft: this meeting has not been published yet.</source>
+      <translation>Entwurf: Diese Sitzung ist noch nicht veröffentlicht.</translation>
+    </message>
+    <message>
+      <source>Agenda of %1</source>
+      <translation>Tagesordnung: %1</translation>
+    </message>
+    <message>
+      <source>Meeting documents</source>
+      <translation>Sitzungsunterlagen</translation>
+    </message>
+    <message>
+      <source>The agenda is empty.</source>
+      <translation>Die Tagesordnung ist leer.</translation>
+    </message>
+    <message numerus="yes">
+      <source>E-file · %n process(es)</source>
+      <translation>
+        <numerusform>E-Akte · %n Vorgang</numerusform>
+        <numerusform>E-Akte · %n Vorgänge</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s)</source>
+      <translation>
+        <numerusform>%n Dokument</numerusform>
+        <numerusform>%n Dokumente</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Processes and documents</source>
+      <translation>Vorgänge und Dokumente</translation>
+    </message>
+    <message>
+      <source>E-file %1</source>
+      <translation>E-Akte %1</translation>
+    </message>
+    <message>
+      <source>Process</source>
+      <translation>Vorgang</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>Dokument</translation>
+    </message>
+    <message>
+      <source>no file</source>
+      <translation>keine Datei</translation>
+    </message>
+    <message>
+      <source>TOP %1</source>
+      <translation>TOP %1</translation>
+    </message>
+    <message>
+      <source>Agenda item</source>
+      <translation>Tagesordnungspunkt</translation>
+    </message>
+    <message>
+      <source>Papers: %1</source>
+      <translation>Drucksachen: %1</translation>
+    </message>
+    <message>
+      <source>Result: %1</source>
+      <translation>Ergebnis: %1</translation>
+    </message>
+    <message>
+      <source>not public</source>
+      <translation>nicht öffentlich</translation>
+    </message>
+    <message>
+      <source>Not public: only for those entitled to it.</source>
+      <translation>Nicht öffentlich: nur für Berechtigte.</translation>
+    </message>
+    <message>
+      <source>Change: %1</source>
+      <translation>Änderung: %1</translation>
+    </message>
+    <message>
+      <source>Not downloaded yet: it arrives with the next synchronisation.</source>
+      <translation>Noch nicht heruntergeladen: kommt mit der nächsten Synchronisierung.</translation>
+    </message>
+    <message>
+      <source>not downloaded</source>
+      <translation>nicht geladen</translation>
+    </message>
+  </context>
+  <context>
+    <name>DocumentArea</name>
+    <message>
+      <source>Documents</source>
+      <translation>Dokumente</translation>
+    </message>
+    <message>
+      <source>Documents beside</source>
+      <translation>Dokumente daneben</translation>
+    </message>
+    <message>
+      <source>Open a document from the agenda: Enter, or a double click.</source>
+      <translation>Öffnen Sie ein Dokument aus der Tagesordnung: Eingabetaste oder Doppelklick.</translation>
+    </message>
+    <message>
+      <source>Start</source>
+      <translation>Start</translation>
+    </message>
+    <message>
+      <source>Document tab menu</source>
+      <translation>Menü des Dokument-Reiters</translation>
+    </message>
+    <message>
+      <source>Move to the left</source>
+      <translation>Nach links verschieben</translation>
+    </message>
+    <message>
+      <source>Move beside</source>
+      <translation>Daneben anzeigen</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Schließen</translation>
+    </message>
+  </context>
+  <context>
+    <name>DocumentTab</name>
+    <message>
+      <source>Opening %1…</source>
+      <translation>%1 wird geöffnet …</translation>
+    </message>
+  </context>
+  <context>
+    <name>DocumentView</name>
+    <message>
+      <source>Document message</source>
+      <translation>Hinweis zum Dokument</translation>
+    </message>
+    <message>
+      <source>Enter password…</source>
+      <translation>Passwort eingeben …</translation>
+    </message>
+    <message>
+      <source>Enter the document password</source>
+      <translation>Das Passwort des Dokuments eingeben</translation>
+    </message>
+    <message>
+      <source>Document viewer</source>
+      <translation>Dokumentansicht</translation>
+    </message>
+    <message>
+      <source>Opening “%1”…</source>
+      <translation>„%1“ wird geöffnet …</translation>
+    </message>
+    <message>
+      <source>“%1” cannot be shown.</source>
+      <translation>„%1“ kann nicht angezeigt werden.</translation>
+    </message>
+    <message>
+      <source>The password was wrong. Please try again.
+Password for “%1”:</source>
+      <translation>Das Passwort war falsch. Bitte versuchen Sie es erneut.
+Passwort für „%1“:</translation>
+    </message>
+    <message>
+      <source>“%1” is protected by a password.
+Password:</source>
+      <translation>„%1“ ist durch ein Passwort geschützt.
+Passwort:</translation>
+    </message>
+    <message>
+      <source>Password required</source>
+      <translation>Passwort erforderlich</translation>
+    </message>
+    <message>
+      <source>Checking the password…</source>
+      <translation>Passwort wird geprüft …</translation>
+    </message>
+    <message>
+      <source>This file is empty, so it cannot be shown.</source>
+      <translation>Diese Datei ist leer und kann nicht angezeigt werden.</translation>
+    </message>
+    <message>
+      <source>This file is not a readable PDF: it is damaged or of another type.</source>
+      <translation>Diese Datei ist kein lesbares PDF: Sie ist beschädigt oder von anderem Typ.</translation>
+    </message>
+    <message>
+      <source>This PDF has no pages that can be shown (it is probably damaged).</source>
+      <translation>Dieses PDF hat keine anzeigbaren Seiten (es ist wahrscheinlich beschädigt).</translation>
+    </message>
+    <message>
+      <source>The password for this PDF is wrong.</source>
+      <translation>Das Passwort für dieses PDF ist falsch.</translation>
+    </message>
+    <message>
+      <source>This PDF is protected by a password.</source>
+      <translation>Dieses PDF ist durch ein Passwort geschützt.</translation>
+    </message>
+    <message>
+      <source>The page renderer stopped unexpectedly while working on this document.</source>
+      <translation>Die Seitendarstellung wurde bei diesem Dokument unerwartet beendet.</translation>
+    </message>
+    <message>
+      <source>Rendering took too long and was stopped.</source>
+      <translation>Die Darstellung dauerte zu lange und wurde abgebrochen.</translation>
+    </message>
+    <message>
+      <source>Searching…</source>
+      <translation>Suche läuft …</translation>
+    </message>
+    <message>
+      <source>No matches</source>
+      <translation>Keine Treffer</translation>
+    </message>
+    <message>
+      <source>%1 of %2</source>
+      <translation>%1 von %2</translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorReporter</name>
+    <message numerus="yes">
+      <source>This happened %n more time(s).</source>
+      <translation>
+        <numerusform>Das ist noch %n-mal passiert.</numerusform>
+        <numerusform>Das ist noch %n-mal passiert.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorText</name>
+    <message>
+      <source>Gremalda error</source>
+      <translation>Gremalda-Fehler</translation>
+    </message>
+    <message>
+      <source>Something went wrong.</source>
+      <translation>Etwas ist schiefgegangen.</translation>
+    </message>
+    <message>
+      <source>Internal error</source>
+      <translation>Interner Fehler</translation>
+    </message>
+    <message>
+      <source>Gremalda ran into an internal error. Please report it, with the details below.</source>
+      <translation>Gremalda hat einen internen Fehler. Bitte melden Sie ihn mit den Details unten.</translation>
+    </message>
+    <message>
+      <source>Data directory not usable</source>
+      <translation>Datenverzeichnis nicht nutzbar</translation>
+    </message>
+    <message>
+      <source>Gremalda cannot use its data directory. Check its permissions, or choose another.</source>
+      <translation>Gremalda kann sein Datenverzeichnis nicht nutzen. Prüfen Sie die Berechtigungen oder wählen Sie ein anderes.</translation>
+    </message>
+    <message>
+      <source>No keyring available</source>
+      <translation>Kein Schlüsselbund verfügbar</translation>
+    </message>
+    <message>
+      <source>Gremalda keeps the keys of its encrypted data only in the system keyring, and none is available. Install and unlock a Secret Service keyring such as GNOME Keyring or KWallet (Debian: apt-get install gnome-keyring), then try again.</source>
+      <translation>Gremalda bewahrt die Schlüssel seiner verschlüsselten Daten nur im Schlüsselbund des Systems auf, und es ist keiner verfügbar. Installieren und entsperren Sie einen Secret-Service-Schlüsselbund wie GNOME Keyring oder KWallet (Debian: apt-get install gnome-keyring) und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Keyring locked</source>
+      <translation>Schlüsselbund gesperrt</translation>
+    </message>
+    <message>
+      <source>The system keyring is locked. Unlock it (log in to your desktop session, or open the keyring manager such as Passwords and Keys / KWalletManager), then try again.</source>
+      <translation>Der Schlüsselbund des Systems ist gesperrt. Entsperren Sie ihn (an der Arbeitsumgebung anmelden oder die Schlüsselverwaltung öffnen, etwa „Passwörter und Verschlüsselung“ / KWalletManager) und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Offline copy not usable</source>
+      <translation>Offline-Kopie nicht nutzbar</translation>
+    </message>
+    <message>
+      <source>The offline copy cannot be used.</source>
+      <translation>Die Offline-Kopie kann nicht genutzt werden.</translation>
+    </message>
+    <message>
+      <source>No offline copy yet</source>
+      <translation>Noch keine Offline-Kopie</translation>
+    </message>
+    <message>
+      <source>There is no offline copy in this data directory yet. Sign in and synchronise first.</source>
+      <translation>In diesem Datenverzeichnis gibt es noch keine Offline-Kopie. Melden Sie sich an und synchronisieren Sie zuerst.</translation>
+    </message>
+    <message>
+      <source>Key not found</source>
+      <translation>Schlüssel nicht gefunden</translation>
+    </message>
+    <message>
+      <source>The offline copy exists, but its key is not in the system keyring (another keyring, another user account, a reset keyring, or a moved data directory). Nothing has been deleted. Restore the keyring, or remove the data directory and synchronise again.</source>
+      <translation>Die Offline-Kopie ist vorhanden, ihr Schlüssel aber nicht im Schlüsselbund des Systems (ein anderer Schlüsselbund, ein anderes Benutzerkonto, ein zurückgesetzter Schlüsselbund oder ein verschobenes Datenverzeichnis). Es wurde nichts gelöscht. Stellen Sie den Schlüsselbund wieder her oder entfernen Sie das Datenverzeichnis und synchronisieren Sie neu.</translation>
+    </message>
+    <message>
+      <source>Wrong key</source>
+      <translation>Falscher Schlüssel</translation>
+    </message>
+    <message>
+      <source>The key in the system keyring does not open the offline copy (or the copy's first page is damaged). Nothing has been changed or deleted. Remove the data directory and synchronise again to start afresh.</source>
+      <translation>Der Schlüssel im Schlüsselbund öffnet die Offline-Kopie nicht (oder ihre erste Seite ist beschädigt). Es wurde nichts geändert oder gelöscht. Entfernen Sie das Datenverzeichnis und synchronisieren Sie neu.</translation>
+    </message>
+    <message>
+      <source>Offline copy damaged</source>
+      <translation>Offline-Kopie beschädigt</translation>
+    </message>
+    <message>
+      <source>The offline copy is damaged or is not a Gremalda database. Nothing has been deleted. Remove the data directory and synchronise again.</source>
+      <translation>Die Offline-Kopie ist beschädigt oder keine Gremalda-Datenbank. Es wurde nichts gelöscht. Entfernen Sie das Datenverzeichnis und synchronisieren Sie neu.</translation>
+    </message>
+    <message>
+      <source>Offline copy from a newer version</source>
+      <translation>Offline-Kopie einer neueren Version</translation>
+    </message>
+    <message>
+      <source>The offline copy was made by a newer version of Gremalda. Update Gremalda.</source>
+      <translation>Die Offline-Kopie stammt von einer neueren Gremalda-Version. Aktualisieren Sie Gremalda.</translation>
+    </message>
+    <message>
+      <source>Offline copy busy</source>
+      <translation>Offline-Kopie belegt</translation>
+    </message>
+    <message>
+      <source>The offline copy is in use by another Gremalda process. Wait for it to finish or close it, then try again.</source>
+      <translation>Die Offline-Kopie wird von einem anderen Gremalda-Prozess benutzt. Warten Sie, bis er fertig ist, oder beenden Sie ihn, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Not signed in</source>
+      <translation>Nicht angemeldet</translation>
+    </message>
+    <message>
+      <source>This device is not signed in. Sign in with your user name and password.</source>
+      <translation>Dieses Gerät ist nicht angemeldet. Melden Sie sich mit Benutzername und Passwort an.</translation>
+    </message>
+    <message>
+      <source>Another account's offline copy</source>
+      <translation>Offline-Kopie eines anderen Kontos</translation>
+    </message>
+    <message>
+      <source>This data directory holds the offline copy of another account or server. Use another data directory, or remove this copy first.</source>
+      <translation>Dieses Datenverzeichnis enthält die Offline-Kopie eines anderen Kontos oder Servers. Nutzen Sie ein anderes Datenverzeichnis oder entfernen Sie diese Kopie zuerst.</translation>
+    </message>
+    <message>
+      <source>Synchronisation failed</source>
+      <translation>Synchronisierung fehlgeschlagen</translation>
+    </message>
+    <message>
+      <source>The server could not be reached or answered wrongly. Try again later.</source>
+      <translation>Der Server war nicht erreichbar oder hat fehlerhaft geantwortet. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+      <source>Offline documents not usable</source>
+      <translation>Offline-Dokumente nicht nutzbar</translation>
+    </message>
+    <message>
+      <source>The offline copy of the documents cannot be used.</source>
+      <translation>Die Offline-Kopie der Dokumente kann nicht genutzt werden.</translation>
+    </message>
+    <message>
+      <source>Document not available offline</source>
+      <translation>Dokument nicht offline verfügbar</translation>
+    </message>
+    <message>
+      <source>This document is not (yet) in the offline copy. Synchronise to fetch it.</source>
+      <translation>Dieses Dokument ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, um es zu laden.</translation>
+    </message>
+    <message>
+      <source>Offline document damaged</source>
+      <translation>Offline-Dokument beschädigt</translation>
+    </message>
+    <message>
+      <source>The offline copy of this document is damaged or has been tampered with, so it is not shown. Remove it and synchronise again.</source>
+      <translation>Die Offline-Kopie dieses Dokuments ist beschädigt oder wurde verändert und wird deshalb nicht angezeigt. Entfernen Sie sie und synchronisieren Sie neu.</translation>
+    </message>
+    <message>
+      <source>Cannot store documents</source>
+      <translation>Dokumente können nicht gespeichert werden</translation>
+    </message>
+    <message>
+      <source>The offline documents cannot be written or read. Check the free disk space.</source>
+      <translation>Die Offline-Dokumente können nicht geschrieben oder gelesen werden. Prüfen Sie den freien Speicherplatz.</translation>
+    </message>
+    <message>
+      <source>Document not found</source>
+      <translation>Dokument nicht gefunden</translation>
+    </message>
+    <message>
+      <source>This document is not in the offline copy. Synchronise first.</source>
+      <translation>Dieses Dokument ist nicht in der Offline-Kopie. Synchronisieren Sie zuerst.</translation>
+    </message>
+  </context>
+  <context>
+    <name>FindBar</name>
+    <message>
+      <source>&amp;Find:</source>
+      <translation>&amp;Suchen:</translation>
+    </message>
+    <message>
+      <source>Find in document</source>
+      <translation>Im Dokument suchen</translation>
+    </message>
+    <message>
+      <source>Words in this document</source>
+      <translation>Wörter in diesem Dokument</translation>
+    </message>
+    <message>
+      <source>&amp;Previous</source>
+      <translation>&amp;Vorheriger</translation>
+    </message>
+    <message>
+      <source>&amp;Next</source>
+      <translation>&amp;Nächster</translation>
+    </message>
+    <message>
+      <source>Close the find bar (Escape)</source>
+      <translation>Suchleiste schließen (Esc)</translation>
+    </message>
+    <message>
+      <source>Close the find bar</source>
+      <translation>Suchleiste schließen</translation>
+    </message>
+    <message>
+      <source>Text to find</source>
+      <translation>Gesuchter Text</translation>
+    </message>
+    <message>
+      <source>Previous match (Shift+F3)</source>
+      <translation>Vorheriger Treffer (Umschalt+F3)</translation>
+    </message>
+    <message>
+      <source>Next match (F3)</source>
+      <translation>Nächster Treffer (F3)</translation>
+    </message>
+    <message>
+      <source>Find status</source>
+      <translation>Suchstatus</translation>
+    </message>
+  </context>
+  <context>
+    <name>Formatting</name>
+    <message>
+      <source>no date</source>
+      <translation>ohne Datum</translation>
+    </message>
+    <message>
+      <source>ddd d MMM yyyy, HH:mm</source>
+      <translation>ddd, dd.MM.yyyy, HH:mm</translation>
+    </message>
+    <message>
+      <source>ddd d MMM yyyy</source>
+      <translation>ddd, dd.MM.yyyy</translation>
+    </message>
+    <message>
+      <source>cancelled</source>
+      <translation>abgesagt</translation>
+    </message>
+    <message>
+      <source>draft</source>
+      <translation>Entwurf</translation>
+    </message>
+    <message>
+      <source>published</source>
+      <translation>veröffentlicht</translation>
+    </message>
+    <message>
+      <source>Meeting</source>
+      <translation>Sitzung</translation>
+    </message>
+    <message>
+      <source>invitation</source>
+      <translation>Einladung</translation>
+    </message>
+    <message>
+      <source>paper</source>
+      <translation>Drucksache</translation>
+    </message>
+    <message>
+      <source>attachment</source>
+      <translation>Anlage</translation>
+    </message>
+    <message>
+      <source>late paper</source>
+      <translation>Nachtrag</translation>
+    </message>
+    <message>
+      <source>minutes</source>
+      <translation>Niederschrift</translation>
+    </message>
+    <message>
+      <source>Document %1</source>
+      <translation>Dokument %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginDialog</name>
+    <message>
+      <source>Sign in to Gremalda</source>
+      <translation>Bei Gremalda anmelden</translation>
+    </message>
+    <message>
+      <source>Welcome. Sign in once with the address of your council's Gremalda server and your user name; the meeting folders are then kept on this computer, encrypted, and readable without a network.</source>
+      <translation>Willkommen. Melden Sie sich einmal mit der Adresse des Gremalda-Servers Ihrer Vertretung und Ihrem Benutzernamen an; die Sitzungsmappen werden dann verschlüsselt auf diesem Computer gehalten und sind auch ohne Netz lesbar.</translation>
+    </message>
+    <message>
+      <source>Your sign-in has ended. Sign in again to keep your documents current.</source>
+      <translation>Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an, damit Ihre Dokumente aktuell bleiben.</translation>
+    </message>
+    <message>
+      <source>Server address</source>
+      <translation>Serveradresse</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>Benutzername</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Passwort</translation>
+    </message>
+    <message>
+      <source>&amp;Server address:</source>
+      <translation>&amp;Serveradresse:</translation>
+    </message>
+    <message>
+      <source>&amp;User name:</source>
+      <translation>&amp;Benutzername:</translation>
+    </message>
+    <message>
+      <source>&amp;Password:</source>
+      <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+      <source>Offline copy: %1</source>
+      <translation>Offline-Kopie: %1</translation>
+    </message>
+    <message>
+      <source>Sign-in problem</source>
+      <translation>Problem bei der Anmeldung</translation>
+    </message>
+    <message>
+      <source>Signing in</source>
+      <translation>Anmeldung läuft</translation>
+    </message>
+    <message>
+      <source>Sign in</source>
+      <translation>Anmelden</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>&amp;File</source>
+      <translation>&amp;Datei</translation>
+    </message>
+    <message>
+      <source>&amp;Document</source>
+      <translation>&amp;Dokument</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+      <source>&amp;Panels</source>
+      <translation>&amp;Bereiche</translation>
+    </message>
+    <message>
+      <source>&amp;Go</source>
+      <translation>&amp;Gehe zu</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+      <source>Toolbar</source>
+      <translation>Werkzeugleiste</translation>
+    </message>
+    <message>
+      <source>Navigation</source>
+      <translation>Navigation</translation>
+    </message>
+    <message>
+      <source>No document open.</source>
+      <translation>Kein Dokument geöffnet.</translation>
+    </message>
+    <message>
+      <source>No outline.</source>
+      <translation>Keine Gliederung.</translation>
+    </message>
+    <message>
+      <source>Pages</source>
+      <translation>Seiten</translation>
+    </message>
+    <message>
+      <source>Outline</source>
+      <translation>Gliederung</translation>
+    </message>
+    <message>
+      <source>Search is not available in this version.</source>
+      <translation>Die Suche ist in dieser Version nicht verfügbar.</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Suche</translation>
+    </message>
+    <message>
+      <source>&amp;Synchronise now</source>
+      <translation>&amp;Jetzt synchronisieren</translation>
+    </message>
+    <message>
+      <source>Fetch new and changed documents now</source>
+      <translation>Neue und geänderte Dokumente jetzt holen</translation>
+    </message>
+    <message>
+      <source>S&amp;ettings…</source>
+      <translation>&amp;Einstellungen …</translation>
+    </message>
+    <message>
+      <source>&amp;Quit</source>
+      <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+      <source>&amp;Open document</source>
+      <translation>Dokument ö&amp;ffnen</translation>
+    </message>
+    <message>
+      <source>Open the document chosen in the agenda</source>
+      <translation>Das in der Tagesordnung gewählte Dokument öffnen</translation>
+    </message>
+    <message>
+      <source>Open &amp;beside</source>
+      <translation>&amp;Daneben öffnen</translation>
+    </message>
+    <message>
+      <source>Open the chosen document in the other half</source>
+      <translation>Das gewählte Dokument in der anderen Hälfte öffnen</translation>
+    </message>
+    <message>
+      <source>&amp;Close document</source>
+      <translation>Dokument &amp;schließen</translation>
+    </message>
+    <message>
+      <source>Ne&amp;xt document</source>
+      <translation>&amp;Nächstes Dokument</translation>
+    </message>
+    <message>
+      <source>Pre&amp;vious document</source>
+      <translation>&amp;Vorheriges Dokument</translation>
+    </message>
+    <message>
+      <source>&amp;Move to the other half</source>
+      <translation>In die andere Hälfte &amp;verschieben</translation>
+    </message>
+    <message>
+      <source>&amp;Find in document…</source>
+      <translation>Im Dokument &amp;suchen …</translation>
+    </message>
+    <message>
+      <source>Find ne&amp;xt</source>
+      <translation>&amp;Weitersuchen</translation>
+    </message>
+    <message>
+      <source>Find pre&amp;vious</source>
+      <translation>&amp;Rückwärts suchen</translation>
+    </message>
+    <message>
+      <source>&amp;Go to page…</source>
+      <translation>Gehe zu &amp;Seite …</translation>
+    </message>
+    <message>
+      <source>&amp;Search all documents…</source>
+      <translation>&amp;Alle Dokumente durchsuchen …</translation>
+    </message>
+    <message>
+      <source>Zoom &amp;in</source>
+      <translation>Ver&amp;größern</translation>
+    </message>
+    <message>
+      <source>Zoom &amp;out</source>
+      <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+      <source>Fit &amp;width</source>
+      <translation>&amp;Breite anpassen</translation>
+    </message>
+    <message>
+      <source>Fit &amp;page</source>
+      <translation>&amp;Ganze Seite</translation>
+    </message>
+    <message>
+      <source>&amp;Actual size</source>
+      <translation>&amp;Originalgröße</translation>
+    </message>
+    <message>
+      <source>&amp;Night mode</source>
+      <translation>&amp;Nachtmodus</translation>
+    </message>
+    <message>
+      <source>Dark pages, pictures in true colours</source>
+      <translation>Dunkle Seiten, Bilder in echten Farben</translation>
+    </message>
+    <message>
+      <source>S&amp;plit view</source>
+      <translation>&amp;Geteilte Ansicht</translation>
+    </message>
+    <message>
+      <source>Two documents side by side</source>
+      <translation>Zwei Dokumente nebeneinander</translation>
+    </message>
+    <message>
+      <source>&amp;Full screen</source>
+      <translation>&amp;Vollbild</translation>
+    </message>
+    <message>
+      <source>&amp;Back</source>
+      <translation>&amp;Zurück</translation>
+    </message>
+    <message>
+      <source>&amp;Forward</source>
+      <translation>&amp;Vor</translation>
+    </message>
+    <message>
+      <source>&amp;Next meeting</source>
+      <translation>&amp;Nächste Sitzung</translation>
+    </message>
+    <message>
+      <source>Next &amp;area</source>
+      <translation>Nächster &amp;Bereich</translation>
+    </message>
+    <message>
+      <source>Previous a&amp;rea</source>
+      <translation>Vorheriger B&amp;ereich</translation>
+    </message>
+    <message>
+      <source>&amp;About Gremalda</source>
+      <translation>&amp;Über Gremalda</translation>
+    </message>
+    <message>
+      <source>Panels</source>
+      <translation>Bereiche</translation>
+    </message>
+    <message>
+      <source>“%1” is not downloaded yet; it arrives with the next synchronisation.</source>
+      <translation>„%1“ ist noch nicht heruntergeladen; es kommt mit der nächsten Synchronisierung.</translation>
+    </message>
+    <message>
+      <source>Go to page</source>
+      <translation>Gehe zu Seite</translation>
+    </message>
+    <message>
+      <source>Page (1–%1):</source>
+      <translation>Seite (1–%1):</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s) could not be downloaded; they are tried again later.</source>
+      <translation>
+        <numerusform>%n Dokument konnte nicht geladen werden; es wird später erneut versucht.</numerusform>
+        <numerusform>%n Dokumente konnten nicht geladen werden; sie werden später erneut versucht.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n new document(s)</source>
+      <translation>
+        <numerusform>%n neues Dokument</numerusform>
+        <numerusform>%n neue Dokumente</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n changed document(s)</source>
+      <translation>
+        <numerusform>%n geändertes Dokument</numerusform>
+        <numerusform>%n geänderte Dokumente</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>%1 and %2 arrived.</source>
+      <translation>%1 und %2 eingetroffen.</translation>
+    </message>
+    <message>
+      <source>%1 arrived.</source>
+      <translation>%1 eingetroffen.</translation>
+    </message>
+    <message>
+      <source>Offline: the server could not be reached. Your documents stay readable.</source>
+      <translation>Offline: Der Server ist nicht erreichbar. Ihre Dokumente bleiben lesbar.</translation>
+    </message>
+    <message>
+      <source>About Gremalda</source>
+      <translation>Über Gremalda</translation>
+    </message>
+    <message>
+      <source>Gremalda %1
+
+Council meeting folders and e-files, offline and encrypted on this computer.</source>
+      <translation>Gremalda %1
+
+Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</translation>
+    </message>
+  </context>
+  <context>
+    <name>NavigationTree</name>
+    <message>
+      <source>Navigation: meetings and e-files</source>
+      <translation>Navigation: Sitzungen und E-Akten</translation>
+    </message>
+    <message>
+      <source>Council</source>
+      <translation>Vertretung</translation>
+    </message>
+    <message>
+      <source>Other meetings</source>
+      <translation>Weitere Sitzungen</translation>
+    </message>
+    <message>
+      <source>Earlier meetings</source>
+      <translation>Frühere Sitzungen</translation>
+    </message>
+    <message>
+      <source>E-files</source>
+      <translation>E-Akten</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>Dokument</translation>
+    </message>
+    <message>
+      <source>No file of this document is available</source>
+      <translation>Zu diesem Dokument ist keine Datei verfügbar</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n agenda item(s)</source>
+      <translation>
+        <numerusform>%n Tagesordnungspunkt</numerusform>
+        <numerusform>%n Tagesordnungspunkte</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n not public</source>
+      <translation>
+        <numerusform>%n nicht öffentlich</numerusform>
+        <numerusform>%n nicht öffentlich</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>NoticeBanner</name>
+    <message>
+      <source>Close the notice</source>
+      <translation>Hinweis schließen</translation>
+    </message>
+  </context>
+  <context>
+    <name>OutlineTree</name>
+    <message>
+      <source>Document outline</source>
+      <translation>Gliederung des Dokuments</translation>
+    </message>
+    <message>
+      <source>(untitled)</source>
+      <translation>(ohne Titel)</translation>
+    </message>
+    <message>
+      <source>Page %1</source>
+      <translation>Seite %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>PageArea</name>
+    <message>
+      <source>Document pages</source>
+      <translation>Seiten des Dokuments</translation>
+    </message>
+    <message>
+      <source>Page Up and Page Down turn pages; Ctrl+plus and Ctrl+minus zoom; Ctrl+F finds text.</source>
+      <translation>Bild auf und Bild ab blättern; Strg+Plus und Strg+Minus zoomen; Strg+F sucht Text.</translation>
+    </message>
+    <message>
+      <source>This page could not be displayed (the PDF is probably damaged).</source>
+      <translation>Diese Seite konnte nicht angezeigt werden (das PDF ist wahrscheinlich beschädigt).</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <source>Settings</source>
+      <translation>Einstellungen</translation>
+    </message>
+    <message>
+      <source> min</source>
+      <translation> Min.</translation>
+    </message>
+    <message>
+      <source>Synchronise every (minutes)</source>
+      <translation>Synchronisieren alle (Minuten)</translation>
+    </message>
+    <message>
+      <source>Start documents in &amp;night mode</source>
+      <translation>Dokumente im &amp;Nachtmodus öffnen</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Sprache</translation>
+    </message>
+    <message>
+      <source>As the system</source>
+      <translation>Wie das System</translation>
+    </message>
+    <message>
+      <source>Offline copy (data directory)</source>
+      <translation>Offline-Kopie (Datenverzeichnis)</translation>
+    </message>
+    <message>
+      <source>&amp;Synchronise every:</source>
+      <translation>&amp;Synchronisieren alle:</translation>
+    </message>
+    <message>
+      <source>&amp;Language:</source>
+      <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+      <source>&amp;Offline copy:</source>
+      <translation>&amp;Offline-Kopie:</translation>
+    </message>
+    <message>
+      <source>A new language takes effect when Gremalda starts again.</source>
+      <translation>Eine neue Sprache gilt ab dem nächsten Start von Gremalda.</translation>
+    </message>
+    <message>
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusBar</name>
+    <message>
+      <source>Synchronisation progress</source>
+      <translation>Fortschritt der Synchronisierung</translation>
+    </message>
+    <message>
+      <source>Not synchronised yet</source>
+      <translation>Noch nicht synchronisiert</translation>
+    </message>
+    <message>
+      <source>Connecting…</source>
+      <translation>Verbinde …</translation>
+    </message>
+    <message>
+      <source>Online</source>
+      <translation>Online</translation>
+    </message>
+    <message>
+      <source>Offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message>
+      <source>Connection: %1</source>
+      <translation>Verbindung: %1</translation>
+    </message>
+    <message>
+      <source>Last sync: %1</source>
+      <translation>Zuletzt synchronisiert: %1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s) not downloaded yet</source>
+      <translation>
+        <numerusform>%n Dokument noch nicht geladen</numerusform>
+        <numerusform>%n Dokumente noch nicht geladen</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s) waiting to be sent</source>
+      <translation>
+        <numerusform>%n Änderung wartet auf das Senden</numerusform>
+        <numerusform>%n Änderungen warten auf das Senden</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Synchronising…</source>
+      <translation>Synchronisiere …</translation>
+    </message>
+    <message>
+      <source>Indexing documents: %1 of %2</source>
+      <translation>Dokumente indizieren: %1 von %2</translation>
+    </message>
+    <message>
+      <source>Downloading documents: %1 of %2</source>
+      <translation>Dokumente laden: %1 von %2</translation>
+    </message>
+    <message numerus="yes">
+      <source>Fetching changes: %n</source>
+      <translation>
+        <numerusform>Änderungen holen: %n</numerusform>
+        <numerusform>Änderungen holen: %n</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>ThumbnailList</name>
+    <message>
+      <source>Page thumbnails</source>
+      <translation>Seitenvorschau</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThumbnailModel</name>
+    <message>
+      <source>Page %1</source>
+      <translation>Seite %1</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,96 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB">
+  <context>
+    <name>AgendaView</name>
+    <message numerus="yes">
+      <source>E-file · %n process(es)</source>
+      <translation>
+        <numerusform>E-file · %n process</numerusform>
+        <numerusform>E-file · %n processes</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s)</source>
+      <translation>
+        <numerusform>%n document</numerusform>
+        <numerusform>%n documents</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorReporter</name>
+    <message numerus="yes">
+      <source>This happened %n more time(s).</source>
+      <translation>
+        <numerusform>This happened %n more time.</numerusform>
+        <numerusform>This happened %n more times.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+      <source>%n document(s) could not be downloaded; they are tried again later.</source>
+      <translation>
+        <numerusform>%n document could not be downloaded; they are tried again later.</numerusform>
+        <numerusform>%n documents could not be downloaded; they are tried again later.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n new document(s)</source>
+      <translation>
+        <numerusform>%n new document</numerusform>
+        <numerusform>%n new documents</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n changed document(s)</source>
+      <translation>
+        <numerusform>%n changed document</numerusform>
+        <numerusform>%n changed documents</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>NavigationTree</name>
+    <message numerus="yes">
+      <source>%n agenda item(s)</source>
+      <translation>
+        <numerusform>%n agenda item</numerusform>
+        <numerusform>%n agenda items</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n not public</source>
+      <translation>
+        <numerusform>%n not public</numerusform>
+        <numerusform>%n not public</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusBar</name>
+    <message numerus="yes">
+      <source>%n document(s) not downloaded yet</source>
+      <translation>
+        <numerusform>%n document not downloaded yet</numerusform>
+        <numerusform>%n documents not downloaded yet</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s) waiting to be sent</source>
+      <translation>
+        <numerusform>%n change waiting to be sent</numerusform>
+        <numerusform>%n changes waiting to be sent</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Fetching changes: %n</source>
+      <translation>
+        <numerusform>Fetching changes: %n</numerusform>
+        <numerusform>Fetching changes: %n</numerusform>
+      </translation>
+    </message>
+  </context>
+</TS>

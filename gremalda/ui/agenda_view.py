@@ -1,0 +1,380 @@
+"""The centre of the window: a meeting's agenda (TOP number and title, a clear mark on non-public items,
+each item's documents with their badges: new, changed, unread), or an e-file's processes and documents.
+Activating a document (Enter, double click) opens it; Ctrl+Enter opens it beside the current one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gremalda.core.readstate import Badge
+from gremalda.core.records import AgendaEntry, EFileTree, FileEntry, MeetingFolder
+from gremalda.ui.formatting import file_label, meeting_time, role_text, size_text
+from gremalda.ui.icons import icon
+from gremalda.ui.wrap_delegate import WrapDelegate
+
+FILE_ROLE = Qt.ItemDataRole.UserRole + 1
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 2
+KIND_ROLE = Qt.ItemDataRole.UserRole + 3
+ID_ROLE = Qt.ItemDataRole.UserRole + 4
+
+_BADGE_COLOURS = {
+    Badge.NEW: ("#0b57d0", "#ffffff"),
+    Badge.CHANGED: ("#b45309", "#ffffff"),
+    Badge.UNREAD: ("#e3e8ef", "#1f2933"),
+}
+
+
+def badge_text(badge: Badge) -> str:
+    return {
+        Badge.NEW: QCoreApplication.translate("AgendaView", "new"),
+        Badge.CHANGED: QCoreApplication.translate("AgendaView", "changed"),
+        Badge.UNREAD: QCoreApplication.translate("AgendaView", "unread"),
+        Badge.READ: "",
+    }[badge]
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Draws a document's badge as a coloured pill (its text stays the item's text for screen readers)."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        badge = index.data(BADGE_ROLE)
+        if not isinstance(badge, Badge) or badge is Badge.READ:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        text = badge_text(badge)
+        background, foreground = _BADGE_COLOURS[badge]
+        metrics = opt.fontMetrics
+        width = metrics.horizontalAdvance(text) + 12
+        height = metrics.height() + 2
+        rect = QRect(opt.rect.left() + 4, opt.rect.center().y() - height // 2, width, height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(background))
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(QColor(foreground))
+        font = QFont(opt.font)
+        font.setBold(badge is not Badge.UNREAD)
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802 (Qt's name)
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 16, max(size.height(), option.fontMetrics.height() + 6))
+
+
+class AgendaTree(QTreeView):
+    """The tree of items and documents; Ctrl+Enter asks to open beside."""
+
+    activatedBeside = Signal(QModelIndex)  # noqa: N815 (Qt's naming)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        ):
+            if self.currentIndex().isValid():
+                self.activatedBeside.emit(self.currentIndex())
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated.emit(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class AgendaView(QWidget):
+    fileActivated = Signal(object)  # FileEntry  # noqa: N815 (Qt's naming)
+    fileActivatedBeside = Signal(object)  # FileEntry  # noqa: N815 (Qt's naming)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agenda")
+        self.title = QLabel(self)
+        self.title.setObjectName("agendaTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.details = QLabel(self)
+        self.details.setObjectName("agendaDetails")
+        self.details.setWordWrap(True)
+        self.state = QLabel(self)
+        self.state.setObjectName("agendaState")
+        self.state.setWordWrap(True)
+        palette = self.state.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#b3261e"))
+        self.state.setPalette(palette)
+        self.state.hide()
+        self.tree = AgendaTree(self)
+        self.tree.setObjectName("agendaTree")
+        self.model_ = QStandardItemModel(self)
+        self.tree.setModel(self.model_)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setItemDelegateForColumn(0, WrapDelegate(self.tree))
+        self.tree.setItemDelegateForColumn(1, BadgeDelegate(self.tree))
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setWordWrap(True)
+        self.tree.activated.connect(self._activated)
+        self.tree.activatedBeside.connect(self._activated_beside)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.details)
+        layout.addWidget(self.state)
+        layout.addWidget(self.tree, 1)
+        self.kind: str | None = None  # "meeting" | "efile"
+        self.object_id: str | None = None
+        self._files: dict[str, list[QStandardItem]] = {}
+        self.show_empty()
+
+    # --- content
+
+    def _reset(self, headers: list[str]) -> None:
+        self.model_.clear()
+        self._files.clear()
+        self.model_.setHorizontalHeaderLabels(headers)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, max(self.fontMetrics().horizontalAdvance(self.tr("not public")) + 40, 90))
+
+    def show_empty(self) -> None:
+        self.kind = self.object_id = None
+        self.title.setText(self.tr("No meeting chosen"))
+        self.details.setText(self.tr("Choose a meeting or an e-file in the navigation."))
+        self.state.hide()
+        self._reset([self.tr("Agenda"), self.tr("Status")])
+        self.tree.setAccessibleName(self.tr("Agenda"))
+
+    def show_meeting(self, folder: MeetingFolder, badges: Mapping[str, Badge]) -> None:
+        restore = (
+            self._view_state() if (self.kind, self.object_id) == ("meeting", folder.meeting.id) else None
+        )
+        meeting = folder.meeting
+        self.kind, self.object_id = "meeting", meeting.id
+        self.title.setText(meeting.name or self.tr("Meeting"))
+        details = [meeting_time(meeting.start)]
+        if meeting.organization:
+            details.append(meeting.organization)
+        if meeting.location:
+            details.append(meeting.location)
+        self.details.setText(" · ".join(details))
+        if meeting.state == "cancelled":
+            self.state.setText(self.tr("This meeting has been cancelled."))
+            self.state.show()
+        elif meeting.state == "draft":
+            self.state.setText(self.tr("Draft: this meeting has not been published yet."))
+            self.state.show()
+        else:
+            self.state.hide()
+        self._reset([self.tr("Agenda"), self.tr("Status")])
+        self.tree.setAccessibleName(self.tr("Agenda of %1").replace("%1", meeting.name))
+        root = self.model_.invisibleRootItem()
+        if folder.meeting_files:
+            group = self._row(self.tr("Meeting documents"), "", "group", "meeting-files")
+            root.appendRow(group)
+            for entry in folder.meeting_files:
+                group[0].appendRow(self._file_row(entry, badges.get(entry.id, Badge.READ)))
+        for item in folder.items:
+            row = self._item_row(item)
+            root.appendRow(row)
+            for entry in item.files:
+                row[0].appendRow(self._file_row(entry, badges.get(entry.id, Badge.READ)))
+        if not folder.items and not folder.meeting_files:
+            root.appendRow(self._row(self.tr("The agenda is empty."), "", "empty", ""))
+        self.tree.expandAll()
+        if restore is not None:
+            self._restore(restore)
+        else:
+            self.tree.setCurrentIndex(self.model_.index(0, 0))
+
+    def show_efile(self, tree: EFileTree, badges: Mapping[str, Badge]) -> None:
+        restore = self._view_state() if (self.kind, self.object_id) == ("efile", tree.efile.id) else None
+        summary = tree.efile
+        self.kind, self.object_id = "efile", summary.id
+        self.title.setText(" ".join(p for p in (summary.reference_number, summary.title) if p))
+        self.details.setText(
+            self.tr("E-file · %n process(es)", "", summary.process_count)
+            + " · "
+            + self.tr("%n document(s)", "", summary.document_count)
+        )
+        self.state.hide()
+        self._reset([self.tr("Processes and documents"), self.tr("Status")])
+        self.tree.setAccessibleName(self.tr("E-file %1").replace("%1", summary.reference_number))
+        root = self.model_.invisibleRootItem()
+        for process in tree.processes:
+            label = " ".join(p for p in (process.reference, process.title) if p)
+            row = self._row(label or self.tr("Process"), "", "process", process.id)
+            root.appendRow(row)
+            for document in process.documents:
+                if document.files:
+                    entry = document.files[0]
+                    file_row = self._file_row(entry, badges.get(entry.id, Badge.READ), document.title)
+                    row[0].appendRow(file_row)
+                else:
+                    row[0].appendRow(
+                        self._row(document.title or self.tr("Document"), self.tr("no file"), "document", "")
+                    )
+        self.tree.expandAll()
+        if restore is not None:
+            self._restore(restore)
+        else:
+            self.tree.setCurrentIndex(self.model_.index(0, 0))
+
+    def _row(self, text: str, status: str, kind: str, object_id: str) -> list[QStandardItem]:
+        first = QStandardItem(text)
+        first.setData(kind, KIND_ROLE)
+        first.setData(object_id, ID_ROLE)
+        second = QStandardItem(status)
+        for item in (first, second):
+            item.setEditable(False)
+        return [first, second]
+
+    def _item_row(self, item: AgendaEntry) -> list[QStandardItem]:
+        number = self.tr("TOP %1").replace("%1", item.number) if item.number else ""
+        text = f"{number}  {item.name}".strip() if number else item.name
+        row = self._row(text or self.tr("Agenda item"), "", "item", item.id)
+        font = row[0].font()
+        font.setBold(True)
+        row[0].setFont(font)
+        papers = ", ".join(p.reference or p.name for p in item.papers)
+        tooltip = [text]
+        if papers:
+            tooltip.append(self.tr("Papers: %1").replace("%1", papers))
+        if item.result:
+            tooltip.append(self.tr("Result: %1").replace("%1", item.result))
+        if not item.public:
+            mark = self.tr("not public")
+            row[1].setText(mark)
+            row[1].setIcon(icon("nonpublic"))
+            row[1].setForeground(QColor("#b3261e"))
+            row[0].setIcon(icon("nonpublic"))
+            row[0].setData(f"{text} ({mark})", Qt.ItemDataRole.AccessibleTextRole)
+            tooltip.append(self.tr("Not public: only for those entitled to it."))
+        row[0].setToolTip("\n".join(tooltip))
+        return row
+
+    def _file_row(self, entry: FileEntry, badge: Badge, title: str | None = None) -> list[QStandardItem]:
+        label = title or file_label(entry)
+        role = role_text(entry.role)
+        row = self._row(
+            f"{label} ({role})" if role and not title else label, badge_text(badge), "file", entry.id
+        )
+        row[0].setData(entry, FILE_ROLE)
+        row[1].setData(entry, FILE_ROLE)
+        row[1].setData(badge, BADGE_ROLE)
+        self._files.setdefault(entry.id, []).append(row[1])
+        tooltip = [entry.file_name or label]
+        if entry.size:
+            tooltip.append(size_text(entry.size))
+        if entry.change_note:
+            tooltip.append(self.tr("Change: %1").replace("%1", entry.change_note))
+        if entry.stored:
+            row[0].setIcon(icon("document"))
+        else:
+            row[0].setIcon(icon("not-downloaded"))
+            row[0].setForeground(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            tooltip.append(self.tr("Not downloaded yet: it arrives with the next synchronisation."))
+            if badge is Badge.READ:
+                row[1].setText(self.tr("not downloaded"))
+        row[0].setToolTip("\n".join(tooltip))
+        return row
+
+    def set_badge(self, file_id: str, badge: Badge) -> None:
+        for item in self._files.get(file_id, []):
+            item.setData(badge, BADGE_ROLE)
+            item.setText(badge_text(badge))
+
+    def badge_of(self, file_id: str) -> Badge | None:
+        items = self._files.get(file_id)
+        value = items[0].data(BADGE_ROLE) if items else None
+        return value if isinstance(value, Badge) else None
+
+    def listed_file_ids(self) -> list[str]:
+        return list(self._files)
+
+    def files(self) -> list[FileEntry]:
+        """The documents shown, in order."""
+        entries: list[FileEntry] = []
+        seen: set[str] = set()
+        for index in self._indexes():
+            entry = index.data(FILE_ROLE)
+            if isinstance(entry, FileEntry) and entry.id not in seen and index.column() == 0:
+                seen.add(entry.id)
+                entries.append(entry)
+        return entries
+
+    def _indexes(self, parent: QModelIndex | None = None) -> Iterable[QModelIndex]:
+        parent = parent or QModelIndex()
+        for row in range(self.model_.rowCount(parent)):
+            index = self.model_.index(row, 0, parent)
+            yield index
+            yield from self._indexes(index)
+
+    def current_file(self) -> FileEntry | None:
+        entry = self.tree.currentIndex().data(FILE_ROLE)
+        return entry if isinstance(entry, FileEntry) else None
+
+    def select_file(self, file_id: str) -> bool:
+        for index in self._indexes():
+            entry = index.data(FILE_ROLE)
+            if isinstance(entry, FileEntry) and entry.id == file_id:
+                self.tree.setCurrentIndex(index)
+                self.tree.scrollTo(index)
+                return True
+        return False
+
+    # --- keeping the place across a refresh
+
+    def _view_state(self) -> tuple[tuple[str, str] | None, int]:
+        current = self.tree.currentIndex()
+        key = (str(current.data(KIND_ROLE)), str(current.data(ID_ROLE))) if current.isValid() else None
+        return key, self.tree.verticalScrollBar().value()
+
+    def _restore(self, state: tuple[tuple[str, str] | None, int]) -> None:
+        key, scroll = state
+        if key is not None:
+            for index in self._indexes():
+                if (str(index.data(KIND_ROLE)), str(index.data(ID_ROLE))) == key:
+                    self.tree.setCurrentIndex(index)
+                    break
+        self.tree.verticalScrollBar().setValue(scroll)
+
+    # --- signals
+
+    def _activated(self, index: QModelIndex) -> None:
+        entry = index.data(FILE_ROLE)
+        if isinstance(entry, FileEntry):
+            self.fileActivated.emit(entry)
+
+    def _activated_beside(self, index: QModelIndex) -> None:
+        entry = index.data(FILE_ROLE)
+        if isinstance(entry, FileEntry):
+            self.fileActivatedBeside.emit(entry)

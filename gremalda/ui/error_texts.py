@@ -1,0 +1,163 @@
+"""The errors' titles and default messages in the user's language.
+
+The error classes (Qt-free) carry English text. Here each known class gets its title and, when the
+error carries its class's default message, that message, translated; a specific message a raise site
+wrote (naming a file or a server) is shown as written."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from gremalda.errors import GremaldaError
+
+translate = QCoreApplication.translate
+
+
+def _texts() -> dict[str, tuple[str, str]]:
+    """Class name -> (title, default message), translated now (the language may have changed)."""
+    return {
+        "GremaldaError": (
+            translate("ErrorText", "Gremalda error"),
+            translate("ErrorText", "Something went wrong."),
+        ),
+        "InternalError": (
+            translate("ErrorText", "Internal error"),
+            translate(
+                "ErrorText", "Gremalda ran into an internal error. Please report it, with the details below."
+            ),
+        ),
+        "DataDirUnusable": (
+            translate("ErrorText", "Data directory not usable"),
+            translate(
+                "ErrorText",
+                "Gremalda cannot use its data directory. Check its permissions, or choose another.",
+            ),
+        ),
+        "KeyringUnavailable": (
+            translate("ErrorText", "No keyring available"),
+            translate(
+                "ErrorText",
+                "Gremalda keeps the keys of its encrypted data only in the system keyring, and none is "
+                "available. Install and unlock a Secret Service keyring such as GNOME Keyring or "
+                "KWallet (Debian: apt-get install gnome-keyring), then try again.",
+            ),
+        ),
+        "KeyringLocked": (
+            translate("ErrorText", "Keyring locked"),
+            translate(
+                "ErrorText",
+                "The system keyring is locked. Unlock it (log in to your desktop session, or open the "
+                "keyring manager such as Passwords and Keys / KWalletManager), then try again.",
+            ),
+        ),
+        "ReplicaError": (
+            translate("ErrorText", "Offline copy not usable"),
+            translate("ErrorText", "The offline copy cannot be used."),
+        ),
+        "ReplicaMissing": (
+            translate("ErrorText", "No offline copy yet"),
+            translate(
+                "ErrorText",
+                "There is no offline copy in this data directory yet. Sign in and synchronise first.",
+            ),
+        ),
+        "KeyMissing": (
+            translate("ErrorText", "Key not found"),
+            translate(
+                "ErrorText",
+                "The offline copy exists, but its key is not in the system keyring (another keyring, "
+                "another user account, a reset keyring, or a moved data directory). Nothing has been "
+                "deleted. Restore the keyring, or remove the data directory and synchronise again.",
+            ),
+        ),
+        "WrongKey": (
+            translate("ErrorText", "Wrong key"),
+            translate(
+                "ErrorText",
+                "The key in the system keyring does not open the offline copy (or the copy's first page "
+                "is damaged). Nothing has been changed or deleted. Remove the data directory and "
+                "synchronise again to start afresh.",
+            ),
+        ),
+        "ReplicaCorrupt": (
+            translate("ErrorText", "Offline copy damaged"),
+            translate(
+                "ErrorText",
+                "The offline copy is damaged or is not a Gremalda database. Nothing has been deleted. "
+                "Remove the data directory and synchronise again.",
+            ),
+        ),
+        "ReplicaTooNew": (
+            translate("ErrorText", "Offline copy from a newer version"),
+            translate(
+                "ErrorText", "The offline copy was made by a newer version of Gremalda. Update Gremalda."
+            ),
+        ),
+        "ReplicaLocked": (
+            translate("ErrorText", "Offline copy busy"),
+            translate(
+                "ErrorText",
+                "The offline copy is in use by another Gremalda process. Wait for it to finish or close "
+                "it, then try again.",
+            ),
+        ),
+        "NotSignedIn": (
+            translate("ErrorText", "Not signed in"),
+            translate("ErrorText", "This device is not signed in. Sign in with your user name and password."),
+        ),
+        "AccountMismatch": (
+            translate("ErrorText", "Another account's offline copy"),
+            translate(
+                "ErrorText",
+                "This data directory holds the offline copy of another account or server. Use another "
+                "data directory, or remove this copy first.",
+            ),
+        ),
+        "SyncFailed": (
+            translate("ErrorText", "Synchronisation failed"),
+            translate("ErrorText", "The server could not be reached or answered wrongly. Try again later."),
+        ),
+        "VaultError": (
+            translate("ErrorText", "Offline documents not usable"),
+            translate("ErrorText", "The offline copy of the documents cannot be used."),
+        ),
+        "VaultNotFound": (
+            translate("ErrorText", "Document not available offline"),
+            translate(
+                "ErrorText", "This document is not (yet) in the offline copy. Synchronise to fetch it."
+            ),
+        ),
+        "VaultCorrupt": (
+            translate("ErrorText", "Offline document damaged"),
+            translate(
+                "ErrorText",
+                "The offline copy of this document is damaged or has been tampered with, so it is not "
+                "shown. Remove it and synchronise again.",
+            ),
+        ),
+        "VaultStorageError": (
+            translate("ErrorText", "Cannot store documents"),
+            translate(
+                "ErrorText", "The offline documents cannot be written or read. Check the free disk space."
+            ),
+        ),
+        "DocumentNotFound": (
+            translate("ErrorText", "Document not found"),
+            translate("ErrorText", "This document is not in the offline copy. Synchronise first."),
+        ),
+    }
+
+
+def error_text(error: GremaldaError) -> tuple[str, str]:
+    """The title and the message to show for ``error``, in the user's language where known."""
+    texts = _texts()
+    title, message = error.title, error.message
+    for cls in type(error).__mro__:
+        known = texts.get(cls.__name__)
+        if known is None:
+            continue
+        if title == error.title and getattr(cls, "title", None) == error.title:
+            title = known[0]
+        if message == error.message and getattr(cls, "default_message", None) == error.message:
+            message = known[1]
+    return title, message

@@ -1,0 +1,148 @@
+"""``gremalda gui --smoke-test FILE.png``: start the window on the data directory (no sync), open the
+next meeting's first document, wait until its first page is painted, save a screenshot of the window
+and quit: 0 when all went well, 1 with a message on stderr otherwise. It checks an installed or packaged
+client end to end (Qt platform plugin, fonts, keyring, replica, vault, render workers)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gremalda.errors import GremaldaError
+from gremalda.ui.document_area import DocumentTab
+from gremalda.ui.error_reporter import ErrorReporter
+from gremalda.ui.main_window import MainWindow
+
+POLL_MS = 100
+#: a painted page shows text or pictures: many shades once the view is scaled down to a thumbnail
+MIN_SHADES = 12
+
+
+def painted_shades(widget: QWidget) -> int:
+    """How many different colours a 96×96 thumbnail of the widget has (a blank or one-colour area:
+    1-3; a page with text: dozens)."""
+    image = widget.grab().toImage()
+    if image.isNull() or image.width() < 16 or image.height() < 16:
+        return 0
+    small = image.scaled(
+        96, 96, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+    small = small.convertToFormat(QImage.Format.Format_RGB32)
+    colours = {small.pixel(x, y) for y in range(small.height()) for x in range(small.width())}
+    return len(colours)
+
+
+class SmokeTest(QObject):
+    def __init__(self, window: MainWindow, output: Path, timeout: float, reporter: ErrorReporter) -> None:
+        super().__init__(window)
+        self.window = window
+        self.output = output
+        self.deadline = time.monotonic() + timeout
+        self.timeout = timeout
+        self.code: int | None = None
+        self.tab: DocumentTab | None = None
+        self.stage = "loading the offline copy"
+        self._painted = False
+        self._loaded = False
+        reporter.sink = self._error
+        window.navigationLoaded.connect(self._navigation_loaded)
+        window.folderShown.connect(self._folder_shown)
+        window.documentOpened.connect(self._document_opened)
+        window.documents.documentLoaded.connect(self._document_loaded)
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _navigation_loaded(self) -> None:
+        if self.stage == "loading the offline copy":
+            data = self.window.navigation_data
+            if data is None or data.next_meeting is None:
+                self._fail("the offline copy holds no meeting; synchronise first")
+                return
+            self.stage = "showing the next meeting"
+
+    def _folder_shown(self, kind: str, _object_id: str) -> None:
+        if kind != "meeting" or self.stage != "showing the next meeting":
+            return
+        files = [f for f in self.window.agenda.files() if f.stored]
+        if not files:
+            self._fail("the next meeting has no document on this device; synchronise first")
+            return
+        self.stage = f"opening {files[0].file_name or files[0].id}"
+        self.window.agenda.select_file(files[0].id)
+        self.tab = self.window.open_file(files[0])
+
+    def _document_opened(self, tab: DocumentTab) -> None:
+        if tab is self.tab:
+            self.stage = f"rendering the first page of {tab.title}"
+            signal = _first_of(tab.view, ("firstPagePainted", "pagePainted", "pageRendered"))
+            if signal is not None:
+                signal.connect(self._painted_signal)
+
+    def _document_loaded(self, tab: DocumentTab, info: Any) -> None:
+        if tab is not self.tab:
+            return
+        error = getattr(info, "error", None)
+        if error:
+            self._fail(f"the document cannot be shown: {error}")
+            return
+        self._loaded = True
+
+    def _painted_signal(self, *_args: object) -> None:
+        self._painted = True
+
+    def _poll(self) -> None:
+        if self.code is not None:
+            return
+        if time.monotonic() > self.deadline:
+            self._fail(f"timed out after {self.timeout:.0f} s while {self.stage}")
+            return
+        tab = self.tab
+        if tab is None or not self._loaded:
+            return
+        if self._painted or painted_shades(_page_widget(tab)) >= MIN_SHADES:
+            self._finish()
+
+    def _finish(self) -> None:
+        QApplication.processEvents()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        if not self.window.grab().save(str(self.output), "PNG"):
+            self._fail(f"cannot write the screenshot {self.output}")
+            return
+        print(f"gremalda: smoke test passed; screenshot in {self.output}", file=sys.stderr)
+        self._quit(0)
+
+    def _error(self, error: GremaldaError) -> None:
+        self._fail(f"{error.title}: {error.message}" + (f" ({error.detail})" if error.detail else ""))
+
+    def _fail(self, message: str) -> None:
+        if self.code is None:
+            print(f"gremalda: smoke test failed: {message}", file=sys.stderr)
+            self._quit(1)
+
+    def _quit(self, code: int) -> None:
+        self.code = code
+        self.timer.stop()
+        QTimer.singleShot(0, lambda: QApplication.exit(code))
+
+
+def _page_widget(tab: DocumentTab) -> QWidget:
+    """Where the view paints its pages (not its messages)."""
+    area = getattr(tab.view, "page_area", None)
+    widget = area() if callable(area) else None
+    return widget if isinstance(widget, QWidget) else tab.view_widget
+
+
+def _first_of(obj: object, names: tuple[str, ...]) -> Any:
+    for name in names:
+        signal = getattr(obj, name, None)
+        if signal is not None and hasattr(signal, "connect"):
+            return signal
+    return None

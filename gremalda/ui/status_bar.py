@@ -1,0 +1,118 @@
+"""The window's status bar: online or offline, the last sync, pending work and progress, and how many
+documents are not on this device yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, QLocale
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from gremalda.core.records import ReplicaStatus
+from gremalda.ui.sync_bridge import IndexProgress
+from sync.engine import Progress
+from sync.engine.report import Phase
+
+NOTICE_MS = 15000
+
+
+def local_time_text(when: datetime) -> str:
+    """ "14:03" today, else the short date and time, in the user's locale."""
+    moment = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
+    locale = QLocale()
+    if moment.date() == QDateTime.currentDateTime().date():
+        return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.connection = self._label("connection")
+        self.last_sync = self._label("lastSync")
+        self.pending = self._label("pending")
+        self.missing = self._label("missing")
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("syncProgress")
+        self.progress_bar.setMaximumWidth(160)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setAccessibleName(self.tr("Synchronisation progress"))
+        self.progress_bar.hide()
+        self.activity = self._label("activity")
+        for widget in (self.activity, self.progress_bar, self.pending, self.missing, self.last_sync):
+            self.addPermanentWidget(widget)
+        self.addPermanentWidget(self.connection)
+        self._online: bool | None = None
+        self.set_online(None)
+        self.last_sync.setText(self.tr("Not synchronised yet"))
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        return label
+
+    def set_online(self, online: bool | None) -> None:
+        """``None``: not known yet (no pass has finished)."""
+        self._online = online
+        if online is None:
+            text = self.tr("Connecting…")
+        else:
+            text = self.tr("Online") if online else self.tr("Offline")
+        self.connection.setText(text)
+        self.connection.setAccessibleName(self.tr("Connection: %1").replace("%1", text))
+
+    @property
+    def online(self) -> bool | None:
+        return self._online
+
+    def show_status(self, status: ReplicaStatus) -> None:
+        if status.last_sync is not None:
+            self.last_sync.setText(self.tr("Last sync: %1").replace("%1", local_time_text(status.last_sync)))
+        else:
+            self.last_sync.setText(self.tr("Not synchronised yet"))
+        missing = status.files_missing + status.files_partial
+        self.missing.setText(self.tr("%n document(s) not downloaded yet", "", missing) if missing else "")
+        self.missing.setVisible(bool(missing))
+        pending = status.outbox_pending
+        self.pending.setText(self.tr("%n change(s) waiting to be sent", "", pending) if pending else "")
+        self.pending.setVisible(bool(pending))
+
+    def sync_started(self) -> None:
+        self.activity.setText(self.tr("Synchronising…"))
+        self.activity.show()
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
+
+    def show_progress(self, progress: Progress | IndexProgress) -> None:
+        if isinstance(progress, IndexProgress):
+            self.activity.setText(
+                self.tr("Indexing documents: %1 of %2")
+                .replace("%1", str(progress.done))
+                .replace("%2", str(progress.total))
+            )
+            self._bar(progress.done, progress.total)
+        elif progress.phase is Phase.FILES and progress.files_total:
+            self.activity.setText(
+                self.tr("Downloading documents: %1 of %2")
+                .replace("%1", str(progress.files_done))
+                .replace("%2", str(progress.files_total))
+            )
+            self._bar(progress.files_done, progress.files_total)
+        else:
+            self.activity.setText(self.tr("Fetching changes: %n", "", progress.changes))
+            self.progress_bar.setRange(0, 0)
+        self.activity.show()
+        self.progress_bar.show()
+
+    def _bar(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(min(done, total))
+
+    def sync_stopped(self) -> None:
+        self.activity.clear()
+        self.activity.hide()
+        self.progress_bar.hide()
+
+    def notice(self, text: str) -> None:
+        self.showMessage(text, NOTICE_MS)

@@ -1,0 +1,262 @@
+"""GUI test fixtures: offscreen Qt by default, Qt warnings fail the test, replicas filled by syncing
+from a real server on a loopback port (the test world of the integration tests, plus a past meeting and
+a richer PDF), preferences in a temporary file, and a stand-in document view for the shell's tests.
+
+Run under `.ci/with-keyring` (the replica's keys live in the OS keyring)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMessageLogContext, QSettings, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gremalda.core.account import sign_in
+from gremalda.core.syncing import synchronise
+from gremalda.paths import DataPaths, data_paths
+from gremalda.ui.i18n import install_translations
+from gremalda.ui.preferences import Preferences
+from sync.engine import RetryPolicy
+from sync.server.db import write_session
+from sync.server.models import AgendaItem, Consultation, File, FileRole, Meeting, MeetingState, Paper
+from tests.integration.live import LiveServer, live_server
+from tests.integration.world import PASSWORD, World, build_world
+
+QUICK = RetryPolicy(attempts=3, base=0.01, cap=0.05)
+
+# Qt messages that say nothing about our code (the offscreen platform's limits)
+IGNORED_QT_MESSAGES = ("This plugin does not support",)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_qt_warnings() -> Iterator[list[str]]:
+    """Any qWarning/qCritical/qFatal during the test fails it (napari and qutebrowser do the same)."""
+    messages: list[str] = []
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        serious = kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+        if serious and not any(message.startswith(prefix) for prefix in IGNORED_QT_MESSAGES):
+            where = f" ({context.file}:{context.line})" if context.file else ""
+            messages.append(f"{kind.name}: {message}{where}")
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield messages
+    finally:
+        qInstallMessageHandler(previous)
+    if messages:
+        pytest.fail("Qt warnings during the test:\n" + "\n".join(messages), pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english(qapp: Any) -> None:
+    """The tests read English texts, with the plural forms of the English translation."""
+    install_translations("en")
+
+
+@pytest.fixture
+def preferences(tmp_path: Path) -> Preferences:
+    """Preferences in a file of the test's own (never the user's settings)."""
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+# --- a stand-in document view -------------------------------------------------------------------
+
+
+@dataclass
+class FakeInfo:
+    key: str
+    page_count: int
+    error: str | None = None
+    title: str = ""
+    outline: tuple[Any, ...] = ()
+
+
+class FakeDocumentView(QWidget):
+    """Implements the document view contract (see the issue notes) without rendering; records calls."""
+
+    pageChanged = Signal(int)  # noqa: N815 (Qt's naming)
+    documentLoaded = Signal(object)  # noqa: N815 (Qt's naming)
+    instances: list[FakeDocumentView] = []  # noqa: RUF012 - a registry shared by the tests
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Document page")
+        self.label = QLabel("(empty)", self)
+        self.label.setAccessibleName("Document page")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self.key: str | None = None
+        self.data: bytes = b""
+        self.page = 0
+        self.night = False
+        self.zoom: tuple[str, float | None] = ("fit-width", None)
+        self.calls: list[tuple[Any, ...]] = []
+        self._thumbnails = QLabel("thumbnails")
+        self._outline = QLabel("outline")
+        FakeDocumentView.instances.append(self)
+
+    def open_document(
+        self, key: str, data: bytes, title: str, *, page: int = 0, password: str | None = None
+    ) -> None:
+        self.key, self.data, self.page = key, data, page
+        self.calls.append(("open", key, title, page))
+        self.label.setText(f"{title} page {page + 1}")
+        self.documentLoaded.emit(FakeInfo(key, 3, None if data.startswith(b"%PDF") else "not a PDF"))
+
+    def go_to_page(self, page: int) -> None:
+        self.page = page
+        self.calls.append(("go", page))
+        self.pageChanged.emit(page)
+
+    def current_page(self) -> int:
+        return self.page
+
+    def set_zoom(self, mode: str, percent: float | None = None) -> None:
+        self.zoom = (mode, percent)
+
+    def set_night_mode(self, on: bool) -> None:
+        self.night = on
+
+    def find(self, text: str) -> None:  # type: ignore[override]
+        self.calls.append(("find", text))
+
+    def find_next(self) -> None:
+        self.calls.append(("find_next",))
+
+    def find_previous(self) -> None:
+        self.calls.append(("find_previous",))
+
+    def highlight(self, query: str, page: int) -> None:
+        self.calls.append(("highlight", query, page))
+
+    def thumbnails_widget(self) -> QWidget:
+        return self._thumbnails
+
+    def outline_widget(self) -> QWidget:
+        return self._outline
+
+
+@pytest.fixture
+def fake_views() -> Iterator[Callable[[QWidget], FakeDocumentView]]:
+    FakeDocumentView.instances.clear()
+    yield lambda parent: FakeDocumentView(parent)
+    FakeDocumentView.instances.clear()
+
+
+# --- replicas filled from a real server -----------------------------------------------------------
+
+
+def rich_pdf(title: str, pages: int = 3) -> bytes:
+    """A PDF with a heading, text and a coloured box on each page (the smoke test's screenshot)."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    for number in range(1, pages + 1):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 90), f"{title} — Seite {number}", fontsize=22)
+        page.draw_rect(pymupdf.Rect(72, 120, 523, 260), color=(0.1, 0.3, 0.6), fill=(0.8, 0.88, 1.0))
+        text = "Der Ausschuss empfiehlt, der Vorlage zuzustimmen. Beratung über Größe und Maß. " * 3
+        page.insert_textbox(pymupdf.Rect(72, 290, 523, 760), (text + "\n") * 8, fontsize=11)
+    data: bytes = doc.tobytes()
+    doc.close()
+    return data
+
+
+@dataclass
+class GuiWorld:
+    server: LiveServer
+    world: World
+    ids: dict[str, int] = field(default_factory=dict)
+    _names: Any = field(default_factory=lambda: itertools.count(1))
+
+    def replica(self, root: Path, user: str = "member") -> DataPaths:
+        """A new replica of ``user``, signed in and synchronised."""
+        paths = data_paths(root / f"client-{user}-{next(self._names)}")
+        sign_in(paths, self.server.url, user, PASSWORD, device_name="pytest-gui")
+        synchronise(paths, retry=QUICK)
+        return paths
+
+    def add_file(self, content: bytes, name: str, **owner: int) -> int:
+        stored = self.server.ctx.blobs.put_bytes(content)
+        with write_session(self.server.ctx.sessions) as s:
+            f = File(
+                body_id=self.world.ids["body"],
+                name=name,
+                file_name=f"{name}.pdf",
+                mime_type="application/pdf",
+                size=stored.size,
+                sha256=stored.sha256,
+                role=FileRole.AUXILIARY,
+                **owner,
+            )
+            s.add(f)
+            s.flush()
+            return int(f.id)
+
+
+def _add_gui_data(server: LiveServer, world: World) -> dict[str, int]:
+    """A past meeting of committee A with a paper, and a richer PDF on the public paper."""
+    ids: dict[str, int] = {}
+    now = datetime.now(UTC)
+    with write_session(server.ctx.sessions) as s:
+        past = Meeting(
+            body_id=world.ids["body"],
+            organization_id=world.ids["committee_a"],
+            name="Sitzung A vergangen",
+            state=MeetingState.PUBLISHED,
+            start=now - timedelta(days=20),
+        )
+        s.add(past)
+        s.flush()
+        item = AgendaItem(meeting_id=past.id, number="1", order=1, name="Rückblick")
+        paper = Paper(body_id=world.ids["body"], reference="21-0099", name="Alte Vorlage")
+        s.add_all([item, paper])
+        s.flush()
+        s.add(Consultation(paper_id=paper.id, agenda_item_id=item.id))
+        ids.update(past_meeting=past.id, past_item=item.id, past_paper=paper.id)
+    for key, content, owner in (
+        ("rich_file", rich_pdf("Haushaltsplan"), {"paper_id": world.ids["public_paper"]}),
+        ("past_file", rich_pdf("Alte Vorlage", 2), {"paper_id": ids["past_paper"]}),
+    ):
+        stored = server.ctx.blobs.put_bytes(content)
+        with write_session(server.ctx.sessions) as s:
+            f = File(
+                body_id=world.ids["body"],
+                name=key,
+                file_name=f"{key}.pdf",
+                mime_type="application/pdf",
+                size=stored.size,
+                sha256=stored.sha256,
+                role=FileRole.AUXILIARY,
+                **owner,
+            )
+            s.add(f)
+            s.flush()
+            ids[key] = int(f.id)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def gui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GuiWorld]:
+    """A live server with the test world (module-scoped); ``replica()`` makes synchronised replicas."""
+    tmp = tmp_path_factory.mktemp("gui-server")
+    with live_server(tmp, f"sqlite:///{tmp}/server.sqlite3") as server:
+        world = build_world(server.ctx)
+        yield GuiWorld(server, world, _add_gui_data(server, world))
+
+
+@pytest.fixture(scope="module")
+def replica(gui_world: GuiWorld, tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
+    """One synchronised replica of the member of committee A, shared by a module's tests."""
+    return gui_world.replica(tmp_path_factory.mktemp("gui-client"))

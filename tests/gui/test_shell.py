@@ -1,0 +1,505 @@
+"""The window's flows with a real replica (synchronised from the real server on a loopback port) and a
+stand-in document view: navigation, agenda, badges, tabs and split view, search hits, sync in the
+background, sign-in, translations, accessibility, errors. Offscreen; Qt warnings fail a test."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QMenu,
+    QWidget,
+)
+
+from gremalda.core.readstate import Badge, ReadState
+from gremalda.errors import KeyringUnavailable, SyncFailed
+from gremalda.paths import DataPaths, data_paths
+from gremalda.store.replica import open_store
+from gremalda.ui import error_reporter
+from gremalda.ui.agenda_view import BADGE_ROLE, FILE_ROLE
+from gremalda.ui.document_area import DocumentTab
+from gremalda.ui.i18n import install_translations, qm_path
+from gremalda.ui.login_dialog import LoginDialog
+from gremalda.ui.main_window import MainWindow
+from gremalda.ui.preferences import Preferences
+from gremalda.ui.settings_dialog import SettingsDialog
+from gremalda.ui.sync_bridge import SyncBridge
+from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
+
+WAIT = 20_000  # ms
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, fake_views: Callable[[QWidget], FakeDocumentView], preferences: Preferences
+) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(paths: DataPaths, *, sync: bool = False, show_next: bool = True, **kwargs: Any) -> MainWindow:
+        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=sync, **kwargs)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        windows.append(window)
+        window.resize(1300, 850)
+        window.show()
+        qtbot.waitExposed(window)
+        if show_next:
+            with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+                window.start()
+        else:
+            window.start()
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def _open(qtbot: Any, window: MainWindow, file_id: int | str, *, beside: bool = False) -> DocumentTab:
+    entry = next(e for e in window.agenda.files() if e.id == str(file_id))
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT) as blocker:
+        window.open_file(entry, beside=beside)
+    tab: DocumentTab = blocker.args[0]
+    return tab
+
+
+def _show_meeting(qtbot: Any, window: MainWindow, meeting_id: int | str) -> None:
+    with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+        assert window.navigation.select(("meeting", str(meeting_id)))
+
+
+def _agenda_rows(window: MainWindow) -> list[tuple[str, str]]:
+    model = window.agenda.model_
+    rows = []
+    for row in range(model.rowCount()):
+        rows.append((model.index(row, 0).data(), model.index(row, 1).data()))
+    return rows
+
+
+# --- navigation and agenda ------------------------------------------------------------------------------
+
+
+def test_navigation_shows_body_committees_and_meetings_upcoming_first(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld
+) -> None:
+    window = make_window(replica)
+    ids = gui_world.world.ids
+    model = window.navigation.model()
+    body = model.index(0, 0)
+    assert body.data() == "Bezirksversammlung Test"
+    committees = [model.index(r, 0, body).data() for r in range(model.rowCount(body))]
+    assert committees == ["Ausschuss A", "Ausschuss B"]
+    # upcoming first; the past meeting folded under "Earlier meetings"; no draft for a member
+    assert window.navigation.meeting_ids() == [
+        str(ids["published_meeting"]),
+        str(gui_world.ids["past_meeting"]),
+        str(ids["cancelled_meeting"]),
+    ]
+    committee = model.index(0, 0, body)
+    assert model.index(1, 0, committee).data() == "Earlier meetings"
+    cancelled = model.index(0, 0, model.index(1, 0, body))
+    assert cancelled.data().endswith("(cancelled)") and cancelled.data(Qt.ItemDataRole.FontRole).strikeOut()
+    # the next meeting is shown at start, with its date and state in the navigation
+    assert (window.agenda.kind, window.agenda.object_id) == ("meeting", str(ids["published_meeting"]))
+    label = model.index(0, 0, committee).data()
+    assert "Sitzung A öffentlich" in label
+    assert window.windowTitle().startswith("Sitzung A öffentlich")
+    # the e-file branch: e-file → process → document
+    efiles = model.index(1, 0)
+    assert efiles.data() == "E-files"
+    efile = model.index(0, 0, efiles)
+    assert efile.data() == "AZ-1 Geteilte Akte"
+    document = model.index(0, 0, model.index(0, 0, efile))
+    assert document.data() == "Dokument 1"
+
+
+def test_agenda_marks_non_public_items_and_lists_their_documents(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld
+) -> None:
+    window = make_window(replica)
+    ids = gui_world.world.ids
+    rows = _agenda_rows(window)
+    assert rows[0][0] == "Meeting documents"
+    assert ("TOP 1  Öffentlicher Punkt", "") in rows
+    assert ("TOP N1  Grundstücksgeheimnis", "not public") in rows
+    private = next(r for r in range(len(rows)) if rows[r][0].startswith("TOP N1"))
+    index = window.agenda.model_.index(private, 1)
+    assert not window.agenda.model_.itemFromIndex(index).icon().isNull()
+    assert "not public" in window.agenda.model_.index(private, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    listed = {e.id for e in window.agenda.files()}
+    assert {str(ids["private_file"]), str(ids["private_item_file"]), str(ids["public_file"])} <= listed
+    assert str(gui_world.ids["rich_file"]) in listed
+
+
+def test_badges_go_from_new_to_unread_to_read(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    paths = gui_world.replica(tmp_path)
+    window = make_window(paths)
+    file_id = str(gui_world.world.ids["public_file"])
+    assert window.agenda.badge_of(file_id) is Badge.NEW
+    _show_meeting(qtbot, window, gui_world.ids["past_meeting"])  # moving on: the agenda was seen
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    _show_meeting(qtbot, window, gui_world.world.ids["published_meeting"])
+    assert window.agenda.badge_of(file_id) is Badge.UNREAD
+    tab = _open(qtbot, window, file_id)
+    assert window.agenda.badge_of(file_id) is Badge.READ
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    with open_store(paths) as store:
+        entry = tab.entry
+        assert ReadState(store.db).badge(entry) is Badge.READ
+    # the badge column shows the text a screen reader reads
+    for index in window.agenda._indexes():
+        if index.data(FILE_ROLE) is not None and index.data(FILE_ROLE).id == file_id:
+            badge_index = index.siblingAtColumn(1)
+            assert badge_index.data(BADGE_ROLE) is Badge.READ and badge_index.data() == ""
+
+
+def test_a_document_opens_in_a_tab_and_remembers_its_page(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    window = make_window(replica)
+    file_id = gui_world.ids["rich_file"]
+    tab = _open(qtbot, window, file_id)
+    view = tab.view
+    assert isinstance(view, FakeDocumentView)
+    assert view.key == f"{file_id}@{tab.entry.sha256}" and view.data.startswith(b"%PDF")
+    assert window.documents.left.currentWidget() is tab
+    assert window.documents.left.tabText(window.documents.left.indexOf(tab)) == "rich_file"
+    view.go_to_page(2)
+    window.documents.close_current()  # flushes the page at once
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    tab = _open(qtbot, window, file_id)
+    assert tab.view.page == 2  # type: ignore[attr-defined]
+    # the views' side panels are docked
+    assert window.thumbnails.currentWidget() is tab.view.thumbnails_widget()
+    assert window.outline.currentWidget() is tab.view.outline_widget()
+
+
+def test_split_view_shows_a_paper_beside_its_attachment_and_ctrl_tab_switches(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    window = make_window(replica)
+    ids = gui_world.world.ids
+    paper = _open(qtbot, window, ids["public_file"])
+    attachment = _open(qtbot, window, gui_world.ids["rich_file"], beside=True)
+    documents = window.documents
+    assert documents.left.indexOf(paper) >= 0 and documents.right.indexOf(attachment) >= 0
+    assert documents.right.isVisible() and window.actions_["split"].isChecked()
+    # two more on the left; Ctrl+Tab / Ctrl+Shift+Tab cycle there
+    documents.left.setFocus()
+    qtbot.waitUntil(lambda: documents.active is documents.left)
+    _open(qtbot, window, ids["invitation_file"])
+    _open(qtbot, window, ids["private_file"])
+    assert documents.left.count() == 3
+    window.activateWindow()
+    start = documents.left.currentIndex()
+    qtbot.keyClick(window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert documents.left.currentIndex() == (start + 1) % 3
+    qtbot.keyClick(
+        window, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert documents.left.currentIndex() == start
+    # Ctrl+W closes the current one; closing the last on the right folds the split view
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert documents.left.count() == 2
+    documents.close_tab(documents.right, 0)
+    assert not documents.right.isVisible() and not window.actions_["split"].isChecked()
+
+
+def test_search_hit_opens_the_document_at_the_page_with_the_words_highlighted(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    window = make_window(replica)
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT) as blocker:
+        window.open_hit(str(gui_world.ids["rich_file"]), 1, "Größe")
+    view = blocker.args[0].view
+    assert ("highlight", "Größe", 1) in view.calls and view.page == 1
+
+
+def test_search_panel_hit_opens_the_document(
+    qtbot: Any, replica: DataPaths, gui_world: GuiWorld, preferences: Preferences, fake_views: Any
+) -> None:
+    search_panel = pytest.importorskip("gremalda.ui.search_panel")
+    window = MainWindow(replica, preferences=preferences, view_factory=fake_views, sync=False)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    assert isinstance(window.search_panel, search_panel.SearchPanel)
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT) as blocker:
+        window.search_panel.openHit.emit(str(gui_world.ids["rich_file"]), 2, "Maß")  # type: ignore[attr-defined]
+    assert ("highlight", "Maß", 2) in blocker.args[0].view.calls
+
+
+def test_night_mode_zoom_find_and_back(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    window = make_window(replica)
+    tab = _open(qtbot, window, gui_world.ids["rich_file"])
+    view: FakeDocumentView = tab.view  # type: ignore[assignment]
+    window.actions_["night"].trigger()
+    assert view.night and window.night_mode
+    window.actions_["zoom_in"].trigger()
+    assert view.zoom == ("percent", 110.0)
+    window.actions_["fit_page"].trigger()
+    assert view.zoom == ("fit-page", None)
+    window.actions_["find"].trigger()
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.field, "Maß")
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    assert view.calls[-2:] == [("find", "Maß"), ("find_next",)]
+    # back (Alt+Left) to the document, then to the meeting shown before; forward again
+    _show_meeting(qtbot, window, gui_world.ids["past_meeting"])
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.documents.current_tab() is tab
+    with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+        qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.agenda.object_id == str(gui_world.world.ids["published_meeting"])
+    assert not window.actions_["back"].isEnabled()
+    window.actions_["forward"].trigger()
+    assert window.documents.current_tab() is tab
+
+
+# --- sync --------------------------------------------------------------------------------------------------
+
+
+def test_sync_runs_in_the_background_and_the_status_bar_and_notice_follow(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    paths = gui_world.replica(tmp_path)
+    bridge_calls: list[str] = []
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow_synchronise(*args: Any, **kwargs: Any) -> Any:
+        from gremalda.core.syncing import synchronise
+
+        bridge_calls.append(threading.current_thread().name)
+        started.set()
+        release.wait(30)
+        return synchronise(*args, **kwargs)
+
+    bridge = SyncBridge(paths, interval=3600, run=slow_synchronise)
+    window = make_window(paths, sync_bridge=bridge)
+    new_id = gui_world.add_file(
+        rich_pdf("Nachtrag"), "Nachtrag", paper_id=gui_world.world.ids["public_paper"]
+    )
+    # the GUI thread keeps running while the pass waits on the sync thread
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    qtbot.waitUntil(started.is_set, timeout=WAIT)
+    qtbot.wait(300)
+    assert len(ticks) >= 10 and window.status_bar.activity.isVisible()
+    with qtbot.waitSignal(bridge.finished, timeout=60_000) as blocker:
+        release.set()
+    timer.stop()
+    result = blocker.args[0]
+    assert bridge_calls == ["sync-background"]
+    assert str(new_id) in result.arrivals.new
+    assert window.status_bar.connection.text() == "Online"
+    assert window.notice.isVisible() and "1 new document arrived." in window.notice.text()
+    qtbot.waitUntil(lambda: window.status_bar.last_sync.text().startswith("Last sync: "), timeout=WAIT)
+    assert not window.status_bar.progress_bar.isVisible()
+    # the agenda was refreshed: the new document is listed, badged new
+    qtbot.waitUntil(lambda: window.agenda.badge_of(str(new_id)) is Badge.NEW, timeout=WAIT)
+
+
+def test_an_unreachable_server_shows_offline_without_a_dialog(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    paths = gui_world.replica(tmp_path)
+    reporter = error_reporter.reporter()
+
+    def offline(*_args: Any, **_kwargs: Any) -> Any:
+        raise SyncFailed("The server cannot be reached.")
+
+    bridge = SyncBridge(paths, interval=3600, run=offline)
+    window = make_window(paths, sync_bridge=bridge)
+    qtbot.waitUntil(lambda: window.status_bar.connection.text() == "Offline", timeout=WAIT)
+    assert reporter.dialogs == {}
+    # asked for (F5): then the error is also shown, once
+    with qtbot.waitSignal(reporter.reported, timeout=WAIT):
+        window.actions_["sync"].trigger()
+    assert list(reporter.dialogs) == [SyncFailed]
+    reporter.close_all()
+
+
+# --- dialogs and errors ------------------------------------------------------------------------------------
+
+
+def test_login_dialog_shows_a_wrong_password_inline_then_signs_in(
+    qtbot: Any, gui_world: GuiWorld, tmp_path: Path
+) -> None:
+    paths = data_paths(tmp_path / "new-client")
+    dialog = LoginDialog(paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.server.setText(gui_world.server.url)
+    dialog.user.setText("member")
+    dialog.password.setText("wrong password")
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=WAIT)
+    assert "Not signed in" in dialog.error.text() or "password" in dialog.error.text().lower()
+    assert (dialog.isVisible() and dialog.password.hasFocus()) or dialog.password.selectedText()
+    dialog.password.setText("pw-secret-1")
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT):
+        dialog.ok.click()
+    with open_store(paths) as store:
+        assert store.state("username") == "member"
+
+
+def test_settings_dialog_saves_preferences(qtbot: Any, preferences: Preferences, tmp_path: Path) -> None:
+    dialog = SettingsDialog(preferences, data_paths(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.interval.setValue(12)
+    dialog.night.setChecked(True)
+    dialog.language.setCurrentIndex(dialog.language.findData("de"))
+    dialog.accept()
+    assert (preferences.sync_interval_minutes, preferences.night_mode, preferences.language) == (
+        12,
+        True,
+        "de",
+    )
+    assert dialog.data_dir.text() == str(data_paths(tmp_path).root)
+
+
+def test_one_dialog_per_error_type_from_any_thread(qtbot: Any) -> None:
+    reporter = error_reporter.reporter()
+    try:
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT):
+            reporter.report(SyncFailed())
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT):
+            thread = threading.Thread(target=lambda: reporter.report(SyncFailed("again")))
+            thread.start()
+        thread.join()
+        assert list(reporter.dialogs) == [SyncFailed] and reporter.repeats[SyncFailed] == 1
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT):
+            reporter.report(KeyringUnavailable())
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT):
+            reporter.report(ValueError("a bug"))
+        from gremalda.errors import InternalError
+
+        assert set(reporter.dialogs) == {SyncFailed, KeyringUnavailable, InternalError}
+        box = reporter.dialogs[KeyringUnavailable]
+        assert box.windowTitle() == "No keyring available" and "keyring" in box.text()
+        assert "ValueError: a bug" in (reporter.dialogs[InternalError].detailedText() or "")
+    finally:
+        reporter.close_all()
+
+
+def test_uncaught_exceptions_reach_the_reporter(qtbot: Any) -> None:
+    import sys
+
+    reporter = error_reporter.reporter()
+    reporter.install()
+    try:
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT) as blocker:
+            thread = threading.Thread(target=lambda: (_ for _ in ()).throw(KeyringUnavailable()))
+            thread.start()
+            thread.join()
+        assert isinstance(blocker.args[0], KeyringUnavailable)
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT) as blocker:
+            sys.excepthook(SyncFailed, SyncFailed("x"), None)
+        assert isinstance(blocker.args[0], SyncFailed)
+    finally:
+        reporter.uninstall()
+        reporter.close_all()
+
+
+# --- language and accessibility ----------------------------------------------------------------------------
+
+
+def test_german_when_the_locale_is_german(
+    qtbot: Any, replica: DataPaths, preferences: Preferences, fake_views: Any
+) -> None:
+    assert qm_path("de").exists()
+    try:
+        assert install_translations(None, QLocale("de_DE")) == "de"
+        window = MainWindow(replica, preferences=preferences, view_factory=fake_views, sync=False)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert menus[:3] == ["&Datei", "&Dokument", "&Ansicht"]
+        assert window.actions_["sync"].text() == "&Jetzt synchronisieren"
+        assert window.status_bar.last_sync.text() == "Noch nicht synchronisiert"
+        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+            window.start()
+        assert ("TOP N1  Grundstücksgeheimnis", "nicht öffentlich") in _agenda_rows(window)
+        # Qt's own strings too
+        assert QApplication.translate("QPlatformTheme", "&Yes") == "&Ja"
+        assert (
+            window.actions_["close_tab"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            == "Strg+W"
+        )
+    finally:
+        assert install_translations("en") == "en"
+
+
+def _unnamed_focusable(root: QWidget) -> list[str]:
+    missing = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if widget.accessibleName():
+            continue
+        text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
+        if text and text.strip():
+            continue
+        parent = widget.parentWidget()
+        if isinstance(parent, QAbstractSpinBox | QComboBox) and parent.accessibleName():
+            continue  # the editor inside a named spin box or combo box
+        missing.append(
+            f"{type(widget).__name__} {widget.objectName()!r} in {type(widget.parentWidget()).__name__}"
+        )
+    return missing
+
+
+def test_every_focusable_control_has_an_accessible_name(
+    make_window: Callable[..., MainWindow],
+    replica: DataPaths,
+    gui_world: GuiWorld,
+    qtbot: Any,
+    tmp_path: Path,
+) -> None:
+    window = make_window(replica)
+    _open(qtbot, window, gui_world.ids["rich_file"])
+    _open(qtbot, window, gui_world.world.ids["public_file"], beside=True)
+    window.find_bar.open_bar()
+    window.notice.show_notice("1 new document arrived.")
+    for dock in (window.search_dock, window.outline_dock):
+        dock.show()
+    assert _unnamed_focusable(window) == []
+    for dialog in (LoginDialog(data_paths(tmp_path)), SettingsDialog(window.preferences, replica, window)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert _unnamed_focusable(dialog) == []
+        dialog.close()
+
+
+def test_every_action_has_a_shortcut_or_a_menu_entry(
+    make_window: Callable[..., MainWindow], replica: DataPaths
+) -> None:
+    window = make_window(replica)
+    in_menus = {a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()}
+    for name, action in window.actions_.by_name.items():
+        assert action in in_menus, name
+    shortcuts = {name: a.shortcut().toString() for name, a in window.actions_.by_name.items()}
+    assert shortcuts["find"] == "Ctrl+F" and shortcuts["search_all"] == "Ctrl+Shift+F"
+    assert (
+        shortcuts["sync"] == "F5" and shortcuts["close_tab"] == "Ctrl+W" and shortcuts["back"] == "Alt+Left"
+    )
+    assert "Ctrl++" in [s.toString() for s in window.actions_["zoom_in"].shortcuts()]
+    assert shortcuts["next_tab"] == "Ctrl+Tab"
