@@ -333,3 +333,48 @@ def test_an_unreachable_server_is_reported_and_the_replica_stays(
         _sync(paths)
     assert "reach" in caught.value.message.lower() or "connect" in caught.value.message.lower()
     assert _replica(paths) == before
+
+
+def test_the_replica_stays_readable_while_a_sync_writes(
+    fresh_server: tuple[LiveServer, World], tmp_path: Path
+) -> None:
+    server, world = fresh_server
+    paths = _signed_in(server, tmp_path)
+    _sync(paths)
+    for _ in range(8):
+        _add_file(server, world, os.urandom(1 << 20), paper_id=world.ids["public_paper"])
+    with write_session(server.ctx.sessions) as s:
+        meeting = s.get(Meeting, world.ids["published_meeting"])
+        assert meeting is not None
+        meeting.name = "Sitzung A, neu"
+    done = threading.Event()
+    reads: list[int] = []
+    failures: list[BaseException] = []
+
+    def reader() -> None:
+        from gremalda.core.library import Library
+
+        try:
+            with open_store(paths) as store:
+                library = Library(store.db.conn)
+                public = str(world.ids["public_file"])
+                while not done.is_set():
+                    assert library.meeting(str(world.ids["published_meeting"])) is not None
+                    entry = library.file(public)
+                    assert entry is not None and entry.vault_version is not None
+                    data = store.vault.read(public, entry.vault_version)
+                    assert hashlib.sha256(data).hexdigest() == entry.sha256
+                    reads.append(1)
+        except BaseException as exc:  # reported to the test thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        report = _sync(paths, workers=2).sync
+    finally:
+        done.set()
+        thread.join(30)
+    assert failures == [] and len(reads) > 0
+    assert report.files_downloaded == 8
+    assert_mirrors_server(server, paths)
