@@ -267,9 +267,11 @@ def _image_rects(entry: _Doc, doc: pymupdf.Document, page_no: int) -> list[Rect]
 
 
 def _darken(pixmap: pymupdf.Pixmap, image_rects: list[Rect], matrix: pymupdf.Matrix) -> None:
-    """Night mode: invert the pixmap, but put back the original pixels where images are.
+    """Night mode: invert the luminance of the pixmap, but put back the original pixels where images are.
 
-    Text and drawings become light on dark; photos, maps and scans keep their true colours.
+    MuPDF's ``fz_invert_pixmap_luminance`` keeps the hue (red text stays red, only light on dark; white
+    paper becomes almost black); plain RGB inversion, which would turn red into cyan, is the fallback for
+    a PyMuPDF without the low-level binding. Photos, maps and scans keep their true colours.
     """
     import pymupdf
 
@@ -281,7 +283,11 @@ def _darken(pixmap: pymupdf.Pixmap, image_rects: list[Rect], matrix: pymupdf.Mat
         original = pymupdf.Pixmap(pixmap.colorspace, box, False)
         original.copy(pixmap, box)
         saved.append((original, box))
-    pixmap.invert_irect(pixmap.irect)
+    invert_luminance = getattr(getattr(pymupdf, "mupdf", None), "fz_invert_pixmap_luminance", None)
+    if invert_luminance is not None:
+        invert_luminance(pixmap.this)
+    else:
+        pixmap.invert_irect(pixmap.irect)
     for original, box in saved:
         pixmap.copy(original, box)
 
