@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSSTAMP := $(VENV)/.sysdeps
 DATA_DIR ?= var/demo
+CLIENT_DIR ?= var/demo-client
+DEMO_ARGS ?=
+I18N := gremalda/resources/i18n
 HOST ?= 127.0.0.1
 PORT ?= 8765
 NAME ?=
@@ -17,7 +20,7 @@ APT_PACKAGES := xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools postgresq
 	libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
 	libxcb-xkb1 libxcb-randr0 libxcb-xfixes0
 
-.PHONY: all venv sysdeps test lint typecheck importlint pytest demo server bench clean
+.PHONY: all venv sysdeps test lint typecheck importlint pytest demo server bench clean i18n
 
 all: test
 
@@ -59,8 +62,18 @@ test: sysdeps venv lint typecheck importlint pytest
 server: venv
 	$(VENV)/bin/gremalda-server --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
+# the backend with the demo data, the member "mitglied" signed in and synchronised, the window on the next
+# meeting; closing it stops the backend (scripts/demo.sh). No display? xvfb-run -a make demo
 demo: sysdeps venv
-	$(VENV)/bin/gremalda-server --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
+	VENV=$(VENV) DATA_DIR=$(DATA_DIR) CLIENT_DIR=$(CLIENT_DIR) HOST=$(HOST) PORT=$(PORT) scripts/demo.sh $(DEMO_ARGS)
+
+# the translations: collect the strings of gremalda/ui into the .ts files (translate them with
+# pyside6-linguist), then compile the .qm files the client loads
+i18n: venv
+	$(VENV)/bin/pyside6-lupdate -silent -extensions py -locations none -no-obsolete gremalda/ui -ts $(I18N)/gremalda_de.ts
+	$(VENV)/bin/pyside6-lupdate -silent -extensions py -locations none -no-obsolete -pluralonly gremalda/ui -ts $(I18N)/gremalda_en.ts
+	$(VENV)/bin/pyside6-lrelease -silent $(I18N)/gremalda_de.ts -qm $(I18N)/gremalda_de.qm
+	$(VENV)/bin/pyside6-lrelease -silent $(I18N)/gremalda_en.ts -qm $(I18N)/gremalda_en.qm
 
 bench: sysdeps venv
 	@set -e; if [ -n "$(NAME)" ]; then benches=tests/bench/bench_$(NAME).py; else benches=$$(ls tests/bench/bench_*.py); fi; \

@@ -225,9 +225,16 @@ def _add_gui_data(server: LiveServer, world: World) -> dict[str, int]:
         s.flush()
         s.add(Consultation(paper_id=paper.id, agenda_item_id=item.id))
         ids.update(past_meeting=past.id, past_item=item.id, past_paper=paper.id)
-    for key, content, owner in (
-        ("rich_file", rich_pdf("Haushaltsplan"), {"paper_id": world.ids["public_paper"]}),
-        ("past_file", rich_pdf("Alte Vorlage", 2), {"paper_id": ids["past_paper"]}),
+    for key, content, owner, role in (
+        ("rich_file", rich_pdf("Haushaltsplan"), {"paper_id": world.ids["public_paper"]}, FileRole.AUXILIARY),
+        ("past_file", rich_pdf("Alte Vorlage", 2), {"paper_id": ids["past_paper"]}, FileRole.AUXILIARY),
+        # the meeting's first document (invitations come first, "Einladung" before "invitation_file")
+        (
+            "Einladung",
+            rich_pdf("Einladung", 2),
+            {"meeting_id": world.ids["published_meeting"]},
+            FileRole.INVITATION,
+        ),
     ):
         stored = server.ctx.blobs.put_bytes(content)
         with write_session(server.ctx.sessions) as s:
@@ -238,7 +245,7 @@ def _add_gui_data(server: LiveServer, world: World) -> dict[str, int]:
                 mime_type="application/pdf",
                 size=stored.size,
                 sha256=stored.sha256,
-                role=FileRole.AUXILIARY,
+                role=role,
                 **owner,
             )
             s.add(f)
