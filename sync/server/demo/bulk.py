@@ -313,9 +313,13 @@ def add_files(
     size: int,
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
+    *,
+    mime_type: str = "application/pdf",
+    suffix: str = ".pdf",
 ) -> list[BulkFile]:
     """Stores `count` distinct files of `size` bytes, each owned by a public paper of the council
-    (spread over the whole body), and returns them."""
+    (spread over the whole body), and returns them. `mime_type` and the file name's `suffix` let the
+    bytes pass for something other than a PDF (the bytes only start like one)."""
     papers = council.public_paper_ids
     if not papers:
         raise ValueError("the council has no public papers to attach files to")
@@ -334,8 +338,8 @@ def add_files(
                 row = File(
                     body_id=council.body_id,
                     name=f"Anlage {i + 1}",
-                    file_name=f"bench-{i + 1:04d}.pdf",
-                    mime_type="application/pdf",
+                    file_name=f"bench-{i + 1:04d}{suffix}",
+                    mime_type=mime_type,
                     size=blob.size,
                     sha256=blob.sha256,
                     role=FileRole.AUXILIARY,
