@@ -826,6 +826,11 @@ class MainWindow(QMainWindow):
         else:
             target.setFocus(Qt.FocusReason.TabFocusReason)
 
+    def _panel_call(self, name: str) -> None:
+        method = getattr(self.search_panel, name, None) if self.search_panel is not None else None
+        if callable(method):
+            method()
+
     def search_all(self) -> None:
         self.search_dock.show()
         self.search_dock.raise_()
@@ -853,6 +858,7 @@ class MainWindow(QMainWindow):
             text = self.arrivals_text(len(arrivals.new), len(arrivals.changed))
             self.notice.show_notice(text)
             self.status_bar.notice(text)
+        self._panel_call("refresh")  # the search panel reads the filters' choices again
         failures = result.outcome.sync.failures
         if failures:
             self.status_bar.notice(
@@ -944,6 +950,7 @@ class MainWindow(QMainWindow):
         self.preferences.sync()
         if self.sync is not None:
             self.sync.stop()
+        self._panel_call("shutdown")
         self.workers.close()
         self.documents.close_all()
         self._close_views()

@@ -20,6 +20,7 @@ from gremalda.ui.error_reporter import ErrorReporter
 from gremalda.ui.main_window import MainWindow
 
 POLL_MS = 100
+SETTLE_MS = 1000
 #: a painted page shows text or pictures: many shades once the view is scaled down to a thumbnail
 MIN_SHADES = 12
 #: sampled pixels unlike the paper that make a painted page (a line of text has hundreds)
@@ -52,6 +53,7 @@ class SmokeTest(QObject):
         self.stage = "loading the offline copy"
         self._painted = False
         self._loaded = False
+        self._settling = False
         reporter.sink = self._error
         window.navigationLoaded.connect(self._navigation_loaded)
         window.folderShown.connect(self._folder_shown)
@@ -109,10 +111,17 @@ class SmokeTest(QObject):
         tab = self.tab
         if tab is None or not self._loaded:
             return
+        if self._settling:
+            return
         if self._painted or first_page_painted(tab):
-            self._finish()
+            # the quick low-resolution picture is there; give the sharp one a moment
+            self._settling = True
+            self.stage = "waiting for the sharp page"
+            QTimer.singleShot(SETTLE_MS, self._finish)
 
     def _finish(self) -> None:
+        if self.code is not None:
+            return
         QApplication.processEvents()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         if not self.window.grab().save(str(self.output), "PNG"):

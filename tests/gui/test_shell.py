@@ -4,11 +4,15 @@ background, sign-in, translations, accessibility, errors. Offscreen; Qt warnings
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QLocale, Qt, QTimer
@@ -503,3 +507,92 @@ def test_every_action_has_a_shortcut_or_a_menu_entry(
     )
     assert "Ctrl++" in [s.toString() for s in window.actions_["zoom_in"].shortcuts()]
     assert shortcuts["next_tab"] == "Ctrl+Tab"
+
+
+# --- translation files ----------------------------------------------------------------------------------
+
+I18N = Path(__file__).resolve().parents[2] / "gremalda" / "resources" / "i18n"
+
+
+def _tool(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_compiled_translations_are_up_to_date(language: str, tmp_path: Path) -> None:
+    compiled = tmp_path / f"gremalda_{language}.qm"
+    subprocess.run(
+        [_tool("pyside6-lrelease"), "-silent", str(I18N / f"gremalda_{language}.ts"), "-qm", str(compiled)],
+        check=True,
+    )
+    assert compiled.read_bytes() == (I18N / f"gremalda_{language}.qm").read_bytes(), "run: make i18n"
+
+
+def test_every_string_of_the_window_has_a_german_translation(tmp_path: Path) -> None:
+    """All of gremalda/ui (the viewer's and the search panel's strings too); `make i18n` collects new
+    strings into the .ts file, pyside6-linguist translates them."""
+    collected = tmp_path / "gremalda_de.ts"
+    shutil.copy(I18N / "gremalda_de.ts", collected)
+    ui = Path(__file__).resolve().parents[2] / "gremalda" / "ui"
+    subprocess.run(
+        [
+            _tool("pyside6-lupdate"),
+            "-silent",
+            "-extensions",
+            "py",
+            "-locations",
+            "none",
+            str(ui),
+            "-ts",
+            str(collected),
+        ],
+        check=True,
+    )
+    untranslated = []
+    for context in ElementTree.parse(collected).getroot().iter("context"):
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            assert translation is not None
+            kind = translation.get("type")
+            if kind in ("obsolete", "vanished"):
+                continue
+            empty = not (translation.text or "").strip() and not any(
+                (f.text or "").strip() for f in translation
+            )
+            if kind == "unfinished" or empty:
+                untranslated.append(f"[{context.findtext('name')}] {message.findtext('source')}")
+    assert untranslated == [], "untranslated (make i18n, then pyside6-linguist):\n" + "\n".join(untranslated)
+
+
+# --- with the real document view -----------------------------------------------------------------------
+
+
+def test_the_real_viewer_shows_a_document_beside_another_and_remembers_the_page(
+    qtbot: Any, gui_world: GuiWorld, tmp_path: Path, preferences: Preferences
+) -> None:
+    pytest.importorskip("gremalda.ui.viewer.document_view")
+    paths = gui_world.replica(tmp_path)
+    window = MainWindow(paths, preferences=preferences, sync=False)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.resize(1300, 850)
+    window.show()
+    with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+        window.start()
+    rich = next(e for e in window.agenda.files() if e.id == str(gui_world.ids["rich_file"]))
+    with qtbot.waitSignal(window.documents.documentLoaded, timeout=WAIT) as blocker:
+        window.open_file(rich)
+    tab, info = blocker.args
+    assert info.error is None and info.page_count == 3
+    assert window.thumbnails.currentWidget() is tab.panels["thumbnails"]
+    paper = next(e for e in window.agenda.files() if e.id == str(gui_world.world.ids["public_file"]))
+    with qtbot.waitSignal(window.documents.documentLoaded, timeout=WAIT):
+        window.open_file(paper, beside=True)
+    assert window.documents.right.count() == 1 and window.documents.left.count() == 1
+    window.actions_["night"].trigger()
+    assert all(t.view.night_mode() for t in window.documents.all_tabs())  # type: ignore[attr-defined]
+    tab.view.go_to_page(1)
+    qtbot.waitUntil(lambda: tab.view.current_page() == 1, timeout=WAIT)
+    window.documents.close_tab(window.documents.left, 0)
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    with open_store(paths) as store:
+        assert ReadState(store.db).last_page(rich.id) == 1

@@ -924,6 +924,154 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
   </context>
   <context>
+    <name>SearchPanel</name>
+    <message>
+      <source>Search all documents</source>
+      <translation>Alle Dokumente durchsuchen</translation>
+    </message>
+    <message>
+      <source>Search query</source>
+      <translation>Suchbegriffe</translation>
+    </message>
+    <message>
+      <source>Words to find in all documents; Down moves to the hits, Enter opens the first one</source>
+      <translation>Wörter, die in allen Dokumenten gesucht werden; Pfeil nach unten führt zu den Treffern, die Eingabetaste öffnet den ersten</translation>
+    </message>
+    <message>
+      <source>Filters</source>
+      <translation>Filter</translation>
+    </message>
+    <message>
+      <source>Show filters</source>
+      <translation>Filter anzeigen</translation>
+    </message>
+    <message>
+      <source>Search filters</source>
+      <translation>Suchfilter</translation>
+    </message>
+    <message>
+      <source>Committee filter</source>
+      <translation>Filter nach Gremium</translation>
+    </message>
+    <message>
+      <source>Document kind filter</source>
+      <translation>Filter nach Dokumentart</translation>
+    </message>
+    <message>
+      <source>Public or non-public filter</source>
+      <translation>Filter öffentlich oder nicht öffentlich</translation>
+    </message>
+    <message>
+      <source>Public and non-public</source>
+      <translation>Öffentlich und nicht öffentlich</translation>
+    </message>
+    <message>
+      <source>Public only</source>
+      <translation>Nur öffentlich</translation>
+    </message>
+    <message>
+      <source>Non-public only</source>
+      <translation>Nur nicht öffentlich</translation>
+    </message>
+    <message>
+      <source>From date</source>
+      <translation>Ab Datum</translation>
+    </message>
+    <message>
+      <source>To date</source>
+      <translation>Bis Datum</translation>
+    </message>
+    <message>
+      <source>Reset filters</source>
+      <translation>Filter zurücksetzen</translation>
+    </message>
+    <message>
+      <source>&amp;Committee:</source>
+      <translation>&amp;Gremium:</translation>
+    </message>
+    <message>
+      <source>&amp;Kind:</source>
+      <translation>Dokument&amp;art:</translation>
+    </message>
+    <message>
+      <source>&amp;Visibility:</source>
+      <translation>&amp;Sichtbarkeit:</translation>
+    </message>
+    <message>
+      <source>&amp;Dates:</source>
+      <translation>&amp;Zeitraum:</translation>
+    </message>
+    <message>
+      <source>Search status</source>
+      <translation>Suchstatus</translation>
+    </message>
+    <message>
+      <source>Search results</source>
+      <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+      <source>Type words to search all documents.</source>
+      <translation>Geben Sie Wörter ein, um alle Dokumente zu durchsuchen.</translation>
+    </message>
+    <message>
+      <source>Searching…</source>
+      <translation>Suche läuft …</translation>
+    </message>
+    <message>
+      <source>any</source>
+      <translation>beliebig</translation>
+    </message>
+    <message>
+      <source>All committees</source>
+      <translation>Alle Gremien</translation>
+    </message>
+    <message>
+      <source>All kinds of documents</source>
+      <translation>Alle Dokumentarten</translation>
+    </message>
+    <message numerus="yes">
+      <source>No hits with these filters; %n page(s) without them.</source>
+      <translation>
+        <numerusform>Keine Treffer mit diesen Filtern; %n Seite ohne sie.</numerusform>
+        <numerusform>Keine Treffer mit diesen Filtern; %n Seiten ohne sie.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No document contains these words.</source>
+      <translation>Kein Dokument enthält diese Wörter.</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n page(s)</source>
+      <translation>
+        <numerusform>%n Seite</numerusform>
+        <numerusform>%n Seiten</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s)</source>
+      <translation>
+        <numerusform>%n Dokument</numerusform>
+        <numerusform>%n Dokumente</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>%1 in %2</source>
+      <translation>%1 in %2</translation>
+    </message>
+    <message>
+      <source>(the best %1 shown)</source>
+      <translation>(die besten %1 angezeigt)</translation>
+    </message>
+    <message>
+      <source>Search failed: %1</source>
+      <translation>Suche fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+      <source>Search failed.</source>
+      <translation>Suche fehlgeschlagen.</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
       <source>Settings</source>

@@ -70,6 +70,30 @@
     </message>
   </context>
   <context>
+    <name>SearchPanel</name>
+    <message numerus="yes">
+      <source>No hits with these filters; %n page(s) without them.</source>
+      <translation>
+        <numerusform>No hits with these filters; %n page without them.</numerusform>
+        <numerusform>No hits with these filters; %n pages without them.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n page(s)</source>
+      <translation>
+        <numerusform>%n page</numerusform>
+        <numerusform>%n pages</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s)</source>
+      <translation>
+        <numerusform>%n document</numerusform>
+        <numerusform>%n documents</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>StatusBar</name>
     <message numerus="yes">
       <source>%n document(s) not downloaded yet</source>
