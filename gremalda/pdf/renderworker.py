@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import os
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ _OPTIONAL_PYMUPDF_ADDONS = ("pymupdf.layout", "pymupdf4llm")
 _MAX_PIXELS = 64 * 1024 * 1024  # per request; the viewer renders tiles long before this
 _MAX_DISPLAY_LISTS = 12  # per worker, over all documents
 _MAX_HITS = 10_000
+_NICENESS = 10
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F])
 
 Rect = tuple[float, float, float, float]
@@ -111,11 +113,15 @@ def _prepare_process() -> None:
     """Runs first in every worker, before PyMuPDF is imported (compare gremalda.pdf.extract).
 
     Blocks PyMuPDF's optional add-ons (they load onnxruntime, which writes files to ``$TMPDIR`` and
-    ``~/.cache`` and slows every start), quiets MuPDF's stderr chatter, leaves Ctrl-C to the parent.
+    ``~/.cache`` and slows every start), quiets MuPDF's stderr chatter, leaves Ctrl-C to the parent, and
+    lowers its own CPU priority: on a two-core laptop two busy workers would otherwise delay the GUI
+    thread by tens of milliseconds while scrolling fast.
     """
     for optional in _OPTIONAL_PYMUPDF_ADDONS:
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]  # None makes `import` fail
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(AttributeError, OSError):  # no nice() on Windows
+        os.nice(_NICENESS)  # the GUI thread wins the CPU when the workers are busy
     import pymupdf
 
     pymupdf.TOOLS.mupdf_display_errors(False)

@@ -431,7 +431,6 @@ class PageArea(QAbstractScrollArea):
         painter.fillRect(area, QColor(0x24, 0x24, 0x24) if self._night else QColor(0x5A, 0x5E, 0x63))
         doc = self._doc
         if doc is not None and self._pages:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
             scale = self._render_scale()
             for page in self._layout.visible(dy, dy + self.viewport().height()):
@@ -450,18 +449,24 @@ class PageArea(QAbstractScrollArea):
             target, QColor(Qt.GlobalColor.black) if self._night else QColor(Qt.GlobalColor.white)
         )
         images = list(self._bridge.cache.page_images(doc, page, self._night))
+        ratio = self.devicePixelRatioF()
+        # images at the current scale are blitted 1:1 at a whole device pixel (no filtering: fast, sharp)
+        origin_x, origin_y = round(target.x() * ratio), round(target.y() * ratio)
         wholes = [(key, image) for key, image in images if key.clip is None]
         if wholes:  # the sharp one, else the nearest in scale (stretched until the sharp one comes)
-            _, image = min(wholes, key=lambda item: abs(math.log(item[0].scale / scale)))
-            painter.drawImage(target, image)
-        info = self._pages[page]
-        fx, fy = target.width() / (info.width * scale), target.height() / (info.height * scale)
+            key, image = min(wholes, key=lambda item: abs(math.log(item[0].scale / scale)))
+            if key.scale == scale:
+                image.setDevicePixelRatio(ratio)
+                painter.drawImage(QPointF(origin_x / ratio, origin_y / ratio), image)
+            else:  # a stand-in: filtered only when shrinking (a stretched quick image is blurry anyway)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, key.scale > scale)
+                painter.drawImage(target, image)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         for key, image in images:
             if key.clip is not None and key.scale == scale:
-                x0, y0, x1, y1 = key.clip
-                painter.drawImage(
-                    QRectF(target.x() + x0 * fx, target.y() + y0 * fy, (x1 - x0) * fx, (y1 - y0) * fy), image
-                )
+                image.setDevicePixelRatio(ratio)
+                x, y = (origin_x + key.clip[0]) / ratio, (origin_y + key.clip[1]) / ratio
+                painter.drawImage(QPointF(x, y), image)
         if page in self._failed:
             painter.setPen(QColor(Qt.GlobalColor.white) if self._night else QColor(0x80, 0x10, 0x10))
             painter.drawText(
