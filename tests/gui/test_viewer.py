@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.pdf import render
+from gremalda.pdf.tilecache import TileKey
 from gremalda.ui.viewer import DocumentView, RenderBridge
-from gremalda.ui.viewer.page_area import PageArea
+from gremalda.ui.viewer.page_area import PageArea, low_scale
 
 PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
 PASSWORD = "openpassword"  # from the sample collection's files.json, see shared/data/README.md
@@ -159,6 +160,21 @@ def test_first_page_is_painted(qtbot: Any, view: DocumentView) -> None:
     assert page.width() > 700  # fit-width by default
     assert _count(image, page, _light) > 0.8  # white paper with some ink
     assert _count(image, QRect(0, 0, 8, image.height()), _light) == 0  # grey gap beside the page
+
+
+def test_quick_image_first_then_sharp_and_neighbours_prefetched(
+    qtbot: Any, view: DocumentView, bridge: RenderBridge
+) -> None:
+    arrived: list[TileKey] = []
+    bridge.imageReady.connect(arrived.append)
+    info = _open(qtbot, view, "GeoTopo-komprimiert.pdf", page=20)
+    qtbot.waitUntil(lambda: _sharp(view, bridge, 20), timeout=LOAD_MS)
+    doc = view.page_area()._doc
+    mine = [key for key in arrived if key.doc == doc and key.page == 20]
+    assert mine[0].scale == low_scale(info.pages[20]) < mine[-1].scale  # blurry at once, then sharp
+    assert view.page_rect(21).top() > view.page_area().viewport().height()  # the next page is not in view
+    qtbot.waitUntil(lambda: _sharp(view, bridge, 21) and _sharp(view, bridge, 19), timeout=LOAD_MS)
+    bridge.imageReady.disconnect(arrived.append)
 
 
 def test_opens_at_the_remembered_page(qtbot: Any, view: DocumentView) -> None:
