@@ -892,17 +892,16 @@ class MainWindow(QMainWindow):
         error_reporter.report(error)
 
     def ask_sign_in(self) -> None:
+        """The server ended this device's sign-in: ask for the password (server and user as before)."""
+        self.workers.submit(lambda store: Library(store.db.conn).status(), self._show_sign_in)
+
+    def _show_sign_in(self, status: ReplicaStatus) -> None:
         from gremalda.ui.login_dialog import LoginDialog
 
-        if self.findChild(LoginDialog) is not None:
+        if self.findChild(LoginDialog) is not None or self._closing:
             return
-        status = self.status
         dialog = LoginDialog(
-            self.paths,
-            self,
-            server=status.server_url or "" if status else "",
-            user=status.username or "" if status else "",
-            first_run=False,
+            self.paths, self, server=status.server_url or "", user=status.username or "", first_run=False
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.sync_now)

@@ -596,3 +596,71 @@ def test_the_real_viewer_shows_a_document_beside_another_and_remembers_the_page(
     qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
     with open_store(paths) as store:
         assert ReadState(store.db).last_page(rich.id) == 1
+
+
+def test_typing_in_the_search_panel_and_enter_opens_the_hit_highlighted(
+    make_window: Callable[..., MainWindow], replica: DataPaths, qtbot: Any
+) -> None:
+    pytest.importorskip("gremalda.ui.search_panel")
+    window = make_window(replica)
+    panel: Any = window.search_panel
+    window.activateWindow()
+    qtbot.keyClick(
+        window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert window.search_dock.isVisible()
+    qtbot.waitUntil(lambda: panel.query_edit.hasFocus(), timeout=WAIT)
+    with qtbot.waitSignal(panel.searchFinished, timeout=WAIT):
+        panel.set_query("Haushaltsplan Ausschuss")
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT) as blocker:
+        qtbot.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    view = blocker.args[0].view
+    highlights = [c for c in view.calls if c[0] == "highlight"]
+    assert highlights and highlights[0][1] == "Haushaltsplan Ausschuss"
+
+
+def test_f6_moves_the_focus_through_the_areas(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    window = make_window(replica)
+    _open(qtbot, window, gui_world.ids["rich_file"])
+    window.activateWindow()
+    window.navigation.setFocus()
+    qtbot.waitUntil(window.navigation.hasFocus)
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    assert window.agenda.tree.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    focus = QApplication.focusWidget()
+    assert focus is not None and window.documents.left.isAncestorOf(focus)
+    qtbot.keyClick(window, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert window.agenda.tree.hasFocus()
+    # Enter on a document in the agenda opens it; Ctrl+Enter beside
+    assert window.agenda.select_file(str(gui_world.world.ids["public_file"]))
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        qtbot.keyClick(window.agenda.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.documents.right.count() == 1
+
+
+def test_a_sign_in_that_has_ended_asks_for_the_password_again(
+    make_window: Callable[..., MainWindow], replica: DataPaths, qtbot: Any
+) -> None:
+    from gremalda.errors import NotSignedIn
+
+    def ended(*_args: Any, **_kwargs: Any) -> Any:
+        raise NotSignedIn("The server ended this device's sign-in.")
+
+    window = make_window(replica, sync_bridge=SyncBridge(replica, interval=3600, run=ended))
+    qtbot.waitUntil(lambda: window.findChild(LoginDialog) is not None, timeout=WAIT)
+    dialog = window.findChild(LoginDialog)
+    assert (
+        dialog is not None and dialog.user.text() == "member" and dialog.server.text().startswith("http://")
+    )
+    assert dialog.password.hasFocus() or not dialog.password.text()
+    dialog.reject()
+
+
+def test_signed_in_tells_a_fresh_data_directory_from_a_replica(replica: DataPaths, tmp_path: Path) -> None:
+    from gremalda.ui.app import signed_in
+
+    assert signed_in(replica)
+    assert not signed_in(data_paths(tmp_path / "nothing-here"))

@@ -926,6 +926,21 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
   <context>
     <name>SearchPanel</name>
     <message>
+      <source>page %1</source>
+      <translation>Seite %1</translation>
+    </message>
+    <message numerus="yes">
+      <source>(%n more page(s) with hits)</source>
+      <translation>
+        <numerusform>(%n weitere Seite mit Treffern)</numerusform>
+        <numerusform>(%n weitere Seiten mit Treffern)</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>non-public</source>
+      <translation>nicht öffentlich</translation>
+    </message>
+    <message>
       <source>Search all documents</source>
       <translation>Alle Dokumente durchsuchen</translation>
     </message>
