@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,11 @@ from sync.engine import AppliedPage, ContentRejected, FileWant
 log = logging.getLogger(__name__)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Files from this size on are written resumably (kept across an interrupted download, resumed with
+# Range); smaller ones are fetched again whole, which costs less than the resumable writer's syncs.
+RESUMABLE_FROM = 4 << 20
+STORED_BATCH = 64  # stored files recorded per transaction at most ...
+STORED_BATCH_SECONDS = 0.5  # ... or after this long
 
 
 def open_vault(paths: DataPaths, *, create: bool) -> Vault:
@@ -96,7 +102,9 @@ class StoreReplica:
         self.store = store
         self._db = store.db
         self._vault = store.vault
-        self.stored_ids: list[str] = []  # files stored by this object, in order (for indexing)
+        self.stored_ids: list[str] = []  # files recorded as stored by this object, in order
+        self._stored: list[FileWant] = []  # stored, not yet recorded (see flush)
+        self._flushed = time.monotonic()
 
     # --------------------------------------------------------------------------------- the feed
 
@@ -190,6 +198,7 @@ class StoreReplica:
     # -------------------------------------------------------------------------------- the files
 
     def wanted_files(self) -> list[FileWant]:
+        self.flush()
         rows = self._db.conn.execute(
             "SELECT f.id, f.sha256, f.size, f.vault_version, o.data FROM file f "
             "LEFT JOIN object o ON o.type = 'file' AND o.id = f.id "
@@ -219,30 +228,44 @@ class StoreReplica:
             self._vault.delete(want.file_id, want.version)
             return False
         self.file_stored(want)
+        self.flush()
         return True
 
     def open_writer(self, want: FileWant) -> _VaultFileWriter:
-        return _VaultFileWriter(
-            self._vault.writer(want.file_id, want.version, resume=True, expected_sha256=want.sha256),
-            want.size,
+        resumable = want.size >= RESUMABLE_FROM
+        writer = self._vault.writer(
+            want.file_id, want.version, resume=resumable, expected_sha256=want.sha256, durable=False
         )
+        return _VaultFileWriter(writer, want.size, resumable)
 
     def file_stored(self, want: FileWant) -> None:
+        self._stored.append(want)
+        if len(self._stored) >= STORED_BATCH or time.monotonic() - self._flushed >= STORED_BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Record the stored files in one transaction (one commit per file would cost a WAL sync each)."""
+        if not self._stored:
+            return
+        self._vault.sync()  # the files are durable before the database says they are complete
         with sqlite_errors(self._db.path), self._db.transaction() as conn:
-            row = conn.execute(
-                "SELECT sha256, vault_version FROM file WHERE id = ?", (want.file_id,)
-            ).fetchone()
-            if row is None or row[0] != want.sha256:  # removed or replaced meanwhile: destroy it later
-                _set_state(conn, "gc_pending", "1")
-                return
-            conn.execute(
-                "UPDATE file SET state = 'complete', received = size, vault_version = ?, "
-                "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-                (want.version, want.file_id),
-            )
-            if row[1] is not None and row[1] != want.version:
-                _set_state(conn, "gc_pending", "1")  # the older version
-        self.stored_ids.append(want.file_id)
+            for want in self._stored:
+                row = conn.execute(
+                    "SELECT sha256, vault_version FROM file WHERE id = ?", (want.file_id,)
+                ).fetchone()
+                if row is None or row[0] != want.sha256:  # removed or replaced meanwhile: destroy it later
+                    _set_state(conn, "gc_pending", "1")
+                    continue
+                conn.execute(
+                    "UPDATE file SET state = 'complete', received = size, vault_version = ?, "
+                    "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                    (want.version, want.file_id),
+                )
+                if row[1] is not None and row[1] != want.version:
+                    _set_state(conn, "gc_pending", "1")  # the older version
+        self.stored_ids += [w.file_id for w in self._stored]
+        self._stored.clear()
+        self._flushed = time.monotonic()
 
     def file_failed(self, want: FileWant, kept: int, error: str) -> None:
         with sqlite_errors(self._db.path), self._db.transaction() as conn:
@@ -254,6 +277,7 @@ class StoreReplica:
         log.warning("sync: file %s (%s) not fetched: %s", want.file_id, want.name, error)
 
     def collect_garbage(self) -> int:
+        self.flush()
         if self.store.state("gc_pending") is None:
             return 0
         rows = self._db.conn.execute("SELECT id, state, vault_version FROM file").fetchall()
@@ -277,21 +301,23 @@ class StoreReplica:
         return destroyed
 
     def sync_finished(self, when: str) -> None:
+        self.flush()
         self.store.set_state("last_sync", when)
 
 
 class _VaultFileWriter:
     """A resumable vault writer as the engine's FileWriter: a wrong sha256 or size is ContentRejected."""
 
-    def __init__(self, writer: VaultWriter, size: int) -> None:
+    def __init__(self, writer: VaultWriter, size: int, resumable: bool) -> None:
         self._writer = writer
         self._size = size
+        self._resumable = resumable
 
     @property
     def resumed_from(self) -> int:
         return self._writer.resumed_from
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         if self._writer.written + len(data) > self._size:
             raise ContentRejected("more bytes than the file has")
         self._writer.write(data)
@@ -307,7 +333,10 @@ class _VaultFileWriter:
             raise ContentRejected(str(exc)) from None
 
     def suspend(self) -> None:
-        self._writer.suspend()
+        if self._resumable:
+            self._writer.suspend()
+        else:  # a small file is fetched again whole
+            self._writer.discard()
 
     def discard(self) -> None:
         self._writer.discard()

@@ -14,7 +14,7 @@ Layout under the vault root (directories are created with mode 0700)::
 
     VAULT                    key check: wrong master key -> VaultWrongKey at open, nothing touched
     data/<name>.<version>    committed files
-    partial/<name>.<version> unfinished resumable writes: the same format, full chunks fsynced one by one
+    partial/<name>.<version> unfinished resumable writes: the same format, synced every 16 chunks
     tmp/<random>.tmp         files being written; removed when the vault is opened
 
 ``<name>`` is HMAC-SHA256(name key, ``b"id\\0"`` ‖ UTF-8 file id) in hex: ids never become paths, and
@@ -134,6 +134,11 @@ _MAX_CHUNKS = 1 << 32
 _NAME = re.compile(r"^([0-9a-f]{64})\.(0|[1-9][0-9]{0,18})$")
 
 _datasync = getattr(os, "fdatasync", os.fsync)
+# A resumable write is synced every this many chunks (and when suspended or committed): a process that
+# dies keeps everything it wrote (the page cache survives it); after a power cut a resume may go back
+# up to this many chunks (a chunk that did not reach the disk does not authenticate: the write then
+# starts afresh from the last good chunk or from nothing).
+_SYNC_EVERY = 16
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows
 _preadv = getattr(os, "preadv", None)
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -149,6 +154,22 @@ try:  # PyByteArray_FromStringAndSize(NULL, n): a bytearray whose bytes are not 
     )(("PyByteArray_FromStringAndSize", ctypes.pythonapi))
 except (ImportError, AttributeError):  # pragma: no cover - not CPython
     _new_bytearray = None
+
+try:  # syncfs(2): flush one file system (Linux), instead of one fsync per file of a batch
+    _syncfs: Callable[[int], int] | None = ctypes.CDLL(None, use_errno=True).syncfs
+except (AttributeError, OSError, NameError):  # pragma: no cover - not Linux / not CPython
+    _syncfs = None
+
+
+def _wipe(buffer: bytearray) -> None:
+    """Overwrite ``buffer`` with zeros in place (memset: no temporary copy of its size)."""
+    if not buffer:
+        return
+    try:
+        ctypes.memset((ctypes.c_char * len(buffer)).from_buffer(buffer), 0, len(buffer))
+    except (NameError, TypeError, BufferError):  # pragma: no cover - not CPython, or exported
+        buffer[:] = bytes(len(buffer))
+
 
 _active_lock = threading.Lock()
 _active: set[tuple[str, str]] = set()
@@ -384,7 +405,13 @@ class Vault:
     # -- writing --
 
     def writer(
-        self, file_id: str, version: int, *, resume: bool = False, expected_sha256: str | None = None
+        self,
+        file_id: str,
+        version: int,
+        *,
+        resume: bool = False,
+        expected_sha256: str | None = None,
+        durable: bool = True,
     ) -> VaultWriter:
         """A writer of document ``file_id`` at ``version``: ``write()`` its bytes, then commit (a clean
         exit of the ``with`` block). It replaces a stored file of the same id and version on commit.
@@ -393,13 +420,18 @@ class Vault:
         leaves nothing behind (a leftover of a crash is removed on the next open). An unfinished
         resumable write of the same file is thrown away.
 
-        ``resume=True``: a resumable write in ``partial/``, fsynced per chunk. It continues an unfinished
-        write of the same file id and version if there is one: :attr:`VaultWriter.resumed_from` tells
-        how many plaintext bytes are already stored, and the next ``write()`` must continue from there.
-        On an exception the full chunks written are kept for another resume (the exception goes on).
+        ``resume=True``: a resumable write in ``partial/``, synced every 16 chunks and when suspended.
+        It continues an unfinished write of the same file id and version if there is one:
+        :attr:`VaultWriter.resumed_from` tells how many plaintext bytes are already stored, and the next
+        ``write()`` must continue from there. On an exception the full chunks written are kept for
+        another resume (the exception goes on).
 
         ``expected_sha256`` (hex): the SHA-256 of the whole document (resumed bytes included); on a
-        mismatch the commit raises :class:`VaultChecksumMismatch` and nothing is kept."""
+        mismatch the commit raises :class:`VaultChecksumMismatch` and nothing is kept.
+
+        ``durable=False``: the commit does not fsync the file and its directory; the caller makes a batch of
+        commits durable with one :meth:`sync` before it relies on them (after a power cut an unsynced
+        file may be missing or may not authenticate, never wrong)."""
         raw_id = _encode_id(file_id)
         _check_version(version)
         expected = None
@@ -407,12 +439,27 @@ class Vault:
             expected = expected_sha256.lower()
             if not re.fullmatch(r"[0-9a-f]{64}", expected):
                 raise ValueError("expected_sha256 must be 64 hex digits")
-        return VaultWriter(self, raw_id, version, resume, expected)
+        return VaultWriter(self, raw_id, version, resume, expected, durable)
 
     def put(self, file_id: str, version: int, data: bytes | bytearray | memoryview) -> None:
         """Store ``data`` as document ``file_id`` at ``version`` (replacing a stored one)."""
         with self.writer(file_id, version) as writer:
             writer.write(data)
+
+    def sync(self) -> None:
+        """Make every committed write durable (see ``durable=False``): one syncfs of the vault's file
+        system where there is one, else a sync of all file systems."""
+        with _storage("store documents"):
+            if _syncfs is not None:
+                fd = os.open(self._data, os.O_RDONLY)
+                try:
+                    if _syncfs(fd) != 0:
+                        errno = ctypes.get_errno()
+                        raise OSError(errno, os.strerror(errno))
+                finally:
+                    os.close(fd)
+            else:  # pragma: no cover - not Linux
+                os.sync()
 
     # -- reading --
 
@@ -790,9 +837,16 @@ class VaultWriter:
     _CLOSED: ClassVar[str] = "this vault writer is already closed"
 
     def __init__(
-        self, vault: Vault, raw_id: bytes, version: int, resumable: bool, expected: str | None
+        self,
+        vault: Vault,
+        raw_id: bytes,
+        version: int,
+        resumable: bool,
+        expected: str | None,
+        durable: bool = True,
     ) -> None:
         self._vault, self._raw_id, self._version = vault, raw_id, version
+        self._durable = durable
         self._resumable, self._expected = resumable, expected
         self._hasher = hashlib.sha256() if expected is not None else None
         self._torn = b""  # ciphertext of a chunk torn by a crash, to be overwritten identically
@@ -830,9 +884,9 @@ class VaultWriter:
         self._size = header.chunk_size
         self._index = index
         self.resumed_from = index * header.chunk_size
-        self._buffer = bytearray(header.chunk_size)
+        self._buffer = _uninitialised(header.chunk_size)  # read only up to _fill; wiped on close
         self._fill = 0
-        self._out = memoryview(bytearray(header.slot))
+        self._out = memoryview(_uninitialised(header.slot))  # ciphertext only
 
     @property
     def written(self) -> int:
@@ -941,9 +995,9 @@ class VaultWriter:
         _write_all(self._handle.fd, out)
         if torn:  # the chunk written over the torn one may be shorter (the last one)
             os.ftruncate(self._handle.fd, os.lseek(self._handle.fd, 0, os.SEEK_CUR))
-        if self._resumable and not last:
-            _datasync(self._handle.fd)
         self._index += 1
+        if self._resumable and not last and self._index % _SYNC_EVERY == 0:
+            _datasync(self._handle.fd)  # what a resume after a power cut can count on
 
     def _abandon_changed(self) -> None:
         self._close()
@@ -966,9 +1020,11 @@ class VaultWriter:
         try:
             with _storage("store a document"):
                 self._emit(memoryview(self._buffer)[: self._fill], last=True)
-                os.fsync(self._handle.fd)
+                if self._durable:
+                    os.fsync(self._handle.fd)
                 os.replace(self._path, self._final)
-                _fsync_dir(self._final.parent)
+                if self._durable:
+                    _fsync_dir(self._final.parent)
         except BaseException:
             self.discard()
             raise
@@ -986,10 +1042,13 @@ class VaultWriter:
         full chunk are dropped: resume from :attr:`written` rounded down to the chunk size)."""
         if not self._resumable:
             raise ValueError("only a resumable writer (resume=True) can be suspended")
+        if self._handle.open:
+            with contextlib.suppress(OSError):  # best effort: the chunks are in the page cache anyway
+                _datasync(self._handle.fd)
         self._close()
 
     def _close(self) -> None:
-        self._buffer[:] = bytes(len(self._buffer))
+        _wipe(self._buffer)
         self._fill = 0
         self._finalizer()
 

@@ -114,7 +114,8 @@ class DownloadResult:
 class Sink(Protocol):
     """Where downloaded bytes go (e.g. the encrypting vault writer)."""
 
-    def write(self, data: bytes) -> None: ...
+    def write(self, data: bytes | memoryview) -> None:
+        """Take `data` (a view of the download buffer: copy what you keep, do not hold on to it)."""
 
     def reset(self) -> None:
         """Forget everything written so far: the server is sending the file again from its start."""
@@ -638,12 +639,12 @@ class ServerApi:
         def flush() -> None:
             nonlocal received
             if pending:
-                data = bytes(pending)
+                with memoryview(pending) as view:  # no copy; released before the buffer is reused
+                    sink.write(view)
+                    if hasher is not None:
+                        hasher.update(view)
+                received += len(pending)
                 pending.clear()
-                sink.write(data)
-                if hasher is not None:
-                    hasher.update(data)
-                received += len(data)
 
         try:
             for data in response.iter_bytes():  # identity encoding checked above: the raw bytes

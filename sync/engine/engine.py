@@ -93,6 +93,7 @@ class SyncEngine:
         pass (SignInRequired, ServerProtocolError on the feed, Offline after the retries, ...),
         Cancelled when stopped, and whatever the replica raises (its storage errors)."""
         report = SyncReport()
+        self._abort = threading.Event()
         self._set(Progress(Phase.CHANGES), force=True)
         self._pull(report)
         report.destroyed += self.replica.collect_garbage()
@@ -156,7 +157,6 @@ class SyncEngine:
         with self._lock:
             changes = self._state.changes
         self._set(Progress(Phase.FILES, changes, 0, len(wants), 0, total), force=True)
-        self._abort = threading.Event()
         pool = ThreadPoolExecutor(
             max_workers=min(self.workers, len(wants)), thread_name_prefix="sync-download"
         )
@@ -173,9 +173,16 @@ class SyncEngine:
                         wait(pending)
                         raise error
                     self._record(report, want, future.result())
-        finally:
-            self._abort.set()  # on the way out by an exception: the downloads still running stop
+        except BaseException:
+            self._abort.set()  # the downloads still running stop
             pool.shutdown(wait=True, cancel_futures=True)
+            try:
+                self.replica.flush()  # keep the record of what was stored before the error
+            except Exception:
+                log.warning("sync: could not record the files stored before the error", exc_info=True)
+            raise
+        pool.shutdown(wait=True)
+        self.replica.flush()
 
     def _record(self, report: SyncReport, want: FileWant, outcome: _Outcome) -> None:
         report.retries += outcome.retries
@@ -332,7 +339,7 @@ class _WriterSink:
         self.writer: FileWriter = engine.replica.open_writer(want)
         self.received = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self._engine._check_stop()
         self.writer.write(data)
         self.received += len(data)

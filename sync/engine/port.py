@@ -41,7 +41,7 @@ class FileWriter(Protocol):
         """Bytes kept from an interrupted earlier download; the download continues after them."""
         ...
 
-    def write(self, data: bytes) -> None: ...
+    def write(self, data: bytes | memoryview) -> None: ...
 
     def commit(self) -> None:
         """Store the file for good; raises if its sha256 or size is not the wanted one."""
@@ -86,7 +86,13 @@ class ReplicaPort(Protocol):
         ...
 
     def file_stored(self, want: FileWant) -> None:
-        """The writer of `want` committed: the file is complete and readable offline."""
+        """The writer of `want` committed: the file is complete. The replica may record this in
+        batches; :meth:`flush` records what is pending (a crash before that loses nothing: the next
+        pass finds the stored file with :meth:`adopt_stored`)."""
+        ...
+
+    def flush(self) -> None:
+        """Record the stored files not yet recorded; they are then listed as readable offline."""
         ...
 
     def file_failed(self, want: FileWant, kept: int, error: str) -> None:

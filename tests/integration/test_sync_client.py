@@ -49,7 +49,7 @@ class MemorySink:
         self.data = bytearray(initial)
         self.resets = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self.data += data
 
     def reset(self) -> None:

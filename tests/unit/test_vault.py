@@ -731,3 +731,27 @@ def test_no_plaintext_on_disk(tmp_path: Path, private_tempdir: Path) -> None:
         assert marker.hex().encode() not in content, path
         assert not any(window in content for window in windows), path
     assert scanned >= 5  # VAULT, three committed versions, one unfinished write
+
+
+def test_writes_made_durable_in_a_batch_by_one_sync(vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gremalda.store.vault as vault_module
+
+    fsyncs: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(vault_module.os, "fsync", lambda fd: fsyncs.append(fd) or real_fsync(fd))
+    contents = {f"doc-{i}": os.urandom(3 * C + i) for i in range(5)}
+    for file_id, data in contents.items():
+        with vault.writer(file_id, 1, durable=False, expected_sha256=hashlib.sha256(data).hexdigest()) as w:
+            w.write(data)
+    assert fsyncs == []  # no fsync per file ...
+    vault.sync()  # ... one syncfs for the batch
+    for file_id, data in contents.items():
+        assert bytes(vault.read(file_id, 1)) == data
+
+
+def test_a_closed_writer_leaves_no_plaintext_in_its_buffer(vault: Vault) -> None:
+    writer = vault.writer("doc", 1)
+    writer.write(b"geheim" * 10)
+    buffer = writer._buffer
+    writer.discard()
+    assert bytes(buffer) == bytes(len(buffer))
