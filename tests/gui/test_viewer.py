@@ -544,20 +544,14 @@ def test_accessible_names_and_focus(qtbot: Any, view: DocumentView) -> None:
     assert frame > 0.9  # the focus frame is drawn
 
 
-def test_pyside_reference_leaks_cannot_abort_the_interpreter(qtbot: Any) -> None:
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None/True on every void call or emit."""
-    from gremalda.ui.viewer import pyside_refcounts
-
-    patched = pyside_refcounts.install()  # done on import already: idempotent
-    assert set(patched) == {"None", "True", "False"}
+def test_the_installed_pyside6_keeps_its_references_to_none_and_true(qtbot: Any) -> None:
+    """PySide6 6.12.0 on Python 3.11 dropped a reference to None/True on every void call or emit and
+    aborted the interpreter ("none_dealloc") after a few thousand; pyproject excludes that release."""
     widget = QWidget()
     qtbot.addWidget(widget)
     before = {name: sys.getrefcount(value) for name, value in (("None", None), ("True", True))}
-    for _ in range(20_000):  # without the fix: "Fatal Python error: none_dealloc" well before the end
+    for _ in range(20_000):
         widget.update()
         widget.windowTitleChanged.emit("x")
     for name, value in (("None", None), ("True", True)):
-        if patched[name]:
-            assert sys.getrefcount(value) > 1 << 39  # made immortal, as Python 3.12 does
-        else:
-            assert sys.getrefcount(value) >= before[name] - 100  # this PySide6 does not leak it
+        assert sys.getrefcount(value) >= before[name] - 100, name

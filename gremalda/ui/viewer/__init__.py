@@ -5,11 +5,7 @@ cache; every `DocumentView` draws from it. Nothing here waits on a render: resul
 signals.
 """
 
-from gremalda.ui.viewer import pyside_refcounts
-
-pyside_refcounts.install()  # PySide6 6.12.0 on Python 3.11 would abort the interpreter otherwise
-
-from gremalda.ui.viewer.document_view import DocumentView  # noqa: E402
-from gremalda.ui.viewer.render_bridge import RenderBridge  # noqa: E402
+from gremalda.ui.viewer.document_view import DocumentView
+from gremalda.ui.viewer.render_bridge import RenderBridge
 
 __all__ = ["DocumentView", "RenderBridge"]
