@@ -469,14 +469,12 @@ class MainWindow(QMainWindow):
         self.status = status
         self.navigation.populate(navigation)
         self.status_bar.show_status(status)
-        if self._first_load:
-            self._first_load = False
-            if not self.show_next_meeting():
+        if self.agenda.kind is None:  # nothing shown yet (the first start, or the first sync brought it)
+            if not self.show_next_meeting() and self._first_load:
                 self.agenda.show_empty()
-        elif (self.agenda.kind == "meeting" and self.agenda.object_id) or (
-            self.agenda.kind == "efile" and self.agenda.object_id
-        ):
+        elif self.agenda.object_id:
             self._reload_folder()
+        self._first_load = False
         self.navigationLoaded.emit()
 
     def show_next_meeting(self) -> bool:

@@ -664,3 +664,19 @@ def test_signed_in_tells_a_fresh_data_directory_from_a_replica(replica: DataPath
 
     assert signed_in(replica)
     assert not signed_in(data_paths(tmp_path / "nothing-here"))
+
+
+def test_the_first_sync_after_signing_in_fills_the_window(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    from gremalda.core.account import sign_in
+    from tests.integration.world import PASSWORD
+
+    paths = data_paths(tmp_path / "first-run")
+    sign_in(paths, gui_world.server.url, "member", PASSWORD, device_name="pytest-gui")
+    window = make_window(paths, sync=True, show_next=False)
+    assert window.agenda.kind is None  # nothing synchronised yet
+    with qtbot.waitSignal(window.folderShown, timeout=60_000):
+        pass  # the first pass brings the meetings; the window shows the next one
+    assert window.agenda.object_id == str(gui_world.world.ids["published_meeting"])
+    assert "new documents arrived." in window.notice.text()

@@ -929,12 +929,9 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <source>page %1</source>
       <translation>Seite %1</translation>
     </message>
-    <message numerus="yes">
+    <message>
       <source>(%n more page(s) with hits)</source>
-      <translation>
-        <numerusform>(%n weitere Seite mit Treffern)</numerusform>
-        <numerusform>(%n weitere Seiten mit Treffern)</numerusform>
-      </translation>
+      <translation>(%n weitere Seite mit Treffern)</translation>
     </message>
     <message>
       <source>non-public</source>

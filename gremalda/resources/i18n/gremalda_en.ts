@@ -72,13 +72,6 @@
   <context>
     <name>SearchPanel</name>
     <message numerus="yes">
-      <source>(%n more page(s) with hits)</source>
-      <translation>
-        <numerusform>(%n more page with hits)</numerusform>
-        <numerusform>(%n more pages with hits)</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
       <source>No hits with these filters; %n page(s) without them.</source>
       <translation>
         <numerusform>No hits with these filters; %n page without them.</numerusform>
