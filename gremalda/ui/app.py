@@ -4,6 +4,7 @@ run, the main window (or the smoke test)."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,10 +25,29 @@ from gremalda.ui.preferences import APPLICATION, ORGANIZATION, Preferences
 log = logging.getLogger(__name__)
 
 
+class NoDisplay(GremaldaError):
+    """There is no screen for the window (a server, an SSH session)."""
+
+    title = "No display"
+    default_message = (
+        "There is no display to open the window on. Start Gremalda in a desktop session, or on a virtual "
+        "display: xvfb-run -a gremalda gui (or set QT_QPA_PLATFORM=offscreen)."
+    )
+
+
+def check_display() -> None:
+    """Qt aborts the process when it cannot reach a display; say so first, in a sentence."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        raise NoDisplay()
+
+
 def application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    check_display()
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
