@@ -33,6 +33,8 @@ from multiprocessing import get_context
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from gremalda.pdf.orphans import exit_with_parent
+
 if TYPE_CHECKING:
     import pymupdf
 
@@ -147,6 +149,7 @@ def _worker_init() -> None:
     for optional in _OPTIONAL_PYMUPDF_ADDONS:
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]  # None makes `import` fail
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()  # a killed parent must not leave its workers waiting for work forever
     import pymupdf
 
     pymupdf.TOOLS.mupdf_display_errors(False)

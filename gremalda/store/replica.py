@@ -26,13 +26,21 @@ from typing import Any
 from gremalda.paths import DataPaths, data_paths
 from gremalda.store.database import ReplicaDatabase, open_replica, sqlite_errors
 from gremalda.store.keys import VAULT_KEY, get_or_create_key
-from gremalda.store.vault import Vault, VaultChecksumMismatch, VaultCorrupt, VaultNotFound, VaultWriter
+from gremalda.store.vault import (
+    Vault,
+    VaultChecksumMismatch,
+    VaultCorrupt,
+    VaultNotFound,
+    VaultResumeMismatch,
+    VaultWriter,
+)
 from sync.client.api import Change
 from sync.engine import AppliedPage, ContentRejected, FileWant
 
 log = logging.getLogger(__name__)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_STALE = "stale:"  # sync_state key prefix: an unfinished download of content that changed (see _drop_stale)
 # Files from this size on are written resumably (kept across an interrupted download, resumed with
 # Range); smaller ones are fetched again whole, which costs less than the resumable writer's syncs.
 RESUMABLE_FROM = 4 << 20
@@ -169,7 +177,18 @@ class StoreReplica:
                 conn.execute("DELETE FROM snapshot_seen")
                 _set_state(conn, "snapshot", None)
             _set_state(conn, "cursor", cursor)
+        self._drop_stale()
         return AppliedPage(upserts, removes, files_removed)
+
+    def _drop_stale(self) -> None:
+        """Destroy what downloads of replaced content kept (noted by _upsert_file); runs on the sync
+        thread before any download of the pass starts."""
+        rows = self._db.conn.execute(
+            "SELECT key, value FROM sync_state WHERE key LIKE ?", (f"{_STALE}%",)
+        ).fetchall()
+        for key, version in rows:
+            self._vault.delete(str(key)[len(_STALE) :], int(version))
+            self.store.set_state(str(key), None)
 
     @staticmethod
     def _upsert_file(conn: Any, oid: str, data: dict[str, Any]) -> None:
@@ -178,10 +197,14 @@ class StoreReplica:
         sha = sha.lower() if isinstance(sha, str) and _SHA256.fullmatch(sha.lower()) else None
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             size = None
-        row = conn.execute("SELECT sha256 FROM file WHERE id = ?", (oid,)).fetchone()
+        row = conn.execute("SELECT sha256, vault_version FROM file WHERE id = ?", (oid,)).fetchone()
         if row is None:
             conn.execute("INSERT INTO file (id, sha256, size) VALUES (?, ?, ?)", (oid, sha, size))
         elif row[0] != sha:  # new content: fetch it; the old stays readable until then
+            # bytes kept by an unfinished download of the old content must not be continued with the
+            # new content's rest: noted here, destroyed right after this transaction (or, after a
+            # crash, before the next downloads: see _drop_stale)
+            _set_state(conn, f"{_STALE}{oid}", str((row[1] or 0) + 1))
             conn.execute(
                 "UPDATE file SET sha256 = ?, size = ?, state = 'missing', received = 0, "
                 "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
@@ -199,6 +222,7 @@ class StoreReplica:
 
     def wanted_files(self) -> list[FileWant]:
         self.flush()
+        self._drop_stale()
         rows = self._db.conn.execute(
             "SELECT f.id, f.sha256, f.size, f.vault_version, o.data FROM file f "
             "LEFT JOIN object o ON o.type = 'file' AND o.id = f.id "
@@ -237,6 +261,12 @@ class StoreReplica:
             want.file_id, want.version, resume=resumable, expected_sha256=want.sha256, durable=False
         )
         return _VaultFileWriter(writer, want.size, resumable)
+
+    def kept(self, want: FileWant) -> int:
+        """Bytes an interrupted download of `want` left for a resume (vault only: any thread)."""
+        if want.size < RESUMABLE_FROM:
+            return 0
+        return self._vault.partial_size(want.file_id, want.version)
 
     def file_stored(self, want: FileWant) -> None:
         self._stored.append(want)
@@ -320,7 +350,10 @@ class _VaultFileWriter:
     def write(self, data: bytes | memoryview) -> None:
         if self._writer.written + len(data) > self._size:
             raise ContentRejected("more bytes than the file has")
-        self._writer.write(data)
+        try:
+            self._writer.write(data)
+        except VaultResumeMismatch as exc:  # kept bytes of another content: fetch this one afresh
+            raise ContentRejected(exc.detail or exc.message) from None
 
     def commit(self) -> None:
         if self._writer.written != self._size:
@@ -329,7 +362,7 @@ class _VaultFileWriter:
             raise ContentRejected(f"{written} bytes instead of {self._size}")
         try:
             self._writer.commit()
-        except VaultChecksumMismatch as exc:
+        except (VaultChecksumMismatch, VaultResumeMismatch) as exc:
             raise ContentRejected(str(exc)) from None
 
     def suspend(self) -> None:

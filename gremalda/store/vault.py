@@ -234,6 +234,16 @@ class VaultBusy(VaultError):
     environment = False
 
 
+class VaultResumeMismatch(VaultError):
+    """A resumed write did not continue the same document (the bytes after the resume point differ from
+    the ones a crash left half-written); the unfinished write was discarded."""
+
+    title = "Download discarded"
+    default_message = (
+        "A resumed download did not continue the same document; it was discarded. Synchronise again."
+    )
+
+
 class _SealBroken(VaultCorrupt):
     """The sealed data key does not open: a wrong master key, another vault's file, or damage."""
 
@@ -1003,9 +1013,8 @@ class VaultWriter:
         self._close()
         with contextlib.suppress(OSError):
             _shred(self._path)
-        raise VaultError(
-            "A resumed download did not continue the same document; it was discarded. Synchronise again.",
-            detail=f"{self._path}: the bytes after the resume point differ from the ones stored before",
+        raise VaultResumeMismatch(
+            detail=f"{self._path}: the bytes after the resume point differ from the ones stored before"
         )
 
     def commit(self) -> None:

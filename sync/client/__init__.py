@@ -24,6 +24,7 @@ from sync.client.errors import (
     ServerProtocolError,
     SignInRequired,
     SyncClientError,
+    TransferCancelled,
     TransferIncomplete,
     backoff_delays,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "Sink",
     "SyncClientError",
     "Tokens",
+    "TransferCancelled",
     "TransferIncomplete",
     "backoff_delays",
     "check_server_url",

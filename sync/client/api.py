@@ -21,6 +21,7 @@ import json
 import re
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from sync.client.errors import (
     ServerProtocolError,
     SignInRequired,
     SyncClientError,
+    TransferCancelled,
     TransferIncomplete,
 )
 from sync.protocol.kinds import Kind
@@ -353,6 +355,40 @@ def _error_for(response: httpx.Response, body: bytes) -> SyncClientError:
 # ----------------------------------------------------------------------------------------------- api
 
 
+MIN_RATE = 1024.0  # bytes per second a download must reach ...
+RATE_WINDOW = 60.0  # ... over this many seconds
+
+
+class _TooSlow(Exception):
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+
+
+class _Pace:
+    """Watches one download: the caller's stop request, and a server that trickles."""
+
+    def __init__(self, should_stop: Callable[[], bool] | None, min_rate: float, window: float) -> None:
+        self.should_stop = should_stop
+        self.min_rate = min_rate
+        self.window = window
+        self.mark_time = time.monotonic()
+        self.mark_bytes: int | None = None
+
+    def stop_or_slow(self, position: int) -> bool:
+        """True to stop now; raises _TooSlow when the last window brought too few bytes."""
+        if self.should_stop is not None and self.should_stop():
+            return True
+        now = time.monotonic()
+        if self.mark_bytes is None:
+            self.mark_bytes = position
+        elif now - self.mark_time >= self.window:
+            rate = (position - self.mark_bytes) / (now - self.mark_time)
+            if rate < self.min_rate:
+                raise _TooSlow(rate)
+            self.mark_time, self.mark_bytes = now, position
+        return False
+
+
 class ServerApi:
     """Talks to one Gremalda server. Thread-safe; close it (or use `with`) when done."""
 
@@ -531,6 +567,9 @@ class ServerApi:
         hasher: Any | None = None,
         chunk: int = 1 << 20,
         hash_content: bool = True,
+        should_stop: Callable[[], bool] | None = None,
+        min_rate: float = MIN_RATE,
+        rate_window: float = RATE_WINDOW,
     ) -> DownloadResult:
         """Streams the content of file `file_id` into `sink`, from byte `offset` on.
 
@@ -540,6 +579,11 @@ class ServerApi:
         this call feeds it every byte it writes (or starts a new one after a reset), so the whole
         file's digest is checked against `expected_sha256` and returned. Without a hasher a resumed
         download cannot be hashed: `sha256` is None, and `expected_sha256` raises ValueError.
+
+        `should_stop` is asked after every network read: True ends the transfer with TransferCancelled
+        (the sink keeps what arrived). A server sending fewer than `min_rate` bytes per second over a
+        `rate_window` seconds raises TransferIncomplete (retryable: resume later) instead of holding the
+        caller for as long as it trickles.
 
         `hash_content=False` skips hashing (for a sink that checks the digest itself): `sha256` is None.
 
@@ -575,7 +619,16 @@ class ServerApi:
                     sink.reset()  # we hold more than the file has: start over
                     offset, hasher = 0, hashlib.sha256()
                     continue
-                return self._stream(response, sink, offset, hasher, expected_size, expected_sha256, chunk)
+                return self._stream(
+                    response,
+                    sink,
+                    offset,
+                    hasher,
+                    expected_size,
+                    expected_sha256,
+                    chunk,
+                    _Pace(should_stop, min_rate, rate_window),
+                )
         raise ServerProtocolError("The server refused to send the file from its start.")
 
     @staticmethod
@@ -594,6 +647,7 @@ class ServerApi:
         expected_size: int | None,
         expected_sha256: str | None,
         chunk: int,
+        pace: _Pace,
     ) -> DownloadResult:
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
         if encoding not in ("", "identity"):
@@ -653,7 +707,18 @@ class ServerApi:
                 pending += data
                 if len(pending) >= chunk:
                     flush()
+                if pace.stop_or_slow(offset + received + len(pending)):
+                    flush()
+                    raise TransferCancelled(f"The download was stopped after {offset + received} bytes.")
             flush()
+        except _TooSlow as slow:
+            flush()
+            raise TransferIncomplete(
+                f"The server sends too slowly ({slow.rate:.0f} bytes/s); the download will be resumed.",
+                offset=offset + received,
+                etag=etag,
+                hasher=hasher,
+            ) from None
         except (httpx.ReadError, httpx.RemoteProtocolError, httpx.TimeoutException) as exc:
             flush()  # keep what arrived: the resume starts after it
             raise TransferIncomplete(

@@ -85,6 +85,10 @@ class RequestRejected(SyncClientError):
     """The server refused the request as invalid (another 4xx), e.g. a sync cursor it no longer accepts."""
 
 
+class TransferCancelled(SyncClientError):
+    """A download was stopped because the caller asked to (`should_stop`); the sink keeps what arrived."""
+
+
 class TransferIncomplete(SyncClientError):
     """A download stopped before its end (connection lost, body shorter than announced). The sink keeps
     the bytes received; resume with `download(..., offset=exc.offset, etag=exc.etag, hasher=exc.hasher)`."""

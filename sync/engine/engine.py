@@ -26,7 +26,10 @@ from sync.client.errors import (
     ChecksumMismatch,
     NotFound,
     RequestRejected,
+    ServerError,
+    ServerProtocolError,
     SyncClientError,
+    TransferCancelled,
     TransferIncomplete,
     backoff_delays,
 )
@@ -40,6 +43,18 @@ _T = TypeVar("_T")
 
 class Cancelled(Exception):
     """The pass was asked to stop (`stop` event set); what was applied and stored is kept."""
+
+
+def _busy(exc: SyncClientError) -> ServerError:
+    """A server asking to come back later than the retry policy waits: end now and say when."""
+    minutes = max(1, round((exc.retry_after or 0) / 60))
+    return ServerError(
+        f"The server is busy (HTTP {exc.status}) and asks to try again in {minutes} minute"
+        f"{'' if minutes == 1 else 's'}.",
+        status=exc.status,
+        code=exc.code,
+        retry_after=exc.retry_after,
+    )
 
 
 class ContentRejected(Exception):
@@ -126,6 +141,10 @@ class SyncEngine:
             self._check_stop()
             try:
                 page = self._retrying(report, partial(self.api.changes, cursor, self.page_limit))
+            except NotFound:
+                raise ServerProtocolError(
+                    "There is no change feed at this address: check the server address."
+                ) from None
             except RequestRejected as exc:
                 if cursor is None or exc.status not in (400, 409, 410, 422):
                     raise
@@ -230,6 +249,7 @@ class SyncEngine:
                         etag=f'"{want.sha256}"' if offset else None,
                         expected_size=want.size,
                         hash_content=False,  # the replica's writer checks the sha256 of the whole file
+                        should_stop=self._halted,
                     )
                     sink.writer.commit()
                 finally:
@@ -240,6 +260,9 @@ class SyncEngine:
                 message = "The downloaded file is damaged (its checksum does not match)."
                 log.warning("sync: file %s: %s (%s)", want.file_id, message, exc)
                 error: str = message
+            except TransferCancelled:
+                sink.close_quietly()  # what arrived is kept for a resume
+                raise Cancelled() from None
             except TransferIncomplete as exc:
                 sink.writer.suspend()
                 error = exc.message
@@ -253,9 +276,13 @@ class SyncEngine:
                 sink.writer.suspend()
                 if not exc.retryable:
                     outcome.error = exc.message
-                    outcome.kept = self._kept(want)
+                    outcome.kept = self.replica.kept(want)
                     return outcome
                 error = exc.message
+                if exc.retry_after and exc.retry_after > self.retry.cap:  # do not wait that long now
+                    outcome.error = _busy(exc).message
+                    outcome.kept = self.replica.kept(want)
+                    return outcome
                 if exc.retry_after:
                     outcome.retry_after = exc.retry_after
             except BaseException:
@@ -269,17 +296,8 @@ class SyncEngine:
                 if self.stop.wait(delay) or self._abort.is_set():
                     raise Cancelled()
         outcome.error = error
-        outcome.kept = self._kept(want)
+        outcome.kept = self.replica.kept(want)
         return outcome
-
-    def _kept(self, want: FileWant) -> int:
-        try:
-            writer = self.replica.open_writer(want)
-        except Exception:
-            return 0
-        kept = writer.resumed_from
-        writer.suspend()
-        return kept
 
     # ------------------------------------------------------------------------------- plumbing
 
@@ -291,12 +309,17 @@ class SyncEngine:
             except SyncClientError as exc:
                 if not exc.retryable or attempt + 1 >= self.retry.attempts:
                     raise
+                if exc.retry_after and exc.retry_after > self.retry.cap:  # do not wait that long now
+                    raise _busy(exc) from None
                 report.retries += 1
                 delay = max(next(delays), exc.retry_after or 0.0)
                 log.info("sync: %s; retrying in %.1f s", exc.message, delay)
                 if self.stop.wait(delay):
                     raise Cancelled() from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _halted(self) -> bool:
+        return self.stop.is_set() or self._abort.is_set()
 
     def _check_stop(self) -> None:
         if self.stop.is_set() or self._abort.is_set():

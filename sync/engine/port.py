@@ -85,6 +85,10 @@ class ReplicaPort(Protocol):
         """A writer for `want`, resuming an interrupted download of the same content if one was kept."""
         ...
 
+    def kept(self, want: FileWant) -> int:
+        """Bytes an interrupted download of `want` left for a resume (0 if none). Any thread."""
+        ...
+
     def file_stored(self, want: FileWant) -> None:
         """The writer of `want` committed: the file is complete. The replica may record this in
         batches; :meth:`flush` records what is pending (a crash before that loses nothing: the next

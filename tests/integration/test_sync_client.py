@@ -34,6 +34,7 @@ from sync.client import (
     ServerProtocolError,
     SignInRequired,
     Tokens,
+    TransferCancelled,
     TransferIncomplete,
     backoff_delays,
 )
@@ -533,3 +534,23 @@ def test_reset_and_stall_are_offline(
     with pytest.raises(Offline, match=message) as info:
         api.changes(None)
     assert info.value.retryable
+
+
+def test_a_trickling_server_is_given_up_on_and_a_stop_request_ends_a_download(
+    proxied: tuple[FaultProxy, ServerApi, World],
+) -> None:
+    proxy, api, world = proxied
+    proxy.inject(Fault.trickle(400), path=r"/content$", times=1)
+    sink = MemorySink()
+    with pytest.raises(TransferIncomplete) as info:  # 400 bytes/s over 0.5 s: below 1,000 bytes/s
+        api.download(world.ids["public_file"], sink, hasher=hashlib.sha256(), min_rate=1000, rate_window=0.5)
+    assert "too slowly" in info.value.message and info.value.retryable
+    assert info.value.offset == len(sink.data) > 0  # what arrived is kept for the resume
+
+    proxy.inject(Fault.trickle(400), path=r"/content$", times=1)
+    started = time.monotonic()
+    sink = MemorySink()
+    with pytest.raises(TransferCancelled):  # asked after every read: stops half a second in
+        api.download(world.ids["public_file"], sink, should_stop=lambda: time.monotonic() - started > 0.5)
+    assert 0.5 < time.monotonic() - started < 1.5  # the whole file would take several seconds
+    assert 0 < len(sink.data) < len(world.pdf)  # what arrived is kept

@@ -14,7 +14,7 @@ decrypts to its sha256, and the next run never fetches the content of a document
 unfinished one is fine. At the end a sync without a kill completes, and the replica is exactly what
 the server shows the member.
 
-The second test (xfail) shows a product bug: a killed sync leaves its text extraction workers running.
+The second test: a killed sync leaves no text extraction workers running.
 """
 
 from __future__ import annotations
@@ -391,12 +391,6 @@ def test_kill_9_at_random_moments_loses_nothing_and_fetches_nothing_twice(tmp_pa
     assert resumable >= 1  # some kill cut off a resumable download, and the next run resumed it
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: the text extraction workers (spawn, ProcessPoolExecutor) of a killed sync stay "
-    "alive for good, blocked on their call queue; see gremalda/pdf/extract.py _worker_init",
-)
 def test_a_killed_sync_leaves_no_extraction_workers_behind(tmp_path: Path) -> None:
     server_dir, logs = tmp_path / "server", tmp_path / "logs"
     server_dir.mkdir()
@@ -412,7 +406,7 @@ def test_a_killed_sync_leaves_no_extraction_workers_behind(tmp_path: Path) -> No
         for name, data in pdfs:
             corpus.add_pdf(data, name.removesuffix(".pdf"))
         login = _login(server.url, data_dir)
-        if login.returncode != 0:  # not the bug this test shows: fail, do not xfail
+        if login.returncode != 0:  # not what this test is about
             pytest.fail(login.stderr.decode())
         proc = subprocess.Popen(
             _gremalda("sync", "-q", "--data-dir", str(data_dir)),

@@ -11,7 +11,7 @@ database passes the integrity check and every document it calls complete decrypt
 The engine runs in this process (a `SyncEngine` with the replica's stored sign-in and a short client
 timeout where a stall must time out quickly, or `synchronise` as the CLI calls it); two tests run the
 real `gremalda sync`: against a proxy that answers the feed with an HTML page, and one that answers a
-document with one. Tests marked xfail show product bugs (see their reasons).
+document with one.
 """
 
 from __future__ import annotations
@@ -236,12 +236,6 @@ def test_a_broken_feed_fails_the_pass_with_a_clear_message(
     client.assert_equals_server()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: a server's Retry-After overrides RetryPolicy.cap, so a server that answers 503 "
-    "with Retry-After: 3600 holds a pass (and `gremalda sync`) for hours without a word",
-)
 def test_a_server_asking_to_come_back_in_an_hour_does_not_hold_the_pass(client: Client) -> None:
     client.proxy.inject(Fault.status_code(503, headers={"Retry-After": "3600"}), path=CHANGES)
     stop = threading.Event()
@@ -412,12 +406,6 @@ def test_a_slow_trickle_can_be_stopped_and_is_resumed(client: Client) -> None:
     client.assert_equals_server()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: SyncEngine._kept() opens a resumable vault writer to learn how many bytes are "
-    "kept, which creates an empty (header-only) partial file for a document that failed",
-)
 def test_a_failed_download_leaves_no_vault_file(client: Client) -> None:
     big = client.docs.big
     client.proxy.inject(Fault.corrupt(), path=client.docs.path(big))
@@ -428,12 +416,6 @@ def test_a_failed_download_leaves_no_vault_file(client: Client) -> None:
         assert list((store.paths.vault / "partial").iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: the engine looks at `stop` only when a whole 1 MiB of a download has arrived, "
-    "so a trickling server keeps a pass from stopping for minutes",
-)
 def test_stop_ends_a_pass_stuck_in_a_trickling_download_soon(client: Client) -> None:
     big = client.docs.big
     client.proxy.inject(Fault.trickle(30_000), path=client.docs.path(big))  # 5 MiB: 3 minutes
@@ -525,12 +507,6 @@ def test_a_resume_onto_changed_bytes_is_caught(own_client: Client) -> None:
     own_client.assert_equals_server()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: a cut-off download of a document's old content is resumed with its new content "
-    "(If-Range carries the new sha256), so the pass reports the document as damaged and fetches it twice",
-)
 def test_new_content_while_a_download_is_unfinished_is_fetched_afresh(own_client: Client) -> None:
     """The document gets new content on the server while a cut-off download of the old content is kept:
     the kept bytes are of the old content and must not be continued with the new content's rest."""
@@ -549,12 +525,6 @@ def test_new_content_while_a_download_is_unfinished_is_fetched_afresh(own_client
         assert hashlib.sha256(store.vault.read(str(big), 1)).hexdigest() == docs.corpus.sha256(big)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=GremaldaError,
-    reason="product bug: a kept download whose last chunk was torn by a crash is resumed with another "
-    "content; the vault writer's VaultError escapes the engine and ends the whole pass",
-)
 def test_a_torn_unfinished_download_of_old_content_fails_no_pass(own_client: Client) -> None:
     """A crash tore the last chunk of a kept download (2 MiB kept, the 2nd chunk half-written); then the
     document got new content on the server, and another document came. The next pass fetches both."""

@@ -1,0 +1,24 @@
+"""Worker processes end with their parent: a process pool's workers otherwise wait on their call queue
+for good when the parent is killed (``kill -9`` leaves no chance to shut the pool down)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+POLL_SECONDS = 0.25
+
+
+def exit_with_parent() -> None:
+    """Start a daemon thread that ends this process as soon as its parent is gone (it is then adopted
+    by another process, so ``getppid()`` changes)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(POLL_SECONDS)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
