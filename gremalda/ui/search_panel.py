@@ -209,7 +209,10 @@ def hit_page(hit: SearchHit) -> str:
     text = translate("SearchPanel", "page %1").replace("%1", str(hit.page + 1))
     others = hit.file_pages_matched - 1
     if others > 0:
-        text += " " + translate("SearchPanel", "(%n more page(s) with hits)", "", others)
+        if others == 1:  # two messages: lupdate finds no plural form (%n) outside a QObject's tr()
+            text += " " + translate("SearchPanel", "(1 more page with hits)")
+        else:
+            text += " " + translate("SearchPanel", "(%1 more pages with hits)").replace("%1", str(others))
     return text
 
 

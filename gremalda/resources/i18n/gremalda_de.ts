@@ -930,8 +930,12 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Seite %1</translation>
     </message>
     <message>
-      <source>(%n more page(s) with hits)</source>
-      <translation>(%n weitere Seite mit Treffern)</translation>
+      <source>(1 more page with hits)</source>
+      <translation>(1 weitere Seite mit Treffern)</translation>
+    </message>
+    <message>
+      <source>(%1 more pages with hits)</source>
+      <translation>(%1 weitere Seiten mit Treffern)</translation>
     </message>
     <message>
       <source>non-public</source>
