@@ -66,7 +66,7 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _ref(value: Any) -> str | None:
+def ref_id(value: Any) -> str | None:
     """A reference to another object as the replica's id text (``None``: no reference)."""
     if isinstance(value, bool) or value is None:
         return None
@@ -78,7 +78,7 @@ def _ref(value: Any) -> str | None:
 
 
 def _supersedes(file: Data) -> str | None:
-    return _ref(file.get("supersedes_id"))
+    return ref_id(file.get("supersedes_id"))
 
 
 def _text(value: Any) -> str:
@@ -197,7 +197,7 @@ class _Objects:
         def keep(data: Data) -> bool:
             for field, ids in checks:
                 value = data.get(field)
-                if value is not None and _ref(value) in ids:
+                if value is not None and ref_id(value) in ids:
                     return True
             return False
 
@@ -227,13 +227,13 @@ class _Objects:
     def prefetch_owners(self, files: Iterable[Data]) -> None:
         """Read what the context labels of these files need, a query per type."""
         files = list(files)
-        items = self.some("agenda_item", (_ref(f.get("agenda_item_id")) for f in files))
-        self.some("paper", (_ref(f.get("paper_id")) for f in files))
-        meeting_ids = [_ref(f.get("meeting_id")) for f in files]
-        self.some("meeting", meeting_ids + [_ref(item.get("meeting_id")) for item in items.values()])
-        documents = self.some("document", (_ref(f.get("document_id")) for f in files))
-        processes = self.some("process", (_ref(d.get("process_id")) for d in documents.values()))
-        self.some("efile", (_ref(p.get("efile_id")) for p in processes.values()))
+        items = self.some("agenda_item", (ref_id(f.get("agenda_item_id")) for f in files))
+        self.some("paper", (ref_id(f.get("paper_id")) for f in files))
+        meeting_ids = [ref_id(f.get("meeting_id")) for f in files]
+        self.some("meeting", meeting_ids + [ref_id(item.get("meeting_id")) for item in items.values()])
+        documents = self.some("document", (ref_id(f.get("document_id")) for f in files))
+        processes = self.some("process", (ref_id(d.get("process_id")) for d in documents.values()))
+        self.some("efile", (ref_id(p.get("efile_id")) for p in processes.values()))
 
 
 # --- labels ----------------------------------------------------------------------------------------------
@@ -258,24 +258,24 @@ def _paper_label(paper: Data) -> str:
 
 def _context(file: Data, objects: _Objects) -> str:
     """Where a file belongs, in a few words (its owner's objects must have been prefetched)."""
-    if (item_id := _ref(file.get("agenda_item_id"))) is not None:
+    if (item_id := ref_id(file.get("agenda_item_id"))) is not None:
         item = objects.get("agenda_item", item_id)
         if item is None:
             return f"TOP ({UNAVAILABLE})"
-        meeting = objects.get("meeting", _ref(item.get("meeting_id")))
+        meeting = objects.get("meeting", ref_id(item.get("meeting_id")))
         return _item_label(item) + (f" · {meeting_label(meeting)}" if meeting else "")
-    if (paper_id := _ref(file.get("paper_id"))) is not None:
+    if (paper_id := ref_id(file.get("paper_id"))) is not None:
         paper = objects.get("paper", paper_id)
         return _paper_label(paper) if paper else f"Drucksache ({UNAVAILABLE})"
-    if (meeting_id := _ref(file.get("meeting_id"))) is not None:
+    if (meeting_id := ref_id(file.get("meeting_id"))) is not None:
         meeting = objects.get("meeting", meeting_id)
         return meeting_label(meeting) if meeting else f"Sitzung ({UNAVAILABLE})"
-    if (document_id := _ref(file.get("document_id"))) is not None:
+    if (document_id := ref_id(file.get("document_id"))) is not None:
         document = objects.get("document", document_id)
         if document is None:
             return f"Akte ({UNAVAILABLE})"
-        process = objects.get("process", _ref(document.get("process_id")))
-        efile = objects.get("efile", _ref(process.get("efile_id"))) if process else None
+        process = objects.get("process", ref_id(document.get("process_id")))
+        efile = objects.get("efile", ref_id(process.get("efile_id"))) if process else None
         parts = []
         if efile is not None:
             parts.append(
@@ -312,10 +312,10 @@ class Library:
         """All meetings by start (undated ones last), then id."""
         objects = _Objects(self.conn)
         meetings = objects.all("meeting")
-        objects.some("organization", (_ref(m.get("organization_id")) for m in meetings.values()))
+        objects.some("organization", (ref_id(m.get("organization_id")) for m in meetings.values()))
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # meeting id -> items, non-public
         for item in objects.scan("agenda_item"):
-            if (meeting_id := _ref(item.get("meeting_id"))) is not None:
+            if (meeting_id := ref_id(item.get("meeting_id"))) is not None:
                 counts[meeting_id][0] += 1
                 counts[meeting_id][1] += not _flag(item.get("public"), True)
         summaries = [
@@ -332,10 +332,10 @@ class Library:
         data = objects.get("meeting", meeting_id)
         if data is None:
             return None
-        objects.get("organization", _ref(data.get("organization_id")))
+        objects.get("organization", ref_id(data.get("organization_id")))
         items = objects.where("agenda_item", {"meeting_id": [meeting_id]})
         consultations = objects.where("consultation", {"agenda_item_id": items.keys()})
-        papers = objects.some("paper", (_ref(c.get("paper_id")) for c in consultations.values()))
+        papers = objects.some("paper", (ref_id(c.get("paper_id")) for c in consultations.values()))
         files = objects.where(
             "file", {"agenda_item_id": items.keys(), "paper_id": papers.keys(), "meeting_id": [meeting_id]}
         )
@@ -345,11 +345,14 @@ class Library:
         for entry in sorted(shown, key=_file_order):
             file = files[entry.id]
             for field in ("agenda_item_id", "paper_id", "meeting_id"):
-                if (owner := _ref(file.get(field))) is not None:
+                if (owner := ref_id(file.get(field))) is not None:
                     by_owner[field, owner].append(entry)
         papers_of: dict[str, list[str]] = defaultdict(list)
         for _, consultation in sorted(consultations.items(), key=lambda c: _id_key(c[0])):
-            item_id, paper_id = _ref(consultation.get("agenda_item_id")), _ref(consultation.get("paper_id"))
+            item_id, paper_id = (
+                ref_id(consultation.get("agenda_item_id")),
+                ref_id(consultation.get("paper_id")),
+            )
             if item_id is not None and paper_id in papers and paper_id not in papers_of[item_id]:
                 papers_of[item_id].append(paper_id)
         agenda = []
@@ -377,7 +380,7 @@ class Library:
     def _summary(
         meeting_id: str, data: Data, objects: _Objects, items: int, nonpublic: int
     ) -> MeetingSummary:
-        organization = objects.get("organization", _ref(data.get("organization_id")))
+        organization = objects.get("organization", ref_id(data.get("organization_id")))
         return MeetingSummary(
             id=meeting_id,
             name=_text(data.get("name")),
@@ -397,10 +400,10 @@ class Library:
         objects = _Objects(self.conn)
         documents: dict[str | None, int] = defaultdict(int)  # process id -> documents
         for document in objects.scan("document"):
-            documents[_ref(document.get("process_id"))] += 1
+            documents[ref_id(document.get("process_id"))] += 1
         processes: dict[str, list[str]] = defaultdict(list)
         for process_id, process in objects.all("process").items():
-            if (efile_id := _ref(process.get("efile_id"))) is not None:
+            if (efile_id := ref_id(process.get("efile_id"))) is not None:
                 processes[efile_id].append(process_id)
         summaries = [
             _efile_summary(
@@ -426,10 +429,10 @@ class Library:
         files_of: dict[str, list[FileEntry]] = defaultdict(list)
         for entry in sorted(entries.values(), key=_file_order):
             if include_superseded or not entry.superseded:
-                files_of[_ref(files[entry.id].get("document_id")) or ""].append(entry)
+                files_of[ref_id(files[entry.id].get("document_id")) or ""].append(entry)
         documents_of: dict[str, list[DocumentEntry]] = defaultdict(list)
         for document_id, document in sorted(documents.items(), key=_document_order):
-            documents_of[_ref(document.get("process_id")) or ""].append(
+            documents_of[ref_id(document.get("process_id")) or ""].append(
                 DocumentEntry(
                     id=document_id,
                     title=_text(document.get("title")),
@@ -534,7 +537,7 @@ class Library:
                 pages_indexed=pages,
                 context=_context(data, objects),
                 superseded=file_id in superseded,
-                supersedes_id=_ref(data.get("supersedes_id")),
+                supersedes_id=ref_id(data.get("supersedes_id")),
                 change_note=_text(data.get("change_note")),
             )
         return entries

@@ -34,7 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from gremalda.core.library import Library, parse_time
+from gremalda.core.library import Library, parse_time, ref_id
 from gremalda.store.database import Connection, sqlite_errors
 from gremalda.store.textindex import (
     MARK,
@@ -182,17 +182,6 @@ class _FileFacets:
     superseded: bool
 
 
-def _ref(value: Any) -> str | None:
-    """A reference to another object as the replica's id text (``None``: no reference)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return value or None
-    return None
-
-
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -235,20 +224,21 @@ class _Objects:
     @classmethod
     def read(cls, conn: Connection) -> _Objects:
         items = {
-            str(i): (_ref(m), _flag(p, True))
+            str(i): (ref_id(m), _flag(p, True))
             for i, m, p in _fields(conn, "agenda_item", "meeting_id", "public")
         }
         meetings_of_paper: dict[str, set[str]] = defaultdict(set)
         for _, paper_id, item_id in _fields(conn, "consultation", "paper_id", "agenda_item_id"):
-            meeting = items.get(_ref(item_id) or "", (None, True))[0]
-            if (paper := _ref(paper_id)) is not None and meeting is not None:
+            meeting = items.get(ref_id(item_id) or "", (None, True))[0]
+            if (paper := ref_id(paper_id)) is not None and meeting is not None:
                 meetings_of_paper[paper].add(meeting)
         return cls(
             organizations={
                 str(i): (_text(n), _text(k)) for i, n, k in _fields(conn, "organization", "name", "kind")
             },
             meetings={
-                str(i): (_ref(o), _day(s)) for i, o, s in _fields(conn, "meeting", "organization_id", "start")
+                str(i): (ref_id(o), _day(s))
+                for i, o, s in _fields(conn, "meeting", "organization_id", "start")
             },
             items=items,
             papers={
@@ -265,15 +255,15 @@ class _Objects:
         public = True
         meeting_ids: set[str] = set()
         own_date: date | None = None
-        if (item := self.items.get(_ref(item_id) or "")) is not None:
+        if (item := self.items.get(ref_id(item_id) or "")) is not None:
             public = item[1]
             meeting_ids = {item[0]} if item[0] is not None else set()
-        elif (paper := self.papers.get(_ref(paper_id) or "")) is not None:
+        elif (paper := self.papers.get(ref_id(paper_id) or "")) is not None:
             paper_type, own_date, public = paper
-            meeting_ids = self.meetings_of_paper.get(_ref(paper_id) or "", set())
-        elif (meeting := _ref(meeting_id)) is not None:
+            meeting_ids = self.meetings_of_paper.get(ref_id(paper_id) or "", set())
+        elif (meeting := ref_id(meeting_id)) is not None:
             meeting_ids = {meeting}
-        elif _ref(document_id) is not None or _ref(item_id) is not None or _ref(paper_id) is not None:
+        elif ref_id(document_id) is not None or ref_id(item_id) is not None or ref_id(paper_id) is not None:
             public = False  # an e-file document (shared with persons), or its owner is withheld here
         held = sorted(
             (self.meetings[m] for m in meeting_ids if m in self.meetings),
@@ -307,7 +297,7 @@ class _FacetTable:
     def __init__(self, conn: Connection) -> None:
         objects = _Objects.read(conn)
         files = _fields(conn, "file", *_FILE_FIELDS)
-        superseded = {ref for row in files if (ref := _ref(row[-1])) is not None}
+        superseded = {ref for row in files if (ref := ref_id(row[-1])) is not None}
         self.organizations = objects.organizations
         self.files = {str(row[0]): objects.facets(row, str(row[0]) in superseded) for row in files}
         self.newest = {  # a sort key that puts newer documents first
