@@ -19,6 +19,7 @@ from sync.server.config import Settings
 from sync.server.context import ServerContext
 from sync.server.db import make_engine, make_sessionmaker, migrate
 from sync.server.errors import ApiError, PayloadTooLarge
+from sync.server.oparl import routes as oparl
 
 log = logging.getLogger("gremalda.server")
 
@@ -154,7 +155,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    for module in (auth, admin, read, files, write, changes):
+    for module in (auth, admin, read, files, write, changes, oparl):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes, upload_limit=settings.max_upload_bytes)
     app.add_middleware(RequestLog)

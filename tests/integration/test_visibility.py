@@ -182,6 +182,67 @@ def test_agenda_endpoint(
         assert world.ids["public_item"] in shown_items
 
 
+# OParl (/oparl/v1.1): public data for anyone, signed in or not; more with a token; e-files never
+OPARL_KINDS = ["bodies", "organizations", "persons", "meetings", "agenda-items", "papers", "files"]
+OPARL_LISTS = ["organizations", "persons", "meetings", "agenda-items", "papers", "files"]
+OPARL_OBJECTS = sorted(o for o, (p, _) in EXPECTED.items() if p in OPARL_KINDS)
+
+
+def oparl_may_see(obj: str, role: str | None) -> bool:
+    plural, allowed = EXPECTED[obj]
+    if obj.endswith("efile_file"):
+        return False
+    if plural == "bodies" or allowed == BODY:
+        return True
+    return role in allowed
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+@pytest.mark.parametrize("obj", OPARL_OBJECTS)
+def test_oparl_detail_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str | None, obj: str
+) -> None:
+    server, world = world_server
+    plural, _ = EXPECTED[obj]
+    url = f"/oparl/v1.1/{plural}/{world.ids[obj]}"
+    with server.client(tokens[role] if role else None) as c:
+        answers = [c.get(url)]
+        if plural == "files":
+            answers += [c.get(url + "/access"), c.get(url + "/download")]
+    for r in answers:
+        if oparl_may_see(obj, role):
+            assert r.status_code == 200, f"{role} cannot read {obj} at {r.url}: {r.text}"
+        else:
+            assert r.status_code == 404, f"{role} can read {obj} at {r.url}"
+            assert world.pdf not in r.content
+    if oparl_may_see(obj, role):
+        assert answers[0].json()["id"] == f"{server.url}{url}"
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+@pytest.mark.parametrize("plural", ["bodies", *OPARL_LISTS])
+def test_oparl_list_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str | None, plural: str
+) -> None:
+    server, world = world_server
+    url: str | None = (
+        f"{server.url}/oparl/v1.1/bodies?elementsPerPage=2"
+        if plural == "bodies"
+        else f"{server.url}/oparl/v1.1/bodies/{world.ids['body']}/{plural}?elementsPerPage=2"
+    )
+    listed: set[str] = set()
+    with server.client(tokens[role] if role else None) as c:
+        while url:
+            r = c.get(url)
+            assert r.status_code == 200, r.text
+            listed |= {o["id"] for o in r.json()["data"]}
+            url = r.json()["links"].get("next")
+    for obj, (p, _) in EXPECTED.items():
+        if p == plural:
+            shown = f"{server.url}/oparl/v1.1/{plural}/{world.ids[obj]}" in listed
+            assert shown == oparl_may_see(obj, role), f"{role} listing {plural}: {obj}"
+
+
 ANONYMOUS_PATHS = [
     "/api/v1/changes",
     "/api/v1/me",
@@ -231,4 +292,16 @@ def test_every_read_route_is_covered(world_server: tuple[LiveServer, World]) -> 
         "/api/v1/consultations/{obj_id}",
     }
     covered |= {"/api/v1/users"}  # admins only: test_auth.py::test_only_administrators_manage_accounts
+    covered |= {"/oparl/v1.1/system", "/oparl/v1.1/bodies"}  # public by design
+    covered |= {f"/oparl/v1.1/{p}/{{obj_id}}" for p in OPARL_KINDS}
+    covered |= {f"/oparl/v1.1/bodies/{{body_id}}/{p}" for p in OPARL_LISTS}
+    covered |= {"/oparl/v1.1/files/{file_id}/access", "/oparl/v1.1/files/{file_id}/download"}
+    # the same code paths, walked by the crawler of test_oparl_server.py as every kind of caller
+    covered |= {
+        "/oparl/v1.1/memberships/{obj_id}",
+        "/oparl/v1.1/consultations/{obj_id}",
+        "/oparl/v1.1/bodies/{body_id}/memberships",
+        "/oparl/v1.1/bodies/{body_id}/consultations",
+        "/oparl/v1.1/meetings/{meeting_id}/location",
+    }
     assert gets <= covered, f"read routes missing from the visibility matrix: {sorted(gets - covered)}"
