@@ -67,8 +67,10 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
 
 
 class Renderer:
-    def __init__(self, session: Session, who: OParlCaller, urls: Urls) -> None:
+    def __init__(self, session: Session, who: OParlCaller, urls: Urls, omit_internal: bool = False) -> None:
         self.session, self.who, self.urls = session, who, urls
+        self.omit_internal = omit_internal  # leave out embedded objects (the lists' `omit_internal`)
+        self._cache: dict[tuple[str, int], list[Obj]] = {}  # (what, parent id) -> visible children
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -79,13 +81,43 @@ class Renderer:
 
     def _files(self, column: str, value: int) -> list[Obj]:
         """The caller's visible files of one owner, current versions only (not superseded)."""
-        ids = list(
-            self.session.scalars(
-                select(File.id).where(getattr(File, column) == value, File.document_id.is_(None))
-            )
-        )
+        if (column, value) not in self._cache:
+            self._prefetch_files(column, [value])
+        return self._cache[(column, value)]
+
+    def _prefetch_files(self, column: str, owners: list[int]) -> None:
+        owner = getattr(File, column)
+        rows = self.session.execute(
+            select(File.id, owner).where(owner.in_(owners), File.document_id.is_(None))
+        ).all()
+        ids = [int(r[0]) for r in rows]
         superseded = set(self.session.scalars(select(File.supersedes_id).where(File.supersedes_id.in_(ids))))
-        return [f for f in self.visible(Kind.FILE, ids) if f.id not in superseded]
+        found = {f.id: f for f in self.visible(Kind.FILE, ids) if f.id not in superseded}
+        for o in owners:
+            self._cache[(column, o)] = []
+        for file_id, owner_id in sorted(rows):
+            if file_id in found:
+                self._cache[(column, int(owner_id))].append(found[file_id])
+
+    def _item_consultations(self, item_id: int) -> list[Obj]:
+        if ("consultations", item_id) not in self._cache:
+            self._prefetch_items([item_id])
+        return self._cache[("consultations", item_id)]
+
+    def _prefetch_items(self, item_ids: list[int]) -> None:
+        """The consultations and files of many agenda items in a few queries (a meeting's agenda)."""
+        rows = self.session.execute(
+            select(Consultation.id, Consultation.agenda_item_id).where(
+                Consultation.agenda_item_id.in_(item_ids)
+            )
+        ).all()
+        found = {c.id: c for c in self.visible(Kind.CONSULTATION, [int(r[0]) for r in rows])}
+        for i in item_ids:
+            self._cache[("consultations", i)] = []
+        for consultation_id, item_id in sorted(rows):
+            if consultation_id in found:
+                self._cache[("consultations", int(item_id))].append(found[consultation_id])
+        self._prefetch_files("agenda_item_id", item_ids)
 
     # -- common ----------------------------------------------------------------------------------
 
@@ -186,6 +218,8 @@ class Renderer:
         _put(out, "formOfAddress", d["form_of_address"])
         if d["title"]:
             out["title"] = [d["title"]]
+        if self.omit_internal:
+            return self._tail(obj, out)
         member_ids = self.session.scalars(select(Membership.id).where(Membership.person_id == obj.id))
         _put(
             out,
@@ -220,9 +254,11 @@ class Renderer:
         out[f"{VENDOR}:state"] = state
         out["start"] = d["start"]
         _put(out, "end", d["end"])
+        out["organization"] = [self.urls.obj(Kind.ORGANIZATION, d["organization_id"])]
+        if self.omit_internal:
+            return self._tail(obj, out)
         if d["location"]:
             out["location"] = self.location(obj, embedded=True)
-        out["organization"] = [self.urls.obj(Kind.ORGANIZATION, d["organization_id"])]
         if invitation:
             out["invitation"] = self.file(invitation[0], embedded=True)
         if minutes:
@@ -231,6 +267,7 @@ class Renderer:
         _put(out, "auxiliaryFile", [self.file(f, embedded=True) for f in rest])
         item_ids = self.session.scalars(select(AgendaItem.id).where(AgendaItem.meeting_id == obj.id))
         items = sorted(self.visible(Kind.AGENDA_ITEM, item_ids), key=lambda i: (i.data["order"], i.id))
+        self._prefetch_items([i.id for i in items])
         out["agendaItem"] = [self.agenda_item(i, embedded=True) for i in items]
         return self._tail(obj, out)
 
@@ -254,18 +291,15 @@ class Renderer:
         out["order"] = int(d["order"])
         out["name"] = d["name"]
         out["public"] = bool(d["public"])
-        consultation_ids = self.session.scalars(
-            select(Consultation.id).where(Consultation.agenda_item_id == obj.id)
-        )
-        consultations = self.visible(Kind.CONSULTATION, consultation_ids)
+        consultations = self._item_consultations(obj.id)
         if consultations:  # OParl has one consultation per item; more are named in the vendor field
             out["consultation"] = self.urls.obj(Kind.CONSULTATION, consultations[0].id)
         if len(consultations) > 1:
             out[f"{VENDOR}:consultations"] = [self.urls.obj(Kind.CONSULTATION, c.id) for c in consultations]
         _put(out, "result", d["result"])
-        _put(
-            out, "auxiliaryFile", [self.file(f, embedded=True) for f in self._files("agenda_item_id", obj.id)]
-        )
+        if not self.omit_internal:
+            files = self._files("agenda_item_id", obj.id)
+            _put(out, "auxiliaryFile", [self.file(f, embedded=True) for f in files])
         return self._tail(obj, out)
 
     def paper(self, obj: Obj, embedded: bool = False) -> dict[str, Any]:
@@ -276,6 +310,8 @@ class Renderer:
         _put(out, "reference", d["reference"])
         _put(out, "date", d["date"])
         _put(out, "paperType", d["paper_type"])
+        if self.omit_internal:
+            return self._tail(obj, out)
         files = self._files("paper_id", obj.id)
         main = [f for f in files if f.data["role"] == "main"][:1]
         if main:

@@ -101,7 +101,7 @@ def bodies(
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     query = ListQuery.from_params(dict(request.query_params))
-    renderer = _renderer(session, who, request)
+    renderer = Renderer(session, who, Urls(request), query.omit_internal)
     return _json(object_list(session, who, renderer, Kind.BODY, None, query, Urls(request).bodies()), who)
 
 
@@ -168,7 +168,7 @@ def _register_list(kind: Kind) -> None:
         session: Session = Depends(db, scope="function"),
     ) -> Response:
         query = ListQuery.from_params(dict(request.query_params))
-        renderer = _renderer(session, who, request)
+        renderer = Renderer(session, who, Urls(request), query.omit_internal)
         body = find(session, who, renderer, Kind.BODY, body_id)
         if body.get("deleted"):
             raise NotFound(f"No body with id {body_id}.")
