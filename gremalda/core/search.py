@@ -12,9 +12,9 @@ page). Both are read again when the database changed; the files each filter allo
 
 A query, measured on 10,000 pages: FTS5 lists the matching page rows (cheap: about 0.2 µs a page); the
 map and the allowed files keep the candidates; only those are ranked by bm25 (the cost: 1-7 µs a page),
-and words on half the pages or more, which bm25 gives nothing, only select; the best ``per_file`` pages
-of a document and the best ``limit`` in all have their text read and a snippet cut from a window around
-the words (not from the whole page).
+and words on half the pages or more (a third in a large replica), which bm25 gives nothing (little),
+only select; the best ``per_file`` pages of a document and the best ``limit`` in all have their text
+read and a snippet cut from a window around the words (not from the whole page).
 
 Pages are 0-based in the results (the viewer's numbering); the index stores them 1-based, as extracted.
 """
@@ -483,6 +483,14 @@ def _tokens_after(text: str, position: int, count: int) -> int:
     return ends[count - 1] if len(ends) >= count else (ends[-1] if ends else position)
 
 
+RANK_AT_MOST = 1500  # pages of one word ranked at most when that word is on a third of them or more
+
+
+def _common(pages: int, total: int) -> bool:
+    """Whether a word on ``pages`` of ``total`` pages only selects (see SearchService._scores)."""
+    return 2 * pages >= total or (3 * pages >= total and pages > RANK_AT_MOST)
+
+
 _MATCHES = "SELECT rowid, rank FROM page_fts WHERE page_fts MATCH ?"  # not ORDER BY rank: 15 times slower
 # "+rowid": the ids only filter the rows FTS5 matches; as a constraint FTS5 would run the query once per id
 _MATCHES_AMONG = (
@@ -602,14 +610,16 @@ class SearchService:
 
         Ranking is what costs (1-7 µs a page, more with SQLCipher's memory security), so only the
         candidates (the pages the filters let through) are ranked. A word on half the pages or more adds
-        nothing to bm25 (FTS5 floors its idf at 1e-6), so such words only select pages and the others
-        rank them; pages that common words alone select rank equal (0)."""
+        nothing to bm25 (FTS5 floors its idf at 1e-6), and one on a third of them little (idf at most
+        log 2) while ranking its thousands of pages in a large replica costs tens of milliseconds: such
+        words only select pages and the others rank them; pages that common words alone select rank
+        equal (0), newest first."""
         if not candidates:
             return {}
         if len(terms) == 1:
-            common = [] if terms[0].compound or 2 * found < total else terms
+            common = [] if terms[0].compound or not _common(found, total) else terms
         else:
-            common = [t for t in terms if not t.compound and 2 * self._count([t]) >= total]
+            common = [t for t in terms if not t.compound and _common(self._count([t]), total)]
         rare = [t for t in terms if t not in common]
         if not rare:
             return {}

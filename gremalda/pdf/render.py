@@ -224,7 +224,12 @@ class Renderer:
         with self._lock:
             self._check_open()
             self._docs[key] = _Document(bytes(data), password, next(self._versions))
-            return self._submit("info", key, (), priority=-10)
+            info = self._submit("info", key, (), priority=-10)
+            for _ in range(len(self._workers) - 1):
+                # every other idle worker opens the document meanwhile, so that the first page's
+                # sharp render (which may go to another worker than the quick one) does not wait for it
+                self._submit("info", key, (), priority=-9)
+            return info
 
     def authenticate(self, key: str, password: str) -> Future[DocumentInfo]:
         """Try ``password`` on the locked document ``key``; the future gives the new `DocumentInfo`."""

@@ -424,3 +424,11 @@ def test_snippet_of_a_long_page_is_the_index_snippet(tmp_path: Path, text: str, 
         parts = snippet_parts(text, tuple(query_terms(query)))
         assert any(matched for _, matched in parts)
         assert parts == hit.parts
+
+
+def test_only_large_replicas_skip_ranking_a_word_on_a_third_of_the_pages() -> None:
+    from gremalda.core.search import RANK_AT_MOST, _common
+
+    assert _common(16, 31) and not _common(11, 31)  # small replica: half the pages or more
+    assert _common(RANK_AT_MOST + 1, 3 * RANK_AT_MOST) and not _common(RANK_AT_MOST, 3 * RANK_AT_MOST)
+    assert not _common(4000, 13_000)  # under a third: ranked, however many

@@ -334,7 +334,7 @@ class PageArea(QAbstractScrollArea):
         scale = self._render_scale()
         wanted: list[tuple[TileKey, int]] = []
         for page in visible:
-            wanted += self._wanted(doc, page, scale, near=False)
+            wanted += self._wanted(doc, page, scale, near=False, first=page == visible.start)
         for page in (visible.stop, visible.start - 1, visible.stop + 1):
             if 0 <= page < len(self._pages):
                 wanted += self._wanted(doc, page, scale, near=True)
@@ -354,7 +354,12 @@ class PageArea(QAbstractScrollArea):
             if not future.done():
                 self._pending[key] = (future, self._generation)
 
-    def _wanted(self, doc: str, page: int, scale: float, *, near: bool) -> list[tuple[TileKey, int]]:
+    def _wanted(
+        self, doc: str, page: int, scale: float, *, near: bool, first: bool = False
+    ) -> list[tuple[TileKey, int]]:
+        """What ``page`` lacks, with priorities. The sharp image of the ``first`` visible page comes right
+        after its quick one, before the quick images of the pages below it: with two workers the page
+        the reader looks at is sharp one render sooner."""
         info = self._pages[page]
         wanted: list[tuple[TileKey, int]] = []
         if page in self._failed:
@@ -365,7 +370,8 @@ class PageArea(QAbstractScrollArea):
             wanted.append((TileKey(doc, page, quick, None, self._night), P_NEAR_LOW if near else P_LOW))
         width, height = info.width * scale, info.height * scale
         if width * height <= TILE_ABOVE:
-            wanted.append((TileKey(doc, page, scale, None, self._night), P_NEAR_SHARP if near else P_SHARP))
+            sharp = P_NEAR_SHARP if near else (P_LOW if first else P_SHARP)
+            wanted.append((TileKey(doc, page, scale, None, self._night), sharp))
         elif not near:
             wanted += [(key, P_SHARP) for key in self._visible_tiles(doc, page, scale)]
         return wanted
