@@ -140,7 +140,16 @@ CREATE TABLE read_state (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
+# What each top-level object of an OParl source (a body, organization, person, meeting or paper of its
+# lists) brought into the object table: itself and its embedded objects, as a JSON array of [type, id]
+# (see gremalda.store.oparl_replica; the sources themselves are records in sync_state). Written tersely:
+# the whole schema must stay on the database's first page, which is read before anything else.
+_SCHEMA_4 = """
+CREATE TABLE oparl_entity(source INTEGER NOT NULL,id TEXT NOT NULL,type TEXT NOT NULL,children TEXT NOT NULL,
+PRIMARY KEY(source,id))WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
 
 
 class Cursor(Protocol):
