@@ -372,8 +372,10 @@ class Mapper:
             orders = [0] * len(items)
             for rank, index in enumerate(ranked):
                 orders[index] = rank
-            if given != list(range(len(items))):
-                self.log.repaired("agenda-order", meeting_id)
+            if ranked != list(range(len(items))):
+                self.log.repaired("agenda-order", meeting_id)  # the array is out of order
+            elif given != list(range(len(items))):
+                self.log.repaired("agenda-order-renumbered", meeting_id)
             return orders
         self.log.repaired("agenda-order", meeting_id)
         return list(range(len(items)))

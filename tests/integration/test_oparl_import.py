@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gremalda.app import main as client_main
@@ -33,6 +34,9 @@ from gremalda.paths import DataPaths, data_paths
 from gremalda.store.replica import open_store
 from gremalda.store.textindex import TextIndex
 from sync.engine import RetryPolicy
+from sync.server.api.write import delete_tree
+from sync.server.db import write_session
+from sync.server.models import Meeting, Paper
 from tests.harness.oparlfixture import (
     FOREIGN,
     ORIGIN,
@@ -41,6 +45,8 @@ from tests.harness.oparlfixture import (
     data_missing_reason,
     embedded_objects,
 )
+from tests.integration.live import LiveServer
+from tests.integration.world import World
 
 pytestmark = pytest.mark.skipif(data_missing_reason() is not None, reason=str(data_missing_reason()))
 
@@ -99,9 +105,16 @@ def client(tmp_path: Path) -> Iterator[DataPaths]:
 def test_the_whole_crawl_is_imported(crawl: Imported) -> None:
     expected = crawl.fixture.expected_counts()
     assert expected == {
-        "body": 1, "organization": 22, "person": 49, "membership": 533, "meeting": 346,
-        "agenda_item": 5106, "paper": 2097, "consultation": 2228, "file": 6947,
-    }  # fmt: skip
+        "body": 1,
+        "organization": 22,
+        "person": 49,
+        "membership": 533,
+        "meeting": 346,
+        "agenda_item": 5106,
+        "paper": 2097,
+        "consultation": 2228,
+        "file": 6947,
+    }
     assert _replica_counts(crawl.paths) == expected
     report = crawl.outcome.imported
     assert report is not None and report.full and report.complete
@@ -228,7 +241,7 @@ QUIRK_CODES = {
     Quirk.BAD_OFFSETS: {"bad-offset", "naive-time"},
     Quirk.ABSENT_VALUES: {"absent-value"},
     Quirk.BAD_FILE_META: {"file-size", "mime-type"},
-    Quirk.AGENDA_ORDER: {"agenda-order"},
+    Quirk.AGENDA_ORDER: {"agenda-order", "agenda-order-renumbered"},
     Quirk.FOREIGN_IDS: {"foreign-id"},
     Quirk.DANGLING_REFS: {"referenced-404"},
     Quirk.NO_CHECKSUMS: {"file-name"},  # nothing to repair: there never are checksums
@@ -448,7 +461,7 @@ def test_all_files_and_a_changed_one(client: DataPaths) -> None:
             assert entry is not None and entry.stored and entry.vault_version == 2
 
         info, applied = remove_source(client, "1")
-        assert info.id == 1 and applied.removed["meeting"] == expected_meetings(fixture)
+        assert info.id == 1 and applied.removed["meeting"] == fixture.expected_counts()["meeting"]
         with open_store(client) as store:
             assert store.db.conn.execute("SELECT count(*) FROM object").fetchone()[0] == 0
             assert store.db.conn.execute("SELECT count(*) FROM file").fetchone()[0] == 0
@@ -456,8 +469,70 @@ def test_all_files_and_a_changed_one(client: DataPaths) -> None:
         assert list_sources(client) == []
 
 
-def expected_meetings(fixture: OParlFixture) -> int:
-    return fixture.expected_counts()["meeting"]
+# --- our own backend's OParl 1.1 ------------------------------------------------------------------------
+
+_BODY_LISTS = {
+    "organization": "organization",
+    "person": "person",
+    "meeting": "meeting",
+    "paper": "paper",
+    "agendaItem": "agenda_item",
+    "consultation": "consultation",
+    "file": "file",
+    "membership": "membership",
+}
+
+
+def _served(system_url: str) -> dict[str, int]:
+    """What the server lists for anyone, counted with plain httpx: every body and the (non-deleted)
+    entries of every body-wide list of OParl 1.1, following next links."""
+    counts = dict.fromkeys(["body", *_BODY_LISTS.values()], 0)
+    with httpx.Client(trust_env=False, timeout=30) as http:
+
+        def walk(url: str | None) -> Iterator[dict[str, Any]]:
+            while url:
+                page = http.get(url).json()
+                yield from (o for o in page["data"] if not o.get("deleted"))
+                url = page["links"].get("next")
+
+        for body in walk(http.get(system_url).json()["body"]):
+            counts["body"] += 1
+            for field, kind in _BODY_LISTS.items():
+                counts[kind] += sum(1 for _ in walk(body.get(field)))
+    return counts
+
+
+def test_our_own_oparl_endpoint_is_read_back_completely(
+    fresh_server: tuple[LiveServer, World], client: DataPaths
+) -> None:
+    server, world = fresh_server
+    system = server.url + "/oparl/v1.1/system"
+    expected = _served(system)
+    assert expected["meeting"] > 0 and expected["file"] > 0
+    add_source(client, system, files="all")
+    first = _sync(client)
+    assert first.imported is not None and first.imported.complete and first.imported.skips == []
+    assert _replica_counts(client) == expected
+    assert (
+        first.files is not None and first.files.failures == [] and first.files.downloaded == expected["file"]
+    )
+
+    with write_session(server.ctx.sessions) as s:
+        paper = s.get(Paper, world.ids["public_paper"])
+        assert paper is not None
+        paper.name = "Öffentliche Vorlage, neu gefasst"
+        delete_tree(s, s.get(Meeting, world.ids["cancelled_meeting"]))
+    second = _sync(client)
+    assert second.imported is not None and not second.imported.full
+    assert second.imported.applied.removed["meeting"] == 1 and second.imported.applied.updated["paper"] == 1
+    assert _replica_counts(client) == _served(system)
+    with open_store(client) as store:
+        names = {
+            p["name"]
+            for (raw,) in store.db.conn.execute("SELECT data FROM object WHERE type = 'paper'")
+            for p in [json.loads(raw)]
+        }
+    assert "Öffentliche Vorlage, neu gefasst" in names
 
 
 # --- the command line -----------------------------------------------------------------------------------
