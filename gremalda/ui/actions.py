@@ -84,7 +84,7 @@ def build_menus(window: QMainWindow, actions: Actions, dock_toggles: list[QActio
             m.addAction(action)
         return m
 
-    menu(translate("MainWindow", "&File"), ["sync", None, "settings", None, "quit"])
+    menu(translate("MainWindow", "&File"), ["sync", None, "oparl", None, "settings", None, "quit"])
     menu(
         translate("MainWindow", "&Document"),
         [

@@ -131,6 +131,10 @@ class AgendaView(QWidget):
         palette.setColor(QPalette.ColorRole.WindowText, QColor("#b3261e"))
         self.state.setPalette(palette)
         self.state.hide()
+        self.source_note = QLabel(self)
+        self.source_note.setObjectName("agendaSource")
+        self.source_note.setWordWrap(True)
+        self.source_note.hide()
         self.tree = AgendaTree(self)
         self.tree.setObjectName("agendaTree")
         self.model_ = QStandardItemModel(self)
@@ -147,6 +151,7 @@ class AgendaView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(self.state)
+        layout.addWidget(self.source_note)
         layout.addWidget(self.tree, 1)
         self.kind: str | None = None  # "meeting" | "efile"
         self.object_id: str | None = None
@@ -165,8 +170,14 @@ class AgendaView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, max(self.fontMetrics().horizontalAdvance(self.tr("not public")) + 40, 90))
 
+    def set_source_note(self, text: str) -> None:
+        """Where the meeting shown comes from (an OParl source, read-only), and its files' state."""
+        self.source_note.setText(text)
+        self.source_note.setVisible(bool(text))
+
     def show_empty(self) -> None:
         self.kind = self.object_id = None
+        self.set_source_note("")
         self.title.setText(self.tr("No meeting chosen"))
         self.details.setText(self.tr("Choose a meeting or an e-file in the navigation."))
         self.state.hide()
@@ -174,6 +185,7 @@ class AgendaView(QWidget):
         self.tree.setAccessibleName(self.tr("Agenda"))
 
     def show_meeting(self, folder: MeetingFolder, badges: Mapping[str, Badge]) -> None:
+        self.set_source_note("")
         restore = (
             self._view_state() if (self.kind, self.object_id) == ("meeting", folder.meeting.id) else None
         )

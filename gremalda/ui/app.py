@@ -68,6 +68,17 @@ def signed_in(paths: DataPaths) -> bool:
         return False
 
 
+def has_oparl_sources(paths: DataPaths) -> bool:
+    """Whether the replica holds OParl sources (such a replica opens without a sign-in)."""
+    from gremalda.store import oparl_replica
+
+    try:
+        with open_store(paths) as store:
+            return bool(oparl_replica.sources(store))
+    except ReplicaMissing:
+        return False
+
+
 def show_fatal(error: GremaldaError) -> None:
     title, message = error_text(error)
     box = QMessageBox(QMessageBox.Icon.Critical, title, message)
@@ -94,7 +105,7 @@ def run(
         if smoke_test is not None:
             return _smoke(paths, preferences, smoke_test, timeout)
         try:
-            ready = signed_in(paths)
+            ready = signed_in(paths) or has_oparl_sources(paths)
         except GremaldaError as exc:
             show_fatal(exc)
             return 1

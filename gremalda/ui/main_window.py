@@ -30,21 +30,26 @@ from PySide6.QtWidgets import (
 from gremalda import __version__
 from gremalda.core.library import Library
 from gremalda.core.navigation import Navigation, build_navigation
+from gremalda.core.oparl import fetch_meeting_files, meeting_source
 from gremalda.core.readstate import Badge, ReadState
 from gremalda.core.records import EFileTree, FileEntry, MeetingFolder, ReplicaStatus
 from gremalda.errors import GremaldaError, NotSignedIn
 from gremalda.paths import DataPaths
+from gremalda.store import oparl_replica
+from gremalda.store.oparl_replica import OParlSourceUnknown, OParlStoreReplica
 from gremalda.store.replica import Store
 from gremalda.store.vault import VaultNotFound
 from gremalda.ui import error_reporter
 from gremalda.ui.actions import Actions, build_menus, style_icons
 from gremalda.ui.agenda_view import AgendaView
 from gremalda.ui.document_area import DocumentArea, DocumentTab, DocumentViewLike, ViewFactory
+from gremalda.ui.error_texts import error_text
 from gremalda.ui.find_bar import FindBar
 from gremalda.ui.formatting import file_label
 from gremalda.ui.icons import icon
 from gremalda.ui.navigation_tree import NavigationTree
 from gremalda.ui.notice_banner import NoticeBanner
+from gremalda.ui.oparl_tasks import OParlTasks
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.status_bar import StatusBar
 from gremalda.ui.sync_bridge import SyncBridge, SyncResult, is_offline
@@ -77,17 +82,51 @@ def _read_document(store: Store, file_id: str) -> _Opened:
     return _Opened(data, last_page, entry)
 
 
-def _load_navigation(store: Store) -> tuple[Navigation, ReplicaStatus]:
-    return build_navigation(store.db.conn), Library(store.db.conn).status()
+@dataclass(frozen=True)
+class _OParlMeeting:
+    """A meeting of an OParl source: where it comes from, and how many of its files are not stored."""
+
+    source_name: str
+    system_url: str
+    files: str  # the source's policy: "none" or "all"
+    missing: int
 
 
-def _load_meeting(meeting_id: str) -> Callable[[Store], tuple[MeetingFolder | None, dict[str, Badge]]]:
-    def job(store: Store) -> tuple[MeetingFolder | None, dict[str, Badge]]:
+def _oparl_names(store: Store) -> dict[str, str]:
+    """Ids of the bodies and meetings that come from OParl sources -> the source's name."""
+    names = {row.id: row.name or row.system_url for row in oparl_replica.sources(store)}
+    if not names:
+        return {}
+    rows = store.db.conn.execute(
+        "SELECT id, json_extract(data, '$.source_id') FROM object WHERE type IN ('body', 'meeting') "
+        "AND json_extract(data, '$.source') = 'oparl'"
+    ).fetchall()
+    return {str(oid): names.get(int(sid), "") for oid, sid in rows if sid is not None}
+
+
+def _load_navigation(store: Store) -> tuple[Navigation, ReplicaStatus, dict[str, str]]:
+    return build_navigation(store.db.conn), Library(store.db.conn).status(), _oparl_names(store)
+
+
+MeetingLoaded = tuple[MeetingFolder | None, dict[str, Badge], _OParlMeeting | None]
+
+
+def _oparl_meeting(store: Store, meeting_id: str) -> _OParlMeeting | None:
+    try:
+        row = meeting_source(store, meeting_id)
+    except OParlSourceUnknown:
+        return None
+    missing = len(OParlStoreReplica(store, row.id).file_tasks(meeting_id))
+    return _OParlMeeting(row.name or row.system_url, row.system_url, row.files, missing)
+
+
+def _load_meeting(meeting_id: str) -> Callable[[Store], MeetingLoaded]:
+    def job(store: Store) -> MeetingLoaded:
         folder = Library(store.db.conn).meeting(meeting_id)
         if folder is None:
-            return None, {}
+            return None, {}, None
         files = [*folder.meeting_files, *(f for item in folder.items for f in item.files)]
-        return folder, ReadState(store.db).badges(files)
+        return folder, ReadState(store.db).badges(files), _oparl_meeting(store, meeting_id)
 
     return job
 
@@ -128,6 +167,7 @@ class MainWindow(QMainWindow):
     navigationLoaded = Signal()  # noqa: N815 (Qt's naming)
     folderShown = Signal(str, str)  # kind, id  # noqa: N815 (Qt's naming)
     documentOpened = Signal(object)  # DocumentTab, once its bytes are handed to the view  # noqa: N815 (Qt's naming)
+    oparlFilesFetched = Signal(str, object)  # meeting id, GremaldaError or None  # noqa: N815 (Qt's naming)
 
     def __init__(
         self,
@@ -147,6 +187,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Gremalda")
         self.setWindowIcon(icon("gremalda"))
         self.workers = workers or ReplicaWorkers(paths, parent=self)
+        self.oparl_tasks = OParlTasks(self)
+        self._oparl_fetching: set[str] = set()  # meetings whose files are being fetched
+        self._oparl_tried: set[str] = set()  # meetings whose files were fetched once in this session
         self._close_views: Callable[[], None] = lambda: None
         if view_factory is None:
             view_factory, self._close_views = default_view_factory()
@@ -322,6 +365,14 @@ class MainWindow(QMainWindow):
         a.add(self, "quit", self.tr("&Quit"), self.close, (key.Quit, "Ctrl+Q"))
         a.add(
             self,
+            "oparl",
+            self.tr("Add council information system (&OParl)…"),
+            self.show_oparl,
+            (),
+            tip=self.tr("Read the public meetings of a council information system (OParl)"),
+        )
+        a.add(
+            self,
             "open",
             self.tr("&Open document"),
             self.open_selected,
@@ -463,11 +514,11 @@ class MainWindow(QMainWindow):
         """Read the navigation and status again (after a sync), and the folder shown."""
         self.workers.submit(_load_navigation, self._navigation_loaded)
 
-    def _navigation_loaded(self, result: tuple[Navigation, ReplicaStatus]) -> None:
-        navigation, status = result
+    def _navigation_loaded(self, result: tuple[Navigation, ReplicaStatus, dict[str, str]]) -> None:
+        navigation, status, oparl = result
         self.navigation_data = navigation
         self.status = status
-        self.navigation.populate(navigation)
+        self.navigation.populate(navigation, oparl)
         self.status_bar.show_status(status)
         if self.agenda.kind is None:  # nothing shown yet (the first start, or the first sync brought it)
             if not self.show_next_meeting() and self._first_load:
@@ -516,19 +567,82 @@ class MainWindow(QMainWindow):
                 _load_efile(object_id), lambda result: self._efile_loaded(request, object_id, result)
             )
 
-    def _meeting_loaded(
-        self, request: int, meeting_id: str, result: tuple[MeetingFolder | None, dict[str, Badge]]
-    ) -> None:
+    def _meeting_loaded(self, request: int, meeting_id: str, result: MeetingLoaded) -> None:
         if request != self._folder_request:
             return
-        folder, badges = result
+        folder, badges, oparl = result
         if folder is None:
             self.agenda.show_empty()
             return
         self.agenda.show_meeting(folder, badges)
         self._listed = self.agenda.listed_file_ids()
         self.setWindowTitle(f"{folder.meeting.name} — Gremalda")
+        self._show_oparl_note(meeting_id, oparl)
         self.folderShown.emit("meeting", meeting_id)
+
+    # --- OParl sources
+
+    def _show_oparl_note(self, meeting_id: str, oparl: _OParlMeeting | None) -> None:
+        """A meeting of an OParl source says where it comes from; its files not stored yet are fetched
+        now (the source's choice "files of a meeting when it is opened")."""
+        if oparl is None:
+            self.agenda.set_source_note("")
+            return
+        from gremalda.ui.oparl_dialog import files_on_open
+
+        note = self.tr("From %1 (OParl): read-only.").replace("%1", oparl.source_name)
+        fetch = (
+            oparl.missing > 0
+            and oparl.files == "none"
+            and meeting_id not in self._oparl_tried
+            and files_on_open(self.preferences.settings, oparl.system_url)
+        )
+        if meeting_id in self._oparl_fetching or fetch:
+            note += " " + self.tr("Fetching %n document(s) of this meeting…", "", oparl.missing)
+        elif oparl.missing:
+            note += " " + self.tr("%n document(s) not downloaded.", "", oparl.missing)
+        self.agenda.set_source_note(note)
+        if fetch and meeting_id not in self._oparl_fetching:
+            self.fetch_meeting_files(meeting_id)
+
+    def fetch_meeting_files(self, meeting_id: str) -> None:
+        """Fetch the files of a meeting of an OParl source off the GUI thread; the agenda is shown again
+        when they are stored."""
+        self._oparl_fetching.add(meeting_id)
+        self._oparl_tried.add(meeting_id)
+        paths = self.paths
+
+        def done(_result: object) -> None:
+            self._oparl_fetching.discard(meeting_id)
+            if (self.agenda.kind, self.agenda.object_id) == ("meeting", meeting_id):
+                self._reload_folder()
+            self.oparlFilesFetched.emit(meeting_id, None)
+
+        def failed(error: GremaldaError) -> None:
+            self._oparl_fetching.discard(meeting_id)
+            self.status_bar.notice(error_text(error)[1])
+            if (self.agenda.kind, self.agenda.object_id) == ("meeting", meeting_id):
+                self._reload_folder()
+            self.oparlFilesFetched.emit(meeting_id, error)
+
+        self.oparl_tasks.run(
+            "files", lambda stop: fetch_meeting_files(paths, meeting_id, stop=stop), done, failed
+        )
+
+    def show_oparl(self) -> None:
+        from gremalda.ui.oparl_dialog import OParlDialog
+
+        dialog = self.findChild(OParlDialog)
+        if dialog is None:
+            dialog = OParlDialog(self.paths, self.preferences.settings, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.sourcesChanged.connect(self._oparl_changed)
+        dialog.open()
+        dialog.raise_()
+
+    def _oparl_changed(self) -> None:
+        self._oparl_tried.clear()
+        self.refresh()
 
     def _efile_loaded(
         self, request: int, efile_id: str, result: tuple[EFileTree | None, dict[str, Badge]]
@@ -857,7 +971,14 @@ class MainWindow(QMainWindow):
             self.notice.show_notice(text)
             self.status_bar.notice(text)
         self._panel_call("refresh")  # the search panel reads the filters' choices again
-        failures = result.outcome.sync.failures
+        for source in result.sources:
+            if source.error:
+                self.status_bar.notice(
+                    self.tr("%1 could not be synchronised: %2")
+                    .replace("%1", source.source.name or source.source.system_url)
+                    .replace("%2", source.error)
+                )
+        failures = result.outcome.sync.failures if result.outcome is not None else ()
         if failures:
             self.status_bar.notice(
                 self.tr(
@@ -948,6 +1069,7 @@ class MainWindow(QMainWindow):
         if self.sync is not None:
             self.sync.stop()
         self._panel_call("shutdown")
+        self.oparl_tasks.close()
         self.workers.close()
         self.documents.close_all()
         self._close_views()

@@ -4,6 +4,8 @@ shows it in the centre; activating a document opens it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
@@ -41,8 +43,10 @@ class NavigationTree(QTreeView):
 
     # --- building
 
-    def populate(self, navigation: Navigation) -> None:
-        """Show ``navigation``, keeping what was expanded and selected."""
+    def populate(self, navigation: Navigation, oparl: Mapping[str, str] | None = None) -> None:
+        """Show ``navigation``, keeping what was expanded and selected. ``oparl``: the ids of bodies and
+        meetings of OParl sources -> the source's name (shown as such, read-only)."""
+        oparl = oparl or {}
         expanded = self._expanded_keys()
         current = self.current_key()
         first = self.navigation is None
@@ -53,6 +57,9 @@ class NavigationTree(QTreeView):
             root = self.model_.invisibleRootItem()
             for body in navigation.bodies:
                 body_item = self._item(body.name or self.tr("Council"), "body", body.id or "")
+                if body.id is not None and body.id in oparl:
+                    body_item.setText(self.tr("%1 (OParl)").replace("%1", body_item.text()))
+                    body_item.setToolTip(self._source_text(oparl[body.id]))
                 root.appendRow(body_item)
                 for committee in body.committees:
                     committee_item = self._item(
@@ -64,6 +71,8 @@ class NavigationTree(QTreeView):
                     past: QStandardItem | None = None
                     for meeting in committee.meetings:
                         item = self._meeting_item(meeting)
+                        if meeting.id in oparl:
+                            item.setToolTip(item.toolTip() + "\n" + self._source_text(oparl[meeting.id]))
                         if meeting.id in navigation.upcoming:
                             committee_item.appendRow(item)
                             continue
@@ -107,6 +116,9 @@ class NavigationTree(QTreeView):
             self.selectionModel().blockSignals(True)
             self.setCurrentIndex(index)
             self.selectionModel().blockSignals(False)
+
+    def _source_text(self, name: str) -> str:
+        return self.tr("From the council information system %1 (OParl), read-only").replace("%1", name)
 
     def _item(self, text: str, kind: str, key: str) -> QStandardItem:
         item = QStandardItem(text)

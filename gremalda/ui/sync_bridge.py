@@ -2,8 +2,9 @@
 
 Passes run on the engine's thread (one now, then every interval, or at once on :meth:`sync_now`); what
 they report reaches the GUI thread as queued signals, so the window never waits on the network. Each
-pass also tells what arrived (new and changed documents, for a notice) by comparing the replica's
-files before and after."""
+pass also synchronises the OParl sources (after our server's pass; without it when the replica holds
+OParl sources only, so that no sign-in is asked for), and tells what arrived (new and changed
+documents, for a notice) by comparing the replica's files before and after."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from gremalda.core.oparl import SourceOutcome, sync_sources
 from gremalda.core.readstate import Arrivals, arrivals, file_versions
 from gremalda.core.syncing import SyncOutcome, synchronise
 from gremalda.errors import GremaldaError, SyncFailed
 from gremalda.paths import DataPaths
+from gremalda.store import oparl_replica
 from gremalda.store.replica import open_store
 from gremalda.ui.error_reporter import as_gremalda_error
 from sync.engine import BackgroundSync, Progress
@@ -28,10 +31,11 @@ PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 
 @dataclass(frozen=True)
 class SyncResult:
-    outcome: SyncOutcome
+    outcome: SyncOutcome | None  # None: no own server (a replica of OParl sources only)
     arrivals: Arrivals
     finished: datetime
     requested: bool  # the user asked for this pass
+    sources: tuple[SourceOutcome, ...] = ()  # the OParl sources' passes
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class IndexProgress:
 
 
 Synchronise = Callable[..., SyncOutcome]
+SyncSources = Callable[..., list[SourceOutcome]]
 
 
 class SyncBridge(QObject):
@@ -62,10 +67,12 @@ class SyncBridge(QObject):
         interval: float = 300.0,
         parent: QObject | None = None,
         run: Synchronise = synchronise,
+        run_sources: SyncSources = sync_sources,
     ) -> None:
         super().__init__(parent)
         self.paths = paths
         self._run = run
+        self._run_sources = run_sources
         self._requested = threading.Event()
         self._last_progress = 0.0
         self._busy = False
@@ -144,15 +151,25 @@ class SyncBridge(QObject):
         try:
             with open_store(self.paths) as store:
                 before = file_versions(store.db)
-            outcome = self._run(
-                self.paths, progress=self._on_progress, index_progress=self._on_index, stop=stop
-            )
+                has_sources = bool(oparl_replica.sources(store))
+                own_server = store.state("server_url") is not None
+            outcome: SyncOutcome | None = None
+            sources: list[SourceOutcome] = []
+            try:
+                # a replica of OParl sources only has no own server to sign in to
+                if own_server or not has_sources:
+                    outcome = self._run(
+                        self.paths, progress=self._on_progress, index_progress=self._on_index, stop=stop
+                    )
+            finally:
+                if has_sources and not stop.is_set():
+                    sources = self._run_sources(self.paths, stop=stop)
             with open_store(self.paths) as store:
                 after = file_versions(store.db)
         except BaseException:
             self._requested_failed = requested
             raise
-        return SyncResult(outcome, arrivals(before, after), datetime.now(UTC), requested)
+        return SyncResult(outcome, arrivals(before, after), datetime.now(UTC), requested, tuple(sources))
 
     def _on_progress(self, progress: Progress) -> None:
         now = time.monotonic()

@@ -336,7 +336,7 @@ Passwort:</translation>
       <translation>Falscher Schlüssel</translation>
     </message>
     <message>
-      <source>The key in the system keyring does not open the offline copy (or the copy's first page is damaged). Nothing has been changed or deleted. Remove the data directory and synchronise again to start afresh.</source>
+      <source>The key in the system keyring does not open the offline copy (or the copy&apos;s first page is damaged). Nothing has been changed or deleted. Remove the data directory and synchronise again to start afresh.</source>
       <translation>Der Schlüssel im Schlüsselbund öffnet die Offline-Kopie nicht (oder ihre erste Seite ist beschädigt). Es wurde nichts geändert oder gelöscht. Entfernen Sie das Datenverzeichnis und synchronisieren Sie neu.</translation>
     </message>
     <message>
@@ -372,7 +372,7 @@ Passwort:</translation>
       <translation>Dieses Gerät ist nicht angemeldet. Melden Sie sich mit Benutzername und Passwort an.</translation>
     </message>
     <message>
-      <source>Another account's offline copy</source>
+      <source>Another account&apos;s offline copy</source>
       <translation>Offline-Kopie eines anderen Kontos</translation>
     </message>
     <message>
@@ -537,7 +537,7 @@ Passwort:</translation>
       <translation>Bei Gremalda anmelden</translation>
     </message>
     <message>
-      <source>Welcome. Sign in once with the address of your council's Gremalda server and your user name; the meeting folders are then kept on this computer, encrypted, and readable without a network.</source>
+      <source>Welcome. Sign in once with the address of your council&apos;s Gremalda server and your user name; the meeting folders are then kept on this computer, encrypted, and readable without a network.</source>
       <translation>Willkommen. Melden Sie sich einmal mit der Adresse des Gremalda-Servers Ihrer Vertretung und Ihrem Benutzernamen an; die Sitzungsmappen werden dann verschlüsselt auf diesem Computer gehalten und sind auch ohne Netz lesbar.</translation>
     </message>
     <message>
@@ -664,6 +664,14 @@ Passwort:</translation>
       <translation>&amp;Beenden</translation>
     </message>
     <message>
+      <source>Add council information system (&amp;OParl)…</source>
+      <translation>Ratsinformationssystem hinzufügen (&amp;OParl)…</translation>
+    </message>
+    <message>
+      <source>Read the public meetings of a council information system (OParl)</source>
+      <translation>Die öffentlichen Sitzungen eines Ratsinformationssystems lesen (OParl)</translation>
+    </message>
+    <message>
       <source>&amp;Open document</source>
       <translation>Dokument ö&amp;ffnen</translation>
     </message>
@@ -784,6 +792,24 @@ Passwort:</translation>
       <translation>Bereiche</translation>
     </message>
     <message>
+      <source>From %1 (OParl): read-only.</source>
+      <translation>Aus %1 (OParl): nur lesbar.</translation>
+    </message>
+    <message numerus="yes">
+      <source>Fetching %n document(s) of this meeting…</source>
+      <translation>
+        <numerusform>%n Dokument dieser Sitzung wird geholt…</numerusform>
+        <numerusform>%n Dokumente dieser Sitzung werden geholt…</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s) not downloaded.</source>
+      <translation>
+        <numerusform>%n Dokument nicht heruntergeladen.</numerusform>
+        <numerusform>%n Dokumente nicht heruntergeladen.</numerusform>
+      </translation>
+    </message>
+    <message>
       <source>“%1” is not downloaded yet; it arrives with the next synchronisation.</source>
       <translation>„%1“ ist noch nicht heruntergeladen; es kommt mit der nächsten Synchronisierung.</translation>
     </message>
@@ -794,6 +820,10 @@ Passwort:</translation>
     <message>
       <source>Page (1–%1):</source>
       <translation>Seite (1–%1):</translation>
+    </message>
+    <message>
+      <source>%1 could not be synchronised: %2</source>
+      <translation>%1 konnte nicht synchronisiert werden: %2</translation>
     </message>
     <message numerus="yes">
       <source>%n document(s) could not be downloaded; they are tried again later.</source>
@@ -852,6 +882,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Vertretung</translation>
     </message>
     <message>
+      <source>%1 (OParl)</source>
+      <translation>%1 (OParl)</translation>
+    </message>
+    <message>
       <source>Other meetings</source>
       <translation>Weitere Sitzungen</translation>
     </message>
@@ -870,6 +904,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>No file of this document is available</source>
       <translation>Zu diesem Dokument ist keine Datei verfügbar</translation>
+    </message>
+    <message>
+      <source>From the council information system %1 (OParl), read-only</source>
+      <translation>Aus dem Ratsinformationssystem %1 (OParl), nur lesbar</translation>
     </message>
     <message numerus="yes">
       <source>%n agenda item(s)</source>
@@ -891,6 +929,108 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>Close the notice</source>
       <translation>Hinweis schließen</translation>
+    </message>
+  </context>
+  <context>
+    <name>OParlDialog</name>
+    <message>
+      <source>Council information systems (OParl)</source>
+      <translation>Ratsinformationssysteme (OParl)</translation>
+    </message>
+    <message>
+      <source>Add the OParl address (System URL) of a council information system. Its public meetings, agenda items and papers are kept on this computer, read-only, next to your own.</source>
+      <translation>Geben Sie die OParl-Adresse (System-URL) eines Ratsinformationssystems an. Seine öffentlichen Sitzungen, Tagesordnungspunkte und Vorlagen werden auf diesem Computer gehalten, nur lesbar, neben Ihren eigenen.</translation>
+    </message>
+    <message>
+      <source>System URL</source>
+      <translation>System-URL</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>Dateien</translation>
+    </message>
+    <message>
+      <source>No files</source>
+      <translation>Keine Dateien</translation>
+    </message>
+    <message>
+      <source>Files of a meeting when it is opened</source>
+      <translation>Dateien einer Sitzung, wenn sie geöffnet wird</translation>
+    </message>
+    <message>
+      <source>All files</source>
+      <translation>Alle Dateien</translation>
+    </message>
+    <message>
+      <source>System &amp;URL:</source>
+      <translation>System-&amp;URL:</translation>
+    </message>
+    <message>
+      <source>&amp;Files:</source>
+      <translation>&amp;Dateien:</translation>
+    </message>
+    <message>
+      <source>&amp;Add</source>
+      <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+      <source>Add the council information system</source>
+      <translation>Das Ratsinformationssystem hinzufügen</translation>
+    </message>
+    <message>
+      <source>Progress</source>
+      <translation>Fortschritt</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Council information systems added</source>
+      <translation>Hinzugefügte Ratsinformationssysteme</translation>
+    </message>
+    <message>
+      <source>&amp;Remove</source>
+      <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+      <source>Remove the chosen council information system</source>
+      <translation>Das gewählte Ratsinformationssystem entfernen</translation>
+    </message>
+    <message>
+      <source>&amp;Added:</source>
+      <translation>Hinzuge&amp;fügt:</translation>
+    </message>
+    <message numerus="yes">
+      <source>%1 — %n meeting(s)</source>
+      <translation>
+        <numerusform>%1 — %n Sitzung</numerusform>
+        <numerusform>%1 — %n Sitzungen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Adding %1…</source>
+      <translation>%1 wird hinzugefügt…</translation>
+    </message>
+    <message>
+      <source>Added %1.</source>
+      <translation>%1 hinzugefügt.</translation>
+    </message>
+    <message>
+      <source>Removing %1…</source>
+      <translation>%1 wird entfernt…</translation>
+    </message>
+    <message>
+      <source>Removed %1.</source>
+      <translation>%1 entfernt.</translation>
+    </message>
+    <message>
+      <source>%1: %2 read</source>
+      <translation>%1: %2 gelesen</translation>
     </message>
   </context>
   <context>

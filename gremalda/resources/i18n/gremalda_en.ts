@@ -31,6 +31,20 @@
   <context>
     <name>MainWindow</name>
     <message numerus="yes">
+      <source>Fetching %n document(s) of this meeting…</source>
+      <translation>
+        <numerusform>Fetching %n document of this meeting…</numerusform>
+        <numerusform>Fetching %n documents of this meeting…</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s) not downloaded.</source>
+      <translation>
+        <numerusform>%n document not downloaded.</numerusform>
+        <numerusform>%n documents not downloaded.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n document(s) could not be downloaded; they are tried again later.</source>
       <translation>
         <numerusform>%n document could not be downloaded; they are tried again later.</numerusform>
@@ -66,6 +80,16 @@
       <translation>
         <numerusform>%n not public</numerusform>
         <numerusform>%n not public</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>OParlDialog</name>
+    <message numerus="yes">
+      <source>%1 — %n meeting(s)</source>
+      <translation>
+        <numerusform>%1 — %n meeting</numerusform>
+        <numerusform>%1 — %n meetings</numerusform>
       </translation>
     </message>
   </context>
