@@ -11,6 +11,12 @@ refresh, so a lost new refresh token means signing in again. A request answered 
 retried once after a refresh; refreshes are serialised, and a thread that finds the tokens already
 renewed by another thread just retries, because sending a used refresh token again makes the
 server revoke the device.
+
+File content (`download`) takes a leaner path than httpx where it can: `http.client` on pooled
+keep-alive connections, the body read straight into a reusable buffer (see `sync.client.transfer`,
+which says why). It falls back to httpx when the environment configures a proxy for the server
+(`trust_env`) or a custom `transport` was given (the tests' `httpx.MockTransport`). Both paths trust
+the same certificates: one SSL context built from `verify`.
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ import httpx
 
 from sync.client.errors import (
     BadCredentials,
-    CertificateError,
     ChecksumMismatch,
     Forbidden,
     InsecureServerUrl,
@@ -44,6 +49,14 @@ from sync.client.errors import (
     SyncClientError,
     TransferCancelled,
     TransferIncomplete,
+)
+from sync.client.transfer import (
+    Answer,
+    BodyCut,
+    DirectClient,
+    HttpxAnswer,
+    certificate_error,
+    env_proxy_applies,
 )
 from sync.protocol.kinds import Kind
 
@@ -154,14 +167,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def _offline(exc: httpx.TransportError) -> SyncClientError:
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return CertificateError(
-                f"The server's certificate could not be verified ({cause.verify_message}). "
-                "Check the address, or ask the administrator."
-            )
-        cause = cause.__cause__ or cause.__context__
+    certificate = certificate_error(exc)
+    if certificate is not None:
+        return certificate
     if isinstance(exc, httpx.TimeoutException):
         what = "did not answer in time"
     elif isinstance(exc, httpx.ConnectError):
@@ -169,6 +177,17 @@ def _offline(exc: httpx.TransportError) -> SyncClientError:
     else:
         what = "closed the connection"
     return Offline(f"The server {what}. Check the network connection; sync will try again. ({exc})")
+
+
+def _ssl_context(verify: bool | str) -> ssl.SSLContext:
+    """True: the system's CA store; a path: the CA bundle in that file; False: no check (tests)."""
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _check_text(value: Any, where: str) -> None:
@@ -355,6 +374,7 @@ def _error_for(response: httpx.Response, body: bytes) -> SyncClientError:
 # ----------------------------------------------------------------------------------------------- api
 
 
+USER_AGENT = "gremalda-sync/1"
 MIN_RATE = 1024.0  # bytes per second a download must reach ...
 RATE_WINDOW = 60.0  # ... over this many seconds
 
@@ -405,17 +425,18 @@ class ServerApi:
         max_json_bytes: int = MAX_JSON_BYTES,
     ) -> None:
         """`verify`: True (system CA store), or the path of a CA bundle; False only for tests.
-        `on_tokens` is called with new tokens after login and after each refresh, to persist them."""
+        `on_tokens` is called with new tokens after login and after each refresh, to persist them.
+
+        Downloads connect directly (`sync.client.transfer`) unless `transport` is given or, with
+        `trust_env`, the environment routes the server's address through a proxy: then they use
+        httpx like every other request."""
         url = check_server_url(base_url)
         self.base_url = str(url)
         self._tokens = tokens
         self._on_tokens = on_tokens
         self._lock = threading.Lock()
         self._max_json = max_json_bytes
-        # a CA bundle path becomes an SSL context (httpx deprecates verify=<path>)
-        tls: bool | ssl.SSLContext = (
-            ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
-        )
+        tls = _ssl_context(verify)  # one context: httpx and the direct downloads trust the same
         self._client = httpx.Client(
             base_url=url,
             verify=tls,
@@ -423,8 +444,11 @@ class ServerApi:
             transport=transport,
             trust_env=trust_env,
             follow_redirects=False,
-            headers={"User-Agent": "gremalda-sync/1", "Accept": "application/json"},
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
+        self._direct: DirectClient | None = None
+        if transport is None and not (trust_env and env_proxy_applies(url)):
+            self._direct = DirectClient(self._client.base_url, context=tls, timeout=httpx.Timeout(timeout))
 
     def __enter__(self) -> ServerApi:
         return self
@@ -434,6 +458,8 @@ class ServerApi:
 
     def close(self) -> None:
         self._client.close()
+        if self._direct is not None:
+            self._direct.close()
 
     @property
     def tokens(self) -> Tokens | None:
@@ -587,6 +613,9 @@ class ServerApi:
 
         `hash_content=False` skips hashing (for a sink that checks the digest itself): `sha256` is None.
 
+        The sink gets views of exactly `chunk` bytes (the last one shorter) of a buffer that is reused
+        for the next bytes: it copies what it keeps (see `Sink`).
+
         Raises TransferIncomplete (retryable) when the body stops early; the exception carries the
         offset, etag and hasher to resume with. ChecksumMismatch / a size mismatch
         (ServerProtocolError) mean the bytes in the sink must be discarded.
@@ -611,16 +640,16 @@ class ServerApi:
             if offset > 0:
                 headers["Range"] = f"bytes={offset}-"
                 headers["If-Range"] = str(etag)
-            with self._open("GET", path, headers=headers, ok=(200, 206, 416)) as response:
-                if response.status_code == 416:
-                    total = self._unsatisfied_total(response)
+            with self._open_content(path, headers) as answer:
+                if answer.status_code == 416:
+                    total = self._unsatisfied_total(answer.headers)
                     if total == offset:  # everything was there already
                         return self._finish(offset, 0, hasher, etag, False, expected_size, expected_sha256)
                     sink.reset()  # we hold more than the file has: start over
                     offset, hasher = 0, hashlib.sha256()
                     continue
                 return self._stream(
-                    response,
+                    answer,
                     sink,
                     offset,
                     hasher,
@@ -631,16 +660,44 @@ class ServerApi:
                 )
         raise ServerProtocolError("The server refused to send the file from its start.")
 
+    @contextmanager
+    def _open_content(self, path: str, headers: Mapping[str, str]) -> Iterator[Answer]:
+        """The file-content GET with status 200, 206 or 416; another status raises its error, and a
+        401 is retried once after a token refresh (as `_open` does)."""
+        if self._direct is None:
+            with self._open("GET", path, headers=headers, ok=(200, 206, 416)) as response:
+                yield HttpxAnswer(response)
+            return
+        for attempt in (0, 1):
+            used = self._tokens
+            if used is None:
+                raise SignInRequired("This device is not signed in. Please sign in.")
+            all_headers = {
+                "User-Agent": USER_AGENT,
+                **headers,
+                "Authorization": f"Bearer {used.access_token}",
+            }
+            with self._direct.get(path, all_headers) as answer:
+                status = answer.status_code
+                if status != 401 or attempt == 1:
+                    if status not in (200, 206, 416):
+                        body = answer.read_capped(_MAX_ERROR_BYTES)
+                        raise _error_for(httpx.Response(status, headers=answer.headers, content=body), body)
+                    yield answer
+                    return
+            self._refresh_after_401(used)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     @staticmethod
-    def _unsatisfied_total(response: httpx.Response) -> int:
-        match = _UNSATISFIED_RANGE.match(response.headers.get("content-range", "").strip())
+    def _unsatisfied_total(headers: httpx.Headers) -> int:
+        match = _UNSATISFIED_RANGE.match(headers.get("content-range", "").strip())
         if match is None:
             raise ServerProtocolError("The server refused a byte range without saying the file's size.")
         return int(match.group(1))
 
     def _stream(
         self,
-        response: httpx.Response,
+        answer: Answer,
         sink: Sink,
         offset: int,
         hasher: Any | None,
@@ -649,27 +706,28 @@ class ServerApi:
         chunk: int,
         pace: _Pace,
     ) -> DownloadResult:
-        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        headers = answer.headers
+        encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding not in ("", "identity"):
             raise ServerProtocolError(
                 f"The server sent the file compressed ({encoding}) though asked not to."
             )
-        if "html" in response.headers.get("content-type", "").lower():
+        if "html" in headers.get("content-type", "").lower():
             # documents are never HTML (the server refuses such uploads): a login page or a proxy's error
             raise ServerProtocolError(
                 "The server answered with an HTML page instead of the document; "
                 "is a login page of the network in the way?"
             )
-        etag = response.headers.get("etag")
+        etag = headers.get("etag")
         restarted = False
-        length = self._content_length(response)
-        if response.status_code == 200:
+        length = self._content_length(headers)
+        if answer.status_code == 200:
             if offset > 0:
                 sink.reset()
                 offset, hasher, restarted = 0, hashlib.sha256(), True
             total = length
         else:  # 206
-            match = _CONTENT_RANGE.match(response.headers.get("content-range", "").strip())
+            match = _CONTENT_RANGE.match(headers.get("content-range", "").strip())
             if match is None:
                 raise ServerProtocolError("The server sent part of a file without a valid Content-Range.")
             start, end, total = (int(g) for g in match.groups())
@@ -685,29 +743,33 @@ class ServerApi:
                 "it may have changed: sync again."
             )
         total = total if total is not None else expected_size
-        received = 0
-        pending = (
-            bytearray()
-        )  # gathered up to `chunk` bytes per sink write; flushed before an error is raised
+        # The body is read into `view` (a reused buffer) until it holds `chunk` bytes; the sink gets
+        # views of exactly `chunk` bytes (the last one shorter), flushed also before an error is raised.
+        view = memoryview(answer.buffer(chunk))[:chunk]
+        received = 0  # bytes handed to the sink
+        fill = 0  # bytes in the buffer, not yet handed to the sink
 
         def flush() -> None:
-            nonlocal received
-            if pending:
-                with memoryview(pending) as view:  # no copy; released before the buffer is reused
-                    sink.write(view)
-                    if hasher is not None:
-                        hasher.update(view)
-                received += len(pending)
-                pending.clear()
+            nonlocal received, fill
+            if fill:
+                data = view[:fill]
+                sink.write(data)
+                if hasher is not None:
+                    hasher.update(data)
+                received += fill
+                fill = 0
 
         try:
-            for data in response.iter_bytes():  # identity encoding checked above: the raw bytes
-                if total is not None and offset + received + len(pending) + len(data) > total:
+            while True:
+                n = answer.readinto(view[fill:])
+                if not n:
+                    break
+                if total is not None and offset + received + fill + n > total:
                     raise ServerProtocolError("The server sent more bytes than the file has.")
-                pending += data
-                if len(pending) >= chunk:
+                fill += n
+                if fill == chunk:
                     flush()
-                if pace.stop_or_slow(offset + received + len(pending)):
+                if pace.stop_or_slow(offset + received + fill):
                     flush()
                     raise TransferCancelled(f"The download was stopped after {offset + received} bytes.")
             flush()
@@ -719,10 +781,10 @@ class ServerApi:
                 etag=etag,
                 hasher=hasher,
             ) from None
-        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.TimeoutException) as exc:
+        except BodyCut as cut:
             flush()  # keep what arrived: the resume starts after it
             raise TransferIncomplete(
-                f"The download stopped after {offset + received} bytes ({exc}); it will be resumed.",
+                f"The download stopped after {offset + received} bytes ({cut.cause}); it will be resumed.",
                 offset=offset + received,
                 etag=etag,
                 hasher=hasher,
@@ -741,8 +803,8 @@ class ServerApi:
         )
 
     @staticmethod
-    def _content_length(response: httpx.Response) -> int | None:
-        value = response.headers.get("content-length")
+    def _content_length(headers: httpx.Headers) -> int | None:
+        value = headers.get("content-length")
         if value is None:
             return None
         if not value.strip().isdigit():

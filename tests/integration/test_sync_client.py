@@ -8,9 +8,12 @@ can produce come from an httpx.MockTransport, and say so.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +26,7 @@ import pytest
 
 from sync.client import (
     BadCredentials,
+    CertificateError,
     ChangePage,
     ChecksumMismatch,
     InsecureServerUrl,
@@ -554,3 +558,363 @@ def test_a_trickling_server_is_given_up_on_and_a_stop_request_ends_a_download(
         api.download(world.ids["public_file"], sink, should_stop=lambda: time.monotonic() - started > 0.5)
     assert 0.5 < time.monotonic() - started < 1.5  # the whole file would take several seconds
     assert 0 < len(sink.data) < len(world.pdf)  # what arrived is kept
+
+
+# ------------------------------------------ the direct download path: pooled connections, TLS, proxies
+
+
+class _Relay:
+    """A TCP relay on loopback in front of the live server that keeps the client's connections as they
+    are (keep-alive included), so that a test can count them. Optionally terminates TLS on its side.
+    `close_idle()` closes the client connections as a server closes idle keep-alive connections;
+    `refuse_reused_once()` makes the next request that arrives on an already used connection be
+    answered by closing that connection (the race of a server closing it just then)."""
+
+    def __init__(self, upstream_port: int, tls: ssl.SSLContext | None = None) -> None:
+        self.upstream_port, self.tls = upstream_port, tls
+        self.accepted = 0
+        self._lock = threading.Lock()
+        self._clients: dict[socket.socket, int] = {}  # requests seen per client connection
+        self._sockets: set[socket.socket] = set()
+        self._threads: list[threading.Thread] = []
+        self._refuse_reused = False
+        self._stopping = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._acceptor = threading.Thread(target=self._accept, name="relay")
+        self._acceptor.start()
+
+    def open_clients(self) -> int:
+        with self._lock:
+            return len(self._clients)
+
+    def close_idle(self) -> None:
+        with self._lock:
+            clients = list(self._clients)
+        for sock in clients:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def refuse_reused_once(self) -> None:
+        with self._lock:
+            self._refuse_reused = True
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._acceptor.join()
+        self._listener.close()
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for thread in self._threads:
+            thread.join()
+        for sock in sockets:
+            sock.close()
+
+    def __enter__(self) -> _Relay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                raw, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            raw.settimeout(None)
+            with self._lock:
+                self.accepted += 1
+                self._sockets.add(raw)
+            thread = threading.Thread(target=self._serve, args=(raw,))
+            self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, raw: socket.socket) -> None:
+        client = raw
+        try:
+            if self.tls is not None:
+                client = self.tls.wrap_socket(raw, server_side=True)
+                with self._lock:
+                    self._sockets.discard(raw)
+                    self._sockets.add(client)
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        except OSError:
+            return
+        with self._lock:
+            self._sockets.add(upstream)
+            self._clients[client] = 0
+        back = threading.Thread(target=self._pump, args=(upstream, client))
+        back.start()
+        try:
+            while data := client.recv(65536):
+                if data[:4] in (b"GET ", b"POST"):
+                    with self._lock:
+                        self._clients[client] += 1
+                        refuse = self._refuse_reused and self._clients[client] > 1
+                        if refuse:
+                            self._refuse_reused = False
+                    if refuse:
+                        break
+                upstream.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with self._lock:
+                self._clients.pop(client, None)
+            for sock in (client, upstream):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            back.join()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_RDWR)
+
+
+class RecordingSink(MemorySink):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+        self.views = 0
+
+    def write(self, data: bytes | memoryview) -> None:
+        self.sizes.append(len(data))
+        self.views += isinstance(data, memoryview)
+        super().write(data)
+
+
+@pytest.fixture
+def relayed(sqlite_server: tuple[LiveServer, World]) -> Iterator[tuple[_Relay, ServerApi, World]]:
+    server, world = sqlite_server
+    upstream = int(server.url.rsplit(":", 1)[1])
+    with _Relay(upstream) as relay, ServerApi(f"http://127.0.0.1:{relay.port}", trust_env=False) as api:
+        api.login("member", PASSWORD, "counted")  # through httpx: a connection of its own
+        assert relay.accepted == 1
+        yield relay, api, world
+
+
+def test_downloads_reuse_their_connections_and_hand_out_full_chunks(
+    relayed: tuple[_Relay, ServerApi, World],
+) -> None:
+    relay, api, world = relayed
+    pdf, file_id = world.pdf, world.ids["public_file"]
+    digest = hashlib.sha256(pdf).hexdigest()
+    for _ in range(5):
+        sink = RecordingSink()
+        api.download(file_id, sink, expected_sha256=digest, chunk=100)
+        assert bytes(sink.data) == pdf
+        # views of the download buffer, exactly `chunk` bytes each but the last
+        assert sink.views == len(sink.sizes) and set(sink.sizes[:-1]) == {100} and 0 < sink.sizes[-1] <= 100
+    assert relay.accepted == 2  # the login's, and one for all the downloads
+
+    errors: list[BaseException] = []
+
+    def fetch() -> None:
+        try:
+            for _ in range(6):
+                sink = MemorySink()
+                api.download(file_id, sink, expected_sha256=digest)
+                assert bytes(sink.data) == pdf
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert relay.accepted <= 2 + 4  # at most one connection per thread that downloads at once
+    api.close()  # closes the pooled connections
+    deadline = time.monotonic() + 5
+    while relay.open_clients() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert relay.open_clients() == 0
+
+
+def test_a_connection_is_dropped_after_an_error_and_a_closed_one_is_replaced(
+    relayed: tuple[_Relay, ServerApi, World],
+) -> None:
+    relay, api, world = relayed
+    pdf, file_id = world.pdf, world.ids["public_file"]
+    digest = hashlib.sha256(pdf).hexdigest()
+    api.download(file_id, MemorySink())
+    api.download(file_id, MemorySink())
+    assert relay.accepted == 2
+
+    # the whole body arrived, but the download failed: that connection is not used again
+    with pytest.raises(ChecksumMismatch):
+        api.download(file_id, MemorySink(), expected_sha256="0" * 64)
+    api.download(file_id, MemorySink())
+    assert relay.accepted == 3
+    with pytest.raises(TransferCancelled):
+        api.download(file_id, MemorySink(), should_stop=lambda: True)
+    with pytest.raises(NotFound):  # an error answer: that connection goes too
+        api.download(10**9, MemorySink())
+    api.download(file_id, MemorySink())
+    assert relay.accepted == 5
+
+    # the server closed the idle connection: noticed before it is used, a new one is opened
+    relay.close_idle()
+    time.sleep(0.1)
+    sink = MemorySink()
+    assert api.download(file_id, sink, expected_sha256=digest).sha256 == digest
+    assert bytes(sink.data) == pdf and relay.accepted == 6
+
+    # it is closed just when the request arrives: the request is sent once more on a new connection
+    relay.refuse_reused_once()
+    sink = MemorySink()
+    assert api.download(file_id, sink, expected_sha256=digest).sha256 == digest
+    assert bytes(sink.data) == pdf and relay.accepted == 7
+
+
+def _certificates(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A CA and a certificate it signed for localhost and 127.0.0.1: (ca.pem, cert.pem, key.pem)."""
+    import ipaddress
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def cert(
+        subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Certificate | None, signer: Any
+    ) -> x509.Certificate:
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer.subject if issuer else name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=1))
+        )
+        if issuer is None:
+            builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            builder = builder.add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+            )
+            builder = builder.add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
+        else:
+            san = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+            builder = builder.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = cert("Gremalda Test CA", ca_key, None, ca_key)
+    leaf = cert("localhost", key, ca, ca_key)
+    paths = tmp_path / "ca.pem", tmp_path / "cert.pem", tmp_path / "key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return paths
+
+
+def test_https_with_a_ca_bundle_path_and_a_certificate_that_is_not_trusted(
+    sqlite_server: tuple[LiveServer, World], tmp_path: Path
+) -> None:
+    server, world = sqlite_server
+    ca, cert, key = _certificates(tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    pdf, file_id = world.pdf, world.ids["public_file"]
+    digest = hashlib.sha256(pdf).hexdigest()
+    with _Relay(int(server.url.rsplit(":", 1)[1]), tls=tls) as relay:
+        for host in ("localhost", "127.0.0.1"):
+            url = f"https://{host}:{relay.port}"
+            with ServerApi(url, verify=str(ca), trust_env=False) as api:
+                tokens = api.login("member", PASSWORD, "tls").tokens
+                for _ in range(3):
+                    sink = MemorySink()
+                    assert api.download(file_id, sink, expected_sha256=digest).sha256 == digest
+                    assert bytes(sink.data) == pdf
+        assert relay.accepted == 4  # per address: the login's connection, one for the downloads
+
+        # the system's CA store does not know the test CA: the download refuses, not retryable
+        with ServerApi(url, trust_env=False, tokens=tokens) as api:
+            with pytest.raises(CertificateError, match="certificate could not be verified") as info:
+                api.download(file_id, MemorySink())
+            assert not info.value.retryable
+        # verify=False (tests only) skips the check
+        with ServerApi(url, verify=False, trust_env=False, tokens=tokens) as api:
+            sink = MemorySink()
+            api.download(file_id, sink)
+            assert bytes(sink.data) == pdf
+
+
+def test_a_proxy_from_the_environment_is_used_through_httpx(
+    sqlite_server: tuple[LiveServer, World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, world = sqlite_server
+    pdf, file_id = world.pdf, world.ids["public_file"]
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    with FaultProxy(server.url) as proxy:  # it forwards absolute-form requests as a forward proxy would
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        with ServerApi(server.url) as api:
+            api.login("member", PASSWORD, "behind a proxy")
+            sink = MemorySink()
+            api.download(file_id, sink)
+            assert bytes(sink.data) == pdf
+        assert proxy.seen(r"/login$") == 1 and proxy.seen(r"/content$") == 1
+
+        # without trust_env, or when NO_PROXY exempts the server, the download connects directly
+        with ServerApi(server.url, trust_env=False) as api:
+            api.login("member", PASSWORD, "direct")
+            api.download(file_id, MemorySink())
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        with ServerApi(server.url) as api:
+            api.login("member", PASSWORD, "exempt")
+            api.download(file_id, MemorySink())
+        assert proxy.seen(r"/login$") == 1 and proxy.seen(r"/content$") == 1
+
+
+def test_a_download_with_an_expired_access_token_refreshes_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/s.sqlite3"
+    with live_server(tmp_path, url, access_token_ttl=timedelta(seconds=1)) as server:
+        world = build_world(server.ctx)
+        saved: list[Tokens] = []
+        with _api(server, on_tokens=saved.append) as api:
+            api.login("member", PASSWORD, "laptop")
+            time.sleep(1.2)
+            errors: list[BaseException] = []
+            sinks = [MemorySink() for _ in range(4)]
+
+            def fetch(sink: MemorySink) -> None:
+                try:
+                    api.download(world.ids["public_file"], sink)
+                except BaseException as exc:
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=fetch, args=(sink,)) for sink in sinks]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == [] and all(bytes(s.data) == world.pdf for s in sinks)
+            assert len(saved) == 2 and api.tokens == saved[1]  # one refresh for the four downloads
