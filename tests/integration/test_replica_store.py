@@ -372,7 +372,7 @@ def test_schema_and_settings(data_dir: Path) -> None:
             "foreign_keys": 1,
             "secure_delete": 1,
             "temp_store": 2,
-            "cipher_memory_security": "1",
+            "cipher_memory_security": "0",  # see gremalda.store.database
         }
         for pragma, value in pragmas.items():
             assert db.conn.execute(f"PRAGMA {pragma}").fetchone()[0] == value, pragma
@@ -392,7 +392,7 @@ def test_reopen_is_idempotent(data_dir: Path) -> None:
 
 
 def test_migrations_step_by_step_and_all_or_nothing(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "m.db", os.urandom(32), create=True, memory_security=False)
+    db = open_database(tmp_path / "m.db", os.urandom(32), create=True)
     with db:
         assert db.schema_version == len(MIGRATIONS)
         broken = (*MIGRATIONS, "CREATE TABLE added (a);\nCREATE TABLE broken (;")
