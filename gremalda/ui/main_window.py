@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
             self.sync.finished.connect(self._sync_finished)
             self.sync.failed.connect(self._sync_failed)
         else:
-            self.status_bar.set_online(False)
+            self.status_bar.set_sync_off()
             self.actions_["sync"].setEnabled(False)
         geometry, state = self.preferences.window_state()
         if geometry is not None:

@@ -62,6 +62,13 @@ class StatusBar(QStatusBar):
         self.connection.setText(text)
         self.connection.setAccessibleName(self.tr("Connection: %1").replace("%1", text))
 
+    def set_sync_off(self) -> None:
+        """This window does not synchronise (e.g. the smoke test): say so rather than "Offline"."""
+        self._online = None
+        text = self.tr("Synchronisation off")
+        self.connection.setText(text)
+        self.connection.setAccessibleName(self.tr("Connection: %1").replace("%1", text))
+
     @property
     def online(self) -> bool | None:
         return self._online

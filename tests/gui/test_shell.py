@@ -680,3 +680,11 @@ def test_the_first_sync_after_signing_in_fills_the_window(
         pass  # the first pass brings the meetings; the window shows the next one
     assert window.agenda.object_id == str(gui_world.world.ids["published_meeting"])
     assert "new documents arrived." in window.notice.text()
+
+
+def test_a_window_that_does_not_synchronise_says_so_instead_of_offline(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path
+) -> None:
+    window = make_window(gui_world.replica(tmp_path), sync=False)
+    assert window.status_bar.connection.text() == "Synchronisation off"
+    assert window.status_bar.online is None and not window.actions_["sync"].isEnabled()

@@ -1285,6 +1285,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
   <context>
     <name>StatusBar</name>
     <message>
+      <source>Synchronisation off</source>
+      <translation>Synchronisation aus</translation>
+    </message>
+    <message>
       <source>Synchronisation progress</source>
       <translation>Fortschritt der Synchronisierung</translation>
     </message>
