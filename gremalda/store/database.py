@@ -153,7 +153,16 @@ CREATE TABLE oparl_entity(source INTEGER NOT NULL,id TEXT NOT NULL,type TEXT NOT
 PRIMARY KEY(source,id))WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
+# Annotations (see gremalda.core.annotations.store): each record as JSON (data) under its UUID, with the
+# file it belongs to (no foreign key: annotations outlive their document, kept as orphans) and the
+# server's version of it for If-Match (NULL until the server has acknowledged one). Terse, as above.
+_SCHEMA_5 = """
+CREATE TABLE annotation(id TEXT PRIMARY KEY,file_id TEXT NOT NULL,data TEXT NOT NULL,version INTEGER)
+WITHOUT ROWID;
+CREATE INDEX annotation_file ON annotation(file_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4, _SCHEMA_5)
 
 
 class Cursor(Protocol):

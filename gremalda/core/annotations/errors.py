@@ -1,0 +1,21 @@
+"""Errors of the annotation records (see :mod:`gremalda.errors` for the hierarchy)."""
+
+from __future__ import annotations
+
+from gremalda.errors import GremaldaError
+
+
+class InvalidAnnotation(GremaldaError):
+    """An annotation record does not hold together (a bad field, geometry that does not fit its kind,
+    malformed stored or received data). ``detail`` names the field."""
+
+    title = "Invalid annotation"
+    default_message = "An annotation could not be read or saved because its data is not valid."
+    environment = False
+
+
+class AnnotationMismatch(InvalidAnnotation):
+    """Two records were merged that are not versions of the same annotation."""
+
+    title = "Annotations do not match"
+    default_message = "Two different annotations were taken for the same one. Please report it, with the log."

@@ -1,0 +1,228 @@
+"""Annotations in the replica's SQLCipher database, with their outbox rows.
+
+:meth:`AnnotationStore.save` writes a record and its outbox row in one transaction and never touches
+the network; the sync engine later drains :meth:`~AnnotationStore.pending_outbox` in order and calls
+:meth:`~AnnotationStore.mark_sent`. The payload of an outbox row is the whole record (state-based: the
+server and other devices :func:`~gremalda.core.annotations.merge.merge` it), so a newer unsent row of the
+same annotation replaces an older one that was never tried. Records from the server or another device
+go through :meth:`~AnnotationStore.apply_remote`, which merges. Annotations whose document left the
+replica are kept (:meth:`~AnnotationStore.orphaned`), never deleted by a sync.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from gremalda.core.annotations.anchor import Locate, reanchor
+from gremalda.core.annotations.errors import InvalidAnnotation
+from gremalda.core.annotations.merge import delete, edit, merge
+from gremalda.core.annotations.records import Annotation, from_json
+from gremalda.store.database import ReplicaDatabase, sqlite_errors
+
+TARGET_TYPE = "annotation"
+ACTION_PUT = "put"
+DEVICE_KEY = "annotation_device"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    idempotency_key: str
+    action: str
+    target_id: str
+    base_version: int | None
+    record: Annotation
+    attempts: int
+
+
+def device_id(db: ReplicaDatabase) -> str:
+    """This replica's device id for annotation stamps (a random UUID made once, kept in sync_state)."""
+    with sqlite_errors(db.path), db.transaction() as conn:
+        row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (DEVICE_KEY,)).fetchone()
+        if row is not None:
+            return str(row[0])
+        value = str(uuid.uuid4())
+        conn.execute("INSERT INTO sync_state (key, value) VALUES (?, ?)", (DEVICE_KEY, value))
+        return value
+
+
+class AnnotationStore:
+    def __init__(self, db: ReplicaDatabase, device: str | None = None) -> None:
+        self.db = db
+        self.device = device or device_id(db)
+
+    # --- local changes -----------------------------------------------------------------------------------
+
+    def save(self, record: Annotation) -> Annotation:
+        """Store ``record`` (made or edited here) and queue it for the server, in one transaction."""
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            row = conn.execute("SELECT version FROM annotation WHERE id = ?", (record.id,)).fetchone()
+            self._write(record, None if row is None else row[0])
+            self._enqueue(record, None if row is None else row[0])
+        return record
+
+    def edit(self, annotation_id: str, *, now: str = "", **changes: Any) -> Annotation:
+        """Change fields of a stored annotation (see :func:`~gremalda.core.annotations.merge.edit`)."""
+        return self.save(edit(self._require(annotation_id), self.device, modified=now, **changes))
+
+    def delete(self, annotation_id: str, *, now: str = "") -> Annotation:
+        """Delete an annotation: its tombstone is stored and queued (the record stays, deleted)."""
+        return self.save(delete(self._require(annotation_id), self.device, modified=now))
+
+    def reanchor_file(
+        self, old_file_id: str, new_file_id: str, new_sha256: str | None, *, locate: Locate | None = None
+    ) -> list[Annotation]:
+        """Move the live annotations of ``old_file_id`` onto its new version ``new_file_id`` (whose page
+        texts must be in ``page_text``); returns the moved records (those not found flagged)."""
+        with sqlite_errors(self.db.path):
+            rows = self.db.conn.execute(
+                "SELECT page, text FROM page_text WHERE file_id = ? ORDER BY page", (new_file_id,)
+            ).fetchall()
+        pages = [""] * (max((r[0] for r in rows), default=-1) + 1)
+        for page, text in rows:
+            pages[page] = text
+        moved = []
+        with self.db.transaction():
+            for record in self.list_for_file(old_file_id):
+                new = reanchor(
+                    record, pages, self.device, file_id=new_file_id, file_sha256=new_sha256, locate=locate
+                )
+                moved.append(self.save(new))
+        return moved
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        """The record (deleted ones too), or ``None``."""
+        with sqlite_errors(self.db.path):
+            row = self.db.conn.execute(
+                "SELECT data FROM annotation WHERE id = ?", (annotation_id,)
+            ).fetchone()
+        return None if row is None else from_json(row[0])
+
+    def version(self, annotation_id: str) -> int | None:
+        with sqlite_errors(self.db.path):
+            row = self.db.conn.execute(
+                "SELECT version FROM annotation WHERE id = ?", (annotation_id,)
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def list_for_file(self, file_id: str, *, include_deleted: bool = False) -> list[Annotation]:
+        return self.list_for_files([file_id], include_deleted=include_deleted)
+
+    def list_for_files(self, file_ids: Iterable[str], *, include_deleted: bool = False) -> list[Annotation]:
+        """The annotations of these files, by file, page and creation."""
+        ids = list(dict.fromkeys(file_ids))
+        if not ids:
+            return []
+        with sqlite_errors(self.db.path):
+            rows = self.db.conn.execute(
+                "SELECT data FROM annotation WHERE file_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),),
+            ).fetchall()
+        return _sorted(a for a in map(from_json, (r[0] for r in rows)) if include_deleted or a.alive)
+
+    def all(self, *, include_deleted: bool = False) -> list[Annotation]:
+        with sqlite_errors(self.db.path):
+            rows = self.db.conn.execute("SELECT data FROM annotation").fetchall()
+        return _sorted(a for a in map(from_json, (r[0] for r in rows)) if include_deleted or a.alive)
+
+    def orphaned(self, existing_file_ids: Collection[str]) -> list[Annotation]:
+        """Live annotations whose document is not among ``existing_file_ids`` (kept, shown in a list)."""
+        existing = set(existing_file_ids)
+        return [a for a in self.all() if a.file_id not in existing]
+
+    def orphaned_in_replica(self) -> list[Annotation]:
+        """Live annotations whose document is not in the replica's file table."""
+        with sqlite_errors(self.db.path):
+            ids = {r[0] for r in self.db.conn.execute("SELECT id FROM file").fetchall()}
+        return self.orphaned(ids)
+
+    def needing_attention(self) -> list[Annotation]:
+        """Live annotations that re-anchoring could not place in a new version of their document."""
+        return [a for a in self.all() if a.attention]
+
+    # --- sync ---------------------------------------------------------------------------------------------
+
+    def pending_outbox(self) -> list[OutboxEntry]:
+        """The queued annotation changes, oldest first."""
+        with sqlite_errors(self.db.path):
+            rows = self.db.conn.execute(
+                "SELECT id, idempotency_key, action, target_id, base_version, payload, attempts FROM outbox"
+                " WHERE target_type = ? ORDER BY id",
+                (TARGET_TYPE,),
+            ).fetchall()
+        return [OutboxEntry(r[0], r[1], r[2], r[3], r[4], from_json(r[5]), r[6]) for r in rows]
+
+    def mark_sent(self, outbox_id: int, version: int | None = None) -> None:
+        """The server took the change ``outbox_id``; ``version`` is its new version of the record."""
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            row = conn.execute(
+                "DELETE FROM outbox WHERE id = ? AND target_type = ? RETURNING target_id",
+                (outbox_id, TARGET_TYPE),
+            ).fetchone()
+            if row is not None and version is not None:
+                conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (version, row[0]))
+                conn.execute(  # later changes of the same record now build on this version
+                    "UPDATE outbox SET base_version = ? WHERE target_type = ? AND target_id = ?",
+                    (version, TARGET_TYPE, row[0]),
+                )
+
+    def mark_failed(self, outbox_id: int, error: str) -> None:
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND target_type = ?",
+                (error, outbox_id, TARGET_TYPE),
+            )
+
+    def apply_remote(self, record: Annotation, version: int | None = None) -> Annotation:
+        """Merge a record from the server or another device into the local one and store the result.
+        When the local one held changes the incoming one lacks, the merged record is queued so that the
+        server gets them too."""
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            row = conn.execute("SELECT data, version FROM annotation WHERE id = ?", (record.id,)).fetchone()
+            local = None if row is None else from_json(row[0])
+            merged = record if local is None else merge(local, record)
+            stored_version = version if version is not None else (None if row is None else row[1])
+            if merged != local:
+                self._write(merged, stored_version)
+            elif version is not None:
+                conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (version, record.id))
+            if merged != record:
+                self._enqueue(merged, stored_version)
+        return merged
+
+    # --- internals ------------------------------------------------------------------------------------------
+
+    def _require(self, annotation_id: str) -> Annotation:
+        record = self.get(annotation_id)
+        if record is None:
+            raise InvalidAnnotation(detail=f"no annotation {annotation_id}")
+        return record
+
+    def _write(self, record: Annotation, version: int | None) -> None:
+        self.db.conn.execute(
+            "INSERT INTO annotation (id, file_id, data, version) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO"
+            " UPDATE SET file_id = excluded.file_id, data = excluded.data, version = excluded.version",
+            (record.id, record.file_id, record.to_json(), version),
+        )
+
+    def _enqueue(self, record: Annotation, base_version: int | None) -> None:
+        conn = self.db.conn
+        conn.execute(  # an older change never tried is contained in this one
+            "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND attempts = 0",
+            (TARGET_TYPE, record.id),
+        )
+        conn.execute(
+            "INSERT INTO outbox (idempotency_key, action, target_type, target_id, base_version, payload)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (str(uuid.uuid4()), ACTION_PUT, TARGET_TYPE, record.id, base_version, record.to_json()),
+        )
+
+
+def _sorted(records: Iterable[Annotation]) -> list[Annotation]:
+    return sorted(records, key=lambda a: (a.file_id, a.page, a.created, a.id))
