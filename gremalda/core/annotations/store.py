@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gremalda.core.annotations.anchor import Locate, reanchor
+from gremalda.core.annotations.anchor import Locate, PageTexts, reanchor
 from gremalda.core.annotations.errors import InvalidAnnotation
 from gremalda.core.annotations.merge import delete, edit, merge
 from gremalda.core.annotations.records import Annotation, from_json
@@ -82,9 +82,10 @@ class AnnotationStore:
             rows = self.db.conn.execute(
                 "SELECT page, text FROM page_text WHERE file_id = ? ORDER BY page", (new_file_id,)
             ).fetchall()
-        pages = [""] * (max((r[0] for r in rows), default=-1) + 1)
+        texts = [""] * (max((r[0] for r in rows), default=-1) + 1)
         for page, text in rows:
-            pages[page] = text
+            texts[page] = text
+        pages = PageTexts(texts)
         moved = []
         with self.db.transaction():
             for record in self.list_for_file(old_file_id):
