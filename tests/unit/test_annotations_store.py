@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from gremalda.core.annotations.anchor import page_text_hash, quote_at
-from gremalda.core.annotations.errors import InvalidAnnotation
+from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.merge import create, delete, edit
 from gremalda.core.annotations.records import Annotation, Kind, TextQuote
 from gremalda.core.annotations.store import AnnotationStore, device_id
@@ -199,3 +200,20 @@ def test_reanchor_file_moves_found_quotes_and_flags_the_rest(
     assert moved[missing.id].quads == missing.quads and moved[ink.id].attention
     assert {a.id for a in store.needing_attention()} == {missing.id, ink.id}
     assert store.list_for_file("f1") == [] and len(store.list_for_file("f2")) == 3
+
+
+def test_others_annotations_are_read_only_and_never_queued(db: ReplicaDatabase) -> None:
+    store = AnnotationStore(db, "dev-a", user_id="u2")
+    theirs = note()  # by u1
+    older = edit(theirs, "dev-x", text="alt")
+    newer = edit(older, "dev-x", text="neu")
+    store.apply_remote(newer, version=2)
+    assert store.apply_remote(older, version=1).text == "neu"  # an older feed entry arriving late
+    assert store.pending_outbox() == [] and store.version(theirs.id) == 2
+    with pytest.raises(ReadOnlyAnnotation):
+        store.edit(theirs.id, text="meins")
+    with pytest.raises(ReadOnlyAnnotation):
+        store.delete(theirs.id)
+    assert store.get(theirs.id) == newer and store.pending_outbox() == []
+    mine = store.save(replace(note(), author_id="u2"))
+    assert [e.record for e in store.pending_outbox()] == [mine]

@@ -19,3 +19,10 @@ class AnnotationMismatch(InvalidAnnotation):
 
     title = "Annotations do not match"
     default_message = "Two different annotations were taken for the same one. Please report it, with the log."
+
+
+class ReadOnlyAnnotation(GremaldaError):
+    """Someone else's shared annotation: it shows here, but only its author can change it."""
+
+    title = "Annotation is read-only"
+    default_message = "This annotation was made by someone else. Only its author can change or delete it."

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gremalda.core.annotations.anchor import Locate, PageTexts, reanchor
-from gremalda.core.annotations.errors import InvalidAnnotation
+from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.merge import delete, edit, merge
 from gremalda.core.annotations.records import Annotation, from_json
 from gremalda.store.database import ReplicaDatabase, sqlite_errors
@@ -51,14 +51,20 @@ def device_id(db: ReplicaDatabase) -> str:
 
 
 class AnnotationStore:
-    def __init__(self, db: ReplicaDatabase, device: str | None = None) -> None:
+    """The annotations of one replica. ``user_id``: the signed-in user; when given, others' annotations
+    (shared with them, arriving through :meth:`apply_remote`) are read-only here and never queued."""
+
+    def __init__(self, db: ReplicaDatabase, device: str | None = None, *, user_id: str | None = None) -> None:
         self.db = db
         self.device = device or device_id(db)
+        self.user_id = user_id
 
     # --- local changes -----------------------------------------------------------------------------------
 
     def save(self, record: Annotation) -> Annotation:
         """Store ``record`` (made or edited here) and queue it for the server, in one transaction."""
+        if not self._mine(record):
+            raise ReadOnlyAnnotation(detail=f"{record.id} is by {record.author_id}, not {self.user_id}")
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
             row = conn.execute("SELECT version FROM annotation WHERE id = ?", (record.id,)).fetchone()
             self._write(record, None if row is None else row[0])
@@ -188,16 +194,20 @@ class AnnotationStore:
             row = conn.execute("SELECT data, version FROM annotation WHERE id = ?", (record.id,)).fetchone()
             local = None if row is None else from_json(row[0])
             merged = record if local is None else merge(local, record)
-            stored_version = version if version is not None else (None if row is None else row[1])
+            known = [v for v in (version, None if row is None else row[1]) if v is not None]
+            stored_version = max(known, default=None)  # a late, older feed entry does not go back
             if merged != local:
                 self._write(merged, stored_version)
-            elif version is not None:
-                conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (version, record.id))
-            if merged != record:
+            elif row is not None and stored_version != row[1]:
+                conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (stored_version, record.id))
+            if merged != record and self._mine(merged):
                 self._enqueue(merged, stored_version)
         return merged
 
     # --- internals ------------------------------------------------------------------------------------------
+
+    def _mine(self, record: Annotation) -> bool:
+        return self.user_id is None or record.author_id == self.user_id
 
     def _require(self, annotation_id: str) -> Annotation:
         record = self.get(annotation_id)
