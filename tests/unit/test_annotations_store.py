@@ -10,13 +10,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import sqlcipher3
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from gremalda.core.annotations.anchor import page_text_hash, quote_at
 from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
-from gremalda.core.annotations.merge import create, delete, edit
+from gremalda.core.annotations.merge import create, delete, edit, merge
 from gremalda.core.annotations.records import Annotation, Kind, TextQuote
 from gremalda.core.annotations.store import AnnotationStore, device_id
-from gremalda.store.database import ReplicaDatabase, open_database
+from gremalda.store.database import ReplicaDatabase, migrate, open_database
 
 QUAD = (10.0, 20.0, 110.0, 20.0, 10.0, 32.0, 110.0, 32.0)
 
@@ -217,3 +221,80 @@ def test_others_annotations_are_read_only_and_never_queued(db: ReplicaDatabase) 
     assert store.get(theirs.id) == newer and store.pending_outbox() == []
     mine = store.save(replace(note(), author_id="u2"))
     assert [e.record for e in store.pending_outbox()] == [mine]
+
+
+# --- two replicas through a server that only merges what the outboxes push ---------------------------
+
+
+class TwoReplicas(RuleBasedStateMachine):
+    """Two replicas (each its own database) edit offline, push their outboxes to a merging server in
+    random order and pull from it; after a full round they hold the same records as the server."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stores: dict[str, AnnotationStore] = {}
+        for device in ("dev-a", "dev-b"):
+            conn = sqlcipher3.connect(":memory:", isolation_level=None)
+            migrate(conn)
+            self.stores[device] = AnnotationStore(ReplicaDatabase(conn, Path(device)), device)
+        self.server: dict[str, Annotation] = {}
+        self.n = 0
+
+    def _pick(self, device: str, data: st.DataObject) -> Annotation | None:
+        records = self.stores[device].all(include_deleted=True)
+        return data.draw(st.sampled_from(records)) if records else None
+
+    @rule(device=st.sampled_from(["dev-a", "dev-b"]))
+    def create(self, device: str) -> None:
+        self.n += 1
+        self.stores[device].save(replace(note(device=device), id=str(uuid.UUID(int=self.n))))
+
+    @rule(device=st.sampled_from(["dev-a", "dev-b"]), text=st.sampled_from(["x", "y", "z"]), data=st.data())
+    def edit(self, device: str, text: str, data: st.DataObject) -> None:
+        record = self._pick(device, data)
+        if record is not None:
+            self.stores[device].edit(record.id, text=text)
+
+    @rule(device=st.sampled_from(["dev-a", "dev-b"]), data=st.data())
+    def delete(self, device: str, data: st.DataObject) -> None:
+        record = self._pick(device, data)
+        if record is not None:
+            self.stores[device].delete(record.id)
+
+    @rule(device=st.sampled_from(["dev-a", "dev-b"]), lose_ack=st.booleans())
+    def push_one(self, device: str, lose_ack: bool) -> None:
+        pending = self.stores[device].pending_outbox()
+        if not pending:
+            return
+        entry = pending[0]  # the outbox drains in order
+        known = self.server.get(entry.target_id)
+        self.server[entry.target_id] = entry.record if known is None else merge(known, entry.record)
+        if lose_ack:  # the server took it, the answer was lost: the retry sends it again
+            self.stores[device].mark_failed(entry.id, "timeout")
+        else:
+            self.stores[device].mark_sent(entry.id)
+
+    @rule(device=st.sampled_from(["dev-a", "dev-b"]))
+    def pull(self, device: str) -> None:
+        for record in list(self.server.values()):
+            self.stores[device].apply_remote(record)
+
+    @rule()
+    def full_round(self) -> None:
+        for _ in range(2):
+            for device, store in self.stores.items():
+                while store.pending_outbox():
+                    self.push_one(device, False)
+                self.pull(device)
+        for store in self.stores.values():
+            assert store.pending_outbox() == []
+            assert {a.id: a for a in store.all(include_deleted=True)} == self.server
+
+    def teardown(self) -> None:
+        self.full_round()
+        for store in self.stores.values():
+            store.db.close()
+
+
+TestTwoReplicas = TwoReplicas.TestCase
+TestTwoReplicas.settings = settings(max_examples=40, stateful_step_count=25, deadline=None)
