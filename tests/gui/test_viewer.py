@@ -171,7 +171,10 @@ def test_quick_image_first_then_sharp_and_neighbours_prefetched(
     qtbot.waitUntil(lambda: _sharp(view, bridge, 20), timeout=LOAD_MS)
     doc = view.page_area()._doc
     mine = [key for key in arrived if key.doc == doc and key.page == 20]
-    assert mine[0].scale == low_scale(info.pages[20]) < mine[-1].scale  # blurry at once, then sharp
+    # the quick image and the sharp one of the page in view are asked for together (two workers): the
+    # quick one shows first unless the sharp one is done sooner, which then makes the quick one moot
+    quick = low_scale(info.pages[20])
+    assert mine[-1].scale > quick and all(key.scale in (quick, mine[-1].scale) for key in mine)
     assert view.page_rect(21).top() > view.page_area().viewport().height()  # the next page is not in view
     qtbot.waitUntil(lambda: _sharp(view, bridge, 21) and _sharp(view, bridge, 19), timeout=LOAD_MS)
     bridge.imageReady.disconnect(arrived.append)
