@@ -101,7 +101,7 @@ class FileSliceResponse(Response):
 
 
 @dataclass(frozen=True)
-class _Located:
+class Located:
     path: str
     size: int
     sha256: str
@@ -109,7 +109,7 @@ class _Located:
     file_name: str
 
 
-def _locate(ctx: ServerContext, request: Request, file_id: int) -> _Located:
+def _locate(ctx: ServerContext, request: Request, file_id: int) -> Located:
     """Authentication, visibility and lookup in one go (one trip to a worker thread per download)."""
     with ctx.sessions() as session:
         who = resolve_caller(session, request)
@@ -129,20 +129,26 @@ def _locate(ctx: ServerContext, request: Request, file_id: int) -> _Located:
             size = path.stat().st_size
         except FileNotFoundError:
             raise NotFound("The file's content is missing on the server.") from None
-        return _Located(str(path), size, row.sha256, row.mime_type, row.file_name)
+        return Located(str(path), size, row.sha256, row.mime_type, row.file_name)
 
 
 @router.get("/files/{file_id}/content")
 async def download(file_id: PathId, request: Request) -> Response:
     ctx: ServerContext = request.app.state.ctx
     found = await run_in_threadpool(_locate, ctx, request, file_id)
+    return blob_response(ctx, request, found, f"attachment; filename*=UTF-8''{_quote(found.file_name)}")
+
+
+def blob_response(ctx: ServerContext, request: Request, found: Located, disposition: str) -> Response:
+    """The bytes of a located (visible) file: strong ETag = sha256, If-None-Match, Range guarded by
+    If-Range, HEAD, constant memory; behind nginx an X-Accel-Redirect to the internal blob location."""
     etag = f'"{found.sha256}"'
     headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",
         "Cache-Control": "private, no-store",
         "Content-Type": found.mime_type,
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(found.file_name)}",
+        "Content-Disposition": disposition,
     }
     inm = request.headers.get("if-none-match")
     if inm and (inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]):
