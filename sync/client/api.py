@@ -149,7 +149,7 @@ def check_server_url(url: str) -> httpx.URL:
         raise InsecureServerUrl(f"{url!r} is not a valid server address; it must start with https://.")
     if parsed.userinfo:
         raise InsecureServerUrl("Do not put a user name or password into the server address.")
-    if parsed.scheme == "http" and not _is_loopback(parsed.host):
+    if parsed.scheme == "http" and not is_loopback(parsed.host):
         raise InsecureServerUrl(
             f"The server address {url} is not encrypted. Use https:// (plain http:// is only allowed "
             "for a server on this computer)."
@@ -157,7 +157,8 @@ def check_server_url(url: str) -> httpx.URL:
     return parsed
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this computer (plain http is allowed only there)."""
     if host.lower().rstrip(".") == "localhost":
         return True
     try:
@@ -334,6 +335,12 @@ def _read_capped(response: httpx.Response, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def retry_after(response: httpx.Response) -> float | None:
+    """The pause a 429/503 asks for (`Retry-After` in seconds, at most an hour), or None."""
+    value = response.headers.get("retry-after", "")
+    return float(min(int(value), 3600)) if value.isdigit() else None
+
+
 def _error_for(response: httpx.Response, body: bytes) -> SyncClientError:
     """The error for a non-2xx answer, with the server's own message when it sent one."""
     status = response.status_code
@@ -346,11 +353,7 @@ def _error_for(response: httpx.Response, body: bytes) -> SyncClientError:
         code = err.get("code") if isinstance(err.get("code"), str) else None
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         pass  # a proxy's HTML page or an empty body: the status alone decides
-    retry_after = None
-    value = response.headers.get("retry-after", "")
-    if value.isdigit():
-        retry_after = float(min(int(value), 3600))
-    kwargs: dict[str, Any] = {"status": status, "code": code, "retry_after": retry_after}
+    kwargs: dict[str, Any] = {"status": status, "code": code, "retry_after": retry_after(response)}
     if status == 401:
         return SignInRequired(message or "The sign-in has ended. Please sign in again.", **kwargs)
     if status == 403:

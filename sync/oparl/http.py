@@ -19,7 +19,6 @@ What real servers send and how it is read (each noted in the :class:`RepairLog`)
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import ssl
@@ -32,6 +31,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from sync.client import check_server_url
+from sync.client.api import is_loopback, retry_after
 from sync.client.errors import (
     CertificateError,
     Forbidden,
@@ -43,6 +43,7 @@ from sync.client.errors import (
     ServerProtocolError,
     SyncClientError,
 )
+from sync.client.transfer import certificate_error
 from sync.engine.engine import Cancelled, RetryPolicy
 from sync.oparl.repairs import RepairLog
 
@@ -67,15 +68,6 @@ class BrokenJson(ServerProtocolError):
     """The answer does not parse as JSON even leniently (cut short, a server bug); asked again."""
 
     retryable = True
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def with_params(url: str, params: Mapping[str, str]) -> str:
@@ -214,14 +206,9 @@ class UrlMap:
 
 
 def _transport_error(exc: httpx.TransportError, url: str) -> SyncClientError:
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return CertificateError(
-                f"The certificate of the OParl server for {url} could not be verified "
-                f"({cause.verify_message})."
-            )
-        cause = cause.__cause__ or cause.__context__
+    certificate = certificate_error(exc)
+    if certificate is not None:
+        return CertificateError(f"{certificate.message} ({url})")
     if isinstance(exc, httpx.TimeoutException):
         what = "did not answer in time"
     elif isinstance(exc, httpx.ConnectError):
@@ -233,17 +220,13 @@ def _transport_error(exc: httpx.TransportError, url: str) -> SyncClientError:
 
 def status_error(response: httpx.Response, url: str) -> SyncClientError:
     status = response.status_code
-    retry_after = None
-    value = response.headers.get("retry-after", "")
-    if value.isdigit():
-        retry_after = float(min(int(value), 3600))
     if status in (404, 410):
         return NotFound(f"{url} answers {status}.", status=status)
     if status in (408, 429) or status >= 500:
         return ServerError(
             f"The OParl server had a problem (HTTP {status}) with {url}.",
             status=status,
-            retry_after=retry_after,
+            retry_after=retry_after(response),
         )
     if status in (401, 403):
         return Forbidden(
