@@ -109,6 +109,16 @@ class Located:
     file_name: str
 
 
+def located(ctx: ServerContext, sha256: str, mime_type: str, file_name: str) -> Located:
+    """Where the bytes of a visible file's content are, and how many; NotFound if they are missing."""
+    path = ctx.blobs.path(sha256)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise NotFound("The file's content is missing on the server.") from None
+    return Located(str(path), size, sha256, mime_type, file_name)
+
+
 def _locate(ctx: ServerContext, request: Request, file_id: int) -> Located:
     """Authentication, visibility and lookup in one go (one trip to a worker thread per download)."""
     with ctx.sessions() as session:
@@ -124,12 +134,7 @@ def _locate(ctx: ServerContext, request: Request, file_id: int) -> Located:
         ).first()
         if row is None or not (aud.decode(row.audience) & who.keys):
             raise NotFound(f"No file with id {file_id}.")
-        path = ctx.blobs.path(row.sha256)
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise NotFound("The file's content is missing on the server.") from None
-        return Located(str(path), size, row.sha256, row.mime_type, row.file_name)
+        return located(ctx, row.sha256, row.mime_type, row.file_name)
 
 
 @router.get("/files/{file_id}/content")

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
-from sync.server.api.files import Located, blob_response
+from sync.server.api.files import Located, blob_response, located
 from sync.server.context import ServerContext
 from sync.server.errors import NotFound
 from sync.server.models import FeedObject, File
@@ -36,12 +36,7 @@ def _locate(ctx: ServerContext, request: Request, file_id: int) -> Located:
         ).first()
         if row is None or not who.sees(aud.decode(row.audience)):
             raise NotFound(f"No file with id {file_id}.")
-        path = ctx.blobs.path(row.sha256)
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise NotFound("The file's content is missing on the server.") from None
-        return Located(str(path), size, row.sha256, row.mime_type, row.file_name)
+        return located(ctx, row.sha256, row.mime_type, row.file_name)
 
 
 async def serve(request: Request, file_id: int, attachment: bool) -> Response:
