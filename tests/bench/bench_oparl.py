@@ -51,9 +51,9 @@ from gremalda.core.account import sign_out  # noqa: E402
 from gremalda.core.oparl import add_source, fetch_meeting_files, sync_sources  # noqa: E402
 from gremalda.paths import data_paths  # noqa: E402
 from sync.oparl import Applied, Entity, OParlHttp, OParlImporter, Record, RepairLog  # noqa: E402
+from tests.bench.keyring_session import reexec_in_keyring  # noqa: E402
 from tests.harness.oparlfixture import data_missing_reason  # noqa: E402
 
-KEYRING_ENV = "GREMALDA_IN_KEYRING_SESSION"  # set by .ci/with-keyring
 FULL_IMPORT_TARGET = 10.0
 NO_CHANGE_TARGET = 1.0
 SMALL_PAGES = 10
@@ -283,18 +283,8 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
     return result
 
 
-def reexec_in_keyring() -> None:
-    """The client needs a real OS keyring: run again inside .ci/with-keyring unless already there."""
-    if os.environ.get(KEYRING_ENV) == "1":
-        return
-    script = ROOT / ".ci" / "with-keyring"
-    log("re-running inside .ci/with-keyring (a private D-Bus session with an unlocked gnome-keyring)")
-    sys.stdout.flush()
-    os.execv("/bin/sh", ["sh", str(script), sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
 def main() -> int:
-    reexec_in_keyring()
+    reexec_in_keyring(__file__)
     small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(int(float(os.environ.get("BENCH_TIMEOUT", 600))) + 60)

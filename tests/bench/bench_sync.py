@@ -100,11 +100,11 @@ from tests.bench.bench_backend import (  # noqa: E402
     pin,
 )
 from tests.bench.bench_vault import pseudo_random  # noqa: E402
+from tests.bench.keyring_session import reexec_in_keyring  # noqa: E402
 
 PASSWORD = "bench-password-1"
 MIB = 1 << 20
 GB = 1e9
-KEYRING_ENV = "GREMALDA_IN_KEYRING_SESSION"  # set by .ci/with-keyring
 SHARED_PDFS = ROOT.parent / "shared" / "data" / "pdf"
 WORKERS = 4  # the sync engine's download threads, as the client runs it (and curl's streams)
 INITIAL_RATIO_TARGET = 1.5
@@ -578,18 +578,8 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
     return result
 
 
-def reexec_in_keyring() -> None:
-    """The client needs a real OS keyring: run again inside .ci/with-keyring unless already there."""
-    if os.environ.get(KEYRING_ENV) == "1":
-        return
-    script = ROOT / ".ci" / "with-keyring"
-    log("re-running inside .ci/with-keyring (a private D-Bus session with an unlocked gnome-keyring)")
-    sys.stdout.flush()
-    os.execv("/bin/sh", ["sh", str(script), sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
 def main() -> int:
-    reexec_in_keyring()
+    reexec_in_keyring(__file__)
     small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
     size = SMALL if small else FULL
     signal.signal(signal.SIGALRM, _on_alarm)
