@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from gremalda.errors import AccountMismatch, GremaldaError, NotSignedIn, SyncFailed
 from gremalda.paths import DataPaths
 from gremalda.store.keys import KEY_NAMES, delete_key
-from gremalda.store.replica import Store, open_store
+from gremalda.store.replica import Store, open_store, put_state
 from sync.client import Account, ServerApi, SignInRequired, SyncClientError, Tokens, check_server_url
 
 
@@ -93,11 +93,7 @@ def sign_in(
                 ("tls", tls.dump()),
                 ("tokens", _dump_tokens(signin.tokens)),
             ):
-                conn.execute(
-                    "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
+                put_state(conn, key, value)
     return signin.user
 
 

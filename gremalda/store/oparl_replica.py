@@ -37,7 +37,7 @@ from typing import Any
 
 from gremalda.errors import GremaldaError
 from gremalda.store.database import Connection, sqlite_errors
-from gremalda.store.replica import Store, StoreReplica
+from gremalda.store.replica import Store, StoreReplica, put_state
 from gremalda.store.vault import VaultWriter
 from sync.oparl.mapping import Entity, Record, file_tag
 from sync.oparl.port import Applied, FileTask
@@ -87,14 +87,6 @@ class SourceRow:
 _KEY = "oparl_source:"
 
 
-def _set_state(conn: Connection, key: str, value: str) -> None:
-    conn.execute(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
-
-
 def _time(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -135,7 +127,7 @@ def _source(conn: Connection, source_id: int) -> SourceRow:
 
 
 def _put_source(conn: Connection, row: SourceRow) -> None:
-    _set_state(conn, f"{_KEY}{row.id}", row.dump())
+    put_state(conn, f"{_KEY}{row.id}", row.dump())
 
 
 def sources(store: Store) -> list[SourceRow]:
@@ -401,7 +393,7 @@ class OParlStoreReplica:
             applied.removed[kind] += 1
         if kind == "file" and conn.execute("DELETE FROM file WHERE id = ?", (oid,)).rowcount:
             applied.files_removed += 1
-            _set_state(conn, "gc_pending", "1")
+            put_state(conn, "gc_pending", "1")
 
     def _put(self, conn: Connection, record: Record, owner: str, applied: Applied) -> None:
         data = {**record.data, "oparl_owner": owner}
@@ -517,7 +509,7 @@ class OParlStoreReplica:
                 ).fetchone()
                 old = conn.execute("SELECT vault_version FROM file WHERE id = ?", (task.file_id,)).fetchone()
                 if present is None:  # removed meanwhile: destroy it later
-                    _set_state(conn, "gc_pending", "1")
+                    put_state(conn, "gc_pending", "1")
                     continue
                 conn.execute(
                     "INSERT INTO file (id, sha256, size, state, received, vault_version) "
@@ -534,7 +526,7 @@ class OParlStoreReplica:
                     (size, sha256, task.tag, task.file_id),
                 )
                 if old is not None and old[0] is not None and old[0] != task.version:
-                    _set_state(conn, "gc_pending", "1")  # the older content
+                    put_state(conn, "gc_pending", "1")  # the older content
         self.stored_ids += [task.file_id for task, _, _ in self._stored]
         self._stored.clear()
         self._flushed = time.monotonic()

@@ -77,7 +77,7 @@ class Store:
 
     def set_state(self, key: str, value: str | None) -> None:
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            _set_state(conn, key, value)
+            put_state(conn, key, value)
 
 
 def open_store(data_dir: DataPaths | str | os.PathLike[str] | None, *, create: bool = False) -> Store:
@@ -92,7 +92,8 @@ def open_store(data_dir: DataPaths | str | os.PathLike[str] | None, *, create: b
     return Store(paths, db, vault)
 
 
-def _set_state(conn: Any, key: str, value: str | None) -> None:
+def put_state(conn: Any, key: str, value: str | None) -> None:
+    """Set (or, with None, delete) a sync_state key inside the caller's transaction."""
     if value is None:
         conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
     else:
@@ -122,8 +123,8 @@ class StoreReplica:
     def begin_snapshot(self) -> None:
         with sqlite_errors(self._db.path), self._db.transaction() as conn:
             conn.execute("DELETE FROM snapshot_seen")
-            _set_state(conn, "cursor", None)
-            _set_state(conn, "snapshot", "1")
+            put_state(conn, "cursor", None)
+            put_state(conn, "snapshot", "1")
 
     def apply_page(self, entries: Sequence[Change], cursor: str, *, last: bool) -> AppliedPage:
         upserts = removes = files_removed = 0
@@ -175,8 +176,8 @@ class StoreReplica:
                 for (oid,) in orphans:
                     files_removed += self._remove_file(conn, oid)
                 conn.execute("DELETE FROM snapshot_seen")
-                _set_state(conn, "snapshot", None)
-            _set_state(conn, "cursor", cursor)
+                put_state(conn, "snapshot", None)
+            put_state(conn, "cursor", cursor)
         self._drop_stale()
         return AppliedPage(upserts, removes, files_removed)
 
@@ -204,18 +205,18 @@ class StoreReplica:
             # bytes kept by an unfinished download of the old content must not be continued with the
             # new content's rest: noted here, destroyed right after this transaction (or, after a
             # crash, before the next downloads: see _drop_stale)
-            _set_state(conn, f"{_STALE}{oid}", str((row[1] or 0) + 1))
+            put_state(conn, f"{_STALE}{oid}", str((row[1] or 0) + 1))
             conn.execute(
                 "UPDATE file SET sha256 = ?, size = ?, state = 'missing', received = 0, "
                 "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
                 (sha, size, oid),
             )
-            _set_state(conn, "gc_pending", "1")  # an unfinished download of the old content
+            put_state(conn, "gc_pending", "1")  # an unfinished download of the old content
 
     @staticmethod
     def _remove_file(conn: Any, oid: str) -> int:
         removed = conn.execute("DELETE FROM file WHERE id = ?", (oid,)).rowcount
-        _set_state(conn, "gc_pending", "1")
+        put_state(conn, "gc_pending", "1")
         return int(removed > 0)
 
     # -------------------------------------------------------------------------------- the files
@@ -284,7 +285,7 @@ class StoreReplica:
                     "SELECT sha256, vault_version FROM file WHERE id = ?", (want.file_id,)
                 ).fetchone()
                 if row is None or row[0] != want.sha256:  # removed or replaced meanwhile: destroy it later
-                    _set_state(conn, "gc_pending", "1")
+                    put_state(conn, "gc_pending", "1")
                     continue
                 conn.execute(
                     "UPDATE file SET state = 'complete', received = size, vault_version = ?, "
@@ -292,7 +293,7 @@ class StoreReplica:
                     (want.version, want.file_id),
                 )
                 if row[1] is not None and row[1] != want.version:
-                    _set_state(conn, "gc_pending", "1")  # the older version
+                    put_state(conn, "gc_pending", "1")  # the older version
         self.stored_ids += [w.file_id for w in self._stored]
         self._stored.clear()
         self._flushed = time.monotonic()
