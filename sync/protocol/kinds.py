@@ -18,6 +18,7 @@ class Kind(enum.IntEnum):
     PROCESS = 10
     DOCUMENT = 11
     FILE = 12
+    ANNOTATION = 13  # a person's mark-up of a file; only in the change feed and the annotation API
 
     @property
     def wire(self) -> str:
@@ -44,5 +45,6 @@ _WIRE = {
     Kind.PROCESS: "process",
     Kind.DOCUMENT: "document",
     Kind.FILE: "file",
+    Kind.ANNOTATION: "annotation",
 }
 _FROM_WIRE = {v: k for k, v in _WIRE.items()}

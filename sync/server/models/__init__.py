@@ -1,6 +1,7 @@
 """All ORM models; importing this package registers every table on `Base.metadata`."""
 
 from sync.server.models.accounts import Device, IdempotencyRecord, LoginFailure, Role, User
+from sync.server.models.annotations import Annotation
 from sync.server.models.base import Base, utcnow
 from sync.server.models.council import (
     AgendaItem,
@@ -19,6 +20,7 @@ from sync.server.models.feed import Change, FeedCounter, FeedObject, ObjectAudie
 
 __all__ = [
     "AgendaItem",
+    "Annotation",
     "Base",
     "Body",
     "Change",
