@@ -1,0 +1,429 @@
+"""`AnnotationModel`: the one in-memory view of the replica's annotations for the UI.
+
+Reads and writes run on ONE dedicated `ReplicaWorkers` thread, so they happen in the order they were
+made. The GUI never waits: `add`, `update` and `remove` change the in-memory record at once
+(optimistic), emit ``changed(file_id)`` and queue the write (record and outbox row in one transaction,
+see `gremalda.core.annotations.store.AnnotationStore.save`). A write that fails puts the record back as
+it was before, emits ``saveFailed(message)`` (a sentence for people) and clears the document's undo
+history (its commands no longer match what is stored).
+
+Each change is a command on the document's `QUndoStack` (`undo_stack`), so Ctrl+Z / Ctrl+Shift+Z work
+through the model: undoing an addition deletes (a tombstone), redoing it restores; undoing an edit edits
+the fields back (a new edit, so it merges like any other).
+
+Identity (``user_id``, ``author_name``, ``device``) is read from the replica on the same thread when the
+model is made: the account in ``sync_state`` ("account"), the name of its person object, and the
+annotation device id (`gremalda.core.annotations.store.device_id`). ``ready`` tells whether it has come
+(``identityLoaded`` when it does); tools make records only then (`new`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from gremalda.core.annotations import merge
+from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
+from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind
+from gremalda.core.annotations.store import TARGET_TYPE, AnnotationStore, device_id
+from gremalda.paths import DataPaths
+from gremalda.store.replica import Store
+from gremalda.ui.error_reporter import as_gremalda_error
+from gremalda.ui.error_texts import error_text
+from gremalda.ui.workers import ReplicaWorkers
+
+__all__ = ["AnnotationModel", "Identity", "now_iso"]
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+def now_iso() -> str:
+    """The wall-clock time shown on a record (``created``/``modified``), UTC, seconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Identity:
+    user_id: str
+    author_name: str
+    device: str
+
+
+def read_identity(store: Store) -> Identity:
+    """Who writes here: the signed-in account (its id and its person's name, else the user name) and
+    this replica's annotation device id. Not signed in: an empty user id (nothing can be written)."""
+    user_id, name = "", ""
+    account_text = store.state("account")
+    if account_text:
+        try:
+            account = json.loads(account_text)
+        except ValueError:
+            account = {}
+        if isinstance(account, dict):
+            if account.get("id") is not None:
+                user_id = str(account["id"])
+            name = str(account.get("username") or "")
+            person_id = account.get("person_id")
+            if person_id is not None:
+                row = store.db.conn.execute(
+                    "SELECT data FROM object WHERE type = 'person' AND id = ?", (str(person_id),)
+                ).fetchone()
+                if row is not None:
+                    try:
+                        person = json.loads(row[0])
+                    except ValueError:
+                        person = {}
+                    if isinstance(person, dict) and str(person.get("name") or "").strip():
+                        name = str(person["name"]).strip()
+    return Identity(user_id, name or user_id, device_id(store.db))
+
+
+def _outbox_count(store: Store) -> int:
+    row = store.db.conn.execute(
+        "SELECT count(*) FROM outbox WHERE target_type = ?", (TARGET_TYPE,)
+    ).fetchone()
+    return int(row[0])
+
+
+class AnnotationModel(QObject):
+    """See the module docstring. ``paths``: the replica; ``workers``: a writer of one thread to use
+    instead of a new one (tests)."""
+
+    changed = Signal(str)  # file id whose annotations changed (loaded, added, edited, removed, reverted)
+    pendingChanged = Signal(int)  # noqa: N815 (Qt's naming) - annotation changes not yet on the server
+    saveFailed = Signal(str)  # noqa: N815 (Qt's naming) - a sentence for people
+    identityLoaded = Signal()  # noqa: N815 (Qt's naming)
+
+    def __init__(
+        self, paths: DataPaths, parent: QObject | None = None, *, workers: ReplicaWorkers | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self._writer = workers if workers is not None else ReplicaWorkers(paths, threads=1, parent=self)
+        self.user_id = ""
+        self.author_name = ""
+        self.device = ""
+        self._ready = False
+        self._records: dict[str, Annotation] = {}  # id -> newest record (deleted ones too)
+        self._files: dict[str, set[str]] = {}  # loaded file id -> ids of its records
+        self._inflight: dict[str, int] = {}  # id -> writes queued and not finished
+        self._stacks: dict[str, QUndoStack] = {}
+        self._outbox = 0  # annotation changes in the outbox, as last read
+        self._closed = False
+        self._writer.submit(read_identity, self._identity_read, self._identity_failed)
+
+    # --- identity ----------------------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """Whether the identity is known and someone is signed in (records can be made)."""
+        return self._ready and bool(self.user_id)
+
+    def _identity_read(self, identity: Identity) -> None:
+        self.user_id, self.author_name, self.device = identity.user_id, identity.author_name, identity.device
+        self._ready = True
+        self.identityLoaded.emit()
+        self._writer.submit(_outbox_count, self._set_outbox, lambda exc: log.warning("outbox: %s", exc))
+
+    def _identity_failed(self, exc: BaseException) -> None:
+        self._ready = True
+        self.saveFailed.emit(_message(exc))
+        self.identityLoaded.emit()
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def load(self, file_id: str) -> None:
+        """Read the annotations of ``file_id`` (off the GUI thread); ``changed(file_id)`` when they are in."""
+        self._files.setdefault(file_id, set())
+        self._read([file_id])
+
+    def refresh(self, file_ids: Iterable[str]) -> None:
+        """Read these files again (after a sync pass brought others' annotations or merges); only files
+        that were loaded. The outbox count is read again too."""
+        ids = [f for f in dict.fromkeys(file_ids) if f in self._files]
+        if ids:
+            self._read(ids)
+        self._writer.submit(_outbox_count, self._set_outbox, lambda exc: log.warning("outbox: %s", exc))
+
+    def loaded(self, file_id: str) -> bool:
+        return file_id in self._files
+
+    def annotations(self, file_id: str) -> list[Annotation]:
+        """The live annotations of ``file_id`` (the user's and others' shared ones), by page and creation."""
+        records = (self._records[i] for i in self._files.get(file_id, ()))
+        return sorted((a for a in records if a.alive), key=lambda a: (a.page, a.created, a.id))
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        """The newest record of ``annotation_id`` known here (deleted ones too), or None."""
+        return self._records.get(annotation_id)
+
+    def is_mine(self, a: Annotation) -> bool:
+        return bool(self.user_id) and a.author_id == self.user_id
+
+    def pending(self) -> int:
+        """Annotation changes not on the server yet: queued writes plus the outbox rows."""
+        return self._outbox + sum(self._inflight.values())
+
+    def undo_stack(self, file_id: str) -> QUndoStack:
+        stack = self._stacks.get(file_id)
+        if stack is None:
+            stack = QUndoStack(self)
+            stack.setObjectName(f"annotationUndo-{file_id}")
+            self._stacks[file_id] = stack
+        return stack
+
+    # --- changes -------------------------------------------------------------------------------------------
+
+    def new(self, file_id: str, kind: Kind, page: int, **values: Any) -> Annotation:
+        """A new record of the signed-in user made on this device (not yet added; see `add`)."""
+        if not self.ready:
+            raise InvalidAnnotation(detail="annotations cannot be made before the account is known")
+        return merge.create(
+            self.device,
+            now=now_iso(),
+            file_id=file_id,
+            kind=kind,
+            page=page,
+            author_id=self.user_id,
+            author_name=self.author_name,
+            **values,
+        )
+
+    def add(self, a: Annotation) -> None:
+        """Add the user's new annotation (undoable)."""
+        self._require_mine(a)
+        if not a.created:
+            now = now_iso()
+            a = replace(a, created=now, modified=a.modified or now)
+        self.undo_stack(a.file_id).push(_AddCommand(self, a))
+
+    def update(self, id: str, **changes: Any) -> None:
+        """Change fields of the user's annotation ``id`` (undoable)."""
+        current = self._records.get(id)
+        if current is None:
+            raise InvalidAnnotation(detail=f"no annotation {id}")
+        self._require_mine(current)
+        unknown = set(changes) - set(FIELD_REGISTER)
+        if unknown:
+            raise InvalidAnnotation(detail=f"cannot edit {sorted(unknown)}")
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        if not changes:
+            return
+        before = {k: getattr(current, k) for k in changes}
+        self.undo_stack(current.file_id).push(_EditCommand(self, id, before, changes))
+
+    def remove(self, id: str) -> None:
+        """Delete the user's annotation ``id`` (undoable: a tombstone is stored)."""
+        current = self._records.get(id)
+        if current is None or not current.alive:
+            return
+        self._require_mine(current)
+        self.undo_stack(current.file_id).push(_RemoveCommand(self, current))
+
+    def close(self) -> None:
+        """Finish the queued writes and stop the writer (the window is closing)."""
+        if not self._closed:
+            self._closed = True
+            self._writer.close()
+
+    # --- internals -----------------------------------------------------------------------------------------
+
+    def _require_mine(self, a: Annotation) -> None:
+        if not self.is_mine(a):
+            raise ReadOnlyAnnotation(detail=f"{a.id} is by {a.author_id}, not {self.user_id or 'nobody'}")
+
+    def _read(self, file_ids: list[str]) -> None:
+        user_id, device = self.user_id or None, self.device or None
+
+        def job(store: Store) -> dict[str, list[Annotation]]:
+            annotations = AnnotationStore(store.db, device=device, user_id=user_id)
+            records = annotations.list_for_files(file_ids, include_deleted=True)
+            out: dict[str, list[Annotation]] = {f: [] for f in file_ids}
+            for record in records:
+                out.setdefault(record.file_id, []).append(record)
+            return out
+
+        self._writer.submit(job, self._records_read, self._read_failed)
+
+    def _records_read(self, by_file: dict[str, list[Annotation]]) -> None:
+        for file_id, records in by_file.items():
+            ids = self._files.setdefault(file_id, set())
+            fresh = {r.id for r in records}
+            for gone in ids - fresh:  # removed by a sync (others' that the user may no longer see)
+                if not self._inflight.get(gone):
+                    self._records.pop(gone, None)
+                    ids.discard(gone)
+            for record in records:
+                if self._inflight.get(record.id):
+                    continue  # a later write of ours is on its way: it already holds what we show
+                old = self._records.get(record.id)
+                if old is not None and old.file_id != record.file_id:
+                    self._files.get(old.file_id, set()).discard(record.id)
+                self._records[record.id] = record
+                ids.add(record.id)
+            self.changed.emit(file_id)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self.saveFailed.emit(_message(exc))
+
+    def _set_outbox(self, count: int) -> None:
+        before = self.pending()
+        self._outbox = count
+        if self.pending() != before:
+            self.pendingChanged.emit(self.pending())
+
+    def _put(self, record: Annotation) -> None:
+        """Show ``record`` now (memory only)."""
+        old = self._records.get(record.id)
+        if old is not None and old.file_id != record.file_id:
+            self._files.get(old.file_id, set()).discard(record.id)
+            self.changed.emit(old.file_id)
+        self._records[record.id] = record
+        self._files.setdefault(record.file_id, set()).add(record.id)
+        self.changed.emit(record.file_id)
+
+    def _write(self, record: Annotation, before: Annotation | None) -> None:
+        """Show ``record`` now and queue its write; on failure show ``before`` again."""
+        self._put(record)
+        self._inflight[record.id] = self._inflight.get(record.id, 0) + 1
+        self.pendingChanged.emit(self.pending())
+        device, user_id = self.device, self.user_id
+
+        def job(store: Store) -> int:
+            AnnotationStore(store.db, device=device, user_id=user_id).save(record)
+            return _outbox_count(store)
+
+        self._writer.submit(
+            job, lambda count: self._written(record, count), lambda exc: self._failed(record, before, exc)
+        )
+
+    def _settle(self, record: Annotation) -> None:
+        left = self._inflight.get(record.id, 0) - 1
+        if left > 0:
+            self._inflight[record.id] = left
+        else:
+            self._inflight.pop(record.id, None)
+
+    def _written(self, record: Annotation, outbox: int) -> None:
+        self._settle(record)
+        self._outbox = outbox
+        self.pendingChanged.emit(self.pending())
+
+    def _failed(self, record: Annotation, before: Annotation | None, exc: BaseException) -> None:
+        self._settle(record)
+        log.warning("annotation %s not saved: %s", record.id, exc)
+        if self._records.get(record.id) == record:  # nothing newer shown since: put the old one back
+            if before is None:
+                self._records.pop(record.id, None)
+                self._files.get(record.file_id, set()).discard(record.id)
+                self.changed.emit(record.file_id)
+            else:
+                self._put(before)
+        self.undo_stack(record.file_id).clear()
+        self.pendingChanged.emit(self.pending())
+        self.saveFailed.emit(_message(exc))
+
+    def _current(self, snapshot: Annotation) -> Annotation:
+        return self._records.get(snapshot.id, snapshot)
+
+
+def _message(exc: BaseException) -> str:
+    return error_text(as_gremalda_error(exc))[1]
+
+
+def _command_text(action: str, kind: Kind) -> str:
+    """The undo/redo text of a change (whole phrases, so that translations can inflect them)."""
+    texts = {
+        ("add", Kind.HIGHLIGHT): translate("AnnotationModel", "Add highlight"),
+        ("add", Kind.UNDERLINE): translate("AnnotationModel", "Add underline"),
+        ("add", Kind.STRIKEOUT): translate("AnnotationModel", "Add strike-out"),
+        ("add", Kind.INK): translate("AnnotationModel", "Add drawing"),
+        ("add", Kind.NOTE): translate("AnnotationModel", "Add note"),
+        ("add", Kind.FREETEXT): translate("AnnotationModel", "Add text box"),
+        ("delete", Kind.HIGHLIGHT): translate("AnnotationModel", "Delete highlight"),
+        ("delete", Kind.UNDERLINE): translate("AnnotationModel", "Delete underline"),
+        ("delete", Kind.STRIKEOUT): translate("AnnotationModel", "Delete strike-out"),
+        ("delete", Kind.INK): translate("AnnotationModel", "Delete drawing"),
+        ("delete", Kind.NOTE): translate("AnnotationModel", "Delete note"),
+        ("delete", Kind.FREETEXT): translate("AnnotationModel", "Delete text box"),
+        ("move", Kind.HIGHLIGHT): translate("AnnotationModel", "Move highlight"),
+        ("move", Kind.UNDERLINE): translate("AnnotationModel", "Move underline"),
+        ("move", Kind.STRIKEOUT): translate("AnnotationModel", "Move strike-out"),
+        ("move", Kind.INK): translate("AnnotationModel", "Move drawing"),
+        ("move", Kind.NOTE): translate("AnnotationModel", "Move note"),
+        ("move", Kind.FREETEXT): translate("AnnotationModel", "Move text box"),
+    }
+    return texts.get((action, kind), translate("AnnotationModel", "Change annotation"))
+
+
+class _AddCommand(QUndoCommand):
+    def __init__(self, model: AnnotationModel, record: Annotation) -> None:
+        super().__init__(_command_text("add", record.kind))
+        self.model, self.record, self.first = model, record, True
+
+    def redo(self) -> None:
+        m = self.model
+        if self.first:
+            self.first = False
+            m._write(self.record, m.get(self.record.id))
+            return
+        current = m._current(self.record)
+        m._write(merge.restore(current, m.device, modified=now_iso()), current)
+
+    def undo(self) -> None:
+        m = self.model
+        current = m._current(self.record)
+        if current.alive:
+            m._write(merge.delete(current, m.device, modified=now_iso()), current)
+
+
+class _RemoveCommand(QUndoCommand):
+    def __init__(self, model: AnnotationModel, record: Annotation) -> None:
+        super().__init__(_command_text("delete", record.kind))
+        self.model, self.record = model, record
+
+    def redo(self) -> None:
+        m = self.model
+        current = m._current(self.record)
+        if current.alive:
+            m._write(merge.delete(current, m.device, modified=now_iso()), current)
+
+    def undo(self) -> None:
+        m = self.model
+        current = m._current(self.record)
+        if not current.alive:
+            m._write(merge.restore(current, m.device, modified=now_iso()), current)
+
+
+class _EditCommand(QUndoCommand):
+    def __init__(
+        self, model: AnnotationModel, annotation_id: str, before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        record = model.get(annotation_id)
+        moved = set(after) <= {"quads", "strokes", "rect", "point"}
+        action = "move" if moved else "change"
+        super().__init__(_command_text(action, record.kind) if record is not None else "")
+        self.model, self.annotation_id, self.before, self.after = model, annotation_id, before, after
+
+    def _apply(self, values: dict[str, Any]) -> None:
+        m = self.model
+        current = m.get(self.annotation_id)
+        if current is None:
+            return
+        if not current.alive or all(getattr(current, k) == v for k, v in values.items()):
+            return  # deleted meanwhile (an edit would bring it back), or nothing to do
+        m._write(merge.edit(current, m.device, modified=now_iso(), **values), current)
+
+    def redo(self) -> None:
+        self._apply(self.after)
+
+    def undo(self) -> None:
+        self._apply(self.before)
