@@ -9,6 +9,8 @@ PyMuPDF holds the GIL while it renders, so a `Renderer` keeps its PyMuPDF in ``s
 * `render` queues a page (or a pixel rectangle of it, a tile) at a scale and returns a future
   `RenderedImage` with raw RGB888 samples. Requests wait in one priority queue (lower value first, then
   first come first served); one dispatcher thread hands each idle worker the most urgent request.
+* `words` gives a page's words with their boxes and their offsets into the page text as the indexer
+  stores it (`PageWords`), for text selection and annotation quotes.
 * Generations cancel stale work: `set_generation` drops the queued requests of a document made with an
   older generation (their futures are cancelled), so fast scrolling never waits behind pages long gone.
   A request already in a worker finishes (its image is still worth caching).
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from gremalda.pdf.renderworker import (
     ERR_EMPTY,
@@ -62,13 +64,17 @@ __all__ = [
     "ERR_TOO_LARGE",
     "ERR_WORKER_DIED",
     "ERR_WRONG_PASSWORD",
+    "IDENTITY",
     "DocumentInfo",
     "FindHits",
+    "Matrix",
     "OutlineEntry",
     "PageInfo",
+    "PageWords",
     "RenderError",
     "RenderedImage",
     "Renderer",
+    "Word",
 ]
 
 ERR_WORKER_DIED = "The page renderer stopped unexpectedly while working on this document."
@@ -81,13 +87,50 @@ FindHits = list[tuple[int, list[tuple[float, float, float, float]]]]
 """`Renderer.find` answers: ``(page, [rect, ...])`` for every page with a hit, rects in points."""
 
 
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class PageInfo:
-    """Size of a page in points (1/72 inch), its rotation applied, and its label (``"iv"``, ``"12"``)."""
+    """Size of a page in points (1/72 inch), its rotation applied, and its label (``"iv"``, ``"12"``).
+
+    ``matrix``: from the coordinates PyMuPDF reports for text and annotations (the unrotated page, where
+    annotation geometry is stored) to the page as shown: ``(a, b, c, d, e, f)``, x' = a·x + c·y + e,
+    y' = b·x + d·y + f; the identity unless the page is rotated.
+    """
 
     width: float
     height: float
     label: str
+    matrix: Matrix = IDENTITY
+
+
+class Word(NamedTuple):
+    """A word of a page: its box in points as PyMuPDF reports it (unrotated page), its text, PyMuPDF's
+    block and line numbers, and ``start``/``end``, its place in the page text (``start == end`` when the
+    word was not found there)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    block: int
+    line: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageWords:
+    """The words of a page in PyMuPDF's order and the page text they point into, which is the text the
+    indexer stores for the page (`gremalda.pdf.extract`), so quotes and page-text hashes agree with it."""
+
+    key: str
+    page: int
+    text: str
+    words: tuple[Word, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +201,7 @@ class _Document:
 
 @dataclass(eq=False)
 class _Job:
-    kind: str  # "info" | "render" | "find" | "call"
+    kind: str  # "info" | "render" | "find" | "words" | "call"
     key: str | None
     args: tuple[Any, ...]
     future: Future[Any]
@@ -310,6 +353,15 @@ class Renderer:
             if key not in self._docs:
                 return _failed(ERR_NOT_OPEN)
             return self._submit("find", key, (query,), priority=priority)
+
+    def words(self, key: str, page: int, *, priority: int = 4) -> Future[PageWords]:
+        """The words of page ``page`` of ``key`` with their boxes and their offsets into the page text
+        (see `PageWords`); a page that cannot be read fails with `RenderError`."""
+        with self._lock:
+            self._check_open()
+            if key not in self._docs:
+                return _failed(ERR_NOT_OPEN)
+            return self._submit("words", key, (int(page),), priority=priority)
 
     def close_document(self, key: str) -> None:
         """Forget ``key``: its queued requests are cancelled, the workers close it."""
@@ -529,6 +581,10 @@ class Renderer:
             _settle([(job.future, "error", message[1])])
         elif job.kind == "info":
             _settle([(job.future, "result", _document_info(job.key or "", message[1]))])
+        elif job.kind == "words":
+            text, words = message[1]
+            page_words = PageWords(job.key or "", job.args[0], text, tuple(Word(*w) for w in words))
+            _settle([(job.future, "result", page_words)])
         else:
             _settle([(job.future, "result", message[1])])
 
@@ -614,7 +670,7 @@ def _document_info(key: str, info: tuple[Any, ...]) -> DocumentInfo:
     return DocumentInfo(
         key=key,
         page_count=page_count,
-        pages=tuple(PageInfo(w, h, label) for w, h, label in pages),
+        pages=tuple(PageInfo(w, h, label, tuple(m)) for w, h, label, m in pages),
         outline=tuple(OutlineEntry(level, text, page) for level, text, page in outline),
         title=title,
         needs_password=needs_password,

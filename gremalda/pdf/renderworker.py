@@ -16,6 +16,10 @@ Protocol (client → worker), one message at a time, the next request only after
 * ``("render", key, page, scale, clip, night)`` → ``("image", (width, height, stride, clip))`` followed by
   ``send_bytes(samples)`` (RGB, 3 bytes per pixel), or ``("err", sentence)``.
 * ``("find", key, query)`` → ``("ok", [(page, [(x0, y0, x1, y1), ...]), ...])``.
+* ``("words", key, page)`` → ``("ok", (text, [(x0, y0, x1, y1, word, block, line, start, end), ...]))``:
+  the page text as the indexer stores it (`gremalda.pdf.extract`) and PyMuPDF's words in its order, with
+  ``text[start:end]`` the word (``start == end`` for a word not found there), boxes in points as PyMuPDF
+  reports them (unrotated page; `_info` gives the rotation matrix to the shown page), or ``("err", ...)``.
 * ``("call", fn, args)`` → ``("ok", fn(*args))`` (tests inject faults this way).
 * ``("quit",)``: leave.
 """
@@ -48,6 +52,10 @@ _MAX_DISPLAY_LISTS = 12  # per worker, over all documents
 _MAX_HITS = 10_000
 _NICENESS = 10
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F])
+# what gremalda.pdf.extract removes from page texts (C0 controls but tab and newline, DEL): the words'
+# offsets must point into the text exactly as the indexer stores it (this module imports nothing of ours)
+_TEXT_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 Rect = tuple[float, float, float, float]
 PixelRect = tuple[int, int, int, int]
@@ -101,6 +109,8 @@ def worker_main(conn: Connection) -> None:
                 conn.send(("ok", _info(message[1], docs.get(message[1]))))
             elif kind == "find":
                 conn.send(_find(docs.get(message[1]), message[2]))
+            elif kind == "words":
+                conn.send(_words(docs.get(message[1]), message[2]))
             elif kind == "call":
                 conn.send(("ok", message[1](*message[2])))
             else:
@@ -165,8 +175,9 @@ def _clean(text: object) -> str:
 def _info(key: str, entry: _Doc | None) -> tuple[Any, ...]:
     """``(page_count, pages, outline, title, needs_password, error)`` with plain tuples inside.
 
-    pages: ``(width, height, label)`` in points, rotation applied; outline: ``(level, title, page)``,
-    page 0-based or -1.
+    pages: ``(width, height, label, matrix)`` in points, rotation applied, ``matrix`` the 6 numbers of
+    PyMuPDF's rotation matrix (its text and annotation coordinates to the shown page); outline:
+    ``(level, title, page)``, page 0-based or -1.
     """
     if entry is None:
         return (0, (), (), "", False, ERR_NOT_A_PDF)
@@ -179,16 +190,19 @@ def _info(key: str, entry: _Doc | None) -> tuple[Any, ...]:
         has_labels = bool(doc.get_page_labels())
     except Exception:
         has_labels = False
-    pages: list[tuple[float, float, str]] = []
+    pages: list[tuple[float, float, str, tuple[float, ...]]] = []
     last = (595.0, 842.0)  # A4, for a first page that cannot be read
     for number in range(doc.page_count):
         label = str(number + 1)
+        matrix: tuple[float, ...] = IDENTITY
         with contextlib.suppress(Exception):  # a damaged page keeps its place; rendering reports it
             page = doc.load_page(number)
             last = (float(page.rect.width), float(page.rect.height))
+            if page.rotation:
+                matrix = tuple(float(v) for v in page.rotation_matrix)
             if has_labels:
                 label = _clean(page.get_label()) or label
-        pages.append((last[0], last[1], label))
+        pages.append((last[0], last[1], label, matrix))
     outline: list[tuple[int, str, int]] = []
     try:
         for level, title, page_no, *_ in doc.get_toc(simple=True):
@@ -324,3 +338,35 @@ def _find(entry: _Doc | None, query: str) -> tuple[str, Any]:
             if total >= _MAX_HITS:
                 break
     return ("ok", hits)
+
+
+WordTuple = tuple[float, float, float, float, str, int, int, int, int]
+
+
+def _words(entry: _Doc | None, page_no: int) -> tuple[str, Any]:
+    """The page text (as `gremalda.pdf.extract` stores it) and the words with their offsets into it."""
+    doc, error = _document(entry)
+    if doc is None:
+        return ("err", error or ERR_NOT_A_PDF)
+    if not 0 <= page_no < doc.page_count:
+        return ("err", ERR_PAGE)
+    try:
+        page = doc.load_page(page_no)
+        text = str(page.get_text("text")).translate(_TEXT_CONTROL).replace("\x00", " ")
+        raw = page.get_text("words")
+    except Exception:
+        return ("err", ERR_PAGE)
+    words: list[WordTuple] = []
+    position = 0
+    for x0, y0, x1, y1, word, block, line, _ in raw:
+        word = str(word).translate(_TEXT_CONTROL)
+        if not word.strip():
+            continue
+        at = text.find(word, position)
+        if at < 0:
+            start = end = position
+        else:
+            start, end = at, at + len(word)
+            position = end
+        words.append((float(x0), float(y0), float(x1), float(y1), word, int(block), int(line), start, end))
+    return ("ok", (text, words))

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 
-from gremalda.pdf.render import DocumentInfo, FindHits, RenderedImage, Renderer, RenderError
+from gremalda.pdf.render import DocumentInfo, FindHits, PageWords, RenderedImage, Renderer, RenderError
 from gremalda.pdf.tilecache import DEFAULT_BUDGET, TileCache, TileKey
 
 __all__ = ["RenderBridge"]
@@ -30,7 +30,9 @@ class RenderBridge(QObject):
     * ``imageReady(TileKey)``: the image is now in `cache`;
     * ``imageFailed(TileKey, message)``: a sentence for people (the page is damaged, …);
     * ``imageDropped(TileKey)``: the request was cancelled (stale generation, closed document);
-    * ``findFinished(key, request_id, hits_or_message)``: `FindHits`, or a str when the search failed.
+    * ``findFinished(key, request_id, hits_or_message)``: `FindHits`, or a str when the search failed;
+    * ``wordsReady(key, page)``: the page's `PageWords` are now in `words` (cached per page);
+    * ``wordsFailed(key, page, message)``.
     """
 
     documentOpened = Signal(str, object)  # noqa: N815 (Qt's naming)
@@ -38,12 +40,15 @@ class RenderBridge(QObject):
     imageFailed = Signal(object, str)  # noqa: N815 (Qt's naming)
     imageDropped = Signal(object)  # noqa: N815 (Qt's naming)
     findFinished = Signal(str, int, object)  # noqa: N815 (Qt's naming)
+    wordsReady = Signal(str, int)  # noqa: N815 (Qt's naming)
+    wordsFailed = Signal(str, int, str)  # noqa: N815 (Qt's naming)
 
     _opened = Signal(str, object)
     _arrived = Signal(
         object, object, object
     )  # TileKey, QImage | None, error message | None (both None: dropped)
     _found = Signal(str, int, object)
+    _worded = Signal(str, int, object)  # key, page, PageWords | error message
 
     def __init__(
         self,
@@ -63,6 +68,9 @@ class RenderBridge(QObject):
         self._opened.connect(self._deliver_opened, queued)
         self._arrived.connect(self._deliver_image, queued)
         self._found.connect(self._deliver_found, queued)
+        self._worded.connect(self._deliver_words, queued)
+        self._words: dict[tuple[str, int], PageWords] = {}
+        self._words_pending: set[tuple[str, int]] = set()
 
     # -- documents -------------------------------------------------------------------------------------
 
@@ -82,6 +90,8 @@ class RenderBridge(QObject):
         self._open.discard(key)
         self.renderer.close_document(key)
         self.cache.discard_document(key)
+        self._words = {k: v for k, v in self._words.items() if k[0] != key}
+        self._words_pending = {k for k in self._words_pending if k[0] != key}
 
     # -- images ----------------------------------------------------------------------------------------
 
@@ -113,6 +123,19 @@ class RenderBridge(QObject):
         future = self.renderer.find(doc, query)
         future.add_done_callback(lambda done: self._find_done(doc, request_id, done))
         return request_id
+
+    def words(self, doc: str, page: int) -> PageWords | None:
+        """The words of a page when they are here (see `request_words`), else None."""
+        return self._words.get((doc, page))
+
+    def request_words(self, doc: str, page: int) -> None:
+        """Ask for the words of a page (once: they are cached until the document closes); ``wordsReady``
+        or ``wordsFailed`` follows, unless they are here already or on their way."""
+        if (doc, page) in self._words or (doc, page) in self._words_pending or doc not in self._open:
+            return
+        self._words_pending.add((doc, page))
+        future = self.renderer.words(doc, page)
+        future.add_done_callback(lambda done: self._words_done(doc, page, done))
 
     def close(self) -> None:
         """Stop the workers (the application is quitting). Blocks until they are gone."""
@@ -162,6 +185,16 @@ class RenderBridge(QObject):
         else:
             self._found.emit(doc, request_id, future.result())
 
+    def _words_done(self, doc: str, page: int, future: Future[PageWords]) -> None:
+        if future.cancelled():
+            self._worded.emit(doc, page, "cancelled")
+            return
+        error = future.exception()
+        if error is not None:
+            self._worded.emit(doc, page, error.message if isinstance(error, RenderError) else str(error))
+        else:
+            self._worded.emit(doc, page, future.result())
+
     # -- delivery: GUI thread ----------------------------------------------------------------------------
 
     @Slot(str, object)
@@ -187,3 +220,14 @@ class RenderBridge(QObject):
     def _deliver_found(self, doc: str, request_id: int, hits: object) -> None:
         if not self._closed:
             self.findFinished.emit(doc, request_id, hits)
+
+    @Slot(str, int, object)
+    def _deliver_words(self, doc: str, page: int, words: object) -> None:
+        if self._closed or (doc, page) not in self._words_pending:
+            return  # closed meanwhile
+        self._words_pending.discard((doc, page))
+        if isinstance(words, PageWords):
+            self._words[(doc, page)] = words
+            self.wordsReady.emit(doc, page)
+        else:
+            self.wordsFailed.emit(doc, page, str(words))
