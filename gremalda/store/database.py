@@ -162,7 +162,14 @@ WITHOUT ROWID;
 CREATE INDEX annotation_file ON annotation(file_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4, _SCHEMA_5)
+# The server's id of each annotation (see gremalda.store.replica): a feed entry that removes one names it
+# by that id. No index: page 1 has no room left for one (68 bytes stay free after this column), and the
+# lookups are rare (removals, the end of a snapshot) and done per feed page in one pass over the table.
+_SCHEMA_6 = """
+ALTER TABLE annotation ADD COLUMN server_id INTEGER;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4, _SCHEMA_5, _SCHEMA_6)
 
 
 class Cursor(Protocol):

@@ -5,6 +5,13 @@ a ``file`` object also gets a row in the ``file`` table that tracks its content:
 the content wanted, ``vault_version`` the local version of the complete copy in the vault (readable
 offline; it stays readable while a newer content is being fetched under ``vault_version + 1``).
 
+Annotations travel both ways (see :mod:`gremalda.core.annotations.store`): feed entries of type
+``annotation`` are merged into the ``annotation`` table (not the ``object`` table), with the signed-in
+user's id deciding which are their own; a removal or the end of a full snapshot drops only others'
+annotations, the user's own stay (orphans when their document goes). A malformed annotation from the
+server is skipped, logged and counted, the rest of the page applied. The outbox is pushed through
+:meth:`StoreReplica.outgoing` and :meth:`StoreReplica.pushed`.
+
 Content is destroyed (its sealed key overwritten, then the file removed) by :meth:`collect_garbage`:
 everything in the vault that no ``file`` row refers to. A removal or replacement sets ``gc_pending`` in
 the same transaction, so a crash between the database commit and the destruction is made good on the
@@ -23,6 +30,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gremalda.core.annotations.errors import InvalidAnnotation
+from gremalda.core.annotations.records import from_dict, to_dict
+from gremalda.core.annotations.store import TARGET_TYPE as ANNOTATION
+from gremalda.core.annotations.store import AnnotationStore
 from gremalda.paths import DataPaths, data_paths
 from gremalda.store.database import ReplicaDatabase, open_replica, sqlite_errors
 from gremalda.store.keys import VAULT_KEY, get_or_create_key
@@ -35,7 +46,7 @@ from gremalda.store.vault import (
     VaultWriter,
 )
 from sync.client.api import Change
-from sync.engine import AppliedPage, ContentRejected, FileWant
+from sync.engine import AppliedPage, ContentRejected, FileWant, Outgoing, PushResult, PushStatus
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +103,15 @@ def open_store(data_dir: DataPaths | str | os.PathLike[str] | None, *, create: b
     return Store(paths, db, vault)
 
 
+def account_user_id(store: Store) -> str | None:
+    """The signed-in user's id (the author id of their annotations), or None when not signed in."""
+    try:
+        value = json.loads(store.state("account") or "null")
+        return str(int(value["id"])) if value is not None else None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
 def put_state(conn: Any, key: str, value: str | None) -> None:
     """Set (or, with None, delete) a sync_state key inside the caller's transaction."""
     if value is None:
@@ -114,6 +134,14 @@ class StoreReplica:
         self.stored_ids: list[str] = []  # files recorded as stored by this object, in order
         self._stored: list[FileWant] = []  # stored, not yet recorded (see flush)
         self._flushed = time.monotonic()
+        self._notes: AnnotationStore | None = None
+
+    @property
+    def annotations(self) -> AnnotationStore:
+        """The replica's annotations, with the signed-in user's id (others' are read-only)."""
+        if self._notes is None:
+            self._notes = AnnotationStore(self._db, user_id=account_user_id(self.store))
+        return self._notes
 
     # --------------------------------------------------------------------------------- the feed
 
@@ -127,11 +155,27 @@ class StoreReplica:
             put_state(conn, "snapshot", "1")
 
     def apply_page(self, entries: Sequence[Change], cursor: str, *, last: bool) -> AppliedPage:
-        upserts = removes = files_removed = 0
+        upserts = removes = files_removed = skipped = 0
+        notes = self.annotations
         with sqlite_errors(self._db.path), self._db.transaction() as conn:
             snapshot = conn.execute("SELECT 1 FROM sync_state WHERE key = 'snapshot'").fetchone() is not None
+            gone_notes: list[int] = []
             for entry in entries:
                 oid = str(entry.id)
+                if entry.kind == ANNOTATION:
+                    if entry.op == "upsert":
+                        if self._apply_annotation(notes, entry):
+                            upserts += 1
+                        else:
+                            skipped += 1
+                        if snapshot:
+                            conn.execute(
+                                "INSERT OR IGNORE INTO snapshot_seen (type, id) VALUES (?, ?)",
+                                (ANNOTATION, oid),
+                            )
+                    else:
+                        gone_notes.append(entry.id)
+                    continue
                 if entry.op == "upsert":
                     data = entry.data or {}
                     conn.execute(
@@ -168,6 +212,8 @@ class StoreReplica:
                     if kind == "file":
                         files_removed += self._remove_file(conn, oid)
                 removes += len(gone)
+                seen = conn.execute("SELECT id FROM snapshot_seen WHERE type = ?", (ANNOTATION,)).fetchall()
+                removes += notes.remove_others_except([int(r[0]) for r in seen])
                 # file rows whose object is gone (should not happen; be thorough)
                 orphans = conn.execute(
                     "SELECT id FROM file WHERE NOT EXISTS "
@@ -177,9 +223,67 @@ class StoreReplica:
                     files_removed += self._remove_file(conn, oid)
                 conn.execute("DELETE FROM snapshot_seen")
                 put_state(conn, "snapshot", None)
+            removes += notes.remove_others(gone_notes)
             put_state(conn, "cursor", cursor)
         self._drop_stale()
-        return AppliedPage(upserts, removes, files_removed)
+        return AppliedPage(upserts, removes, files_removed, skipped)
+
+    @staticmethod
+    def _apply_annotation(notes: AnnotationStore, entry: Change) -> bool:
+        """Merge an annotation from the feed; False (logged) when its data is malformed."""
+        data = entry.data or {}
+        try:
+            raw = data.get("record")
+            if not isinstance(raw, dict):
+                raise InvalidAnnotation(detail="no record")
+            record = from_dict(raw)
+            if data.get("uuid", record.id) != record.id:
+                raise InvalidAnnotation(detail=f"uuid {data.get('uuid')!r} is not the record's {record.id}")
+            author = data.get("author_id")
+            if author is not None and str(author) != record.author_id:
+                raise InvalidAnnotation(detail=f"author {author!r} is not the record's {record.author_id}")
+            version = data.get("version")
+            if version is not None and (type(version) is not int or version < 1):
+                raise InvalidAnnotation(detail=f"version {version!r}")
+            notes.apply_remote(record, version, server_id=entry.id)
+        except InvalidAnnotation as exc:
+            log.warning("sync: annotation %s from the server skipped: %s", entry.id, exc.detail or exc)
+            return False
+        return True
+
+    # ------------------------------------------------------------------------------- pushing
+
+    def outgoing(self, limit: int) -> list[Outgoing]:
+        return [
+            Outgoing(e.id, e.idempotency_key, ANNOTATION, e.target_id, e.base_version, to_dict(e.record))
+            for e in self.annotations.pending_outbox(limit)
+        ]
+
+    def pushed(self, results: Sequence[PushResult]) -> None:
+        notes = self.annotations
+        with sqlite_errors(self._db.path), self._db.transaction():
+            for result in results:
+                if result.status == PushStatus.OK and result.version is not None:
+                    notes.acknowledge(result.outbox_id, result.version, result.server_id)
+                elif result.status == PushStatus.CONFLICT and result.current is not None:
+                    try:
+                        notes.conflict(
+                            result.outbox_id,
+                            from_dict(result.current),
+                            result.current_version or 1,
+                            result.server_id,
+                        )
+                    except InvalidAnnotation as exc:
+                        log.warning("sync: the server's version of a pushed annotation: %s", exc.detail)
+                        notes.reject(
+                            result.outbox_id,
+                            "The server holds a version of this annotation that cannot be merged with it.",
+                        )
+                else:
+                    notes.reject(result.outbox_id, result.message or "The server refused the change.")
+
+    def pending_pushes(self) -> int:
+        return self.annotations.pending_count()
 
     def _drop_stale(self) -> None:
         """Destroy what downloads of replaced content kept (noted by _upsert_file); runs on the sync

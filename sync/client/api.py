@@ -1,4 +1,5 @@
-"""The synchronous HTTP layer of the sync engine: sign-in, the change feed and file downloads.
+"""The synchronous HTTP layer of the sync engine: sign-in, the change feed, file downloads and pushing
+changes made on the device (annotations).
 
 One `ServerApi` wraps one `httpx.Client` and may be shared by the engine's threads. It never
 returns raw HTTP: answers are checked and parsed into dataclasses, and every failure becomes one of
@@ -28,7 +29,8 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -134,6 +136,44 @@ class Sink(Protocol):
 
     def reset(self) -> None:
         """Forget everything written so far: the server is sending the file again from its start."""
+
+
+@dataclass(frozen=True)
+class PushItem:
+    """One change to push: the whole record, the version it builds on (None: a create) and the key that
+    makes a repeated push of it do nothing twice."""
+
+    idempotency_key: str
+    base_version: int | None
+    record: Mapping[str, Any]  # its "id" is the annotation's UUID
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    """The server's answer to one pushed change: ``ok`` (taken as ``version``), ``conflict`` (the server
+    holds ``current`` as ``current_version``) or ``rejected`` (``message`` says why, for people)."""
+
+    uuid: str
+    status: str
+    version: int | None = None
+    server_id: int | None = None
+    current: dict[str, Any] | None = None
+    current_version: int | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class AnnotationState:
+    """An annotation as the server holds it."""
+
+    uuid: str
+    server_id: int
+    version: int
+    record: dict[str, Any]
+
+
+MAX_PUSH_ITEMS = 500  # per request, as the server accepts
+_MAX_MESSAGE = 500
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -314,6 +354,86 @@ def parse_change_page(data: Any) -> ChangePage:
     if not isinstance(changes, list):
         raise ServerProtocolError("The server sent 'changes' that is not a list.")
     return ChangePage(cursor, has_more, [_parse_change(c) for c in changes])
+
+
+def _positive(value: Any, what: str) -> int:
+    number = _int(value, what)
+    if number < 1:
+        raise ServerProtocolError(f"The server sent {what} that is not positive.")
+    return number
+
+
+def _record_of(value: Any, expected: str, what: str) -> dict[str, Any]:
+    record = _object(value, what)
+    if record.get("id") != expected:
+        raise ServerProtocolError(f"The server sent {what} of another annotation than {expected}.")
+    return record
+
+
+def _parse_push_answer(raw: Any, expected: str) -> PushAnswer:
+    what = "an answer to a pushed change"
+    obj = _object(raw, what)
+    got = _str(_field(obj, "uuid", what), "an annotation id")
+    if got != expected:
+        raise ServerProtocolError(
+            f"The server answered for annotation {got[:40]!r} where {expected} was pushed (order mixed up)."
+        )
+    status = _field(obj, "status", what)
+    if status == "ok":
+        return PushAnswer(
+            got,
+            status,
+            version=_positive(_field(obj, "version", what), "a version"),
+            server_id=_positive(_field(obj, "server_id", what), "an annotation's server id"),
+        )
+    if status == "conflict":
+        return PushAnswer(
+            got,
+            status,
+            server_id=_positive(_field(obj, "server_id", what), "an annotation's server id"),
+            current=_record_of(_field(obj, "current", what), got, "the current record"),
+            current_version=_positive(_field(obj, "current_version", what), "a version"),
+        )
+    if status == "rejected":
+        message = _str(obj.get("message", ""), "a message").strip()[:_MAX_MESSAGE]
+        return PushAnswer(got, status, message=message or "The server refused the change.")
+    raise ServerProtocolError(f"The server answered a pushed change with the unknown status {status!r}.")
+
+
+def parse_push_answers(data: Any, expected: Sequence[str]) -> list[PushAnswer]:
+    """The answers to a push of the records ``expected`` (their ids, in order), or ServerProtocolError."""
+    obj = _object(data, "an answer to pushed changes")
+    results = _field(obj, "results", "an answer to pushed changes")
+    if not isinstance(results, list):
+        raise ServerProtocolError("The server sent 'results' that is not a list.")
+    if len(results) != len(expected):
+        raise ServerProtocolError(
+            f"The server answered {len(results)} results for {len(expected)} pushed changes."
+        )
+    return [_parse_push_answer(raw, uid) for raw, uid in zip(results, expected, strict=True)]
+
+
+def parse_annotation_state(data: Any, expected: str) -> AnnotationState:
+    what = "an annotation"
+    obj = _object(data, what)
+    got = _str(_field(obj, "uuid", what), "an annotation id")
+    if got != expected:
+        raise ServerProtocolError(f"The server sent annotation {got[:40]!r} when {expected} was asked for.")
+    return AnnotationState(
+        got,
+        _positive(_field(obj, "server_id", what), "an annotation's server id"),
+        _positive(_field(obj, "version", what), "a version"),
+        _record_of(_field(obj, "record", what), got, "an annotation record"),
+    )
+
+
+def _check_uuid(value: str) -> str:
+    try:
+        if str(uuid.UUID(value)) == value:
+            return value
+    except (ValueError, TypeError, AttributeError):
+        pass
+    raise ValueError(f"{value!r} is not a lowercase UUID")
 
 
 def _read_capped(response: httpx.Response, limit: int) -> bytes:
@@ -581,6 +701,35 @@ class ServerApi:
                 raise ValueError("limit must be at least 1")
             params["limit"] = limit
         return parse_change_page(self._json("GET", "api/v1/changes", params=params))
+
+    # ------------------------------------------------------------------------------ annotations
+
+    def push_annotations(self, items: Sequence[PushItem]) -> list[PushAnswer]:
+        """Push changed annotation records (at most MAX_PUSH_ITEMS), applied by the server in order in one
+        transaction; one answer per item, in the same order. Pushing the same items again (same keys)
+        does nothing twice: the server repeats its answers. ServerProtocolError for an answer that does
+        not fit what was pushed."""
+        if not items:
+            return []
+        if len(items) > MAX_PUSH_ITEMS:
+            raise ValueError(f"at most {MAX_PUSH_ITEMS} changes per push")
+        expected = [_check_uuid(str(item.record.get("id"))) for item in items]
+        body = {
+            "items": [
+                {
+                    "idempotency_key": item.idempotency_key,
+                    "base_version": item.base_version,
+                    "record": dict(item.record),
+                }
+                for item in items
+            ]
+        }
+        return parse_push_answers(self._json("POST", "api/v1/annotations/batch", json_body=body), expected)
+
+    def get_annotation(self, annotation_id: str) -> AnnotationState:
+        """The annotation as the server holds it; NotFound when it is unknown or not visible to us."""
+        uid = _check_uuid(annotation_id)
+        return parse_annotation_state(self._json("GET", f"api/v1/annotations/{uid}"), uid)
 
     # ------------------------------------------------------------------------------------- files
 

@@ -1,9 +1,18 @@
-"""The sync engine: pulls the change feed into a replica and fetches its files (no Qt, own threads)."""
+"""The sync engine: pushes changes made here, pulls the change feed into a replica and fetches its files
+(no Qt, own threads)."""
 
 from sync.engine.background import BackgroundSync
 from sync.engine.engine import Cancelled, ContentRejected, RetryPolicy, SyncEngine
-from sync.engine.port import AppliedPage, FileWant, FileWriter, ReplicaPort
-from sync.engine.report import FileFailure, Phase, Progress, SyncReport
+from sync.engine.port import (
+    AppliedPage,
+    FileWant,
+    FileWriter,
+    Outgoing,
+    PushResult,
+    PushStatus,
+    ReplicaPort,
+)
+from sync.engine.report import FileFailure, Phase, Progress, PushFailure, SyncReport
 
 __all__ = [
     "AppliedPage",
@@ -13,8 +22,12 @@ __all__ = [
     "FileFailure",
     "FileWant",
     "FileWriter",
+    "Outgoing",
     "Phase",
     "Progress",
+    "PushFailure",
+    "PushResult",
+    "PushStatus",
     "ReplicaPort",
     "RetryPolicy",
     "SyncEngine",

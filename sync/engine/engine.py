@@ -1,4 +1,11 @@
-"""One sync pass: pull the change feed into the replica, then fetch the files it lacks, in parallel.
+"""One sync pass: push the changes made here, pull the change feed into the replica (and push again what
+the pull merged), then fetch the files it lacks, in parallel.
+
+Pushing drains the replica's outbox in order, in batches (one request each, applied by the server in one
+transaction). Each change carries an idempotency key, so a batch sent again after a lost answer does
+nothing twice. A conflict (the server holds a newer version) is merged by the replica and pushed again,
+in a bounded number of rounds per pass; a change the server refuses stays in the outbox with the
+server's message and is reported, not pushed again as is. A network failure leaves the outbox as it was.
 
 The pass runs on the calling thread (the feed, every replica update) plus a bounded pool of download
 threads (the bytes of one file each). Retryable errors (no network, 5xx, a download cut short, a
@@ -11,6 +18,7 @@ applied before, and stays readable throughout (each page is one transaction).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -21,9 +29,10 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
-from sync.client.api import ServerApi
+from sync.client.api import MAX_PUSH_ITEMS, PushAnswer, PushItem, ServerApi
 from sync.client.errors import (
     ChecksumMismatch,
+    Forbidden,
     NotFound,
     RequestRejected,
     ServerError,
@@ -33,12 +42,15 @@ from sync.client.errors import (
     TransferIncomplete,
     backoff_delays,
 )
-from sync.engine.port import FileWant, FileWriter, ReplicaPort
-from sync.engine.report import FileFailure, Phase, Progress, SyncReport
+from sync.engine.port import FileWant, FileWriter, Outgoing, PushResult, PushStatus, ReplicaPort
+from sync.engine.report import FileFailure, Phase, Progress, PushFailure, SyncReport
 
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
+
+PUSH_BATCH_BYTES = 4 << 20  # a push request carries at most about this many bytes of records ...
+CONFLICT_ROUNDS = 3  # ... and a pass pushes at most this many rounds more than its batches need
 
 
 class Cancelled(Exception):
@@ -84,9 +96,12 @@ class SyncEngine:
         page_limit: int | None = None,
         progress: Callable[[Progress], None] | None = None,
         stop: threading.Event | None = None,
+        nudge: threading.Event | None = None,
+        push_batch: int = MAX_PUSH_ITEMS,
     ) -> None:
         """`progress` is called from the calling thread and from download threads (at most about ten
-        times a second, and once per finished file); it must be quick and thread-safe."""
+        times a second, and once per finished file); it must be quick and thread-safe. Setting `nudge`
+        cuts short a wait before a retry (the network is back: try now); the engine clears it."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.api = api
@@ -95,6 +110,8 @@ class SyncEngine:
         self.retry = retry or RetryPolicy()
         self.page_limit = page_limit
         self.stop = stop or threading.Event()
+        self.nudge = nudge or threading.Event()
+        self.push_batch = max(1, min(push_batch, MAX_PUSH_ITEMS))
         self._progress = progress
         self._lock = threading.Lock()
         self._state = Progress(Phase.CHANGES)
@@ -110,7 +127,11 @@ class SyncEngine:
         report = SyncReport()
         self._abort = threading.Event()
         self._set(Progress(Phase.CHANGES), force=True)
+        self._push(report)
         self._pull(report)
+        if self.replica.pending_pushes():  # what the pull merged, and changes made meanwhile
+            self._push(report)
+        report.pending = self.replica.pending_pushes()
         report.destroyed += self.replica.collect_garbage()
         self._fetch(report)
         report.destroyed += self.replica.collect_garbage()
@@ -130,6 +151,71 @@ class SyncEngine:
             force=True,
         )
         return report
+
+    def push_only(self) -> SyncReport:
+        """Push the waiting changes and nothing else (quick, e.g. right after a local change or when
+        the network is back). Raises as :meth:`run_once` does."""
+        report = SyncReport()
+        self._push(report)
+        report.pending = self.replica.pending_pushes()
+        return report
+
+    def _push(self, report: SyncReport) -> None:
+        """Drain the outbox: batches in order until it is empty, at most the rounds its size needs plus
+        CONFLICT_ROUNDS (a record merged after a conflict goes again in a later round). Errors of the
+        whole request end the pass (the outbox stays as it was), except that a server without this
+        endpoint, or refusing this account, only ends the pushing (reported in `push_error`)."""
+        pending = self.replica.pending_pushes()
+        if not pending:
+            return
+        rounds = -(-pending // self.push_batch) + CONFLICT_ROUNDS
+        for _ in range(rounds):
+            self._check_stop()
+            batch = self._batch(self.replica.outgoing(self.push_batch))
+            if not batch:
+                return
+            try:
+                results = self._push_batch(report, batch)
+            except (NotFound, Forbidden) as exc:
+                report.push_error = exc.message
+                log.warning("sync: changes not pushed: %s", exc.message)
+                return
+            self.replica.pushed(results)
+            for item, result in zip(batch, results, strict=True):
+                if result.status == PushStatus.OK:
+                    report.pushed += 1
+                elif result.status == PushStatus.CONFLICT:
+                    report.conflicts += 1
+                else:
+                    report.rejected.append(PushFailure(item.target_type, item.target_id, result.message))
+                    log.warning("sync: %s %s refused: %s", item.target_type, item.target_id, result.message)
+        if self.replica.pending_pushes():
+            log.info("sync: changes still waiting after %d push rounds; the next pass goes on", rounds)
+
+    @staticmethod
+    def _batch(items: list[Outgoing]) -> list[Outgoing]:
+        """The first items, up to about PUSH_BATCH_BYTES of records (always at least one)."""
+        size = 0
+        for n, item in enumerate(items):
+            size += len(json.dumps(item.payload, ensure_ascii=False, separators=(",", ":")))
+            if n and size > PUSH_BATCH_BYTES:
+                return items[:n]
+        return items
+
+    def _push_batch(self, report: SyncReport, batch: list[Outgoing]) -> list[PushResult]:
+        """The server's answers to `batch`. A batch the server refuses as a whole (a 4xx other than
+        not found / forbidden) is split, so that only the change it cannot take is marked refused."""
+        items = [PushItem(o.idempotency_key, o.base_version, o.payload) for o in batch]
+        try:
+            answers = self._retrying(report, partial(self.api.push_annotations, items))
+        except RequestRejected as exc:
+            if len(batch) == 1:
+                return [PushResult(batch[0].outbox_id, PushStatus.REJECTED, message=exc.message)]
+            half = len(batch) // 2
+            return self._push_batch(report, batch[:half]) + self._push_batch(report, batch[half:])
+        finally:
+            report.push_requests += 1
+        return [_result(o.outbox_id, a) for o, a in zip(batch, answers, strict=True)]
 
     def _pull(self, report: SyncReport) -> None:
         cursor = self.replica.cursor()
@@ -157,6 +243,7 @@ class SyncEngine:
             report.upserts += applied.upserts
             report.removes += applied.removes
             report.files_removed += applied.files_removed
+            report.skipped += applied.skipped
             changes += len(page.entries)
             self._set(Progress(Phase.CHANGES, changes=changes))
             cursor = page.cursor
@@ -314,9 +401,20 @@ class SyncEngine:
                 report.retries += 1
                 delay = max(next(delays), exc.retry_after or 0.0)
                 log.info("sync: %s; retrying in %.1f s", exc.message, delay)
-                if self.stop.wait(delay):
-                    raise Cancelled() from None
+                self._pause(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, delay: float) -> None:
+        """Wait `delay` seconds before a retry; Cancelled when stopped, shorter when nudged."""
+        deadline = time.monotonic() + delay
+        while (left := deadline - time.monotonic()) > 0:
+            if self.stop.wait(min(left, 0.2)):
+                raise Cancelled()
+            if self.nudge.is_set():
+                self.nudge.clear()
+                return
+        if self.stop.is_set():
+            raise Cancelled()
 
     def _halted(self) -> bool:
         return self.stop.is_set() or self._abort.is_set()
@@ -341,6 +439,18 @@ class SyncEngine:
                 return
             self._last_emit = now
         self._progress(state)
+
+
+def _result(outbox_id: int, answer: PushAnswer) -> PushResult:
+    return PushResult(
+        outbox_id,
+        answer.status,
+        version=answer.version,
+        server_id=answer.server_id,
+        current=answer.current,
+        current_version=answer.current_version,
+        message=answer.message,
+    )
 
 
 @dataclass(slots=True)

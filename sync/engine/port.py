@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 
 from sync.client.api import Change
 
@@ -31,6 +32,38 @@ class AppliedPage:
     upserts: int
     removes: int
     files_removed: int  # file objects removed: their stored content is destroyed
+    skipped: int = 0  # entries the replica could not take (malformed data); logged, the rest applied
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A change made here, waiting in the replica's outbox to be pushed (state-based: the whole record)."""
+
+    outbox_id: int
+    idempotency_key: str
+    target_type: str  # "annotation"
+    target_id: str  # the record's id (a UUID)
+    base_version: int | None  # the server's version it builds on (If-Match); None: a create
+    payload: dict[str, Any]  # the record
+
+
+class PushStatus(StrEnum):
+    OK = "ok"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """The server's answer to one pushed change (see :meth:`ReplicaPort.pushed`)."""
+
+    outbox_id: int
+    status: str  # PushStatus: ok (taken as `version`), conflict (the server holds `current`), rejected
+    version: int | None = None
+    server_id: int | None = None
+    current: dict[str, Any] | None = None  # conflict: the server's record ...
+    current_version: int | None = None  # ... and its version
+    message: str = ""  # rejected: why, for people
 
 
 class FileWriter(Protocol):
@@ -106,6 +139,20 @@ class ReplicaPort(Protocol):
     def collect_garbage(self) -> int:
         """Destroy stored content no file refers to any more (removed files, replaced versions, what a
         crash left behind); returns how many stored files were destroyed."""
+        ...
+
+    def outgoing(self, limit: int) -> list[Outgoing]:
+        """At most `limit` changes to push, oldest first (not those the server refused before)."""
+        ...
+
+    def pushed(self, results: Sequence[PushResult]) -> None:
+        """Record the server's answers, in one transaction: `ok` leaves the outbox; `conflict` is merged
+        with the server's record (queuing the merge when the server lacks part of it); `rejected` stays,
+        with its message, and is not pushed again until the record changes."""
+        ...
+
+    def pending_pushes(self) -> int:
+        """How many records have changes waiting to be pushed (refused ones not counted)."""
         ...
 
     def sync_finished(self, when: str) -> None:

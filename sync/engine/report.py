@@ -30,6 +30,13 @@ class FileFailure:
     message: str  # for people
 
 
+@dataclass(frozen=True, slots=True)
+class PushFailure:
+    target_type: str
+    target_id: str
+    message: str  # for people: why the server refused the change
+
+
 @dataclass(slots=True)
 class SyncReport:
     requests: int = 0  # change-feed requests
@@ -44,6 +51,13 @@ class SyncReport:
     destroyed: int = 0  # stored contents destroyed (removed or replaced)
     snapshot: bool = False
     failures: list[FileFailure] = field(default_factory=list)
+    skipped: int = 0  # feed entries the replica could not take (malformed); logged
+    push_requests: int = 0
+    pushed: int = 0  # changes the server took
+    conflicts: int = 0  # changes merged with the server's newer record (and pushed again if needed)
+    rejected: list[PushFailure] = field(default_factory=list)  # refused; kept, not pushed again as is
+    push_error: str = ""  # why pushing stopped early in this pass (the changes stay queued), or ""
+    pending: int = 0  # records still waiting to be pushed at the end of the pass
 
     @property
     def complete(self) -> bool:

@@ -7,6 +7,14 @@ server and other devices :func:`~gremalda.core.annotations.merge.merge` it), so 
 same annotation replaces an older one that was never tried. Records from the server or another device
 go through :meth:`~AnnotationStore.apply_remote`, which merges. Annotations whose document left the
 replica are kept (:meth:`~AnnotationStore.orphaned`), never deleted by a sync.
+
+Push results (see :meth:`~AnnotationStore.acknowledge`, :meth:`~AnnotationStore.conflict`,
+:meth:`~AnnotationStore.reject`): an acknowledged change removes its outbox row and every older one of
+the same annotation (the newer state contains them); a conflict merges the server's current record and
+queues the merge when the server lacks part of it; a change the server refused is kept in the outbox
+with the server's message (``action`` ``'rejected'``) and not sent again until the annotation changes
+(:meth:`~AnnotationStore.rejected_outbox` lists them). Each annotation also keeps the server's id for it
+(``server_id``), by which the change feed names the ones to remove.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from gremalda.store.database import ReplicaDatabase, sqlite_errors
 
 TARGET_TYPE = "annotation"
 ACTION_PUT = "put"
+ACTION_REJECTED = "rejected"  # the server refused the change: kept, with its message, not sent again
 DEVICE_KEY = "annotation_device"
 
 
@@ -155,15 +164,135 @@ class AnnotationStore:
 
     # --- sync ---------------------------------------------------------------------------------------------
 
-    def pending_outbox(self) -> list[OutboxEntry]:
-        """The queued annotation changes, oldest first."""
+    def pending_outbox(self, limit: int | None = None) -> list[OutboxEntry]:
+        """The queued annotation changes to send, oldest first (not those the server refused)."""
+        return self._outbox(ACTION_PUT, limit)
+
+    def rejected_outbox(self) -> list[tuple[OutboxEntry, str]]:
+        """Changes the server refused, oldest first, each with the server's message."""
+        entries = self._outbox(ACTION_REJECTED, None)
+        with sqlite_errors(self.db.path):
+            errors = dict(
+                self.db.conn.execute(
+                    "SELECT id, coalesce(last_error, '') FROM outbox WHERE target_type = ? AND action = ?",
+                    (TARGET_TYPE, ACTION_REJECTED),
+                ).fetchall()
+            )
+        return [(e, str(errors.get(e.id, ""))) for e in entries]
+
+    def pending_count(self) -> int:
+        """How many annotations have changes waiting for the server (refused ones not counted)."""
+        with sqlite_errors(self.db.path):
+            row = self.db.conn.execute(
+                "SELECT count(DISTINCT target_id) FROM outbox WHERE target_type = ? AND action = ?",
+                (TARGET_TYPE, ACTION_PUT),
+            ).fetchone()
+        return int(row[0])
+
+    def server_id(self, annotation_id: str) -> int | None:
+        with sqlite_errors(self.db.path):
+            row = self.db.conn.execute(
+                "SELECT server_id FROM annotation WHERE id = ?", (annotation_id,)
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def _outbox(self, action: str, limit: int | None) -> list[OutboxEntry]:
         with sqlite_errors(self.db.path):
             rows = self.db.conn.execute(
                 "SELECT id, idempotency_key, action, target_id, base_version, payload, attempts FROM outbox"
-                " WHERE target_type = ? ORDER BY id",
-                (TARGET_TYPE,),
+                " WHERE target_type = ? AND action = ? ORDER BY id LIMIT ?",
+                (TARGET_TYPE, action, -1 if limit is None else limit),
             ).fetchall()
         return [OutboxEntry(r[0], r[1], r[2], r[3], r[4], from_json(r[5]), r[6]) for r in rows]
+
+    def acknowledge(self, outbox_id: int, version: int, server_id: int | None = None) -> None:
+        """The server took the change ``outbox_id`` as ``version``: that row and the older ones of the same
+        annotation (contained in it, also refused or tried ones) leave the outbox; newer ones build on
+        ``version``. Joins the caller's transaction if one is open."""
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            target = self._target(outbox_id)
+            if target is None:
+                return
+            conn.execute(
+                "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND id <= ?",
+                (TARGET_TYPE, target, outbox_id),
+            )
+            row = conn.execute("SELECT version FROM annotation WHERE id = ?", (target,)).fetchone()
+            if row is not None and (row[0] is None or version >= row[0]):
+                conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (version, target))
+                conn.execute(
+                    "UPDATE outbox SET base_version = ? WHERE target_type = ? AND target_id = ?",
+                    (version, TARGET_TYPE, target),
+                )
+            self._set_server_id(target, server_id)
+
+    def conflict(
+        self, outbox_id: int, current: Annotation, current_version: int, server_id: int | None = None
+    ) -> Annotation:
+        """The server holds ``current`` (``current_version``), not the version the change ``outbox_id``
+        built on: the change and the older ones of the annotation leave the outbox, ``current`` is
+        merged into the local record, and the merge is queued if the server lacks part of it (on
+        ``current_version``). Returns the merged record."""
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            target = self._target(outbox_id)
+            if target is not None and target != current.id:
+                raise InvalidAnnotation(detail=f"the server answered {current.id} for {target}")
+            conn.execute(
+                "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND id <= ?",
+                (TARGET_TYPE, current.id, outbox_id),
+            )
+            merged = self.apply_remote(current, current_version, server_id=server_id)
+            # newer queued changes of the annotation now build on the server's current version
+            conn.execute(
+                "UPDATE outbox SET base_version = ? WHERE target_type = ? AND target_id = ?",
+                (current_version, TARGET_TYPE, current.id),
+            )
+        return merged
+
+    def reject(self, outbox_id: int, message: str) -> None:
+        """The server refused the change ``outbox_id`` for good (``message`` for people): it stays in the
+        outbox, marked, and is not sent again until the annotation changes (an older refused change of
+        the same annotation is dropped: this one contains it)."""
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            target = self._target(outbox_id)
+            if target is None:
+                return
+            conn.execute(
+                "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND id < ? AND action = ?",
+                (TARGET_TYPE, target, outbox_id, ACTION_REJECTED),
+            )
+            conn.execute(
+                "UPDATE outbox SET action = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+                (ACTION_REJECTED, message, outbox_id),
+            )
+
+    def remove_others(self, server_ids: Collection[int]) -> int:
+        """Remove the annotations of other authors with these server ids (no longer visible here); the
+        user's own are kept. Returns how many were removed."""
+        if not server_ids or self.user_id is None:
+            return 0
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            return int(
+                conn.execute(
+                    "DELETE FROM annotation WHERE server_id IN (SELECT value FROM json_each(?))"
+                    " AND json_extract(data, '$.author_id') IS NOT ?",
+                    (json.dumps(sorted(server_ids)), self.user_id),
+                ).rowcount
+            )
+
+    def remove_others_except(self, server_ids: Collection[int]) -> int:
+        """Remove every annotation of another author whose server id is not among ``server_ids`` (the end
+        of a full snapshot); the user's own are kept. Returns how many were removed."""
+        if self.user_id is None:
+            return 0
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            return int(
+                conn.execute(
+                    "DELETE FROM annotation WHERE json_extract(data, '$.author_id') IS NOT ? AND"
+                    " (server_id IS NULL OR server_id NOT IN (SELECT value FROM json_each(?)))",
+                    (self.user_id, json.dumps(sorted(server_ids))),
+                ).rowcount
+            )
 
     def mark_sent(self, outbox_id: int, version: int | None = None) -> None:
         """The server took the change ``outbox_id``; ``version`` is its new version of the record."""
@@ -180,16 +309,20 @@ class AnnotationStore:
                 )
 
     def mark_failed(self, outbox_id: int, error: str) -> None:
+        """A try of the change ``outbox_id`` failed (it may have reached the server): it stays queued, is
+        sent again with its idempotency key, and a later change of the annotation does not replace it."""
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
             conn.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND target_type = ?",
                 (error, outbox_id, TARGET_TYPE),
             )
 
-    def apply_remote(self, record: Annotation, version: int | None = None) -> Annotation:
+    def apply_remote(
+        self, record: Annotation, version: int | None = None, *, server_id: int | None = None
+    ) -> Annotation:
         """Merge a record from the server or another device into the local one and store the result.
         When the local one held changes the incoming one lacks, the merged record is queued so that the
-        server gets them too."""
+        server gets them too. ``server_id``: the server's id of the annotation, when known."""
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
             row = conn.execute("SELECT data, version FROM annotation WHERE id = ?", (record.id,)).fetchone()
             local = None if row is None else from_json(row[0])
@@ -202,12 +335,26 @@ class AnnotationStore:
                 conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (stored_version, record.id))
             if merged != record and self._mine(merged):
                 self._enqueue(merged, stored_version)
+            self._set_server_id(record.id, server_id)
         return merged
 
     # --- internals ------------------------------------------------------------------------------------------
 
     def _mine(self, record: Annotation) -> bool:
         return self.user_id is None or record.author_id == self.user_id
+
+    def _target(self, outbox_id: int) -> str | None:
+        row = self.db.conn.execute(
+            "SELECT target_id FROM outbox WHERE id = ? AND target_type = ?", (outbox_id, TARGET_TYPE)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_server_id(self, annotation_id: str, server_id: int | None) -> None:
+        if server_id is not None:
+            self.db.conn.execute(
+                "UPDATE annotation SET server_id = ? WHERE id = ? AND server_id IS NOT ?",
+                (server_id, annotation_id, server_id),
+            )
 
     def _require(self, annotation_id: str) -> Annotation:
         record = self.get(annotation_id)
@@ -225,8 +372,8 @@ class AnnotationStore:
     def _enqueue(self, record: Annotation, base_version: int | None) -> None:
         conn = self.db.conn
         conn.execute(  # an older change never tried is contained in this one
-            "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND attempts = 0",
-            (TARGET_TYPE, record.id),
+            "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND attempts = 0 AND action = ?",
+            (TARGET_TYPE, record.id, ACTION_PUT),
         )
         conn.execute(
             "INSERT INTO outbox (idempotency_key, action, target_type, target_id, base_version, payload)"
