@@ -26,3 +26,15 @@ class ReadOnlyAnnotation(GremaldaError):
 
     title = "Annotation is read-only"
     default_message = "This annotation was made by someone else. Only its author can change or delete it."
+
+
+class InvalidXfdf(InvalidAnnotation):
+    """An XFDF file (annotations exchanged with other PDF programs) cannot be imported: not XML, not
+    XFDF, hostile (a DOCTYPE or entities), too large, or an annotation in it does not make sense (a
+    bad number, a page the document does not have). Nothing of it has been imported."""
+
+    title = "Invalid XFDF file"
+    default_message = (
+        "The file is not XFDF annotation data that Gremalda can read. Nothing of it has been imported."
+    )
+    environment = True
