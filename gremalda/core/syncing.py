@@ -1,5 +1,6 @@
 """One synchronisation of a data directory, as the CLI and the desktop client run it: the sync engine's
-pass (feed, removals, downloads into the vault), then the full-text index of what arrived."""
+pass (changes made here pushed, feed, removals, downloads into the vault), then the full-text index of
+what arrived; and a quick push of the changes made here alone (:func:`push_changes`)."""
 
 from __future__ import annotations
 
@@ -32,13 +33,21 @@ def synchronise(
     index_workers: int = 1,
     retry: RetryPolicy | None = None,
     stop: threading.Event | None = None,
+    nudge: threading.Event | None = None,
 ) -> SyncOutcome:
-    """One pass. Raises GremaldaError subclasses (NotSignedIn, SyncFailed, the store's errors)."""
+    """One pass. Raises GremaldaError subclasses (NotSignedIn, SyncFailed, the store's errors).
+    `nudge` set: a wait before a retry ends at once (the network is back)."""
     with open_store(paths) as store:
         api = connect(store)
         try:
             engine = SyncEngine(
-                api, StoreReplica(store), workers=workers, retry=retry, progress=progress, stop=stop
+                api,
+                StoreReplica(store),
+                workers=workers,
+                retry=retry,
+                progress=progress,
+                stop=stop,
+                nudge=nudge,
             )
             try:
                 report = engine.run_once()
@@ -51,3 +60,31 @@ def synchronise(
             with TextExtractor(max_workers=index_workers) as extractor:
                 indexed = index_pending(store, extractor, progress=index_progress)
         return SyncOutcome(report, indexed)
+
+
+QUICK_PUSH = RetryPolicy(attempts=2, base=0.2, cap=1.0)  # a probe: the next one comes in seconds anyway
+
+
+def pending_changes(paths: DataPaths) -> int:
+    """How many annotations wait to be pushed (0 when there is no replica or no sign-in yet)."""
+    with open_store(paths) as store:
+        return StoreReplica(store).pending_pushes()
+
+
+def push_changes(
+    paths: DataPaths, *, retry: RetryPolicy | None = QUICK_PUSH, stop: threading.Event | None = None
+) -> SyncReport:
+    """Push the changes made here (annotations), nothing else: quick, after a local change or when the
+    network is back. Raises as :func:`synchronise` does; nothing is lost when it fails."""
+    with open_store(paths) as store:
+        replica = StoreReplica(store)
+        if not replica.pending_pushes():
+            return SyncReport()
+        api = connect(store)
+        try:
+            try:
+                return SyncEngine(api, replica, retry=retry, stop=stop).push_only()
+            except SyncClientError as exc:
+                raise sync_error(exc) from None
+        finally:
+            api.close()

@@ -4,29 +4,41 @@ Passes run on the engine's thread (one now, then every interval, or at once on :
 they report reaches the GUI thread as queued signals, so the window never waits on the network. Each
 pass also synchronises the OParl sources (after our server's pass; without it when the replica holds
 OParl sources only, so that no sign-in is asked for), and tells what arrived (new and changed
-documents, for a notice) by comparing the replica's files before and after."""
+documents, for a notice) by comparing the replica's files before and after.
+
+Changes made here (annotations) go to the server soon: :meth:`SyncBridge.push_soon` (the UI calls it
+after a local save; several within about a second make one push) pushes them on the same thread, between
+passes. When the network comes back they go within seconds: Qt's network information (where a backend
+loads; offscreen it may not) saying the network is reachable again ends the wait of a pass's retry and
+tries at once, and while changes wait and the server cannot be reached a push is tried every few seconds
+instead of waiting out the backoff; the first that succeeds is followed by a full pass.
+``pendingChanged(int)`` tells how many annotations wait to be pushed."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtNetwork import QNetworkInformation
 
 from gremalda.core.oparl import SourceOutcome, sync_sources
 from gremalda.core.readstate import Arrivals, arrivals, file_versions
-from gremalda.core.syncing import SyncOutcome, synchronise
+from gremalda.core.syncing import SyncOutcome, pending_changes, push_changes, synchronise
 from gremalda.errors import GremaldaError, SyncFailed
 from gremalda.paths import DataPaths
 from gremalda.store import oparl_replica
 from gremalda.store.replica import open_store
 from gremalda.ui.error_reporter import as_gremalda_error
-from sync.engine import BackgroundSync, Progress
+from sync.engine import BackgroundSync, Progress, SyncReport
 
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
+PUSH_DELAY_MS = 1000  # a local save is pushed this long after the last one of a burst
+PROBE_SECONDS = 3.0  # while changes wait and the server is unreachable: a push tried this often
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,20 @@ class IndexProgress:
 
 Synchronise = Callable[..., SyncOutcome]
 SyncSources = Callable[..., list[SourceOutcome]]
+PushChanges = Callable[..., SyncReport]
+
+
+def load_network_information() -> QNetworkInformation | None:
+    """Qt's network information with reachability, or None when no backend loads (e.g. offscreen
+    without NetworkManager): then only a request that succeeds again tells that the network is back."""
+    try:
+        loaded = QNetworkInformation.loadDefaultBackend()
+    except RuntimeError:  # no application object
+        return None
+    info = QNetworkInformation.instance() if loaded else None
+    if info is None or not info.supports(QNetworkInformation.Feature.Reachability):
+        return None
+    return info
 
 
 class SyncBridge(QObject):
@@ -55,11 +81,15 @@ class SyncBridge(QObject):
     progress = Signal(object)  # Progress of the sync engine, or IndexProgress
     finished = Signal(object)  # SyncResult
     failed = Signal(object, bool)  # GremaldaError, True when the user asked for the pass
+    pushed = Signal(object)  # SyncReport of a quick push that reached the server
+    pendingChanged = Signal(int)  # noqa: N815 (Qt's naming) annotations waiting to be pushed
 
     _started = Signal(bool)
     _progress = Signal(object)
     _finished = Signal(object)
     _failed = Signal(object, bool)
+    _pushed = Signal(object)
+    _pending = Signal(int)
 
     def __init__(
         self,
@@ -68,11 +98,16 @@ class SyncBridge(QObject):
         parent: QObject | None = None,
         run: Synchronise = synchronise,
         run_sources: SyncSources = sync_sources,
+        run_push: PushChanges = push_changes,
+        probe: float = PROBE_SECONDS,
     ) -> None:
         super().__init__(parent)
         self.paths = paths
         self._run = run
         self._run_sources = run_sources
+        self._run_push = run_push
+        self._pending_count = -1  # last count told (GUI thread); -1: none yet
+        self._pending_now = 0  # last count known (any thread)
         self._requested = threading.Event()
         self._last_progress = 0.0
         self._busy = False
@@ -84,9 +119,25 @@ class SyncBridge(QObject):
         self._progress.connect(self.progress, queued)
         self._finished.connect(self._on_finished, queued)
         self._failed.connect(self._on_failed, queued)
+        self._pushed.connect(self.pushed, queued)
+        self._pending.connect(self._on_pending, queued)
         self._background: BackgroundSync[SyncResult] = BackgroundSync(
-            self._pass, interval=interval, on_result=self._finished.emit, on_error=self._error
+            self._pass,
+            interval=interval,
+            on_result=self._finished.emit,
+            on_error=self._error,
+            run_push=self._push,
+            on_push=self._pushed.emit,
+            pending=lambda: self._pending_now,
+            probe=probe,
         )
+        self._push_timer = QTimer(self)
+        self._push_timer.setSingleShot(True)
+        self._push_timer.setInterval(PUSH_DELAY_MS)
+        self._push_timer.timeout.connect(self._push_now)
+        self.network: QNetworkInformation | None = load_network_information()
+        if self.network is not None:
+            self.network.reachabilityChanged.connect(self._on_reachability)
 
     # --- GUI thread
 
@@ -121,8 +172,42 @@ class SyncBridge(QObject):
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop the running pass (what it stored is kept) and the schedule."""
+        self._push_timer.stop()
         self._background.stop(timeout)
         self._busy = False
+
+    @property
+    def pending(self) -> int:
+        """Annotations waiting to be pushed, as last counted (0 before the first count)."""
+        return max(self._pending_count, 0)
+
+    @Slot()
+    def push_soon(self) -> None:
+        """A change was saved here: push it in about a second (a burst of saves makes one push). Does
+        nothing while the schedule is not running (synchronisation off)."""
+        self._pending_now = max(self._pending_now, 1)
+        self._push_timer.start()
+
+    @Slot()
+    def network_back(self) -> None:
+        """The network is up again: retry at once (what waits is pushed within seconds)."""
+        if self._background.running:
+            self._background.network_back()
+
+    def _push_now(self) -> None:
+        if self._background.running:
+            self._background.push_soon()
+
+    @Slot(QNetworkInformation.Reachability)
+    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        if reachability in (QNetworkInformation.Reachability.Online, QNetworkInformation.Reachability.Site):
+            self.network_back()
+
+    @Slot(int)
+    def _on_pending(self, count: int) -> None:
+        if count != self._pending_count:
+            self._pending_count = count
+            self.pendingChanged.emit(count)
 
     @Slot(bool)
     def _on_started(self, requested: bool) -> None:
@@ -159,7 +244,11 @@ class SyncBridge(QObject):
                 # a replica of OParl sources only has no own server to sign in to
                 if own_server or not has_sources:
                     outcome = self._run(
-                        self.paths, progress=self._on_progress, index_progress=self._on_index, stop=stop
+                        self.paths,
+                        progress=self._on_progress,
+                        index_progress=self._on_index,
+                        stop=stop,
+                        nudge=self._background.nudge,
                     )
             finally:
                 if has_sources and not stop.is_set():
@@ -168,8 +257,28 @@ class SyncBridge(QObject):
                 after = file_versions(store.db)
         except BaseException:
             self._requested_failed = requested
+            self._count_pending()
             raise
+        if outcome is not None:
+            self._tell_pending(outcome.sync.pending)
         return SyncResult(outcome, arrivals(before, after), datetime.now(UTC), requested, tuple(sources))
+
+    def _push(self, stop: threading.Event) -> SyncReport:
+        try:
+            report = self._run_push(self.paths, stop=stop)
+        except BaseException:
+            self._count_pending()
+            raise
+        self._tell_pending(report.pending)
+        return report
+
+    def _count_pending(self) -> None:
+        with contextlib.suppress(GremaldaError):  # no replica or not readable: the pass's error says why
+            self._tell_pending(pending_changes(self.paths))
+
+    def _tell_pending(self, count: int) -> None:
+        self._pending_now = count
+        self._pending.emit(count)
 
     def _on_progress(self, progress: Progress) -> None:
         now = time.monotonic()
