@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from gremalda import __version__
+from gremalda.cli import annotations as annotations_cli
 from gremalda.cli import browse, check, oparl, syncing
 from gremalda.errors import GremaldaError, InternalError
 
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=60.0, help="seconds the smoke test may take (default 60)")
 
     oparl.register(sub, common)
+    annotations_cli.register(sub, common)
 
     p = command("export", browse.export, "write a document, decrypted, to a file you choose")
     p.add_argument("document", help="the document's id or file name (see gremalda ls documents)")

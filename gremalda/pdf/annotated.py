@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call"
 """A PDF with our annotations as real PDF annotations, for other readers (PyMuPDF; in memory only).
 
 From a document's decrypted bytes and its live annotation records, :func:`annotated_pdf` makes the bytes
@@ -67,7 +68,7 @@ def page_frames(data: bytes, password: str | None = None) -> list[PageFrame]:
     """The frames of the document's pages: how PDF user space maps to our coordinates (for XFDF)."""
     doc = open_pdf(data, password)
     try:
-        return [_frame(page) for page in doc]
+        return [_frame(page) for page in doc.pages()]
     finally:
         doc.close()
 
@@ -103,7 +104,7 @@ def annotated_pdf(data: bytes, records: Iterable[Annotation], *, password: str |
                     detail=repr(exc),
                 ) from None
             written += 1
-        out = doc.tobytes(garbage=1, deflate=True, encryption=pymupdf.PDF_ENCRYPT_KEEP)
+        out = doc.tobytes(garbage=1, deflate=True, encryption=pymupdf.mupdf.PDF_ENCRYPT_KEEP)
         return AnnotatedPdf(out, written, tuple(skipped))
     finally:
         doc.close()
