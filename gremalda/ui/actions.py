@@ -120,6 +120,19 @@ def build_menus(window: QMainWindow, actions: Actions, dock_toggles: list[QActio
     panels = view_menu.addMenu(translate("MainWindow", "&Panels"))
     for action in dock_toggles:
         panels.addAction(action)
+    annotation_names: list[str | None] = [
+        "annotations_panel",
+        None,
+        "export_pdf",
+        "export_xfdf",
+        "import_xfdf",
+        None,
+        "meeting_summary",
+        None,
+        "orphans",
+    ]
+    if all(name is None or name in actions.by_name for name in annotation_names):
+        menu(translate("MainWindow", "&Annotations"), annotation_names)
     menu(
         translate("MainWindow", "&Go"),
         ["back", "forward", None, "next_meeting", None, "next_pane", "previous_pane", "search_all"],

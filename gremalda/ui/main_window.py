@@ -42,6 +42,7 @@ from gremalda.store.vault import VaultNotFound
 from gremalda.ui import error_reporter
 from gremalda.ui.actions import Actions, build_menus, style_icons
 from gremalda.ui.agenda_view import AgendaView
+from gremalda.ui.annotation_commands import AnnotationCommands
 from gremalda.ui.document_area import DocumentArea, DocumentTab, DocumentViewLike, ViewFactory
 from gremalda.ui.error_texts import error_text
 from gremalda.ui.find_bar import FindBar
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
         self.navigation = NavigationTree(self)
         self.agenda = AgendaView(self)
         self.notice = NoticeBanner(self)
+        self.annotations = AnnotationCommands(self)  # the window's annotation model, panel and commands
         self.documents = DocumentArea(self._new_view, self)
         self.find_bar = FindBar(self)
         agenda_box = QWidget(self)
@@ -269,8 +271,12 @@ class MainWindow(QMainWindow):
         self.search_dock = self._dock("searchDock", self.tr("Search"), panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
         self.tabifyDockWidget(self.outline_dock, self.search_dock)
+        self.annotation_dock = self._dock("annotationDock", self.tr("Annotations"), self.annotations.panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotation_dock)
+        self.tabifyDockWidget(self.search_dock, self.annotation_dock)
         self.thumbnails_dock.raise_()
-        for dock in (self.navigation_dock, self.thumbnails_dock, self.outline_dock, self.search_dock):
+        docks = (self.navigation_dock, self.thumbnails_dock, self.outline_dock, self.search_dock)
+        for dock in (*docks, self.annotation_dock):
             dock.dockLocationChanged.connect(self._name_dock_tabs)
 
         self.status_bar = StatusBar(self)
@@ -279,10 +285,7 @@ class MainWindow(QMainWindow):
         self.toolbar = build_menus(
             self,
             self.actions_,
-            [
-                d.toggleViewAction()
-                for d in (self.navigation_dock, self.thumbnails_dock, self.outline_dock, self.search_dock)
-            ],
+            [d.toggleViewAction() for d in (*docks, self.annotation_dock)],
         )
         self.actions_["night"].setChecked(self.night_mode)
 
@@ -312,6 +315,7 @@ class MainWindow(QMainWindow):
         else:
             self.status_bar.set_sync_off()
             self.actions_["sync"].setEnabled(False)
+        self.annotations.attach(self.sync)
         geometry, state = self.preferences.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -483,6 +487,7 @@ class MainWindow(QMainWindow):
         a.add(self, "next_meeting", self.tr("&Next meeting"), self.show_next_meeting, ("Alt+Home",))
         a.add(self, "next_pane", self.tr("Next &area"), lambda: self._cycle_focus(1), ("F6",))
         a.add(self, "previous_pane", self.tr("Previous a&rea"), lambda: self._cycle_focus(-1), ("Shift+F6",))
+        self.annotations.add_actions(a)
         a.add(self, "about", self.tr("&About Gremalda"), self.about, ())
         for action in a.by_name.values():
             self.addAction(action)  # shortcuts work even with the menu bar hidden (full screen)
@@ -1072,4 +1077,5 @@ class MainWindow(QMainWindow):
         self.oparl_tasks.close()
         self.workers.close()
         self.documents.close_all()
+        self.annotations.close()  # after the views: what they saved on closing is written
         self._close_views()

@@ -44,6 +44,8 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.connection)
         self._online: bool | None = None
+        self._pending = 0
+        self.pending.hide()
         self.set_online(None)
         self.last_sync.setText(self.tr("Not synchronised yet"))
 
@@ -81,9 +83,18 @@ class StatusBar(QStatusBar):
         missing = status.files_missing + status.files_partial
         self.missing.setText(self.tr("%n document(s) not downloaded yet", "", missing) if missing else "")
         self.missing.setVisible(bool(missing))
-        pending = status.outbox_pending
-        self.pending.setText(self.tr("%n change(s) waiting to be sent", "", pending) if pending else "")
-        self.pending.setVisible(bool(pending))
+        self.set_pending(status.outbox_pending)
+
+    def set_pending(self, count: int) -> None:
+        """How many changes (annotations) wait to be sent to the server; hidden when none."""
+        self._pending = count
+        self.pending.setText(self.tr("%n change(s) waiting to be sent", "", count) if count else "")
+        self.pending.setAccessibleName(self.pending.text())
+        self.pending.setVisible(bool(count))
+
+    @property
+    def pending_count(self) -> int:
+        return self._pending
 
     def sync_started(self) -> None:
         self.activity.setText(self.tr("Synchronising…"))

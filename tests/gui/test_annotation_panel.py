@@ -1,0 +1,340 @@
+"""The shell around annotations on a real replica (synchronised from the real server on a loopback port)
+with the stand-in document view: the annotation panel per document and per meeting (filters, read-only
+others with their author, a click opens the document at the page, live updates from the model), the
+orphaned annotations dialog, the Annotations menu's exports and import, the pending count in the status
+bar. Offscreen; Qt warnings fail a test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from gremalda.core.annotations.merge import create
+from gremalda.core.annotations.records import Annotation, Kind, TextQuote, Visibility
+from gremalda.core.annotations.store import AnnotationStore
+from gremalda.core.syncing import synchronise
+from gremalda.paths import DataPaths
+from gremalda.store.replica import open_store
+from gremalda.ui.document_area import DocumentTab
+from gremalda.ui.main_window import MainWindow
+from gremalda.ui.orphan_dialog import OrphanDialog
+from gremalda.ui.preferences import Preferences
+from tests.gui.conftest import QUICK, FakeDocumentView, GuiWorld, rich_pdf
+
+WAIT = 20_000  # ms
+OTHER = "999999"  # an author id no user of the test world has
+QUAD = (72.0, 290.0, 300.0, 290.0, 72.0, 303.0, 300.0, 303.0)
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, fake_views: Callable[[QWidget], FakeDocumentView], preferences: Preferences
+) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(paths: DataPaths, *, sync: bool = False, **kwargs: Any) -> MainWindow:
+        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=sync, **kwargs)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        windows.append(window)
+        window.resize(1300, 850)
+        window.show()
+        qtbot.waitExposed(window)
+        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+            window.start()
+        qtbot.waitUntil(lambda: window.annotations.model.ready, timeout=WAIT)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def _user_id(paths: DataPaths) -> str:
+    with open_store(paths) as store:
+        return str(json.loads(store.state("account") or "{}")["id"])
+
+
+def _annotate(paths: DataPaths, *records: Annotation) -> None:
+    """Store records as if made on this device (the user's) or arrived from the server (others')."""
+    user = _user_id(paths)
+    with open_store(paths) as store:
+        annotations = AnnotationStore(store.db, user_id=user)
+        for record in records:
+            if record.author_id == user:
+                annotations.save(record)
+            else:
+                annotations.apply_remote(record, version=1)
+
+
+def _highlight(user: str, file_id: int | str, page: int, words: str, **values: Any) -> Annotation:
+    return create(
+        "test-device",
+        now="2026-11-30T09:15:00Z",
+        file_id=str(file_id),
+        kind=Kind.HIGHLIGHT,
+        page=page,
+        author_id=user,
+        author_name=values.pop("author_name", "Maria Mitglied"),
+        quads=(QUAD,),
+        quote=TextQuote(words),
+        **values,
+    )
+
+
+def _note(user: str, file_id: int | str, page: int, text: str, **values: Any) -> Annotation:
+    return create(
+        "test-device",
+        now=values.pop("now", "2026-11-30T10:00:00Z"),
+        file_id=str(file_id),
+        kind=Kind.NOTE,
+        page=page,
+        author_id=user,
+        author_name=values.pop("author_name", "Maria Mitglied"),
+        rect=(400.0, 100.0, 420.0, 120.0),
+        text=text,
+        **values,
+    )
+
+
+def _ink(user: str, file_id: int | str, page: int, **values: Any) -> Annotation:
+    return create(
+        "other-device",
+        now="2026-11-29T18:30:00Z",
+        file_id=str(file_id),
+        kind=Kind.INK,
+        page=page,
+        author_id=user,
+        author_name=values.pop("author_name", "Anna Andere"),
+        strokes=(((100.0, 100.0, 0.5), (150.0, 120.0, 0.7), (200.0, 110.0, None)),),
+        colour="#1f5fbf",
+        **values,
+    )
+
+
+def _open(qtbot: Any, window: MainWindow, file_id: int | str) -> DocumentTab:
+    entry = next(e for e in window.agenda.files() if e.id == str(file_id))
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT) as blocker:
+        window.open_file(entry)
+    tab: DocumentTab = blocker.args[0]
+    return tab
+
+
+def _click_row(qtbot: Any, window: MainWindow, row: int) -> None:
+    view = window.annotations.panel.view
+    rect = view.visualRect(view.model().index(row, 3))
+    assert rect.isValid()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center()))
+
+
+@pytest.fixture(scope="module")
+def annotated(gui_world: GuiWorld, tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
+    """A replica of the member with two annotations of theirs on the rich PDF and a read-only one of
+    someone else on the meeting's invitation."""
+    paths = gui_world.replica(tmp_path_factory.mktemp("annotated"))
+    user = _user_id(paths)
+    ids = gui_world.ids
+    _annotate(
+        paths,
+        _highlight(user, ids["rich_file"], 1, "Der Ausschuss empfiehlt"),
+        _note(user, ids["rich_file"], 2, "Nachfragen: Kosten der Maßnahme?"),
+        _ink(OTHER, ids["Einladung"], 0, visibility=Visibility.COMMITTEE),
+    )
+    return paths
+
+
+# --- the panel ---------------------------------------------------------------------------------------------
+
+
+def test_the_panel_lists_a_documents_and_a_meetings_annotations_with_filters(
+    make_window: Callable[..., MainWindow], annotated: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    window = make_window(annotated)
+    panel = window.annotations.panel
+    window.annotations.show_panel()
+    assert window.annotation_dock.isVisible()
+    assert panel.status_label.text() == "Open a document to see its annotations."
+    _open(qtbot, window, gui_world.ids["rich_file"])
+    qtbot.waitUntil(lambda: len(panel.rows()) == 2, timeout=WAIT)
+    first, second = panel.rows()
+    assert (first.page, first.kind, first.author, first.read_only) == (
+        2,
+        "Highlight",
+        "Maria Mitglied",
+        False,
+    )
+    assert first.text == "“Der Ausschuss empfiehlt”"
+    assert (second.page, second.kind, second.text) == (3, "Note", "Nachfragen: Kosten der Maßnahme?")
+    assert first.date and panel.status_label.text() == "2 annotations"
+    assert panel.view.isColumnHidden(0)  # the document column only for a meeting
+
+    # the whole meeting: the other's ink on the invitation too, read-only with its author
+    panel.set_scope("folder")
+    qtbot.waitUntil(lambda: len(panel.rows()) == 3, timeout=WAIT)
+    assert not panel.view.isColumnHidden(0)
+    others = [r for r in panel.rows() if r.read_only]
+    assert len(others) == 1 and others[0].author == "Anna Andere (read-only)" and others[0].kind == "Ink"
+    assert others[0].document == "Einladung" and others[0].file_id == str(gui_world.ids["Einladung"])
+
+    # filters: kind, author, only mine
+    panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("ink"))
+    assert [r.kind for r in panel.rows()] == ["Ink"]
+    assert panel.status_label.text() == "1 of 3 annotations shown (filtered)"
+    panel.kind_filter.setCurrentIndex(0)
+    panel.author_filter.setCurrentIndex(panel.author_filter.findData("Maria Mitglied"))
+    assert {r.author for r in panel.rows()} == {"Maria Mitglied"}
+    panel.author_filter.setCurrentIndex(0)
+    panel.mine_only.setChecked(True)
+    assert len(panel.rows()) == 2 and not any(r.read_only for r in panel.rows())
+    panel.mine_only.setChecked(False)
+    assert len(panel.rows()) == 3
+
+
+def test_a_click_opens_the_document_at_the_annotations_page(
+    make_window: Callable[..., MainWindow], annotated: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    window = make_window(annotated)
+    panel = window.annotations.panel
+    window.annotations.show_panel()
+    tab = _open(qtbot, window, gui_world.ids["rich_file"])
+    panel.set_scope("folder")
+    qtbot.waitUntil(lambda: len(panel.rows()) == 3, timeout=WAIT)
+
+    # an annotation of the open document: its page, the line selected
+    row = next(i for i, r in enumerate(panel.rows()) if r.kind == "Note")
+    note = panel.rows()[row]
+    with qtbot.waitSignal(window.annotations.annotationShown, timeout=WAIT) as shown:
+        _click_row(qtbot, window, row)
+    assert shown.args == [note.annotation_id]
+    view = tab.view
+    assert isinstance(view, FakeDocumentView) and view.page == 2 and ("go", 2) in view.calls
+    assert panel.view.currentIndex().row() == row
+
+    # an annotation of a document not open yet: it opens, at the annotation's page
+    row = next(i for i, r in enumerate(panel.rows()) if r.read_only)
+    ink = panel.rows()[row]
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT) as opened:
+        _click_row(qtbot, window, row)
+    new_tab: DocumentTab = opened.args[0]
+    assert new_tab.entry.id == ink.file_id and window.documents.current_tab() is new_tab
+    qtbot.waitUntil(lambda: panel.view.currentIndex().isValid(), timeout=WAIT)
+    new_view = new_tab.view
+    assert isinstance(new_view, FakeDocumentView) and new_view.calls[0][3] == ink.page - 1
+    # Enter on a line does the same as a click
+    panel.view.setFocus()
+    panel.view.setCurrentIndex(panel.model_.index(0, 3))
+    with qtbot.waitSignal(window.annotations.annotationShown, timeout=WAIT):
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+
+
+def test_the_panel_follows_the_model_live(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    paths = gui_world.replica(tmp_path, "deputy")  # no annotations of other tests (they sync theirs)
+    window = make_window(paths)
+    panel = window.annotations.panel
+    model = window.annotations.model
+    file_id = str(gui_world.ids["rich_file"])
+    _open(qtbot, window, file_id)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "No annotations in this document yet.", timeout=WAIT)
+    note = model.new(file_id, Kind.NOTE, 0, rect=(10.0, 10.0, 30.0, 30.0), text="Frage an die Verwaltung")
+    model.add(note)
+    assert [r.text for r in panel.rows()] == ["Frage an die Verwaltung"]  # at once, before the disk
+    model.update(note.id, text="Frage an die Verwaltung: Zeitplan?")
+    assert [r.text for r in panel.rows()] == ["Frage an die Verwaltung: Zeitplan?"]
+    model.remove(note.id)
+    assert panel.rows() == []
+    model.undo_stack(file_id).undo()
+    assert [r.annotation_id for r in panel.rows()] == [note.id]
+    # and it is stored (the undo's restore too)
+    writer_idle = window.annotations.writer.idle
+    if window.annotations.writer.pending:
+        with qtbot.waitSignal(writer_idle, timeout=WAIT):
+            pass
+    with open_store(paths) as store:
+        stored = AnnotationStore(store.db).get(note.id)
+    assert stored is not None and stored.alive and stored.text == "Frage an die Verwaltung: Zeitplan?"
+
+
+# --- orphans -------------------------------------------------------------------------------------------------
+
+
+def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    file_id = gui_world.add_file(
+        rich_pdf("Wird zurückgezogen"), "Wird zurückgezogen", paper_id=gui_world.world.ids["public_paper"]
+    )
+    paths = gui_world.replica(tmp_path)
+    user = _user_id(paths)
+    kept = _note(user, file_id, 0, "Wichtig für die Sitzung")
+    marked = _highlight(user, gui_world.ids["rich_file"], 0, "Haushaltsplan", attention=True)
+    _annotate(paths, kept, marked)
+    # the document leaves the server and, with the next sync, the replica
+    from sync.server.db import write_session
+    from sync.server.models import File
+
+    with write_session(gui_world.server.ctx.sessions) as s:
+        s.delete(s.get(File, file_id))
+    synchronise(paths, retry=QUICK)
+    with open_store(paths) as store:
+        assert (
+            store.db.conn.execute("SELECT count(*) FROM file WHERE id = ?", (str(file_id),)).fetchone()[0]
+            == 0
+        )
+        assert AnnotationStore(store.db).get(kept.id) is not None
+
+    window = make_window(paths)
+    dialog = window.annotations.show_orphans()
+    qtbot.waitUntil(lambda: len(dialog.orphans()) == 2, timeout=WAIT)
+    gone, flagged = dialog.orphans()
+    assert gone.annotation.id == kept.id and gone.gone
+    assert dialog.model_.item(0, 0).text() == f"Document {file_id} (no longer on this device)"
+    assert dialog.model_.item(0, 3).text() == "Wichtig für die Sitzung"
+    assert dialog.model_.item(0, 5).text() == "Document gone"
+    assert flagged.annotation.id == marked.id and not flagged.gone and flagged.document == "rich_file"
+    assert dialog.model_.item(1, 5).text() == "Not found in the new version"
+
+    # exported as a text list
+    target = tmp_path / "orphans.txt"
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT):
+        dialog.export_to(target)
+    text = target.read_text("utf-8")
+    assert "Wichtig für die Sitzung" in text and "“Haushaltsplan”" in text and f"Document {file_id}" in text
+
+    # deleted only after a confirmation: Cancel keeps it, Yes deletes it (a tombstone for the server)
+    dialog.choose([kept.id])
+    assert dialog.delete_button.isEnabled()
+    dialog.delete_button.click()
+    box = dialog.findChild(QMessageBox, "orphanDeleteConfirm")
+    assert box is not None and "1 annotation" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert len(dialog.orphans()) == 2
+    dialog.choose([kept.id])
+    dialog.delete_button.click()
+    box = dialog.findChild(QMessageBox, "orphanDeleteConfirm")
+    with qtbot.waitSignal(dialog.deleted, timeout=WAIT):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: [o.annotation.id for o in dialog.orphans()] == [marked.id], timeout=WAIT)
+    with open_store(paths) as store:
+        annotations = AnnotationStore(store.db)
+        record = annotations.get(kept.id)
+        assert record is not None and not record.alive
+        assert kept.id in [entry.target_id for entry in annotations.pending_outbox()]
+
+
+def test_orphans_dialog_says_when_there_are_none(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    window = make_window(gui_world.replica(tmp_path, "deputy"))
+    dialog = window.annotations.show_orphans()
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        pass
+    assert dialog.orphans() == [] and dialog.status_label.text().startswith("No orphaned annotations")
+    assert not dialog.export_button.isEnabled() and not dialog.delete_button.isEnabled()
+    assert isinstance(window.findChild(OrphanDialog), OrphanDialog)
