@@ -1,0 +1,346 @@
+"""Annotations pushed and pulled between real client replicas through the real server (issue 5, parts
+2-4): two devices of one user, and two users who share (faction, committee) or not (private).
+
+The server runs on a loopback port and is stopped to take the network away (`RestartableServer`), or
+sits behind a fault-injecting proxy per device (resets, 5xx, truncated answers, a stall, answers that do
+not fit the protocol). Replicas are real SQLCipher databases with their keys in the real OS keyring (run
+under `.ci/with-keyring`). Nothing made offline is lost, the outbox drains in order, a push replayed after
+a lost answer does nothing twice, edits on two devices merge the same way everywhere, and the user's own
+annotations stay (as orphans) when their document goes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from gremalda.core.annotations.errors import ReadOnlyAnnotation
+from gremalda.core.annotations.records import Annotation, Stamp, Visibility, to_dict
+from sync.client import NotFound, Offline, ServerError, ServerProtocolError
+from sync.engine import SyncReport
+from sync.engine.engine import CONFLICT_ROUNDS
+from tests.harness.faultproxy import Fault
+from tests.integration.annotdevices import (
+    ONCE,
+    Device,
+    Devices,
+    RestartableServer,
+    devices,
+    restartable_world,
+    server_record,
+)
+from tests.integration.annotworld import add_factions
+from tests.integration.syncworld import Corpus
+from tests.integration.world import World
+
+BATCH = r"/api/v1/annotations/batch$"
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
+    with restartable_world(tmp_path / "server") as served:
+        yield served
+
+
+@pytest.fixture
+def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
+    with devices(tmp_path, world[0]) as made:
+        yield made
+
+
+def _converge(*devices: Device, rounds: int = 2) -> None:
+    for _ in range(rounds):
+        for device in devices:
+            report = device.sync()
+            assert report.rejected == [] and report.push_error == "", report
+    for device in devices:
+        assert device.notes.pending_count() == 0
+
+
+def _outbox(device: Device) -> list[tuple[str, str]]:
+    return [(e.target_id, e.record.text) for e in device.notes.pending_outbox()]
+
+
+# --- one user, two devices ------------------------------------------------------------------------------
+
+
+def test_made_offline_on_one_device_arrives_on_the_other(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    server, w = world
+    laptop, tablet = group.add("member", "laptop"), group.add("member", "tablet")
+    _converge(laptop, tablet)
+    file_id = w.ids["public_file"]
+    server.stop()  # on the train
+    a = laptop.note(file_id, "erste")
+    b = laptop.note(file_id, "zweite", page=0)
+    c = laptop.note(w.ids["shared_efile_file"], "dritte")
+    laptop.notes.edit(a.id, text="erste, geändert")
+    laptop.notes.delete(c.id)
+    with pytest.raises(Offline):
+        laptop.sync()
+    # nothing lost, in the order made; the edit replaced the unsent create of the same annotation
+    assert _outbox(laptop) == [(b.id, "zweite"), (a.id, "erste, geändert"), (c.id, "dritte")]
+    assert laptop.notes.pending_count() == 3
+    server.start()
+    report = laptop.sync()
+    assert (report.pushed, report.conflicts, report.rejected, report.pending) == (3, 0, [], 0)
+    assert report.push_requests == 1
+    for record in (a, b, c):
+        version, data = server_record(laptop, record.id)
+        assert version == 1 and data == to_dict(laptop.notes.get(record.id))  # type: ignore[arg-type]
+        assert laptop.notes.server_id(record.id) is not None
+    tablet.sync()
+    assert tablet.records() == laptop.records()
+    assert not tablet.records()[c.id].alive and tablet.records()[a.id].text == "erste, geändert"
+    # the tablet edits one: it builds on the server's version, and comes back to the laptop
+    tablet.notes.edit(b.id, colour="#ff0000")
+    assert tablet.sync().pushed == 1
+    laptop.sync()
+    assert laptop.records() == tablet.records() and laptop.notes.get(b.id).colour == "#ff0000"  # type: ignore[union-attr]
+    assert server_record(laptop, b.id)[0] == 2
+
+
+def test_an_edit_on_both_devices_offline_merges_the_same_everywhere(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    server, w = world
+    laptop, tablet = group.add("member", "laptop"), group.add("member", "tablet")
+    file_id = w.ids["public_file"]
+    kept = laptop.note(file_id, "behalten")
+    both = laptop.note(file_id, "beide")
+    _converge(laptop, tablet)
+    server.stop()
+    laptop.notes.edit(kept.id, text="vom Laptop geändert")
+    tablet.notes.delete(kept.id)  # concurrent with the edit: the edit wins
+    laptop.notes.edit(both.id, text="Laptop")
+    tablet.notes.edit(both.id, text="Tablet")  # the same field: one winner, the same on every device
+    tablet.notes.edit(both.id, colour="#00ff00")  # another field: kept beside the laptop's text
+    for device in (laptop, tablet):
+        with pytest.raises(Offline):
+            device.sync(retry=ONCE)
+    server.start()
+    tablet.sync()
+    report = laptop.sync()
+    assert report.conflicts == 2 and report.pushed == 2  # merged with the tablet's, then pushed
+    tablet.sync()
+    assert laptop.records() == tablet.records()
+    assert laptop.notes.pending_count() == tablet.notes.pending_count() == 0
+    survivor = laptop.notes.get(kept.id)
+    assert survivor is not None and survivor.alive and survivor.text == "vom Laptop geändert"
+    merged = laptop.notes.get(both.id)
+    assert merged is not None and merged.colour == "#00ff00" and merged.text in ("Laptop", "Tablet")
+    for record in (survivor, merged):
+        assert server_record(tablet, record.id)[1] == to_dict(record)
+
+
+# --- two users ---------------------------------------------------------------------------------------------
+
+
+def test_shared_annotations_arrive_read_only_with_their_author_and_private_ones_never(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    server, w = world
+    add_factions(server.live.ctx, w)
+    member = group.add("member", "member")
+    colleague = group.add("colleague", "colleague")  # faction F and committee A
+    deputy = group.add("deputy", "deputy")  # committee A, not faction F
+    file_id = w.ids["public_file"]
+    private = member.note(file_id, "nur für mich")
+    faction = member.note(file_id, "für die Fraktion", Visibility.FACTION)
+    committee = member.note(file_id, "für den Ausschuss", Visibility.COMMITTEE)
+    _converge(member, colleague, deputy)
+    assert set(colleague.records()) == {faction.id, committee.id}
+    assert set(deputy.records()) == {committee.id}
+    arrived = colleague.notes.get(faction.id)
+    assert (
+        arrived is not None and arrived.author_id == member.user_id and arrived.author_name == "Person member"
+    )
+    assert arrived == member.notes.get(faction.id)
+    with pytest.raises(ReadOnlyAnnotation):
+        colleague.notes.edit(faction.id, text="übernommen")
+    assert colleague.notes.pending_count() == 0
+    with colleague.api() as api, pytest.raises(NotFound):
+        api.get_annotation(private.id)
+    # the author deletes one and makes the private one a committee note: the others follow
+    member.notes.delete(committee.id)
+    member.notes.edit(private.id, visibility=Visibility.COMMITTEE)
+    _converge(member, colleague, deputy)
+    assert not deputy.records()[committee.id].alive
+    assert deputy.records()[private.id].text == "nur für mich"
+    assert colleague.records() == member.records()
+
+
+def test_a_document_gone_keeps_the_own_annotations_as_orphans_and_drops_others(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    server, w = world
+    corpus = Corpus(server.live, w)
+    member, deputy = group.add("member", "member"), group.add("deputy", "deputy")
+    file_id = corpus.add_generated_pdf(random.Random(5))
+    mine = member.note(file_id, "meine Notiz", Visibility.COMMITTEE)
+    deputys = deputy.note(file_id, "vom Stellvertreter", Visibility.COMMITTEE)
+    _converge(member, deputy)
+    assert set(member.records()) == set(deputy.records()) == {mine.id, deputys.id}
+    corpus.hide(file_id)  # only clerks see it now: the feed removes the file and others' annotations
+    server.stop()
+    late = member.note(file_id, "offline dazu")  # made while the document was already gone
+    server.start()
+    report = member.sync()
+    assert [f.target_id for f in report.rejected] == [late.id]
+    assert "does not exist or you may not see it" in report.rejected[0].message
+    assert set(member.records()) == {mine.id, late.id}  # the deputy's went with the document
+    orphans = {a.id for a in member.notes.orphaned_in_replica()}
+    assert orphans == {mine.id, late.id}  # kept, listed as orphaned
+    [(entry, message)] = member.notes.rejected_outbox()
+    assert entry.target_id == late.id and message == report.rejected[0].message
+    # refused changes are not pushed again as they are ...
+    again = member.sync()
+    assert (again.push_requests, again.rejected, again.pending) == (0, [], 0)
+    # ... but a change to the orphan of the file that left is still synchronised between own devices
+    member.notes.edit(mine.id, text="meine Notiz, ergänzt")
+    assert member.sync().pushed == 1
+    assert server_record(member, mine.id)[1]["text"] == "meine Notiz, ergänzt"
+    deputy.sync()
+    assert set(deputy.records()) == {deputys.id}
+
+
+# --- faults on the way -------------------------------------------------------------------------------------
+
+
+def _push_all(device: Device, count: int, file_id: int) -> list[Annotation]:
+    return [device.note(file_id, f"Notiz {n}") for n in range(count)]
+
+
+def test_faults_lose_nothing_and_a_replay_after_a_lost_answer_does_nothing_twice(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    laptop = group.add("member", "laptop", proxy=True, timeout=2.0)
+    proxy = laptop.proxy
+    assert proxy is not None
+    laptop.sync()
+    made = _push_all(laptop, 5, w.ids["public_file"])
+    order = [a.id for a in made]
+    # the server took the batch, the answer was cut off: the retry (same keys) replays its answers
+    proxy.inject(Fault.reset(after=10), path=BATCH, times=1)
+    report = laptop.push()
+    assert report.pushed == 5 and report.retries == 1 and proxy.seen(BATCH) == 2
+    for record in made:
+        assert server_record(laptop, record.id)[0] == 1  # applied once
+    # each fault in turn, with the outbox intact after each failed pass
+    edits = []
+    for n, fault in enumerate(
+        (
+            Fault.reset(),
+            Fault.status_code(503, headers={"Retry-After": "0"}),
+            Fault.status_code(500),
+            Fault.truncate(after=20),
+            Fault.stall(),
+        )
+    ):
+        record = made[n]
+        laptop.notes.edit(record.id, text=f"geändert {n}")
+        edits.append(record.id)
+        proxy.clear()
+        proxy.inject(fault, path=BATCH)
+        with pytest.raises(Offline if fault.kind.value in ("reset", "truncate", "stall") else ServerError):
+            laptop.push(retry=ONCE)
+        assert [t for t, _ in _outbox(laptop)] == edits  # nothing lost, in order
+    proxy.clear()
+    report = laptop.sync()
+    assert report.pushed == 5 and report.pending == 0
+    for n, record_id in enumerate(edits):
+        version, data = server_record(laptop, record_id)
+        assert data["text"] == f"geändert {n}"
+        # the truncated answer (n == 3) came after the server took the batch, whose later retry was
+        # a replay: every change reached the server once, so each record is at version 2
+        assert version == 2, (n, version)
+    assert order == [a.id for a in made]
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ({"results": []}, "0 results for 2 pushed changes"),
+        ({"results": "ok"}, "'results' that is not a list"),
+        ("swap", "order mixed up"),
+        ("bad-status", "unknown status"),
+        ("bad-version", "a version that is not an integer"),
+        ("other-record", "the current record of another annotation"),
+    ],
+)
+def test_a_push_answer_that_does_not_fit_is_refused_clearly_and_loses_nothing(
+    world: tuple[RestartableServer, World], group: Devices, answer: object, says: str
+) -> None:
+    _server, w = world
+    laptop = group.add("member", "laptop", proxy=True)
+    proxy = laptop.proxy
+    assert proxy is not None
+    a, b = _push_all(laptop, 2, w.ids["public_file"])
+    ok = {"status": "ok", "version": 1, "server_id": 7}
+    bodies: dict[str, object] = {
+        "swap": {"results": [{"uuid": b.id, **ok}, {"uuid": a.id, **ok}]},
+        "bad-status": {"results": [{"uuid": a.id, "status": "maybe"}, {"uuid": b.id, **ok}]},
+        "bad-version": {"results": [{"uuid": a.id, **ok, "version": "1"}, {"uuid": b.id, **ok}]},
+        "other-record": {
+            "results": [
+                {
+                    "uuid": a.id,
+                    "status": "conflict",
+                    "current": to_dict(b),
+                    "current_version": 3,
+                    "server_id": 7,
+                },
+                {"uuid": b.id, **ok},
+            ]
+        },
+    }
+    body = bodies.get(answer, answer) if isinstance(answer, str) else answer
+    proxy.inject(
+        Fault.status_code(200, body=json.dumps(body).encode(), content_type="application/json"), path=BATCH
+    )
+    with pytest.raises(ServerProtocolError) as caught:
+        laptop.push()
+    assert says in caught.value.message
+    assert [t for t, _ in _outbox(laptop)] == [a.id, b.id]
+    proxy.clear()
+    assert laptop.push().pushed == 2
+
+
+def test_a_server_that_keeps_answering_conflict_is_pushed_to_in_bounded_rounds(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    laptop = group.add("member", "laptop", proxy=True)
+    proxy = laptop.proxy
+    assert proxy is not None
+    created = laptop.note(w.ids["public_file"], "meins")
+    laptop.notes.edit(created.id, text="meins, geändert")  # the server's "current" lacks this ...
+    current = replace(created, colour="#0000ff", clocks={**created.clocks, "colour": Stamp(2, "server")})
+    answer = {  # ... and answers the same conflict every time: the merge is pushed again and again
+        "results": [
+            {
+                "uuid": created.id,
+                "status": "conflict",
+                "current": to_dict(current),
+                "current_version": 4,
+                "server_id": 9,
+            }
+        ]
+    }
+    proxy.inject(
+        Fault.status_code(200, body=json.dumps(answer).encode(), content_type="application/json"), path=BATCH
+    )
+    report: SyncReport = laptop.push()
+    assert report.conflicts == report.push_requests == 1 + CONFLICT_ROUNDS
+    assert report.pending == 1  # still waiting for the next pass, not lost
+    merged = laptop.notes.get(created.id)
+    assert merged is not None and (merged.text, merged.colour) == ("meins, geändert", "#0000ff")
+    assert [e.record for e in laptop.notes.pending_outbox()] == [merged]
+    assert laptop.notes.version(created.id) == 4 and laptop.notes.server_id(created.id) == 9
