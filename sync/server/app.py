@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.server.api import admin, auth, changes, files, read, write
+from sync.server.api import annotations as annotation_api
 from sync.server.blobstore import BlobStore
 from sync.server.config import Settings
 from sync.server.context import ServerContext
@@ -31,14 +32,21 @@ def error_body(code: str, title: str, message: str, **extra: Any) -> dict[str, A
 class BodyLimit:
     """Refuses request bodies over the limit (413), declared or streamed, before anything is written."""
 
-    def __init__(self, app: ASGIApp, json_limit: int, upload_limit: int) -> None:
+    def __init__(self, app: ASGIApp, json_limit: int, upload_limit: int, batch_limit: int = 0) -> None:
         self.app, self.json_limit, self.upload_limit = app, json_limit, upload_limit
+        self.batch_limit = max(batch_limit, json_limit)  # annotation batches: up to 500 records
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.upload_limit if scope["path"].startswith("/api/v1/blobs") else self.json_limit
+        path = scope["path"]
+        if path.startswith("/api/v1/blobs"):
+            limit = self.upload_limit
+        elif path == annotation_api.BATCH_PATH:
+            limit = self.batch_limit
+        else:
+            limit = self.json_limit
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 response = JSONResponse(
@@ -155,8 +163,13 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    for module in (auth, admin, read, files, write, changes, oparl):
+    for module in (auth, admin, read, files, write, changes, annotation_api, oparl):
         app.include_router(module.router)
-    app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(
+        BodyLimit,
+        json_limit=settings.max_json_bytes,
+        upload_limit=settings.max_upload_bytes,
+        batch_limit=annotation_api.MAX_BATCH_BYTES,
+    )
     app.add_middleware(RequestLog)
     return app

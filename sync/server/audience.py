@@ -2,7 +2,10 @@
 
 Every synced object has a set of audience keys; every user has a set of keys. A user sees an
 object when the two sets meet. Keys: `b<body>` everyone of the body, `c<body>` the body's clerks,
-`o<org>` members and deputies of an organization, `e<efile>` persons an e-file is shared with.
+`o<org>` members and deputies of an organization, `e<efile>` persons an e-file is shared with,
+`u<user>` one user (their own annotations, on all their devices), and `f<faction>.<key>` a member of
+the faction who also holds `<key>` (an annotation shared with the author's faction is for those of
+its members who may see the file).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.models import (
     AgendaItem,
+    Annotation,
     Body,
     Consultation,
     Document,
@@ -24,6 +28,7 @@ from sync.server.models import (
     MeetingState,
     Membership,
     Organization,
+    OrganizationKind,
     Paper,
     Person,
     Process,
@@ -50,6 +55,14 @@ def efile_key(efile_id: int) -> str:
     return f"e{efile_id}"
 
 
+def user_key(user_id: int) -> str:
+    return f"u{user_id}"
+
+
+def faction_key(faction_id: int, key: str) -> str:
+    return f"f{faction_id}.{key}"
+
+
 def encode(keys: Audience) -> str:
     return " ".join(sorted(keys))
 
@@ -61,6 +74,7 @@ def decode(text: str) -> Audience:
 def user_keys(session: Session, user: User, today: date) -> Audience:
     """The keys of everything this user may see today."""
     keys = {body_key(user.body_id)}
+    factions: list[int] = []
     if user.role == Role.CLERK:
         keys.add(clerk_key(user.body_id))
         org_ids = session.scalars(select(Organization.id).where(Organization.body_id == user.body_id))
@@ -71,7 +85,22 @@ def user_keys(session: Session, user: User, today: date) -> Audience:
                 keys.add(org_key(membership.organization_id))
         shares = session.scalars(select(EFileShare.efile_id).where(EFileShare.person_id == user.person_id))
         keys.update(efile_key(e) for e in shares)
+        factions = faction_ids(session, user.person_id, today)
+    keys.update([faction_key(f, k) for f in factions for k in keys])
+    keys.add(user_key(user.id))
     return frozenset(keys)
+
+
+def faction_ids(session: Session, person_id: int | None, today: date) -> list[int]:
+    """The factions the person is an active member (or deputy) of today, by id."""
+    if person_id is None:
+        return []
+    rows = session.execute(
+        select(Membership, Organization.id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.person_id == person_id, Organization.kind == OrganizationKind.FACTION)
+    )
+    return sorted({org_id for membership, org_id in rows if membership.active_on(today)})
 
 
 class AudienceResolver:
@@ -79,6 +108,9 @@ class AudienceResolver:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # a resolver lives within one state of the session (the feed writer's): annotations of one file
+        # share its audience, computed once
+        self._file_audience: dict[int, Audience] = {}
 
     def of(self, obj: object) -> Audience:
         s = self.session
@@ -107,6 +139,8 @@ class AudienceResolver:
             return frozenset({efile_key(process.efile_id)}) if process else frozenset()
         if isinstance(obj, File):
             return self.file(obj)
+        if isinstance(obj, Annotation):
+            return self.annotation(obj)
         raise TypeError(f"no audience for {type(obj).__name__}")
 
     def meeting(self, meeting: Meeting) -> Audience:
@@ -157,6 +191,24 @@ class AudienceResolver:
             return self.of(document) if document else frozenset()
         return frozenset({clerk_key(file.body_id)})
 
+    def annotation(self, note: Annotation) -> Audience:
+        """Always the author; shared with the faction: those of the author's factions (as they were
+        when it was written) who may see the file; with the committee: everyone who may see the file.
+        An annotation of a deleted or unknown file stays the author's alone."""
+        keys = {user_key(note.author_id)}
+        if note.visibility == "private" or note.file_id is None:
+            return frozenset(keys)
+        seen = self._file_audience.get(note.file_id)
+        if seen is None:
+            file = self.session.get(File, note.file_id)
+            seen = frozenset() if file is None or file in self.session.deleted else self.file(file)
+            self._file_audience[note.file_id] = seen
+        if note.visibility == "committee":
+            keys.update(seen)
+        elif note.visibility == "faction":
+            keys.update(faction_key(f, k) for f in note.factions for k in seen)
+        return frozenset(keys)
+
     def dependents(self, obj: object) -> list[object]:
         """Objects whose audience is derived from `obj`'s."""
         s = self.session
@@ -179,4 +231,6 @@ class AudienceResolver:
             return list(s.scalars(select(Document).where(Document.process_id == obj.id)))
         if isinstance(obj, Document):
             return list(s.scalars(select(File).where(File.document_id == obj.id)))
+        if isinstance(obj, File):
+            return list(s.scalars(select(Annotation).where(Annotation.file_id == obj.id)))
         return []

@@ -9,6 +9,7 @@ from typing import Any
 from sync.protocol.kinds import Kind
 from sync.server.models import (
     AgendaItem,
+    Annotation,
     Body,
     Consultation,
     Document,
@@ -35,6 +36,7 @@ KIND_OF: dict[type, Kind] = {
     Process: Kind.PROCESS,
     Document: Kind.DOCUMENT,
     File: Kind.FILE,
+    Annotation: Kind.ANNOTATION,
 }
 MODEL_OF: dict[Kind, type] = {v: k for k, v in KIND_OF.items()}
 
@@ -85,6 +87,8 @@ def _value(value: Any) -> Any:
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
+    if isinstance(obj, Annotation):
+        return json.loads(to_json(obj))  # type: ignore[no-any-return]
     kind = KIND_OF[type(obj)]
     data: dict[str, Any] = {"type": kind.wire, "id": obj.id}
     for name in _FIELDS[kind]:
@@ -96,4 +100,23 @@ def to_dict(obj: Any) -> dict[str, Any]:
 
 
 def to_json(obj: Any) -> str:
+    if isinstance(obj, Annotation):
+        return annotation_json(obj)
     return json.dumps(to_dict(obj), ensure_ascii=False, separators=(",", ":"))
+
+
+def annotation_json(note: Annotation) -> str:
+    """The feed form of an annotation: what the server knows of it, and the record exactly as its
+    author's client pushed it (stored as JSON text, so it is put in as it is)."""
+    head = {
+        "type": Kind.ANNOTATION.wire,
+        "id": note.id,
+        "version": note.version,
+        "uuid": note.uuid,
+        "file_id": note.file_id,
+        "author_id": note.author_id,
+        "modified": _value(note.modified),
+    }
+    return (
+        json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"record":' + note.payload + "}"
+    )

@@ -17,7 +17,8 @@ from sync.server.models.base import Base, Versioned
 class Annotation(Versioned, Base):
     __tablename__ = "annotation"
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    # the sentinel lets SQLite take a batch of new rows in one INSERT and still match the ids it returns
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, insert_sentinel=True)
     file_id: Mapped[int | None] = mapped_column(
         Integer, nullable=True, index=True
     )  # no FK: rows outlive files
