@@ -157,6 +157,7 @@ def _g(name: str) -> str:
 
 
 def _x(name: str) -> str:
+    """The name of an XFDF element as the parser gives it."""
     return f"{{{XFDF_NS}}}{name}"
 
 
@@ -213,14 +214,16 @@ def iso_date(pdf: str) -> str:
 def export_xfdf(records: Sequence[Annotation], frames: Sequence[PageFrame], *, href: str = "") -> bytes:
     """The XFDF document of ``records`` (live ones; those on pages ``frames`` does not have are left
     out — see :func:`exportable`)."""
-    root = ET.Element(_x("xfdf"), {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
-    annots = ET.SubElement(root, _x("annots"))
+    # plain names with the XFDF namespace declared as the default (ElementTree's default_namespace
+    # cannot have unqualified attributes); our own attributes get the prefix "gremalda"
+    root = ET.Element("xfdf", {"xmlns": XFDF_NS, "{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+    annots = ET.SubElement(root, "annots")
     for record in exportable(records, len(frames)):
         annots.append(_element(record, frames[record.page]))
     if href:
-        ET.SubElement(root, _x("f"), {"href": _clean(href)})
+        ET.SubElement(root, "f", {"href": _clean(href)})
     ET.indent(root)
-    body = ET.tostring(root, encoding="unicode", default_namespace=XFDF_NS)
+    body = ET.tostring(root, encoding="unicode")
     # ElementTree writes a carriage return in text as it is, which a parser reads as a line feed
     body = body.replace("\r", "&#13;")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode()
@@ -268,12 +271,12 @@ def _element(a: Annotation, frame: PageFrame) -> ET.Element:
         attrs["coords"] = _nums(v for p in points for v in p)
         attrs["rect"] = _nums(_bbox(points))
     elif a.kind is Kind.INK:
-        inklist = ET.Element(_x("inklist"))
+        inklist = ET.Element("inklist")
         all_points = []
         for stroke in a.strokes:
             points = [frame.to_pdf(x, y) for x, y, _ in stroke]
             all_points += points
-            gesture = ET.SubElement(inklist, _x("gesture"))
+            gesture = ET.SubElement(inklist, "gesture")
             gesture.text = ";".join(f"{_num(x)},{_num(y)}" for x, y in points)
             if any(p is not None for _, _, p in stroke):
                 gesture.set(_g("pressure"), ";".join("" if p is None else repr(p) for _, _, p in stroke))
@@ -286,13 +289,13 @@ def _element(a: Annotation, frame: PageFrame) -> ET.Element:
             attrs["icon"] = "Comment"
         if a.point is not None:
             attrs[_g("point")] = _nums(frame.to_pdf(*a.point))
-    element = ET.Element(_x(_ELEMENT[a.kind]), attrs)
+    element = ET.Element(_ELEMENT[a.kind], attrs)
     if a.text:
-        contents = ET.SubElement(element, _x("contents"))
+        contents = ET.SubElement(element, "contents")
         contents.text = _clean(a.text)
     if a.kind is Kind.FREETEXT:
         r, g, b = (int(a.colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-        da = ET.SubElement(element, _x("defaultappearance"))
+        da = ET.SubElement(element, "defaultappearance")
         da.text = f"{_num(r)} {_num(g)} {_num(b)} rg /Helv {_num(FREETEXT_FONT_SIZE)} Tf"
     element.extend(children)
     return element
@@ -444,13 +447,15 @@ class _Reader:
         name = self.attr("name") or ""
         created = self.attr("created", ours=True)
         modified = self.attr("modified", ours=True)
+        author_id = self.attr("author-id", ours=True) or None
+        title = self.attr("title") or ""
         return XfdfAnnotation(
             id=self.identity(name, values),
             name=name or self.label,
             kind=self.kind,
             values=values,
-            author_id=self.attr("author-id", ours=True) or None,
-            author_name=(self.attr("title") or "").strip(),
+            author_id=author_id,
+            author_name=title if title.strip() or author_id else "",
             created=created if created is not None else iso_date(self.attr("creationdate") or ""),
             modified=modified if modified is not None else iso_date(self.attr("date") or ""),
         )
