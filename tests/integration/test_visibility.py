@@ -5,8 +5,12 @@ is absent from lists, agendas and the change feed, and its bytes cannot be downl
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from tests.integration.annotworld import add_factions, item, push, record
+from tests.integration.feedclient import Replica
 from tests.integration.live import LiveServer
 from tests.integration.world import World
 
@@ -253,6 +257,7 @@ ANONYMOUS_PATHS = [
     "/api/v1/files/1/content",
     "/api/v1/efiles",
     "/api/v1/persons",
+    "/api/v1/annotations/00000000-0000-4000-8000-000000000000",
 ]
 
 
@@ -282,6 +287,7 @@ def test_every_read_route_is_covered(world_server: tuple[LiveServer, World]) -> 
         "/api/v1/changes",
         "/api/v1/me",
         "/api/v1/devices",
+        "/api/v1/annotations/{uuid}",  # test_annotation_detail_endpoint
         "/health",
     }
     # lists of kinds not in the matrix objects are still access-checked by the same code path
@@ -305,3 +311,112 @@ def test_every_read_route_is_covered(world_server: tuple[LiveServer, World]) -> 
         "/oparl/v1.1/meetings/{meeting_id}/location",
     }
     assert gets <= covered, f"read routes missing from the visibility matrix: {sorted(gets - covered)}"
+    assert not [p for p in spec["paths"] if p.startswith("/oparl") and "annotation" in p]  # never in OParl
+
+
+# Annotations (issue 5): pushed by their authors, read one by one or through the feed; never in OParl.
+# Factions of annotworld.add_factions: F = member, other, colleague (a member of A); G = deputy.
+ANNOT_ROLES = [*ROLES, "colleague"]
+F_SEES_PUBLIC = {"member", "other", "colleague"}
+# annotation -> (author, file, visibility, who may see it)
+ANNOTATIONS: dict[str, tuple[str, str, str, set[str]]] = {
+    "private_on_public": ("member", "public_file", "private", {"member"}),
+    "private_on_private": ("member", "private_file", "private", {"member"}),
+    "faction_on_public": ("member", "public_file", "faction", F_SEES_PUBLIC),
+    "faction_on_private": ("member", "private_file", "faction", {"member", "colleague"}),
+    "faction_on_efile": ("member", "shared_efile_file", "faction", {"member"}),
+    "committee_on_public": ("member", "public_file", "committee", BODY | {"colleague"}),
+    "committee_on_private": ("member", "private_file", "committee", ENTITLED_A | {"colleague"}),
+    "committee_on_item_file": ("member", "private_item_file", "committee", ENTITLED_A | {"colleague"}),
+    "committee_on_efile": ("member", "shared_efile_file", "committee", {"member"}),
+    "committee_on_draft": ("clerk", "draft_file", "committee", {"clerk"}),
+    "others_committee_on_public": ("other", "public_file", "committee", BODY | {"colleague"}),
+    "others_faction_on_public": ("other", "public_file", "faction", F_SEES_PUBLIC),
+    "deputys_faction_on_private": ("deputy", "private_file", "faction", {"deputy"}),  # G has nobody else
+    "foreign_committee_on_public": ("foreign_clerk", "public_file", "committee", set()),  # refused
+}
+
+
+@pytest.fixture(scope="module")
+def annot_tokens(world_server: tuple[LiveServer, World], tokens: dict[str, str]) -> dict[str, str]:
+    server, world = world_server
+    add_factions(server.ctx, world)
+    return {**tokens, "colleague": server.token("colleague")}
+
+
+@pytest.fixture(scope="module")
+def pushed(world_server: tuple[LiveServer, World], annot_tokens: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Every annotation of the table, pushed by its author; name -> record."""
+    server, world = world_server
+    out: dict[str, dict[str, Any]] = {}
+    for name, (author, file, visibility, allowed) in ANNOTATIONS.items():
+        rec = record(world.ids[f"user_{author}"], world.ids[file], visibility)
+        with server.client(annot_tokens[author]) as c:
+            (result,) = push(c, item(rec))
+        assert result["status"] == ("ok" if allowed else "rejected"), (name, result)
+        out[name] = rec
+    return out
+
+
+@pytest.mark.parametrize("role", ANNOT_ROLES)
+@pytest.mark.parametrize("name", sorted(ANNOTATIONS))
+def test_annotation_detail_endpoint(
+    world_server: tuple[LiveServer, World],
+    annot_tokens: dict[str, str],
+    pushed: dict[str, dict[str, Any]],
+    role: str,
+    name: str,
+) -> None:
+    server, _ = world_server
+    with server.client(annot_tokens[role]) as c:
+        r = c.get(f"/api/v1/annotations/{pushed[name]['id']}")
+    if role in ANNOTATIONS[name][3]:
+        assert r.status_code == 200, r.text
+        assert r.json()["record"] == pushed[name]
+    else:
+        assert r.status_code == 404, f"{role} can read {name}: {r.text}"
+        assert pushed[name]["text"] not in r.text
+
+
+@pytest.mark.parametrize("role", ANNOT_ROLES)
+def test_annotation_change_feed(
+    world_server: tuple[LiveServer, World],
+    annot_tokens: dict[str, str],
+    pushed: dict[str, dict[str, Any]],
+    role: str,
+) -> None:
+    """A full snapshot (in small pages) holds exactly the annotations the caller may see."""
+    server, _ = world_server
+    replica = Replica()
+    with server.client(annot_tokens[role]) as c:
+        replica.sync(c, limit=3)
+    held = {d["uuid"] for (kind, _), d in replica.objects.items() if kind == "annotation"}
+    expected = {pushed[n]["id"] for n, (_, _, _, allowed) in ANNOTATIONS.items() if role in allowed}
+    assert held == expected, {
+        n for n in ANNOTATIONS if (pushed[n]["id"] in held) != (pushed[n]["id"] in expected)
+    }
+
+
+@pytest.mark.parametrize("role", ANNOT_ROLES)
+def test_annotation_push(
+    world_server: tuple[LiveServer, World],
+    annot_tokens: dict[str, str],
+    pushed: dict[str, dict[str, Any]],
+    role: str,
+) -> None:
+    """Anyone signed in may annotate exactly the files they may see, and change only their own annotations."""
+    server, world = world_server
+    me = world.ids[f"user_{role}"]
+    files = sorted(o for o, (p, _) in EXPECTED.items() if p == "files")
+    with server.client(annot_tokens[role]) as c:
+        results = push(c, *(item(record(me, world.ids[f], "committee")) for f in files))
+        for file, result in zip(files, results, strict=True):
+            allowed = ("deputy" if role == "colleague" else role) in EXPECTED[file][1]  # both in A only
+            assert result["status"] == ("ok" if allowed else "rejected"), (role, file, result)
+        takeover = [
+            item({**pushed[n], "author_id": str(me), "text": "übernommen"}, base=1)
+            for n, (author, _, _, allowed) in ANNOTATIONS.items()
+            if author != role and allowed
+        ]
+        for result in push(c, *takeover):
+            assert result["status"] == "rejected" and "someone else" in result["message"], (role, result)
