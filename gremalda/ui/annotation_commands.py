@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QLocale, QObject, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QFileDialog
 
 from gremalda.core.library import Library
@@ -30,6 +30,7 @@ from gremalda.ui.document_area import DocumentTab
 from gremalda.ui.workers import ReplicaWorkers
 
 if TYPE_CHECKING:
+    from gremalda.core.annotations.exchange import ImportCounts
     from gremalda.core.records import FileEntry
     from gremalda.ui.main_window import MainWindow
     from gremalda.ui.orphan_dialog import Orphan, OrphanDialog
@@ -140,9 +141,8 @@ class AnnotationCommands(QObject):
         self.model.saveFailed.connect(w.status_bar.notice)
         if sync is not None:
             sync.finished.connect(lambda _result: self.refresh())
-            pending: Any = getattr(sync, "pendingChanged", None)
-            if pending is not None:
-                pending.connect(w.status_bar.set_pending)
+            sync.pendingChanged.connect(self._pushed)
+            sync.pushed.connect(lambda _report: self.model.refresh(()))  # the model's count, read again
         self.update_actions()
 
     def close(self) -> None:
@@ -178,11 +178,16 @@ class AnnotationCommands(QObject):
         self.model.refresh([*ids, *self.panel.file_ids()])
 
     def _pending_changed(self, count: int) -> None:
+        """The model's count changed (a local save, or read again): shown; pushed soon when some wait."""
         self.window.status_bar.set_pending(count)
         if count and self.sync is not None:
-            push_soon: Callable[[], None] | None = getattr(self.sync, "push_soon", None)
-            if push_soon is not None:
-                push_soon()
+            self.sync.push_soon()
+
+    def _pushed(self, count: int) -> None:
+        """The sync bridge counted what waits (after a push): shown, and the model reads its count again
+        (it emits only when that differs from what it had, so this does not push again)."""
+        self.window.status_bar.set_pending(count)
+        self.model.refresh(())
 
     # --- the panel
 
@@ -291,11 +296,15 @@ class AnnotationCommands(QObject):
         """Write the document with its annotations as PDF annotations to ``target``."""
         from gremalda.core.annotations import exchange
 
-        def job(store: Store) -> Path:
-            exchange.export_pdf(store, file_id, target, include_others=include_others)
-            return target
+        def job(store: Store) -> exchange.PdfExport:
+            return exchange.export_pdf(store, file_id, target, include_others=include_others)
 
-        self._run(job, self._saved)
+        def done(result: exchange.PdfExport) -> None:
+            text = self.tr("Saved as %1 with %n annotation(s).", "", result.written)
+            self.window.status_bar.notice(text.replace("%1", str(result.target)))
+            self.exported.emit(str(result.target))
+
+        self._run(job, done)
 
     def ask_export_xfdf(self) -> None:
         tab = self._current()
@@ -340,28 +349,31 @@ class AnnotationCommands(QObject):
             return
         user_id, author_name, device = model.user_id, model.author_name, model.device
 
-        def job(store: Store) -> object:
+        def job(store: Store) -> exchange.ImportCounts:
             data = read_file(source)
             return exchange.import_xfdf(
                 store, file_id, data, user_id=user_id, author_name=author_name, device=device
             )
 
-        def done(counts: object) -> None:
+        def done(counts: exchange.ImportCounts) -> None:
             model.refresh([file_id])
             self.window.status_bar.notice(self.import_text(counts))
             self.imported.emit(counts)
 
         self._run(job, done)
 
-    def import_text(self, counts: object) -> str:
-        added = _count(counts, "added", "created", "new")
-        updated = _count(counts, "updated", "merged", "changed")
-        skipped = _count(counts, "skipped", "ignored", "unchanged")
-        text = self.tr("Imported: %n new annotation(s)", "", added)
-        if updated:
-            text += ", " + self.tr("%n updated", "", updated)
-        if skipped:
-            text += ", " + self.tr("%n skipped", "", skipped)
+    def import_text(self, counts: ImportCounts) -> str:
+        """What an import did, for the status bar."""
+        text = self.tr("XFDF imported: %n new annotation(s)", "", counts.created)
+        if counts.updated:
+            text += ", " + self.tr("%n changed", "", counts.updated)
+        if counts.unchanged:
+            text += ", " + self.tr("%n unchanged", "", counts.unchanged)
+        if counts.read_only:
+            text += ", " + self.tr("%n of others left as they are", "", counts.read_only)
+        unsupported = sum(counts.unsupported.values())
+        if unsupported:
+            text += ", " + self.tr("%n of kinds Gremalda does not have skipped", "", unsupported)
         return text + "."
 
     def ask_meeting_summary(self) -> None:
@@ -383,8 +395,10 @@ class AnnotationCommands(QObject):
     def meeting_summary(self, meeting_id: str, target: Path) -> None:
         from gremalda.core.annotations import exchange
 
+        language = "de" if QLocale().language() == QLocale.Language.German else "en"
+
         def job(store: Store) -> Path:
-            write_file(target, exchange.meeting_summary(store, meeting_id))
+            write_file(target, exchange.meeting_summary(store, meeting_id, language=language))
             return target
 
         self._run(job, self._saved)
@@ -421,12 +435,3 @@ class AnnotationCommands(QObject):
             return written
 
         return job
-
-
-def _count(counts: object, *names: str) -> int:
-    """A count out of what an import reports (a mapping or an object with attributes)."""
-    for name in names:
-        value = counts.get(name) if isinstance(counts, dict) else getattr(counts, name, None)
-        if isinstance(value, int):
-            return value
-    return 0

@@ -10,21 +10,25 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from gremalda.core.annotations.errors import InvalidXfdf
 from gremalda.core.annotations.merge import create
 from gremalda.core.annotations.records import Annotation, Kind, TextQuote, Visibility
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.syncing import synchronise
 from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
+from gremalda.ui import error_reporter
 from gremalda.ui.document_area import DocumentTab
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.orphan_dialog import OrphanDialog
 from gremalda.ui.preferences import Preferences
+from gremalda.ui.sync_bridge import SyncBridge
 from tests.gui.conftest import QUICK, FakeDocumentView, GuiWorld, rich_pdf
 
 WAIT = 20_000  # ms
@@ -261,7 +265,7 @@ def test_the_panel_follows_the_model_live(
     assert stored is not None and stored.alive and stored.text == "Frage an die Verwaltung: Zeitplan?"
 
 
-# --- orphans -------------------------------------------------------------------------------------------------
+# --- orphans --------------------------------------------------------------------------------------------
 
 
 def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
@@ -338,3 +342,125 @@ def test_orphans_dialog_says_when_there_are_none(
     assert dialog.orphans() == [] and dialog.status_label.text().startswith("No orphaned annotations")
     assert not dialog.export_button.isEnabled() and not dialog.delete_button.isEnabled()
     assert isinstance(window.findChild(OrphanDialog), OrphanDialog)
+
+
+# --- the Annotations menu -------------------------------------------------------------------------------
+
+
+def _choose_file(qtbot: Any, window: MainWindow, action: str, path: Path) -> Any:
+    """Trigger the menu action, choose ``path`` in its file dialog, and wait for what the command says
+    when it is done (``exported`` or ``imported``)."""
+    commands = window.annotations
+    window.actions_[action].trigger()
+    dialog = window.findChild(QFileDialog, "annotationFileDialog")
+    assert dialog is not None and dialog.isVisible()
+    done = commands.imported if action == "import_xfdf" else commands.exported
+    with qtbot.waitSignal(done, timeout=WAIT) as blocker:
+        dialog.selectFile(str(path))
+        dialog.accept()
+    return blocker.args[0]
+
+
+def test_the_annotations_menu_exports_and_imports(
+    make_window: Callable[..., MainWindow],
+    annotated: DataPaths,
+    gui_world: GuiWorld,
+    qtbot: Any,
+    tmp_path: Path,
+) -> None:
+    import pymupdf
+
+    window = make_window(annotated)
+    menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Annotations")
+    assert [a.objectName() for a in menu.actions() if not a.isSeparator()] == [
+        "annotations_panel",
+        "export_pdf",
+        "export_xfdf",
+        "import_xfdf",
+        "meeting_summary",
+        "orphans",
+    ]
+    assert window.actions_["annotations_panel"].shortcut().toString() == "Ctrl+Shift+A"
+    assert not window.actions_["export_pdf"].isEnabled()  # no document open yet
+    assert window.actions_["meeting_summary"].isEnabled()  # a meeting is shown
+    with open_store(annotated) as store:
+        mine = AnnotationStore(store.db).list_for_file(str(gui_world.ids["rich_file"]))
+    assert len(mine) == 2
+    _open(qtbot, window, gui_world.ids["rich_file"])
+    assert window.actions_["export_pdf"].isEnabled()
+
+    # an annotated PDF: real PDF annotations named by the records' UUIDs
+    pdf = tmp_path / "annotated.pdf"
+    assert _choose_file(qtbot, window, "export_pdf", pdf) == str(pdf)
+    assert window.status_bar.currentMessage() == f"Saved as {pdf} with 2 annotations."
+    with pymupdf.open(pdf) as doc:
+        names = {doc.xref_get_key(annot.xref, "NM")[1] for page in doc for annot in page.annots()}
+    assert names == {a.id for a in mine}
+
+    # XFDF: parses, one element per annotation, named by the UUID
+    xfdf = tmp_path / "notes.xfdf"
+    _choose_file(qtbot, window, "export_xfdf", xfdf)
+    root = ElementTree.parse(xfdf).getroot()
+    annots = next(child for child in root if child.tag.endswith("annots"))
+    assert {element.get("name") for element in annots} == {a.id for a in mine}
+
+    # the notes summary of the meeting shown
+    summary = tmp_path / "summary.pdf"
+    _choose_file(qtbot, window, "meeting_summary", summary)
+    with pymupdf.open(summary) as doc:
+        text = " ".join(" ".join(page.get_text().split()) for page in doc)
+    assert "Nachfragen: Kosten der Maßnahme?" in text
+
+    # the XFDF imported by someone else into the same document: theirs now, listed in their panel
+    other = make_window(gui_world.replica(tmp_path, "deputy"))
+    _open(qtbot, other, gui_world.ids["rich_file"])
+    counts = _choose_file(qtbot, other, "import_xfdf", xfdf)
+    assert counts.created == 2
+    assert other.status_bar.currentMessage().startswith("XFDF imported: 2 new annotations")
+    panel = other.annotations.panel
+    qtbot.waitUntil(lambda: len(panel.rows()) == 2, timeout=WAIT)
+    assert {r.kind for r in panel.rows()} == {"Highlight", "Note"} and not any(
+        r.read_only for r in panel.rows()
+    )
+
+    # a malformed file: a clear error, nothing imported
+    bad = tmp_path / "bad.xfdf"
+    bad.write_text("<xfdf><annots><highlight page='x'", "utf-8")
+    reporter = error_reporter.reporter()
+    try:
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT) as reported:
+            other.annotations.import_xfdf(str(gui_world.ids["rich_file"]), bad)
+        assert isinstance(reported.args[0], InvalidXfdf)
+    finally:
+        reporter.close_all()
+    assert len(panel.rows()) == 2
+
+
+# --- the pending count ----------------------------------------------------------------------------------
+
+
+def test_the_status_bar_counts_changes_to_send_until_they_are_pushed(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    from sqlalchemy import select
+
+    from sync.server.models import Annotation as ServerAnnotation
+
+    paths = gui_world.replica(tmp_path, "deputy")
+    bridge = SyncBridge(paths, interval=3600)
+    window = make_window(paths, sync_bridge=bridge)
+    qtbot.waitUntil(lambda: window.status_bar.connection.text() == "Online", timeout=WAIT)
+    model = window.annotations.model
+    file_id = str(gui_world.ids["rich_file"])
+    _open(qtbot, window, file_id)
+    note = model.new(file_id, Kind.NOTE, 1, rect=(10.0, 10.0, 30.0, 30.0), text="Bitte nachreichen")
+    model.add(note)
+    pending = window.status_bar.pending
+    assert window.status_bar.pending_count == 1
+    assert pending.isVisible() and pending.text() == "1 change waiting to be sent"
+    # saved, then pushed within seconds without a full pass: the count goes to 0
+    qtbot.waitUntil(lambda: window.status_bar.pending_count == 0, timeout=WAIT)
+    assert not pending.isVisible()
+    with gui_world.server.ctx.sessions() as s:
+        row = s.scalars(select(ServerAnnotation).where(ServerAnnotation.uuid == note.id)).one()
+    assert json.loads(row.payload)["text"] == "Bitte nachreichen"
