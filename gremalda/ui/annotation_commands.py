@@ -223,10 +223,23 @@ class AnnotationCommands(QObject):
         w.workers.submit(lambda store: Library(store.db.conn).file(file_id), found)
 
     def _document_opened(self, tab: DocumentTab) -> None:
+        self._follow_selection(tab)
         wanted = self._select_when_open
         if wanted is not None and wanted[0] == tab.entry.id:
             self._select_when_open = None
             self._select(tab, wanted[1])
+
+    def _follow_selection(self, tab: DocumentTab) -> None:
+        """The panel shows which annotation is selected in the document view (once per view's tools)."""
+        tools_of = getattr(tab.view, "annotation_tools", None)
+        tools = tools_of() if callable(tools_of) else None
+        if isinstance(tools, QObject) and not tools.property("followedByPanel"):
+            tools.setProperty("followedByPanel", True)
+            tools.selectionChanged.connect(self._selected_in_view)  # type: ignore[attr-defined]
+
+    def _selected_in_view(self, annotation_id: str) -> None:
+        if annotation_id:
+            self.panel.select(annotation_id)
 
     def _select(self, tab: DocumentTab, annotation_id: str) -> None:
         select = getattr(tab.view, "select_annotation", None)

@@ -310,6 +310,13 @@ def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
         dialog.export_to(target)
     text = target.read_text("utf-8")
     assert "Wichtig für die Sitzung" in text and "“Haushaltsplan”" in text and f"Document {file_id}" in text
+    # and as XFDF (the chosen one only; its document is gone, so its pages are taken as A4)
+    dialog.choose([kept.id])
+    xfdf = tmp_path / "orphans.xfdf"
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT):
+        dialog.export_to(xfdf)
+    annots = next(child for child in ElementTree.parse(xfdf).getroot() if child.tag.endswith("annots"))
+    assert [element.get("name") for element in annots] == [kept.id]
 
     # deleted only after a confirmation: Cancel keeps it, Yes deletes it (a tombstone for the server)
     dialog.choose([kept.id])
