@@ -15,7 +15,7 @@ NAME ?=
 SMALL ?=
 
 # Debian packages the tests and the demo need (Qt's xcb libraries, Xvfb, keyring, databases, reference tools).
-APT_PACKAGES := xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools postgresql nginx curl pdfgrep \
+APT_PACKAGES := xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools postgresql nginx curl pdfgrep poppler-utils \
 	libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
 	libxcb-xkb1 libxcb-randr0 libxcb-xfixes0

@@ -10,14 +10,24 @@ letters print as they are. German by default, English with ``language="en"``.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
-from html import escape
+from html import escape as _html_escape
 
 from gremalda.core.annotations.records import Kind
 from gremalda.core.annotations.summary import DocumentNotes, MeetingNotes, Note, Section
 
 _PAGE = (0.0, 0.0, 595.0, 842.0)  # A4, points
 _MARGIN = 56.0
+
+_LIGATURE = re.compile(r"f(?=\w)")
+
+
+def escape(text: str) -> str:
+    """``text`` as HTML, with an empty element after each "f" before a letter: the layout engine would
+    otherwise set ff, fi, fl as ligatures, which text extraction and search see as other characters."""
+    return _LIGATURE.sub("f<span></span>", _html_escape(text))
+
 
 Texts = dict[str, str]  # Kind is a str enum: its members are keys too
 

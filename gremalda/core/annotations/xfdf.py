@@ -21,6 +21,7 @@ importing the same file twice gives the same records.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import uuid
@@ -152,6 +153,14 @@ def _clean(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def _put(attrs: dict[str, str], name: str, value: str) -> None:
+    """Set an attribute; a value XML cannot hold (control characters, e.g. from a PDF's text) also
+    goes, exactly, as JSON into an attribute of ours, ``<name>-json``."""
+    attrs[name] = _clean(value)
+    if attrs[name] != value:
+        attrs[_g(_local(name) + "-json")] = json.dumps(value)
+
+
 def _g(name: str) -> str:
     return f"{{{GREMALDA_NS}}}{name}"
 
@@ -238,15 +247,15 @@ def _element(a: Annotation, frame: PageFrame) -> ET.Element:
     attrs: dict[str, str] = {
         "page": str(a.page),
         "name": a.id,
-        "title": _clean(a.author_name),
         "flags": "print",
         "opacity": _num(a.opacity),
         "width": _num(a.width),
-        _g("author-id"): _clean(a.author_id),
         _g("visibility"): str(a.visibility),
-        _g("created"): _clean(a.created),
-        _g("modified"): _clean(a.modified),
     }
+    _put(attrs, "title", a.author_name)
+    _put(attrs, _g("author-id"), a.author_id)
+    _put(attrs, _g("created"), a.created)
+    _put(attrs, _g("modified"), a.modified)
     if created := pdf_date(a.created):
         attrs["creationdate"] = created
     if modified := pdf_date(a.modified):
@@ -257,9 +266,9 @@ def _element(a: Annotation, frame: PageFrame) -> ET.Element:
     if a.attention:
         attrs[_g("attention")] = "true"
     if a.quote is not None:
-        attrs[_g("quote-exact")] = _clean(a.quote.exact)
-        attrs[_g("quote-prefix")] = _clean(a.quote.prefix)
-        attrs[_g("quote-suffix")] = _clean(a.quote.suffix)
+        _put(attrs, _g("quote-exact"), a.quote.exact)
+        _put(attrs, _g("quote-prefix"), a.quote.prefix)
+        _put(attrs, _g("quote-suffix"), a.quote.suffix)
     if a.kind is Kind.FREETEXT:  # XFDF's color of a free text is its background: ours is the text's
         attrs[_g("colour")] = a.colour
         attrs["defaultstyle"] = f"font:Helvetica {_num(FREETEXT_FONT_SIZE)}pt; color:{a.colour.upper()}"
@@ -293,6 +302,8 @@ def _element(a: Annotation, frame: PageFrame) -> ET.Element:
     if a.text:
         contents = ET.SubElement(element, "contents")
         contents.text = _clean(a.text)
+        if contents.text != a.text:
+            element.set(_g("text-json"), json.dumps(a.text))
     if a.kind is Kind.FREETEXT:
         r, g, b = (int(a.colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
         da = ET.SubElement(element, "defaultappearance")
@@ -392,6 +403,17 @@ class _Reader:
         _refuse(f"{self.label}: {what}")
 
     def attr(self, name: str, *, ours: bool = False) -> str | None:
+        """An attribute's value (an XFDF one, or with ``ours`` one of our namespace), exactly as it
+        was written when it came with its JSON form (see ``_put``)."""
+        exact = self.e.get(_g(name + "-json"))
+        if exact is not None:
+            try:
+                value = json.loads(exact)
+            except ValueError:
+                value = None
+            if not isinstance(value, str):
+                self.fail(f"the attribute {name}-json is not a JSON string")
+            return value
         return self.e.get(_g(name) if ours else name)
 
     def number(self, text: str, what: str) -> float:
@@ -529,6 +551,8 @@ class _Reader:
         return (min(xs), min(ys), max(xs), max(ys))
 
     def text(self) -> str:
+        if self.e.get(_g("text-json")) is not None:
+            return self.attr("text") or ""
         contents = self.e.find(f"{self.ns}contents")
         if contents is not None:
             return contents.text or ""
