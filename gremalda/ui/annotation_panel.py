@@ -77,9 +77,9 @@ def kind_name(kind: Kind) -> str:
         Kind.HIGHLIGHT: translate("AnnotationPanel", "Highlight"),
         Kind.UNDERLINE: translate("AnnotationPanel", "Underline"),
         Kind.STRIKEOUT: translate("AnnotationPanel", "Strike-out"),
-        Kind.INK: translate("AnnotationPanel", "Ink"),
+        Kind.INK: translate("AnnotationPanel", "Drawing"),
         Kind.NOTE: translate("AnnotationPanel", "Note"),
-        Kind.FREETEXT: translate("AnnotationPanel", "Free text"),
+        Kind.FREETEXT: translate("AnnotationPanel", "Text box"),
     }[kind]
 
 

@@ -182,12 +182,12 @@ def test_the_panel_lists_a_documents_and_a_meetings_annotations_with_filters(
     qtbot.waitUntil(lambda: len(panel.rows()) == 3, timeout=WAIT)
     assert not panel.view.isColumnHidden(0)
     others = [r for r in panel.rows() if r.read_only]
-    assert len(others) == 1 and others[0].author == "Anna Andere (read-only)" and others[0].kind == "Ink"
+    assert len(others) == 1 and others[0].author == "Anna Andere (read-only)" and others[0].kind == "Drawing"
     assert others[0].document == "Einladung" and others[0].file_id == str(gui_world.ids["Einladung"])
 
     # filters: kind, author, only mine
     panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("ink"))
-    assert [r.kind for r in panel.rows()] == ["Ink"]
+    assert [r.kind for r in panel.rows()] == ["Drawing"]
     assert panel.status_label.text() == "1 of 3 annotations shown (filtered)"
     panel.kind_filter.setCurrentIndex(0)
     panel.author_filter.setCurrentIndex(panel.author_filter.findData("Maria Mitglied"))
@@ -471,3 +471,46 @@ def test_the_status_bar_counts_changes_to_send_until_they_are_pushed(
     with gui_world.server.ctx.sessions() as s:
         row = s.scalars(select(ServerAnnotation).where(ServerAnnotation.uuid == note.id)).one()
     assert json.loads(row.payload)["text"] == "Bitte nachreichen"
+
+
+# --- German ----------------------------------------------------------------------------------------------
+
+
+def test_the_annotation_shell_speaks_german(
+    qtbot: Any, annotated: DataPaths, gui_world: GuiWorld, preferences: Preferences, fake_views: Any
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    from gremalda.ui.i18n import install_translations
+
+    try:
+        assert install_translations(None, QLocale("de_DE")) == "de"
+        window = MainWindow(annotated, preferences=preferences, view_factory=fake_views, sync=False)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert "A&nmerkungen" in menus
+        assert window.actions_["export_pdf"].text() == "&PDF mit Anmerkungen exportieren…"
+        assert window.actions_["orphans"].text() == "&Verwaiste Anmerkungen…"
+        assert window.annotation_dock.windowTitle() == "Anmerkungen"
+        panel = window.annotations.panel
+        headers = [panel.model_.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+        assert headers == ["Dokument", "Seite", "Art", "Text", "Verfasser", "Datum"]
+        assert panel.status_label.text() == "Öffnen Sie ein Dokument, um seine Anmerkungen zu sehen."
+        window.status_bar.set_pending(1)
+        assert window.status_bar.pending.text() == "1 Änderung wartet auf das Senden"
+        window.status_bar.set_pending(3)
+        assert window.status_bar.pending.text() == "3 Änderungen warten auf das Senden"
+        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+            window.start()
+        tab = _open(qtbot, window, gui_world.ids["rich_file"])
+        assert tab is not None
+        qtbot.waitUntil(lambda: panel.status_label.text() == "2 Anmerkungen", timeout=WAIT)
+        assert {r.kind for r in panel.rows()} == {"Hervorhebung", "Notiz"}
+        dialog = window.annotations.show_orphans()
+        assert dialog.windowTitle() == "Verwaiste Anmerkungen"
+        with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+            pass
+        assert dialog.delete_button.text() == "&Löschen…"
+        dialog.close()
+    finally:
+        assert install_translations("en") == "en"

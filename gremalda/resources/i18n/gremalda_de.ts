@@ -127,6 +127,562 @@
     </message>
   </context>
   <context>
+    <name>AnnotationCommands</name>
+    <message>
+      <source>Annotations &amp;panel</source>
+      <translation>&amp;Bereich Anmerkungen</translation>
+    </message>
+    <message>
+      <source>The annotations of this document or meeting</source>
+      <translation>Die Anmerkungen dieses Dokuments oder dieser Sitzung</translation>
+    </message>
+    <message>
+      <source>Export annotated &amp;PDF…</source>
+      <translation>&amp;PDF mit Anmerkungen exportieren…</translation>
+    </message>
+    <message>
+      <source>Save this document with its annotations as real PDF annotations</source>
+      <translation>Dieses Dokument mit seinen Anmerkungen als echte PDF-Anmerkungen speichern</translation>
+    </message>
+    <message>
+      <source>Export &amp;XFDF…</source>
+      <translation>&amp;XFDF exportieren…</translation>
+    </message>
+    <message>
+      <source>Save this document&apos;s annotations as XFDF for other PDF programs</source>
+      <translation>Die Anmerkungen dieses Dokuments als XFDF für andere PDF-Programme speichern</translation>
+    </message>
+    <message>
+      <source>&amp;Import XFDF…</source>
+      <translation>XFDF &amp;importieren…</translation>
+    </message>
+    <message>
+      <source>Add the annotations of an XFDF file to this document</source>
+      <translation>Die Anmerkungen einer XFDF-Datei zu diesem Dokument hinzufügen</translation>
+    </message>
+    <message>
+      <source>Notes &amp;summary of this meeting (PDF)…</source>
+      <translation>Notiz&amp;übersicht dieser Sitzung (PDF)…</translation>
+    </message>
+    <message>
+      <source>All notes of this meeting&apos;s documents as one PDF (page, item, text, date)</source>
+      <translation>Alle Notizen zu den Dokumenten dieser Sitzung als ein PDF (Seite, TOP, Text, Datum)</translation>
+    </message>
+    <message>
+      <source>&amp;Orphaned annotations…</source>
+      <translation>&amp;Verwaiste Anmerkungen…</translation>
+    </message>
+    <message>
+      <source>Annotations kept whose document is gone or changed</source>
+      <translation>Aufbewahrte Anmerkungen, deren Dokument entfernt oder geändert wurde</translation>
+    </message>
+    <message>
+      <source>Open a document first.</source>
+      <translation>Öffnen Sie zuerst ein Dokument.</translation>
+    </message>
+    <message>
+      <source>Working…</source>
+      <translation>In Arbeit…</translation>
+    </message>
+    <message>
+      <source>Saved as %1.</source>
+      <translation>Gespeichert als %1.</translation>
+    </message>
+    <message>
+      <source>%1 (annotated)</source>
+      <translation>%1 (mit Anmerkungen)</translation>
+    </message>
+    <message>
+      <source>PDF documents (*.pdf)</source>
+      <translation>PDF-Dokumente (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export annotated PDF</source>
+      <translation>PDF mit Anmerkungen exportieren</translation>
+    </message>
+    <message numerus="yes">
+      <source>Saved as %1 with %n annotation(s).</source>
+      <translation>
+        <numerusform>Gespeichert als %1 mit %n Anmerkung.</numerusform>
+        <numerusform>Gespeichert als %1 mit %n Anmerkungen.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Export XFDF</source>
+      <translation>XFDF exportieren</translation>
+    </message>
+    <message>
+      <source>XFDF annotations (*.xfdf)</source>
+      <translation>XFDF-Anmerkungen (*.xfdf)</translation>
+    </message>
+    <message>
+      <source>Import XFDF</source>
+      <translation>XFDF importieren</translation>
+    </message>
+    <message>
+      <source>All files (*)</source>
+      <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+      <source>Sign in first: annotations need an account.</source>
+      <translation>Melden Sie sich zuerst an: Anmerkungen brauchen ein Konto.</translation>
+    </message>
+    <message numerus="yes">
+      <source>XFDF imported: %n new annotation(s)</source>
+      <translation>
+        <numerusform>XFDF importiert: %n neue Anmerkung</numerusform>
+        <numerusform>XFDF importiert: %n neue Anmerkungen</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n changed</source>
+      <translation>
+        <numerusform>%n geändert</numerusform>
+        <numerusform>%n geändert</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n unchanged</source>
+      <translation>
+        <numerusform>%n unverändert</numerusform>
+        <numerusform>%n unverändert</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n of others left as they are</source>
+      <translation>
+        <numerusform>%n von jemand anderem unverändert gelassen</numerusform>
+        <numerusform>%n von anderen unverändert gelassen</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n of kinds Gremalda does not have skipped</source>
+      <translation>
+        <numerusform>%n einer Art, die Gremalda nicht kennt, übersprungen</numerusform>
+        <numerusform>%n von Arten, die Gremalda nicht kennt, übersprungen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Choose a meeting first.</source>
+      <translation>Wählen Sie zuerst eine Sitzung.</translation>
+    </message>
+    <message>
+      <source>Notes %1</source>
+      <translation>Notizen %1</translation>
+    </message>
+    <message>
+      <source>Notes summary of this meeting</source>
+      <translation>Notizübersicht dieser Sitzung</translation>
+    </message>
+  </context>
+  <context>
+    <name>AnnotationModel</name>
+    <message>
+      <source>Add highlight</source>
+      <translation>Hervorhebung hinzufügen</translation>
+    </message>
+    <message>
+      <source>Add underline</source>
+      <translation>Unterstreichung hinzufügen</translation>
+    </message>
+    <message>
+      <source>Add strike-out</source>
+      <translation>Durchstreichung hinzufügen</translation>
+    </message>
+    <message>
+      <source>Add drawing</source>
+      <translation>Zeichnung hinzufügen</translation>
+    </message>
+    <message>
+      <source>Add note</source>
+      <translation>Notiz hinzufügen</translation>
+    </message>
+    <message>
+      <source>Add text box</source>
+      <translation>Textfeld hinzufügen</translation>
+    </message>
+    <message>
+      <source>Delete highlight</source>
+      <translation>Hervorhebung löschen</translation>
+    </message>
+    <message>
+      <source>Delete underline</source>
+      <translation>Unterstreichung löschen</translation>
+    </message>
+    <message>
+      <source>Delete strike-out</source>
+      <translation>Durchstreichung löschen</translation>
+    </message>
+    <message>
+      <source>Delete drawing</source>
+      <translation>Zeichnung löschen</translation>
+    </message>
+    <message>
+      <source>Delete note</source>
+      <translation>Notiz löschen</translation>
+    </message>
+    <message>
+      <source>Delete text box</source>
+      <translation>Textfeld löschen</translation>
+    </message>
+    <message>
+      <source>Move highlight</source>
+      <translation>Hervorhebung verschieben</translation>
+    </message>
+    <message>
+      <source>Move underline</source>
+      <translation>Unterstreichung verschieben</translation>
+    </message>
+    <message>
+      <source>Move strike-out</source>
+      <translation>Durchstreichung verschieben</translation>
+    </message>
+    <message>
+      <source>Move drawing</source>
+      <translation>Zeichnung verschieben</translation>
+    </message>
+    <message>
+      <source>Move note</source>
+      <translation>Notiz verschieben</translation>
+    </message>
+    <message>
+      <source>Move text box</source>
+      <translation>Textfeld verschieben</translation>
+    </message>
+    <message>
+      <source>Change annotation</source>
+      <translation>Anmerkung ändern</translation>
+    </message>
+  </context>
+  <context>
+    <name>AnnotationPanel</name>
+    <message>
+      <source>Highlight</source>
+      <translation>Hervorhebung</translation>
+    </message>
+    <message>
+      <source>Underline</source>
+      <translation>Unterstreichung</translation>
+    </message>
+    <message>
+      <source>Strike-out</source>
+      <translation>Durchstreichung</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Notiz</translation>
+    </message>
+    <message>
+      <source>Drawing</source>
+      <translation>Zeichnung</translation>
+    </message>
+    <message>
+      <source>Text box</source>
+      <translation>Textfeld</translation>
+    </message>
+    <message>
+      <source>Show annotations of</source>
+      <translation>Anmerkungen zeigen von</translation>
+    </message>
+    <message>
+      <source>This document</source>
+      <translation>Diesem Dokument</translation>
+    </message>
+    <message>
+      <source>This meeting</source>
+      <translation>Dieser Sitzung</translation>
+    </message>
+    <message>
+      <source>Annotation kind filter</source>
+      <translation>Filter nach Art der Anmerkung</translation>
+    </message>
+    <message>
+      <source>All kinds</source>
+      <translation>Alle Arten</translation>
+    </message>
+    <message>
+      <source>Author filter</source>
+      <translation>Filter nach Verfasser</translation>
+    </message>
+    <message>
+      <source>All authors</source>
+      <translation>Alle Verfasser</translation>
+    </message>
+    <message>
+      <source>Only &amp;mine</source>
+      <translation>Nur &amp;meine</translation>
+    </message>
+    <message>
+      <source>Only my annotations</source>
+      <translation>Nur meine Anmerkungen</translation>
+    </message>
+    <message>
+      <source>Annotations status</source>
+      <translation>Stand der Anmerkungen</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>Dokument</translation>
+    </message>
+    <message>
+      <source>Page</source>
+      <translation>Seite</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Art</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>Text</translation>
+    </message>
+    <message>
+      <source>Author</source>
+      <translation>Verfasser</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>Datum</translation>
+    </message>
+    <message>
+      <source>Annotations</source>
+      <translation>Anmerkungen</translation>
+    </message>
+    <message>
+      <source>This e-file</source>
+      <translation>Dieser E-Akte</translation>
+    </message>
+    <message>
+      <source>%1 (read-only)</source>
+      <translation>%1 (schreibgeschützt)</translation>
+    </message>
+    <message>
+      <source>Page %1 · %2 · by you</source>
+      <translation>Seite %1 · %2 · von Ihnen</translation>
+    </message>
+    <message>
+      <source>Page %1 · %2 · by %3; read-only: only its author can change it.</source>
+      <translation>Seite %1 · %2 · von %3; schreibgeschützt: nur der Verfasser kann sie ändern.</translation>
+    </message>
+    <message>
+      <source>Not found again in the new version of the document: please check it.</source>
+      <translation>In der neuen Fassung des Dokuments nicht wiedergefunden: bitte prüfen.</translation>
+    </message>
+    <message>
+      <source>No documents in this folder.</source>
+      <translation>In diesem Ordner sind keine Dokumente.</translation>
+    </message>
+    <message>
+      <source>Open a document to see its annotations.</source>
+      <translation>Öffnen Sie ein Dokument, um seine Anmerkungen zu sehen.</translation>
+    </message>
+    <message>
+      <source>No annotations in these documents yet.</source>
+      <translation>Zu diesen Dokumenten gibt es noch keine Anmerkungen.</translation>
+    </message>
+    <message>
+      <source>No annotations in this document yet.</source>
+      <translation>In diesem Dokument gibt es noch keine Anmerkungen.</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s)</source>
+      <translation>
+        <numerusform>%n Anmerkung</numerusform>
+        <numerusform>%n Anmerkungen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>%1 of %2 annotations shown (filtered)</source>
+      <translation>%1 von %2 Anmerkungen gezeigt (gefiltert)</translation>
+    </message>
+  </context>
+  <context>
+    <name>AnnotationToolBar</name>
+    <message>
+      <source>Annotation tools</source>
+      <translation>Werkzeuge für Anmerkungen</translation>
+    </message>
+    <message>
+      <source>Browse</source>
+      <translation>Lesen</translation>
+    </message>
+    <message>
+      <source>Read and scroll (no tool)</source>
+      <translation>Lesen und blättern (kein Werkzeug)</translation>
+    </message>
+    <message>
+      <source>Select</source>
+      <translation>Auswählen</translation>
+    </message>
+    <message>
+      <source>Select, move, edit and delete annotations</source>
+      <translation>Anmerkungen auswählen, verschieben, bearbeiten und löschen</translation>
+    </message>
+    <message>
+      <source>Highlight</source>
+      <translation>Hervorheben</translation>
+    </message>
+    <message>
+      <source>Highlight text: drag over the words</source>
+      <translation>Text hervorheben: über die Wörter ziehen</translation>
+    </message>
+    <message>
+      <source>Underline</source>
+      <translation>Unterstreichen</translation>
+    </message>
+    <message>
+      <source>Underline text: drag over the words</source>
+      <translation>Text unterstreichen: über die Wörter ziehen</translation>
+    </message>
+    <message>
+      <source>Strike out</source>
+      <translation>Durchstreichen</translation>
+    </message>
+    <message>
+      <source>Strike out text: drag over the words</source>
+      <translation>Text durchstreichen: über die Wörter ziehen</translation>
+    </message>
+    <message>
+      <source>Pen</source>
+      <translation>Stift</translation>
+    </message>
+    <message>
+      <source>Draw by hand with the mouse, a pen or a stylus</source>
+      <translation>Von Hand zeichnen, mit der Maus, einem Stift oder Eingabestift</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Notiz</translation>
+    </message>
+    <message>
+      <source>Place a sticky note: click where it belongs</source>
+      <translation>Eine Haftnotiz setzen: dorthin klicken, wo sie hingehört</translation>
+    </message>
+    <message>
+      <source>Text box</source>
+      <translation>Textfeld</translation>
+    </message>
+    <message>
+      <source>Write on the page: click or drag a box</source>
+      <translation>Auf die Seite schreiben: klicken oder ein Feld aufziehen</translation>
+    </message>
+    <message>
+      <source>Eraser</source>
+      <translation>Radierer</translation>
+    </message>
+    <message>
+      <source>Delete annotations: click or drag over them</source>
+      <translation>Anmerkungen löschen: anklicken oder darüber ziehen</translation>
+    </message>
+    <message>
+      <source>Annotation colours</source>
+      <translation>Farben der Anmerkungen</translation>
+    </message>
+    <message>
+      <source>Yellow</source>
+      <translation>Gelb</translation>
+    </message>
+    <message>
+      <source>Green</source>
+      <translation>Grün</translation>
+    </message>
+    <message>
+      <source>Blue</source>
+      <translation>Blau</translation>
+    </message>
+    <message>
+      <source>Red</source>
+      <translation>Rot</translation>
+    </message>
+    <message>
+      <source>Pink</source>
+      <translation>Rosa</translation>
+    </message>
+    <message>
+      <source>Black</source>
+      <translation>Schwarz</translation>
+    </message>
+    <message>
+      <source>Other colour…</source>
+      <translation>Andere Farbe…</translation>
+    </message>
+    <message>
+      <source>Colour</source>
+      <translation>Farbe</translation>
+    </message>
+    <message>
+      <source>Colour of the tool (or of the selected annotation)</source>
+      <translation>Farbe des Werkzeugs (oder der ausgewählten Anmerkung)</translation>
+    </message>
+    <message>
+      <source>Annotation colour</source>
+      <translation>Farbe der Anmerkung</translation>
+    </message>
+    <message>
+      <source>Line widths</source>
+      <translation>Linienstärken</translation>
+    </message>
+    <message>
+      <source>Thin</source>
+      <translation>Dünn</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>Mittel</translation>
+    </message>
+    <message>
+      <source>Thick</source>
+      <translation>Dick</translation>
+    </message>
+    <message>
+      <source>Very thick</source>
+      <translation>Sehr dick</translation>
+    </message>
+    <message>
+      <source>Width</source>
+      <translation>Stärke</translation>
+    </message>
+    <message>
+      <source>Line width of the pen and of text box frames</source>
+      <translation>Linienstärke des Stifts und der Rahmen von Textfeldern</translation>
+    </message>
+    <message>
+      <source>Line width</source>
+      <translation>Linienstärke</translation>
+    </message>
+    <message>
+      <source>Undo</source>
+      <translation>Rückgängig</translation>
+    </message>
+    <message>
+      <source>Redo</source>
+      <translation>Wiederholen</translation>
+    </message>
+  </context>
+  <context>
+    <name>AnnotationTools</name>
+    <message>
+      <source>Note</source>
+      <translation>Notiz</translation>
+    </message>
+    <message>
+      <source>Text box</source>
+      <translation>Textfeld</translation>
+    </message>
+    <message>
+      <source>Erase</source>
+      <translation>Radieren</translation>
+    </message>
+    <message>
+      <source>%1, %2 (read-only)</source>
+      <translation>%1, %2 (schreibgeschützt)</translation>
+    </message>
+    <message>
+      <source>Check this annotation: its text was not found in the new version.</source>
+      <translation>Bitte prüfen: Der Text dieser Anmerkung wurde in der neuen Fassung nicht gefunden.</translation>
+    </message>
+  </context>
+  <context>
     <name>DocumentArea</name>
     <message>
       <source>Documents</source>
@@ -608,6 +1164,10 @@ Passwort:</translation>
       <translation>&amp;Bereiche</translation>
     </message>
     <message>
+      <source>&amp;Annotations</source>
+      <translation>A&amp;nmerkungen</translation>
+    </message>
+    <message>
       <source>&amp;Go</source>
       <translation>&amp;Gehe zu</translation>
     </message>
@@ -646,6 +1206,10 @@ Passwort:</translation>
     <message>
       <source>Search</source>
       <translation>Suche</translation>
+    </message>
+    <message>
+      <source>Annotations</source>
+      <translation>Anmerkungen</translation>
     </message>
     <message>
       <source>&amp;Synchronise now</source>
@@ -925,6 +1489,25 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
   </context>
   <context>
+    <name>NoteEditor</name>
+    <message>
+      <source>Note text</source>
+      <translation>Text der Notiz</translation>
+    </message>
+    <message>
+      <source>Ctrl+Enter saves, Escape cancels.</source>
+      <translation>Strg+Eingabe speichert, Escape bricht ab.</translation>
+    </message>
+    <message>
+      <source>Save note</source>
+      <translation>Notiz speichern</translation>
+    </message>
+    <message>
+      <source>Cancel editing the note</source>
+      <translation>Bearbeiten der Notiz abbrechen</translation>
+    </message>
+  </context>
+  <context>
     <name>NoticeBanner</name>
     <message>
       <source>Close the notice</source>
@@ -1031,6 +1614,142 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>%1: %2 read</source>
       <translation>%1: %2 gelesen</translation>
+    </message>
+  </context>
+  <context>
+    <name>OrphanDialog</name>
+    <message>
+      <source>Document %1 (no longer on this device)</source>
+      <translation>Dokument %1 (nicht mehr auf diesem Gerät)</translation>
+    </message>
+    <message>
+      <source>Document gone</source>
+      <translation>Dokument entfernt</translation>
+    </message>
+    <message>
+      <source>Not found in the new version</source>
+      <translation>In der neuen Fassung nicht gefunden</translation>
+    </message>
+    <message>
+      <source>Annotations kept by Gremalda, exported %1</source>
+      <translation>Von Gremalda aufbewahrte Anmerkungen, exportiert am %1</translation>
+    </message>
+    <message>
+      <source>page %1</source>
+      <translation>Seite %1</translation>
+    </message>
+    <message>
+      <source>Orphaned annotations</source>
+      <translation>Verwaiste Anmerkungen</translation>
+    </message>
+    <message>
+      <source>These annotations are kept although their document is no longer on this device (deleted, or you may no longer see it), or although they were not found again in a new version of their document. Nothing is deleted unless you delete it here.</source>
+      <translation>Diese Anmerkungen werden aufbewahrt, obwohl ihr Dokument nicht mehr auf diesem Gerät ist (gelöscht, oder Sie dürfen es nicht mehr sehen) oder obwohl sie in einer neuen Fassung ihres Dokuments nicht wiedergefunden wurden. Gelöscht wird nur, was Sie hier löschen.</translation>
+    </message>
+    <message>
+      <source>Reading…</source>
+      <translation>Wird gelesen…</translation>
+    </message>
+    <message>
+      <source>Orphaned annotations status</source>
+      <translation>Stand der verwaisten Anmerkungen</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>Dokument</translation>
+    </message>
+    <message>
+      <source>Page</source>
+      <translation>Seite</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Art</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>Text</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>Datum</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>Grund</translation>
+    </message>
+    <message>
+      <source>&amp;Export…</source>
+      <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+      <source>Save the chosen annotations (all when none is chosen)</source>
+      <translation>Die gewählten Anmerkungen speichern (alle, wenn keine gewählt ist)</translation>
+    </message>
+    <message>
+      <source>&amp;Delete…</source>
+      <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+      <source>Delete the chosen annotations, here and on your other devices</source>
+      <translation>Die gewählten Anmerkungen löschen, hier und auf Ihren anderen Geräten</translation>
+    </message>
+    <message>
+      <source>By %1; read-only: only its author can delete it.</source>
+      <translation>Von %1; schreibgeschützt: nur der Verfasser kann sie löschen.</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s) kept without their place.</source>
+      <translation>
+        <numerusform>%n Anmerkung ohne ihren Platz aufbewahrt.</numerusform>
+        <numerusform>%n Anmerkungen ohne ihren Platz aufbewahrt.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No orphaned annotations: every annotation is in its document.</source>
+      <translation>Keine verwaisten Anmerkungen: jede Anmerkung steht in ihrem Dokument.</translation>
+    </message>
+    <message>
+      <source>The annotations could not be read.</source>
+      <translation>Die Anmerkungen konnten nicht gelesen werden.</translation>
+    </message>
+    <message>
+      <source>Export orphaned annotations</source>
+      <translation>Verwaiste Anmerkungen exportieren</translation>
+    </message>
+    <message>
+      <source>XFDF annotations (*.xfdf)</source>
+      <translation>XFDF-Anmerkungen (*.xfdf)</translation>
+    </message>
+    <message>
+      <source>Text list (*.txt)</source>
+      <translation>Textliste (*.txt)</translation>
+    </message>
+    <message>
+      <source>orphaned annotations</source>
+      <translation>verwaiste Anmerkungen</translation>
+    </message>
+    <message>
+      <source>Saved as %1.</source>
+      <translation>Gespeichert als %1.</translation>
+    </message>
+    <message>
+      <source>Delete annotations</source>
+      <translation>Anmerkungen löschen</translation>
+    </message>
+    <message numerus="yes">
+      <source>Delete %n annotation(s)? They are deleted on your other devices too. Export them first if you may still need them.</source>
+      <translation>
+        <numerusform>%n Anmerkung löschen? Sie wird auch auf Ihren anderen Geräten gelöscht. Exportieren Sie sie vorher, wenn Sie sie noch brauchen könnten.</numerusform>
+        <numerusform>%n Anmerkungen löschen? Sie werden auch auf Ihren anderen Geräten gelöscht. Exportieren Sie sie vorher, wenn Sie sie noch brauchen könnten.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s) deleted.</source>
+      <translation>
+        <numerusform>%n Anmerkung gelöscht.</numerusform>
+        <numerusform>%n Anmerkungen gelöscht.</numerusform>
+      </translation>
     </message>
   </context>
   <context>

@@ -19,6 +19,61 @@
     </message>
   </context>
   <context>
+    <name>AnnotationCommands</name>
+    <message numerus="yes">
+      <source>Saved as %1 with %n annotation(s).</source>
+      <translation>
+        <numerusform>Saved as %1 with %n annotation.</numerusform>
+        <numerusform>Saved as %1 with %n annotations.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>XFDF imported: %n new annotation(s)</source>
+      <translation>
+        <numerusform>XFDF imported: %n new annotation</numerusform>
+        <numerusform>XFDF imported: %n new annotations</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n changed</source>
+      <translation>
+        <numerusform>%n changed</numerusform>
+        <numerusform>%n changed</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n unchanged</source>
+      <translation>
+        <numerusform>%n unchanged</numerusform>
+        <numerusform>%n unchanged</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n of others left as they are</source>
+      <translation>
+        <numerusform>%n of someone else left as it is</numerusform>
+        <numerusform>%n of others left as they are</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n of kinds Gremalda does not have skipped</source>
+      <translation>
+        <numerusform>%n of a kind Gremalda does not have skipped</numerusform>
+        <numerusform>%n of kinds Gremalda does not have skipped</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>AnnotationPanel</name>
+    <message numerus="yes">
+      <source>%n annotation(s)</source>
+      <translation>
+        <numerusform>%n annotation</numerusform>
+        <numerusform>%n annotations</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>ErrorReporter</name>
     <message numerus="yes">
       <source>This happened %n more time(s).</source>
@@ -90,6 +145,30 @@
       <translation>
         <numerusform>%1 — %n meeting</numerusform>
         <numerusform>%1 — %n meetings</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>OrphanDialog</name>
+    <message numerus="yes">
+      <source>%n annotation(s) kept without their place.</source>
+      <translation>
+        <numerusform>%n annotation kept without its place.</numerusform>
+        <numerusform>%n annotations kept without their place.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Delete %n annotation(s)? They are deleted on your other devices too. Export them first if you may still need them.</source>
+      <translation>
+        <numerusform>Delete %n annotation? It is deleted on your other devices too. Export it first if you may still need it.</numerusform>
+        <numerusform>Delete %n annotations? They are deleted on your other devices too. Export them first if you may still need them.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s) deleted.</source>
+      <translation>
+        <numerusform>%n annotation deleted.</numerusform>
+        <numerusform>%n annotations deleted.</numerusform>
       </translation>
     </message>
   </context>
