@@ -5,7 +5,7 @@ notes); this module only arranges them. Loading the bytes is the window's job (o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
 
 from gremalda.core.records import FileEntry
 from gremalda.ui.formatting import file_label
+
+if TYPE_CHECKING:
+    from gremalda.ui.annotations.model import AnnotationModel
 
 PAGE_SAVE_DELAY_MS = 800
 ZOOM_STEPS = (25, 33, 50, 67, 75, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
@@ -183,6 +186,7 @@ class DocumentArea(QSplitter):
         self.right.hide()
         self.active = self.left
         self._split = False
+        self.annotation_model: AnnotationModel | None = None
         for pane in (self.left, self.right):
             pane.tabCloseRequested.connect(lambda index, pane=pane: self.close_tab(pane, index))
             pane.currentChanged.connect(lambda _index, pane=pane: self._pane_current_changed(pane))
@@ -224,6 +228,20 @@ class DocumentArea(QSplitter):
     def split(self) -> bool:
         return self._split or self.right.count() > 0
 
+    # --- annotations
+
+    def set_annotation_model(self, model: AnnotationModel | None) -> None:
+        """Every document view (those open and those to come) shows and edits its file's annotations
+        through ``model``."""
+        self.annotation_model = model
+        for tab in self.all_tabs():
+            self._attach_annotations(tab)
+
+    def _attach_annotations(self, tab: DocumentTab) -> None:
+        hook = getattr(tab.view, "set_annotations", None)  # a stand-in view (tests) may not have it
+        if callable(hook) and self.annotation_model is not None:
+            hook(self.annotation_model, tab.entry.id)
+
     # --- opening and closing
 
     def open(self, entry: FileEntry, *, beside: bool = False) -> tuple[DocumentTab, bool]:
@@ -236,9 +254,11 @@ class DocumentArea(QSplitter):
             self._activate(pane)
             if existing.key != document_key(entry):  # another content arrived since: load it
                 existing.entry, existing.key = entry, document_key(entry)
+                self._attach_annotations(existing)
                 return existing, True
             return existing, False
         tab = DocumentTab(entry, self.factory, pane)
+        self._attach_annotations(tab)
         tab.pageSettled.connect(self.pageSettled)
         tab.loaded.connect(self.documentLoaded)
         self._remove_start_page()

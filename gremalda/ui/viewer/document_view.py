@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import partial
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
@@ -29,6 +30,11 @@ from gremalda.ui.viewer.find_bar import FindBar
 from gremalda.ui.viewer.page_area import Hit, PageArea
 from gremalda.ui.viewer.render_bridge import RenderBridge
 from gremalda.ui.viewer.side_panels import OutlineTree, ThumbnailList, ThumbnailModel
+
+if TYPE_CHECKING:  # the annotation tools import the viewer's page area: imported when first wanted
+    from gremalda.ui.annotations.model import AnnotationModel
+    from gremalda.ui.annotations.toolbar import AnnotationToolBar
+    from gremalda.ui.annotations.tools import AnnotationTools
 
 __all__ = ["DocumentView"]
 
@@ -72,6 +78,8 @@ class DocumentView(QWidget):
         self._find_anchor = 0
         self._find_hits: list[Hit] | None = None
         self._find_index = -1
+        self._tools: AnnotationTools | None = None
+        self._toolbar: AnnotationToolBar | None = None
 
         self._area = PageArea(renderer, self)
         self._find_bar = FindBar(self)
@@ -95,7 +103,7 @@ class DocumentView(QWidget):
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self._area)
         self._stack.addWidget(message_page)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._find_bar)
@@ -140,6 +148,8 @@ class DocumentView(QWidget):
         _release(self._bridge, self._holder)
         self._key, self._info, self._pending_highlight = None, None, None
         self._reset_find()
+        if self._tools is not None:
+            self._tools.reset()
         self._area.set_document(None, ())
         self._thumbnail_model.set_document(None, (), self.devicePixelRatioF())
         if self._outline is not None and shiboken6.isValid(self._outline):
@@ -185,6 +195,32 @@ class DocumentView(QWidget):
     def page_at(self, point: QPointF) -> tuple[int, float, float] | None:
         """Page and position in PDF points under a point of `page_area`'s viewport (None: between pages)."""
         return self._area.page_at(point)
+
+    # -- annotations -----------------------------------------------------------------------------------
+
+    def set_annotations(self, model: AnnotationModel | None, file_id: str) -> None:
+        """Show the annotations of ``file_id`` (the replica's file id) from ``model`` on the pages, with
+        the annotation tool bar above them (created the first time)."""
+        if self._tools is None:
+            from gremalda.ui.annotations.toolbar import AnnotationToolBar
+            from gremalda.ui.annotations.tools import AnnotationTools
+
+            self._tools = AnnotationTools(self._area, self._bridge, self)
+            self._toolbar = AnnotationToolBar(self._tools, self)
+            self._toolbar.install_shortcuts(self)
+            self._layout.insertWidget(0, self._toolbar)
+        self._tools.set_document(model, file_id)
+
+    def annotation_tools(self) -> AnnotationTools | None:
+        """The annotation tools of this view (None until `set_annotations`)."""
+        return self._tools
+
+    def annotation_toolbar(self) -> AnnotationToolBar | None:
+        return self._toolbar
+
+    def select_annotation(self, annotation_id: str) -> bool:
+        """Scroll to the annotation and select it (the annotation panel); False when it is not shown."""
+        return self._tools is not None and self._tools.select_annotation(annotation_id)
 
     # -- zoom and night mode -------------------------------------------------------------------------
 

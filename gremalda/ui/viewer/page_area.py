@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import Future
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -47,7 +48,7 @@ from gremalda.pdf.tilecache import TileKey
 from gremalda.ui.viewer.page_layout import SPACING, PageLayout
 from gremalda.ui.viewer.render_bridge import RenderBridge
 
-__all__ = ["ZOOM_MODES", "ZOOM_STEPS", "PageArea", "low_scale"]
+__all__ = ["ZOOM_MODES", "ZOOM_STEPS", "PageArea", "PageInteraction", "low_scale"]
 
 ZOOM_MODES = ("fit-width", "fit-page", "percent")
 ZOOM_STEPS = (10, 25, 33, 50, 67, 75, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400, 500, 600, 800)
@@ -59,6 +60,15 @@ LOW_WIDTH = 320  # device pixels of the quick first image of a page
 P_LOW, P_SHARP, P_NEAR_LOW, P_NEAR_SHARP = 0, 1, 2, 3  # request priorities, lower is sooner
 
 Hit = tuple[int, tuple[float, float, float, float]]  # page, rect in points
+
+
+class PageInteraction(Protocol):
+    """Something drawn on the pages and acting on the viewport's events (the annotation tools): it paints
+    after each page, and sees viewport and key events first (True: it took the event)."""
+
+    def paint_page(self, painter: QPainter, page: int, target: QRectF) -> None: ...
+    def viewport_event(self, event: QEvent) -> bool: ...
+    def key_event(self, event: QKeyEvent) -> bool: ...
 
 
 def low_scale(page: PageInfo) -> float:
@@ -90,6 +100,7 @@ class PageArea(QAbstractScrollArea):
         self._current = -1
         self._hits: list[Hit] = []
         self._hit_index = -1
+        self._interaction: PageInteraction | None = None
         self._request_timer = QTimer(self)
         self._request_timer.setSingleShot(True)
         self._request_timer.setInterval(0)
@@ -178,6 +189,25 @@ class PageArea(QAbstractScrollArea):
                 zoom = self._layout.zoom
                 return page, (point.x() - rect.x()) / zoom, (point.y() - rect.y()) / zoom
         return None
+
+    def zoom(self) -> float:
+        """Logical pixels per PDF point now."""
+        return self._layout.zoom
+
+    def page_info(self, page: int) -> PageInfo | None:
+        return self._pages[page] if 0 <= page < len(self._pages) else None
+
+    def render_key(self) -> str | None:
+        """The renderer's key of the shown document (for requests such as a page's words)."""
+        return self._doc
+
+    def visible_pages(self) -> range:
+        return self._visible_pages()
+
+    def set_interaction(self, interaction: PageInteraction | None) -> None:
+        """Paint ``interaction`` over the pages and give it the viewport's events first (None: none)."""
+        self._interaction = interaction
+        self.viewport().update()
 
     def _visible_pages(self) -> range:
         top = self.verticalScrollBar().value()
@@ -496,6 +526,8 @@ class PageArea(QAbstractScrollArea):
                 painter.drawRect(rect.adjusted(-1, -1, 1, 1))
             else:
                 painter.fillRect(rect, QColor(255, 210, 0, 100))
+        if self._interaction is not None:
+            self._interaction.paint_page(painter, page, target)
 
     # -- events ----------------------------------------------------------------------------------------
 
@@ -519,6 +551,9 @@ class PageArea(QAbstractScrollArea):
         self.viewport().update()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if self._interaction is not None and self._interaction.key_event(event):
+            event.accept()
+            return
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
@@ -565,6 +600,8 @@ class PageArea(QAbstractScrollArea):
         super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if self._interaction is not None and self._interaction.viewport_event(event):
+            return True
         if event.type() == QEvent.Type.Gesture and isinstance(event, QGestureEvent):
             return self._gesture(event)
         if (

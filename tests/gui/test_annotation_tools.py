@@ -1,0 +1,466 @@
+"""The annotation tools in the viewer (issue 5), offscreen through pytest-qt, on a real replica synchronised
+from a real server, with a real PDF of the sample collection: drawing ink with mouse events, highlighting
+a text selection, notes, free text, the eraser, selecting and moving, undo and redo, others' shared
+annotations read-only, and the export of the annotated PDF (real PDF annotations, /NM = the UUID).
+
+Run under `.ci/with-keyring`. Every check of a stored record waits until the model's writer finished."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from gremalda.core.annotations import merge
+from gremalda.core.annotations.authoring import distance
+from gremalda.core.annotations.records import Annotation, Kind, Visibility
+from gremalda.core.annotations.store import AnnotationStore
+from gremalda.paths import DataPaths
+from gremalda.pdf.render import PageWords
+from gremalda.store.replica import open_store
+from gremalda.ui.annotations.model import AnnotationModel
+from gremalda.ui.annotations.tools import AnnotationTools, Tool
+from gremalda.ui.viewer import DocumentView, RenderBridge
+from tests.gui.conftest import GuiWorld
+
+PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
+PDF_NAME = "pdflatex-4-pages.pdf"
+LOAD_MS = 30_000  # generous for a loaded machine; reached only when something is broken
+ZOOM = 96 / 72  # pixels per point at 100 %
+
+pytestmark = pytest.mark.skipif(
+    not (PDF_DIR / PDF_NAME).is_file(), reason=f"sample PDF folder {PDF_DIR} is absent"
+)
+
+
+# --- fixtures ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return (PDF_DIR / PDF_NAME).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def world(gui_world: GuiWorld, pdf: bytes, tmp_path_factory: pytest.TempPathFactory) -> tuple[DataPaths, str]:
+    """A member's replica holding the sample PDF (on the public paper), and its file id."""
+    file_id = gui_world.add_file(pdf, "Beispiel mit Text", paper_id=gui_world.world.ids["public_paper"])
+    return gui_world.replica(tmp_path_factory.mktemp("annotations")), str(file_id)
+
+
+@pytest.fixture(scope="module")
+def bridge(qapp: QApplication) -> Iterator[RenderBridge]:
+    b = RenderBridge(workers=2)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def model(qtbot: Any, world: tuple[DataPaths, str]) -> Iterator[AnnotationModel]:
+    m = AnnotationModel(world[0])
+    qtbot.waitUntil(lambda: m.ready, timeout=LOAD_MS)
+    yield m
+    m.close()
+
+
+@pytest.fixture
+def view(
+    qtbot: Any, bridge: RenderBridge, model: AnnotationModel, world: tuple[DataPaths, str], pdf: bytes
+) -> Iterator[DocumentView]:
+    v = DocumentView(bridge)
+    qtbot.addWidget(v)
+    v.resize(900, 1000)
+    v.show()
+    qtbot.waitExposed(v)
+    with qtbot.waitSignal(v.documentLoaded, timeout=LOAD_MS):
+        v.open_document(world[1], pdf, "Beispiel")
+    v.set_zoom("percent", 100)
+    v.set_annotations(model, world[1])
+    qtbot.waitUntil(lambda: model.loaded(world[1]) and model._writer.pending == 0, timeout=LOAD_MS)
+    yield v
+    v.close_document()
+
+
+def _tools(view: DocumentView) -> AnnotationTools:
+    tools = view.annotation_tools()
+    assert tools is not None
+    return tools
+
+
+def _at(view: DocumentView, page: int, x: float, y: float) -> QPointF:
+    """The viewport point of PDF point (x, y) on ``page`` (the sample pages are not rotated)."""
+    rect = view.page_rect(page)
+    return QPointF(rect.x() + x * ZOOM, rect.y() + y * ZOOM)
+
+
+def _mouse(view: DocumentView, kind: QEvent.Type, pos: QPointF, held: bool) -> None:
+    button = Qt.MouseButton.LeftButton
+    viewport = view.page_area().viewport()
+    event = QMouseEvent(
+        kind,
+        pos,
+        viewport.mapToGlobal(pos),
+        Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else button,
+        button if held else Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def _drag(view: DocumentView, points: list[QPointF]) -> None:
+    """Press at the first point, move through the others, release at the last (the left button)."""
+    _mouse(view, QEvent.Type.MouseButtonPress, points[0], True)
+    for p in points[1:]:
+        _mouse(view, QEvent.Type.MouseMove, p, True)
+    _mouse(view, QEvent.Type.MouseButtonRelease, points[-1], False)
+
+
+def _click(view: DocumentView, pos: QPointF) -> None:
+    _drag(view, [pos])
+
+
+def _saved(qtbot: Any, model: AnnotationModel) -> None:
+    qtbot.waitUntil(lambda: model._writer.pending == 0, timeout=LOAD_MS)
+
+
+def _stored(paths: DataPaths, file_id: str, *, include_deleted: bool = False) -> list[Annotation]:
+    with open_store(paths) as store:
+        return AnnotationStore(store.db).list_for_file(file_id, include_deleted=include_deleted)
+
+
+def _one_new(model: AnnotationModel, file_id: str, before: set[str]) -> Annotation:
+    new = [a for a in model.annotations(file_id) if a.id not in before]
+    assert len(new) == 1, new
+    return new[0]
+
+
+def _words(qtbot: Any, view: DocumentView, bridge: RenderBridge, page: int) -> PageWords:
+    key = view.page_area().render_key()
+    assert key is not None
+    bridge.request_words(key, page)
+    qtbot.waitUntil(lambda: bridge.words(key, page) is not None, timeout=LOAD_MS)
+    words = bridge.words(key, page)
+    assert words is not None
+    return words
+
+
+def _centre(w: Any) -> tuple[float, float]:
+    return (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
+
+
+# --- tools ------------------------------------------------------------------------------------------------
+
+
+def test_ink_drawn_with_the_mouse_is_stored_in_pdf_space(
+    qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    paths, file_id = world
+    tools = _tools(view)
+    tools.set_tool(Tool.INK)
+    tools.set_colour("#1c71d8")
+    tools.set_width(4.0)
+    path = [(100.0 + 4 * i, 300.0 + (i % 10) * 3) for i in range(40)]
+    _drag(view, [_at(view, 0, x, y) for x, y in path])
+    _saved(qtbot, model)
+    inks = [a for a in _stored(paths, file_id) if a.kind is Kind.INK]
+    assert len(inks) == 1
+    ink = inks[0]
+    assert ink.page == 0 and ink.colour == "#1c71d8" and ink.width == 4.0
+    assert ink.author_id == model.user_id and ink.author_name == model.author_name
+    (stroke,) = ink.strokes
+    assert stroke[0][:2] == pytest.approx(path[0], abs=1.0)
+    assert stroke[-1][:2] == pytest.approx(path[-1], abs=1.0)
+    assert 2 <= len(stroke) <= len(path)  # simplified, corners kept
+    line = replace(ink, width=0.01)
+    for x, y in path:  # every drawn point lies on the stored (simplified) line
+        assert distance(line, x, y) <= 0.5
+    assert all(p is None for _, _, p in stroke)  # a mouse gives no pressure
+    assert model.pending() >= 1  # waits in the outbox for the server
+
+
+def test_highlight_by_dragging_over_words(
+    qtbot: Any,
+    view: DocumentView,
+    bridge: RenderBridge,
+    model: AnnotationModel,
+    world: tuple[DataPaths, str],
+) -> None:
+    paths, file_id = world
+    words = _words(qtbot, view, bridge, 0)
+    first_line = [w for w in words.words if (w.block, w.line) == (words.words[0].block, words.words[0].line)]
+    assert len(first_line) >= 4
+    start, end = first_line[1], first_line[3]
+    tools = _tools(view)
+    tools.set_tool(Tool.HIGHLIGHT)
+    before = {a.id for a in model.annotations(file_id)}
+    # from the middle of the second word to the middle of the fourth: snapped to whole words
+    _drag(
+        view,
+        [
+            _at(view, 0, *_centre(start)),
+            _at(view, 0, start.x1 + 3, start.y1 - 2),
+            _at(view, 0, *_centre(end)),
+        ],
+    )
+    _saved(qtbot, model)
+    record = _one_new(model, file_id, before)
+    stored = next(a for a in _stored(paths, file_id) if a.id == record.id)
+    assert stored.kind is Kind.HIGHLIGHT and stored.page == 0
+    assert stored.quote is not None
+    assert stored.quote.exact == words.text[start.start : end.end]
+    assert stored.quote.exact.split() == [w.text for w in first_line[1:4]]
+    assert stored.quote.prefix.endswith(first_line[0].text + " ")
+    assert len(stored.quads) == 1  # one line
+    quad = stored.quads[0]
+    assert quad[0] == pytest.approx(start.x0) and quad[6] == pytest.approx(end.x1)
+    assert stored.page_text_hash is not None
+
+
+def test_underline_across_lines_gives_a_quad_per_line(
+    qtbot: Any, view: DocumentView, bridge: RenderBridge, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    _, file_id = world
+    words = _words(qtbot, view, bridge, 0)
+    lines: dict[tuple[int, int], list[Any]] = {}
+    for w in words.words:
+        lines.setdefault((w.block, w.line), []).append(w)
+    first, second = list(lines.values())[:2]
+    tools = _tools(view)
+    tools.set_tool(Tool.UNDERLINE)
+    before = {a.id for a in model.annotations(file_id)}
+    _drag(view, [_at(view, 0, *_centre(first[-2])), _at(view, 0, *_centre(second[1]))])
+    _saved(qtbot, model)
+    record = _one_new(model, file_id, before)
+    assert record.kind is Kind.UNDERLINE and len(record.quads) == 2
+    assert record.quote is not None
+    assert record.quote.exact.split() == [first[-2].text, first[-1].text, second[0].text, second[1].text]
+
+
+def test_note_and_free_text(
+    qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    paths, file_id = world
+    tools = _tools(view)
+    tools.set_tool(Tool.NOTE)
+    before = {a.id for a in model.annotations(file_id)}
+    _click(view, _at(view, 0, 500, 150))
+    editor = tools.editor()
+    assert editor is not None and editor.isVisible()
+    editor.field.setPlainText("Nachfragen: Kosten?")
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    _saved(qtbot, model)
+    note = _one_new(model, file_id, before)
+    assert note.kind is Kind.NOTE and note.text == "Nachfragen: Kosten?"
+    assert note.rect is not None and note.rect[:2] == pytest.approx((500, 150), abs=1)
+
+    tools.set_tool(Tool.FREETEXT)
+    before.add(note.id)
+    view.go_to_page(1)
+    _drag(view, [_at(view, 1, 100, 600), _at(view, 1, 200, 640), _at(view, 1, 300, 660)])
+    editor = tools.editor()
+    assert editor is not None
+    editor.field.setPlainText("Antrag auf Vertagung")
+    editor.buttons.accepted.emit()
+    _saved(qtbot, model)
+    text = _one_new(model, file_id, before)
+    assert text.kind is Kind.FREETEXT and text.page == 1 and text.text == "Antrag auf Vertagung"
+    assert text.rect == pytest.approx((100, 600, 300, 660), abs=1)
+    stored = {a.id: a for a in _stored(paths, file_id)}
+    assert stored[note.id].text == "Nachfragen: Kosten?" and stored[text.id].rect == text.rect
+
+    # a cancelled editor makes nothing
+    tools.set_tool(Tool.NOTE)
+    _click(view, _at(view, 1, 400, 400))
+    editor = tools.editor()
+    assert editor is not None
+    qtbot.keyClick(editor.field, Qt.Key.Key_Escape)
+    assert {a.id for a in model.annotations(file_id)} == before | {text.id}
+
+
+def _ink(view: DocumentView, y: float, x0: float = 100, x1: float = 300) -> None:
+    tools = _tools(view)
+    tools.set_tool(Tool.INK)
+    _drag(view, [_at(view, 0, x0 + (x1 - x0) * k / 10, y) for k in range(11)])
+
+
+def test_eraser_select_move_delete_and_undo_redo(
+    qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    paths, file_id = world
+    tools = _tools(view)
+    before = {a.id for a in model.annotations(file_id)}
+    _ink(view, 700)
+    _saved(qtbot, model)
+    ink = _one_new(model, file_id, before)
+
+    # select and drag it 60 × 30 pixels: moved by 45 × 22.5 points
+    tools.set_tool(Tool.SELECT)
+    start = _at(view, 0, 200, 700)
+    _drag(view, [start, start + QPointF(30, 15), start + QPointF(60, 30)])
+    assert tools.selected() == ink.id
+    _saved(qtbot, model)
+    moved = next(a for a in _stored(paths, file_id) if a.id == ink.id)
+    assert moved.strokes[0][0][:2] == pytest.approx((100 + 45, 700 + 22.5), abs=0.5)
+
+    # undo (Ctrl+Z) puts it back, redo (Ctrl+Shift+Z) moves it again, Ctrl+Y after another undo too
+    area = view.page_area()
+    qtbot.keyClick(area, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    _saved(qtbot, model)
+    assert model.get(ink.id).strokes[0][0][:2] == pytest.approx((100, 700), abs=0.5)  # type: ignore[union-attr]
+    qtbot.keyClick(
+        area, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.keyClick(area, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(area, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    _saved(qtbot, model)
+    stored = next(a for a in _stored(paths, file_id) if a.id == ink.id)
+    assert stored.strokes[0][0][:2] == pytest.approx((145, 722.5), abs=0.5)
+
+    # Delete deletes the selected one; undo brings it back
+    _click(view, _at(view, 0, 200, 722.5))
+    assert tools.selected() == ink.id
+    qtbot.keyClick(area, Qt.Key.Key_Delete)
+    _saved(qtbot, model)
+    assert ink.id not in {a.id for a in _stored(paths, file_id)}
+    qtbot.keyClick(area, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    _saved(qtbot, model)
+    assert ink.id in {a.id for a in _stored(paths, file_id)}
+
+    # the eraser: a drag across two strokes deletes both in one undo step
+    _ink(view, 760)
+    _saved(qtbot, model)
+    second = _one_new(model, file_id, before | {ink.id})
+    tools.set_tool(Tool.ERASER)
+    _drag(view, [_at(view, 0, 250, 680), _at(view, 0, 250, 740), _at(view, 0, 250, 800)])
+    _saved(qtbot, model)
+    alive = {a.id for a in _stored(paths, file_id)}
+    assert ink.id not in alive and second.id not in alive
+    deleted = {a.id: a for a in _stored(paths, file_id, include_deleted=True)}
+    assert deleted[ink.id].deleted and deleted[second.id].deleted  # tombstones, queued for the server
+    qtbot.keyClick(area, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    _saved(qtbot, model)
+    assert {ink.id, second.id} <= {a.id for a in _stored(paths, file_id)}
+
+
+def test_others_shared_annotations_are_read_only(
+    qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    paths, file_id = world
+    theirs = merge.create(
+        "their-device",
+        now="2026-11-30T09:15:00Z",
+        file_id=file_id,
+        kind=Kind.INK,
+        page=0,
+        author_id="999",
+        author_name="Erika Mustermann",
+        strokes=(((100.0, 500.0, None), (300.0, 500.0, None)),),
+        width=3.0,
+        visibility=Visibility.COMMITTEE,
+    )
+    with open_store(paths) as store:  # as the sync engine applies a feed entry
+        AnnotationStore(store.db, user_id=model.user_id).apply_remote(theirs, 1)
+    model.refresh([file_id])
+    qtbot.waitUntil(lambda: model.get(theirs.id) is not None, timeout=LOAD_MS)
+    assert not model.is_mine(theirs)
+    tools = _tools(view)
+
+    tools.set_tool(Tool.ERASER)
+    _drag(view, [_at(view, 0, 200, 450), _at(view, 0, 200, 550)])
+    tools.set_tool(Tool.SELECT)
+    start = _at(view, 0, 200, 500)
+    _drag(view, [start, start + QPointF(40, 40), start + QPointF(80, 80)])
+    assert tools.selected() == theirs.id  # it can be selected (and looked at) ...
+    qtbot.keyClick(view.page_area(), Qt.Key.Key_Delete)  # ... but not moved, erased or deleted
+    _saved(qtbot, model)
+    assert model.get(theirs.id) == theirs
+    with open_store(paths) as store:
+        assert AnnotationStore(store.db).get(theirs.id) == theirs
+        queued = [e.target_id for e in AnnotationStore(store.db).pending_outbox()]
+    assert theirs.id not in queued
+
+    # hovering shows the author and the date
+    viewport = view.page_area().viewport()
+    pos = _at(view, 0, 200, 500).toPoint()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, pos, viewport.mapToGlobal(pos)))
+    assert "Erika Mustermann" in QToolTip.text() and "30.11.2026" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def _grab(view: DocumentView) -> QImage:
+    return view.page_area().viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+
+
+def test_annotations_show_on_the_page_and_attention_is_marked(
+    qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    _, file_id = world
+    flagged = model.new(
+        file_id,
+        Kind.INK,
+        0,
+        strokes=(((350.0, 600.0, None), (500.0, 600.0, None)),),
+        width=6.0,
+        colour="#1c71d8",
+    )
+    model.add(replace(flagged, attention=True))
+    _saved(qtbot, model)
+    view.page_area().viewport().repaint()
+    image = _grab(view)
+    on_line = _at(view, 0, 420, 600).toPoint()
+    colour = image.pixelColor(on_line)
+    assert colour.blue() > 150 and colour.red() < 100  # the blue line is painted on the page
+    marker = _at(view, 0, 500 + 3 + 4, 600 - 3 - 4).toPoint()  # top right of its box
+    found = [
+        image.pixelColor(marker + QPoint(dx, dy))
+        for dx in range(-4, 5)
+        for dy in range(-4, 5)
+        if image.rect().contains(marker + QPoint(dx, dy))
+    ]
+    assert any(c.red() > 170 and c.green() < 80 and c.blue() < 80 for c in found), "red attention marker"
+
+
+def test_exported_pdf_holds_the_ink_and_the_highlight(
+    qtbot: Any,
+    view: DocumentView,
+    bridge: RenderBridge,
+    model: AnnotationModel,
+    world: tuple[DataPaths, str],
+    tmp_path: Path,
+) -> None:
+    import pymupdf
+
+    from gremalda.core.annotations.exchange import export_pdf
+
+    paths, file_id = world
+    before = {a.id for a in model.annotations(file_id)}
+    _ink(view, 820)
+    words = _words(qtbot, view, bridge, 0)
+    tools = _tools(view)
+    tools.set_tool(Tool.HIGHLIGHT)
+    _drag(view, [_at(view, 0, *_centre(words.words[0])), _at(view, 0, *_centre(words.words[2]))])
+    _saved(qtbot, model)
+    new = {a.id: a for a in model.annotations(file_id) if a.id not in before}
+    kinds = {a.kind: a for a in new.values()}
+    assert set(kinds) == {Kind.INK, Kind.HIGHLIGHT}
+    with open_store(paths) as store:
+        export_pdf(store, file_id, tmp_path / "annotiert.pdf")
+    doc = pymupdf.open(tmp_path / "annotiert.pdf")
+    by_name = {annot.info.get("name") or annot.info.get("id"): annot for annot in doc[0].annots()}
+    names = {str(annot.info.get("name")) for annot in doc[0].annots()} | {
+        str(annot.info.get("id")) for annot in doc[0].annots()
+    }
+    assert {kinds[Kind.INK].id, kinds[Kind.HIGHLIGHT].id} <= names, by_name
+    types = {annot.type[1] for annot in doc[0].annots()}
+    assert {"Ink", "Highlight"} <= types
+    doc.close()
