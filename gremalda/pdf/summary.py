@@ -48,6 +48,7 @@ _TEXTS: dict[str, Texts] = {
         "attention": "nicht in der neuen Fassung gefunden",
         "pages": "Seite {n} von {total}",
         "undated": "ohne Termin",
+        "shared": "geteilt",
         Kind.HIGHLIGHT: "Markierung",
         Kind.UNDERLINE: "Unterstreichung",
         Kind.STRIKEOUT: "Durchstreichung",
@@ -71,6 +72,7 @@ _TEXTS: dict[str, Texts] = {
         "attention": "not found in the new version",
         "pages": "Page {n} of {total}",
         "undated": "no date",
+        "shared": "shared",
         Kind.HIGHLIGHT: "Highlight",
         Kind.UNDERLINE: "Underline",
         Kind.STRIKEOUT: "Strike-out",
@@ -113,7 +115,8 @@ def _title_html(notes: MeetingNotes, texts: Texts) -> str:
 
 
 def _note_html(note: Note, texts: Texts) -> str:
-    head = f"{texts['page']} {note.page} · {texts[note.kind]} · {note.author} · {_date(note.when, texts)}"
+    author = note.author if note.mine else f"{note.author} ({texts['shared']})"
+    head = f"{texts['page']} {note.page} · {texts[note.kind]} · {author} · {_date(note.when, texts)}"
     if note.attention:
         head += f" · {texts['attention']}"
     parts = [f"<p class='meta'>{escape(head)}</p>"]

@@ -288,6 +288,15 @@ def test_export_without_others_and_with_a_wrong_password(
         exchange.export_pdf(store, str(replica.files["german"]), target, overwrite=False)
 
 
+def test_documents_that_cannot_be_exported_say_why(replica: Replica) -> None:
+    from gremalda.pdf.annotated import PdfExportFailed, annotated_pdf
+
+    with pytest.raises(PdfExportFailed, match="no pages"):
+        annotated_pdf((PDFS / "unreadablemetadata.pdf").read_bytes(), [])
+    with pytest.raises(PdfExportFailed, match="not a PDF"):
+        annotated_pdf(b"PK\x03\x04 a zip, not a PDF", [])
+
+
 # --- XFDF -------------------------------------------------------------------------------------------------
 
 
@@ -336,6 +345,19 @@ def test_xfdf_import_edits_what_differs_restores_deleted_and_never_changes_other
     assert {highlight.id, note.id} <= queued and shared.id not in queued
 
 
+def test_xfdf_of_orphans_is_written_without_their_document(replica: Replica, store: Store) -> None:
+    who = exchange.identity(store)
+    orphan = create(
+        who.device, now=NOW, file_id="gone-77", kind=Kind.NOTE, page=1, author_id=who.user_id,
+        rect=(10.0, 10.0, 30.0, 30.0), text="Verwaiste Notiz",
+    )  # fmt: skip
+    exchange.annotation_store(store, who).save(orphan)
+    data = exchange.export_xfdf(store, "gone-77")
+    assert orphan.id.encode() in data and b"Verwaiste Notiz" in data
+    with pytest.raises(exchange.DocumentNotFound):
+        exchange.import_xfdf(store, "gone-77", data)
+
+
 def test_malformed_xfdf_imports_nothing(replica: Replica, store: Store) -> None:
     file_id = str(replica.files["german"])
     before = exchange.annotation_store(store).all(include_deleted=True)
@@ -380,7 +402,8 @@ def test_meeting_summary_lists_every_note_by_item_and_document(
     text = " ".join(" ".join(p.get_text().split()) for p in doc)
     for needle in (
         "TOP 1 Öffentlicher Punkt", "Anlage german Größe", "„Einführung“", "Frage: Wer trägt die Kosten?",
-        "Freitext: Größe passt", "Geteilte Notiz der Stellvertretung", "Person deputy", "S. 3 · Notiz",
+        "Freitext: Größe passt", "Geteilte Notiz der Stellvertretung", "Person deputy (geteilt)",
+        "S. 3 · Notiz",
         "S. 1 · Markierung · Person member · ", "Freihand", "Unterstreichung", "Durchstreichung",
     ):  # fmt: skip
         assert needle in text, needle

@@ -323,7 +323,7 @@ def db(tmp_path: Path) -> Iterator[ReplicaDatabase]:
         yield database
 
 
-def test_import_into_the_store_is_idempotent_and_edits_only_differences(db: ReplicaDatabase) -> None:
+def test_only_fields_that_differ_count_as_changes(db: ReplicaDatabase) -> None:
     from gremalda.core.annotations.exchange import _changes
 
     store = AnnotationStore(db, "dev-a", user_id="7")
