@@ -356,6 +356,8 @@ def test_refusals(annot_server: tuple[LiveServer, World], clients: dict[str, htt
         {"idempotency_key": "k", "base_version": None},
         {"idempotency_key": "", "base_version": None, "record": rec},
         {"idempotency_key": "k" * 101, "base_version": None, "record": rec},
+        {"idempotency_key": "k\x00", "base_version": None, "record": rec},
+        {"idempotency_key": "k", "base_version": None, "record": {**rec, "id": "\x00"}},
         {"idempotency_key": "k", "base_version": "1", "record": rec},
         {"idempotency_key": "k", "base_version": None, "record": rec, "extra": 1},
     ]
@@ -398,6 +400,8 @@ def test_whole_request_errors(
     )
     assert r.status_code == 413
     assert me.get("/api/v1/annotations/not-a-uuid").status_code == 404
+    assert me.get("/api/v1/annotations/%00").status_code == 404
+    assert me.get(f"/api/v1/annotations/{'a' * 5000}").status_code == 404
     assert me.get("/api/v1/annotations").status_code in (404, 405)  # no list: the feed is the way
     assert push(me) == []
     with server.ctx.sessions() as s:

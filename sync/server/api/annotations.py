@@ -16,7 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from fastapi import APIRouter, Body, Depends, Response
 from sqlalchemy import select
@@ -87,11 +87,11 @@ class Batch:
         for item in items:
             if not isinstance(item, dict):
                 continue
-            if isinstance(key := item.get("idempotency_key"), str):
+            if _text(key := item.get("idempotency_key"), MAX_KEY):
                 keys.add(key)
             record = item.get("record")
             if isinstance(record, dict):
-                if isinstance(uuid := record.get("id"), str) and len(uuid) <= 36:
+                if _text(uuid := record.get("id"), 36):
                     uuids.add(uuid)
                 if (
                     isinstance(file_id := record.get("file_id"), str)
@@ -148,8 +148,10 @@ class Batch:
         key, base = item.get("idempotency_key"), item.get("base_version")
         if unknown:
             return _rejected(uuid, f"Unknown fields in the item: {', '.join(sorted(map(str, unknown)))}.")
-        if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY:
-            return _rejected(uuid, f"The item needs an idempotency_key of 1 to {MAX_KEY} characters.")
+        if not _text(key, MAX_KEY):
+            return _rejected(
+                uuid, f"The item needs an idempotency_key of 1 to {MAX_KEY} characters (no NUL)."
+            )
         if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base < 1):
             return _rejected(
                 uuid, "base_version must be the version the change builds on, or null for a new one."
@@ -251,6 +253,11 @@ class Batch:
         return result
 
 
+def _text(value: Any, longest: int) -> TypeGuard[str]:
+    """A string the database can compare: 1 to `longest` characters, no NUL (PostgreSQL refuses it)."""
+    return isinstance(value, str) and 1 <= len(value) <= longest and "\x00" not in value
+
+
 def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
@@ -286,8 +293,8 @@ def get_annotation(
 ) -> Response:
     """One annotation the caller may see (their own, or one shared with them)."""
     missing = NotFound(f"No annotation {uuid[:40]!r}.")
-    row = session.scalar(select(Annotation).where(Annotation.uuid == uuid[:36]))
-    if row is None or row.uuid != uuid:
+    row = session.scalar(select(Annotation).where(Annotation.uuid == uuid)) if _text(uuid, 36) else None
+    if row is None:
         raise missing
     audience = session.scalar(
         select(FeedObject.audience).where(
