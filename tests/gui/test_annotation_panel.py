@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QFileDialog, QMenu, QMessageBox, QWidget
 
 from gremalda.core.annotations.errors import InvalidXfdf
 from gremalda.core.annotations.merge import create
@@ -197,6 +197,17 @@ def test_the_panel_lists_a_documents_and_a_meetings_annotations_with_filters(
     assert len(panel.rows()) == 2 and not any(r.read_only for r in panel.rows())
     panel.mine_only.setChecked(False)
     assert len(panel.rows()) == 3
+    # every control of the panel has a name for screen readers
+    unnamed = [
+        type(w).__name__
+        for w in panel.findChildren(QWidget)
+        if w.isVisibleTo(panel)
+        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+        and not w.accessibleName()
+        and not (isinstance(w, QAbstractButton) and w.text())
+        and not isinstance(w.parentWidget(), QComboBox)
+    ]
+    assert unnamed == []
 
 
 def test_a_click_opens_the_document_at_the_annotations_page(
