@@ -21,14 +21,8 @@ from gremalda.core.annotations.errors import InvalidAnnotation, InvalidXfdf
 from gremalda.core.annotations.merge import create, delete, edit
 from gremalda.core.annotations.records import Annotation, Kind, TextQuote, Visibility
 from gremalda.core.annotations.store import AnnotationStore
-from gremalda.core.annotations.xfdf import (
-    MAX_BYTES,
-    PageFrame,
-    export_xfdf,
-    iso_date,
-    parse_xfdf,
-    pdf_date,
-)
+from gremalda.core.annotations.xfdf import MAX_BYTES, PageFrame, export_xfdf, iso_date, pdf_date
+from gremalda.core.annotations.xfdf_read import parse_xfdf
 from gremalda.store.database import ReplicaDatabase, open_database
 
 A4 = PageFrame.of_height(841.89)

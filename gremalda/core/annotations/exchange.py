@@ -31,8 +31,9 @@ from gremalda.core.annotations.merge import edit, restore
 from gremalda.core.annotations.records import Annotation
 from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.core.annotations.summary import gather
-from gremalda.core.annotations.xfdf import NAME_NAMESPACE, PageFrame, XfdfAnnotation, parse_xfdf
+from gremalda.core.annotations.xfdf import NAME_NAMESPACE, PageFrame
 from gremalda.core.annotations.xfdf import export_xfdf as xfdf_bytes
+from gremalda.core.annotations.xfdf_read import XfdfAnnotation, parse_xfdf
 from gremalda.core.errors import DocumentNotFound
 from gremalda.core.library import Library
 from gremalda.errors import DataDirUnusable, GremaldaError, NotSignedIn
