@@ -12,6 +12,7 @@ again in a new version of the document) carries a red marker.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -19,8 +20,10 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QImage,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPen,
     QPolygonF,
     QTransform,
@@ -33,6 +36,7 @@ from gremalda.pdf.render import Matrix
 __all__ = ["FREETEXT_POINTS", "AnnotationOverlay", "page_transform"]
 
 FREETEXT_POINTS = 11.0  # font size of free text, in PDF points
+LAYER_BUDGET = 64 << 20  # bytes of page layers kept (a layer holds a page's annotations at one zoom)
 _MARKER = QColor(0xD0, 0x10, 0x10)
 
 
@@ -62,7 +66,8 @@ def _quad_polygon(q: tuple[float, ...]) -> QPolygonF:
 
 
 def _pressure_outline(stroke: Stroke, width: float) -> QPainterPath:
-    """A stroke whose width follows the pressure, as an outline to fill (round ends)."""
+    """A stroke whose width follows the pressure, as one outline to fill (round ends; the normals at each
+    point are those of its neighbours' chord, so joins stay smooth)."""
     path = QPainterPath()
     path.setFillRule(Qt.FillRule.WindingFill)
     left: list[QPointF] = []
@@ -77,7 +82,8 @@ def _pressure_outline(stroke: Stroke, width: float) -> QPainterPath:
         nx, ny = -dy / length * half, dx / length * half
         left.append(QPointF(x + nx, y + ny))
         right.append(QPointF(x - nx, y - ny))
-        path.addEllipse(QPointF(x, y), half, half)  # joins and ends stay round
+        if i in (0, n - 1):
+            path.addEllipse(QPointF(x, y), half, half)  # round ends
     if n > 1:
         path.addPolygon(QPolygonF(left + right[::-1]))
         path.closeSubpath()
@@ -119,8 +125,13 @@ def _drawing(a: Annotation) -> _Drawing:
                 path.lineTo(s[0][0] + 0.01, s[0][1])  # a dot
             for x, y, _ in s[1:]:
                 path.lineTo(x, y)
-        pen = QPen(colour, a.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        return _Drawing(a, None, path, pen, colour, False)
+        stroker = QPainterPathStroker()  # the outline once, filled at each paint (stroking is dearer)
+        stroker.setWidth(a.width)
+        stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+        stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        outline = stroker.createStroke(path)
+        outline.setFillRule(Qt.FillRule.WindingFill)
+        return _Drawing(a, outline, None, None, colour, False)
     rect = QRectF(QPointF(*(a.rect or (0, 0, 0, 0))[:2]), QPointF(*(a.rect or (0, 0, 0, 0))[2:]))
     if a.kind is Kind.NOTE:  # a sticky note: a square with a folded corner and two lines of "text"
         fold = rect.width() * 0.3
@@ -147,19 +158,29 @@ def _drawing(a: Annotation) -> _Drawing:
     return _Drawing(a, None, frame, pen, colour, False)
 
 
+@dataclass
+class _Layer:
+    key: tuple[object, ...]
+    records: list[Annotation]  # held, so that identity comparisons stay valid
+    image: QImage
+
+
 class AnnotationOverlay:
     """Paints the annotations of a page from cached drawings; see the module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, layer_budget: int = LAYER_BUDGET) -> None:
         self._cache: dict[str, _Drawing] = {}
+        self._layers: OrderedDict[int, _Layer] = OrderedDict()
+        self.layer_budget = layer_budget
         self.night = False
 
     def forget(self, keep: set[str] | None = None) -> None:
-        """Drop cached drawings (of records no longer there, or all)."""
+        """Drop cached drawings (of records no longer there, or all) and the page layers."""
         if keep is None:
             self._cache.clear()
         else:
             self._cache = {k: v for k, v in self._cache.items() if k in keep}
+        self._layers.clear()
 
     def drawing(self, a: Annotation) -> _Drawing:
         cached = self._cache.get(a.id)
@@ -175,52 +196,115 @@ class AnnotationOverlay:
         zoom: float,
         matrix: Matrix,
         *,
+        page: int = -1,
         offsets: dict[str, tuple[float, float]] | None = None,
     ) -> None:
-        """Paint ``annotations`` (of one page) onto the page shown at ``target``. ``offsets``: annotations
-        being dragged, painted moved by these distances (points)."""
+        """Paint ``annotations`` (of one ``page``) onto the page shown at ``target``. ``offsets``: annotations
+        being dragged, painted moved by these distances (points).
+
+        Highlights are multiplied onto the page directly (cheap: filled boxes); everything else of a page
+        is drawn once into a transparent layer at the page's device size (kept while the zoom, the page's
+        records and the colours stay), which each paint only blits. A page too large for a layer at this
+        zoom, or ``page`` -1, is drawn directly."""
         if not annotations:
             return
+        moving = set(offsets or ())
+        highlights = [a for a in annotations if a.kind is Kind.HIGHLIGHT and a.id not in moving]
+        rest = [a for a in annotations if a.kind is not Kind.HIGHLIGHT and a.id not in moving]
+        dragged = [a for a in annotations if a.id in moving]
+        base = page_transform(target, zoom, matrix)
         painter.save()
         try:
-            base = page_transform(target, zoom, matrix)
-            painter.setTransform(base, True)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            markup_mode = (
-                QPainter.CompositionMode.CompositionMode_SourceOver
-                if self.night
-                else QPainter.CompositionMode.CompositionMode_Multiply
-            )
-            for a in annotations:
-                d = self.drawing(a)
-                shift = offsets.get(a.id) if offsets else None
-                if shift is not None:
+            if highlights:
+                painter.save()
+                painter.setTransform(base, True)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                painter.setCompositionMode(
+                    QPainter.CompositionMode.CompositionMode_SourceOver
+                    if self.night
+                    else QPainter.CompositionMode.CompositionMode_Multiply
+                )
+                for a in highlights:
+                    self._draw(painter, a, self.drawing(a))
+                painter.restore()
+            ratio = painter.device().devicePixelRatioF() or 1.0
+            layer = self._layer(page, rest, target, zoom, matrix, ratio) if rest and page >= 0 else None
+            if layer is not None:
+                # at a whole device pixel, as the page image is drawn (see PageArea._paint_page)
+                painter.drawImage(
+                    QPointF(round(target.x() * ratio) / ratio, round(target.y() * ratio) / ratio), layer
+                )
+            elif rest:
+                painter.save()
+                painter.setTransform(base, True)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                for a in rest:
+                    self._draw(painter, a, self.drawing(a))
+                painter.restore()
+            if dragged:
+                painter.setTransform(base, True)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                for a in dragged:
                     painter.save()
-                    painter.translate(*shift)
-                if d.fill is not None:
-                    colour = d.colour
-                    if d.markup:
-                        painter.setCompositionMode(markup_mode)
-                        if self.night:
-                            colour = QColor(colour)
-                            colour.setAlphaF(colour.alphaF() * 0.45)
-                    painter.fillPath(d.fill, QBrush(colour))
-                    if d.markup:
-                        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-                    if a.kind is Kind.NOTE:
-                        painter.setPen(QPen(QColor(0x40, 0x40, 0x40), 0.6))
-                        painter.setBrush(Qt.BrushStyle.NoBrush)
-                        painter.drawPath(d.fill)
-                if d.stroke is not None and d.pen is not None:
-                    painter.strokePath(d.stroke, d.pen)
-                if a.kind is Kind.FREETEXT and a.rect is not None:
-                    self._text(painter, a)
-                if a.attention:
-                    self._marker(painter, a)
-                if shift is not None:
+                    painter.translate(*(offsets or {}).get(a.id, (0.0, 0.0)))
+                    self._draw(painter, a, self.drawing(a))
                     painter.restore()
         finally:
             painter.restore()
+
+    def _layer(
+        self, page: int, records: list[Annotation], target: QRectF, zoom: float, matrix: Matrix, ratio: float
+    ) -> QImage | None:
+        width, height = math.ceil(target.width() * ratio), math.ceil(target.height() * ratio)
+        size = width * height * 4
+        if size > self.layer_budget // 2 or width <= 0 or height <= 0:
+            return None
+        key = (round(zoom, 6), matrix, ratio, self.night, width, height)
+        cached = self._layers.get(page)
+        if (
+            cached is not None
+            and cached.key == key
+            and len(cached.records) == len(records)
+            and all(x is y for x, y in zip(cached.records, records, strict=True))
+        ):
+            self._layers.move_to_end(page)
+            return cached.image
+        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        image.setDevicePixelRatio(ratio)
+        painter = QPainter(image)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setTransform(page_transform(QRectF(0, 0, target.width(), target.height()), zoom, matrix))
+            for a in records:
+                self._draw(painter, a, self.drawing(a))
+        finally:
+            painter.end()
+        self._layers[page] = _Layer(key, list(records), image)
+        self._layers.move_to_end(page)
+        total = sum(layer.image.sizeInBytes() for layer in self._layers.values())
+        while total > self.layer_budget and len(self._layers) > 1:
+            _, old = self._layers.popitem(last=False)
+            total -= old.image.sizeInBytes()
+        return image
+
+    def _draw(self, painter: QPainter, a: Annotation, d: _Drawing) -> None:
+        if d.fill is not None:
+            colour = d.colour
+            if d.markup and self.night:
+                colour = QColor(colour)
+                colour.setAlphaF(colour.alphaF() * 0.45)
+            painter.fillPath(d.fill, QBrush(colour))
+            if a.kind is Kind.NOTE:
+                painter.setPen(QPen(QColor(0x40, 0x40, 0x40), 0.6))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(d.fill)
+        if d.stroke is not None and d.pen is not None:
+            painter.strokePath(d.stroke, d.pen)
+        if a.kind is Kind.FREETEXT and a.rect is not None:
+            self._text(painter, a)
+        if a.attention:
+            self._marker(painter, a)
 
     @staticmethod
     def _text(painter: QPainter, a: Annotation) -> None:

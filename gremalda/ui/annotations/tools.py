@@ -269,7 +269,7 @@ class AnnotationTools(QObject):
         offsets = None
         if drag is not None and drag.tool is Tool.SELECT and drag.target is not None and drag.moved:
             offsets = {drag.target.id: (drag.end[0] - drag.start[0], drag.end[1] - drag.start[1])}
-        self.overlay.paint(painter, self.annotations(page), target, zoom, matrix, offsets=offsets)
+        self.overlay.paint(painter, self.annotations(page), target, zoom, matrix, page=page, offsets=offsets)
         selected = self._selected_record()
         if (drag is None or drag.page != page) and (selected is None or selected.page != page):
             return
