@@ -138,8 +138,9 @@ def _add(doc: pymupdf.Document, page: pymupdf.Page, a: Annotation) -> pymupdf.An
         annot.set_open(False)
     else:
         assert a.rect is not None
+        x0, y0, x1, y1 = a.rect  # a box too small to hold a line grows to one (MuPDF refuses empty ones)
         annot = page.add_freetext_annot(
-            pymupdf.Rect(a.rect),
+            pymupdf.Rect(x0, y0, max(x1, x0 + FREETEXT_FONT_SIZE), max(y1, y0 + FREETEXT_FONT_SIZE * 1.5)),
             a.text,
             fontsize=FREETEXT_FONT_SIZE,
             fontname="helv",

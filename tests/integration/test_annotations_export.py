@@ -297,6 +297,24 @@ def test_documents_that_cannot_be_exported_say_why(replica: Replica) -> None:
         annotated_pdf(b"PK\x03\x04 a zip, not a PDF", [])
 
 
+def test_degenerate_geometry_still_exports() -> None:
+    from gremalda.pdf.annotated import annotated_pdf
+
+    def make(kind: Kind, **values: Any) -> Annotation:
+        return create("d", now=NOW, file_id="1", kind=kind, page=0, author_id="7", **values)
+
+    records = [
+        make(Kind.HIGHLIGHT, quads=((0.0,) * 8,)),
+        make(Kind.INK, strokes=(((10.0, 10.0, None),),)),
+        make(Kind.NOTE, rect=(0.0, 0.0, 0.0, 0.0)),
+        make(Kind.FREETEXT, rect=(5.0, 5.0, 5.0, 5.0), text="x"),
+    ]
+    result = annotated_pdf((PDFS / "habibi.pdf").read_bytes(), records)
+    assert result.written == 4
+    with pymupdf.open(stream=result.data, filetype="pdf") as doc:
+        assert {a.info["id"] for a in doc[0].annots()} == {r.id for r in records}
+
+
 # --- XFDF -------------------------------------------------------------------------------------------------
 
 
