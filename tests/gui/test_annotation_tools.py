@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QImage, QMouseEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtGui import QHelpEvent, QImage, QInputDevice, QMouseEvent, QPointingDevice, QTabletEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QWidget
 
 from gremalda.core.annotations import merge
 from gremalda.core.annotations.authoring import distance
@@ -31,6 +31,7 @@ from gremalda.store.replica import open_store
 from gremalda.ui.annotations.model import AnnotationModel
 from gremalda.ui.annotations.tools import AnnotationTools, Tool
 from gremalda.ui.viewer import DocumentView, RenderBridge
+from gremalda.ui.workers import ReplicaWorkers
 from tests.gui.conftest import GuiWorld
 
 PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
@@ -285,6 +286,88 @@ def test_note_and_free_text(
     assert editor is not None
     qtbot.keyClick(editor.field, Qt.Key.Key_Escape)
     assert {a.id for a in model.annotations(file_id)} == before | {text.id}
+
+
+def test_pen_pressure_from_tablet_events(
+    qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    paths, file_id = world
+    pen = QPointingDevice(
+        "pytest pen",
+        4242,
+        QInputDevice.DeviceType.Stylus,
+        QPointingDevice.PointerType.Pen,
+        QInputDevice.Capability.Position | QInputDevice.Capability.Pressure,
+        1,
+        2,
+    )
+    viewport = view.page_area().viewport()
+    _tools(view).set_tool(Tool.INK)
+    before = {a.id for a in model.annotations(file_id)}
+    pressures = [0.1 + 0.8 * (k if k <= 10 else 20 - k) / 10 for k in range(21)]  # harder in the middle
+    for k, pressure in enumerate(pressures):
+        kind = QEvent.Type.TabletPress if k == 0 else QEvent.Type.TabletMove
+        kind = QEvent.Type.TabletRelease if k == len(pressures) - 1 else kind
+        pos = _at(view, 0, 100 + 10 * k, 560)
+        event = QTabletEvent(
+            kind,
+            pen,
+            pos,
+            QPointF(viewport.mapToGlobal(pos)),
+            pressure,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.NoButton if kind == QEvent.Type.TabletRelease else Qt.MouseButton.LeftButton,
+        )
+        QApplication.sendEvent(viewport, event)
+        assert event.isAccepted()  # no mouse events made of it
+    _saved(qtbot, model)
+    ink = _one_new(model, file_id, before)
+    (stroke,) = ink.strokes
+    assert stroke[0] == pytest.approx((100, 560, 0.1), abs=0.01)
+    assert max(p for _, _, p in stroke if p is not None) == pytest.approx(0.9, abs=0.01)  # kept
+    assert next(a for a in _stored(paths, file_id) if a.id == ink.id).strokes == ink.strokes
+
+
+def test_tool_keys_do_not_steal_typing_in_the_find_field(qtbot: Any, view: DocumentView) -> None:
+    tools = _tools(view)
+    qtbot.keyClick(view.page_area(), Qt.Key.Key_H)
+    assert tools.tool() is Tool.HIGHLIGHT
+    qtbot.keyClick(view.page_area(), Qt.Key.Key_Escape)
+    assert tools.tool() is Tool.BROWSE
+    view.show_find_bar()
+    field = view.findChild(QLineEdit)
+    assert field is not None
+    qtbot.keyClicks(field, "hupe")
+    assert field.text() == "hupe" and tools.tool() is Tool.BROWSE
+    for name in ("Highlight", "Pen", "Eraser", "Undo", "Annotation colour", "Line width"):
+        assert any(w.accessibleName() == name for w in view.findChildren(QWidget)), name
+
+
+def test_a_failed_save_reverts_and_says_why(qtbot: Any, world: tuple[DataPaths, str]) -> None:
+    paths, file_id = world
+    writer = ReplicaWorkers(paths, threads=1)
+    model = AnnotationModel(paths, workers=writer)
+    try:
+        qtbot.waitUntil(lambda: model.ready, timeout=LOAD_MS)
+        model.load(file_id)
+        _saved(qtbot, model)
+        writer.submit(lambda store: store.db.close())  # the replica goes away under the writer
+        record = model.new(file_id, Kind.NOTE, 0, rect=(10.0, 10.0, 30.0, 30.0), text="verloren?")
+        with qtbot.waitSignal(model.saveFailed, timeout=LOAD_MS) as failed:
+            model.add(record)
+            assert model.get(record.id) == record  # shown at once, before the disk
+        assert failed.args[0]  # a sentence for people
+        assert model.get(record.id) is None and record not in model.annotations(file_id)
+        assert not model.undo_stack(file_id).canUndo()
+    finally:
+        model.close()
+        writer.close()
 
 
 def _ink(view: DocumentView, y: float, x0: float = 100, x1: float = 300) -> None:

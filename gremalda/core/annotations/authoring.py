@@ -172,23 +172,24 @@ def simplify(points: Sequence[InkPoint], tolerance: float = INK_TOLERANCE) -> St
         if at >= 0 and worst > tolerance:
             keep[at] = True
             stack += [(first, at), (at, last)]
-        elif at >= 0 and _pressure_jump(points, first, last):
-            keep[(first + last) // 2] = True  # pressure changes along a straight line: keep a middle point
-            stack += [(first, (first + last) // 2), ((first + last) // 2, last)]
+        elif at >= 0 and (jump := _pressure_jump(points, first, last)) >= 0:
+            keep[jump] = True  # the pressure changes along a straight line: keep where it strays most
+            stack += [(first, jump), (jump, last)]
     return tuple(p for p, kept in zip(points, keep, strict=True) if kept)
 
 
-def _pressure_jump(points: Sequence[InkPoint], first: int, last: int) -> bool:
-    """Whether the pressure between two kept points strays from their straight interpolation by more
-    than 0.1 (a stroke drawn straight but pressed harder in the middle keeps that)."""
+def _pressure_jump(points: Sequence[InkPoint], first: int, last: int) -> int:
+    """The point between two kept ones whose pressure strays most (by more than 0.1) from their straight
+    interpolation (a stroke drawn straight but pressed harder in the middle keeps that), else -1."""
     p0, p1 = points[first][2], points[last][2]
     if p0 is None or p1 is None or last - first < 2:
-        return False
+        return -1
+    worst, at = 0.1, -1
     for i in range(first + 1, last):
         p = points[i][2]
-        if p is not None and abs(p - (p0 + (p1 - p0) * (i - first) / (last - first))) > 0.1:
-            return True
-    return False
+        if p is not None and (d := abs(p - (p0 + (p1 - p0) * (i - first) / (last - first)))) > worst:
+            worst, at = d, i
+    return at
 
 
 def stroke(points: Iterable[tuple[float, float, float | None]], tolerance: float = INK_TOLERANCE) -> Stroke:
