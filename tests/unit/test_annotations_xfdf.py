@@ -233,6 +233,20 @@ def test_other_programs_xfdf_is_read() -> None:
     assert made.author_name == "Max Mustermann" and made.width == 1.0
 
 
+def test_annotations_without_names_get_stable_uuids_even_when_alike() -> None:
+    data = ann('<text page="0" rect="1,1,2,2"/>' * 3 + '<text page="0" rect="5,5,9,9"/>')
+    first, again = ([a.id for a in parse_xfdf(data, FRAMES, file_id="42").annotations] for _ in range(2))
+    assert len(set(first)) == 4 and first == again
+
+
+def test_too_many_annotations_are_refused() -> None:
+    from gremalda.core.annotations.xfdf import MAX_ANNOTATIONS
+
+    data = ann("".join(f'<text page="0" rect="1,1,2,2" name="n{i}"/>' for i in range(MAX_ANNOTATIONS + 1)))
+    with pytest.raises(InvalidXfdf, match="more than"):
+        parse_xfdf(data, FRAMES, file_id="42")
+
+
 def test_xfdf_without_namespace_and_uppercase_uuid_names() -> None:
     name = "6F9619FF-8B86-D011-B42D-00CF4FC964FF"
     data = f'<xfdf><annots><text name="{name}" page="0" rect="1,1,20,20"/></annots></xfdf>'.encode()

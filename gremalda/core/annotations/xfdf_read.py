@@ -366,9 +366,9 @@ class _Reader:
         else:
             if parsed.int:
                 return str(parsed)
-        if not name.strip():  # no name: what it is and where makes it
+        if not name.strip():  # no name: what it is, where, and its place in the file make it
             shape = values.get("quads") or values.get("strokes") or values.get("rect")
-            name = f"{self.kind}|{values['page']}|{shape}"
+            name = f"{self.label}|{self.kind}|{values['page']}|{shape}"
         return str(uuid.uuid5(NAME_NAMESPACE, f"{self.file_id}\x00{name}"))
 
 
