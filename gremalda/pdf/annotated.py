@@ -8,6 +8,8 @@ popup), free text as FreeText; colour, opacity, the text as ``/Contents``, the a
 ``/CreationDate`` and ``/M`` from the record's times, and ``/NM`` = the record's UUID. Appearance
 streams are generated, so that readers which do not make their own show them. Annotations already in
 the document are kept; an encrypted document is opened with the password given and stays encrypted.
+The original bytes stay as they are, with the annotations appended as an incremental update (so a
+digital signature of the original stays valid) wherever MuPDF can do that.
 
 Nothing is written to disk here: bytes in, bytes out (the caller writes the file the user chose).
 """
@@ -98,16 +100,39 @@ def annotated_pdf(data: bytes, records: Iterable[Annotation], *, password: str |
                 continue
             try:
                 _add(doc, doc[record.page], record)
-            except (RuntimeError, ValueError) as exc:  # MuPDF refused the geometry
+            except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase) as exc:  # MuPDF refused it
                 raise PdfExportFailed(
                     f"The annotation on page {record.page + 1} ({record.kind}) could not be written.",
                     detail=repr(exc),
                 ) from None
             written += 1
-        out = doc.tobytes(garbage=1, deflate=True, encryption=pymupdf.mupdf.PDF_ENCRYPT_KEEP)
-        return AnnotatedPdf(out, written, tuple(skipped))
+        return AnnotatedPdf(_write(doc), written, tuple(skipped))
     finally:
         doc.close()
+
+
+def _write(doc: pymupdf.Document) -> bytes:
+    """The document's bytes: the original ones unchanged with the annotations appended as an
+    incremental update (so that a digital signature of the original stays valid), or — where MuPDF
+    cannot append (a document it had to repair), or this PyMuPDF lacks the low-level call — the whole
+    document written anew. Encryption is kept either way."""
+    import pymupdf
+
+    mupdf = pymupdf.mupdf
+    try:
+        pdf = pymupdf._as_pdf_document(doc)
+        if mupdf.pdf_can_be_saved_incrementally(pdf):
+            options = mupdf.PdfWriteOptions()
+            options.do_incremental = 1
+            buffer = mupdf.FzBuffer(0)
+            output = mupdf.FzOutput(buffer)
+            mupdf.pdf_write_document(pdf, output, options)
+            output.fz_close_output()
+            return bytes(mupdf.fz_buffer_extract_copy(buffer))
+    except (AttributeError, mupdf.FzErrorBase):
+        pass
+    data: bytes = doc.tobytes(garbage=1, deflate=True, encryption=mupdf.PDF_ENCRYPT_KEEP)
+    return data
 
 
 def _add(doc: pymupdf.Document, page: pymupdf.Page, a: Annotation) -> pymupdf.Annot:

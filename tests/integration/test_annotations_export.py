@@ -212,6 +212,8 @@ def test_the_annotated_pdf_carries_every_annotation_and_other_readers_show_them(
     records = annotated[key]
     assert result.written == len(records) + (key == "german") and result.skipped == 0
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    # the original bytes unchanged, the annotations appended (a signature of the original stays valid)
+    assert target.read_bytes().startswith(replica.originals[key])
 
     out = pymupdf.open(target)
     assert bool(out.needs_pass) == (key == "encrypted")  # an encrypted document stays encrypted
@@ -313,6 +315,18 @@ def test_degenerate_geometry_still_exports() -> None:
     assert result.written == 4
     with pymupdf.open(stream=result.data, filetype="pdf") as doc:
         assert {a.info["id"] for a in doc[0].annots()} == {r.id for r in records}
+
+
+def test_a_repaired_document_is_written_anew() -> None:
+    from gremalda.pdf.annotated import annotated_pdf
+    from tests.integration.world import minimal_pdf
+
+    broken = re.sub(rb"startxref\s+\d+", b"startxref\n99999", minimal_pdf("Beschädigt"))
+    record = create("d", file_id="1", kind=Kind.NOTE, page=0, author_id="7", rect=(10.0, 10.0, 30.0, 30.0))
+    result = annotated_pdf(broken, [record])
+    assert not result.data.startswith(broken)  # MuPDF cannot append to what it had to repair
+    with pymupdf.open(stream=result.data, filetype="pdf") as doc:
+        assert not doc.is_repaired and [a.info["id"] for a in doc[0].annots()] == [record.id]
 
 
 # --- XFDF -------------------------------------------------------------------------------------------------
