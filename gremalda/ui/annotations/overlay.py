@@ -36,7 +36,8 @@ from gremalda.pdf.render import Matrix
 __all__ = ["FREETEXT_POINTS", "AnnotationOverlay", "page_transform"]
 
 FREETEXT_POINTS = 11.0  # font size of free text, in PDF points
-LAYER_BUDGET = 64 << 20  # bytes of page layers kept (a layer holds a page's annotations at one zoom)
+LAYER_BUDGET = 48 << 20  # bytes of annotation tiles kept per view (512×512 device pixels, 1 MiB each)
+TILE = 512  # device pixels
 _MARKER = QColor(0xD0, 0x10, 0x10)
 
 
@@ -58,11 +59,22 @@ class _Drawing:
     pen: QPen | None
     colour: QColor
     markup: bool  # multiplied onto the page
+    boxes: tuple[QRectF, ...] = ()  # a highlight of upright quads: their boxes (filled as rectangles)
 
 
 def _quad_polygon(q: tuple[float, ...]) -> QPolygonF:
     # upper left, upper right, lower right, lower left
     return QPolygonF([QPointF(q[0], q[1]), QPointF(q[2], q[3]), QPointF(q[6], q[7]), QPointF(q[4], q[5])])
+
+
+def _upright(q: tuple[float, ...]) -> bool:
+    """Whether a quad is an upright box (its upper and lower edges level, its sides plumb)."""
+    return (
+        abs(q[1] - q[3]) < 0.01
+        and abs(q[5] - q[7]) < 0.01
+        and abs(q[0] - q[4]) < 0.01
+        and abs(q[2] - q[6]) < 0.01
+    )
 
 
 def _pressure_outline(stroke: Stroke, width: float) -> QPainterPath:
@@ -98,7 +110,8 @@ def _drawing(a: Annotation) -> _Drawing:
         for q in a.quads:
             path.addPolygon(_quad_polygon(q))
             path.closeSubpath()
-        return _Drawing(a, path, None, None, colour, True)
+        boxes = tuple(_quad_polygon(q).boundingRect() for q in a.quads if _upright(q))
+        return _Drawing(a, path, None, None, colour, True, boxes if len(boxes) == len(a.quads) else ())
     if a.kind in (Kind.UNDERLINE, Kind.STRIKEOUT):
         path = QPainterPath()
         thickness = 1.0
@@ -159,10 +172,13 @@ def _drawing(a: Annotation) -> _Drawing:
 
 
 @dataclass
-class _Layer:
+class _PageLayer:
+    """The tiles of one page's annotations at one zoom (valid while its records are these very ones)."""
+
     key: tuple[object, ...]
     records: list[Annotation]  # held, so that identity comparisons stay valid
-    image: QImage
+    boxes: list[QRectF]  # each record's device box on the page (for choosing what a tile draws)
+    tiles: dict[tuple[int, int], QImage | None]  # None: no annotation there
 
 
 class AnnotationOverlay:
@@ -170,7 +186,7 @@ class AnnotationOverlay:
 
     def __init__(self, *, layer_budget: int = LAYER_BUDGET) -> None:
         self._cache: dict[str, _Drawing] = {}
-        self._layers: OrderedDict[int, _Layer] = OrderedDict()
+        self._layers: OrderedDict[int, _PageLayer] = OrderedDict()
         self.layer_budget = layer_budget
         self.night = False
 
@@ -197,15 +213,17 @@ class AnnotationOverlay:
         matrix: Matrix,
         *,
         page: int = -1,
+        visible: QRectF | None = None,
         offsets: dict[str, tuple[float, float]] | None = None,
     ) -> None:
         """Paint ``annotations`` (of one ``page``) onto the page shown at ``target``. ``offsets``: annotations
         being dragged, painted moved by these distances (points).
 
-        Highlights are multiplied onto the page directly (cheap: filled boxes); everything else of a page
-        is drawn once into a transparent layer at the page's device size (kept while the zoom, the page's
-        records and the colours stay), which each paint only blits. A page too large for a layer at this
-        zoom, or ``page`` -1, is drawn directly."""
+        Highlights are multiplied onto the page directly (cheap: filled boxes). Everything else of a page
+        is drawn once into transparent tiles of 512 device pixels (kept while the zoom, the page's records
+        and the colours stay), and each paint only blits the tiles that meet ``visible`` (the viewport's
+        rectangle): scrolling draws only the tiles that come into view. Without ``page`` and ``visible``
+        everything is drawn directly."""
         if not annotations:
             return
         moving = set(offsets or ())
@@ -217,23 +235,30 @@ class AnnotationOverlay:
         try:
             if highlights:
                 painter.save()
-                painter.setTransform(base, True)
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                 painter.setCompositionMode(
                     QPainter.CompositionMode.CompositionMode_SourceOver
                     if self.night
                     else QPainter.CompositionMode.CompositionMode_Multiply
                 )
+                # boxes stay boxes (pages turn by quarter turns only)
+                upright = (base.m12() == 0 and base.m21() == 0) or (base.m11() == 0 and base.m22() == 0)
+                if not upright:
+                    painter.setTransform(base, True)
                 for a in highlights:
-                    self._draw(painter, a, self.drawing(a))
+                    d = self.drawing(a)
+                    if upright and d.boxes:  # the quickest way to the screen: plain rectangles
+                        colour = d.colour
+                        if self.night:
+                            colour = QColor(colour)
+                            colour.setAlphaF(colour.alphaF() * 0.45)
+                        for box in d.boxes:
+                            painter.fillRect(base.mapRect(box), colour)
+                    else:
+                        self._draw(painter, a, d)
                 painter.restore()
-            ratio = painter.device().devicePixelRatioF() or 1.0
-            layer = self._layer(page, rest, target, zoom, matrix, ratio) if rest and page >= 0 else None
-            if layer is not None:
-                # at a whole device pixel, as the page image is drawn (see PageArea._paint_page)
-                painter.drawImage(
-                    QPointF(round(target.x() * ratio) / ratio, round(target.y() * ratio) / ratio), layer
-                )
+            if rest and page >= 0 and visible is not None:
+                self._paint_tiles(painter, page, rest, target, zoom, matrix, visible)
             elif rest:
                 painter.save()
                 painter.setTransform(base, True)
@@ -252,41 +277,96 @@ class AnnotationOverlay:
         finally:
             painter.restore()
 
-    def _layer(
-        self, page: int, records: list[Annotation], target: QRectF, zoom: float, matrix: Matrix, ratio: float
-    ) -> QImage | None:
+    def _paint_tiles(
+        self,
+        painter: QPainter,
+        page: int,
+        records: list[Annotation],
+        target: QRectF,
+        zoom: float,
+        matrix: Matrix,
+        visible: QRectF,
+    ) -> None:
+        ratio = painter.device().devicePixelRatioF() or 1.0
+        # the page's origin at a whole device pixel, as the page image is drawn (PageArea._paint_page)
+        ox, oy = round(target.x() * ratio), round(target.y() * ratio)
         width, height = math.ceil(target.width() * ratio), math.ceil(target.height() * ratio)
-        size = width * height * 4
-        if size > self.layer_budget // 2 or width <= 0 or height <= 0:
-            return None
-        key = (round(zoom, 6), matrix, ratio, self.night, width, height)
-        cached = self._layers.get(page)
-        if (
-            cached is not None
-            and cached.key == key
-            and len(cached.records) == len(records)
-            and all(x is y for x, y in zip(cached.records, records, strict=True))
-        ):
-            self._layers.move_to_end(page)
-            return cached.image
-        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        image.setDevicePixelRatio(ratio)
-        painter = QPainter(image)
+        layer = self._page_layer(page, records, zoom * ratio, matrix, width, height)
+        area = QRectF(
+            visible.x() * ratio - ox,
+            visible.y() * ratio - oy,
+            visible.width() * ratio,
+            visible.height() * ratio,
+        )
+        area = area.intersected(QRectF(0, 0, width, height))
+        if area.isEmpty():
+            return
+        painter.save()
         try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setTransform(page_transform(QRectF(0, 0, target.width(), target.height()), zoom, matrix))
-            for a in records:
-                self._draw(painter, a, self.drawing(a))
+            painter.resetTransform()
+            painter.scale(1 / ratio, 1 / ratio)
+            painter.translate(ox, oy)
+            for ty in range(int(area.top()) // TILE, math.ceil(area.bottom() / TILE)):
+                for tx in range(int(area.left()) // TILE, math.ceil(area.right() / TILE)):
+                    tile = self._tile(layer, tx, ty, zoom * ratio, matrix)
+                    if tile is not None:
+                        painter.drawImage(QPointF(tx * TILE, ty * TILE), tile)
         finally:
-            painter.end()
-        self._layers[page] = _Layer(key, list(records), image)
+            painter.restore()
+
+    def _page_layer(
+        self, page: int, records: list[Annotation], scale: float, matrix: Matrix, width: int, height: int
+    ) -> _PageLayer:
+        key = (round(scale, 6), matrix, self.night, width, height)
+        layer = self._layers.get(page)
+        if (
+            layer is None
+            or layer.key != key
+            or len(layer.records) != len(records)
+            or not all(x is y for x, y in zip(layer.records, records, strict=True))
+        ):
+            to_device = page_transform(QRectF(0, 0, width, height), scale, matrix)
+            boxes = []
+            for a in records:
+                x0, y0, x1, y1 = bounds(a)
+                grow = 12.0 if a.attention else 2.0 + a.width  # the marker, pens and anti-aliasing
+                box = QRectF(x0 - grow, y0 - grow, x1 - x0 + 2 * grow, y1 - y0 + 2 * grow)
+                boxes.append(to_device.mapRect(box))
+            layer = _PageLayer(key, list(records), boxes, {})
+            self._layers[page] = layer
         self._layers.move_to_end(page)
-        total = sum(layer.image.sizeInBytes() for layer in self._layers.values())
+        return layer
+
+    def _tile(self, layer: _PageLayer, tx: int, ty: int, scale: float, matrix: Matrix) -> QImage | None:
+        """The tile (tx, ty) of a page's annotations, drawn when first wanted; None when it is empty."""
+        if (tx, ty) in layer.tiles:
+            return layer.tiles[(tx, ty)]
+        box = QRectF(tx * TILE, ty * TILE, TILE, TILE)
+        inside = [a for a, b in zip(layer.records, layer.boxes, strict=True) if b.intersects(box)]
+        image: QImage | None = None
+        if inside:
+            image = QImage(TILE, TILE, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            try:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                painter.translate(-tx * TILE, -ty * TILE)
+                a, b, c, d, e, f = matrix
+                painter.setTransform(QTransform(a, b, c, d, e, f) * QTransform.fromScale(scale, scale), True)
+                for record in inside:
+                    self._draw(painter, record, self.drawing(record))
+            finally:
+                painter.end()
+        layer.tiles[(tx, ty)] = image
+        self._trim()
+        return image
+
+    def _trim(self) -> None:
+        """Keep the tiles within the budget, dropping whole pages least recently painted first."""
+        total = sum(t.sizeInBytes() for layer in self._layers.values() for t in layer.tiles.values() if t)
         while total > self.layer_budget and len(self._layers) > 1:
             _, old = self._layers.popitem(last=False)
-            total -= old.image.sizeInBytes()
-        return image
+            total -= sum(t.sizeInBytes() for t in old.tiles.values() if t)
 
     def _draw(self, painter: QPainter, a: Annotation, d: _Drawing) -> None:
         if d.fill is not None:

@@ -118,6 +118,7 @@ class AnnotationTools(QObject):
         """Show and edit the annotations of ``file_id`` (the replica's file id) through ``model``."""
         if model is self.model and file_id == self.file_id:
             return
+        self._end_erasing()
         if self.model is not None:
             self.model.changed.disconnect(self._model_changed)
         self.model, self.file_id = model, file_id
@@ -130,6 +131,7 @@ class AnnotationTools(QObject):
 
     def reset(self) -> None:
         """Forget drags, the selection and the cached drawings (another document or its new version)."""
+        self._end_erasing()
         self._drag = self._waiting = None
         self._select("")
         self._by_page = None
@@ -169,6 +171,7 @@ class AnnotationTools(QObject):
         if tool == self._tool:
             return
         self._tool = tool
+        self._end_erasing()
         self._drag = None
         if tool is not Tool.SELECT:
             self._select("")
@@ -269,7 +272,10 @@ class AnnotationTools(QObject):
         offsets = None
         if drag is not None and drag.tool is Tool.SELECT and drag.target is not None and drag.moved:
             offsets = {drag.target.id: (drag.end[0] - drag.start[0], drag.end[1] - drag.start[1])}
-        self.overlay.paint(painter, self.annotations(page), target, zoom, matrix, page=page, offsets=offsets)
+        visible = QRectF(self.area.viewport().rect())
+        self.overlay.paint(
+            painter, self.annotations(page), target, zoom, matrix, page=page, visible=visible, offsets=offsets
+        )
         selected = self._selected_record()
         if (drag is None or drag.page != page) and (selected is None or selected.page != page):
             return
@@ -351,6 +357,7 @@ class AnnotationTools(QObject):
         if key == Qt.Key.Key_Escape:
             if self._drag is not None:
                 self._drag = None
+                self._end_erasing()
             elif self._selected:
                 self._select("")
             elif self._tool is not Tool.BROWSE:
@@ -436,9 +443,7 @@ class AnnotationTools(QObject):
         elif drag.tool is Tool.FREETEXT:
             self._place_freetext(drag, pos)
         elif drag.tool is Tool.ERASER:
-            if self._erasing:
-                self.model.undo_stack(self.file_id).endMacro()
-                self._erasing = False
+            self._end_erasing()
         elif drag.tool is Tool.SELECT and drag.target is not None and drag.moved:
             dx, dy = drag.end[0] - drag.start[0], drag.end[1] - drag.start[1]
             self.model.update(drag.target.id, **authoring.moved(drag.target, dx, dy))
@@ -540,6 +545,13 @@ class AnnotationTools(QObject):
     def _editor_gone(self, editor: NoteEditor) -> None:
         if self._editor is editor:
             self._editor = None
+
+    def _end_erasing(self) -> None:
+        """Close the eraser's undo step (one for a whole drag)."""
+        if self._erasing:
+            self._erasing = False
+            if self.model is not None:
+                self.model.undo_stack(self.file_id).endMacro()
 
     def _erase(self, page: int, points: list[tuple[float, float]]) -> None:
         if self.model is None:
