@@ -49,10 +49,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE_ID", help="the document's id or file name")
     p.add_argument("out", metavar="OUT", help="the XFDF file to write")
     _export_options(p)
+    p.add_argument("--password-stdin", action="store_true", help="read the document's password from stdin")
 
     p = action("import-xfdf", import_xfdf, "add the annotations of an XFDF file to a document")
     p.add_argument("file", metavar="FILE_ID", help="the document's id or file name")
     p.add_argument("source", metavar="IN", help="the XFDF file to read")
+    p.add_argument("--password-stdin", action="store_true", help="read the document's password from stdin")
 
     p = action("summary", summary, "write the notes of a meeting as a PDF")
     p.add_argument("meeting", metavar="MEETING_ID", help="the meeting's id (see gremalda ls)")
@@ -147,9 +149,10 @@ def export_pdf(args: argparse.Namespace) -> int:
 
 def export_xfdf(args: argparse.Namespace) -> int:
     target = Path(args.out).expanduser()
+    password = _password(args)
     with open_store(data_paths(args.data_dir)) as store:
         file_id = _file_id(store, args.file)
-        data = exchange.export_xfdf(store, file_id, include_others=not args.mine_only)
+        data = exchange.export_xfdf(store, file_id, include_others=not args.mine_only, password=password)
         exchange.write_atomically(target, data, overwrite=args.force)
         count = len(exchange.live_annotations(store, file_id, include_others=not args.mine_only))
     print(f"Wrote {target} ({count} annotations).")
@@ -167,8 +170,9 @@ def _read_input(path: Path) -> bytes:
 
 def import_xfdf(args: argparse.Namespace) -> int:
     data = _read_input(Path(args.source))
+    password = _password(args)
     with open_store(data_paths(args.data_dir)) as store:
-        counts = exchange.import_xfdf(store, _file_id(store, args.file), data)
+        counts = exchange.import_xfdf(store, _file_id(store, args.file), data, password=password)
     parts = [f"{counts.created} new", f"{counts.updated} updated", f"{counts.unchanged} unchanged"]
     if counts.read_only:
         parts.append(f"{counts.read_only} not changed: by someone else, read-only")

@@ -490,6 +490,14 @@ def test_cli_end_to_end(replica: Replica, annotated: dict[str, list[Annotation]]
     assert r.returncode == 0, r.stderr
     assert "Imported: 0 new, 0 updated," in r.stdout
 
+    enc = tmp_path / "enc.xfdf"
+    r = run("export-xfdf", "libreoffice-writer-password.pdf", str(enc), "--password-stdin", stdin=PASSWORD)
+    assert r.returncode == 0, r.stderr
+    r = run("import-xfdf", "libreoffice-writer-password.pdf", str(enc), "--password-stdin", stdin=PASSWORD)
+    assert r.returncode == 0 and "Imported: 0 new, 0 updated," in r.stdout, r.stderr
+    r = run("import-xfdf", "libreoffice-writer-password.pdf", str(enc))
+    assert r.returncode == 1 and "password" in r.stderr
+
     broken = tmp_path / "broken.xfdf"
     broken.write_bytes(b'<!DOCTYPE x [<!ENTITY a "b">]><xfdf/>')
     r = run("import-xfdf", german, str(broken))
