@@ -16,8 +16,6 @@ date. Every change goes through the `AnnotationModel` (undoable, saved off the G
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
@@ -27,8 +25,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
-    QPen,
     QTabletEvent,
 )
 from PySide6.QtWidgets import QToolTip
@@ -39,50 +35,23 @@ from gremalda.pdf.render import IDENTITY, Matrix, PageWords
 from gremalda.ui.annotations.model import AnnotationModel
 from gremalda.ui.annotations.note_editor import NoteEditor
 from gremalda.ui.annotations.overlay import AnnotationOverlay, page_transform
+from gremalda.ui.annotations.tool_drags import (
+    COLOURS,
+    DRAG_PIXELS,
+    FREETEXT_SIZE,
+    HIT_PIXELS,
+    MARKUP,
+    MOVABLE,
+    WIDTHS,
+    Drag,
+    Tool,
+    paint_drag,
+    paint_selection,
+)
 from gremalda.ui.viewer.page_area import PageArea
 from gremalda.ui.viewer.render_bridge import RenderBridge
 
 __all__ = ["MARKUP", "AnnotationTools", "Tool"]
-
-
-class Tool(StrEnum):
-    BROWSE = "browse"
-    SELECT = "select"
-    HIGHLIGHT = "highlight"
-    UNDERLINE = "underline"
-    STRIKEOUT = "strikeout"
-    INK = "ink"
-    NOTE = "note"
-    FREETEXT = "freetext"
-    ERASER = "eraser"
-
-
-MARKUP = {Tool.HIGHLIGHT: Kind.HIGHLIGHT, Tool.UNDERLINE: Kind.UNDERLINE, Tool.STRIKEOUT: Kind.STRIKEOUT}
-MOVABLE = (Kind.INK, Kind.NOTE, Kind.FREETEXT)
-COLOURS = {  # the first colour of each tool
-    Tool.HIGHLIGHT: "#ffd700",
-    Tool.UNDERLINE: "#1c71d8",
-    Tool.STRIKEOUT: "#c01c28",
-    Tool.INK: "#c01c28",
-    Tool.NOTE: "#ffd700",
-    Tool.FREETEXT: "#1c71d8",
-}
-WIDTHS = {Tool.INK: 2.0, Tool.FREETEXT: 1.0}
-HIT_PIXELS = 5.0  # how near (screen pixels) a click must be to an annotation
-DRAG_PIXELS = 3.0  # a press that moves less than this is a click
-FREETEXT_SIZE = (180.0, 40.0)  # points: the box of a free text placed by a click
-
-
-@dataclass
-class _Drag:
-    tool: Tool
-    page: int
-    start: tuple[float, float]  # stored PDF points
-    end: tuple[float, float]
-    screen: QPointF  # where the press was, viewport pixels
-    points: list[tuple[float, float, float | None]] = field(default_factory=list)
-    target: Annotation | None = None  # select: the annotation being moved
-    moved: bool = False
 
 
 class AnnotationTools(QObject):
@@ -104,8 +73,8 @@ class AnnotationTools(QObject):
         self._widths: dict[Tool, float] = dict(WIDTHS)
         self._by_page: dict[int, list[Annotation]] | None = None
         self._selected = ""
-        self._drag: _Drag | None = None
-        self._waiting: _Drag | None = None  # a markup drag released before the page's words came
+        self._drag: Drag | None = None
+        self._waiting: Drag | None = None  # a markup drag released before the page's words came
         self._editor: NoteEditor | None = None
         self._erasing = False
         bridge.wordsReady.connect(self._words_ready)
@@ -284,39 +253,12 @@ class AnnotationTools(QObject):
             painter.setTransform(page_transform(target, zoom, matrix), True)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             if selected is not None and selected.page == page:
-                x0, y0, x1, y1 = authoring.bounds(selected)
-                if offsets and selected.id in offsets:
-                    dx, dy = offsets[selected.id]
-                    x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
-                pen = QPen(QColor(0x1C, 0x71, 0xD8), 1.5 / zoom, Qt.PenStyle.DashLine)
-                painter.setPen(pen)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(QRectF(x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4))
+                paint_selection(painter, selected, (offsets or {}).get(selected.id, (0.0, 0.0)), zoom)
             if drag is not None and drag.page == page:
-                self._paint_drag(painter, drag, zoom)
+                colour = self._colours.get(drag.tool, COLOURS[Tool.FREETEXT])
+                paint_drag(painter, drag, colour, self._widths[Tool.INK], self._words(drag.page), zoom)
         finally:
             painter.restore()
-
-    def _paint_drag(self, painter: QPainter, drag: _Drag, zoom: float) -> None:
-        colour = QColor(self._colours.get(drag.tool, "#1c71d8"))
-        if drag.tool in MARKUP:
-            words = self._words(drag.page)
-            if words is not None:
-                chosen = authoring.select_words(words.words, drag.start, drag.end)
-                colour.setAlpha(90)
-                for q in authoring.quads(words.words, chosen):
-                    painter.fillRect(QRectF(q[0], q[1], q[6] - q[0], q[7] - q[1]), colour)
-        elif drag.tool is Tool.INK and drag.points:
-            path = QPainterPath(QPointF(drag.points[0][0], drag.points[0][1]))
-            for x, y, _ in drag.points[1:]:
-                path.lineTo(x, y)
-            pen = QPen(colour, self._widths[Tool.INK], Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.strokePath(path, pen)
-        elif drag.tool is Tool.FREETEXT and drag.moved:
-            painter.setPen(QPen(colour, 1.0 / zoom, Qt.PenStyle.DashLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(QRectF(QPointF(*drag.start), QPointF(*drag.end)).normalized())
 
     def viewport_event(self, event: QEvent) -> bool:
         kind = event.type()
@@ -392,7 +334,7 @@ class AnnotationTools(QObject):
                 self._select("")
             return
         page, x, y = where
-        drag = _Drag(self._tool, page, (x, y), (x, y), QPointF(pos))
+        drag = Drag(self._tool, page, (x, y), (x, y), QPointF(pos))
         self._drag = drag
         if self._tool in MARKUP:
             self._request_words(page)
@@ -461,7 +403,7 @@ class AnnotationTools(QObject):
 
     # --- making records -----------------------------------------------------------------------------------
 
-    def _finish_markup(self, drag: _Drag) -> None:
+    def _finish_markup(self, drag: Drag) -> None:
         words = self._words(drag.page)
         if words is None:
             self._waiting = drag  # finished when the words come (`_words_ready`)
@@ -474,7 +416,7 @@ class AnnotationTools(QObject):
         record = self.model.new(self.file_id, kind, drag.page, colour=self._colours[drag.tool], **values)
         self.model.add(record)
 
-    def _finish_ink(self, drag: _Drag) -> None:
+    def _finish_ink(self, drag: Drag) -> None:
         if not drag.points or self.model is None:
             return
         stroke = authoring.stroke(drag.points)
@@ -490,7 +432,7 @@ class AnnotationTools(QObject):
         )
         self.model.add(record)
 
-    def _place_note(self, drag: _Drag, pos: QPointF) -> None:
+    def _place_note(self, drag: Drag, pos: QPointF) -> None:
         x, y = drag.start
         size = authoring.NOTE_SIZE
         page, colour = drag.page, self._colours[Tool.NOTE]
@@ -506,7 +448,7 @@ class AnnotationTools(QObject):
 
         self._open_editor(self.tr("Note"), "", pos, save)
 
-    def _place_freetext(self, drag: _Drag, pos: QPointF) -> None:
+    def _place_freetext(self, drag: Drag, pos: QPointF) -> None:
         if drag.moved:
             (x0, y0), (x1, y1) = drag.start, drag.end
             rect = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
