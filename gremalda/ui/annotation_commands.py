@@ -133,6 +133,7 @@ class AnnotationCommands(QObject):
         """Wire the commands to the window (its documents, folder, sync and status bar)."""
         w = self.window
         self.sync = sync
+        w.documents.set_annotation_model(self.model)  # every document view shows and edits through it
         w.documents.currentChanged.connect(self._current_document_changed)
         w.documentOpened.connect(self._document_opened)
         w.folderShown.connect(self._folder_shown)
