@@ -409,6 +409,13 @@ def test_eraser_select_move_delete_and_undo_redo(
     stored = next(a for a in _stored(paths, file_id) if a.id == ink.id)
     assert stored.strokes[0][0][:2] == pytest.approx((145, 722.5), abs=0.5)
 
+    # in select mode the colour and width choices change the selected annotation
+    tools.set_colour("#2ec27e")
+    tools.set_width(1.0)
+    _saved(qtbot, model)
+    recoloured = next(a for a in _stored(paths, file_id) if a.id == ink.id)
+    assert (recoloured.colour, recoloured.width) == ("#2ec27e", 1.0)
+
     # Delete deletes the selected one; undo brings it back
     _click(view, _at(view, 0, 200, 722.5))
     assert tools.selected() == ink.id
@@ -464,6 +471,8 @@ def test_others_shared_annotations_are_read_only(
     start = _at(view, 0, 200, 500)
     _drag(view, [start, start + QPointF(40, 40), start + QPointF(80, 80)])
     assert tools.selected() == theirs.id  # it can be selected (and looked at) ...
+    tools.set_colour("#000000")
+    tools.set_width(8.0)
     qtbot.keyClick(view.page_area(), Qt.Key.Key_Delete)  # ... but not moved, erased or deleted
     _saved(qtbot, model)
     assert model.get(theirs.id) == theirs

@@ -198,6 +198,10 @@ class AnnotationOverlay:
             self._cache = {k: v for k, v in self._cache.items() if k in keep}
         self._layers.clear()
 
+    def drop_tiles(self) -> None:
+        """Let the drawn tiles go (the page area is hidden); they are drawn again when needed."""
+        self._layers.clear()
+
     def drawing(self, a: Annotation) -> _Drawing:
         cached = self._cache.get(a.id)
         if cached is None or cached.record is not a:

@@ -80,6 +80,7 @@ class AnnotationTools(QObject):
         bridge.wordsReady.connect(self._words_ready)
         area.currentPageChanged.connect(self._prefetch_words)
         area.set_interaction(self)
+        area.installEventFilter(self)  # hidden (another tab in front): its drawn tiles are let go
 
     # --- document and model -------------------------------------------------------------------------------
 
@@ -130,6 +131,11 @@ class AnnotationTools(QObject):
             self.overlay.forget({a.id for a in self.annotations()})
             self.area.viewport().update()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.area and event.type() == QEvent.Type.Hide:
+            self.overlay.drop_tiles()
+        return False
+
     # --- tool, colour, width ------------------------------------------------------------------------------
 
     def tool(self) -> Tool:
@@ -166,7 +172,7 @@ class AnnotationTools(QObject):
         if self._tool in self._colours:
             self._colours[self._tool] = colour
         target = self._selected_record()
-        if self._tool is Tool.SELECT and target is not None and self.model is not None:
+        if self._tool is Tool.SELECT and target is not None and self._mine(target) and self.model is not None:
             self.model.update(target.id, colour=colour)
         self.styleChanged.emit()
 
@@ -177,7 +183,13 @@ class AnnotationTools(QObject):
         if self._tool in self._widths:
             self._widths[self._tool] = float(width)
         target = self._selected_record()
-        if self._tool is Tool.SELECT and target is not None and target.kind is Kind.INK and self.model:
+        if (
+            self._tool is Tool.SELECT
+            and target is not None
+            and target.kind is Kind.INK
+            and self._mine(target)
+            and self.model is not None
+        ):
             self.model.update(target.id, width=float(width))
         self.styleChanged.emit()
 
