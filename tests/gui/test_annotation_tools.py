@@ -556,3 +556,96 @@ def test_exported_pdf_holds_the_ink_and_the_highlight(
     types = {annot.type[1] for annot in doc[0].annots()}
     assert {"Ink", "Highlight"} <= types
     doc.close()
+
+
+def test_double_click_edits_a_notes_text(
+    qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    paths, file_id = world
+    note = model.new(file_id, Kind.NOTE, 0, rect=(60.0, 60.0, 80.0, 80.0), point=(60.0, 60.0), text="alt")
+    model.add(note)
+    tools = _tools(view)
+    tools.set_tool(Tool.SELECT)
+    pos = _at(view, 0, 70, 70)
+    _click(view, pos)
+    _mouse(view, QEvent.Type.MouseButtonDblClick, pos, True)
+    _mouse(view, QEvent.Type.MouseButtonRelease, pos, False)
+    editor = tools.editor()
+    assert editor is not None and editor.text() == "alt"
+    editor.field.setPlainText("neu")
+    editor.accept()
+    _saved(qtbot, model)
+    assert next(a for a in _stored(paths, file_id) if a.id == note.id).text == "neu"
+    model.undo_stack(file_id).undo()
+    _saved(qtbot, model)
+    assert next(a for a in _stored(paths, file_id) if a.id == note.id).text == "alt"
+
+
+def test_ink_on_a_rotated_page_is_stored_as_pymupdf_reports_the_page(
+    qtbot: Any, bridge: RenderBridge, model: AnnotationModel
+) -> None:
+    """The page is shown turned by 90°; the record keeps PyMuPDF's (unrotated) coordinates, which the
+    page's rotation matrix maps back onto the drawn place."""
+    from gremalda.core.annotations.authoring import transform
+
+    v = DocumentView(bridge)
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    with qtbot.waitSignal(v.documentLoaded, timeout=LOAD_MS) as loaded:
+        v.open_document("rotated", (PDF_DIR / "habibi-rotated.pdf").read_bytes(), "rotated")
+    info = loaded.args[0]
+    page = info.pages[0]
+    assert page.width > page.height and page.matrix != (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    v.set_zoom("percent", 100)
+    v.set_annotations(model, "rotated-sample")
+    qtbot.waitUntil(lambda: model.loaded("rotated-sample") and model._writer.pending == 0, timeout=LOAD_MS)
+    _tools(v).set_tool(Tool.INK)
+    shown = [(200.0 + 10 * k, 150.0 + 5 * k) for k in range(11)]  # points on the page as shown
+    _drag(v, [_at(v, 0, x, y) for x, y in shown])
+    _saved(qtbot, model)
+    (ink,) = model.annotations("rotated-sample")
+    (stroke,) = ink.strokes
+    assert transform(page.matrix, stroke[0][0], stroke[0][1]) == pytest.approx(shown[0], abs=0.5)
+    assert transform(page.matrix, stroke[-1][0], stroke[-1][1]) == pytest.approx(shown[-1], abs=0.5)
+    assert stroke[0][:2] != pytest.approx(shown[0], abs=5)  # stored unrotated, not as shown
+    v.close_document()
+
+
+def test_every_tab_of_the_document_area_gets_the_model_and_its_file(
+    qtbot: Any, bridge: RenderBridge, model: AnnotationModel, world: tuple[DataPaths, str]
+) -> None:
+    from gremalda.core.records import FileEntry
+    from gremalda.ui.document_area import DocumentArea
+
+    area = DocumentArea(lambda parent: DocumentView(bridge, parent))
+    qtbot.addWidget(area)
+
+    def entry(file_id: str) -> FileEntry:
+        return FileEntry(
+            file_id,
+            "Beispiel",
+            "b.pdf",
+            "application/pdf",
+            1,
+            None,
+            "main",
+            "complete",
+            True,
+            1,
+            0,
+            "",
+            False,
+            None,
+            "",
+        )
+
+    first, _ = area.open(entry(world[1]))
+    area.set_annotation_model(model)  # tabs open before the model came get it too
+    second, _ = area.open(entry("4711"), beside=True)
+    for tab, file_id in ((first, world[1]), (second, "4711")):
+        assert isinstance(tab.view, DocumentView)
+        tools = tab.view.annotation_tools()
+        assert tools is not None and tools.model is model and tools.file_id == file_id
+        assert tab.view.annotation_toolbar() is not None
