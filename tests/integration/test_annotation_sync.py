@@ -18,10 +18,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from gremalda.core.annotations.errors import ReadOnlyAnnotation
+from gremalda.core.annotations.merge import merge
 from gremalda.core.annotations.records import Annotation, Stamp, Visibility, to_dict
-from sync.client import NotFound, Offline, ServerError, ServerProtocolError
+from sync.client import NotFound, Offline, ServerError, ServerProtocolError, SyncClientError
 from sync.engine import SyncReport
 from sync.engine.engine import CONFLICT_ROUNDS
 from tests.harness.faultproxy import Fault
@@ -344,3 +348,134 @@ def test_a_server_that_keeps_answering_conflict_is_pushed_to_in_bounded_rounds(
     assert merged is not None and (merged.text, merged.colour) == ("meins, geändert", "#0000ff")
     assert [e.record for e in laptop.notes.pending_outbox()] == [merged]
     assert laptop.notes.version(created.id) == 4 and laptop.notes.server_id(created.id) == 9
+
+
+# --- a state machine: devices edit, go offline, meet faults, and converge ----------------------------------
+
+FAULTS = {
+    "reset": Fault.reset(),
+    "lost answer": Fault.reset(after=10),
+    "busy": Fault.status_code(503),
+    "truncated": Fault.truncate(after=20),
+}
+
+
+class Devices3(RuleBasedStateMachine):
+    """Three devices of one user against the real server, each behind its own fault proxy. Rules make,
+    change and delete annotations, take a device offline and back, put a fault on its next push or feed
+    request, and sync (which may fail). At the end, with the network back, every device and the server
+    hold the same records, and each record is the merge of every version any device saved: no edit is
+    lost, and the same field edited on two devices has one winner everywhere."""
+
+    group: Devices
+    files: tuple[int, ...]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved: dict[str, list[Annotation]] = {}  # every version saved, per annotation
+        self.offline: set[int] = set()
+
+    def _device(self, n: int) -> Device:
+        return self.group.devices[n]
+
+    def _pick(self, n: int, data: st.DataObject) -> Annotation | None:
+        mine = [a for a in self._device(n).records(set(self.saved)).values()]
+        return data.draw(st.sampled_from(sorted(mine, key=lambda a: a.id))) if mine else None
+
+    def _saved(self, record: Annotation) -> None:
+        self.saved.setdefault(record.id, []).append(record)
+
+    @initialize()
+    def shared_start(self) -> None:
+        """Two annotations every device holds, so that changes meet from the first step."""
+        first = self._device(0)
+        for f, text in enumerate(("a", "b")):
+            self._saved(first.note(self.files[f], text))
+        _converge(*self.group.devices, rounds=1)
+
+    @rule(n=st.integers(0, 2), f=st.integers(0, 1), text=st.sampled_from(["a", "b", "c"]))
+    def make(self, n: int, f: int, text: str) -> None:
+        self._saved(self._device(n).note(self.files[f], text))
+
+    @rule(
+        n=st.integers(0, 2),
+        data=st.data(),
+        change=st.sampled_from([("text", "x"), ("text", "y"), ("colour", "#ff0000"), ("page", 1)]),
+    )
+    def change(self, n: int, data: st.DataObject, change: tuple[str, object]) -> None:
+        record = self._pick(n, data)
+        if record is not None:
+            self._saved(self._device(n).notes.edit(record.id, **{change[0]: change[1]}))
+
+    @rule(n=st.integers(0, 2), data=st.data())
+    def delete(self, n: int, data: st.DataObject) -> None:
+        record = self._pick(n, data)
+        if record is not None:
+            self._saved(self._device(n).notes.delete(record.id))
+
+    @rule(n=st.integers(0, 2))
+    def go_offline(self, n: int) -> None:
+        proxy = self._device(n).proxy
+        assert proxy is not None
+        proxy.clear()
+        proxy.inject(Fault.reset(), path="")
+        self.offline.add(n)
+
+    @rule(n=st.integers(0, 2))
+    def come_back(self, n: int) -> None:
+        proxy = self._device(n).proxy
+        assert proxy is not None
+        proxy.clear()
+        self.offline.discard(n)
+
+    @rule(n=st.integers(0, 2), fault=st.sampled_from(sorted(FAULTS)), feed=st.booleans())
+    def fault(self, n: int, fault: str, feed: bool) -> None:
+        proxy = self._device(n).proxy
+        assert proxy is not None
+        proxy.inject(FAULTS[fault], path=r"/api/v1/changes$" if feed else BATCH, times=1)
+
+    @rule(n=st.integers(0, 2))
+    def sync(self, n: int) -> None:
+        device = self._device(n)
+        try:
+            report = device.sync(retry=ONCE)
+        except SyncClientError:
+            assert n in self.offline or device.notes.pending_count() >= 0  # failed: nothing to check
+            return
+        assert report.rejected == []
+
+    def teardown(self) -> None:
+        devices = self.group.devices
+        for device in devices:
+            assert device.proxy is not None
+            device.proxy.clear()
+        _converge(*devices, rounds=2)
+        ids = set(self.saved)
+        held = [device.records(ids) for device in devices]
+        assert held[0] == held[1] == held[2]
+        for record_id, versions in self.saved.items():
+            expected = versions[0]
+            for version in versions[1:]:
+                expected = merge(expected, version)
+            assert held[0][record_id] == expected, record_id  # no edit lost
+            assert server_record(devices[0], record_id)[1] == to_dict(expected)
+
+
+def test_three_devices_converge_through_offline_periods_and_faults(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    for n in range(3):
+        group.add("member", f"device-{n}", proxy=True, timeout=3.0)
+    _converge(*group.devices, rounds=1)
+    Devices3.group = group
+    Devices3.files = (w.ids["public_file"], w.ids["shared_efile_file"])
+    run_state_machine_as_test(
+        Devices3,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        ),
+    )
