@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QResizeEvent,
     QStandardItem,
     QStandardItemModel,
 )
@@ -67,9 +68,10 @@ PAGE_ROLE = Qt.ItemDataRole.UserRole + 3
 SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 MINE_ROLE = Qt.ItemDataRole.UserRole + 5
 
-COLUMNS = ("document", "page", "kind", "text", "author", "date")
-DOCUMENT, PAGE, KIND, TEXT, AUTHOR, DATE = range(len(COLUMNS))
+COLUMNS = ("page", "kind", "text", "author", "date")
+PAGE, KIND, TEXT, AUTHOR, DATE = range(len(COLUMNS))
 TEXT_LENGTH = 200  # characters of a quote or note shown in the list (all of it in the tooltip)
+NARROW = (340, 440)  # below these widths (pixels) the author, then the date column is hidden
 
 
 def kind_name(kind: Kind) -> str:
@@ -145,13 +147,19 @@ def parse_time(value: str) -> datetime | None:
         return None
 
 
-def date_text(value: str) -> str:
-    """A record's timestamp in the user's locale (short), or as stored when it cannot be read."""
+def date_text(value: str, *, compact: bool = False) -> str:
+    """A record's timestamp in the user's locale (short; ``compact``: the time when it is today, else
+    the date), or as stored when it cannot be read."""
     when = parse_time(value)
     if when is None:
         return value
     moment = QDateTime.fromMSecsSinceEpoch(int(when.timestamp() * 1000)).toLocalTime()
-    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
+    locale = QLocale()
+    if not compact:
+        return locale.toString(moment, QLocale.FormatType.ShortFormat)
+    if moment.date() == QDateTime.currentDateTime().date():
+        return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
 
 
 @dataclass(frozen=True)
@@ -217,7 +225,6 @@ class AnnotationPanel(QWidget):
         self.model_ = QStandardItemModel(0, len(COLUMNS), self)
         self.model_.setHorizontalHeaderLabels(
             [
-                self.tr("Document"),
                 self.tr("Page"),
                 self.tr("Kind"),
                 self.tr("Text"),
@@ -231,6 +238,7 @@ class AnnotationPanel(QWidget):
         self.view.setAccessibleName(self.tr("Annotations"))
         self.view.setModel(self.model_)
         self.view.setRootIsDecorated(False)
+        self.view.setItemsExpandable(False)
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -240,9 +248,12 @@ class AnnotationPanel(QWidget):
         self.view.sortByColumn(PAGE, Qt.SortOrder.AscendingOrder)
         header = self.view.header()
         header.setStretchLastSection(False)
-        for column in (DOCUMENT, PAGE, KIND, AUTHOR, DATE):
+        for column in (PAGE, KIND, DATE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(AUTHOR, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(AUTHOR, 120)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -300,40 +311,62 @@ class AnnotationPanel(QWidget):
             return [file_id for file_id, _title in self._folder]
         return [self._document[0]] if self._document is not None else []
 
-    def rows(self) -> list[PanelRow]:
-        """The lines shown, in their order."""
-        out = []
+    def _lines(self) -> list[tuple[QModelIndex, str]]:
+        """The annotations' lines in the order shown (the first column's index) with their document's
+        title: at the top level, or under their document (meeting scope)."""
+        lines = []
+        titles = self._titles()
         for row in range(self.model_.rowCount()):
-            cells = [self.model_.item(row, column) for column in range(len(COLUMNS))]
-            first = cells[DOCUMENT]
+            index = self.model_.index(row, PAGE)
+            if index.data(ID_ROLE) is not None:
+                lines.append((index, titles.get(str(index.data(FILE_ROLE)), "")))
+                continue
+            for child in range(self.model_.rowCount(index)):
+                lines.append((self.model_.index(child, PAGE, index), str(index.data())))
+        return lines
+
+    def rows(self) -> list[PanelRow]:
+        """The annotations' lines, in their order."""
+        out = []
+        for index, document in self._lines():
+            cells = [index.siblingAtColumn(column) for column in range(len(COLUMNS))]
             out.append(
                 PanelRow(
-                    annotation_id=str(first.data(ID_ROLE)),
-                    file_id=str(first.data(FILE_ROLE)),
-                    document=cells[DOCUMENT].text(),
-                    page=int(cells[PAGE].text()),
-                    kind=cells[KIND].text(),
-                    text=cells[TEXT].text(),
-                    author=cells[AUTHOR].text(),
-                    date=cells[DATE].text(),
-                    read_only=not first.data(MINE_ROLE),
+                    annotation_id=str(index.data(ID_ROLE)),
+                    file_id=str(index.data(FILE_ROLE)),
+                    document=document,
+                    page=int(cells[PAGE].data()),
+                    kind=str(cells[KIND].data()),
+                    text=str(cells[TEXT].data()),
+                    author=str(cells[AUTHOR].data()),
+                    date=str(cells[DATE].data()),
+                    read_only=not index.data(MINE_ROLE),
                 )
             )
         return out
 
+    def line_index(self, row: int, column: int = TEXT) -> QModelIndex:
+        """The index of the ``row``-th annotation line (as :meth:`rows` lists them) in ``column``."""
+        return self._lines()[row][0].siblingAtColumn(column)
+
+    def current_annotation_id(self) -> str | None:
+        current = self.view.currentIndex()
+        value = current.siblingAtColumn(PAGE).data(ID_ROLE) if current.isValid() else None
+        return None if value is None else str(value)
+
     def select(self, annotation_id: str) -> bool:
         """Make the annotation's line current (the viewer selected it); False when it is not listed."""
-        for row in range(self.model_.rowCount()):
-            if self.model_.item(row, DOCUMENT).data(ID_ROLE) == annotation_id:
-                index = self.model_.index(row, TEXT)
-                self.view.setCurrentIndex(index)
-                self.view.scrollTo(index)
+        for index, _document in self._lines():
+            if index.data(ID_ROLE) == annotation_id:
+                text = index.siblingAtColumn(TEXT)
+                self.view.setCurrentIndex(text)
+                self.view.scrollTo(text)
                 return True
         return False
 
     def activate_row(self, row: int) -> None:
-        """What a click on line ``row`` does (for the keyboard and the tests)."""
-        self._open(self.model_.index(row, TEXT))
+        """What a click on the ``row``-th annotation line does (for the keyboard and the tests)."""
+        self._open(self.line_index(row))
 
     # --- listing
 
@@ -365,8 +398,7 @@ class AnnotationPanel(QWidget):
 
     def refill(self) -> None:
         """List the annotations in view again, keeping the current line and the order chosen."""
-        current = self.view.currentIndex()
-        keep = current.siblingAtColumn(DOCUMENT).data(ID_ROLE) if current.isValid() else None
+        keep = self.current_annotation_id()
         file_ids = self.file_ids()
         titles = self._titles()
         every: list[Annotation] = []
@@ -388,25 +420,55 @@ class AnnotationPanel(QWidget):
         sorting = self.view.isSortingEnabled()
         self.view.setSortingEnabled(False)
         self.model_.removeRows(0, self.model_.rowCount())
+        grouped = self.current_scope() == "folder"
+        parents: dict[str, QStandardItem] = {}
         for position, a in enumerate(shown):
-            self.model_.appendRow(
-                self._row(a, titles.get(a.file_id, a.file_id), order.get(a.file_id, 0), position)
-            )
+            line = self._row(a, position)
+            if not grouped:
+                self.model_.appendRow(line)
+                continue
+            parent = parents.get(a.file_id)
+            if parent is None:
+                parent = self._document_row(
+                    titles.get(a.file_id, a.file_id), a.file_id, order.get(a.file_id, 0)
+                )
+                parents[a.file_id] = parent
+            parent.appendRow(line)
+        for row in range(self.model_.rowCount()):
+            self.view.setFirstColumnSpanned(row, QModelIndex(), grouped)
+        self.view.setRootIsDecorated(grouped)
+        self.view.expandAll()
         self.view.setSortingEnabled(sorting)
-        self.view.setColumnHidden(DOCUMENT, self.current_scope() != "folder")
         if keep is not None:
             self.select(str(keep))
         self._update_status(len(every), len(shown))
         self.listed.emit()
 
-    def _row(self, a: Annotation, document: str, document_order: int, position: int) -> list[QStandardItem]:
+    def _document_row(self, title: str, file_id: str, order: int) -> QStandardItem:
+        """The line of a document (meeting scope) that holds its annotations' lines."""
+        items = []
+        for _column in COLUMNS:
+            item = QStandardItem()
+            item.setData(_sort_value((order,)), SORT_ROLE)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            items.append(item)
+        first = items[PAGE]
+        first.setText(title)
+        first.setToolTip(title)
+        font = first.font()
+        font.setBold(True)
+        first.setFont(font)
+        first.setData(file_id, FILE_ROLE)
+        self.model_.appendRow(items)
+        return first
+
+    def _row(self, a: Annotation, position: int) -> list[QStandardItem]:
         mine = self.annotation_model.is_mine(a)
         author = a.author_name or a.author_id
         text = annotation_text(a)
         when = a.modified or a.created
         cells = [
-            (document, (document_order, a.page, position)),
-            (str(a.page + 1), (document_order, a.page, position)),
+            (str(a.page + 1), (a.page, position)),
             (kind_name(a.kind), (kind_name(a.kind), position)),
             (
                 text if len(text) <= TEXT_LENGTH else text[: TEXT_LENGTH - 1] + "…",
@@ -416,7 +478,7 @@ class AnnotationPanel(QWidget):
                 author if mine else self.tr("%1 (read-only)").replace("%1", author),
                 (author.casefold(), position),
             ),
-            (date_text(when), (when, position)),
+            (date_text(when, compact=True), (when, position)),
         ]
         if mine:
             tip = (
@@ -433,6 +495,8 @@ class AnnotationPanel(QWidget):
             )
         if a.attention:
             tip += "\n" + self.tr("Not found again in the new version of the document: please check it.")
+        if when:
+            tip += "\n" + date_text(when)
         if text:
             tip += "\n" + text
         items = []
@@ -446,10 +510,10 @@ class AnnotationPanel(QWidget):
                 font.setItalic(True)
                 item.setFont(font)
             items.append(item)
-        items[DOCUMENT].setData(a.id, ID_ROLE)
-        items[DOCUMENT].setData(a.file_id, FILE_ROLE)
-        items[DOCUMENT].setData(a.page, PAGE_ROLE)
-        items[DOCUMENT].setData(mine, MINE_ROLE)
+        items[PAGE].setData(a.id, ID_ROLE)
+        items[PAGE].setData(a.file_id, FILE_ROLE)
+        items[PAGE].setData(a.page, PAGE_ROLE)
+        items[PAGE].setData(mine, MINE_ROLE)
         items[KIND].setIcon(kind_icon(a.kind, a.colour))
         if a.attention:
             items[TEXT].setText("⚠ " + items[TEXT].text())
@@ -498,12 +562,20 @@ class AnnotationPanel(QWidget):
     def _open(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
-        first = index.siblingAtColumn(DOCUMENT)
+        first = index.siblingAtColumn(PAGE)
         annotation_id = first.data(ID_ROLE)
         if annotation_id is not None:
             self.openAnnotation.emit(
                 str(first.data(FILE_ROLE)), int(first.data(PAGE_ROLE)), str(annotation_id)
             )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """A narrow dock keeps the text readable: the author, then the date column go (both stay in
+        the tooltip)."""
+        super().resizeEvent(event)
+        width = event.size().width()
+        self.view.setColumnHidden(AUTHOR, width < NARROW[0])
+        self.view.setColumnHidden(DATE, width < NARROW[1])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if (

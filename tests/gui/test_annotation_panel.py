@@ -131,7 +131,7 @@ def _open(qtbot: Any, window: MainWindow, file_id: int | str) -> DocumentTab:
 
 def _click_row(qtbot: Any, window: MainWindow, row: int) -> None:
     view = window.annotations.panel.view
-    rect = view.visualRect(view.model().index(row, 3))
+    rect = view.visualRect(window.annotations.panel.line_index(row))
     assert rect.isValid()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center()))
 
@@ -175,12 +175,12 @@ def test_the_panel_lists_a_documents_and_a_meetings_annotations_with_filters(
     assert first.text == "“Der Ausschuss empfiehlt”"
     assert (second.page, second.kind, second.text) == (3, "Note", "Nachfragen: Kosten der Maßnahme?")
     assert first.date and panel.status_label.text() == "2 annotations"
-    assert panel.view.isColumnHidden(0)  # the document column only for a meeting
+    assert not panel.view.rootIsDecorated()  # a meeting's annotations are listed under their document
 
     # the whole meeting: the other's ink on the invitation too, read-only with its author
     panel.set_scope("folder")
     qtbot.waitUntil(lambda: len(panel.rows()) == 3, timeout=WAIT)
-    assert not panel.view.isColumnHidden(0)
+    assert panel.view.rootIsDecorated()
     others = [r for r in panel.rows() if r.read_only]
     assert len(others) == 1 and others[0].author == "Anna Andere (read-only)" and others[0].kind == "Drawing"
     assert others[0].document == "Einladung" and others[0].file_id == str(gui_world.ids["Einladung"])
@@ -228,7 +228,7 @@ def test_a_click_opens_the_document_at_the_annotations_page(
     assert shown.args == [note.annotation_id]
     view = tab.view
     assert isinstance(view, FakeDocumentView) and view.page == 2 and ("go", 2) in view.calls
-    assert panel.view.currentIndex().row() == row
+    assert panel.current_annotation_id() == note.annotation_id
 
     # an annotation of a document not open yet: it opens, at the annotation's page
     row = next(i for i, r in enumerate(panel.rows()) if r.read_only)
@@ -237,12 +237,12 @@ def test_a_click_opens_the_document_at_the_annotations_page(
         _click_row(qtbot, window, row)
     new_tab: DocumentTab = opened.args[0]
     assert new_tab.entry.id == ink.file_id and window.documents.current_tab() is new_tab
-    qtbot.waitUntil(lambda: panel.view.currentIndex().isValid(), timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.current_annotation_id() == ink.annotation_id, timeout=WAIT)
     new_view = new_tab.view
     assert isinstance(new_view, FakeDocumentView) and new_view.calls[0][3] == ink.page - 1
     # Enter on a line does the same as a click
     panel.view.setFocus()
-    panel.view.setCurrentIndex(panel.model_.index(0, 3))
+    panel.view.setCurrentIndex(panel.line_index(0))
     with qtbot.waitSignal(window.annotations.annotationShown, timeout=WAIT):
         qtbot.keyClick(panel.view, Qt.Key.Key_Return)
 
@@ -504,8 +504,8 @@ def test_the_annotation_shell_speaks_german(
         assert window.actions_["orphans"].text() == "&Verwaiste Anmerkungen…"
         assert window.annotation_dock.windowTitle() == "Anmerkungen"
         panel = window.annotations.panel
-        headers = [panel.model_.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
-        assert headers == ["Dokument", "Seite", "Art", "Text", "Verfasser", "Datum"]
+        headers = [panel.model_.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+        assert headers == ["Seite", "Art", "Text", "Verfasser", "Datum"]
         assert panel.status_label.text() == "Öffnen Sie ein Dokument, um seine Anmerkungen zu sehen."
         window.status_bar.set_pending(1)
         assert window.status_bar.pending.text() == "1 Änderung wartet auf das Senden"

@@ -421,10 +421,6 @@
       <translation>Stand der Anmerkungen</translation>
     </message>
     <message>
-      <source>Document</source>
-      <translation>Dokument</translation>
-    </message>
-    <message>
       <source>Page</source>
       <translation>Seite</translation>
     </message>
