@@ -1,8 +1,10 @@
 """`DocumentView`: one open document — continuous pages, find bar, password prompt, error message.
 
 The shell creates one per tab (or per side of the split view), all sharing the application's
-`RenderBridge`, and docks the view's `thumbnails_widget` and `outline_widget` wherever it likes. The view
-never holds the document bytes longer than it takes to hand them to the renderer, and never waits on it.
+`RenderBridge`, and docks the view's `thumbnails_widget` and `outline_widget` wherever it likes. With
+`set_annotations` the view shows a file's annotations and the annotation tool bar (`gremalda.ui.annotations`).
+The view never holds the document bytes longer than it takes to hand them to the renderer, and never
+waits on it.
 """
 
 from __future__ import annotations

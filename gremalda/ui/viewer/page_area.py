@@ -12,6 +12,9 @@ zooming or resizing, coalesced by a timer) asks the `RenderBridge` for what is m
 When the view moves on, requests that are no longer wanted are dropped through the renderer's
 generations, so fast scrolling never waits for pages that have gone by. While nothing sharp is there, the
 nearest other image of the page (any scale) is painted stretched.
+
+An interaction (`PageInteraction`, the annotation tools) can be set: it paints after each page and sees
+the viewport's events and the key presses first.
 """
 
 from __future__ import annotations
