@@ -145,6 +145,65 @@ def _texts() -> dict[str, tuple[str, str]]:
             translate("ErrorText", "Document not found"),
             translate("ErrorText", "This document is not in the offline copy. Synchronise first."),
         ),
+        # annotations (issue 5)
+        "InvalidAnnotation": (
+            translate("ErrorText", "Invalid annotation"),
+            translate("ErrorText", "An annotation could not be read or saved because its data is not valid."),
+        ),
+        "AnnotationMismatch": (
+            translate("ErrorText", "Annotations do not match"),
+            translate(
+                "ErrorText",
+                "Two different annotations were taken for the same one. Please report it, with the log.",
+            ),
+        ),
+        "ReadOnlyAnnotation": (
+            translate("ErrorText", "Annotation is read-only"),
+            translate(
+                "ErrorText",
+                "This annotation was made by someone else. Only its author can change or delete it.",
+            ),
+        ),
+        "InvalidXfdf": (
+            translate("ErrorText", "Invalid XFDF file"),
+            translate(
+                "ErrorText",
+                "The file is not XFDF annotation data that Gremalda can read. Nothing of it has been "
+                "imported.",
+            ),
+        ),
+        "PdfExportFailed": (
+            translate("ErrorText", "Export failed"),
+            translate("ErrorText", "The document could not be exported with its annotations."),
+        ),
+        "DocumentNotStored": (
+            translate("ErrorText", "Document not downloaded"),
+            translate("ErrorText", "The document is not downloaded yet: synchronise first (gremalda sync)."),
+        ),
+        "TargetExists": (
+            translate("ErrorText", "File exists"),
+            translate("ErrorText", "The file exists already; choose another name or allow overwriting it."),
+        ),
+        "DocumentGone": (
+            translate("ErrorText", "Document not on this device"),
+            translate(
+                "ErrorText",
+                "The document of this annotation is no longer on this device. The annotation is kept: see "
+                "Annotations → Orphaned annotations.",
+            ),
+        ),
+        "AnnotationFileNotWritten": (
+            translate("ErrorText", "File not saved"),
+            translate(
+                "ErrorText", "The file could not be saved. Choose another folder or name, and try again."
+            ),
+        ),
+        "AnnotationFileNotRead": (
+            translate("ErrorText", "File not read"),
+            translate(
+                "ErrorText", "The file could not be read. Check that it exists and that you may read it."
+            ),
+        ),
     }
 
 

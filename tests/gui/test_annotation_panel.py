@@ -523,5 +523,11 @@ def test_the_annotation_shell_speaks_german(
             pass
         assert dialog.delete_button.text() == "&Löschen…"
         dialog.close()
+        from gremalda.ui.error_texts import error_text
+
+        assert error_text(InvalidXfdf()) == (
+            "Ungültige XFDF-Datei",
+            "Die Datei enthält keine XFDF-Anmerkungen, die Gremalda lesen kann. Nichts davon wurde importiert.",
+        )
     finally:
         assert install_translations("en") == "en"

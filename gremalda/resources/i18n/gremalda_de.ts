@@ -979,6 +979,86 @@ Passwort:</translation>
       <source>This document is not in the offline copy. Synchronise first.</source>
       <translation>Dieses Dokument ist nicht in der Offline-Kopie. Synchronisieren Sie zuerst.</translation>
     </message>
+    <message>
+      <source>Invalid annotation</source>
+      <translation>Ungültige Anmerkung</translation>
+    </message>
+    <message>
+      <source>An annotation could not be read or saved because its data is not valid.</source>
+      <translation>Eine Anmerkung konnte nicht gelesen oder gespeichert werden, weil ihre Daten nicht gültig sind.</translation>
+    </message>
+    <message>
+      <source>Annotations do not match</source>
+      <translation>Anmerkungen passen nicht zusammen</translation>
+    </message>
+    <message>
+      <source>Two different annotations were taken for the same one. Please report it, with the log.</source>
+      <translation>Zwei verschiedene Anmerkungen wurden für dieselbe gehalten. Bitte melden Sie das, mit dem Protokoll.</translation>
+    </message>
+    <message>
+      <source>Annotation is read-only</source>
+      <translation>Anmerkung ist schreibgeschützt</translation>
+    </message>
+    <message>
+      <source>This annotation was made by someone else. Only its author can change or delete it.</source>
+      <translation>Diese Anmerkung stammt von jemand anderem. Nur der Verfasser kann sie ändern oder löschen.</translation>
+    </message>
+    <message>
+      <source>Invalid XFDF file</source>
+      <translation>Ungültige XFDF-Datei</translation>
+    </message>
+    <message>
+      <source>The file is not XFDF annotation data that Gremalda can read. Nothing of it has been imported.</source>
+      <translation>Die Datei enthält keine XFDF-Anmerkungen, die Gremalda lesen kann. Nichts davon wurde importiert.</translation>
+    </message>
+    <message>
+      <source>Export failed</source>
+      <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+      <source>The document could not be exported with its annotations.</source>
+      <translation>Das Dokument konnte nicht mit seinen Anmerkungen exportiert werden.</translation>
+    </message>
+    <message>
+      <source>Document not downloaded</source>
+      <translation>Dokument nicht heruntergeladen</translation>
+    </message>
+    <message>
+      <source>The document is not downloaded yet: synchronise first (gremalda sync).</source>
+      <translation>Das Dokument ist noch nicht heruntergeladen: synchronisieren Sie zuerst.</translation>
+    </message>
+    <message>
+      <source>File exists</source>
+      <translation>Datei vorhanden</translation>
+    </message>
+    <message>
+      <source>The file exists already; choose another name or allow overwriting it.</source>
+      <translation>Die Datei gibt es schon; wählen Sie einen anderen Namen oder erlauben Sie das Überschreiben.</translation>
+    </message>
+    <message>
+      <source>Document not on this device</source>
+      <translation>Dokument nicht auf diesem Gerät</translation>
+    </message>
+    <message>
+      <source>The document of this annotation is no longer on this device. The annotation is kept: see Annotations → Orphaned annotations.</source>
+      <translation>Das Dokument dieser Anmerkung ist nicht mehr auf diesem Gerät. Die Anmerkung bleibt erhalten: siehe Anmerkungen → Verwaiste Anmerkungen.</translation>
+    </message>
+    <message>
+      <source>File not saved</source>
+      <translation>Datei nicht gespeichert</translation>
+    </message>
+    <message>
+      <source>The file could not be saved. Choose another folder or name, and try again.</source>
+      <translation>Die Datei konnte nicht gespeichert werden. Wählen Sie einen anderen Ordner oder Namen und versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>File not read</source>
+      <translation>Datei nicht gelesen</translation>
+    </message>
+    <message>
+      <source>The file could not be read. Check that it exists and that you may read it.</source>
+      <translation>Die Datei konnte nicht gelesen werden. Prüfen Sie, ob es sie gibt und ob Sie sie lesen dürfen.</translation>
+    </message>
   </context>
   <context>
     <name>FindBar</name>
