@@ -74,6 +74,7 @@ class AnnotationCommands(QObject):
         self.sync: SyncBridge | None = None
         self._last_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self._select_when_open: tuple[str, str] | None = None  # (file id, annotation id)
+        self._orphans_known = 0  # orphaned or flagged annotations when last counted
         self._closed = False
 
     # --- construction
@@ -145,6 +146,7 @@ class AnnotationCommands(QObject):
             sync.pendingChanged.connect(self._pushed)
             sync.pushed.connect(lambda _report: self.model.refresh(()))  # the model's count, read again
         self.update_actions()
+        self.count_orphans()
 
     def close(self) -> None:
         """Finish the queued writes and stop the writer (the window closes)."""
@@ -177,6 +179,29 @@ class AnnotationCommands(QObject):
         merges), and the outbox count."""
         ids = [tab.entry.id for tab in self.window.documents.all_tabs()]
         self.model.refresh([*ids, *self.panel.file_ids()])
+        self.count_orphans()
+
+    def count_orphans(self) -> None:
+        """Tell (in the status bar) when annotations lost their place: nothing goes unnoticed."""
+        from gremalda.ui.orphan_dialog import find_orphans
+
+        find = find_orphans(self.model.user_id)
+        self.writer.submit(
+            lambda store: len(find(store)),
+            self._orphans_counted,
+            lambda error: log.warning("orphaned annotations not counted: %s", error),
+        )
+
+    def _orphans_counted(self, count: int) -> None:
+        if count > self._orphans_known:
+            self.window.status_bar.notice(
+                self.tr(
+                    "%n annotation(s) kept without their place: see Annotations → Orphaned annotations.",
+                    "",
+                    count,
+                )
+            )
+        self._orphans_known = count
 
     def _pending_changed(self, count: int) -> None:
         """The model's count changed (a local save, or read again): shown; pushed soon when some wait."""

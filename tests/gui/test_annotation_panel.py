@@ -305,6 +305,9 @@ def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
         assert AnnotationStore(store.db).get(kept.id) is not None
 
     window = make_window(paths)
+    # the window says so when it starts
+    notice = "2 annotations kept without their place: see Annotations → Orphaned annotations."
+    qtbot.waitUntil(lambda: window.status_bar.currentMessage() == notice, timeout=WAIT)
     dialog = window.annotations.show_orphans()
     qtbot.waitUntil(lambda: len(dialog.orphans()) == 2, timeout=WAIT)
     gone, flagged = dialog.orphans()

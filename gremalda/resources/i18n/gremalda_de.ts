@@ -176,6 +176,13 @@
       <source>Annotations kept whose document is gone or changed</source>
       <translation>Aufbewahrte Anmerkungen, deren Dokument entfernt oder geändert wurde</translation>
     </message>
+    <message numerus="yes">
+      <source>%n annotation(s) kept without their place: see Annotations → Orphaned annotations.</source>
+      <translation>
+        <numerusform>%n Anmerkung ohne ihren Platz aufbewahrt: siehe Anmerkungen → Verwaiste Anmerkungen.</numerusform>
+        <numerusform>%n Anmerkungen ohne ihren Platz aufbewahrt: siehe Anmerkungen → Verwaiste Anmerkungen.</numerusform>
+      </translation>
+    </message>
     <message>
       <source>Open a document first.</source>
       <translation>Öffnen Sie zuerst ein Dokument.</translation>

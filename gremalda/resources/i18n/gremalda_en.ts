@@ -21,6 +21,13 @@
   <context>
     <name>AnnotationCommands</name>
     <message numerus="yes">
+      <source>%n annotation(s) kept without their place: see Annotations → Orphaned annotations.</source>
+      <translation>
+        <numerusform>%n annotation kept without its place: see Annotations → Orphaned annotations.</numerusform>
+        <numerusform>%n annotations kept without their place: see Annotations → Orphaned annotations.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>Saved as %1 with %n annotation(s).</source>
       <translation>
         <numerusform>Saved as %1 with %n annotation.</numerusform>
