@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gremalda.core.annotations.errors import InvalidAnnotation
-from gremalda.core.annotations.records import from_dict, to_dict
+from gremalda.core.annotations.records import from_dict
 from gremalda.core.annotations.store import TARGET_TYPE as ANNOTATION
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.paths import DataPaths, data_paths
@@ -255,8 +255,8 @@ class StoreReplica:
 
     def outgoing(self, limit: int) -> list[Outgoing]:
         return [
-            Outgoing(e.id, e.idempotency_key, ANNOTATION, e.target_id, e.base_version, to_dict(e.record))
-            for e in self.annotations.pending_outbox(limit)
+            Outgoing(outbox_id, key, ANNOTATION, target, base, payload)
+            for outbox_id, key, target, base, payload in self.annotations.pending_payloads(limit)
         ]
 
     def pushed(self, results: Sequence[PushResult]) -> None:

@@ -168,6 +168,18 @@ class AnnotationStore:
         """The queued annotation changes to send, oldest first (not those the server refused)."""
         return self._outbox(ACTION_PUT, limit)
 
+    def pending_payloads(self, limit: int) -> list[tuple[int, str, str, int | None, dict[str, Any]]]:
+        """The queued changes to send as :meth:`pending_outbox` lists them, as (outbox id, idempotency
+        key, annotation id, base version, record as JSON data): read without building the records (they
+        were checked when saved), for pushing."""
+        with sqlite_errors(self.db.path):
+            rows = self.db.conn.execute(
+                "SELECT id, idempotency_key, target_id, base_version, payload FROM outbox"
+                " WHERE target_type = ? AND action = ? ORDER BY id LIMIT ?",
+                (TARGET_TYPE, ACTION_PUT, limit),
+            ).fetchall()
+        return [(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
     def rejected_outbox(self) -> list[tuple[OutboxEntry, str]]:
         """Changes the server refused, oldest first, each with the server's message."""
         entries = self._outbox(ACTION_REJECTED, None)
