@@ -16,6 +16,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -404,7 +405,7 @@ class Devices3(RuleBasedStateMachine):
         data=st.data(),
         change=st.sampled_from([("text", "x"), ("text", "y"), ("colour", "#ff0000"), ("page", 1)]),
     )
-    def change(self, n: int, data: st.DataObject, change: tuple[str, object]) -> None:
+    def change(self, n: int, data: st.DataObject, change: tuple[str, Any]) -> None:
         record = self._pick(n, data)
         if record is not None:
             self._saved(self._device(n).notes.edit(record.id, **{change[0]: change[1]}))
