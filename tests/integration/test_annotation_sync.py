@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,10 +28,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from gremalda.core.annotations.errors import ReadOnlyAnnotation
 from gremalda.core.annotations.merge import merge
 from gremalda.core.annotations.records import Annotation, Stamp, Visibility, to_dict
+from gremalda.store.replica import StoreReplica, open_store
 from sync.client import NotFound, Offline, ServerError, ServerProtocolError, SyncClientError
-from sync.engine import SyncReport
+from sync.engine import Cancelled, RetryPolicy, SyncEngine, SyncReport
 from sync.engine.engine import CONFLICT_ROUNDS
-from tests.harness.faultproxy import Fault
+from tests.harness.faultproxy import Fault, FaultProxy
 from tests.integration.annotdevices import (
     ONCE,
     Device,
@@ -40,7 +43,7 @@ from tests.integration.annotdevices import (
     server_record,
 )
 from tests.integration.annotworld import add_factions
-from tests.integration.syncworld import Corpus
+from tests.integration.syncworld import Corpus, replica_api
 from tests.integration.world import World
 
 BATCH = r"/api/v1/annotations/batch$"
@@ -351,6 +354,52 @@ def test_a_server_that_keeps_answering_conflict_is_pushed_to_in_bounded_rounds(
     assert merged is not None and (merged.text, merged.colour) == ("meins, geändert", "#0000ff")
     assert [e.record for e in laptop.notes.pending_outbox()] == [merged]
     assert laptop.notes.version(created.id) == 4 and laptop.notes.server_id(created.id) == 9
+
+
+def test_a_stop_request_ends_a_push_and_keeps_the_outbox(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    laptop = group.add("member", "laptop", proxy=True)
+    proxy = laptop.proxy
+    assert proxy is not None
+    made = _push_all(laptop, 3, w.ids["public_file"])
+    stop = threading.Event()
+    stop.set()
+    with laptop.api() as api, pytest.raises(Cancelled):
+        SyncEngine(api, laptop.replica, stop=stop).push_only()
+    assert proxy.seen(BATCH) == 0
+    # stopped while waiting to retry (the server busy): at once, nothing lost
+    stop.clear()
+    proxy.inject(Fault.status_code(503), path=BATCH)
+    outcome: list[BaseException] = []
+
+    def push() -> None:  # on a thread of its own: with a database connection of its own
+        with open_store(laptop.paths) as store, replica_api(store) as api:
+            try:
+                SyncEngine(api, StoreReplica(store), stop=stop, retry=RetryPolicy(3, 600, 600)).push_only()
+            except BaseException as exc:
+                outcome.append(exc)
+
+    worker = threading.Thread(target=push)
+    with proxy_waits(proxy, BATCH):
+        worker.start()
+    stop.set()
+    worker.join(30)
+    assert not worker.is_alive() and [type(e) for e in outcome] == [Cancelled]
+    assert [t for t, _ in _outbox(laptop)] == [a.id for a in made]
+
+
+@contextmanager
+def proxy_waits(proxy: FaultProxy, path: str) -> Iterator[None]:
+    """The block starts something that sends a request to `path`; returns once the proxy has seen it."""
+    seen = proxy.seen(path)
+    yield
+    for _ in range(3000):
+        if proxy.seen(path) > seen:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"no request to {path}")
 
 
 # --- a state machine: devices edit, go offline, meet faults, and converge ----------------------------------
