@@ -135,6 +135,7 @@ class StoreReplica:
         self._stored: list[FileWant] = []  # stored, not yet recorded (see flush)
         self._flushed = time.monotonic()
         self._notes: AnnotationStore | None = None
+        self._sent: dict[int, str] = {}  # outbox id -> annotation id of what outgoing() handed out
 
     @property
     def annotations(self) -> AnnotationStore:
@@ -254,17 +255,22 @@ class StoreReplica:
     # ------------------------------------------------------------------------------- pushing
 
     def outgoing(self, limit: int) -> list[Outgoing]:
-        return [
+        out = [
             Outgoing(outbox_id, key, ANNOTATION, target, base, payload)
             for outbox_id, key, target, base, payload in self.annotations.pending_payloads(limit)
         ]
+        self._sent = {o.outbox_id: o.target_id for o in out}  # for pushed(): the engine asks, then tells
+        return out
 
     def pushed(self, results: Sequence[PushResult]) -> None:
         notes = self.annotations
         with sqlite_errors(self._db.path), self._db.transaction():
             for result in results:
+                target = self._sent.pop(result.outbox_id, None)
                 if result.status == PushStatus.OK and result.version is not None:
-                    notes.acknowledge(result.outbox_id, result.version, result.server_id)
+                    notes.acknowledge(
+                        result.outbox_id, result.version, result.server_id, annotation_id=target
+                    )
                 elif result.status == PushStatus.CONFLICT and result.current is not None:
                     try:
                         notes.conflict(

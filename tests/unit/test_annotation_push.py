@@ -223,3 +223,14 @@ def test_stamps_survive_the_round_trip_through_the_feed(replica: StoreReplica) -
     )
     replica.apply_page([entry(theirs, 30)], "c1", last=True)
     assert replica.annotations.get(theirs.id) == theirs
+
+
+def test_a_change_saved_while_its_push_was_under_way_builds_on_the_answer(replica: StoreReplica) -> None:
+    notes = replica.annotations
+    a = notes.save(note())
+    [sent] = replica.outgoing(10)
+    notes.edit(a.id, text="während des Hochladens")  # replaces the row being pushed (never tried before)
+    replica.pushed([PushResult(sent.outbox_id, PushStatus.OK, version=1, server_id=17)])
+    [later] = replica.outgoing(10)
+    assert later.base_version == 1 and later.payload["text"] == "während des Hochladens"
+    assert notes.version(a.id) == 1 and notes.server_id(a.id) == 17

@@ -217,12 +217,15 @@ class AnnotationStore:
             ).fetchall()
         return [OutboxEntry(r[0], r[1], r[2], r[3], r[4], from_json(r[5]), r[6]) for r in rows]
 
-    def acknowledge(self, outbox_id: int, version: int, server_id: int | None = None) -> None:
+    def acknowledge(
+        self, outbox_id: int, version: int, server_id: int | None = None, *, annotation_id: str | None = None
+    ) -> None:
         """The server took the change ``outbox_id`` as ``version``: that row and the older ones of the same
         annotation (contained in it, also refused or tried ones) leave the outbox; newer ones build on
-        ``version``. Joins the caller's transaction if one is open."""
+        ``version``. ``annotation_id``: the change's annotation, for when a newer change made while the
+        push was under way has replaced its row. Joins the caller's transaction if one is open."""
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            target = self._target(outbox_id)
+            target = self._target(outbox_id) or annotation_id
             if target is None:
                 return
             conn.execute(
