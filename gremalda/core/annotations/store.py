@@ -35,6 +35,7 @@ TARGET_TYPE = "annotation"
 ACTION_PUT = "put"
 ACTION_REJECTED = "rejected"  # the server refused the change: kept, with its message, not sent again
 DEVICE_KEY = "annotation_device"
+LAST_OUTBOX_ID = "outbox_last_id"  # sync_state: the largest outbox id handed out
 
 
 @dataclass(frozen=True)
@@ -390,10 +391,22 @@ class AnnotationStore:
             "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND attempts = 0 AND action = ?",
             (TARGET_TYPE, record.id, ACTION_PUT),
         )
+        # outbox ids only ever grow (SQLite would hand the id of a deleted last row out again): an id
+        # names one change for good, and a larger id is a later change, also while a push is under way
+        row = conn.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM outbox), 0),"
+            " coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = ?), 0)) + 1",
+            (LAST_OUTBOX_ID,),
+        ).fetchone()
         conn.execute(
-            "INSERT INTO outbox (idempotency_key, action, target_type, target_id, base_version, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (str(uuid.uuid4()), ACTION_PUT, TARGET_TYPE, record.id, base_version, record.to_json()),
+            "INSERT INTO outbox (id, idempotency_key, action, target_type, target_id, base_version, payload)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (row[0], str(uuid.uuid4()), ACTION_PUT, TARGET_TYPE, record.id, base_version, record.to_json()),
+        )
+        conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (LAST_OUTBOX_ID, str(row[0])),
         )
 
 
