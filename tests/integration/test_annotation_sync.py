@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -321,6 +322,74 @@ def test_a_push_answer_that_does_not_fit_is_refused_clearly_and_loses_nothing(
     assert [t for t, _ in _outbox(laptop)] == [a.id, b.id]
     proxy.clear()
     assert laptop.push().pushed == 2
+
+
+def test_a_malformed_annotation_in_the_feed_is_skipped_and_counted_and_the_rest_applied(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    member, deputy = group.add("member", "member"), group.add("deputy", "deputy", proxy=True)
+    shared = member.note(w.ids["public_file"], "für den Ausschuss", Visibility.COMMITTEE)
+    member.sync()
+    proxy = deputy.proxy
+    assert proxy is not None
+    deputy.sync()
+    good = {
+        "op": "upsert",
+        "seq": 10**6,
+        "data": {
+            "type": "annotation",
+            "id": 4242,
+            "version": 3,
+            "uuid": shared.id,
+            "file_id": w.ids["public_file"],
+            "author_id": int(member.user_id),
+            "modified": "2026-12-01T10:00:00Z",
+            "record": to_dict(replace(shared, text="geändert")),
+        },
+    }
+    bad = json.loads(json.dumps(good))
+    bad["seq"] += 1
+    bad["data"].update(id=4243, uuid="6f1c2f4e-0000-4000-8000-000000000000")
+    bad["data"]["record"].update(id=bad["data"]["uuid"], page=-1)  # not a page
+    page = {"cursor": "forged-1", "has_more": False, "changes": [bad, good]}
+    proxy.inject(
+        Fault.status_code(200, body=json.dumps(page).encode(), content_type="application/json"),
+        path=r"/api/v1/changes$",
+        times=1,
+    )
+    report = deputy.sync()
+    assert (report.skipped, report.upserts) == (1, 1)
+    assert set(deputy.records()) == {shared.id} and deputy.notes.server_id(shared.id) == 4242
+
+
+def test_a_fetched_annotation_that_does_not_fit_is_refused(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    laptop = group.add("member", "laptop", proxy=True)
+    proxy = laptop.proxy
+    assert proxy is not None
+    mine = laptop.note(w.ids["public_file"], "eins")
+    laptop.push()
+    other = str(uuid.uuid4())
+    for body, says in (
+        ({"uuid": other, "server_id": 1, "version": 1, "record": {"id": other}}, "when " + mine.id),
+        ({"uuid": mine.id, "server_id": 1, "version": 0, "record": {"id": mine.id}}, "not positive"),
+        ({"uuid": mine.id, "server_id": 1, "version": 1, "record": {"id": other}}, "another annotation"),
+    ):
+        proxy.inject(
+            Fault.status_code(200, body=json.dumps(body).encode(), content_type="application/json"),
+            path=r"/api/v1/annotations/",
+            times=1,
+        )
+        with laptop.api() as api, pytest.raises(ServerProtocolError) as caught:
+            api.get_annotation(mine.id)
+        assert says in caught.value.message
+    with laptop.api() as api:
+        assert api.get_annotation(mine.id).record == to_dict(mine)
+        with pytest.raises(ValueError):
+            api.get_annotation("../changes")
 
 
 def test_a_server_that_keeps_answering_conflict_is_pushed_to_in_bounded_rounds(
