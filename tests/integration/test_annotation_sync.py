@@ -392,6 +392,24 @@ def test_a_fetched_annotation_that_does_not_fit_is_refused(
             api.get_annotation("../changes")
 
 
+def test_a_batch_refused_as_a_whole_is_split_until_the_change_it_cannot_take_is_found(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    laptop = group.add("member", "laptop", proxy=True)
+    proxy = laptop.proxy
+    assert proxy is not None
+    first, second = _push_all(laptop, 2, w.ids["public_file"])
+    refusal = json.dumps({"error": {"code": "invalid", "message": "Das ist zu viel."}}).encode()
+    # the batch of two and then the first alone are refused; the second alone goes through
+    proxy.inject(Fault.status_code(422, body=refusal, content_type="application/json"), path=BATCH, times=2)
+    report = laptop.push()
+    assert report.push_requests == 3 and report.pushed == 1
+    assert [(f.target_id, f.message) for f in report.rejected] == [(first.id, "Das ist zu viel.")]
+    assert server_record(laptop, second.id)[0] == 1 and laptop.notes.pending_count() == 0
+    assert [e.target_id for e, _ in laptop.notes.rejected_outbox()] == [first.id]
+
+
 def test_a_server_that_keeps_answering_conflict_is_pushed_to_in_bounded_rounds(
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
