@@ -488,6 +488,24 @@ def test_damaged_replica(data_dir: Path) -> None:
         open_replica(data_dir, create=False)
 
 
+def test_the_schema_fits_on_the_first_page(tmp_path: Path) -> None:
+    """What test_damaged_replica relies on: page 1 alone holds the whole schema, so a replica whose other
+    pages are damaged still opens and reports them (instead of failing like a wrong key). Measured on a
+    plaintext copy (same layout, no per-page reserve): the free bytes must cover SQLCipher's reserve."""
+    with open_database(tmp_path / "r.db", os.urandom(32), create=True) as db:
+        reserve = 80  # IV and HMAC-SHA512 at the end of every page (SQLCipher 4 defaults)
+        assert db.conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"
+        db.conn.execute(f"ATTACH DATABASE '{tmp_path / 'plain.db'}' AS plaintext KEY ''")
+        db.conn.execute("SELECT sqlcipher_export('plaintext')")
+        db.conn.execute("DETACH DATABASE plaintext")
+    page = (tmp_path / "plain.db").read_bytes()[:4096]
+    assert page[100] == 0x0D, "sqlite_master no longer fits on page 1 (page 1 is not a leaf page)"
+    cells = int.from_bytes(page[103:105], "big")
+    content = int.from_bytes(page[105:107], "big")
+    free = content - (100 + 8 + 2 * cells) - reserve
+    assert free >= 0, f"the schema needs {-free} bytes more than page 1 of the encrypted replica holds"
+
+
 def test_locked_replica(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _create(data_dir)
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
