@@ -410,6 +410,22 @@ def test_a_batch_refused_as_a_whole_is_split_until_the_change_it_cannot_take_is_
     assert [e.target_id for e, _ in laptop.notes.rejected_outbox()] == [first.id]
 
 
+def test_a_server_without_annotations_still_syncs_the_rest_and_keeps_the_changes(
+    world: tuple[RestartableServer, World], group: Devices
+) -> None:
+    _server, w = world
+    laptop = group.add("member", "laptop", proxy=True)
+    proxy = laptop.proxy
+    assert proxy is not None
+    made = laptop.note(w.ids["public_file"], "wartet")
+    proxy.inject(Fault.status_code(404), path=BATCH)  # an older server: no such endpoint
+    report = laptop.sync()
+    assert report.push_error and report.pushed == 0 and report.pending == 1
+    assert report.requests >= 1 and laptop.replica.cursor() is not None  # the feed was pulled
+    proxy.clear()
+    assert laptop.sync().pushed == 1 and server_record(laptop, made.id)[0] == 1
+
+
 def test_a_server_that_keeps_answering_conflict_is_pushed_to_in_bounded_rounds(
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
