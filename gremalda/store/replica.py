@@ -234,6 +234,8 @@ class StoreReplica:
         """Merge an annotation from the feed; False (logged) when its data is malformed."""
         data = entry.data or {}
         try:
+            if notes.user_id is None:  # whose annotations are whose is unknown: take none of them
+                raise InvalidAnnotation(detail="the replica does not know its signed-in user")
             raw = data.get("record")
             if not isinstance(raw, dict):
                 raise InvalidAnnotation(detail="no record")
