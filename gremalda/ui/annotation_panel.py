@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QObject,
+    QPoint,
     QPointF,
     Qt,
     Signal,
@@ -33,6 +34,7 @@ from PySide6.QtGui import (
     QFont,
     QIcon,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPainterPath,
     QPen,
@@ -48,6 +50,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -269,6 +272,8 @@ class AnnotationPanel(QWidget):
         self.mine_only.toggled.connect(lambda _on: self.refill())
         self.view.clicked.connect(self._open)
         self.view.installEventFilter(self)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         model.changed.connect(self._model_changed)
         self._update_scope_choice()
         self.refill()
@@ -577,15 +582,37 @@ class AnnotationPanel(QWidget):
         self.view.setColumnHidden(AUTHOR, width < NARROW[0])
         self.view.setColumnHidden(DATE, width < NARROW[1])
 
+    def delete_current(self) -> bool:
+        """Delete the annotation of the current line when it is the user's (undoable in its document);
+        False when there is none or it is someone else's."""
+        annotation_id = self.current_annotation_id()
+        record = self.annotation_model.get(annotation_id) if annotation_id else None
+        if record is None or not self.annotation_model.is_mine(record):
+            return False
+        self.annotation_model.remove(record.id)
+        return True
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid() or index.siblingAtColumn(PAGE).data(ID_ROLE) is None:
+            return
+        self.view.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("Annotation menu"))
+        menu.addAction(self.tr("&Show in the document"), lambda: self._open(index))
+        delete = menu.addAction(self.tr("&Delete"), self.delete_current)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setEnabled(bool(index.siblingAtColumn(PAGE).data(MINE_ROLE)))
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if (
-            watched is self.view
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self._open(self.view.currentIndex())
-            return True
+        if watched is self.view and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._open(self.view.currentIndex())
+                return True
+            if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete:
+                self.delete_current()
+                return True
         return super().eventFilter(watched, event)
 
 

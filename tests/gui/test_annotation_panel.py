@@ -197,6 +197,11 @@ def test_the_panel_lists_a_documents_and_a_meetings_annotations_with_filters(
     assert len(panel.rows()) == 2 and not any(r.read_only for r in panel.rows())
     panel.mine_only.setChecked(False)
     assert len(panel.rows()) == 3
+    # someone else's annotation cannot be deleted here
+    panel.view.setCurrentIndex(panel.line_index(next(i for i, r in enumerate(panel.rows()) if r.read_only)))
+    assert not panel.delete_current()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    assert len(panel.rows()) == 3
     # every control of the panel has a name for screen readers
     unnamed = [
         type(w).__name__
@@ -263,6 +268,13 @@ def test_the_panel_follows_the_model_live(
     model.update(note.id, text="Frage an die Verwaltung: Zeitplan?")
     assert [r.text for r in panel.rows()] == ["Frage an die Verwaltung: Zeitplan?"]
     model.remove(note.id)
+    assert panel.rows() == []
+    model.undo_stack(file_id).undo()
+    assert [r.annotation_id for r in panel.rows()] == [note.id]
+    # Delete on one's own line deletes it (undoable in the document)
+    panel.view.setFocus()
+    panel.view.setCurrentIndex(panel.line_index(0))
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
     assert panel.rows() == []
     model.undo_stack(file_id).undo()
     assert [r.annotation_id for r in panel.rows()] == [note.id]

@@ -498,6 +498,18 @@
       <source>%1 of %2 annotations shown (filtered)</source>
       <translation>%1 von %2 Anmerkungen gezeigt (gefiltert)</translation>
     </message>
+    <message>
+      <source>Annotation menu</source>
+      <translation>Menü der Anmerkung</translation>
+    </message>
+    <message>
+      <source>&amp;Show in the document</source>
+      <translation>Im Dokument &amp;zeigen</translation>
+    </message>
+    <message>
+      <source>&amp;Delete</source>
+      <translation>&amp;Löschen</translation>
+    </message>
   </context>
   <context>
     <name>AnnotationToolBar</name>
