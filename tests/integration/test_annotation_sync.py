@@ -517,13 +517,15 @@ FAULTS = {
 
 class Devices3(RuleBasedStateMachine):
     """Three devices of one user against the real server, each behind its own fault proxy. Rules make,
-    change and delete annotations, take a device offline and back, put a fault on its next push or feed
-    request, and sync (which may fail). At the end, with the network back, every device and the server
-    hold the same records, and each record is the merge of every version any device saved: no edit is
-    lost, and the same field edited on two devices has one winner everywhere."""
+    change, share and delete annotations, take a device offline and back, put a fault on its next push or
+    feed request, and sync (which may fail). At the end, with the network back, every device and the
+    server hold the same records, and each record is the merge of every version any device saved: no
+    edit is lost, and the same field edited on two devices has one winner everywhere. A colleague (of
+    the same faction and committee) then holds exactly the ones shared on the document they may see."""
 
     group: Devices
-    files: tuple[int, ...]
+    reader: Device
+    files: tuple[int, ...]  # the first one the reader may see, the second not
 
     def __init__(self) -> None:
         super().__init__()
@@ -532,6 +534,10 @@ class Devices3(RuleBasedStateMachine):
 
     def _device(self, n: int) -> Device:
         return self.group.devices[n]
+
+    @property
+    def _members(self) -> list[Device]:
+        return self.group.devices[:3]
 
     def _pick(self, n: int, data: st.DataObject) -> Annotation | None:
         mine = [a for a in self._device(n).records(set(self.saved)).values()]
@@ -546,7 +552,7 @@ class Devices3(RuleBasedStateMachine):
         first = self._device(0)
         for f, text in enumerate(("a", "b")):
             self._saved(first.note(self.files[f], text))
-        _converge(*self.group.devices, rounds=1)
+        _converge(*self._members, rounds=1)
 
     @rule(n=st.integers(0, 2), f=st.integers(0, 1), text=st.sampled_from(["a", "b", "c"]))
     def make(self, n: int, f: int, text: str) -> None:
@@ -561,6 +567,12 @@ class Devices3(RuleBasedStateMachine):
         record = self._pick(n, data)
         if record is not None:
             self._saved(self._device(n).notes.edit(record.id, **{change[0]: change[1]}))
+
+    @rule(n=st.integers(0, 2), data=st.data(), visibility=st.sampled_from(list(Visibility)))
+    def share(self, n: int, data: st.DataObject, visibility: Visibility) -> None:
+        record = self._pick(n, data)
+        if record is not None:
+            self._saved(self._device(n).notes.edit(record.id, visibility=visibility))
 
     @rule(n=st.integers(0, 2), data=st.data())
     def delete(self, n: int, data: st.DataObject) -> None:
@@ -600,7 +612,7 @@ class Devices3(RuleBasedStateMachine):
         assert report.rejected == []
 
     def teardown(self) -> None:
-        devices = self.group.devices
+        devices = self._members
         for device in devices:
             assert device.proxy is not None
             device.proxy.clear()
@@ -608,20 +620,27 @@ class Devices3(RuleBasedStateMachine):
         ids = set(self.saved)
         held = [device.records(ids) for device in devices]
         assert held[0] == held[1] == held[2]
+        shared = {}
         for record_id, versions in self.saved.items():
             expected = versions[0]
             for version in versions[1:]:
                 expected = merge(expected, version)
             assert held[0][record_id] == expected, record_id  # no edit lost
             assert server_record(devices[0], record_id)[1] == to_dict(expected)
+            if expected.visibility is not Visibility.PRIVATE and expected.file_id == str(self.files[0]):
+                shared[record_id] = expected
+        self.reader.sync()
+        assert self.reader.records(ids) == shared  # made private again: removed there
 
 
-def test_three_devices_converge_through_offline_periods_and_faults(
+def test_three_devices_converge_through_offline_periods_and_faults_and_share_what_they_should(
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
+    add_factions(_server.live.ctx, w)
     for n in range(3):
         group.add("member", f"device-{n}", proxy=True, timeout=3.0)
+    Devices3.reader = group.add("colleague", "colleague")
     _converge(*group.devices, rounds=1)
     Devices3.group = group
     Devices3.files = (w.ids["public_file"], w.ids["shared_efile_file"])
