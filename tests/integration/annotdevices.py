@@ -42,9 +42,10 @@ ONCE = RetryPolicy(attempts=1)
 class RestartableServer:
     """The app on one loopback port; `stop()` and `start()` keep its database and blobs."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, database_url: str | None = None) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
-        settings = Settings(data_dir=tmp, database_url=f"sqlite:///{tmp}/server.sqlite3", secret=b"s" * 32)
+        url = database_url or f"sqlite:///{tmp}/server.sqlite3"
+        settings = Settings(data_dir=tmp, database_url=url, secret=b"s" * 32)
         self.app = create_app(settings)
         self.port = free_port()
         self.live = LiveServer(f"http://127.0.0.1:{self.port}", self.app.state.ctx)
@@ -87,8 +88,11 @@ class RestartableServer:
 
 
 @contextmanager
-def restartable_world(tmp: Path) -> Iterator[tuple[RestartableServer, World]]:
-    server = RestartableServer(tmp)
+def restartable_world(
+    tmp: Path, database_url: str | None = None
+) -> Iterator[tuple[RestartableServer, World]]:
+    """The test world on a server of its own (SQLite in `tmp`, or the database at `database_url`)."""
+    server = RestartableServer(tmp, database_url)
     try:
         world = build_world(server.live.ctx)
         server.start()

@@ -33,6 +33,7 @@ from gremalda.store.replica import StoreReplica, open_store
 from sync.client import NotFound, Offline, ServerError, ServerProtocolError, SyncClientError
 from sync.engine import Cancelled, RetryPolicy, SyncEngine, SyncReport
 from sync.engine.engine import CONFLICT_ROUNDS
+from tests.conftest import new_pg_database
 from tests.harness.faultproxy import Fault, FaultProxy
 from tests.integration.annotdevices import (
     ONCE,
@@ -51,8 +52,12 @@ BATCH = r"/api/v1/annotations/batch$"
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
-    with restartable_world(tmp_path / "server") as served:
+def world(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
+) -> Iterator[tuple[RestartableServer, World]]:
+    """The server on SQLite, and on PostgreSQL where the harness can start one."""
+    url = None if backend == "sqlite" else new_pg_database(request.getfixturevalue("pg_cluster"))
+    with restartable_world(tmp_path / "server", url) as served:
         yield served
 
 
