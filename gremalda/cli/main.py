@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from gremalda import __version__
 from gremalda.cli import annotations as annotations_cli
 from gremalda.cli import browse, check, oparl, syncing
+from gremalda.cli import preflight as preflight_cli
 from gremalda.errors import GremaldaError, InternalError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
     oparl.register(sub, common)
     annotations_cli.register(sub, common)
+    preflight_cli.register(sub, common)
 
     p = command("export", browse.export, "write a document, decrypted, to a file you choose")
     p.add_argument("document", help="the document's id or file name (see gremalda ls documents)")

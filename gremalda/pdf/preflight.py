@@ -1,0 +1,350 @@
+# mypy: disable-error-code="no-untyped-call"
+# (PyMuPDF is only partly annotated; calling its unannotated methods is unavoidable here.)
+"""Preflight: is a PDF fit to go into a meeting folder? (issue 6)
+
+Each document is opened the way the viewer opens it (PyMuPDF, ``pymupdf.open(stream=...)`` from memory),
+every page is loaded and its text extracted, and the result is a :class:`PreflightReport`:
+
+* **refused** (``ok`` False, ``refused_reason`` a sentence for clerks): no bytes, not a PDF, protected
+  by an open password (members' devices could not open it), no pages, or pages that cannot be loaded
+  (damaged), or the check itself took too long or crashed the reader;
+* **warnings** (the file is still accepted): MuPDF had to repair the file while opening it (it reads,
+  but other programs may not), pages without extractable text that carry images (a scan without OCR:
+  not searchable; the pages are named), encryption without an open password (permissions only).
+
+The check runs in a worker process (``spawn``), never in the caller: a hostile or pathological PDF
+cannot hang or crash the CLI or the UI. The worker has an address-space limit (``MEMORY_LIMIT``, Linux
+and other systems with ``RLIMIT_AS``) and each document a time limit (``timeout_s``); on timeout the
+worker is killed and the document refused. :class:`Preflighter` keeps one worker for many documents;
+:func:`preflight` checks one. :func:`preflight_in_process` is the worker function (tests, tools).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from gremalda.pdf.orphans import exit_with_parent
+
+__all__ = [
+    "MEMORY_LIMIT",
+    "PreflightReport",
+    "Preflighter",
+    "page_list",
+    "preflight",
+    "preflight_in_process",
+]
+
+MEMORY_LIMIT = 2 << 30  # address space of a preflight worker (bytes)
+DEFAULT_TIMEOUT = 60.0  # seconds per document
+MAX_SIZE = 2 << 30  # documents larger than this are refused without being opened
+
+REASON_EMPTY = "The file is empty."
+REASON_NOT_PDF = "The file is not a readable PDF."
+REASON_LOCKED = (
+    "The PDF is protected by a password; members' devices could not open it. "
+    "Save a copy without password protection and attach that."
+)
+REASON_WRONG_KEY = "The PDF is protected by a password, and the password given is wrong."
+REASON_NO_PAGES = "The PDF has no pages (it is probably damaged)."
+REASON_TOO_LARGE = "The file is larger than 2 GiB."
+REASON_WORKER_DIED = "Reading the PDF crashed the reader (the file is probably damaged or hostile)."
+REASON_OUT_OF_MEMORY = "Reading the PDF needed too much memory (the file is probably damaged or hostile)."
+
+
+def REASON_TIMEOUT(seconds: float) -> str:  # noqa: N802 (reads like the constants around it)
+    return f"Reading the PDF took longer than {seconds:g} s and was stopped (the file is probably damaged)."
+
+
+def page_list(pages: list[int], limit: int = 12) -> str:
+    """Page numbers for a sentence: "1, 3–5, 9" (runs folded, at most ``limit`` parts)."""
+    parts: list[str] = []
+    start = prev = None
+    for number in [*sorted(pages), None]:
+        if number is not None and prev is not None and number == prev + 1:
+            prev = number
+            continue
+        if start is not None and prev is not None:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = number
+    if len(parts) > limit:
+        parts = [*parts[:limit], "…"]
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PreflightReport:
+    """What the preflight found in one document; ``ok`` False means: refuse it (``refused_reason``).
+
+    ``text_pages`` and ``scanned_pages`` are 1-based page numbers: pages with extractable text, and
+    pages without text that carry images (scans). ``damaged_pages``: pages that could not be loaded.
+    ``repaired``: MuPDF found the file damaged and repaired it while opening (``damaged`` is true when
+    it was repaired or pages failed)."""
+
+    name: str = ""
+    size: int = 0
+    pages: int = 0
+    encrypted: bool = False
+    needs_password: bool = False
+    repaired: bool = False
+    damaged_pages: list[int] = field(default_factory=list)
+    text_pages: list[int] = field(default_factory=list)
+    scanned_pages: list[int] = field(default_factory=list)
+    refused_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    mupdf_messages: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.refused_reason is None
+
+    @property
+    def damaged(self) -> bool:
+        return self.repaired or bool(self.damaged_pages)
+
+    @property
+    def no_pages(self) -> bool:
+        return self.pages == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(ok=self.ok, damaged=self.damaged, no_pages=self.no_pages)
+        return data
+
+    def named(self, name: str) -> PreflightReport:
+        return PreflightReport(**{**_fields(self), "name": name})
+
+
+def _fields(report: PreflightReport) -> dict[str, Any]:
+    return {name: getattr(report, name) for name in PreflightReport.__dataclass_fields__}
+
+
+def preflight_in_process(data: bytes, password: str | None = None) -> PreflightReport:
+    """Check the PDF in ``data`` in this process (the worker function). Never raises for bad input."""
+    size = len(data)
+    if size == 0:
+        return PreflightReport(size=0, refused_reason=REASON_EMPTY)
+    import pymupdf
+
+    pymupdf.TOOLS.mupdf_warnings(reset=True)
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except MemoryError:
+        return PreflightReport(size=size, refused_reason=REASON_OUT_OF_MEMORY)
+    except Exception:
+        return PreflightReport(size=size, refused_reason=REASON_NOT_PDF, mupdf_messages=_messages())
+    try:
+        return _check(doc, size, password)
+    except MemoryError:
+        return PreflightReport(size=size, refused_reason=REASON_OUT_OF_MEMORY)
+    except Exception as exc:  # a damaged document may fail anywhere inside MuPDF
+        return PreflightReport(
+            size=size, refused_reason=f"{REASON_NOT_PDF} ({type(exc).__name__}: {exc})"[:500]
+        )
+    finally:
+        doc.close()
+
+
+def _messages() -> list[str]:
+    import pymupdf
+
+    text = str(pymupdf.TOOLS.mupdf_warnings(reset=True) or "")
+    return [line for line in text.splitlines() if line.strip()][:50]
+
+
+def _check(doc: Any, size: int, password: str | None) -> PreflightReport:
+    encrypted = bool(doc.is_encrypted) or bool(doc.needs_pass)
+    needs_password = bool(doc.needs_pass)
+    if needs_password:
+        if password is None:
+            return PreflightReport(
+                size=size, encrypted=True, needs_password=True, refused_reason=REASON_LOCKED
+            )
+        if not doc.authenticate(password):
+            return PreflightReport(
+                size=size, encrypted=True, needs_password=True, refused_reason=REASON_WRONG_KEY
+            )
+    repaired = bool(getattr(doc, "is_repaired", False))
+    pages = int(doc.page_count)
+    damaged: list[int] = []
+    text_pages: list[int] = []
+    scanned: list[int] = []
+    for index in range(pages):
+        try:
+            page = doc.load_page(index)
+            text = str(page.get_text("text"))
+            if text.strip():
+                text_pages.append(index + 1)
+            elif page.get_image_info():
+                scanned.append(index + 1)
+        except MemoryError:
+            raise
+        except Exception:
+            damaged.append(index + 1)
+    messages = _messages()
+    repaired = repaired or any("repair" in m.lower() for m in messages)
+    reason = None
+    warnings: list[str] = []
+    if pages == 0:
+        reason = REASON_NO_PAGES
+    elif damaged:
+        reason = (
+            f"The PDF is damaged: {len(damaged)} of {pages} pages cannot be read (page {page_list(damaged)})."
+        )
+    if needs_password and reason is None:
+        reason = REASON_LOCKED  # opened with the password, but members would need it too
+    if repaired and reason is None:
+        warnings.append(
+            "The PDF was damaged and had to be repaired while reading it; it can be read here, "
+            "but check it, other programs may not read it."
+        )
+    if encrypted and not needs_password:
+        warnings.append("The PDF is encrypted (with restrictions, no password needed to open it).")
+    if scanned:
+        what = "page has" if len(scanned) == 1 else "pages have"
+        warnings.append(
+            f"{len(scanned)} {what} no text, only images (a scan without text recognition: "
+            f"not searchable): page {page_list(scanned)}."
+        )
+    return PreflightReport(
+        size=size,
+        pages=pages,
+        encrypted=encrypted,
+        needs_password=needs_password,
+        repaired=repaired,
+        damaged_pages=damaged,
+        text_pages=text_pages,
+        scanned_pages=scanned,
+        refused_reason=reason,
+        warnings=warnings,
+        mupdf_messages=messages,
+    )
+
+
+def _worker_init(memory_limit: int | None) -> None:
+    """Runs once in a worker: optional PyMuPDF add-ons blocked (see gremalda.pdf.extract), Ctrl-C left to
+    the parent, an address-space limit, MuPDF's chatter collected instead of printed."""
+    for optional in ("pymupdf.layout", "pymupdf4llm"):
+        sys.modules.setdefault(optional, None)  # type: ignore[arg-type]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+    if memory_limit:
+        with contextlib.suppress(ImportError, ValueError, OSError):
+            import resource
+
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    import pymupdf
+
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+
+
+class Preflighter:
+    """Checks documents one after another in a worker process; use as a context manager.
+
+    A document that takes longer than ``timeout_s`` or kills its worker is refused, the worker is
+    replaced for the next one. Thread-safe only in the sense that calls are serialised by the pool."""
+
+    def __init__(self, timeout_s: float = DEFAULT_TIMEOUT, memory_limit: int | None = MEMORY_LIMIT) -> None:
+        self.timeout_s = timeout_s
+        self.memory_limit = memory_limit
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(self.memory_limit,),
+        )
+
+    def check(self, source: bytes | str | os.PathLike[str], password: str | None = None) -> PreflightReport:
+        """Check the bytes, or the file at a path (its name goes into the report)."""
+        name = ""
+        if isinstance(source, bytes | bytearray | memoryview):
+            data = bytes(source)
+        else:
+            path = Path(source)
+            name = path.name
+            try:
+                if path.stat().st_size > MAX_SIZE:
+                    return PreflightReport(
+                        name=name, size=path.stat().st_size, refused_reason=REASON_TOO_LARGE
+                    )
+                data = path.read_bytes()
+            except OSError as exc:
+                return PreflightReport(
+                    name=name, refused_reason=f"The file cannot be read: {exc.strerror or exc}."
+                )
+        if not data:
+            return PreflightReport(name=name, refused_reason=REASON_EMPTY)
+        return self._run(data, password).named(name)
+
+    def _run(self, data: bytes, password: str | None) -> PreflightReport:
+        for attempt in (0, 1):
+            if self._pool is None:
+                self._pool = self._new_pool()
+            try:
+                future = self._pool.submit(preflight_in_process, data, password)
+                return future.result(timeout=self.timeout_s)
+            except FutureTimeout:
+                self._kill()
+                return PreflightReport(size=len(data), refused_reason=REASON_TIMEOUT(self.timeout_s))
+            except BrokenProcessPool:
+                self._kill()
+                if attempt == 1:
+                    return PreflightReport(size=len(data), refused_reason=REASON_WORKER_DIED)
+                # the worker may have died of something else (its start); one more try on a fresh one
+            except MemoryError:
+                self._kill()
+                return PreflightReport(size=len(data), refused_reason=REASON_OUT_OF_MEMORY)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _kill(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((pool._processes or {}).values())
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Preflighter:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def preflight(
+    source: bytes | str | os.PathLike[str],
+    password: str | None = None,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT,
+) -> PreflightReport:
+    """Check one document (bytes or a path) in a worker process of its own."""
+    with Preflighter(timeout_s=timeout_s) as checker:
+        return checker.check(source, password)
