@@ -75,6 +75,17 @@ def sync(args: argparse.Namespace) -> int:
         print(f"Search index: {i.files} documents, {i.pages} pages ({i.pages_per_second:.0f} pages/s).")
     for file_id, why in outcome.index.skipped if outcome.index else []:
         print(f"  not searchable: document {file_id}: {why}")
+    moved = outcome.reanchor
+    if moved.moved:
+        print(
+            f"Annotations: {moved.moved} moved to a new version of their document"
+            + (f", {moved.attention} need attention (not found again)" if moved.attention else "")
+            + "."
+        )
+    if moved.waiting:
+        print(f"  {moved.waiting} annotations wait for the new version of their document (next sync).")
+    for file_id, why in moved.failed:
+        print(f"  annotations of document {file_id} not moved (next sync tries again): {why}")
     if r.failures:
         print(
             f"{len(r.failures)} documents could not be downloaded; the next sync tries again:",

@@ -1,14 +1,17 @@
 """One synchronisation of a data directory, as the CLI and the desktop client run it: the sync engine's
 pass (changes made here pushed, feed, removals, downloads into the vault), then the full-text index of
-what arrived; and a quick push of the changes made here alone (:func:`push_changes`)."""
+what arrived, then the user's annotations moved onto replaced documents' new versions
+(:mod:`gremalda.core.annotations.reanchoring`; pushed by the next pass or quick push); and a quick push
+of the changes made here alone (:func:`push_changes`)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gremalda.core.account import connect, sync_error
+from gremalda.core.annotations.reanchoring import ReanchorReport, reanchor_replaced
 from gremalda.core.indexing import IndexReport, index_pending
 from gremalda.paths import DataPaths
 from gremalda.pdf.extract import TextExtractor
@@ -21,6 +24,17 @@ from sync.engine import Progress, RetryPolicy, SyncEngine, SyncReport
 class SyncOutcome:
     sync: SyncReport
     index: IndexReport | None
+    reanchor: ReanchorReport = field(default_factory=ReanchorReport)
+
+    @property
+    def reanchored(self) -> int:
+        """The user's annotations moved onto a new version (or content) of their document this pass."""
+        return self.reanchor.moved
+
+    @property
+    def attention(self) -> int:
+        """Of them, those flagged for a person to look at (a quote not found, a note's page changed)."""
+        return self.reanchor.attention
 
 
 def synchronise(
@@ -59,7 +73,8 @@ def synchronise(
         if index:
             with TextExtractor(max_workers=index_workers) as extractor:
                 indexed = index_pending(store, extractor, progress=index_progress)
-        return SyncOutcome(report, indexed)
+        moved = ReanchorReport() if stop is not None and stop.is_set() else reanchor_replaced(store)
+        return SyncOutcome(report, indexed, moved)
 
 
 QUICK_PUSH = RetryPolicy(attempts=2, base=0.2, cap=1.0)  # a probe: the next one comes in seconds anyway

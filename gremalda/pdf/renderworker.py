@@ -6,7 +6,8 @@
 document it was sent open (with a few recently used display lists, so that the sharp render after the quick
 one, and the tiles of one page, do not interpret the page again) and answers one request at a time over a
 `multiprocessing` connection. It speaks in plain tuples and bytes; the client side builds the public
-dataclasses, so this module imports nothing of Gremalda and PyMuPDF only once the worker has started.
+dataclasses, so this module imports nothing of Gremalda but `gremalda.pdf.words` (itself without imports of
+ours), and PyMuPDF only once the worker has started.
 
 Protocol (client → worker), one message at a time, the next request only after the answer:
 
@@ -17,7 +18,7 @@ Protocol (client → worker), one message at a time, the next request only after
   ``send_bytes(samples)`` (RGB, 3 bytes per pixel), or ``("err", sentence)``.
 * ``("find", key, query)`` → ``("ok", [(page, [(x0, y0, x1, y1), ...]), ...])``.
 * ``("words", key, page)`` → ``("ok", (text, [(x0, y0, x1, y1, word, block, line, start, end), ...]))``:
-  the page text as the indexer stores it (`gremalda.pdf.extract`) and PyMuPDF's words in its order, with
+  the page text as the indexer stores it (`gremalda.pdf.words.page_words`) and PyMuPDF's words in order, with
   ``text[start:end]`` the word (``start == end`` for a word not found there), boxes in points as PyMuPDF
   reports them (unrotated page; `_info` gives the rotation matrix to the shown page), or ``("err", ...)``.
 * ``("call", fn, args)`` → ``("ok", fn(*args))`` (tests inject faults this way).
@@ -34,6 +35,8 @@ import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
+
+from gremalda.pdf.words import page_words
 
 if TYPE_CHECKING:
     import pymupdf
@@ -52,9 +55,6 @@ _MAX_DISPLAY_LISTS = 12  # per worker, over all documents
 _MAX_HITS = 10_000
 _NICENESS = 10
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F])
-# what gremalda.pdf.extract removes from page texts (C0 controls but tab and newline, DEL): the words'
-# offsets must point into the text exactly as the indexer stores it (this module imports nothing of ours)
-_TEXT_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 Rect = tuple[float, float, float, float]
@@ -340,9 +340,6 @@ def _find(entry: _Doc | None, query: str) -> tuple[str, Any]:
     return ("ok", hits)
 
 
-WordTuple = tuple[float, float, float, float, str, int, int, int, int]
-
-
 def _words(entry: _Doc | None, page_no: int) -> tuple[str, Any]:
     """The page text (as `gremalda.pdf.extract` stores it) and the words with their offsets into it."""
     doc, error = _document(entry)
@@ -351,22 +348,6 @@ def _words(entry: _Doc | None, page_no: int) -> tuple[str, Any]:
     if not 0 <= page_no < doc.page_count:
         return ("err", ERR_PAGE)
     try:
-        page = doc.load_page(page_no)
-        text = str(page.get_text("text")).translate(_TEXT_CONTROL).replace("\x00", " ")
-        raw = page.get_text("words")
+        return ("ok", page_words(doc.load_page(page_no)))
     except Exception:
         return ("err", ERR_PAGE)
-    words: list[WordTuple] = []
-    position = 0
-    for x0, y0, x1, y1, word, block, line, _ in raw:
-        word = str(word).translate(_TEXT_CONTROL)
-        if not word.strip():
-            continue
-        at = text.find(word, position)
-        if at < 0:
-            start = end = position
-        else:
-            start, end = at, at + len(word)
-            position = end
-        words.append((float(x0), float(y0), float(x1), float(y1), word, int(block), int(line), start, end))
-    return ("ok", (text, words))

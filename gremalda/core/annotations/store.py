@@ -90,23 +90,43 @@ class AnnotationStore:
         return self.save(delete(self._require(annotation_id), self.device, modified=now))
 
     def reanchor_file(
-        self, old_file_id: str, new_file_id: str, new_sha256: str | None, *, locate: Locate | None = None
+        self,
+        old_file_id: str,
+        new_file_id: str,
+        new_sha256: str | None,
+        *,
+        locate: Locate | None = None,
+        records: Iterable[Annotation] | None = None,
+        now: str = "",
     ) -> list[Annotation]:
-        """Move the live annotations of ``old_file_id`` onto its new version ``new_file_id`` (whose page
-        texts must be in ``page_text``); returns the moved records (those not found flagged)."""
+        """Move the user's own live annotations of ``old_file_id`` (or ``records``, those of them still
+        there) onto its new version ``new_file_id`` whose page texts must be in ``page_text`` (the
+        indexer's pages are 1-based, annotation pages 0-based); returns the moved records (those not
+        found flagged). Others' annotations stay: their author's device moves them. One transaction,
+        which reads the records again, so that a change saved meanwhile is not overwritten."""
         with sqlite_errors(self.db.path):
             rows = self.db.conn.execute(
-                "SELECT page, text FROM page_text WHERE file_id = ? ORDER BY page", (new_file_id,)
+                "SELECT page, text FROM page_text WHERE file_id = ? AND page >= 1 ORDER BY page",
+                (new_file_id,),
             ).fetchall()
-        texts = [""] * (max((r[0] for r in rows), default=-1) + 1)
+        texts = [""] * max((r[0] for r in rows), default=0)
         for page, text in rows:
-            texts[page] = text
+            texts[page - 1] = text
         pages = PageTexts(texts)
+        wanted = None if records is None else {r.id for r in records}
         moved = []
-        with self.db.transaction():
+        with sqlite_errors(self.db.path), self.db.transaction():
             for record in self.list_for_file(old_file_id):
+                if not self._mine(record) or (wanted is not None and record.id not in wanted):
+                    continue
                 new = reanchor(
-                    record, pages, self.device, file_id=new_file_id, file_sha256=new_sha256, locate=locate
+                    record,
+                    pages,
+                    self.device,
+                    file_id=new_file_id,
+                    file_sha256=new_sha256,
+                    locate=locate,
+                    now=now,
                 )
                 moved.append(self.save(new))
         return moved

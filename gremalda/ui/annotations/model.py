@@ -32,7 +32,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from gremalda.core.annotations import merge
 from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind
-from gremalda.core.annotations.store import TARGET_TYPE, AnnotationStore, device_id
+from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.paths import DataPaths
 from gremalda.store.replica import Store
 from gremalda.ui.error_reporter import as_gremalda_error
@@ -87,10 +87,9 @@ def read_identity(store: Store) -> Identity:
 
 
 def _outbox_count(store: Store) -> int:
-    row = store.db.conn.execute(
-        "SELECT count(*) FROM outbox WHERE target_type = ?", (TARGET_TYPE,)
-    ).fetchone()
-    return int(row[0])
+    """Annotations waiting for the server, counted as the sync bridge counts them (refused changes and
+    older rows of one annotation not counted), so that the status bar's figures agree."""
+    return AnnotationStore(store.db, device="-").pending_count()
 
 
 class AnnotationModel(QObject):
