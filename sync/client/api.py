@@ -26,24 +26,37 @@ import hashlib
 import ipaddress
 import json
 import re
+import socket
 import ssl
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import httpx
 
+from sync.client.deliveries import (
+    DeliveryAnswer as DeliveryAnswer,
+)
+from sync.client.deliveries import (
+    DeliveryReport as DeliveryReport,
+)
+from sync.client.deliveries import (
+    check_reports,
+    parse_delivery_answers,
+)
 from sync.client.errors import (
     BadCredentials,
     ChecksumMismatch,
+    Conflict,
     Forbidden,
     InsecureServerUrl,
     NotFound,
     Offline,
+    PreconditionFailed,
     RequestRejected,
     ServerError,
     ServerProtocolError,
@@ -52,6 +65,8 @@ from sync.client.errors import (
     TransferCancelled,
     TransferIncomplete,
 )
+from sync.client.sse import ServerEvent as ServerEvent
+from sync.client.sse import SseParser
 from sync.client.transfer import (
     Answer,
     BodyCut,
@@ -60,6 +75,8 @@ from sync.client.transfer import (
     certificate_error,
     env_proxy_applies,
 )
+from sync.client.uploads import CHUNK_SIZE, run_upload
+from sync.client.uploads import UploadResult as UploadResult
 from sync.protocol.kinds import Kind
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=30.0)
@@ -480,6 +497,10 @@ def _error_for(response: httpx.Response, body: bytes) -> SyncClientError:
         return Forbidden(message or "This account may not do that.", **kwargs)
     if status in (404, 410):
         return NotFound(message or "That is not (or no longer) available on the server.", **kwargs)
+    if status == 412:
+        return PreconditionFailed(message or "This was changed in the meantime. Reload and retry.", **kwargs)
+    if status == 409:
+        return Conflict(message or "The request does not fit the server's current state.", **kwargs)
     if status in (408, 429) or status >= 500:
         what = "is busy" if status in (429, 503) else "had a problem"
         return ServerError(f"The server {what} (HTTP {status}); sync will try again.", **kwargs)
@@ -530,6 +551,41 @@ class _Pace:
                 raise _TooSlow(rate)
             self.mark_time, self.mark_bytes = now, position
         return False
+
+
+EVENTS_READ_TIMEOUT = 45.0  # the server pings every 15 s: this long without a byte means a dead connection
+
+
+class _StopWatch:
+    """While open, shuts the event stream's socket down as soon as `stop` is set, so that a read
+    waiting for the next event ends at once (closing alone does not wake a blocked read)."""
+
+    def __init__(self, response: httpx.Response, stop: threading.Event) -> None:
+        self._stop = stop
+        self._done = threading.Event()
+        self._socket: Any = None
+        stream = response.extensions.get("network_stream")
+        if stream is not None:
+            with suppress(Exception):
+                self._socket = stream.get_extra_info("socket")
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _StopWatch:
+        if self._socket is not None:
+            self._thread = threading.Thread(target=self._watch, name="sync-events-stop", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            if self._stop.wait(0.2):
+                if not self._done.is_set():
+                    with suppress(OSError):
+                        self._socket.shutdown(socket.SHUT_RDWR)
+                return
 
 
 class ServerApi:
@@ -643,8 +699,10 @@ class ServerApi:
         auth: bool = True,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         ok: tuple[int, ...] = (200,),
+        timeout: httpx.Timeout | None = None,
     ) -> Iterator[httpx.Response]:
         """A streamed response with a status in `ok`; anything else raises the matching error."""
         for attempt in (0, 1):
@@ -656,7 +714,13 @@ class ServerApi:
                 all_headers["Authorization"] = f"Bearer {used.access_token}"
             try:
                 request = self._client.build_request(
-                    method, path, params=params, json=json_body, headers=all_headers
+                    method,
+                    path,
+                    params=params,
+                    json=json_body,
+                    content=content,
+                    headers=all_headers,
+                    timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
                 )
                 response = self._client.send(request, stream=True)
             except httpx.TransportError as exc:
@@ -686,6 +750,149 @@ class ServerApi:
         with self._open(method, path, auth=auth, params=params, json_body=json_body) as response:
             raw = _read_capped(response, self._max_json)
             return parse_json(raw, response, f"{method} {path}")
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+        params: Mapping[str, Any] | None = None,
+    ) -> tuple[int, Any]:
+        """(status, parsed JSON body) of an authenticated request; ``{}`` for an empty body (204)."""
+        with self._open(
+            method, path, params=params, json_body=json_body, content=content, headers=headers, ok=ok
+        ) as response:
+            raw = _read_capped(response, self._max_json)
+            if response.status_code == 204 or not raw:
+                return response.status_code, {}
+            return response.status_code, parse_json(raw, response, f"{method} {path}")
+
+    # ------------------------------------------------------------------------------ clerk writes
+
+    def write(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        if_match: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """A write (POST, PATCH, PUT, DELETE) to `path` (e.g. "api/v1/meetings/3"); the answer's object
+        ({} for 204). `if_match`: the version the change builds on (PreconditionFailed when the server
+        holds another); `idempotency_key`: a POST sent again with it does nothing twice."""
+        method = method.upper()
+        if method not in ("POST", "PATCH", "PUT", "DELETE"):
+            raise ValueError(f"{method} is not a write method")
+        headers: dict[str, str] = {}
+        if if_match is not None:
+            headers["If-Match"] = f'"{int(if_match)}"'
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        _, answer = self._request(
+            method,
+            path.lstrip("/"),
+            json_body=None if body is None else dict(body),
+            headers=headers,
+            ok=(200, 201, 204),
+        )
+        if not isinstance(answer, dict):
+            raise ServerProtocolError(f"The server answered {method} {path} with something not an object.")
+        return answer
+
+    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """The parsed JSON of an authenticated GET of `path` (e.g. "api/v1/meetings/3/deliveries")."""
+        return self._json("GET", path.lstrip("/"), params=params)
+
+    def upload(
+        self,
+        source: BinaryIO,
+        size: int,
+        mime_type: str,
+        file_name: str,
+        *,
+        sha256: str | None = None,
+        resume_id: str | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        on_started: Callable[[str], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> UploadResult:
+        """Upload `size` bytes of `source` (seekable) resumably in chunks (see `sync.client.uploads`).
+        `resume_id`: the id of an earlier, interrupted upload of the same file (`on_started` is told
+        the id as soon as it is known: keep it); the upload continues at the offset the server holds.
+        `on_progress(sent, size)` after each chunk. `stop` set: TransferCancelled (resumable). Network
+        errors are retried a few times within the call; after that they are raised (resume later)."""
+        return run_upload(
+            self._request,
+            source,
+            size,
+            mime_type,
+            file_name,
+            sha256=sha256,
+            resume_id=resume_id,
+            chunk_size=chunk_size,
+            on_started=on_started,
+            on_progress=on_progress,
+            stop=stop,
+        )
+
+    # --------------------------------------------------------------------------- proof of delivery
+
+    def report_deliveries(self, items: Sequence[DeliveryReport]) -> list[DeliveryAnswer]:
+        """Report delivery events (at most 500), one answer per item in order; the same items sent again
+        (same keys) are not counted twice."""
+        if not items:
+            return []
+        check_reports(items)
+        body = {"items": [item.wire() for item in items]}
+        return parse_delivery_answers(self._json("POST", "api/v1/deliveries", json_body=body), len(items))
+
+    # ------------------------------------------------------------------------------- push channel
+
+    def events(
+        self,
+        *,
+        last_event_id: str | None,
+        stop: threading.Event,
+        on_open: Callable[[], None] | None = None,
+        read_timeout: float = EVENTS_READ_TIMEOUT,
+    ) -> Iterator[ServerEvent]:
+        """The server's push channel (GET api/v1/events, server-sent events) until the server ends it
+        (the iterator ends: reconnect) or `stop` is set (ends within a fraction of a second). With
+        `last_event_id` the server tells at once of changes after it. `on_open` is called once the
+        stream is accepted. A silent connection (no ping within `read_timeout` s), a broken stream or
+        lines past the limits raise Offline / ServerProtocolError; reconnecting is the caller's job."""
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        timeout = httpx.Timeout(connect=10.0, read=read_timeout, write=10.0, pool=10.0)
+        with self._open("GET", "api/v1/events", headers=headers, timeout=timeout) as response:
+            ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype != "text/event-stream":
+                raise ServerProtocolError(
+                    f"The server answered the push channel with {ctype or 'no content type'} "
+                    "instead of an event stream."
+                )
+            parser = SseParser()
+            if last_event_id:
+                parser.last_event_id = last_event_id
+            if on_open is not None:
+                on_open()
+            with _StopWatch(response, stop):
+                try:
+                    for chunk in response.iter_raw():
+                        if stop.is_set():
+                            return
+                        yield from parser.feed(chunk)
+                except httpx.TransportError as exc:
+                    if stop.is_set():
+                        return
+                    raise _offline(exc) from None
 
     # ----------------------------------------------------------------------------------- the feed
 

@@ -85,8 +85,17 @@ class RequestRejected(SyncClientError):
     """The server refused the request as invalid (another 4xx), e.g. a sync cursor it no longer accepts."""
 
 
+class Conflict(RequestRejected):
+    """The server's state does not fit the request (409), e.g. an upload at another offset."""
+
+
+class PreconditionFailed(Conflict):
+    """The object was changed meanwhile (412: If-Match named an older version): reload and retry."""
+
+
 class TransferCancelled(SyncClientError):
-    """A download was stopped because the caller asked to (`should_stop`); the sink keeps what arrived."""
+    """A download or upload was stopped because the caller asked to (`should_stop` / `stop`); a download's
+    sink keeps what arrived, an upload can be resumed by its id."""
 
 
 class TransferIncomplete(SyncClientError):
