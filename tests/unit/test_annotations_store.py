@@ -21,6 +21,7 @@ from gremalda.core.annotations.merge import create, delete, edit, merge
 from gremalda.core.annotations.records import Annotation, Kind, TextQuote
 from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.store.database import ReplicaDatabase, migrate, open_database
+from gremalda.store.textindex import TextIndex
 
 QUAD = (10.0, 20.0, 110.0, 20.0, 10.0, 32.0, 110.0, 32.0)
 
@@ -167,10 +168,9 @@ def test_reanchor_file_moves_found_quotes_and_flags_the_rest(
         "Vorbemerkung. Der Ausschuss beraet den HAUSHALTSPLAN 2026 und die Strassenreinigung.",
     ]
     db.conn.execute("INSERT INTO file (id, state) VALUES ('f1', 'complete'), ('f2', 'complete')")
-    db.conn.executemany(
-        "INSERT INTO page_text (file_id, page, text) VALUES (?, ?, ?)",
-        [("f1", 0, old_text)] + [("f2", i, t) for i, t in enumerate(new_pages)],
-    )
+    index = TextIndex(db.conn)  # as the indexer stores pages: 1-based (annotation pages are 0-based)
+    index.add_pages("f1", [(1, old_text)])
+    index.add_pages("f2", list(enumerate(new_pages, start=1)))
     start = old_text.index("Haushaltsplan")
     found = store.save(
         create(
