@@ -3,7 +3,10 @@
 
 from sync.engine.background import BackgroundSync
 from sync.engine.engine import Cancelled, ContentRejected, RetryPolicy, SyncEngine
+from sync.engine.events import EventListener
 from sync.engine.port import (
+    ANNOTATION,
+    DELIVERY,
     AppliedPage,
     FileWant,
     FileWriter,
@@ -15,10 +18,13 @@ from sync.engine.port import (
 from sync.engine.report import FileFailure, Phase, Progress, PushFailure, SyncReport
 
 __all__ = [
+    "ANNOTATION",
+    "DELIVERY",
     "AppliedPage",
     "BackgroundSync",
     "Cancelled",
     "ContentRejected",
+    "EventListener",
     "FileFailure",
     "FileWant",
     "FileWriter",

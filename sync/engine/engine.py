@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
-from sync.client.api import MAX_PUSH_ITEMS, PushAnswer, PushItem, ServerApi
+from sync.client.api import MAX_PUSH_ITEMS, DeliveryAnswer, DeliveryReport, PushAnswer, PushItem, ServerApi
 from sync.client.errors import (
     ChecksumMismatch,
     Forbidden,
@@ -42,7 +42,15 @@ from sync.client.errors import (
     TransferIncomplete,
     backoff_delays,
 )
-from sync.engine.port import FileWant, FileWriter, Outgoing, PushResult, PushStatus, ReplicaPort
+from sync.engine.port import (
+    DELIVERY,
+    FileWant,
+    FileWriter,
+    Outgoing,
+    PushResult,
+    PushStatus,
+    ReplicaPort,
+)
 from sync.engine.report import FileFailure, Phase, Progress, PushFailure, SyncReport
 
 log = logging.getLogger(__name__)
@@ -182,7 +190,12 @@ class SyncEngine:
                 return
             self.replica.pushed(results)
             for item, result in zip(batch, results, strict=True):
-                if result.status == PushStatus.OK:
+                if item.target_type == DELIVERY and result.status in (PushStatus.OK, PushStatus.STALE):
+                    if result.status == PushStatus.OK:
+                        report.delivered += 1
+                    else:
+                        report.delivery_stale += 1
+                elif result.status == PushStatus.OK:
                     report.pushed += 1
                 elif result.status == PushStatus.CONFLICT:
                     report.conflicts += 1
@@ -203,11 +216,20 @@ class SyncEngine:
         return items
 
     def _push_batch(self, report: SyncReport, batch: list[Outgoing]) -> list[PushResult]:
-        """The server's answers to `batch`. A batch the server refuses as a whole (a 4xx other than
-        not found / forbidden) is split, so that only the change it cannot take is marked refused."""
-        items = [PushItem(o.idempotency_key, o.base_version, o.payload) for o in batch]
+        """The server's answers to `batch`: annotations go to the annotation batch endpoint, delivery
+        reports to the deliveries endpoint (one request each). A batch the server refuses as a whole (a
+        4xx other than not found / forbidden) is split, so that only the change it cannot take is marked
+        refused."""
+        kinds = sorted({o.target_type for o in batch})
+        if len(kinds) > 1:
+            by_id: dict[int, PushResult] = {}
+            for kind in kinds:
+                part = [o for o in batch if o.target_type == kind]
+                by_id.update((r.outbox_id, r) for r in self._push_batch(report, part))
+            return [by_id[o.outbox_id] for o in batch]
+        send = self._send_deliveries if kinds[0] == DELIVERY else self._send_annotations
         try:
-            answers = self._retrying(report, partial(self.api.push_annotations, items))
+            results = self._retrying(report, partial(send, batch))
         except RequestRejected as exc:
             if len(batch) == 1:
                 return [PushResult(batch[0].outbox_id, PushStatus.REJECTED, message=exc.message)]
@@ -215,7 +237,29 @@ class SyncEngine:
             return self._push_batch(report, batch[:half]) + self._push_batch(report, batch[half:])
         finally:
             report.push_requests += 1
+        return results
+
+    def _send_annotations(self, batch: list[Outgoing]) -> list[PushResult]:
+        items = [PushItem(o.idempotency_key, o.base_version, o.payload) for o in batch]
+        answers = self.api.push_annotations(items)
         return [_result(o.outbox_id, a) for o, a in zip(batch, answers, strict=True)]
+
+    def _send_deliveries(self, batch: list[Outgoing]) -> list[PushResult]:
+        """Delivery reports; one whose queued payload is malformed is refused here, not sent."""
+        reports: dict[int, DeliveryReport] = {}
+        refused: dict[int, PushResult] = {}
+        for o in batch:
+            try:
+                reports[o.outbox_id] = _delivery_report(o)
+            except (KeyError, TypeError, ValueError) as exc:
+                refused[o.outbox_id] = PushResult(
+                    o.outbox_id, PushStatus.REJECTED, message=f"The queued report is malformed ({exc})."
+                )
+        answers = self.api.report_deliveries(list(reports.values())) if reports else []
+        answered = dict(zip(reports, answers, strict=True))
+        return [
+            refused.get(o.outbox_id) or _delivery_result(o.outbox_id, answered[o.outbox_id]) for o in batch
+        ]
 
     def _pull(self, report: SyncReport) -> None:
         cursor = self.replica.cursor()
@@ -451,6 +495,21 @@ def _result(outbox_id: int, answer: PushAnswer) -> PushResult:
         current_version=answer.current_version,
         message=answer.message,
     )
+
+
+def _delivery_report(item: Outgoing) -> DeliveryReport:
+    payload = item.payload
+    event, at = payload["event"], payload["at"]
+    if not isinstance(event, str) or not isinstance(at, str):
+        raise TypeError("event and at must be text")
+    files = tuple(str(f) for f in payload.get("files") or ())
+    return DeliveryReport(item.idempotency_key, int(payload["meeting_id"]), event, at, files)
+
+
+def _delivery_result(outbox_id: int, answer: DeliveryAnswer) -> PushResult:
+    status = {"ok": PushStatus.OK, "stale": PushStatus.STALE}.get(answer.status, PushStatus.REJECTED)
+    message = answer.message or ("" if status == PushStatus.OK else "The server refused the report.")
+    return PushResult(outbox_id, status, message=message)
 
 
 @dataclass(slots=True)

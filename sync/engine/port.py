@@ -35,14 +35,20 @@ class AppliedPage:
     skipped: int = 0  # entries the replica could not take (malformed data); logged, the rest applied
 
 
+ANNOTATION = "annotation"
+DELIVERY = (
+    "delivery"  # a proof-of-delivery report (POST /api/v1/deliveries); payload: meeting_id, event, at, files
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """A change made here, waiting in the replica's outbox to be pushed (state-based: the whole record)."""
 
     outbox_id: int
     idempotency_key: str
-    target_type: str  # "annotation"
-    target_id: str  # the record's id (a UUID)
+    target_type: str  # ANNOTATION or DELIVERY
+    target_id: str  # the record's id (a UUID); a delivery report: the meeting's id
     base_version: int | None  # the server's version it builds on (If-Match); None: a create
     payload: dict[str, Any]  # the record
 
@@ -51,6 +57,7 @@ class PushStatus(StrEnum):
     OK = "ok"
     CONFLICT = "conflict"
     REJECTED = "rejected"
+    STALE = "stale"  # a delivery report: the folder changed on the server; report again after a sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +159,8 @@ class ReplicaPort(Protocol):
         ...
 
     def pending_pushes(self) -> int:
-        """How many records have changes waiting to be pushed (refused ones not counted)."""
+        """How many records have changes waiting to be pushed (refused ones not counted), delivery
+        reports included."""
         ...
 
     def sync_finished(self, when: str) -> None:

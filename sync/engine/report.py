@@ -58,6 +58,8 @@ class SyncReport:
     rejected: list[PushFailure] = field(default_factory=list)  # refused; kept, not pushed again as is
     push_error: str = ""  # why pushing stopped early in this pass (the changes stay queued), or ""
     pending: int = 0  # records still waiting to be pushed at the end of the pass
+    delivered: int = 0  # delivery reports the server took
+    delivery_stale: int = 0  # delivery reports of a folder that changed meanwhile (dropped, reported anew)
 
     @property
     def complete(self) -> bool:

@@ -1,0 +1,153 @@
+"""The push channel on a thread of its own: keeps GET /api/v1/events open and calls `on_change` at once
+when the server says something this user may see has changed (the caller triggers a sync pass).
+
+Reconnects after any failure or when the server ends the stream, with jittered backoff (growing while
+it keeps failing, from the start again once a stream was open), sending the last event id seen as
+Last-Event-ID: the server then tells at once of changes made while the connection was down. The first
+connection (no id known yet) and any reconnection after a failure also call `on_change`, because
+changes may have been missed meanwhile. Tokens are refreshed by the ServerApi's own 401 handling; a
+sign-in that has ended (SignInRequired) is retried only slowly (the sync pass reports it to the user).
+A hostile stream (garbage, huge lines, a server that closes at once) ends in a clear error that is
+logged and handed to `on_error`, then the next try; it never ends the thread. No Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+from sync.client.api import ServerApi, ServerEvent
+from sync.client.errors import SignInRequired, SyncClientError, backoff_delays
+
+log = logging.getLogger(__name__)
+
+CHANGES = "changes"
+SIGNED_OUT_PAUSE = 300.0  # seconds between tries while the sign-in has ended
+STEADY = 5.0  # a stream open at least this long counts as working: the next reconnection comes soon
+
+
+class EventListener:
+    """Listens to the server's push channel; see the module docstring.
+
+    `connect()` returns a ServerApi (opened on the listener's thread, closed by it after each stream);
+    `on_change()` is called on the listener's thread and must be quick (e.g. BackgroundSync.trigger)."""
+
+    def __init__(
+        self,
+        connect: Callable[[], ServerApi],
+        on_change: Callable[[], None],
+        *,
+        on_error: Callable[[BaseException], None] | None = None,
+        backoff: Callable[[], Iterator[float]] = lambda: backoff_delays(0.5, 30.0),
+        read_timeout: float = 45.0,
+        name: str = "sync-events",
+    ) -> None:
+        self._connect = connect
+        self._on_change = on_change
+        self._on_error = on_error
+        self._backoff = backoff
+        self.read_timeout = read_timeout
+        self.name = name
+        self.stop_event = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_event_id: str | None = None
+        self.connected = threading.Event()  # set while a stream is open
+        self.connections = 0  # streams opened
+        self.events = 0  # change events received
+        self.failures = 0  # connections that ended in an error
+        self.last_error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("already started")
+        self.stop_event.clear()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """End the stream (a waiting read ends at once) and the thread."""
+        self.stop_event.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if not self._thread.is_alive():
+                self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        delays: Iterator[float] | None = None
+        missed = True  # changes may have been missed: tell on the next connection
+        while not self.stop_event.is_set():
+            began = time.monotonic()
+            try:
+                opened = self._listen(missed) and time.monotonic() - began >= STEADY
+                missed = False
+                if opened:
+                    delays = None  # a stream was open: the server ended it; come back soon
+                pause = random.uniform(0.0, 0.5)  # jitter, not a secret
+                if not opened:
+                    delays = delays or self._backoff()
+                    pause = next(delays)
+            except SignInRequired as exc:
+                missed = True
+                self._failed(exc)
+                pause = SIGNED_OUT_PAUSE
+            except Exception as exc:
+                missed = True
+                self._failed(exc)
+                delays = delays or self._backoff()
+                pause = next(delays)
+            finally:
+                self.connected.clear()
+            if self.stop_event.wait(pause):
+                return
+
+    def _listen(self, missed: bool) -> bool:
+        """One stream until it ends; True when it was open (the server accepted it)."""
+        # a stream the server closes at once (or a hostile one) does not count: the backoff grows
+        opened = False
+
+        def on_open() -> None:
+            nonlocal opened
+            opened = True
+            self.connections += 1
+            self.connected.set()
+            if missed or self.last_event_id is None:
+                self._on_change()
+
+        api = self._connect()
+        try:
+            stream = api.events(
+                last_event_id=self.last_event_id,
+                stop=self.stop_event,
+                on_open=on_open,
+                read_timeout=self.read_timeout,
+            )
+            for event in stream:
+                self._event(event)
+        finally:
+            api.close()
+        return opened
+
+    def _event(self, event: ServerEvent) -> None:
+        if event.id:
+            self.last_event_id = event.id
+        if event.event == CHANGES:
+            self.events += 1
+            self._on_change()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.failures += 1
+        self.last_error = exc
+        message = exc.message if isinstance(exc, SyncClientError) else repr(exc)
+        log.info("sync: push channel: %s; reconnecting", message)
+        if self._on_error is not None:
+            try:
+                self._on_error(exc)
+            except Exception:
+                log.warning("sync: push channel error callback failed", exc_info=True)
