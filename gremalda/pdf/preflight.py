@@ -57,6 +57,10 @@ REASON_LOCKED = (
 )
 REASON_WRONG_KEY = "The PDF is protected by a password, and the password given is wrong."
 REASON_NO_PAGES = "The PDF has no pages (it is probably damaged)."
+REASON_TRUNCATED = (
+    "The PDF is damaged: no page can be read (it may be incomplete, e.g. a download or copy that did "
+    "not finish)."
+)
 REASON_TOO_LARGE = "The file is larger than 2 GiB."
 REASON_WORKER_DIED = "Reading the PDF crashed the reader (the file is probably damaged or hostile)."
 REASON_OUT_OF_MEMORY = "Reading the PDF needed too much memory (the file is probably damaged or hostile)."
@@ -196,7 +200,7 @@ def _check(doc: Any, size: int, password: str | None) -> PreflightReport:
     reason = None
     warnings: list[str] = []
     if pages == 0:
-        reason = REASON_NO_PAGES
+        reason = REASON_TRUNCATED if repaired else REASON_NO_PAGES
     elif damaged:
         reason = (
             f"The PDF is damaged: {len(damaged)} of {pages} pages cannot be read (page {page_list(damaged)})."

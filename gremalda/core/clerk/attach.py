@@ -1,0 +1,152 @@
+"""Attaching a document: preflight, then a resumable upload whose state survives a crash or restart.
+
+The upload's id is kept in the replica's ``sync_state`` under ``upload:<sha256 of the source>`` (with
+its size and the server it belongs to) from the moment the server hands it out (``on_started``). A
+later attach of the same content — after a stop, a lost connection, a crash, a restart, from any
+:class:`~gremalda.core.clerk.service.ClerkService` instance of the data directory — passes that id
+to ``ServerApi.upload``, which continues at the server's offset. The key is removed once the upload is
+complete; an id the server no longer knows (expired after 24 h) is dropped and the upload starts afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gremalda.core.clerk.errors import FileRefused, UploadStopped
+from gremalda.pdf.preflight import Preflighter, PreflightReport
+from gremalda.store.replica import Store
+from sync.client import NotFound, ServerApi, SyncClientError, TransferCancelled
+
+STATE_PREFIX = "upload:"
+PDF = "application/pdf"
+_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069/\\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document on disk as it will be uploaded: its bytes' digest and size, names, preflight."""
+
+    path: Path
+    sha256: str
+    size: int
+    file_name: str
+    report: PreflightReport
+
+
+def digest(path: Path) -> tuple[str, int]:
+    hasher = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            hasher.update(chunk)
+            size += len(chunk)
+    return hasher.hexdigest(), size
+
+
+def safe_file_name(name: str) -> str:
+    """A file name the server accepts: no separators, control or bidi characters, no '..', trimmed."""
+    name = unicodedata.normalize("NFC", _BAD.sub("_", name)).strip().replace("..", "_")
+    if not name or name in {".", ".."}:
+        name = "Dokument.pdf"
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:255]
+    return name
+
+
+def prepare(path: Path, preflighter: Preflighter | None = None) -> Source:
+    """Preflight the document; FileRefused (nothing uploaded) when it is not fit for a meeting folder."""
+    try:
+        sha, size = digest(path)
+    except OSError as exc:
+        raise FileRefused(
+            f"{path.name}: the file cannot be read ({exc.strerror or exc}).", detail=repr(exc)
+        ) from None
+    if preflighter is None:
+        with Preflighter() as checker:
+            report = checker.check(path)
+    else:
+        report = preflighter.check(path)
+    if not report.ok:
+        raise FileRefused(f"{path.name}: {report.refused_reason}", detail="; ".join(report.mupdf_messages))
+    return Source(path, sha, size, safe_file_name(path.name), report)
+
+
+def _state_key(sha: str) -> str:
+    return f"{STATE_PREFIX}{sha}"
+
+
+def pending_upload(store: Store, sha: str) -> str | None:
+    """The id of an unfinished upload of this content to this replica's server, if one is kept."""
+    raw = store.state(_state_key(sha))
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("server") != store.state("server_url"):
+        return None
+    upload_id = data.get("id")
+    return upload_id if isinstance(upload_id, str) and upload_id else None
+
+
+def upload(
+    store: Store,
+    api: ServerApi,
+    source: Source,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> str:
+    """Upload the source (resuming a kept upload); returns the sha256 the server stored."""
+    key = _state_key(source.sha256)
+
+    def started(upload_id: str) -> None:
+        store.set_state(
+            key,
+            json.dumps({"id": upload_id, "size": source.size, "server": store.state("server_url")}),
+        )
+
+    resume_id = pending_upload(store, source.sha256)
+    for attempt in (0, 1):
+        try:
+            with source.path.open("rb") as handle:
+                result = api.upload(
+                    handle,
+                    source.size,
+                    PDF,
+                    source.file_name,
+                    sha256=source.sha256,
+                    resume_id=resume_id,
+                    on_started=started,
+                    on_progress=on_progress,
+                    stop=stop,
+                )
+            break
+        except TransferCancelled:
+            raise UploadStopped() from None
+        except NotFound:
+            if resume_id is None or attempt == 1:
+                raise
+            store.set_state(key, None)  # expired or unknown on the server: start afresh
+            resume_id = None
+        except OSError as exc:
+            raise FileRefused(
+                f"{source.path.name}: the file cannot be read ({exc.strerror or exc}).", detail=repr(exc)
+            ) from None
+        except SyncClientError:
+            raise  # the kept id stays: the next attempt resumes
+    else:  # pragma: no cover
+        raise AssertionError("unreachable")
+    if stop is not None and stop.is_set() and not result.sha256:
+        raise UploadStopped()
+    store.set_state(key, None)
+    return str(result.sha256)
