@@ -6,6 +6,7 @@ of the changes made here alone (:func:`push_changes`)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,11 +14,14 @@ from dataclasses import dataclass, field
 from gremalda.core.account import connect, sync_error
 from gremalda.core.annotations.reanchoring import ReanchorReport, reanchor_replaced
 from gremalda.core.indexing import IndexReport, index_pending
+from gremalda.errors import GremaldaError
 from gremalda.paths import DataPaths
 from gremalda.pdf.extract import TextExtractor
-from gremalda.store.replica import StoreReplica, open_store
+from gremalda.store.replica import Store, StoreReplica, open_store
 from sync.client import SyncClientError
-from sync.engine import Progress, RetryPolicy, SyncEngine, SyncReport
+from sync.engine import Cancelled, Progress, RetryPolicy, SyncEngine, SyncReport
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,32 @@ def synchronise(
             with TextExtractor(max_workers=index_workers) as extractor:
                 indexed = index_pending(store, extractor, progress=index_progress)
         moved = ReanchorReport() if stop is not None and stop.is_set() else reanchor_replaced(store)
+        if moved.moved:
+            _push_moved(store, report, retry=retry, stop=stop)
         return SyncOutcome(report, indexed, moved)
+
+
+def _push_moved(
+    store: Store, report: SyncReport, *, retry: RetryPolicy | None, stop: threading.Event | None
+) -> None:
+    """Push the annotations re-anchoring moved at the end of the pass (added to ``report``). When that
+    fails they stay queued for the next push: the pass itself succeeded."""
+    try:
+        api = connect(store)
+        try:
+            pushed = SyncEngine(api, StoreReplica(store), retry=retry, stop=stop).push_only()
+        finally:
+            api.close()
+    except (SyncClientError, GremaldaError, Cancelled) as exc:
+        log.warning("sync: moved annotations not pushed yet: %s", exc)
+        report.pending = StoreReplica(store).pending_pushes()
+        return
+    report.push_requests += pushed.push_requests
+    report.pushed += pushed.pushed
+    report.conflicts += pushed.conflicts
+    report.rejected += pushed.rejected
+    report.push_error = report.push_error or pushed.push_error
+    report.pending = pushed.pending
 
 
 QUICK_PUSH = RetryPolicy(attempts=2, base=0.2, cap=1.0)  # a probe: the next one comes in seconds anyway

@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
@@ -19,13 +20,13 @@ from gremalda.core.annotations.authoring import markup
 from gremalda.core.annotations.merge import create
 from gremalda.core.annotations.reanchoring import reanchor_replaced
 from gremalda.core.annotations.records import Annotation, Kind
-from gremalda.core.annotations.store import AnnotationStore
+from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.paths import data_paths
 from gremalda.pdf.extract import extract_in_process
 from gremalda.pdf.render import PageWords, Word
 from gremalda.pdf.words import DocumentWords
 from gremalda.store.database import open_database
-from gremalda.store.replica import Store, put_state
+from gremalda.store.replica import Store, account_user_id, put_state
 from gremalda.store.textindex import TextIndex
 from gremalda.store.vault import Vault
 
@@ -116,32 +117,40 @@ def page_words(data: bytes, page: int) -> PageWords:
     return PageWords("", page, read[0], tuple(Word(*w) for w in read[1]))
 
 
-def highlight(store: Store, file_id: str, data: bytes, page: int, quote: str, author: str = ME) -> Annotation:
+def highlight(
+    store: Store, file_id: str, data: bytes, page: int, quote: str, author: str | None = None
+) -> Annotation:
     """A highlight over the words of ``quote`` as the viewer makes it (words of the page, its text)."""
     words = page_words(data, page)
     at = words.text.index(quote)
     chosen = [i for i, w in enumerate(words.words) if at <= w.start < at + len(quote)]
-    record = create(
-        "dev-a", file_id=file_id, kind=Kind.HIGHLIGHT, page=page, author_id=author,
-        file_sha256=hashlib.sha256(data).hexdigest(), **markup(words, chosen),
-    )  # fmt: skip
-    return save(store, record)
+    return made(store, data, author, kind=Kind.HIGHLIGHT, page=page, file_id=file_id, **markup(words, chosen))
 
 
-def note(store: Store, file_id: str, data: bytes, page: int, author: str = ME) -> Annotation:
+def note(store: Store, file_id: str, data: bytes, page: int, author: str | None = None) -> Annotation:
     text = page_words(data, page).text
+    values = {"rect": (72.0, 72.0, 92.0, 92.0), "text": "Rückfrage", "page_text_hash": page_text_hash(text)}
+    return made(store, data, author, kind=Kind.NOTE, page=page, file_id=file_id, **values)
+
+
+def made(store: Store, data: bytes, author: str | None, **values: Any) -> Annotation:
+    """A record by ``author`` (default: the signed-in user) on the content ``data``, saved."""
     record = create(
-        "dev-a", file_id=file_id, kind=Kind.NOTE, page=page, author_id=author, rect=(72.0, 72.0, 92.0, 92.0),
-        text="Rückfrage", file_sha256=hashlib.sha256(data).hexdigest(), page_text_hash=page_text_hash(text),
-    )  # fmt: skip
+        device_id(store.db),
+        author_id=author or account_user_id(store) or ME,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        **values,
+    )
     return save(store, record)
 
 
 def save(store: Store, record: Annotation) -> Annotation:
-    notes = AnnotationStore(store.db, user_id=record.author_id)
-    if record.author_id == ME:
+    """Saved as made here when by the signed-in user, else as someone else's from the feed."""
+    user = account_user_id(store)
+    notes = AnnotationStore(store.db, user_id=user)
+    if record.author_id == user:
         return notes.save(record)
-    return notes.apply_remote(record, 1, server_id=99)  # someone else's, from the feed
+    return notes.apply_remote(record, 1, server_id=99)
 
 
 def notes(store: Store) -> AnnotationStore:
