@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from gremalda.core import delivery
 from gremalda.core.records import FileEntry
 from gremalda.store.database import ReplicaDatabase, sqlite_errors
 
@@ -104,7 +105,8 @@ class ReadState:
             )
 
     def mark_opened(self, file_id: str, sha256: str | None) -> None:
-        """The user opened this content of the document."""
+        """The user opened this content of the document (the first open of a document of a published
+        meeting also queues its proof-of-delivery report, in the same transaction)."""
         now = _now()
         with sqlite_errors(self._db.path), self._db.transaction() as conn:
             conn.execute(
@@ -113,6 +115,7 @@ class ReadState:
                 "first_seen = coalesce(first_seen, excluded.first_seen)",
                 (file_id, sha256, now, now),
             )
+            delivery.note_opened(conn, file_id, now)
 
     def set_last_page(self, file_id: str, page: int) -> None:
         """Remember the page (0-based) the user is reading."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from gremalda.core.account import connect, sync_error
 from gremalda.core.annotations.reanchoring import ReanchorReport, reanchor_replaced
+from gremalda.core.delivery import queue_complete
 from gremalda.core.indexing import IndexReport, index_pending
 from gremalda.errors import GremaldaError
 from gremalda.paths import DataPaths
@@ -78,7 +79,8 @@ def synchronise(
             with TextExtractor(max_workers=index_workers) as extractor:
                 indexed = index_pending(store, extractor, progress=index_progress)
         moved = ReanchorReport() if stop is not None and stop.is_set() else reanchor_replaced(store)
-        if moved.moved:
+        queued = 0 if stop is not None and stop.is_set() else queue_complete(store.db)  # proof of delivery
+        if moved.moved or queued:
             _push_moved(store, report, retry=retry, stop=stop)
         return SyncOutcome(report, indexed, moved)
 
@@ -122,7 +124,7 @@ def push_changes(
     network is back. Raises as :func:`synchronise` does; nothing is lost when it fails."""
     with open_store(paths) as store:
         replica = StoreReplica(store)
-        if not replica.pending_pushes():
+        if not replica.pending_pushes() and not replica.pending_reports():
             return SyncReport()
         api = connect(store)
         try:

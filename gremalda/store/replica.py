@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gremalda.core import delivery
 from gremalda.core.annotations.errors import InvalidAnnotation
 from gremalda.core.annotations.records import from_dict
 from gremalda.core.annotations.store import TARGET_TYPE as ANNOTATION
@@ -46,7 +47,15 @@ from gremalda.store.vault import (
     VaultWriter,
 )
 from sync.client.api import Change
-from sync.engine import AppliedPage, ContentRejected, FileWant, Outgoing, PushResult, PushStatus
+from sync.engine import (
+    DELIVERY,
+    AppliedPage,
+    ContentRejected,
+    FileWant,
+    Outgoing,
+    PushResult,
+    PushStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +145,7 @@ class StoreReplica:
         self._flushed = time.monotonic()
         self._notes: AnnotationStore | None = None
         self._sent: dict[int, str] = {}  # outbox id -> annotation id of what outgoing() handed out
+        self._sent_reports: set[int] = set()  # outbox ids of delivery reports outgoing() handed out
 
     @property
     def annotations(self) -> AnnotationStore:
@@ -261,13 +271,26 @@ class StoreReplica:
             Outgoing(outbox_id, key, ANNOTATION, target, base, payload)
             for outbox_id, key, target, base, payload in self.annotations.pending_payloads(limit)
         ]
-        self._sent = {o.outbox_id: o.target_id for o in out}  # for pushed(): the engine asks, then tells
+        out += [
+            Outgoing(outbox_id, key, DELIVERY, meeting, None, payload)
+            for outbox_id, key, meeting, payload in delivery.pending(self._db)[:limit]
+        ]
+        out = sorted(out, key=lambda o: o.outbox_id)[:limit]
+        # for pushed(): the engine asks, then tells
+        self._sent = {o.outbox_id: o.target_id for o in out if o.target_type == ANNOTATION}
+        self._sent_reports = {o.outbox_id for o in out if o.target_type == DELIVERY}
         return out
 
     def pushed(self, results: Sequence[PushResult]) -> None:
         notes = self.annotations
-        with sqlite_errors(self._db.path), self._db.transaction():
+        with sqlite_errors(self._db.path), self._db.transaction() as conn:
+            reports = [r for r in results if r.outbox_id in self._sent_reports]
+            delivery.settle(conn, [(r.outbox_id, str(r.status), r.message) for r in reports])
+            settled = {r.outbox_id for r in reports}
+            self._sent_reports -= settled
             for result in results:
+                if result.outbox_id in settled:
+                    continue
                 target = self._sent.pop(result.outbox_id, None)
                 if result.status == PushStatus.OK and result.version is not None:
                     notes.acknowledge(
@@ -292,6 +315,10 @@ class StoreReplica:
 
     def pending_pushes(self) -> int:
         return self.annotations.pending_count()
+
+    def pending_reports(self) -> int:
+        """Delivery reports waiting to be pushed (see :mod:`gremalda.core.delivery`)."""
+        return delivery.pending_count(self._db)
 
     def _drop_stale(self) -> None:
         """Destroy what downloads of replaced content kept (noted by _upsert_file); runs on the sync

@@ -137,7 +137,7 @@ class SyncEngine:
         self._set(Progress(Phase.CHANGES), force=True)
         self._push(report)
         self._pull(report)
-        if self.replica.pending_pushes():  # what the pull merged, and changes made meanwhile
+        if self.replica.pending_pushes() or self.replica.pending_reports():  # merged, or made meanwhile
             self._push(report)
         report.pending = self.replica.pending_pushes()
         report.destroyed += self.replica.collect_garbage()
@@ -173,7 +173,7 @@ class SyncEngine:
         CONFLICT_ROUNDS (a record merged after a conflict goes again in a later round). Errors of the
         whole request end the pass (the outbox stays as it was), except that a server without this
         endpoint, or refusing this account, only ends the pushing (reported in `push_error`)."""
-        pending = self.replica.pending_pushes()
+        pending = self.replica.pending_pushes() + self.replica.pending_reports()
         if not pending:
             return
         rounds = -(-pending // self.push_batch) + CONFLICT_ROUNDS
@@ -202,7 +202,7 @@ class SyncEngine:
                 else:
                     report.rejected.append(PushFailure(item.target_type, item.target_id, result.message))
                     log.warning("sync: %s %s refused: %s", item.target_type, item.target_id, result.message)
-        if self.replica.pending_pushes():
+        if self.replica.pending_pushes() or self.replica.pending_reports():
             log.info("sync: changes still waiting after %d push rounds; the next pass goes on", rounds)
 
     @staticmethod

@@ -159,8 +159,11 @@ class ReplicaPort(Protocol):
         ...
 
     def pending_pushes(self) -> int:
-        """How many records have changes waiting to be pushed (refused ones not counted), delivery
-        reports included."""
+        """How many records have changes waiting to be pushed (refused ones not counted)."""
+        ...
+
+    def pending_reports(self) -> int:
+        """How many delivery reports wait to be pushed (outbox rows of target type DELIVERY)."""
         ...
 
     def sync_finished(self, when: str) -> None:
