@@ -12,7 +12,10 @@ passes. When the network comes back they go within seconds: Qt's network informa
 loads; offscreen it may not) saying the network is reachable again ends the wait of a pass's retry and
 tries at once, and while changes wait and the server cannot be reached a push is tried every few seconds
 instead of waiting out the backoff; the first that succeeds is followed by a full pass.
-``pendingChanged(int)`` tells how many annotations wait to be pushed."""
+``pendingChanged(int)`` tells how many annotations wait to be pushed.
+
+While the schedule runs, the server's push channel is kept open (:mod:`gremalda.core.push_channel`, its
+own thread): a change announced by the server (a late paper) starts a pass at once."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtNetwork import QNetworkInformation
 
 from gremalda.core.oparl import SourceOutcome, sync_sources
+from gremalda.core.push_channel import push_listener
 from gremalda.core.readstate import Arrivals, arrivals, file_versions
 from gremalda.core.syncing import SyncOutcome, pending_changes, push_changes, synchronise
 from gremalda.errors import GremaldaError, SyncFailed
@@ -34,7 +38,7 @@ from gremalda.paths import DataPaths
 from gremalda.store import oparl_replica
 from gremalda.store.replica import open_store
 from gremalda.ui.error_reporter import as_gremalda_error
-from sync.engine import BackgroundSync, Progress, SyncReport
+from sync.engine import BackgroundSync, EventListener, Progress, SyncReport
 
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 PUSH_DELAY_MS = 1000  # a local save is pushed this long after the last one of a burst
@@ -100,6 +104,7 @@ class SyncBridge(QObject):
         run_sources: SyncSources = sync_sources,
         run_push: PushChanges = push_changes,
         probe: float = PROBE_SECONDS,
+        push_channel: bool = True,
     ) -> None:
         super().__init__(parent)
         self.paths = paths
@@ -131,6 +136,9 @@ class SyncBridge(QObject):
             pending=lambda: self._pending_now,
             probe=probe,
         )
+        self._listener: EventListener | None = (
+            push_listener(paths, self._background.trigger) if push_channel else None
+        )
         self._push_timer = QTimer(self)
         self._push_timer.setSingleShot(True)
         self._push_timer.setInterval(PUSH_DELAY_MS)
@@ -161,6 +169,8 @@ class SyncBridge(QObject):
         """Start the schedule: a pass now, then every interval."""
         if not self._background.running:
             self._background.start()
+        if self._listener is not None and not self._listener.running:
+            self._listener.start()
 
     def sync_now(self) -> None:
         """A pass now (or right after the running one), reported as asked for by the user."""
@@ -173,6 +183,8 @@ class SyncBridge(QObject):
     def stop(self, timeout: float = 15.0) -> None:
         """Stop the running pass (what it stored is kept) and the schedule."""
         self._push_timer.stop()
+        if self._listener is not None:
+            self._listener.stop(timeout)
         self._background.stop(timeout)
         self._busy = False
 
