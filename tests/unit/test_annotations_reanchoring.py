@@ -18,7 +18,7 @@ import pytest
 from gremalda.core.annotations.anchor import page_text_hash
 from gremalda.core.annotations.authoring import markup
 from gremalda.core.annotations.merge import create
-from gremalda.core.annotations.reanchoring import reanchor_replaced
+from gremalda.core.annotations.reanchoring import CHECKED_KEY, reanchor_replaced
 from gremalda.core.annotations.records import Annotation, Kind
 from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.paths import data_paths
@@ -263,6 +263,7 @@ def test_content_replaced_under_the_same_file_id_is_reanchored_in_place(store: S
     assert not notes(store).get(kept.id).attention  # type: ignore[union-attr]
     assert notes(store).get(unknown.id).attention  # type: ignore[union-attr]
     assert notes(store).get(blank.id) == blank  # nothing tells what it was made on: left alone
+    assert json.loads(store.state(CHECKED_KEY) or "") == {"10": new_sha}  # not compared again
     assert reanchor_replaced(store).moved == 0
 
 

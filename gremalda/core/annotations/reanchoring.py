@@ -11,7 +11,8 @@ their author's device moves them (the feed then brings the moved records).
   to the newest one that is (and on again in a later pass), or, when none is, wait for a later pass.
 * Content replaced under the same file id: the annotation's ``file_sha256`` differs from the file's
   (downloaded and indexed) content. A record without ``file_sha256`` (made where it was not known)
-  counts as replaced when its ``page_text_hash`` no longer matches its page; without either it is left.
+  counts as replaced when its ``page_text_hash`` no longer matches its page (compared once per content
+  of the file, noted in sync_state ``reanchor_checked``); without either it is left.
 
 Moving is :func:`gremalda.core.annotations.anchor.reanchor` (through
 :meth:`~gremalda.core.annotations.store.AnnotationStore.reanchor_file`): text markup found again gets
@@ -43,6 +44,9 @@ from gremalda.store.replica import Store, account_user_id
 from gremalda.store.vault import VaultError
 
 log = logging.getLogger(__name__)
+# sync_state: per file, the content whose annotations without a file_sha256 were compared by page-text
+# hash (so that a pass does not hash their pages again while the content stays the same)
+CHECKED_KEY = "reanchor_checked"
 
 
 @dataclass(slots=True)
@@ -109,22 +113,34 @@ def _newest(
     return target, current != file_id and current != target
 
 
-def _replaced(record: Annotation, file: _File, page_hashes: dict[int, str]) -> bool:
-    """Whether ``record`` was made on other content than ``file`` (ready) now holds."""
+def _replaced(store: Store, record: Annotation, file: _File, hashes: dict[int, str | None]) -> bool:
+    """Whether ``record`` was made on other content than ``file`` (ready) now holds; ``hashes``: the
+    page-text hashes (0-based pages) read so far."""
     if record.file_sha256 is not None:
         return record.file_sha256 != file.sha256
     if record.page_text_hash is None:
         return False  # nothing tells which content it was made on
-    return page_hashes.get(record.page) != record.page_text_hash
+    if record.page not in hashes:
+        with sqlite_errors(store.db.path):
+            row = store.db.conn.execute(
+                "SELECT text FROM page_text WHERE file_id = ? AND page = ?", (file.id, record.page + 1)
+            ).fetchone()
+        hashes[record.page] = None if row is None else page_text_hash(row[0])
+    return hashes[record.page] != record.page_text_hash
 
 
-def _page_hashes(store: Store, file_id: str) -> dict[int, str]:
-    """The page-text hashes of a file's indexed pages, 0-based."""
-    with sqlite_errors(store.db.path):
-        rows = store.db.conn.execute(
-            "SELECT page, text FROM page_text WHERE file_id = ? AND page >= 1", (file_id,)
-        ).fetchall()
-    return {int(page) - 1: page_text_hash(text) for page, text in rows}
+def _checked(store: Store) -> dict[str, str]:
+    """file id -> the content (sha256) whose records without a ``file_sha256`` were checked already."""
+    try:
+        value = json.loads(store.state(CHECKED_KEY) or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _note_checked(checked: dict[str, str], file: _File) -> None:
+    if file.sha256 is not None:
+        checked[file.id] = file.sha256
 
 
 class _Locator:
@@ -191,6 +207,8 @@ def reanchor_replaced(store: Store, *, user_id: str | None = None, now: str | No
         if f.supersedes_id is not None and f.supersedes_id != f.id:
             successors[f.supersedes_id].append(f.id)
     when = now or _now()
+    checked = _checked(store)
+    before = dict(checked)
     for file_id in sorted(mine, key=_id_key):
         records = mine[file_id]
         target, newer_waits = _newest(file_id, successors, files)
@@ -204,9 +222,15 @@ def reanchor_replaced(store: Store, *, user_id: str | None = None, now: str | No
             if not file.ready:
                 report.waiting += sum(1 for r in records if r.file_sha256 not in (None, file.sha256))
                 continue
-            hashes = _page_hashes(store, file_id)
-            records = [r for r in records if _replaced(r, file, hashes)]
+            unknown = checked.get(file_id) != file.sha256  # records without file_sha256 to compare
+            hashes: dict[int, str | None] = {}
+            records = [
+                r
+                for r in records
+                if (unknown or r.file_sha256 is not None) and _replaced(store, r, file, hashes)
+            ]
             if not records:
+                _note_checked(checked, file)
                 continue
             new = file
         else:
@@ -220,8 +244,14 @@ def reanchor_replaced(store: Store, *, user_id: str | None = None, now: str | No
             continue
         finally:
             locate.close()
+        if new.id == file_id:
+            _note_checked(checked, new)
         report.moved += len(moved)
         report.attention += sum(1 for r in moved if r.attention)
         if moved:
             report.files.update((file_id, new.id))
+    if checked != before:
+        store.set_state(
+            CHECKED_KEY, json.dumps({k: v for k, v in checked.items() if k in files}, sort_keys=True)
+        )
     return report
