@@ -1,0 +1,131 @@
+"""The hot folder with real files in a real folder: a PDF written slowly is reported once, after it is
+complete and stable; partial and temporary names are not; what is there at the start is found."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gremalda.core.clerk.hotfolder import HotFolder, HotFolderUnusable, candidate
+
+REPO = Path(__file__).resolve().parents[2]
+PDF_DIR = REPO.parent / "shared" / "data" / "pdf"
+WAIT = 30.0  # generous upper bound for an event that must come (not a timing assertion)
+
+
+def sample() -> bytes:
+    path = PDF_DIR / "pdflatex-4-pages.pdf"
+    if not path.is_file():
+        pytest.skip(f"the real test PDFs are not there ({PDF_DIR})")
+    return path.read_bytes()
+
+
+@pytest.fixture
+def reported() -> queue.Queue[Path]:
+    return queue.Queue()
+
+
+@pytest.fixture
+def folder(tmp_path: Path, reported: queue.Queue[Path]) -> Iterator[tuple[Path, HotFolder]]:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    hot = HotFolder(inbox, reported.put, settle_s=1.0, poll_s=0.1)
+    yield inbox, hot
+    hot.stop()
+
+
+def next_report(reported: queue.Queue[Path]) -> Path:
+    return reported.get(timeout=WAIT)
+
+
+def nothing_more(reported: queue.Queue[Path], hot: HotFolder) -> list[Path]:
+    """Whatever was reported besides what the test expected, once the folder has nothing pending."""
+    deadline = time.monotonic() + WAIT
+    while hot._watching and time.monotonic() < deadline:
+        time.sleep(0.05)
+    hot.stop()
+    found = []
+    while not reported.empty():
+        found.append(reported.get_nowait())
+    return found
+
+
+def write_slowly(path: Path, data: bytes, pieces: int = 6, pause: float = 0.3) -> None:
+    """Write the file in pieces with pauses, as a slow copy or download does."""
+    step = len(data) // pieces + 1
+    with path.open("wb") as handle:
+        for start in range(0, len(data), step):
+            handle.write(data[start : start + step])
+            handle.flush()
+            os.fsync(handle.fileno())
+            time.sleep(pause)
+
+
+def test_a_slowly_written_pdf_is_reported_once_complete(
+    folder: tuple[Path, HotFolder], reported: queue.Queue[Path]
+) -> None:
+    inbox, hot = folder
+    hot.start()
+    data = sample()
+    target = inbox / "Vorlage 12.pdf"
+    write_slowly(target, data)
+    assert next_report(reported) == target
+    assert target.read_bytes() == data  # it was complete when it was reported
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns))  # an event, no change
+    assert nothing_more(reported, hot) == []
+
+
+def test_partial_and_temporary_names_are_ignored_a_rename_is_reported(
+    folder: tuple[Path, HotFolder], reported: queue.Queue[Path]
+) -> None:
+    inbox, hot = folder
+    hot.start()
+    data = sample()
+    for name in ("download.pdf.part", "Bericht.pdf.crdownload", "~$Bericht.pdf", ".hidden.pdf", "notes.txt"):
+        (inbox / name).write_bytes(data)
+    partial = inbox / "Nachtrag.pdf.part"
+    write_slowly(partial, data, pieces=3, pause=0.1)
+    final = inbox / "Nachtrag.pdf"
+    partial.rename(final)  # the browser's last step
+    assert next_report(reported) == final
+    assert nothing_more(reported, hot) == []
+
+
+def test_initial_scan_and_a_new_version_of_a_file(
+    folder: tuple[Path, HotFolder], reported: queue.Queue[Path], tmp_path: Path
+) -> None:
+    inbox, hot = folder
+    data = sample()
+    old = [inbox / "a.pdf", inbox / "B.PDF"]
+    for path in old:
+        path.write_bytes(data)
+    (inbox / "empty.pdf").write_bytes(b"")
+    hot.start()
+    assert {next_report(reported), next_report(reported)} == set(old)
+    # a replaced file (new size and time) is a new document
+    staged = tmp_path / "staged.pdf"
+    staged.write_bytes(data + b"\n% appended\n")
+    shutil.move(staged, inbox / "a.pdf")
+    assert next_report(reported) == inbox / "a.pdf"
+    hot.rescan()  # nothing new: nothing reported again
+    (inbox / "empty.pdf").unlink()  # never reported while empty (it may still be filled)
+    assert nothing_more(reported, hot) == []
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(HotFolderUnusable, match="does not exist"):
+        HotFolder(tmp_path / "nowhere", print).start()
+
+
+def test_candidate_names() -> None:
+    assert candidate(Path("x/Einladung.PDF"))
+    assert not candidate(Path("x/.~lock.a.pdf#"))
+    assert not candidate(Path("x/a.pdf.tmp"))
+    assert not candidate(Path("x/~$a.pdf"))
+    assert not candidate(Path("x/a.docx"))
