@@ -78,8 +78,8 @@ def sync(args: argparse.Namespace) -> int:
     moved = outcome.reanchor
     if moved.moved:
         print(
-            f"Annotations: {moved.moved} moved to a new version of their document"
-            + (f", {moved.attention} need attention (not found again)" if moved.attention else "")
+            f"Annotations: {moved.moved} moved to the new version of their document"
+            + (f", {moved.attention} need attention (their text or page changed)" if moved.attention else "")
             + "."
         )
     if moved.waiting:
