@@ -7,20 +7,24 @@ import time
 import uuid
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.server.api import admin, auth, changes, files, read, write
+from sync.server.api import admin, auth, changes, deliveries, files, read, uploads, write
 from sync.server.api import annotations as annotation_api
+from sync.server.api import events as events_api
 from sync.server.blobstore import BlobStore
 from sync.server.config import Settings
 from sync.server.context import ServerContext
 from sync.server.db import make_engine, make_sessionmaker, migrate
 from sync.server.errors import ApiError, PayloadTooLarge
+from sync.server.events import ChangeWatcher
 from sync.server.oparl import routes as oparl
+from sync.server.staging import Staging
 
 log = logging.getLogger("gremalda.server")
 
@@ -41,7 +45,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        if path.startswith("/api/v1/blobs"):
+        if path.startswith(("/api/v1/blobs", "/api/v1/uploads/")):
             limit = self.upload_limit
         elif path == annotation_api.BATCH_PATH:
             limit = self.batch_limit
@@ -119,6 +123,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         description="Meeting folders and e-files for the Gremalda client; OParl-aligned model.",
     )
     app.state.ctx = ctx
+    app.state.staging = Staging(settings.upload_dir, settings.upload_expiry.total_seconds())
+    app.state.events = ChangeWatcher(ctx)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -163,7 +169,19 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    for module in (auth, admin, read, files, write, changes, annotation_api, oparl):
+    for module in (
+        auth,
+        admin,
+        read,
+        files,
+        uploads,
+        write,
+        deliveries,
+        changes,
+        events_api,
+        annotation_api,
+        oparl,
+    ):
         app.include_router(module.router)
     app.add_middleware(
         BodyLimit,
@@ -173,3 +191,20 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     )
     app.add_middleware(RequestLog)
     return app
+
+
+def close_streams(app: object) -> None:
+    """Ends the push channel's open streams (the server is stopping: uvicorn waits for open responses)."""
+    state = getattr(app, "state", None)
+    watcher = getattr(state, "events", None)
+    if isinstance(watcher, ChangeWatcher):
+        watcher.close()
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server that ends the push channel's streams first when it stops; otherwise it would
+    wait for them (forever, or until its graceful-shutdown timeout cancels them)."""
+
+    async def shutdown(self, sockets: list[Any] | None = None) -> None:
+        close_streams(self.config.app)
+        await super().shutdown(sockets)

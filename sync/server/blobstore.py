@@ -7,7 +7,9 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +67,16 @@ class BlobStore:
                     yield chunk
 
         return self.put_chunks(read())
+
+    def put_staged(self, path: Path, sha256: str, size: int) -> StoredBlob:
+        """Moves a fsynced file whose digest is known (a finished resumable upload) into the store."""
+        tmp = self.root / "tmp" / f"staged-{uuid.uuid4().hex}"
+        try:
+            os.replace(path, tmp)
+        except OSError:  # another file system: copy
+            shutil.copyfile(path, tmp)
+            os.unlink(path)
+        return self._finish(str(tmp), sha256, size)
 
     async def put_stream(self, chunks: AsyncIterator[bytes], max_size: int) -> StoredBlob:
         with self._begin() as incoming:

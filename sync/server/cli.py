@@ -102,11 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         print_accounts(accounts, f"http://{args.host}:{args.port}")
     import uvicorn
 
-    from sync.server.app import create_app
+    from sync.server.app import Server, create_app
 
     app = create_app(settings, run_migrations=False)
     behind_proxy = bool(settings.accel_redirect) or args.behind_proxy
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=args.host,
         port=args.port,
@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         proxy_headers=behind_proxy,  # only a proxy we run may tell the client's address (login throttle)
         forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
     )
-    return 0
+    server = Server(config)  # ends the push channel's open streams first when it stops
+    server.run()
+    return 0 if server.started else 3
 
 
 if __name__ == "__main__":

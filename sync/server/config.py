@@ -24,11 +24,19 @@ class Settings:
     feed_max_page_size: int = 5000
     download_chunk_bytes: int = 4 * 1024 * 1024
     accel_redirect: str = ""  # behind nginx: internal location prefix that serves the blob store
+    upload_expiry: timedelta = timedelta(hours=24)  # resumable uploads: staged bytes kept since the last PUT
+    upload_idle_seconds: float = 60.0  # a PUT that receives nothing for this long ends (keeps what came)
+    events_heartbeat_seconds: float = 15.0  # push channel: a ": ping" this often
+    events_poll_seconds: float = 0.5  # push channel: how often the feed counter is read (other instances)
     secret: bytes = field(default=b"", repr=False)
 
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def effective_database_url(self) -> str:

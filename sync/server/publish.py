@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
+from sync.server.events import committed
 from sync.server.models import Change, Consultation, FeedCounter, FeedObject, ObjectAudience, Paper, utcnow
 from sync.server.models.base import Versioned
 from sync.server.serialize import KIND_OF, to_json
@@ -26,6 +27,7 @@ _PENDING = "feed_pending"
 _DELETED = "feed_deleted"
 _BUSY = "feed_busy"
 _REEVALUATE = "feed_reevaluate"
+_WRITTEN = "feed_written"
 
 
 def _synced(obj: object) -> bool:
@@ -72,8 +74,15 @@ def _publish(session: Session) -> None:
     try:
         FeedWriter(session).write(list(pending.values()), deleted)
         session.flush()
+        session.info[_WRITTEN] = True
     finally:
         session.info.pop(_BUSY, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _announce(session: Session) -> None:
+    if session.info.pop(_WRITTEN, None):
+        committed()  # the push channel's watchers read the new rows now
 
 
 @event.listens_for(Session, "after_rollback")
@@ -81,6 +90,7 @@ def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_DELETED, None)
     session.info.pop(_REEVALUATE, None)
+    session.info.pop(_WRITTEN, None)
 
 
 class FeedWriter:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from sync.server.app import create_app
+from sync.server.app import Server, create_app
 from sync.server.config import Settings
 from sync.server.context import ServerContext
 from tests.harness.ports import free_port
@@ -61,7 +61,7 @@ def live_server(data_dir: Path, database_url: str, **overrides: Any) -> Iterator
         proxy_headers=behind_proxy,
         forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
     )
-    server = uvicorn.Server(config)
+    server = Server(config)  # ends the push channel's streams when it stops
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -15,6 +15,7 @@ from sync.server.models.council import (
     Paper,
     Person,
 )
+from sync.server.models.deliveries import Delivery, DeliveryReport
 from sync.server.models.documents import Document, EFile, EFileShare, File, FileRole, Process
 from sync.server.models.feed import Change, FeedCounter, FeedObject, ObjectAudience
 
@@ -25,6 +26,8 @@ __all__ = [
     "Body",
     "Change",
     "Consultation",
+    "Delivery",
+    "DeliveryReport",
     "Device",
     "Document",
     "EFile",

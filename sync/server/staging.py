@@ -1,0 +1,213 @@
+"""Staged bytes of resumable uploads, on the server's disk under `data_dir/uploads/<id>/`.
+
+Each upload is a directory with `meta.json` (who, how large, what type, the durable offset, written
+atomically) and `data.part` (the bytes so far). The offset in `meta.json` is only advanced after the bytes
+before it were fsynced, so after a crash or restart the upload continues from there (whatever lies beyond
+it in `data.part` is cut off by the next transfer). A transfer holds an exclusive `flock` on `data.part`,
+so two transfers of one upload (even from two server processes) never interleave. Uploads expire a while
+after their last transfer (`Settings.upload_expiry`) and are swept away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from sync.server.blobstore import BlobStore, StoredBlob
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+PDF_MAGIC_WITHIN = 1024  # "%PDF-" must start within the first KiB, as readers accept it
+
+
+@dataclass
+class Upload:
+    id: str
+    user_id: int
+    size: int
+    mime_type: str
+    file_name: str
+    declared_sha256: str | None
+    offset: int = 0
+    created: float = 0.0
+    touched: float = 0.0
+    complete: bool = False
+    sha256: str | None = None
+
+    def answer(self) -> dict[str, object]:
+        """The state as the API reports it."""
+        out: dict[str, object] = {"offset": self.offset, "size": self.size, "complete": self.complete}
+        if self.complete:
+            out.update({"sha256": self.sha256, "mime_type": self.mime_type})
+        return out
+
+
+class TransferBusy(Exception):
+    """Another transfer of this upload is still under way."""
+
+
+class OffsetMoved(Exception):
+    """The upload moved on meanwhile (a transfer that broke off recorded what it got)."""
+
+    def __init__(self, upload: Upload) -> None:
+        super().__init__(upload.id)
+        self.upload = upload
+
+
+class ContentRefused(Exception):
+    """The finished bytes are not what was declared (not a PDF, another sha256)."""
+
+    def __init__(self, message: str, *, wrong_type: bool) -> None:
+        super().__init__(message)
+        self.wrong_type = wrong_type
+
+
+class Staging:
+    def __init__(self, root: Path, expiry_seconds: float) -> None:
+        self.root = root
+        self.expiry = expiry_seconds
+        root.mkdir(parents=True, exist_ok=True)
+
+    def _dir(self, upload_id: str) -> Path:
+        if not _ID.match(upload_id):
+            raise KeyError(upload_id)
+        return self.root / upload_id
+
+    def create(self, user_id: int, size: int, mime_type: str, file_name: str, sha256: str | None) -> Upload:
+        self.sweep()
+        now = time.time()
+        upload = Upload(secrets.token_urlsafe(24), user_id, size, mime_type, file_name, sha256, 0, now, now)
+        directory = self._dir(upload.id)
+        directory.mkdir()
+        (directory / "data.part").touch()
+        self.save(upload)
+        return upload
+
+    def load(self, upload_id: str) -> Upload | None:
+        """The upload, or None when there is none by that id (or it expired: then it is removed)."""
+        try:
+            directory = self._dir(upload_id)
+            raw = json.loads((directory / "meta.json").read_text("utf-8"))
+            upload = Upload(**raw)
+        except (KeyError, OSError, ValueError, TypeError):
+            return None
+        if upload.touched + self.expiry < time.time():
+            self.discard(upload_id)
+            return None
+        return upload
+
+    def save(self, upload: Upload) -> None:
+        """Writes meta.json atomically (temp file, fsync, rename, fsync of the directory)."""
+        directory = self._dir(upload.id)
+        tmp = directory / "meta.json.tmp"
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(asdict(upload), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, directory / "meta.json")
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def discard(self, upload_id: str) -> None:
+        with contextlib.suppress(KeyError):
+            shutil.rmtree(self._dir(upload_id), ignore_errors=True)
+
+    def sweep(self) -> None:
+        """Removes expired uploads (and directories left without a readable meta.json for a day)."""
+        now = time.time()
+        for directory in self.root.iterdir() if self.root.is_dir() else []:
+            if not _ID.match(directory.name):
+                continue
+            meta = directory / "meta.json"
+            try:
+                touched = float(json.loads(meta.read_text("utf-8"))["touched"])
+            except (OSError, ValueError, KeyError, TypeError):
+                try:
+                    touched = directory.stat().st_mtime
+                except OSError:
+                    continue
+            if touched + self.expiry < now:
+                shutil.rmtree(directory, ignore_errors=True)
+
+    def open_transfer(self, upload: Upload) -> Transfer:
+        """Locks the upload for one transfer and positions its bytes at the durable offset."""
+        path = self._dir(upload.id) / "data.part"
+        fh = path.open("r+b")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            raise TransferBusy(upload.id) from None
+        now = self.load(upload.id)
+        if now is None or now.offset != upload.offset or now.complete:
+            fh.close()
+            raise OffsetMoved(now or upload)
+        fh.truncate(upload.offset)
+        fh.seek(upload.offset)
+        return Transfer(self, upload, fh)
+
+    def finish(self, upload: Upload, blobs: BlobStore) -> StoredBlob:
+        """Checks the complete bytes and moves them into the blob store (the upload is then complete).
+        Refused content is discarded with the upload."""
+        path = self._dir(upload.id) / "data.part"
+        with path.open("rb") as fh:
+            head = fh.read(PDF_MAGIC_WITHIN)
+            if upload.mime_type == "application/pdf" and b"%PDF-" not in head:
+                self.discard(upload.id)
+                raise ContentRefused("This is not a PDF file; the upload was discarded.", wrong_type=True)
+            hasher = hashlib.sha256(head)
+            while chunk := fh.read(1 << 20):
+                hasher.update(chunk)
+        digest = hasher.hexdigest()
+        if upload.declared_sha256 and upload.declared_sha256 != digest:
+            self.discard(upload.id)
+            raise ContentRefused(
+                f"The uploaded bytes have the sha256 {digest}, not the declared {upload.declared_sha256}; "
+                "the upload was discarded. Start it again.",
+                wrong_type=False,
+            )
+        stored = blobs.put_staged(path, digest, upload.size)
+        upload.complete, upload.sha256, upload.touched = True, stored.sha256, time.time()
+        self.save(upload)
+        return stored
+
+
+class Transfer:
+    """One PUT's bytes being appended; checkpoints make what arrived durable and advance the offset."""
+
+    def __init__(self, staging: Staging, upload: Upload, fh: BinaryIO) -> None:
+        self.staging, self.upload, self.fh = staging, upload, fh
+        self.written = 0  # bytes of this transfer in the file, durable or not
+
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.written += len(data)
+
+    def checkpoint(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.upload.offset += self.written
+        self.written = 0
+        self.upload.touched = time.time()
+        self.staging.save(self.upload)
+
+    def rollback(self) -> None:
+        """Forgets what this transfer wrote since the last checkpoint."""
+        self.fh.flush()
+        self.fh.truncate(self.upload.offset)
+        self.written = 0
+
+    def close(self) -> None:
+        self.fh.close()  # releases the lock

@@ -1,0 +1,351 @@
+"""Resumable uploads over real HTTP (issue 6): a clerk announces an upload, sends it in ranges and resumes
+after the connection broke off mid-body or the server restarted; wrong starts get 409 with the offset;
+the type, the size and the declared sha256 are checked; only the uploader may see or continue it."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from sync.server.db import write_session
+from sync.server.models import Role, User
+from sync.server.passwords import hash_password
+from tests.conftest import new_pg_database
+from tests.integration.live import LiveServer, live_server
+from tests.integration.world import PASSWORD, World, build_world, minimal_pdf
+
+KiB = 1024
+SMALL_LIMIT = 256 * KiB
+
+
+def pdf_bytes(size: int, seed: int = 1) -> bytes:
+    head = minimal_pdf("Nachtrag")
+    return (head + random.Random(seed).randbytes(max(0, size - len(head))))[:size]
+
+
+def start(c: httpx.Client, data: bytes, *, mime: str = "application/pdf", sha: str | None = "auto") -> str:
+    body: dict[str, Any] = {"size": len(data), "mime_type": mime, "file_name": "Nachtrag 1.pdf"}
+    body["sha256"] = hashlib.sha256(data).hexdigest() if sha == "auto" else sha
+    r = c.post("/api/v1/uploads", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["offset"] == 0 and r.json()["size"] == len(data)
+    return str(r.json()["id"])
+
+
+def put(c: httpx.Client, upload_id: str, data: bytes, begin: int, end: int) -> httpx.Response:
+    """Sends bytes begin..end-1 of data."""
+    return c.put(
+        f"/api/v1/uploads/{upload_id}",
+        content=data[begin:end],
+        headers={"Content-Range": f"bytes {begin}-{end - 1}/{len(data)}"},
+    )
+
+
+def offset_of(c: httpx.Client, upload_id: str) -> int:
+    r = c.get(f"/api/v1/uploads/{upload_id}")
+    assert r.status_code == 200, r.text
+    return int(r.json()["offset"])
+
+
+def send_all(c: httpx.Client, upload_id: str, data: bytes, chunk: int, begin: int = 0) -> httpx.Response:
+    """Sends the rest from `begin` as a client does: on 409 it continues at the offset the server names
+    (waiting a moment while a transfer that broke off is still being wound up)."""
+    r: httpx.Response | None = None
+    pos = begin
+    deadline = time.monotonic() + 30
+    while pos < len(data):
+        r = put(c, upload_id, data, pos, min(pos + chunk, len(data)))
+        if r.status_code == 409:
+            assert time.monotonic() < deadline, r.text
+            if "under way" in r.json()["error"]["message"]:
+                time.sleep(0.05)
+        else:
+            assert r.status_code == 200, r.text
+        pos = r.json()["offset"]
+    assert r is not None
+    return r
+
+
+def cut_mid_body(
+    server: LiveServer, token: str, upload_id: str, data: bytes, begin: int, end: int, sent: int
+) -> None:
+    """A PUT of begin..end-1 whose connection is closed after `sent` bytes of its body."""
+    url = urlsplit(server.url)
+    head = (
+        f"PUT /api/v1/uploads/{upload_id} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Length: {end - begin}\r\n"
+        f"Content-Range: bytes {begin}-{end - 1}/{len(data)}\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    with socket.create_connection((url.hostname, url.port)) as sock:
+        sock.sendall(head + data[begin : begin + sent])
+    # closed here: the server sees the connection end in the middle of the body
+
+
+def wait_until(predicate: Any, what: str, limit: float = 20.0) -> None:
+    deadline = time.monotonic() + limit
+    while not predicate():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def tokens(world_server: tuple[LiveServer, World]) -> dict[str, str]:
+    server, world = world_server
+    with write_session(server.ctx.sessions) as s:
+        s.add(
+            User(
+                username="clerk2",
+                password_hash=hash_password(PASSWORD),
+                role=Role.CLERK,
+                body_id=world.ids["body"],
+            )
+        )
+    return {r: server.token(r) for r in ("clerk", "clerk2", "member", "foreign_clerk", "admin")}
+
+
+@pytest.fixture
+def clerk(world_server: tuple[LiveServer, World], tokens: dict[str, str]) -> Iterator[httpx.Client]:
+    server, _ = world_server
+    with server.client(tokens["clerk"]) as c:
+        yield c
+
+
+def test_upload_in_ranges_then_a_file_uses_it(
+    world_server: tuple[LiveServer, World], clerk: httpx.Client
+) -> None:
+    server, world = world_server
+    data = pdf_bytes(300 * KiB)
+    upload_id = start(clerk, data)
+    assert clerk.get(f"/api/v1/uploads/{upload_id}").json() == {
+        "offset": 0,
+        "size": len(data),
+        "complete": False,
+    }
+    first = put(clerk, upload_id, data, 0, 100 * KiB)
+    assert first.status_code == 200 and first.json() == {"offset": 100 * KiB, "complete": False}
+    last = send_all(clerk, upload_id, data, 128 * KiB, begin=100 * KiB)
+    sha = hashlib.sha256(data).hexdigest()
+    assert last.json() == {
+        "offset": len(data),
+        "complete": True,
+        "sha256": sha,
+        "size": len(data),
+        "mime_type": "application/pdf",
+    }
+    assert clerk.get(f"/api/v1/uploads/{upload_id}").json() == {
+        "offset": len(data),
+        "size": len(data),
+        "complete": True,
+        "sha256": sha,
+        "mime_type": "application/pdf",
+    }
+    assert server.ctx.blobs.path(sha).read_bytes() == data
+    # the last range again (its answer was lost): the same answer
+    again = put(clerk, upload_id, data, 256 * KiB, len(data))
+    assert again.status_code == 200 and again.json()["sha256"] == sha
+    r = clerk.post(
+        "/api/v1/files",
+        json={
+            "name": "Nachtrag",
+            "file_name": "Nachtrag 1.pdf",
+            "sha256": sha,
+            "role": "late",
+            "meeting_id": world.ids["published_meeting"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["size"] == len(data)
+
+
+def test_resume_after_the_connection_broke_off_mid_body(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], clerk: httpx.Client
+) -> None:
+    server, _ = world_server
+    data = pdf_bytes(2048 * KiB, seed=2)
+    upload_id = start(clerk, data)
+    assert put(clerk, upload_id, data, 0, 512 * KiB).json()["offset"] == 512 * KiB
+    sent = 700 * KiB
+    cut_mid_body(server, tokens["clerk"], upload_id, data, 512 * KiB, 1536 * KiB, sent)
+    # the server keeps what arrived (at most what was sent; the rest of the range never came): the client
+    # asks where to go on and sends the rest from there
+    staged = server.ctx.settings.upload_dir / upload_id / "data.part"
+    wait_until(lambda: staged.stat().st_size > 512 * KiB, "the server to receive part of the cut range")
+    offset = offset_of(clerk, upload_id)
+    assert 512 * KiB <= offset <= 512 * KiB + sent
+    last = send_all(clerk, upload_id, data, 512 * KiB, begin=offset)
+    assert offset_of(clerk, upload_id) == len(data)
+    assert last.json()["complete"] is True
+    assert last.json()["sha256"] == hashlib.sha256(data).hexdigest()
+    assert server.ctx.blobs.path(last.json()["sha256"]).read_bytes() == data
+
+
+def test_wrong_start_gives_409_with_the_offset(clerk: httpx.Client) -> None:
+    data = pdf_bytes(64 * KiB, seed=3)
+    upload_id = start(clerk, data)
+    assert put(clerk, upload_id, data, 0, 10 * KiB).status_code == 200
+    for begin in (0, 5 * KiB, 20 * KiB):
+        r = put(clerk, upload_id, data, begin, begin + KiB)
+        assert r.status_code == 409, r.text
+        assert r.json()["offset"] == 10 * KiB
+        assert r.json()["error"]["code"] == "conflict"
+        assert "10240" in r.json()["error"]["message"]
+    assert offset_of(clerk, upload_id) == 10 * KiB
+    assert send_all(clerk, upload_id, data, 32 * KiB, begin=10 * KiB).json()["complete"] is True
+
+
+@pytest.mark.parametrize(
+    ("content_range", "body"),
+    [
+        ("", b"x"),
+        ("bytes 0-9/99", b"0123456789"),
+        ("bytes 5-2/64", b"x"),
+        ("bytes 0-99/64", b"x" * 100),
+        ("bytes 0-9/64", b"x"),
+    ],
+    ids=["missing", "other-size", "backwards", "beyond-the-end", "length-mismatch"],
+)
+def test_bad_content_range_is_refused(clerk: httpx.Client, content_range: str, body: bytes) -> None:
+    data = pdf_bytes(64 * KiB, seed=4)
+    upload_id = start(clerk, data)
+    headers = {"Content-Range": content_range} if content_range else {}
+    r = clerk.put(f"/api/v1/uploads/{upload_id}", content=body, headers=headers)
+    assert r.status_code == 422, r.text
+    assert offset_of(clerk, upload_id) == 0
+
+
+def test_not_a_pdf_gives_415_and_is_discarded(
+    world_server: tuple[LiveServer, World], clerk: httpx.Client
+) -> None:
+    server, _ = world_server
+    data = b"MZ\x90\x00 this is no PDF at all " * 100
+    upload_id = start(clerk, data)
+    r = put(clerk, upload_id, data, 0, len(data))
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["code"] == "unsupported_media_type"
+    assert clerk.get(f"/api/v1/uploads/{upload_id}").status_code == 404
+    assert not (server.ctx.settings.upload_dir / upload_id).exists()
+    assert not server.ctx.blobs.path(hashlib.sha256(data).hexdigest()).exists()
+    refused = clerk.post(
+        "/api/v1/uploads", json={"size": 10, "mime_type": "application/x-msdownload", "file_name": "a.exe"}
+    )
+    assert refused.status_code == 415
+
+
+def test_sha256_mismatch_gives_422(world_server: tuple[LiveServer, World], clerk: httpx.Client) -> None:
+    server, _ = world_server
+    data = pdf_bytes(40 * KiB, seed=5)
+    upload_id = start(clerk, data, sha="0" * 64)
+    r = put(clerk, upload_id, data, 0, len(data))
+    assert r.status_code == 422, r.text
+    assert hashlib.sha256(data).hexdigest() in r.json()["error"]["message"]
+    assert clerk.get(f"/api/v1/uploads/{upload_id}").status_code == 404
+    assert not server.ctx.blobs.path(hashlib.sha256(data).hexdigest()).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"size": 0, "mime_type": "application/pdf", "file_name": "a.pdf"},
+        {"size": 5, "mime_type": "application/pdf", "file_name": "../a.pdf"},
+        {"size": 5, "mime_type": "application/pdf", "file_name": "a.pdf", "sha256": "XYZ"},
+        {"size": 5},
+    ],
+    ids=["empty", "path", "bad-sha", "incomplete"],
+)
+def test_bad_announcement_is_refused(clerk: httpx.Client, body: dict[str, Any]) -> None:
+    assert clerk.post("/api/v1/uploads", json=body).status_code == 422
+
+
+def test_only_the_uploader_may_see_or_continue_it(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], clerk: httpx.Client
+) -> None:
+    server, _ = world_server
+    data = pdf_bytes(20 * KiB, seed=6)
+    upload_id = start(clerk, data)
+    assert put(clerk, upload_id, data, 0, 5 * KiB).status_code == 200
+    for role, status in (("clerk2", 404), ("foreign_clerk", 404), ("member", 403), ("admin", 403)):
+        with server.client(tokens[role]) as c:
+            assert c.get(f"/api/v1/uploads/{upload_id}").status_code == status, role
+            assert put(c, upload_id, data, 5 * KiB, len(data)).status_code == status, role
+    with server.client(tokens["member"]) as c:
+        r = c.post("/api/v1/uploads", json={"size": 5, "mime_type": "application/pdf", "file_name": "a.pdf"})
+        assert r.status_code == 403
+    with server.client() as c:
+        assert c.get(f"/api/v1/uploads/{upload_id}").status_code == 401
+        assert (
+            c.post(
+                "/api/v1/uploads", json={"size": 5, "mime_type": "application/pdf", "file_name": "a.pdf"}
+            ).status_code
+            == 401
+        )
+    assert offset_of(clerk, upload_id) == 5 * KiB
+    assert send_all(clerk, upload_id, data, 8 * KiB, begin=5 * KiB).json()["complete"] is True
+
+
+def test_unknown_upload_gives_404(clerk: httpx.Client) -> None:
+    for upload_id in ("nope", "A" * 32, "..%2F..%2Fetc"):
+        assert clerk.get(f"/api/v1/uploads/{upload_id}").status_code == 404
+
+
+@pytest.fixture
+def server_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path}/server.sqlite3"
+    return new_pg_database(request.getfixturevalue("pg_cluster"))
+
+
+def test_a_restart_keeps_the_upload(tmp_path: Path, server_url: str) -> None:
+    data = pdf_bytes(600 * KiB, seed=7)
+    data_dir = tmp_path / "data"
+    with live_server(data_dir, server_url) as server:
+        build_world(server.ctx)
+        token = server.token("clerk")
+        with server.client(token) as c:
+            upload_id = start(c, data)
+            assert put(c, upload_id, data, 0, 256 * KiB).json()["offset"] == 256 * KiB
+        cut_mid_body(server, token, upload_id, data, 256 * KiB, len(data), 100 * KiB)
+    with live_server(data_dir, server_url) as server:  # the same data directory and database
+        with server.client(token) as c:
+            offset = offset_of(c, upload_id)
+            assert 256 * KiB <= offset <= 356 * KiB
+            last = send_all(c, upload_id, data, 200 * KiB, begin=offset)
+        assert last.json()["sha256"] == hashlib.sha256(data).hexdigest()
+        assert server.ctx.blobs.path(last.json()["sha256"]).read_bytes() == data
+
+
+def test_expired_uploads_are_gone(tmp_path: Path, server_url: str) -> None:
+    from datetime import timedelta
+
+    with live_server(tmp_path / "data", server_url, upload_expiry=timedelta(seconds=0)) as server:
+        build_world(server.ctx)
+        with server.client(server.token("clerk")) as c:
+            data = pdf_bytes(10 * KiB, seed=8)
+            upload_id = start(c, data)
+            assert c.get(f"/api/v1/uploads/{upload_id}").status_code == 404
+            assert put(c, upload_id, data, 0, len(data)).status_code == 404
+            assert not (server.ctx.settings.upload_dir / upload_id).exists()
+
+
+def test_over_the_limit_gives_413(tmp_path: Path, server_url: str) -> None:
+    with live_server(tmp_path / "data", server_url, max_upload_bytes=SMALL_LIMIT) as server:
+        build_world(server.ctx)
+        with server.client(server.token("clerk")) as c:
+            r = c.post(
+                "/api/v1/uploads",
+                json={"size": SMALL_LIMIT + 1, "mime_type": "application/pdf", "file_name": "a.pdf"},
+            )
+            assert r.status_code == 413 and str(SMALL_LIMIT) in r.json()["error"]["message"]
+            data = pdf_bytes(SMALL_LIMIT, seed=9)
+            upload_id = start(c, data)
+            # one range of the whole limit passes the body limit of the server
+            assert put(c, upload_id, data, 0, len(data)).json()["complete"] is True
