@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call, attr-defined"
 """The proof-of-delivery table (CSV for German Excel, PDF with the late and missing rows highlighted) and
 the agenda numbering rule."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from typing import Any
 
 import pymupdf
 import pytest
@@ -14,7 +16,7 @@ from gremalda.core.clerk.deliveries import DeliveryTable
 from gremalda.core.clerk.errors import ServerTrouble
 from gremalda.core.clerk.numbering import renumber, sub_part
 
-ANSWER = {
+ANSWER: dict[str, object] = {
     "meeting": {
         "id": 7,
         "name": "Ausschuss für Umwelt; Sitzung \"März\"",
@@ -85,7 +87,8 @@ def test_pdf_has_the_heading_and_highlights_late_and_missing_rows() -> None:
 
 
 def test_many_rows_go_onto_several_pages() -> None:
-    rows = [dict(ANSWER["rows"][2], person_id=i, name=f"Person {i}") for i in range(120)]  # type: ignore[arg-type]
+    template: dict[str, Any] = ANSWER["rows"][2]  # type: ignore[index]
+    rows = [dict(template, person_id=i, name=f"Person {i}") for i in range(120)]
     table = DeliveryTable.from_json({"meeting": ANSWER["meeting"], "rows": rows})
     doc = pymupdf.open(stream=table.to_pdf(), filetype="pdf")
     assert doc.page_count >= 2

@@ -25,6 +25,7 @@ from gremalda.store.replica import Store
 from sync.client import NotFound, ServerApi, SyncClientError, TransferCancelled
 
 STATE_PREFIX = "upload:"
+CHUNK_SIZE = 4 << 20
 PDF = "application/pdf"
 _BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069/\\]")
 
@@ -105,6 +106,7 @@ def upload(
     *,
     on_progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> str:
     """Upload the source (resuming a kept upload); returns the sha256 the server stored."""
     key = _state_key(source.sha256)
@@ -129,6 +131,7 @@ def upload(
                     on_started=started,
                     on_progress=on_progress,
                     stop=stop,
+                    chunk_size=chunk_size,
                 )
             break
         except TransferCancelled:

@@ -31,7 +31,7 @@ from typing import Any
 
 from gremalda.core.account import connect
 from gremalda.core.clerk import local
-from gremalda.core.clerk.attach import prepare, upload
+from gremalda.core.clerk.attach import CHUNK_SIZE, prepare, upload
 from gremalda.core.clerk.deliveries import DeliveryTable
 from gremalda.core.clerk.errors import (
     ChangedMeanwhile,
@@ -110,9 +110,16 @@ def _key(operation: str, body: Mapping[str, Any] | None = None) -> str:
 class ClerkService:
     """See the module docstring. ``on_write`` is called (on the calling thread) after every write."""
 
-    def __init__(self, paths: DataPaths, *, on_write: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        paths: DataPaths,
+        *,
+        on_write: Callable[[], None] | None = None,
+        upload_chunk_size: int = CHUNK_SIZE,
+    ) -> None:
         self.paths = paths
         self.on_write = on_write
+        self.upload_chunk_size = upload_chunk_size
 
     # ------------------------------------------------------------------------------------ plumbing
 
@@ -302,7 +309,9 @@ class ClerkService:
                 local.get(store, "file", supersedes_id)
         source = prepare(path, preflighter)
         with self._session() as (store, api):
-            sha = upload(store, api, source, on_progress=on_progress, stop=stop)
+            sha = upload(
+                store, api, source, on_progress=on_progress, stop=stop, chunk_size=self.upload_chunk_size
+            )
             body: dict[str, Any] = {
                 "name": (name or path.stem).strip()[:300] or source.file_name,
                 "file_name": source.file_name,
