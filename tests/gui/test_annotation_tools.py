@@ -22,6 +22,7 @@ from PySide6.QtGui import QHelpEvent, QImage, QInputDevice, QMouseEvent, QPointi
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QWidget
 
 from gremalda.core.annotations import merge
+from gremalda.core.annotations.anchor import page_text_hash
 from gremalda.core.annotations.authoring import distance
 from gremalda.core.annotations.records import Annotation, Kind, Visibility
 from gremalda.core.annotations.store import AnnotationStore
@@ -278,6 +279,15 @@ def test_note_and_free_text(
     assert text.rect == pytest.approx((100, 600, 300, 660), abs=1)
     stored = {a.id: a for a in _stored(paths, file_id)}
     assert stored[note.id].text == "Nachfragen: Kosten?" and stored[text.id].rect == text.rect
+    # made on this content and these pages' texts: re-anchoring can tell when a new version changed them
+    with open_store(paths) as store:
+        sha256 = store.db.conn.execute("SELECT sha256 FROM file WHERE id = ?", (file_id,)).fetchone()[0]
+        page_texts = dict(
+            store.db.conn.execute("SELECT page, text FROM page_text WHERE file_id = ?", (file_id,)).fetchall()
+        )
+    for record, page in ((stored[note.id], 0), (stored[text.id], 1)):
+        assert record.file_sha256 == sha256
+        assert record.page_text_hash == page_text_hash(page_texts[page + 1])  # the index counts from 1
 
     # a cancelled editor makes nothing
     tools.set_tool(Tool.NOTE)

@@ -30,6 +30,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from gremalda.core.annotations import merge
+from gremalda.core.annotations.anchor import page_text_hash
 from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind
 from gremalda.core.annotations.store import AnnotationStore, device_id
@@ -86,6 +87,23 @@ def read_identity(store: Store) -> Identity:
     return Identity(user_id, name or user_id, device_id(store.db))
 
 
+@dataclass(frozen=True)
+class AnchorInfo:
+    """What a new record of a document is made on: the content (sha256) and each page's text hash
+    (0-based pages), so that re-anchoring can tell later whether the record's page changed."""
+
+    sha256: str | None
+    page_hashes: dict[int, str]
+
+
+def read_anchor_info(store: Store, file_id: str) -> AnchorInfo:
+    row = store.db.conn.execute("SELECT sha256 FROM file WHERE id = ?", (file_id,)).fetchone()
+    sha256 = None if row is None or not row[0] else str(row[0])
+    pages = store.db.conn.execute("SELECT page, text FROM page_text WHERE file_id = ?", (file_id,)).fetchall()
+    # the index numbers pages from 1 (gremalda.pdf.extract), records from 0
+    return AnchorInfo(sha256, {int(page) - 1: page_text_hash(text) for page, text in pages})
+
+
 def _outbox_count(store: Store) -> int:
     """Annotations waiting for the server, counted as the sync bridge counts them (refused changes and
     older rows of one annotation not counted), so that the status bar's figures agree."""
@@ -115,6 +133,7 @@ class AnnotationModel(QObject):
         self._files: dict[str, set[str]] = {}  # loaded file id -> ids of its records
         self._inflight: dict[str, int] = {}  # id -> writes queued and not finished
         self._stacks: dict[str, QUndoStack] = {}
+        self._anchors: dict[str, AnchorInfo] = {}  # loaded file id -> its content and page hashes
         self._outbox = 0  # annotation changes in the outbox, as last read
         self._closed = False
         self._writer.submit(read_identity, self._identity_read, self._identity_failed)
@@ -143,6 +162,17 @@ class AnnotationModel(QObject):
         """Read the annotations of ``file_id`` (off the GUI thread); ``changed(file_id)`` when they are in."""
         self._files.setdefault(file_id, set())
         self._read([file_id])
+        self._read_anchor_info(file_id)
+
+    def _read_anchor_info(self, file_id: str) -> None:
+        def done(info: AnchorInfo) -> None:
+            self._anchors[file_id] = info
+
+        self._writer.submit(
+            lambda store: read_anchor_info(store, file_id),
+            done,
+            lambda exc: log.warning("anchor info of %s: %s", file_id, exc),
+        )
 
     def refresh(self, file_ids: Iterable[str]) -> None:
         """Read these files again (after a sync pass brought others' annotations or merges); only files
@@ -150,6 +180,8 @@ class AnnotationModel(QObject):
         ids = [f for f in dict.fromkeys(file_ids) if f in self._files]
         if ids:
             self._read(ids)
+            for file_id in ids:  # its content may have been replaced by the pass
+                self._read_anchor_info(file_id)
         self._writer.submit(_outbox_count, self._set_outbox, lambda exc: log.warning("outbox: %s", exc))
 
     def loaded(self, file_id: str) -> bool:
@@ -185,6 +217,11 @@ class AnnotationModel(QObject):
         """A new record of the signed-in user made on this device (not yet added; see `add`)."""
         if not self.ready:
             raise InvalidAnnotation(detail="annotations cannot be made before the account is known")
+        anchor = self._anchors.get(file_id)
+        if anchor is not None:  # what re-anchoring compares when the document is replaced
+            values.setdefault("file_sha256", anchor.sha256)
+            if page in anchor.page_hashes:
+                values.setdefault("page_text_hash", anchor.page_hashes[page])
         return merge.create(
             self.device,
             now=now_iso(),
