@@ -214,7 +214,9 @@ def test_delivery_reports_complete_stale_and_complete_again_opened_and_opened_of
     assert delivery.pending_count(device.store.db) == 0
     # a second pass with nothing new reports nothing again
     assert synchronise(device.paths, index=False).sync.push_requests == 0
-    # a late paper published between the pass's pull and its report: the report is stale
+    # the pass fetches a late paper (a new list to report), and another one is published between the
+    # pass's pull and its report: the report is stale
+    clerk.late_paper(agenda_item_id=w.ids["public_item"])
     published: list[int] = []
 
     def publish_during_the_pass(progress: Progress) -> None:
