@@ -23,7 +23,7 @@ from gremalda.core.syncing import SyncOutcome, synchronise
 from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
 from sync.client import ServerApi, backoff_delays
-from sync.engine import BackgroundSync, EventListener
+from sync.engine import BackgroundSync, EventListener, Phase, Progress
 from tests.integration.world import PASSWORD, minimal_pdf
 
 
@@ -41,6 +41,7 @@ class ConnectedClient:
     workers: int = 2
     on_pass: Callable[[str, SyncOutcome], None] | None = None
     passes: list[SyncOutcome] = field(default_factory=list)
+    done_at: float = 0.0  # time.monotonic() when the last pass's engine part ended (its files stored)
     errors: list[BaseException] = field(default_factory=list)
     background: BackgroundSync[SyncOutcome] = field(init=False)
     listener: EventListener = field(init=False)
@@ -58,11 +59,17 @@ class ConnectedClient:
         )
 
     def _pass(self, stop: threading.Event) -> SyncOutcome:
-        outcome = synchronise(self.paths, stop=stop, index=self.index, workers=self.workers)
+        outcome = synchronise(
+            self.paths, stop=stop, index=self.index, workers=self.workers, progress=self._progress
+        )
         self.passes.append(outcome)
         if self.on_pass is not None:
             self.on_pass(self.name, outcome)
         return outcome
+
+    def _progress(self, progress: Progress) -> None:
+        if progress.phase is Phase.DONE:
+            self.done_at = time.monotonic()
 
     def start(self) -> None:
         self.background.start()
