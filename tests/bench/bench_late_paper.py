@@ -235,13 +235,14 @@ def rounds(workers: Workers, clerk: Any, ids: dict[str, int], names: list[str], 
         published = time.monotonic()
         clerk.late_paper(agenda_item_id=ids["item"])
         workers.wait(
-            lambda: all(len(workers.arrivals.get(nm, [])) > before[nm] for nm in names),
+            lambda before=before: all(len(workers.arrivals.get(nm, [])) > before[nm] for nm in names),
             f"round {n + 1}: every client holds the late paper",
         )
         times = [workers.arrivals[nm][before[nm]] - published for nm in names]
         samples += times
         log(
-            f"round {n + 1}: {len(names)} clients, median {statistics.median(times):.3f} s, max {max(times):.3f} s"
+            f"round {n + 1}: {len(names)} clients, median {statistics.median(times):.3f} s, "
+            f"max {max(times):.3f} s"
         )
         time.sleep(1.0)  # the delivery reports and the feed settle before the next paper
     return samples
@@ -277,7 +278,7 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
             log(f"server up at {server.url}; signing {clients} clients in")
             for name, root in dirs:
                 sign_in(data_paths(root), server.url, name, PASSWORD, device_name=f"bench {name}")
-            clerk = Clerk(server.url)
+            clerk = Clerk(server.url, password=PASSWORD)
             try:
                 # reference: one client alone
                 workers.start(dirs[:1])

@@ -106,9 +106,9 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str, poll: float
 class Clerk:
     """The body's clerk, writing through the client API."""
 
-    def __init__(self, url: str, username: str = "clerk") -> None:
+    def __init__(self, url: str, username: str = "clerk", password: str = PASSWORD) -> None:
         self.api = ServerApi(url, trust_env=False)
-        self.api.login(username, PASSWORD, "Sitzungsdienst")
+        self.api.login(username, password, "Sitzungsdienst")
         self._count = 0
 
     def close(self) -> None:
