@@ -43,6 +43,7 @@ from gremalda.ui import error_reporter
 from gremalda.ui.actions import Actions, build_menus, style_icons
 from gremalda.ui.agenda_view import AgendaView
 from gremalda.ui.annotation_commands import AnnotationCommands
+from gremalda.ui.clerk import ClerkWorkspace
 from gremalda.ui.document_area import DocumentArea, DocumentTab, DocumentViewLike, ViewFactory
 from gremalda.ui.error_texts import error_text
 from gremalda.ui.find_bar import FindBar
@@ -323,6 +324,7 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         if state is not None:
             self.restoreState(state)
+        self.clerk = ClerkWorkspace(self)  # menu and dock for clerks only (issue 6)
         self._update_actions()
 
     # --- construction helpers
@@ -1075,6 +1077,7 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         self._panel_call("shutdown")
         self.oparl_tasks.close()
+        self.clerk.close()
         self.workers.close()
         self.documents.close_all()
         self.annotations.close()  # after the views: what they saved on closing is written

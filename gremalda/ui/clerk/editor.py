@@ -1,0 +1,319 @@
+"""The agenda editor of the meeting shown (the clerk workspace's dock): a header with the meeting's state
+(draft; or published at, and the notice deadline), the agenda with drag and drop (see
+:mod:`.agenda_model`), buttons for the item commands, the hot folder's inbox and the uploads.
+
+Reads come from the replica (replica workers), writes go through the clerk runner; after each write
+``written`` is emitted (the workspace starts a sync pass) and the meeting is read again (the service
+puts the server's answer into the replica at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gremalda.core.clerk import ClerkService
+from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE, AgendaEditorTree, AgendaModel
+from gremalda.ui.clerk.inbox import Inbox
+from gremalda.ui.clerk.reads import MeetingDesk, meeting_desk
+from gremalda.ui.clerk.runner import ClerkRunner
+from gremalda.ui.clerk.uploads import Request, UploadQueue
+from gremalda.ui.formatting import meeting_time
+from gremalda.ui.workers import ReplicaWorkers
+
+
+class AgendaEditor(QWidget):
+    loaded = Signal(object)  # MeetingDesk | None, after each read
+    written = Signal()  # a write reached the server
+
+    def __init__(self, runner: ClerkRunner, workers: ReplicaWorkers, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agendaEditor")
+        self.runner = runner
+        self.workers = workers
+        self.desk: MeetingDesk | None = None
+        self.meeting_id: str | None = None
+        self.confirmation: QMessageBox | None = None
+        self._pending_select: tuple[str, str] | None = None
+        self.header = QLabel(self.tr("Choose a meeting in the navigation, or make a new one."), self)
+        self.header.setObjectName("clerkHeader")
+        self.header.setWordWrap(True)
+        self.model_ = AgendaModel(self)
+        self.tree = AgendaEditorTree(self)
+        self.tree.setObjectName("agendaEditorTree")
+        self.tree.setAccessibleName(self.tr("Agenda editor"))
+        self.tree.setModel(self.model_)
+        self.model_.orderRequested.connect(self.reorder)
+        self.model_.filesDropped.connect(self._dropped)
+        self.tree.moveRequested.connect(self.move_current)
+        self.tree.removeRequested.connect(self.ask_remove)
+        self.tree.renameRequested.connect(self.ask_rename)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for name, text, slot in (
+            ("add", self.tr("&Add item…"), self.ask_add),
+            ("rename", self.tr("Re&name…"), self.ask_rename),
+            ("public", self.tr("P&ublic / not public"), self.toggle_public),
+            ("remove", self.tr("&Remove…"), self.ask_remove),
+            ("up", self.tr("Up"), lambda: self.move_current(-1)),
+            ("down", self.tr("Down"), lambda: self.move_current(1)),
+        ):
+            button = QPushButton(text, self)
+            button.setObjectName(f"clerk_{name}")
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            self.buttons[name] = button
+            row.addWidget(button)
+        self.buttons["up"].setToolTip(self.tr("Move the item up (Alt+Up)"))
+        self.buttons["down"].setToolTip(self.tr("Move the item down (Alt+Down)"))
+        row.addStretch(1)
+        self.inbox = Inbox(self)
+        self.inbox.assignRequested.connect(self.assign_from_inbox)
+        self.uploads = UploadQueue(runner, self)
+        self.uploads.attached.connect(lambda _file_id: self.reload())
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.header)
+        top_layout.addLayout(row)
+        top_layout.addWidget(self.tree, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(self.inbox)
+        splitter.addWidget(self.uploads)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self._enable()
+
+    # --- reading
+
+    def show_meeting(self, meeting_id: str | None) -> None:
+        self.meeting_id = meeting_id
+        self.reload()
+
+    def reload(self) -> None:
+        meeting_id = self.meeting_id
+        if meeting_id is None:
+            self._loaded(None, None)
+            return
+        self.workers.submit(
+            lambda store: meeting_desk(store, meeting_id), lambda d: self._loaded(meeting_id, d)
+        )
+
+    def _loaded(self, meeting_id: str | None, desk: MeetingDesk | None) -> None:
+        if meeting_id != self.meeting_id:
+            return  # another meeting was chosen meanwhile
+        current = self.current_key()
+        self.desk = desk
+        self.model_.show(desk)
+        self.tree.expandAll()
+        wanted, self._pending_select = self._pending_select, None
+        for key in (wanted, current):
+            if key is not None and self.select(*key):
+                break
+        if desk is None:
+            self.header.setText(self.tr("Choose a meeting in the navigation, or make a new one."))
+        else:
+            if desk.state == "draft":
+                state = self.tr("Draft: only clerks see it until it is published.")
+            elif desk.published_at is not None:
+                state = self.tr("Published %1.").replace("%1", meeting_time(desk.published_at))
+            else:
+                state = self.tr("Published.")
+            deadline = self.tr("Notice deadline (%n day(s)): %1", "", desk.notice_days).replace(
+                "%1", meeting_time(desk.deadline)
+            )
+            self.header.setText(
+                f"<b>{_esc(desk.name)}</b><br/>{_esc(meeting_time(desk.start))} · {_esc(state)}"
+                f"<br/>{_esc(deadline)}"
+            )
+        self._enable()
+        self.loaded.emit(desk)
+
+    def _enable(self) -> None:
+        has_meeting = self.desk is not None
+        for button in self.buttons.values():
+            button.setEnabled(has_meeting)
+
+    # --- the current node
+
+    def current_key(self) -> tuple[str, str] | None:
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return None
+        return str(index.data(KIND_ROLE)), str(index.data(ID_ROLE))
+
+    def current_item(self) -> str | None:
+        """The agenda item chosen (or the item of the document chosen)."""
+        kind, owner_id = self.model_.owner(self.tree.currentIndex())
+        return owner_id if kind == "agenda_item" else None
+
+    def current_file(self) -> str | None:
+        key = self.current_key()
+        return key[1] if key is not None and key[0] == "file" else None
+
+    def select(self, kind: str, object_id: str) -> bool:
+        def walk(parent: QModelIndex) -> QModelIndex | None:
+            for row in range(self.model_.rowCount(parent)):
+                index = self.model_.index(row, 0, parent)
+                if (index.data(KIND_ROLE), str(index.data(ID_ROLE))) == (kind, object_id):
+                    return index
+                found = walk(index)
+                if found is not None:
+                    return found
+            return None
+
+        index = walk(QModelIndex())
+        if index is None:
+            return False
+        self.tree.setCurrentIndex(index)
+        return True
+
+    # --- writes
+
+    def run(self, call: Callable[[ClerkService], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        """Run a write on the runner; then read the meeting again (also after an error)."""
+
+        def done(result: Any) -> None:
+            self.written.emit()
+            if on_done is not None:
+                on_done(result)
+            self.reload()
+
+        def failed(error: BaseException) -> None:
+            from gremalda.ui import error_reporter
+
+            error_reporter.report(error)
+            self.reload()
+
+        self.runner.submit(call, done, failed)
+
+    def ask_add(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Add agenda item"), self.tr("Title of the new item:"))
+        if ok and name.strip():
+            self.add_item(name.strip())
+
+    def add_item(self, name: str, *, public: bool = True) -> None:
+        meeting_id = self.meeting_id
+        if meeting_id is None:
+            return
+        current = self.current_item()
+        position = None
+        if current is not None:
+            position = self.model_.item_ids().index(current) + 2  # after the chosen item (1-based)
+        self.run(
+            lambda svc: svc.add_item(meeting_id, name, public=public, position=position),
+            lambda item_id: self._select_later(str(item_id)),
+        )
+
+    def _select_later(self, item_id: str) -> None:
+        self._pending_select = ("item", item_id)
+
+    def ask_rename(self) -> None:
+        item_id = self.current_item()
+        if item_id is None or self.desk is None:
+            return
+        old = next((i.name for i in self.desk.items if i.id == item_id), "")
+        name, ok = QInputDialog.getText(self, self.tr("Rename agenda item"), self.tr("Title:"), text=old)
+        if ok and name.strip() and name.strip() != old:
+            self.run(lambda svc: svc.update_item(item_id, name=name.strip()))
+
+    def toggle_public(self) -> None:
+        item_id = self.current_item()
+        if item_id is None or self.desk is None:
+            return
+        public = next((i.public for i in self.desk.items if i.id == item_id), True)
+        self.run(lambda svc: svc.update_item(item_id, public=not public))
+
+    def ask_remove(self) -> None:
+        item_id = self.current_item()
+        if item_id is None or self.desk is None:
+            return
+        name = next((i.name for i in self.desk.items if i.id == item_id), "")
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Remove agenda item"),
+            self.tr("Remove the item “%1” with its documents? The others are renumbered.").replace(
+                "%1", name
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Remove"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(result: int) -> None:
+            self.confirmation = None
+            if result == QMessageBox.StandardButton.Yes:
+                self.run(lambda svc: svc.remove_item(item_id))
+
+        box.finished.connect(answered)
+        self.confirmation = box
+        box.open()
+
+    def move_current(self, step: int) -> None:
+        item_id = self.current_item()
+        if item_id is None:
+            return
+        order = self.model_.item_ids()
+        position = order.index(item_id) + step
+        if 0 <= position < len(order):
+            new = self.model_.move(item_id, position)
+            self.select("item", item_id)
+            self.reorder(new)
+
+    def reorder(self, order: list[str]) -> None:
+        meeting_id = self.meeting_id
+        if meeting_id is not None:
+            self.run(lambda svc: svc.reorder_items(meeting_id, order))
+
+    # --- documents
+
+    def attach(
+        self, kind: str, owner_id: str, paths: Sequence[Path], *, role: str = "main", note: str = ""
+    ) -> None:
+        for path in paths:
+            self.uploads.add(Request(Path(path), kind, owner_id, role=role, change_note=note))
+
+    def replace(self, file_id: str, path: Path, note: str) -> None:
+        kind, owner = "meeting", self.meeting_id or ""
+        self.uploads.add(Request(path, kind, owner, change_note=note, supersedes_id=file_id))
+
+    def _dropped(self, kind: str, owner_id: str, paths: list[Path]) -> None:
+        self.attach(kind, owner_id, paths)
+        self.inbox.remove(paths)
+
+    def assign_from_inbox(self, paths: list[Path]) -> None:
+        kind, owner_id = self.model_.owner(self.tree.currentIndex())
+        if not owner_id:
+            return
+        self.attach(kind, owner_id, paths)
+        self.inbox.remove(paths)
+
+    def close(self) -> bool:
+        self.inbox.stop()
+        self.uploads.close_checker()
+        return super().close()
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
