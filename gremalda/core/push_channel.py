@@ -7,22 +7,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gremalda.core.account import connect
-from gremalda.errors import NotSignedIn
+from gremalda.core.account import Tls, _load_tokens, _TokenSaver
 from gremalda.paths import DataPaths
-from gremalda.store.replica import open_store
+from gremalda.store.database import open_replica
 from sync.client import ServerApi, SignInRequired
 from sync.engine import EventListener
 
 
 def server_api(paths: DataPaths) -> ServerApi:
-    """A ServerApi for the replica's server (the store is closed again at once). SignInRequired when
-    the replica is not signed in to a server of ours (e.g. a replica of OParl sources only)."""
-    with open_store(paths) as store:
-        try:
-            return connect(store)
-        except NotSignedIn:
-            raise SignInRequired("This replica is not signed in to a server.") from None
+    """A ServerApi for the replica's server, as :func:`gremalda.core.account.connect` makes it, reading
+    only the replica's database: opening the vault would clear its unfinished writes (``tmp/``), which
+    the sync pass on another thread may be making right now. SignInRequired when the replica is not
+    signed in to a server of ours (e.g. a replica of OParl sources only)."""
+    with open_replica(paths, create=False) as db:
+        state = dict(
+            db.conn.execute(
+                "SELECT key, value FROM sync_state WHERE key IN ('server_url', 'tokens', 'tls')"
+            ).fetchall()
+        )
+    url, tokens = state.get("server_url"), state.get("tokens")
+    if url is None or tokens is None:
+        raise SignInRequired("This replica is not signed in to a server.")
+    tls = Tls.load(state.get("tls"))
+    return ServerApi(url, verify=tls.verify, tokens=_load_tokens(tokens), on_tokens=_TokenSaver(paths))
 
 
 def push_listener(

@@ -21,7 +21,8 @@ from typing import Any
 from gremalda.core.push_channel import server_api
 from gremalda.core.syncing import SyncOutcome, synchronise
 from gremalda.paths import DataPaths
-from gremalda.store.replica import open_store
+from gremalda.store.database import open_replica
+from gremalda.store.replica import put_state
 from sync.client import ServerApi, backoff_delays
 from sync.engine import BackgroundSync, EventListener, Phase, Progress
 from tests.integration.world import PASSWORD, minimal_pdf
@@ -81,15 +82,18 @@ class ConnectedClient:
 
     def holds(self, file_id: int, sha256: str) -> bool:
         """The file's content is stored complete in this replica's vault."""
-        with open_store(self.paths) as store:
-            row = store.db.conn.execute(
-                "SELECT sha256, state FROM file WHERE id = ?", (str(file_id),)
-            ).fetchone()
+        with open_replica(self.paths, create=False) as db:  # not the vault: the pass may be writing
+            row = db.conn.execute("SELECT sha256, state FROM file WHERE id = ?", (str(file_id),)).fetchone()
         return row is not None and row[0] == sha256 and row[1] == "complete"
 
+    def move_server(self, url: str) -> None:
+        """The server is reached at another address from now on (e.g. after a network change)."""
+        with open_replica(self.paths, create=False) as db, db.transaction() as conn:
+            put_state(conn, "server_url", url)
+
     def has_file(self, file_id: int) -> bool:
-        with open_store(self.paths) as store:
-            row = store.db.conn.execute("SELECT 1 FROM file WHERE id = ?", (str(file_id),)).fetchone()
+        with open_replica(self.paths, create=False) as db:
+            row = db.conn.execute("SELECT 1 FROM file WHERE id = ?", (str(file_id),)).fetchone()
         return row is not None
 
 

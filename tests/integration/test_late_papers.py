@@ -133,8 +133,7 @@ def test_a_client_offline_during_the_publish_gets_the_paper_on_reconnect(
     wait_until(lambda: away.listener.failures > failures, SECONDS, "a reconnection tried while offline")
     proxy.clear()
     proxy.start()  # a new port: the network is back, under another address (as after a network change)
-    with open_store(away.paths) as store:
-        store.set_state("server_url", proxy.url)
+    away.move_server(proxy.url)
     wait_until(lambda: away.holds(late, late_sha), SECONDS, "the paper after the reconnection")
     assert away.listener.connections >= 2
 
@@ -161,8 +160,7 @@ def test_hostile_event_streams_give_clear_errors_and_reconnects_never_a_crash(
         proxy.inject(fault, r"/api/v1/events$", times=1)
     proxy.stop()  # break the open stream: the next connections meet the faults
     proxy.start()
-    with open_store(client.paths) as store:
-        store.set_state("server_url", proxy.url)
+    client.move_server(proxy.url)
     wait_until(lambda: proxy.seen(r"/api/v1/events$") >= len(hostile) + 1, SECONDS, "every fault met")
     wait_until(lambda: client.listener.connected.is_set(), SECONDS, "connected again")
     assert client.listener.running and client.background.running
