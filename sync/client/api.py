@@ -237,8 +237,26 @@ def _offline(exc: httpx.TransportError) -> SyncClientError:
     return Offline(f"The server {what}. Check the network connection; sync will try again. ({exc})")
 
 
-def _ssl_context(verify: bool | str) -> ssl.SSLContext:
-    """True: the system's CA store; a path: the CA bundle in that file; False: no check (tests)."""
+_TLS_LOCK = threading.Lock()
+_TLS_CONTEXTS: dict[bool | str, ssl.SSLContext] = {}
+
+
+def _ssl_context(verify: bool | str, scheme: str = "https") -> ssl.SSLContext:
+    """True: the system's CA store; a path: the CA bundle in that file; False: no check (tests).
+
+    Loading the system's CA store costs about 17 ms, so a context is made once per `verify` in the
+    process and shared (an SSLContext may serve many connections and threads; a CA bundle file changed
+    meanwhile takes effect after a restart). Plain http (loopback only) never uses TLS: a bare context."""
+    if scheme != "https":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    with _TLS_LOCK:
+        context = _TLS_CONTEXTS.get(verify)
+        if context is None:
+            context = _TLS_CONTEXTS[verify] = _new_ssl_context(verify)
+        return context
+
+
+def _new_ssl_context(verify: bool | str) -> ssl.SSLContext:
     if isinstance(verify, str):
         return ssl.create_default_context(cafile=verify)
     context = ssl.create_default_context()
@@ -615,7 +633,7 @@ class ServerApi:
         self._on_tokens = on_tokens
         self._lock = threading.Lock()
         self._max_json = max_json_bytes
-        tls = _ssl_context(verify)  # one context: httpx and the direct downloads trust the same
+        tls = _ssl_context(verify, url.scheme)  # one context: httpx and the direct downloads trust the same
         self._client = httpx.Client(
             base_url=url,
             verify=tls,
