@@ -2,6 +2,139 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
   <context>
+    <name>AgendaEditor</name>
+    <message>
+      <source>Choose a meeting in the navigation, or make a new one.</source>
+      <translation>Wählen Sie links eine Sitzung, oder legen Sie eine neue an.</translation>
+    </message>
+    <message>
+      <source>Agenda editor</source>
+      <translation>Tagesordnung bearbeiten</translation>
+    </message>
+    <message>
+      <source>&amp;Add item…</source>
+      <translation>TOP &amp;hinzufügen…</translation>
+    </message>
+    <message>
+      <source>Re&amp;name…</source>
+      <translation>&amp;Umbenennen…</translation>
+    </message>
+    <message>
+      <source>P&amp;ublic / not public</source>
+      <translation>Ö&amp;ffentlich / nicht öffentlich</translation>
+    </message>
+    <message>
+      <source>&amp;Remove…</source>
+      <translation>&amp;Entfernen…</translation>
+    </message>
+    <message>
+      <source>Up</source>
+      <translation>Nach oben</translation>
+    </message>
+    <message>
+      <source>Down</source>
+      <translation>Nach unten</translation>
+    </message>
+    <message>
+      <source>Move the item up (Alt+Up)</source>
+      <translation>TOP nach oben schieben (Alt+Pfeil hoch)</translation>
+    </message>
+    <message>
+      <source>Move the item down (Alt+Down)</source>
+      <translation>TOP nach unten schieben (Alt+Pfeil runter)</translation>
+    </message>
+    <message>
+      <source>Draft: only clerks see it until it is published.</source>
+      <translation>Entwurf: nur der Sitzungsdienst sieht ihn, bis er veröffentlicht ist.</translation>
+    </message>
+    <message>
+      <source>Published %1.</source>
+      <translation>Veröffentlicht %1.</translation>
+    </message>
+    <message>
+      <source>Published.</source>
+      <translation>Veröffentlicht.</translation>
+    </message>
+    <message numerus="yes">
+      <source>Notice deadline (%n day(s)): %1</source>
+      <translation>
+        <numerusform>Ladungsfrist (%n Tag): %1</numerusform>
+        <numerusform>Ladungsfrist (%n Tage): %1</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Add agenda item</source>
+      <translation>TOP hinzufügen</translation>
+    </message>
+    <message>
+      <source>Title of the new item:</source>
+      <translation>Titel des neuen TOP:</translation>
+    </message>
+    <message>
+      <source>Rename agenda item</source>
+      <translation>TOP umbenennen</translation>
+    </message>
+    <message>
+      <source>Title:</source>
+      <translation>Titel:</translation>
+    </message>
+    <message>
+      <source>Remove agenda item</source>
+      <translation>TOP entfernen</translation>
+    </message>
+    <message>
+      <source>Remove the item “%1” with its documents? The others are renumbered.</source>
+      <translation>Den TOP „%1“ mit seinen Dokumenten entfernen? Die übrigen werden neu nummeriert.</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>Entfernen</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+  </context>
+  <context>
+    <name>AgendaModel</name>
+    <message>
+      <source>Meeting documents</source>
+      <translation>Sitzungsunterlagen</translation>
+    </message>
+    <message>
+      <source>Drop PDFs here for the meeting itself (e.g. the invitation).</source>
+      <translation>PDFs für die Sitzung selbst hierher ziehen (z. B. die Einladung).</translation>
+    </message>
+    <message>
+      <source>TOP %1</source>
+      <translation>TOP %1</translation>
+    </message>
+    <message>
+      <source>Agenda item</source>
+      <translation>Tagesordnungspunkt</translation>
+    </message>
+    <message>
+      <source>not public</source>
+      <translation>nicht öffentlich</translation>
+    </message>
+    <message>
+      <source>Not public: only for those entitled to it.</source>
+      <translation>Nicht öffentlich: nur für Berechtigte.</translation>
+    </message>
+    <message>
+      <source>Papers: %1</source>
+      <translation>Vorlagen: %1</translation>
+    </message>
+    <message>
+      <source>Paper %1</source>
+      <translation>Vorlage %1</translation>
+    </message>
+    <message>
+      <source>Change: %1</source>
+      <translation>Änderung: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>AgendaView</name>
     <message>
       <source>new</source>
@@ -698,6 +831,333 @@
     </message>
   </context>
   <context>
+    <name>ChoiceDialog</name>
+    <message>
+      <source>Filter</source>
+      <translation>Filter</translation>
+    </message>
+    <message>
+      <source>Filter…</source>
+      <translation>Filtern…</translation>
+    </message>
+  </context>
+  <context>
+    <name>ClerkDialogs</name>
+    <message>
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+  </context>
+  <context>
+    <name>ClerkWorkspace</name>
+    <message>
+      <source>Clerk workspace</source>
+      <translation>Sitzungsdienst</translation>
+    </message>
+    <message>
+      <source>Clerk &amp;workspace</source>
+      <translation>Arbeitsbereich &amp;Sitzungsdienst</translation>
+    </message>
+    <message>
+      <source>&amp;Clerk</source>
+      <translation>Sitzungs&amp;dienst</translation>
+    </message>
+    <message>
+      <source>&amp;New meeting…</source>
+      <translation>&amp;Neue Sitzung…</translation>
+    </message>
+    <message>
+      <source>&amp;Edit meeting…</source>
+      <translation>Sitzung &amp;bearbeiten…</translation>
+    </message>
+    <message>
+      <source>&amp;Attach documents…</source>
+      <translation>Dokumente &amp;anhängen…</translation>
+    </message>
+    <message>
+      <source>Link &amp;paper…</source>
+      <translation>&amp;Vorlage verknüpfen…</translation>
+    </message>
+    <message>
+      <source>Link e-file &amp;document…</source>
+      <translation>E-Akten-&amp;Dokument verknüpfen…</translation>
+    </message>
+    <message>
+      <source>P&amp;ublish…</source>
+      <translation>&amp;Veröffentlichen…</translation>
+    </message>
+    <message>
+      <source>Add &amp;late paper (Nachtrag/Tischvorlage)…</source>
+      <translation>&amp;Nachtrag/Tischvorlage hinzufügen…</translation>
+    </message>
+    <message>
+      <source>&amp;Replace document…</source>
+      <translation>Dokument &amp;ersetzen…</translation>
+    </message>
+    <message>
+      <source>Proof of &amp;delivery…</source>
+      <translation>&amp;Zustellnachweis…</translation>
+    </message>
+    <message>
+      <source>&amp;Hot folder…</source>
+      <translation>&amp;Eingangsordner…</translation>
+    </message>
+    <message>
+      <source>The meeting was created as a draft.</source>
+      <translation>Die Sitzung wurde als Entwurf angelegt.</translation>
+    </message>
+    <message numerus="yes">
+      <source>Publish “%1”? Its folder becomes visible to the %n member(s) and deputies of the committee: this is the electronic invitation.</source>
+      <translation>
+        <numerusform>„%1“ veröffentlichen? Die Sitzungsmappe wird für das %n Mitglied und die Stellvertretungen des Gremiums sichtbar: das ist die elektronische Einladung.</numerusform>
+        <numerusform>„%1“ veröffentlichen? Die Sitzungsmappe wird für die %n Mitglieder und Stellvertretungen des Gremiums sichtbar: das ist die elektronische Einladung.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Notice deadline (%n day(s) before the meeting): %1.</source>
+      <translation>
+        <numerusform>Ladungsfrist (%n Tag vor der Sitzung): %1.</numerusform>
+        <numerusform>Ladungsfrist (%n Tage vor der Sitzung): %1.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>This deadline has passed already.</source>
+      <translation>Diese Frist ist bereits verstrichen.</translation>
+    </message>
+    <message>
+      <source>Publish meeting</source>
+      <translation>Sitzung veröffentlichen</translation>
+    </message>
+    <message>
+      <source>Publish</source>
+      <translation>Veröffentlichen</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>The meeting is published: the members receive it now.</source>
+      <translation>Die Sitzung ist veröffentlicht: die Mitglieder erhalten sie jetzt.</translation>
+    </message>
+    <message>
+      <source>Attach documents</source>
+      <translation>Dokumente anhängen</translation>
+    </message>
+    <message>
+      <source>PDF documents (*.pdf)</source>
+      <translation>PDF-Dokumente (*.pdf)</translation>
+    </message>
+    <message>
+      <source>the chosen agenda item</source>
+      <translation>den gewählten TOP</translation>
+    </message>
+    <message>
+      <source>the meeting</source>
+      <translation>die Sitzung</translation>
+    </message>
+    <message>
+      <source>Add late paper</source>
+      <translation>Nachtrag/Tischvorlage hinzufügen</translation>
+    </message>
+    <message>
+      <source>A late paper (Nachtrag, Tischvorlage) for %1. Members&apos; devices receive it within seconds; the change note tells them what it is.</source>
+      <translation>Ein Nachtrag (Tischvorlage) für %1. Die Geräte der Mitglieder erhalten ihn in Sekunden; der Änderungshinweis sagt ihnen, worum es geht.</translation>
+    </message>
+    <message>
+      <source>Choose the document to replace in the agenda editor first.</source>
+      <translation>Wählen Sie zuerst in der Tagesordnung das Dokument, das ersetzt werden soll.</translation>
+    </message>
+    <message>
+      <source>Replace document</source>
+      <translation>Dokument ersetzen</translation>
+    </message>
+    <message>
+      <source>The new version replaces the chosen document; members see the change note.</source>
+      <translation>Die neue Fassung ersetzt das gewählte Dokument; die Mitglieder sehen den Änderungshinweis.</translation>
+    </message>
+    <message>
+      <source>Choose an agenda item first.</source>
+      <translation>Wählen Sie zuerst einen TOP.</translation>
+    </message>
+    <message>
+      <source>Link paper</source>
+      <translation>Vorlage verknüpfen</translation>
+    </message>
+    <message>
+      <source>No e-file documents</source>
+      <translation>Keine E-Akten-Dokumente</translation>
+    </message>
+    <message>
+      <source>No e-file is shared with you. An e-file must be shared with the clerk before its documents can be put on an agenda; ask its owner to share it, then synchronise.</source>
+      <translation>Mit Ihnen ist keine E-Akte geteilt. Eine E-Akte muss mit dem Sitzungsdienst geteilt sein, bevor ihre Dokumente auf eine Tagesordnung kommen können; bitten Sie die Aktenführung, sie zu teilen, und synchronisieren Sie dann.</translation>
+    </message>
+    <message>
+      <source>Link e-file document</source>
+      <translation>E-Akten-Dokument verknüpfen</translation>
+    </message>
+    <message>
+      <source>Hot folder</source>
+      <translation>Eingangsordner</translation>
+    </message>
+  </context>
+  <context>
+    <name>DeliveryDialog</name>
+    <message>
+      <source>Proof of delivery</source>
+      <translation>Zustellnachweis</translation>
+    </message>
+    <message>
+      <source>Delivery per member</source>
+      <translation>Zustellung je Mitglied</translation>
+    </message>
+    <message>
+      <source>Member</source>
+      <translation>Mitglied</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>Funktion</translation>
+    </message>
+    <message>
+      <source>Deputy</source>
+      <translation>Stellvertretung</translation>
+    </message>
+    <message>
+      <source>Invitation complete</source>
+      <translation>Einladung vollständig</translation>
+    </message>
+    <message>
+      <source>Current folder complete</source>
+      <translation>Aktueller Stand vollständig</translation>
+    </message>
+    <message>
+      <source>First opened</source>
+      <translation>Erstmals geöffnet</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Notice period in days (for the whole body)</source>
+      <translation>Ladungsfrist in Tagen (für die ganze Körperschaft)</translation>
+    </message>
+    <message>
+      <source> days</source>
+      <translation> Tage</translation>
+    </message>
+    <message>
+      <source>&amp;Notice period:</source>
+      <translation>&amp;Ladungsfrist:</translation>
+    </message>
+    <message>
+      <source>&amp;Save notice period</source>
+      <translation>Frist &amp;speichern</translation>
+    </message>
+    <message>
+      <source>&amp;Refresh</source>
+      <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+      <source>Export &amp;CSV…</source>
+      <translation>Als &amp;CSV exportieren…</translation>
+    </message>
+    <message>
+      <source>Export &amp;PDF…</source>
+      <translation>Als &amp;PDF exportieren…</translation>
+    </message>
+    <message>
+      <source>C&amp;lose</source>
+      <translation>S&amp;chließen</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>Wird geladen…</translation>
+    </message>
+    <message>
+      <source>The proof of delivery could not be loaded.</source>
+      <translation>Der Zustellnachweis konnte nicht geladen werden.</translation>
+    </message>
+    <message>
+      <source>published %1</source>
+      <translation>veröffentlicht %1</translation>
+    </message>
+    <message>
+      <source>not published</source>
+      <translation>nicht veröffentlicht</translation>
+    </message>
+    <message>
+      <source>%1 — starts %2, %3. Notice deadline: %4.</source>
+      <translation>%1 — Beginn %2, %3. Ladungsfrist: %4.</translation>
+    </message>
+    <message>
+      <source>%1 of %2 on time</source>
+      <translation>%1 von %2 fristgerecht</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n late</source>
+      <translation>
+        <numerusform>%n verspätet</numerusform>
+        <numerusform>%n verspätet</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n missing</source>
+      <translation>
+        <numerusform>%n nicht zugestellt</numerusform>
+        <numerusform>%n nicht zugestellt</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n without account</source>
+      <translation>
+        <numerusform>%n ohne Zugang</numerusform>
+        <numerusform>%n ohne Zugang</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>on time</source>
+      <translation>fristgerecht</translation>
+    </message>
+    <message>
+      <source>late</source>
+      <translation>verspätet</translation>
+    </message>
+    <message>
+      <source>missing</source>
+      <translation>nicht zugestellt</translation>
+    </message>
+    <message>
+      <source>no account</source>
+      <translation>kein Zugang</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nein</translation>
+    </message>
+    <message>
+      <source>CSV files (*.csv)</source>
+      <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+      <source>PDF documents (*.pdf)</source>
+      <translation>PDF-Dokumente (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>Exportieren</translation>
+    </message>
+  </context>
+  <context>
     <name>DocumentArea</name>
     <message>
       <source>Documents</source>
@@ -1182,6 +1642,29 @@ Passwort:</translation>
     </message>
   </context>
   <context>
+    <name>Inbox</name>
+    <message>
+      <source>Inbox (hot folder not set)</source>
+      <translation>Eingang (kein Eingangsordner eingestellt)</translation>
+    </message>
+    <message>
+      <source>Inbox: documents from the hot folder</source>
+      <translation>Eingang: Dokumente aus dem Eingangsordner</translation>
+    </message>
+    <message>
+      <source>&amp;Assign to the chosen item</source>
+      <translation>Dem gewählten Punkt &amp;zuordnen</translation>
+    </message>
+    <message>
+      <source>Inbox (hot folder not usable)</source>
+      <translation>Eingang (Eingangsordner nicht nutzbar)</translation>
+    </message>
+    <message>
+      <source>&amp;Inbox (%1)</source>
+      <translation>&amp;Eingang (%1)</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <source>Sign in to Gremalda</source>
@@ -1531,6 +2014,77 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
   </context>
   <context>
+    <name>MeetingDialog</name>
+    <message>
+      <source>New meeting</source>
+      <translation>Neue Sitzung</translation>
+    </message>
+    <message>
+      <source>Edit meeting</source>
+      <translation>Sitzung bearbeiten</translation>
+    </message>
+    <message>
+      <source>Committee</source>
+      <translation>Gremium</translation>
+    </message>
+    <message>
+      <source>Name of the meeting</source>
+      <translation>Name der Sitzung</translation>
+    </message>
+    <message>
+      <source>Start</source>
+      <translation>Beginn</translation>
+    </message>
+    <message>
+      <source>End</source>
+      <translation>Ende</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>&amp;Committee:</source>
+      <translation>&amp;Gremium:</translation>
+    </message>
+    <message>
+      <source>&amp;Name:</source>
+      <translation>&amp;Name:</translation>
+    </message>
+    <message>
+      <source>&amp;Start:</source>
+      <translation>&amp;Beginn:</translation>
+    </message>
+    <message>
+      <source>&amp;End:</source>
+      <translation>&amp;Ende:</translation>
+    </message>
+    <message>
+      <source>&amp;Location:</source>
+      <translation>&amp;Ort:</translation>
+    </message>
+    <message>
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Choose a committee (synchronise first if the list is empty).</source>
+      <translation>Wählen Sie ein Gremium (synchronisieren Sie zuerst, wenn die Liste leer ist).</translation>
+    </message>
+    <message>
+      <source>Give the meeting a name.</source>
+      <translation>Geben Sie der Sitzung einen Namen.</translation>
+    </message>
+    <message>
+      <source>The end lies before the start.</source>
+      <translation>Das Ende liegt vor dem Beginn.</translation>
+    </message>
+  </context>
+  <context>
     <name>NavigationTree</name>
     <message>
       <source>Navigation: meetings and e-files</source>
@@ -1581,6 +2135,49 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
         <numerusform>%n nicht öffentlich</numerusform>
         <numerusform>%n nicht öffentlich</numerusform>
       </translation>
+    </message>
+  </context>
+  <context>
+    <name>NoteDialog</name>
+    <message>
+      <source>PDF file</source>
+      <translation>PDF-Datei</translation>
+    </message>
+    <message>
+      <source>&amp;Browse…</source>
+      <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+      <source>Change note</source>
+      <translation>Änderungshinweis</translation>
+    </message>
+    <message>
+      <source>e.g. Tischvorlage: corrected figures on page 3</source>
+      <translation>z. B. Tischvorlage: korrigierte Zahlen auf Seite 3</translation>
+    </message>
+    <message>
+      <source>&amp;File:</source>
+      <translation>&amp;Datei:</translation>
+    </message>
+    <message>
+      <source>Change &amp;note:</source>
+      <translation>Änderungs&amp;hinweis:</translation>
+    </message>
+    <message>
+      <source>Choose a PDF</source>
+      <translation>PDF wählen</translation>
+    </message>
+    <message>
+      <source>PDF documents (*.pdf)</source>
+      <translation>PDF-Dokumente (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Choose an existing PDF file.</source>
+      <translation>Wählen Sie eine vorhandene PDF-Datei.</translation>
+    </message>
+    <message>
+      <source>Say what changed (the change note is shown to the members).</source>
+      <translation>Sagen Sie, was sich geändert hat (der Änderungshinweis wird den Mitgliedern gezeigt).</translation>
     </message>
   </context>
   <context>
@@ -2176,6 +2773,83 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>Page %1</source>
       <translation>Seite %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>UploadQueue</name>
+    <message>
+      <source>Documents checked and uploaded</source>
+      <translation>Geprüfte und hochgeladene Dokumente</translation>
+    </message>
+    <message>
+      <source>Upload progress</source>
+      <translation>Fortschritt des Hochladens</translation>
+    </message>
+    <message>
+      <source>S&amp;top upload</source>
+      <translation>Hochladen &amp;stoppen</translation>
+    </message>
+    <message>
+      <source>Uploads:</source>
+      <translation>Hochladen:</translation>
+    </message>
+    <message>
+      <source>%1: checking…</source>
+      <translation>%1: wird geprüft…</translation>
+    </message>
+    <message>
+      <source>not a usable PDF</source>
+      <translation>kein brauchbares PDF</translation>
+    </message>
+    <message>
+      <source>%1: refused — %2</source>
+      <translation>%1: abgelehnt — %2</translation>
+    </message>
+    <message>
+      <source>%1: %2 — uploading…</source>
+      <translation>%1: %2 — wird hochgeladen…</translation>
+    </message>
+    <message>
+      <source>%1: %2 — attached</source>
+      <translation>%1: %2 — angehängt</translation>
+    </message>
+    <message>
+      <source>%1: stopped — attach it again to continue where it stopped</source>
+      <translation>%1: gestoppt — hängen Sie es noch einmal an, um dort fortzufahren, wo es aufgehört hat</translation>
+    </message>
+    <message>
+      <source>%1: not attached — %2</source>
+      <translation>%1: nicht angehängt — %2</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n page(s)</source>
+      <translation>
+        <numerusform>%n Seite</numerusform>
+        <numerusform>%n Seiten</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>encrypted</source>
+      <translation>verschlüsselt</translation>
+    </message>
+    <message>
+      <source>repaired</source>
+      <translation>repariert</translation>
+    </message>
+    <message>
+      <source>damaged</source>
+      <translation>beschädigt</translation>
+    </message>
+    <message numerus="yes">
+      <source>scan without text on %n page(s)</source>
+      <translation>
+        <numerusform>Scan ohne Text auf %n Seite</numerusform>
+        <numerusform>Scan ohne Text auf %n Seiten</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>text can be searched</source>
+      <translation>Text durchsuchbar</translation>
     </message>
   </context>
 </TS>

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
   <context>
+    <name>AgendaEditor</name>
+    <message numerus="yes">
+      <source>Notice deadline (%n day(s)): %1</source>
+      <translation>
+        <numerusform>Notice deadline (%n day): %1</numerusform>
+        <numerusform>Notice deadline (%n days): %1</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>AgendaView</name>
     <message numerus="yes">
       <source>E-file · %n process(es)</source>
@@ -77,6 +87,47 @@
       <translation>
         <numerusform>%n annotation</numerusform>
         <numerusform>%n annotations</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>ClerkWorkspace</name>
+    <message numerus="yes">
+      <source>Publish “%1”? Its folder becomes visible to the %n member(s) and deputies of the committee: this is the electronic invitation.</source>
+      <translation>
+        <numerusform>Publish “%1”? Its folder becomes visible to the %n member and deputies of the committee: this is the electronic invitation.</numerusform>
+        <numerusform>Publish “%1”? Its folder becomes visible to the %n members and deputies of the committee: this is the electronic invitation.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Notice deadline (%n day(s) before the meeting): %1.</source>
+      <translation>
+        <numerusform>Notice deadline (%n day before the meeting): %1.</numerusform>
+        <numerusform>Notice deadline (%n days before the meeting): %1.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>DeliveryDialog</name>
+    <message numerus="yes">
+      <source>%n late</source>
+      <translation>
+        <numerusform>%n late</numerusform>
+        <numerusform>%n late</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n missing</source>
+      <translation>
+        <numerusform>%n missing</numerusform>
+        <numerusform>%n missing</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n without account</source>
+      <translation>
+        <numerusform>%n without account</numerusform>
+        <numerusform>%n without account</numerusform>
       </translation>
     </message>
   </context>
@@ -224,6 +275,23 @@
       <translation>
         <numerusform>Fetching changes: %n</numerusform>
         <numerusform>Fetching changes: %n</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>UploadQueue</name>
+    <message numerus="yes">
+      <source>%n page(s)</source>
+      <translation>
+        <numerusform>%n page</numerusform>
+        <numerusform>%n pages</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>scan without text on %n page(s)</source>
+      <translation>
+        <numerusform>scan without text on %n page</numerusform>
+        <numerusform>scan without text on %n pages</numerusform>
       </translation>
     </message>
   </context>

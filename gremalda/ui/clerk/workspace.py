@@ -54,7 +54,7 @@ class ClerkWorkspace(QObject):
             ("new_meeting", self.tr("&New meeting…"), self.new_meeting, "Ctrl+Shift+E"),
             ("edit_meeting", self.tr("&Edit meeting…"), self.edit_meeting, ""),
             (None, "", None, ""),
-            ("attach", self.tr("&Attach documents…"), self.attach_files, "Ctrl+Shift+A"),
+            ("attach", self.tr("&Attach documents…"), self.attach_files, "Ctrl+Shift+U"),
             ("link_paper", self.tr("Link &paper…"), self.link_paper, ""),
             ("link_document", self.tr("Link e-file &document…"), self.link_document, ""),
             (None, "", None, ""),

@@ -1,0 +1,303 @@
+"""The clerk workspace in the window (issue 6) against the real server on loopback, with a clerk's real
+replica: a meeting made with the dialog, an agenda built, reordered by drag and drop and Alt+Down, a PDF
+dropped from the "file manager" (a real drop event with a file URL) uploaded and attached, a broken one
+refused with its reason, the hot folder's inbox, publishing, a late paper with its change note, the
+proof-of-delivery dialog with its CSV and PDF exports; a member sees no clerk menu. Offscreen."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy import select
+
+from gremalda.paths import DataPaths
+from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE
+from gremalda.ui.clerk.delivery_dialog import DeliveryDialog
+from gremalda.ui.clerk.dialogs import NoteDialog
+from gremalda.ui.clerk.meeting_dialog import MeetingDialog
+from gremalda.ui.clerk.workspace import ClerkWorkspace
+from gremalda.ui.main_window import MainWindow
+from gremalda.ui.preferences import Preferences
+from sync.server.db import write_session
+from sync.server.models import AgendaItem, File, Meeting
+from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
+
+WAIT = 30_000  # ms
+
+
+@pytest.fixture
+def open_window(
+    qtbot: Any, fake_views: Callable[[QWidget], FakeDocumentView], preferences: Preferences
+) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(paths: DataPaths, *, sync: bool = True) -> MainWindow:
+        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=sync)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        windows.append(window)
+        window.resize(1400, 900)
+        window.show()
+        qtbot.waitExposed(window)
+        with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
+            window.start()
+        qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def _server(gui_world: GuiWorld, query: Callable[[Any], Any]) -> Any:
+    with write_session(gui_world.server.ctx.sessions) as s:
+        return query(s)
+
+
+def _agenda(gui_world: GuiWorld, meeting_id: str) -> list[tuple[str, str]]:
+    def query(s: Any) -> list[tuple[str, str]]:
+        rows = s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == int(meeting_id))).all()
+        return [(r.number, r.name) for r in sorted(rows, key=lambda r: r.order)]
+
+    return list(_server(gui_world, query))
+
+
+def _files(gui_world: GuiWorld, **owner: int) -> list[tuple[str, str, str, str]]:
+    def query(s: Any) -> list[tuple[str, str, str, str]]:
+        field, value = next(iter(owner.items()))
+        rows = s.scalars(select(File).where(getattr(File, field) == value)).all()
+        return [(f.name, f.sha256, str(f.role), f.change_note) for f in rows]
+
+    return list(_server(gui_world, query))
+
+
+def _item_index(ws: ClerkWorkspace, name: str) -> Any:
+    model = ws.editor.model_
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if index.data(KIND_ROLE) == "item" and name in str(index.data()):
+            return index
+    raise AssertionError(f"no item {name!r} in {[model.index(r, 0).data() for r in range(model.rowCount())]}")
+
+
+def _item_id(ws: ClerkWorkspace, name: str) -> str:
+    return str(_item_index(ws, name).data(ID_ROLE))
+
+
+def _wait_for_desk(qtbot: Any, ws: ClerkWorkspace, expected: list[tuple[str, str]]) -> None:
+    def shown() -> bool:
+        desk = ws.editor.desk
+        return desk is not None and [(i.number, i.name) for i in desk.items] == expected
+
+    qtbot.waitUntil(shown, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and ws.window.workers.pending == 0, timeout=WAIT)
+
+
+def _drop_files(ws: ClerkWorkspace, index: Any, paths: list[Path]) -> None:
+    """A real drop event with file URLs (as a file manager sends it) on the item's row."""
+    tree = ws.editor.tree
+    tree.scrollTo(index)
+    rect = tree.visualRect(index)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    point = rect.center()
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for enter in (QDragEnterEvent, QDragMoveEvent):  # a drag comes in over the item first
+        moving = enter(point, Qt.DropAction.CopyAction, data, buttons, modifiers)
+        moving.setAccepted(False)
+        QApplication.sendEvent(tree.viewport(), moving)
+        assert moving.isAccepted()
+    event = QDropEvent(point.toPointF(), Qt.DropAction.CopyAction, data, buttons, modifiers)
+    event.setAccepted(False)  # as Qt delivers it: the view accepts what it takes
+    QApplication.sendEvent(tree.viewport(), event)
+    assert event.isAccepted()
+
+
+def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"))
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    assert ws.menu.menuAction().isVisible() and ws.dock.isVisible()
+    assert ws.menu.menuAction() in window.menuBar().actions()
+
+    # a new meeting with the dialog: a draft, shown in the navigation and in the editor
+    ws.new_meeting()
+    qtbot.waitUntil(lambda: isinstance(ws.dialog, MeetingDialog), timeout=WAIT)
+    dialog = ws.dialog
+    assert dialog.committee.count() >= 2
+    dialog.committee.setCurrentIndex(dialog.committee.findData(ids["committee_a"]))
+    dialog.name.setText("Ausschuss A, 4. Sitzung")
+    dialog.location.setText("Ratssaal")
+    dialog.accept()
+
+    def created() -> list[Meeting]:
+        return list(
+            _server(
+                gui_world,
+                lambda s: s.scalars(select(Meeting).where(Meeting.name == "Ausschuss A, 4. Sitzung")).all(),
+            )
+        )
+
+    qtbot.waitUntil(lambda: len(created()) == 1, timeout=WAIT)
+    meeting = created()[0]
+    meeting_id = str(meeting.id)
+    assert meeting.state == "draft" and meeting.location == "Ratssaal"
+    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+    index = window.navigation.index_of(("meeting", meeting_id))
+    assert index.isValid() and "(draft)" in index.data()
+    assert "Draft" in ws.editor.header.text()
+
+    # the agenda: three items, each after the one chosen
+    for count, name in enumerate(("Eröffnung", "Haushalt 2027", "Verschiedenes"), start=1):
+        ws.editor.add_item(name)
+        qtbot.waitUntil(
+            lambda count=count: ws.editor.desk is not None and len(ws.editor.desk.items) == count,
+            timeout=WAIT,
+        )
+    assert _agenda(gui_world, meeting_id) == [
+        ("1", "Eröffnung"),
+        ("2", "Haushalt 2027"),
+        ("3", "Verschiedenes"),
+    ]
+
+    # drag "Verschiedenes" onto "Eröffnung": it takes its place, all renumbered
+    model = ws.editor.model_
+    data = model.mimeData([_item_index(ws, "Verschiedenes")])
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, 0, _item_index(ws, "Eröffnung"))
+    model.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, _item_index(ws, "Eröffnung"))
+    expected = [("1", "Verschiedenes"), ("2", "Eröffnung"), ("3", "Haushalt 2027")]
+    qtbot.waitUntil(lambda: _agenda(gui_world, meeting_id) == expected, timeout=WAIT)
+    _wait_for_desk(qtbot, ws, expected)
+    # Alt+Down moves the chosen item down by one
+    ws.editor.tree.setFocus()
+    ws.editor.tree.setCurrentIndex(_item_index(ws, "Eröffnung"))
+    qtbot.keyClick(ws.editor.tree, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    expected = [("1", "Verschiedenes"), ("2", "Haushalt 2027"), ("3", "Eröffnung")]
+    qtbot.waitUntil(lambda: _agenda(gui_world, meeting_id) == expected, timeout=WAIT)
+    _wait_for_desk(qtbot, ws, expected)
+
+    # a PDF dropped from the file manager onto an item: checked, uploaded, attached
+    budget = int(_item_id(ws, "Haushalt 2027"))
+    pdf = tmp_path / "Haushaltsplan.pdf"
+    pdf.write_bytes(rich_pdf("Haushaltsplan", 2))
+    import hashlib
+
+    with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT):
+        _drop_files(ws, _item_index(ws, "Haushalt 2027"), [pdf])
+    assert [(n, s) for n, s, _r, _c in _files(gui_world, agenda_item_id=budget)] == [
+        ("Haushaltsplan", hashlib.sha256(pdf.read_bytes()).hexdigest())
+    ]
+    assert (
+        "2 pages" in ws.editor.uploads.list.item(0).text()
+        and "attached" in ws.editor.uploads.list.item(0).text()
+    )
+    qtbot.waitUntil(
+        lambda: any(f.name == "Haushaltsplan" for i in ws.editor.desk.items for f in i.files), timeout=WAIT
+    )
+
+    # a broken PDF is refused with its reason; nothing is uploaded
+    broken = tmp_path / "kaputt.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + b"\x00" * 4000)
+    with qtbot.waitSignal(ws.editor.uploads.refused, timeout=WAIT) as refused:
+        _drop_files(ws, _item_index(ws, "Haushalt 2027"), [broken])
+    assert refused.args[0] == str(broken) and "PDF" in refused.args[1]
+    assert "refused" in ws.editor.uploads.list.item(1).text()
+    assert len(_files(gui_world, agenda_item_id=budget)) == 1
+
+    # the hot folder: a PDF written into it appears in the inbox, and is assigned to the chosen item
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    ws.set_hot_folder(str(hot))
+    scan = hot / "Eroeffnung-Vorlage.pdf"
+    scan.write_bytes(rich_pdf("Eröffnung", 1))
+    qtbot.waitUntil(lambda: scan in ws.editor.inbox.paths(), timeout=WAIT)
+    ws.editor.tree.setCurrentIndex(_item_index(ws, "Eröffnung"))
+    ws.editor.inbox.list.item(0).setSelected(True)
+    with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT):
+        ws.editor.inbox.assign.click()
+    assert ws.editor.inbox.paths() == []
+    opening = int(_item_id(ws, "Eröffnung"))
+    assert [n for n, *_ in _files(gui_world, agenda_item_id=opening)] == ["Eroeffnung-Vorlage"]
+
+    # publish: the confirmation names the members and the notice deadline
+    qtbot.waitUntil(lambda: ws.actions["publish"].isEnabled(), timeout=WAIT)
+    ws.actions["publish"].trigger()
+    box = ws.dialog
+    assert isinstance(box, QMessageBox)
+    desk = ws.editor.desk
+    assert desk is not None and desk.members >= 2
+    assert f"{desk.members} members" in box.text() and "Notice deadline (7 days" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(
+        lambda: _server(gui_world, lambda s: s.get(Meeting, int(meeting_id)).state) == "published",
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(lambda: "Published " in ws.editor.header.text(), timeout=WAIT)
+    assert ws.actions["late_paper"].isEnabled() and not ws.actions["publish"].isEnabled()
+
+    # a late paper with its change note, on the chosen item
+    ws.editor.tree.setCurrentIndex(_item_index(ws, "Haushalt 2027"))
+    ws.actions["late_paper"].trigger()
+    note = ws.dialog
+    assert isinstance(note, NoteDialog)
+    late = tmp_path / "Tischvorlage.pdf"
+    late.write_bytes(rich_pdf("Tischvorlage", 1))
+    note.path.setText(str(late))
+    note.note.setText("Tischvorlage: Stellenplan")
+    with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT):
+        note.accept()
+    assert ("Tischvorlage", "late", "Tischvorlage: Stellenplan") in [
+        (n, r, c) for n, _s, r, c in _files(gui_world, agenda_item_id=budget)
+    ]
+
+    # proof of delivery: rows, summary, CSV and PDF
+    qtbot.waitUntil(lambda: ws.actions["deliveries"].isEnabled(), timeout=WAIT)
+    ws.actions["deliveries"].trigger()
+    deliveries = ws.dialog
+    assert isinstance(deliveries, DeliveryDialog)
+    qtbot.waitUntil(lambda: deliveries.table_data is not None, timeout=WAIT)
+    assert deliveries.table.rowCount() >= 2
+    names = [deliveries.table.item(r, 0).text() for r in range(deliveries.table.rowCount())]
+    assert "Person member" in names and "Person deputy" in names
+    assert " on time" in deliveries.summary.text() and f"of {len(names)} on time" in deliveries.summary.text()
+    member_row = names.index("Person member")
+    assert deliveries.table.item(member_row, 6).text() == "missing"
+    target = tmp_path / "nachweis.csv"
+    with qtbot.waitSignal(deliveries.exported, timeout=WAIT):
+        deliveries.export("csv", target)
+    text = target.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][0] == "Name" and {r[0] for r in rows[1:]} == set(names)
+    target_pdf = tmp_path / "nachweis.pdf"
+    with qtbot.waitSignal(deliveries.exported, timeout=WAIT):
+        deliveries.export("pdf", target_pdf)
+    with pymupdf.open(target_pdf) as doc:
+        words = "".join(page.get_text() for page in doc)
+    assert "Zustellnachweis" in words and "Ausschuss A, 4. Sitzung" in words and "Person member" in words
+    deliveries.notice.setValue(10)
+    with qtbot.waitSignal(deliveries.loaded, timeout=WAIT):
+        deliveries.save_notice.click()
+    assert deliveries.table_data is not None and deliveries.table_data.notice_days == 10
+    deliveries.accept()
+
+
+def test_a_member_sees_no_clerk_menu(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    window = open_window(gui_world.replica(tmp_path, "member"), sync=False)
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    ws = window.clerk
+    assert not ws.clerk
+    assert not ws.menu.menuAction().isVisible() and not ws.dock.isVisible()
+    assert not any(a.isEnabled() for a in ws.actions.values())
