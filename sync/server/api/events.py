@@ -50,6 +50,7 @@ class EventStream(Response):
             },
             media_type="text/event-stream; charset=utf-8",
         )
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]  # streamed
         self.watcher, self.sub, self.heartbeat = watcher, sub, heartbeat
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
