@@ -4,7 +4,8 @@
 # window stops the backend. Extra arguments go to `gremalda gui` (e.g. --smoke-test shot.png).
 #
 # Environment: VENV (.venv), DATA_DIR (var/demo: the backend's data, seeded once), CLIENT_DIR
-# (var/demo-client: made afresh each time), HOST (127.0.0.1), PORT (8765).
+# (var/demo-client: made afresh each time), HOST (127.0.0.1), PORT (8765), DEMO_USER (mitglied; the clerk:
+# sitzungsdienst, who gets the clerk workspace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -12,6 +13,7 @@ DATA_DIR=${DATA_DIR:-var/demo}
 CLIENT_DIR=${CLIENT_DIR:-var/demo-client}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8765}
+DEMO_USER=${DEMO_USER:-mitglied}
 URL="http://$HOST:$PORT"
 say() { printf 'make demo: %s\n' "$*" >&2; }
 
@@ -64,11 +66,11 @@ for _ in $(seq 1 600); do
 done
 curl -sf -o /dev/null "$URL/health" || { say "the backend did not answer on $URL/health"; exit 1; }
 
-say "signing the demo member in (mitglied) and synchronising into $CLIENT_DIR"
+say "signing the demo user in ($DEMO_USER) and synchronising into $CLIENT_DIR"
 "$VENV/bin/gremalda" logout --yes --data-dir "$CLIENT_DIR" >/dev/null 2>&1 || true
 rm -rf "$CLIENT_DIR"
 printf '%s\n' gremalda-demo |
-  "$VENV/bin/gremalda" login --data-dir "$CLIENT_DIR" --server "$URL" --user mitglied --password-stdin --device-name "make demo"
+  "$VENV/bin/gremalda" login --data-dir "$CLIENT_DIR" --server "$URL" --user "$DEMO_USER" --password-stdin --device-name "make demo"
 "$VENV/bin/gremalda" sync --data-dir "$CLIENT_DIR"
 
 say "opening the window (closing it stops the backend)"

@@ -128,6 +128,20 @@ class SmokeTest(QObject):
             self._fail(f"cannot write the screenshot {self.output}")
             return
         print(f"gremalda: smoke test passed; screenshot in {self.output}", file=sys.stderr)
+        clerk = self.window.clerk
+        dialog = clerk.show_deliveries() if clerk.clerk and clerk.actions["deliveries"].isEnabled() else None
+        if dialog is None:
+            self._quit(0)
+            return
+        self.stage = "showing the proof of delivery (clerk)"  # a second screenshot, of the dialog
+        shot = self.output.with_name(f"{self.output.stem}-delivery{self.output.suffix}")
+        dialog.loaded.connect(
+            lambda _table: QTimer.singleShot(SETTLE_MS, lambda: self._grab_dialog(dialog, shot))
+        )
+
+    def _grab_dialog(self, dialog: QWidget, shot: Path) -> None:
+        if self.code is None and dialog.grab().save(str(shot), "PNG"):
+            print(f"gremalda: proof of delivery in {shot}", file=sys.stderr)
         self._quit(0)
 
     def _error(self, error: GremaldaError) -> None:

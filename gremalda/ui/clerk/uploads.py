@@ -82,6 +82,15 @@ class UploadQueue(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
         runner.progress.connect(self._progress)
+        self._show_progress(False)
+
+    def _show_progress(self, on: bool) -> None:
+        """The progress bar and the Stop button only while uploads are queued or running."""
+        self.bar.setVisible(on)
+        self.stop_button.setVisible(on)
+        self.stop_button.setEnabled(on)
+        if not on:
+            self.bar.setValue(0)
 
     # --- GUI thread
 
@@ -119,7 +128,7 @@ class UploadQueue(QWidget):
             lambda error: self._failed(row, request, error, stop),
         )
         self._stops.append(stop)
-        self.stop_button.setEnabled(True)
+        self._show_progress(True)
 
     def stop(self) -> None:
         """Stop the uploads (each resumes when the same file is attached again)."""
@@ -159,7 +168,7 @@ class UploadQueue(QWidget):
 
     def _finish(self, stop: threading.Event | None) -> None:
         self._stops = [s for s in self._stops if s is not stop]
-        self.stop_button.setEnabled(bool(self._stops))
+        self._show_progress(bool(self._stops))
 
     def report_text(self, report: PreflightReport) -> str:
         parts = [self.tr("%n page(s)", "", report.pages)]

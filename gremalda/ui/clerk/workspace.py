@@ -46,6 +46,7 @@ class ClerkWorkspace(QObject):
         self.dock.setWidget(self.editor)
         self.dock.toggleViewAction().setText(self.tr("Clerk &workspace"))
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.tabifyDockWidget(window.annotation_dock, self.dock)  # a tab beside pages, outline, search
         self.dock.hide()
         self.menu = QMenu(self.tr("&Clerk"), window)
         self.menu.setObjectName("clerkMenu")
@@ -94,9 +95,9 @@ class ClerkWorkspace(QObject):
 
     def _navigation_loaded(self) -> None:
         self.window.workers.submit(is_clerk, self._set_clerk)
-        if self._select_after is not None:
-            meeting_id, self._select_after = self._select_after, None
-            self.window.navigation.select(("meeting", meeting_id))
+        # a navigation read before the new meeting was in the replica does not list it yet: keep trying
+        if self._select_after is not None and self.window.navigation.select(("meeting", self._select_after)):
+            self._select_after = None
 
     def _set_clerk(self, clerk: bool) -> None:
         if clerk == self.clerk:
@@ -322,13 +323,14 @@ class ClerkWorkspace(QObject):
 
     # --- delivery, hot folder
 
-    def show_deliveries(self) -> None:
+    def show_deliveries(self) -> DeliveryDialog | None:
         desk = self.editor.desk
         if desk is None:
-            return
+            return None
         dialog = DeliveryDialog(self.runner, desk.id, desk.body_id, self.window)
         self._open(dialog)
         dialog.refresh()
+        return dialog
 
     def hot_folder(self) -> str:
         return str(self.window.preferences.settings.value(HOT_FOLDER_KEY, "") or "")
