@@ -258,6 +258,9 @@ ANONYMOUS_PATHS = [
     "/api/v1/efiles",
     "/api/v1/persons",
     "/api/v1/annotations/00000000-0000-4000-8000-000000000000",
+    "/api/v1/events",
+    "/api/v1/uploads/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "/api/v1/meetings/1/deliveries",
 ]
 
 
@@ -288,6 +291,9 @@ def test_every_read_route_is_covered(world_server: tuple[LiveServer, World]) -> 
         "/api/v1/me",
         "/api/v1/devices",
         "/api/v1/annotations/{uuid}",  # test_annotation_detail_endpoint
+        "/api/v1/events",  # test_event_stream_endpoint (what wakes whom: test_events.py)
+        "/api/v1/uploads/{upload_id}",  # test_upload_endpoint
+        "/api/v1/meetings/{meeting_id}/deliveries",  # test_deliveries_endpoint
         "/health",
     }
     # lists of kinds not in the matrix objects are still access-checked by the same code path
@@ -420,3 +426,105 @@ def test_annotation_push(
         ]
         for result in push(c, *takeover):
             assert result["status"] == "rejected" and "someone else" in result["message"], (role, result)
+
+
+# Issue 6: the push channel, resumable uploads, proof of delivery
+@pytest.mark.parametrize("role", ROLES)
+def test_event_stream_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str
+) -> None:
+    """Everyone signed in may listen (each hears only of what they may see: test_events.py)."""
+    server, _ = world_server
+    with server.client(tokens[role]) as c, c.stream("GET", "/api/v1/events") as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        assert next(r.iter_lines()) == ": ping"
+
+
+@pytest.fixture(scope="module")
+def clerks_upload(world_server: tuple[LiveServer, World], tokens: dict[str, str]) -> str:
+    server, world = world_server
+    with server.client(tokens["clerk"]) as c:
+        r = c.post(
+            "/api/v1/uploads",
+            json={"size": len(world.pdf), "mime_type": "application/pdf", "file_name": "a.pdf"},
+        )
+        assert r.status_code == 201, r.text
+        return str(r.json()["id"])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_upload_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], clerks_upload: str, role: str
+) -> None:
+    """An upload is its uploader's alone; only clerks upload at all."""
+    server, world = world_server
+    with server.client(tokens[role]) as c:
+        r = c.get(f"/api/v1/uploads/{clerks_upload}")
+        put = c.put(
+            f"/api/v1/uploads/{clerks_upload}",
+            content=b"%PDF-",
+            headers={"Content-Range": f"bytes 10-14/{len(world.pdf)}"},
+        )
+        start = c.post(
+            "/api/v1/uploads", json={"size": 10, "mime_type": "application/pdf", "file_name": "b.pdf"}
+        )
+    if role == "clerk":
+        assert r.status_code == 200 and r.json()["offset"] == 0
+        assert put.status_code == 409 and put.json()["offset"] == 0  # allowed, but not from byte 10
+        assert start.status_code == 201
+    else:
+        expected = 404 if role == "foreign_clerk" else 403
+        assert r.status_code == expected and put.status_code == expected, role
+        assert "offset" not in r.text
+        assert start.status_code == (201 if role == "foreign_clerk" else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("meeting", ["published_meeting", "draft_meeting", "cancelled_meeting"])
+def test_deliveries_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, meeting: str
+) -> None:
+    """The delivery table: the clerks of the meeting's body; who may see the meeting gets 403, else 404."""
+    server, world = world_server
+    with server.client(tokens[role]) as c:
+        r = c.get(f"/api/v1/meetings/{world.ids[meeting]}/deliveries")
+    if role == "clerk":
+        assert r.status_code == 200 and r.json()["meeting"]["id"] == world.ids[meeting]
+    elif role in EXPECTED[meeting][1]:
+        assert r.status_code == 403 and "rows" not in r.text
+    else:
+        assert r.status_code == 404 and "rows" not in r.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("meeting", ["published_meeting", "draft_meeting", "cancelled_meeting"])
+def test_delivery_reports(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, meeting: str
+) -> None:
+    """Reports are taken for the published (not draft) meetings the caller may see."""
+    server, world = world_server
+    item = {
+        "idempotency_key": f"matrix-{meeting}",
+        "meeting_id": world.ids[meeting],
+        "event": "opened",
+        "at": "2026-01-01T10:00:00+00:00",
+    }
+    with server.client(tokens[role]) as c:
+        r = c.post("/api/v1/deliveries", json={"items": [item]})
+    assert r.status_code == 200
+    (result,) = r.json()["results"]
+    ok = role in EXPECTED[meeting][1] and meeting != "draft_meeting"
+    assert result["status"] == ("ok" if ok else "rejected"), (role, meeting, result)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_notice_days_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str
+) -> None:
+    """The body's clerks and administrators may set its notice days (a stale version: 412, no change)."""
+    server, world = world_server
+    with server.client(tokens[role]) as c:
+        r = c.patch(f"/api/v1/bodies/{world.ids['body']}", json={"notice_days": 9}, headers={"If-Match": "0"})
+    expected = {"clerk": 412, "admin": 412, "foreign_clerk": 404}.get(role, 403)
+    assert r.status_code == expected, (role, r.text)
