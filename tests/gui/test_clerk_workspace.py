@@ -22,13 +22,13 @@ from sqlalchemy import select
 from gremalda.paths import DataPaths
 from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE
 from gremalda.ui.clerk.delivery_dialog import DeliveryDialog
-from gremalda.ui.clerk.dialogs import NoteDialog
+from gremalda.ui.clerk.dialogs import ChoiceDialog, NoteDialog
 from gremalda.ui.clerk.meeting_dialog import MeetingDialog
 from gremalda.ui.clerk.workspace import ClerkWorkspace
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
-from sync.server.models import AgendaItem, File, Meeting
+from sync.server.models import AgendaItem, Consultation, File, Meeting
 from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
 
 WAIT = 30_000  # ms
@@ -229,6 +229,32 @@ def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
     assert ws.editor.inbox.paths() == []
     opening = int(_item_id(ws, "Eröffnung"))
     assert [n for n, *_ in _files(gui_world, agenda_item_id=opening)] == ["Eroeffnung-Vorlage"]
+
+    # link a paper to the chosen item; no e-file is shared with this clerk: the dialog says so
+    ws.editor.tree.setCurrentIndex(_item_index(ws, "Verschiedenes"))
+    ws.actions["link_paper"].trigger()
+    qtbot.waitUntil(lambda: isinstance(ws.dialog, ChoiceDialog), timeout=WAIT)
+    chooser = ws.dialog
+    assert chooser.choose(str(ids["public_paper"]))
+    chooser.accept()
+    misc = int(_item_id(ws, "Verschiedenes"))
+
+    def linked() -> list[int]:
+        rows = _server(
+            gui_world,
+            lambda s: s.scalars(select(Consultation).where(Consultation.agenda_item_id == misc)).all(),
+        )
+        return [c.paper_id for c in rows]
+
+    qtbot.waitUntil(lambda: linked() == [ids["public_paper"]], timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: ws.editor.desk is not None and any(i.papers for i in ws.editor.desk.items), timeout=WAIT
+    )
+    ws.actions["link_document"].trigger()
+    qtbot.waitUntil(lambda: isinstance(ws.dialog, QMessageBox), timeout=WAIT)
+    assert "must be shared with the clerk" in ws.dialog.text()
+    ws.dialog.button(QMessageBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: ws.dialog is None, timeout=WAIT)
 
     # publish: the confirmation names the members and the notice deadline
     qtbot.waitUntil(lambda: ws.actions["publish"].isEnabled(), timeout=WAIT)
