@@ -8,13 +8,16 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from sync.server.db import write_session
-from sync.server.models import DeliveryReport, Membership, Person
-from tests.integration.live import LiveServer
+from sync.server.demo.seed import DEMO_PASSWORD, DemoOptions, seed_demo
+from sync.server.models import Delivery, DeliveryReport, Meeting, Membership, Person, User
+from tests.integration.live import LiveServer, live_server
 from tests.integration.world import World, minimal_pdf
 
 Live = tuple[LiveServer, World, dict[str, str]]
@@ -347,3 +350,24 @@ def test_changing_the_notice_days(
     with server.client(tokens["clerk"]) as c:
         now = c.get(f"/api/v1/bodies/{world.ids['body']}").json()["notice_days"]
     assert now == (body["notice_days"] if status == 200 else 7)
+
+
+def test_the_demo_council_has_a_clerk_and_a_delivery_table(tmp_path: Path) -> None:
+    """`make demo`: the clerk "sitzungsdienst" sees the table of an upcoming published meeting with the
+    delivery of "stellvertretung" on time, others missing or without an account."""
+    with live_server(tmp_path, f"sqlite:///{tmp_path}/demo.sqlite3") as server:
+        seed_demo(server.ctx.sessions, server.ctx.blobs, DemoOptions(budget_pages=40))
+        clerk = server.login("sitzungsdienst", DEMO_PASSWORD)
+        token = str(clerk["access_token"])
+        with server.ctx.sessions() as s:
+            deputy = s.scalar(select(User).where(User.username == "stellvertretung"))
+            assert deputy is not None
+            delivery = s.scalar(select(Delivery).where(Delivery.user_id == deputy.id))
+            assert delivery is not None
+            meeting = s.get(Meeting, delivery.meeting_id)
+            assert meeting is not None and meeting.start > datetime.now(UTC)
+        data = table(server, token, delivery.meeting_id)
+        rows = {r["user_id"]: r for r in data["rows"] if r["user_id"] is not None}
+        assert rows[deputy.id]["status"] == "on_time" and rows[deputy.id]["first_opened_at"] is not None
+        assert rows[deputy.id]["current_complete_at"] is not None
+        assert {r["status"] for r in data["rows"]} >= {"on_time", "missing", "no_account"}

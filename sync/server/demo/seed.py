@@ -23,6 +23,7 @@ from sync.server.models import (
     AgendaItem,
     Body,
     Consultation,
+    Delivery,
     Document,
     EFile,
     EFileShare,
@@ -132,6 +133,54 @@ def _seed(session: Session, blobs: BlobStore, opts: DemoOptions) -> None:
         pdfs.finish(session, blobs)
     finally:
         pdfs.close()
+    _delivered(session, opts.today or date.today())
+
+
+def _delivered(session: Session, today: date) -> None:
+    """Proof of delivery for the clerk's table: "stellvertretung" had the next published meeting of one of
+    their organizations (the committee they are a deputy in first) complete the day after it was published
+    and opened it the day after that; the other rows show missing or no account (the demo client reports
+    its own)."""
+    user = session.scalar(select(User).where(User.username == "stellvertretung"))
+    if user is None or user.person_id is None:
+        return
+    memberships = list(session.scalars(select(Membership).where(Membership.person_id == user.person_id)))
+    order = {m.organization_id: (not m.deputy) for m in memberships if m.active_on(today)}
+    upcoming = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.organization_id.in_(list(order)),
+            Meeting.state == MeetingState.PUBLISHED,
+            Meeting.start >= datetime.now(UTC) + timedelta(hours=1),
+        )
+        .order_by(Meeting.start)
+    ).all()
+    meeting = min(upcoming, key=lambda m: (order[m.organization_id], m.start), default=None)
+    if meeting is None:
+        return
+    published = datetime.now(UTC) - timedelta(days=3)  # the invitation went out three days ago at the latest
+    if meeting.published_at is None or meeting.published_at > published:
+        meeting.published_at = published
+    session.flush()
+    items = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    papers = select(Consultation.paper_id).where(Consultation.agenda_item_id.in_(items))
+    shas = session.scalars(
+        select(File.sha256).where(
+            (File.meeting_id == meeting.id) | File.agenda_item_id.in_(items) | File.paper_id.in_(papers)
+        )
+    )
+    complete_at = meeting.published_at + timedelta(hours=20)
+    session.add(
+        Delivery(
+            meeting_id=meeting.id,
+            user_id=user.id,
+            first_complete_at=complete_at,
+            current_complete_at=complete_at,
+            current_files=" ".join(sorted(set(shas))),
+            first_opened_at=complete_at + timedelta(days=1),
+            first_opened_received_at=complete_at + timedelta(days=1, minutes=3),
+        )
+    )
 
 
 def _later(pdfs: _PdfMaker, data: Future[bytes], **file: Any) -> None:
