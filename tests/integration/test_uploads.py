@@ -182,6 +182,7 @@ def test_resume_after_the_connection_broke_off_mid_body(
     wait_until(lambda: staged.stat().st_size > 512 * KiB, "the server to receive part of the cut range")
     offset = offset_of(clerk, upload_id)
     assert 512 * KiB <= offset <= 512 * KiB + sent
+    print(f"cut after {sent} bytes of the range: the server kept {offset - 512 * KiB}")
     last = send_all(clerk, upload_id, data, 512 * KiB, begin=offset)
     assert offset_of(clerk, upload_id) == len(data)
     assert last.json()["complete"] is True
