@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -139,10 +140,17 @@ def _decode(stored: str, account: str) -> bytes:
     return key
 
 
+# One keyring call at a time in this process: gnome-keyring answered concurrent calls (the sync threads,
+# the push channel's) now and then with "Item does not exist" for an existing key or by trying to create
+# its collection ("Prompt dismissed"), measured with 40 threads x 40 calls; serialised, none failed.
+_KEYRING_LOCK = threading.Lock()
+
+
 def _call(function: Callable[..., _T], *args: str) -> _T:
     """Call the keyring, converting its errors (and those of D-Bus beneath it) into ours."""
     try:
-        return function(*args)
+        with _KEYRING_LOCK:
+            return function(*args)
     except keyring.errors.KeyringLocked as exc:
         raise KeyringLocked(detail=repr(exc)) from exc
     except _foreign_errors() as exc:
