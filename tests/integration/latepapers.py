@@ -41,6 +41,7 @@ class ConnectedClient:
     index: bool = False
     workers: int = 2
     on_pass: Callable[[str, SyncOutcome], None] | None = None
+    backoff: Callable[[], Iterator[float]] = quick_backoff  # after a failed pass (the tests: quick)
     passes: list[SyncOutcome] = field(default_factory=list)
     done_at: float = 0.0  # time.monotonic() when the last pass's engine part ended (its files stored)
     errors: list[BaseException] = field(default_factory=list)
@@ -49,7 +50,7 @@ class ConnectedClient:
 
     def __post_init__(self) -> None:
         self.background = BackgroundSync(
-            self._pass, interval=3600.0, on_error=self.errors.append, backoff=quick_backoff
+            self._pass, interval=3600.0, on_error=self.errors.append, backoff=self.backoff
         )
         self.listener = EventListener(
             lambda: server_api(self.paths),
