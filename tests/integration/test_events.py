@@ -23,8 +23,10 @@ from typing import Any
 import httpx
 import pytest
 
+from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream
 from sync.server.feed import last_seq
 from tests.conftest import new_pg_database
+from tests.harness.nginx import nginx_missing_reason, running_nginx
 from tests.integration.live import LiveServer, live_server
 from tests.integration.world import World, build_world
 
@@ -50,6 +52,7 @@ class Listener:
     got: queue.Queue[Received] = field(default_factory=queue.Queue)
     status: int = 0
     connected: threading.Event = field(default_factory=threading.Event)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> Listener:
         self.client = httpx.Client(base_url=self.url, trust_env=False, timeout=httpx.Timeout(30, read=60))
@@ -71,6 +74,8 @@ class Listener:
                     return
                 fields: dict[str, str] = {}
                 for line in r.iter_lines():
+                    if self.stopping.is_set():
+                        break
                     if line.startswith(":"):
                         self.got.put(Received("ping", None, time.monotonic(), line))
                     elif line == "":
@@ -105,7 +110,8 @@ class Listener:
 
     def close(self) -> None:
         """Leaves the thread to end with the stream (the server ends it when it stops; a read blocked in
-        another thread cannot be interrupted); the client is closed by the thread then."""
+        another thread cannot be interrupted): it leaves at the next line (a ping at the latest)."""
+        self.stopping.set()
 
 
 @pytest.fixture
@@ -355,3 +361,28 @@ def test_a_change_committed_by_another_process_is_pushed_too(
         )
         got = one.next()
         assert got.kind == "event" and got.seq == seq_now(server) > before
+
+
+def test_events_pass_through_nginx_at_once(tmp_path: Path, listeners: list[Listener]) -> None:
+    """Behind the nginx configuration we generate (proxy_buffering off): each event arrives by itself."""
+    reason = nginx_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with live_server(
+        tmp_path, f"sqlite:///{tmp_path / 's.sqlite3'}", accel_redirect=DEFAULT_PREFIX
+    ) as server:
+        world = build_world(server.ctx)
+        upstream = nginx_upstream(server.url.removeprefix("http://"))
+        (tmp_path / "www").mkdir()
+        locations = nginx_locations(server.ctx.settings.blob_dir)
+        with running_nginx(
+            tmp_path / "www", tmp_path / "nginx", locations=locations, http_extra=upstream
+        ) as url:
+            one = Listener(url, server.token("member")).start()
+            listeners.append(one)
+            assert one.status == 200 and one.next(skip_pings=False).kind == "ping"
+            with server.client(server.token("clerk")) as clerk:
+                seq = add_late_file(server, clerk, world, agenda_item_id=world.ids["private_item"])
+            assert one.next().seq == seq
+            one.close()  # nginx quits gracefully only once its connections are done
+            assert one.next().kind == "end"

@@ -17,9 +17,11 @@ import httpx
 import pytest
 
 from sync.server.db import write_session
+from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream
 from sync.server.models import Role, User
 from sync.server.passwords import hash_password
 from tests.conftest import new_pg_database
+from tests.harness.nginx import nginx_missing_reason, running_nginx
 from tests.integration.live import LiveServer, live_server
 from tests.integration.world import PASSWORD, World, build_world, minimal_pdf
 
@@ -350,3 +352,31 @@ def test_over_the_limit_gives_413(tmp_path: Path, server_url: str) -> None:
             upload_id = start(c, data)
             # one range of the whole limit passes the body limit of the server
             assert put(c, upload_id, data, 0, len(data)).json()["complete"] is True
+
+
+def test_upload_through_nginx(tmp_path: Path) -> None:
+    """Behind the nginx configuration we generate: 4 MiB ranges pass, a wrong start still names the offset."""
+    reason = nginx_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    db = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    with live_server(tmp_path, db, accel_redirect=DEFAULT_PREFIX) as server:
+        build_world(server.ctx)
+        upstream = nginx_upstream(server.url.removeprefix("http://"))
+        (tmp_path / "www").mkdir()
+        locations = nginx_locations(server.ctx.settings.blob_dir)
+        with running_nginx(
+            tmp_path / "www", tmp_path / "nginx", locations=locations, http_extra=upstream
+        ) as url:
+            data = pdf_bytes(9 * 1024 * KiB, seed=10)
+            with httpx.Client(
+                base_url=url,
+                headers={"Authorization": f"Bearer {server.token('clerk')}"},
+                trust_env=False,
+                timeout=60,
+            ) as c:
+                upload_id = start(c, data)
+                wrong = put(c, upload_id, data, 1024, 2048)
+                assert wrong.status_code == 409 and wrong.json()["offset"] == 0
+                last = send_all(c, upload_id, data, 4 * 1024 * KiB)
+            assert last.json()["sha256"] == hashlib.sha256(data).hexdigest()
