@@ -37,7 +37,14 @@ def push_listener(
     on_change: Callable[[], None],
     *,
     on_error: Callable[[BaseException], None] | None = None,
+    first_trigger: bool = True,
 ) -> EventListener:
     """A listener (not started) that calls `on_change` when the server announces changes for this user
     (and after a gap in the connection); hand it e.g. ``BackgroundSync.trigger``."""
-    return EventListener(lambda: server_api(paths), on_change, on_error=on_error, name="sync-events")
+    return EventListener(
+        lambda: server_api(paths),
+        on_change,
+        on_error=on_error,
+        name="sync-events",
+        first_trigger=first_trigger,
+    )

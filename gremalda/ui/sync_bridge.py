@@ -14,8 +14,9 @@ tries at once, and while changes wait and the server cannot be reached a push is
 instead of waiting out the backoff; the first that succeeds is followed by a full pass.
 ``pendingChanged(int)`` tells how many annotations wait to be pushed.
 
-While the schedule runs, the server's push channel is kept open (:mod:`gremalda.core.push_channel`, its
-own thread): a change announced by the server (a late paper) starts a pass at once."""
+While the schedule runs, the server's push channel is kept open from the end of the first pass on
+(:mod:`gremalda.core.push_channel`, its own thread): a change announced by the server (a late paper)
+starts a pass at once."""
 
 from __future__ import annotations
 
@@ -137,7 +138,8 @@ class SyncBridge(QObject):
             probe=probe,
         )
         self._listener: EventListener | None = (
-            push_listener(paths, self._background.trigger) if push_channel else None
+            # the schedule starts with a pass anyway: the first connection triggers none
+            push_listener(paths, self._background.trigger, first_trigger=False) if push_channel else None
         )
         self._push_timer = QTimer(self)
         self._push_timer.setSingleShot(True)
@@ -169,8 +171,6 @@ class SyncBridge(QObject):
         """Start the schedule: a pass now, then every interval."""
         if not self._background.running:
             self._background.start()
-        if self._listener is not None and not self._listener.running:
-            self._listener.start()
 
     def sync_now(self) -> None:
         """A pass now (or right after the running one), reported as asked for by the user."""
@@ -226,8 +226,14 @@ class SyncBridge(QObject):
         self._busy = True
         self.started.emit(requested)
 
+    def _listen(self) -> None:
+        """The push channel from the end of the first pass on, while the schedule runs."""
+        if self._listener is not None and self._background.running and not self._listener.running:
+            self._listener.start()
+
     @Slot(object)
     def _on_finished(self, result: SyncResult) -> None:
+        self._listen()
         self._busy = False
         self.last_result = result
         self.last_error = None
@@ -235,6 +241,7 @@ class SyncBridge(QObject):
 
     @Slot(object, bool)
     def _on_failed(self, error: GremaldaError, requested: bool) -> None:
+        self._listen()
         self._busy = False
         self.last_error = error
         self.failed.emit(error, requested)

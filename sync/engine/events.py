@@ -44,11 +44,16 @@ class EventListener:
         backoff: Callable[[], Iterator[float]] = lambda: backoff_delays(0.5, 30.0),
         read_timeout: float = 45.0,
         name: str = "sync-events",
+        first_trigger: bool = True,
     ) -> None:
+        """`first_trigger=False`: the first connection does not call `on_change` (the caller runs a pass
+        at start anyway; a change in the moment between that pass's feed request and the subscription is
+        then fetched with the next change or pass). Reconnections after a failure always call it."""
         self._connect = connect
         self._on_change = on_change
         self._on_error = on_error
         self._backoff = backoff
+        self._first_trigger = first_trigger
         self.read_timeout = read_timeout
         self.name = name
         self.stop_event = threading.Event()
@@ -81,7 +86,7 @@ class EventListener:
 
     def _run(self) -> None:
         delays: Iterator[float] | None = None
-        missed = True  # changes may have been missed: tell on the next connection
+        missed = self._first_trigger  # changes may have been missed: tell on the next connection
         while not self.stop_event.is_set():
             began = time.monotonic()
             try:
@@ -117,7 +122,7 @@ class EventListener:
             opened = True
             self.connections += 1
             self.connected.set()
-            if missed or self.last_event_id is None:
+            if missed or (self.last_event_id is None and self.connections > 1):
                 self._on_change()
 
         api = self._connect()
