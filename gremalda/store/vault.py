@@ -82,6 +82,7 @@ import re
 import secrets
 import struct
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -96,6 +97,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from gremalda.errors import ReplicaError, WrongKey
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux/macOS: leftovers are removed only when old
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -401,8 +407,7 @@ class Vault:
                 directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._identity = str(self._root.resolve())
             self._check_key()
-            for leftover in self._tmp.iterdir():  # encrypted leftovers of interrupted writes
-                leftover.unlink(missing_ok=True)
+            _remove_leftovers(self._tmp)  # encrypted leftovers of interrupted writes
 
     @property
     def root(self) -> Path:
@@ -610,8 +615,7 @@ class Vault:
         self._atomic_write(path, head + nonce + self._check.encrypt(nonce, b"", head))
 
     def _atomic_write(self, path: Path, data: bytes) -> None:
-        tmp = self._tmp / f"{secrets.token_hex(16)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+        tmp, fd = _create_tmp(self._tmp)
         try:
             _write_all(fd, data)
             os.fsync(fd)
@@ -820,6 +824,43 @@ def _shred(path: Path) -> bool:
 
 # --- writing -------------------------------------------------------------------------------------------
 
+_LEFTOVER_AGE = 24 * 3600.0  # without file locks: a file in tmp/ this old is nobody's write any more
+
+
+def _create_tmp(directory: Path) -> tuple[Path, int]:
+    """A new file in ``tmp/``, locked (``flock``) for as long as it is open: a vault opened on the same
+    directory meanwhile (another thread's store, another process) never takes it for a leftover."""
+    while True:
+        path = directory / f"{secrets.token_hex(16)}.tmp"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+        if fcntl is None:
+            return path, fd
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink > 0:
+            return path, fd
+        os.close(fd)  # removed as a leftover between its creation and the lock: take another name
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Remove the files of ``tmp/`` that no write holds any more (a crash or kill left them)."""
+    for leftover in directory.iterdir():
+        try:
+            fd = os.open(leftover, os.O_RDONLY | _BINARY)
+        except FileNotFoundError:
+            continue
+        try:
+            if fcntl is None:
+                if time.time() - os.fstat(fd).st_mtime < _LEFTOVER_AGE:
+                    continue
+            else:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # being written right now
+            leftover.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+
 
 class _Handle:
     """What a writer's finalizer needs: its file descriptor and its claim on the document."""
@@ -874,9 +915,8 @@ class VaultWriter:
                     fd, header, index = self._open_partial()
                 else:
                     _shred(vault._partial / name)
-                    self._path = vault._tmp / f"{secrets.token_hex(16)}.tmp"
                     header_bytes, header = vault._new_header(raw_id, version, vault.chunk_size)
-                    fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+                    self._path, fd = _create_tmp(vault._tmp)
                     try:
                         _write_all(fd, header_bytes)
                     except BaseException:

@@ -755,3 +755,22 @@ def test_a_closed_writer_leaves_no_plaintext_in_its_buffer(vault: Vault) -> None
     buffer = writer._buffer
     writer.discard()
     assert bytes(buffer) == bytes(len(buffer))
+
+
+def test_a_vault_opened_meanwhile_leaves_a_running_write_alone_and_removes_true_leftovers(
+    tmp_path: Path,
+) -> None:
+    """Opening a vault removes what interrupted writes left in tmp/, but not the file another store
+    (another thread of this process, another process) is writing right now."""
+    vault = Vault(tmp_path / "vault", KEY, chunk_size=C)
+    data = payload(5 * C + 3, 11)
+    writer = vault.writer("doc", 1)
+    writer.write(data[: 2 * C])
+    leftover = tmp_path / "vault" / "tmp" / "0123abcd.tmp"
+    leftover.write_bytes(b"what a killed write left")
+    Vault(tmp_path / "vault", KEY, chunk_size=C)  # e.g. a worker thread opening its store
+    assert not leftover.exists()
+    writer.write(data[2 * C :])
+    writer.commit()
+    assert vault.read("doc", 1) == data
+    assert list((tmp_path / "vault" / "tmp").iterdir()) == []
