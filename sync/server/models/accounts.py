@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
 
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
@@ -34,6 +35,7 @@ class Device(Base):
     """One signed-in device: an access token and a rotating refresh token (both stored as hashes)."""
 
     __tablename__ = "device"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")

@@ -16,6 +16,7 @@ from sync.server.models.base import Base, Versioned
 
 class Annotation(Versioned, Base):
     __tablename__ = "annotation"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     # the sentinel lets SQLite take a batch of new rows in one INSERT and still match the ids it returns
     uuid: Mapped[str] = mapped_column(String(36), unique=True, insert_sentinel=True)

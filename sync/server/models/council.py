@@ -27,6 +27,7 @@ class MeetingState(enum.StrEnum):
 
 class Body(Versioned, Base):
     __tablename__ = "body"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     short_name: Mapped[str] = mapped_column(String(100), default="")
@@ -36,6 +37,7 @@ class Body(Versioned, Base):
 
 class Organization(Versioned, Base):
     __tablename__ = "organization"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -49,6 +51,7 @@ class Organization(Versioned, Base):
 
 class Person(Versioned, Base):
     __tablename__ = "person"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -60,6 +63,7 @@ class Person(Versioned, Base):
 
 class Membership(Versioned, Base):
     __tablename__ = "membership"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
@@ -77,6 +81,7 @@ class Membership(Versioned, Base):
 
 class Meeting(Versioned, Base):
     __tablename__ = "meeting"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
@@ -97,6 +102,7 @@ class Meeting(Versioned, Base):
 
 class AgendaItem(Versioned, Base):
     __tablename__ = "agenda_item"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(30), default="")
@@ -110,6 +116,7 @@ class AgendaItem(Versioned, Base):
 
 class Paper(Versioned, Base):
     __tablename__ = "paper"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     reference: Mapped[str] = mapped_column(String(50), default="")  # Drucksachennummer
@@ -121,6 +128,7 @@ class Paper(Versioned, Base):
 
 class Consultation(Versioned, Base):
     __tablename__ = "consultation"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("paper.id", ondelete="CASCADE"), index=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)

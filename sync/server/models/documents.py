@@ -22,6 +22,7 @@ class File(Versioned, Base):
     """One version of a document's bytes. A new version `supersedes` the previous one."""
 
     __tablename__ = "file"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -46,6 +47,7 @@ class File(Versioned, Base):
 
 class EFile(Versioned, Base):
     __tablename__ = "efile"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     reference_number: Mapped[str] = mapped_column(String(100))  # Aktenzeichen
@@ -54,6 +56,7 @@ class EFile(Versioned, Base):
 
 class Process(Versioned, Base):
     __tablename__ = "process"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     efile_id: Mapped[int] = mapped_column(ForeignKey("efile.id", ondelete="CASCADE"), index=True)
     reference: Mapped[str] = mapped_column(String(100), default="")
@@ -62,6 +65,7 @@ class Process(Versioned, Base):
 
 class Document(Versioned, Base):
     __tablename__ = "document"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: never reuse ids (clients key by id)
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(500))
