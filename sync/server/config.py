@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,13 @@ class Settings:
     upload_idle_seconds: float = 60.0  # a PUT that receives nothing for this long ends (keeps what came)
     events_heartbeat_seconds: float = 15.0  # push channel: a ": ping" this often
     events_poll_seconds: float = 0.5  # push channel: how often the feed counter is read (other instances)
+    # push channel: a Last-Event-ID further behind than this many change rows is answered with an event at
+    # once without looking (the client then pulls the feed, which is always correct)
+    events_max_lookback: int = 5000
+    # push channel: open streams per device; a further one closes the device's oldest stream
+    events_max_streams_per_device: int = 4
+    # the body's local time (IANA name): the notice period (Ladungsfrist) counts calendar days there
+    body_time_zone: str = "Europe/Berlin"
     secret: bytes = field(default=b"", repr=False)
 
     @property
@@ -69,4 +77,16 @@ def settings_from_env(data_dir: Path | None = None, database_url: str | None = N
         database_url=url,
         secret=load_secret(directory),
         accel_redirect=os.environ.get("GREMALDA_ACCEL_REDIRECT", ""),
+        body_time_zone=time_zone_name(os.environ.get("GREMALDA_TIME_ZONE", "Europe/Berlin")),
     )
+
+
+def time_zone_name(name: str) -> str:
+    """`name` when it is a time zone this machine knows (IANA, e.g. "Europe/Berlin"); else a clear error."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"Unknown time zone {name!r} (GREMALDA_TIME_ZONE): use a name like Europe/Berlin."
+        ) from None
+    return name
