@@ -5,9 +5,10 @@ by an empty line, and comment lines (``: ping``) to keep the connection alive. :
 the bytes as they arrive (any chunking) and returns the complete events; it follows the WHATWG rules
 (lines end with CRLF, LF or CR; one space after the colon is dropped; several ``data:`` lines are joined
 with newlines; a field without a colon has an empty value; unknown fields are ignored; an ``id`` with a
-NUL is ignored) and refuses, with :class:`~sync.client.errors.ServerProtocolError`, a line longer than
-``max_line`` bytes, an event whose data grows past ``max_data`` bytes, and bytes that are not UTF-8 — a
-hostile or broken server cannot make the client buffer without bound. Reconnecting is the caller's job.
+NUL is ignored; ``retry`` is capped at MAX_RETRY) and refuses, with
+:class:`~sync.client.errors.ServerProtocolError`, a line longer than ``max_line`` bytes, an event whose
+data grows past ``max_data`` bytes, and bytes that are not UTF-8 — a hostile or broken server cannot
+make the client buffer without bound. Reconnecting is the caller's job.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from sync.client.errors import ServerProtocolError
 
 MAX_LINE = 16 << 10  # bytes of one line
 MAX_DATA = 64 << 10  # bytes of one event's data
+MAX_RETRY = 3_600_000  # ms: a larger `retry:` (any number of digits) counts as this
+MAX_RETRY_DIGITS = 7  # more digits than MAX_RETRY has: not even converted
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,9 @@ class SseParser:
             if "\x00" not in value:
                 self.last_event_id = value
         elif name == "retry" and value.isascii() and value.isdigit():
-            self.retry = int(value)
+            # bounded: a huge number is no reconnection time (and int() refuses > 4,300 digits)
+            digits = value.lstrip("0") or "0"
+            self.retry = min(int(digits), MAX_RETRY) if len(digits) <= MAX_RETRY_DIGITS else MAX_RETRY
         return None
 
     def _dispatch(self) -> ServerEvent | None:

@@ -66,3 +66,13 @@ def test_an_unfinished_event_is_not_dispatched_and_an_id_with_nul_is_ignored() -
 def test_hostile_streams_are_refused_clearly(chunks: list[bytes], message: str) -> None:
     with pytest.raises(ServerProtocolError, match=message):
         _parse(chunks)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(b"2500", 2500), (b"0", 0), (b"9" * 8, 3_600_000), (b"9" * 5_000, 3_600_000), (b"0" * 5_000 + b"7", 7), (b"12x", None)],
+)
+def test_retry_is_bounded_and_a_huge_one_is_no_crash(value: bytes, expected: int | None) -> None:
+    """More than 4,300 digits would make int() raise ValueError; a huge value is capped, not an error."""
+    events, parser = _parse([b"retry: " + value + b"\ndata: x\n\n"])
+    assert parser.retry == expected and events == [ServerEvent("message", "x", None)]
