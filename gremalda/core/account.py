@@ -4,21 +4,44 @@ The replica remembers which server and account it belongs to (``sync_state``: se
 device_id, tls) and the device's tokens (``tokens``, inside the encrypted database; the database and
 vault keys are the only secrets in the OS keyring). Refreshed tokens are saved at once, from whatever
 thread refreshed them, through a connection of their own.
+
+Every client made for a data directory (``connect``, ``shared_api``: the sync pass, the push channel,
+the clerk's writes, ...) shares one :class:`sync.client.token_holder.TokenHolder` per process: the
+server revokes a device whose rotated refresh token comes back, so two clients refreshing with the
+same token would sign the member out. Before refreshing, the holder re-reads the stored tokens under
+a file lock in the data directory (``refresh.lock``), so that another process (the command line next
+to the desktop client) that refreshed first is followed instead of answered with a reuse. The server
+keeps its strict reuse detection (no grace period, see ``sync.server.tokens``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import shutil
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from gremalda.errors import AccountMismatch, GremaldaError, NotSignedIn, SyncFailed
 from gremalda.paths import DataPaths
+from gremalda.store.database import open_replica, sqlite_errors
 from gremalda.store.keys import KEY_NAMES, delete_key
 from gremalda.store.replica import Store, open_store, put_state
 from sync.client import Account, ServerApi, SignInRequired, SyncClientError, Tokens, check_server_url
+from sync.client.token_holder import TokenHolder
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: refreshes are serialised within one process only
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+REFRESH_LOCK_FILE = "refresh.lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +117,7 @@ def sign_in(
                 ("tokens", _dump_tokens(signin.tokens)),
             ):
                 put_state(conn, key, value)
+    _forget_holder(paths)  # this process's clients start from the new sign-in's tokens
     return signin.user
 
 
@@ -102,14 +126,73 @@ def connect(store: Store) -> ServerApi:
     url, tokens = store.state("server_url"), store.state("tokens")
     if url is None or tokens is None:
         raise NotSignedIn()
-    tls = Tls.load(store.state("tls"))
-    saver = _TokenSaver(store.paths)
-    return ServerApi(url, verify=tls.verify, tokens=_load_tokens(tokens), on_tokens=saver)
+    return shared_api(store.paths, url, Tls.load(store.state("tls")), _load_tokens(tokens))
+
+
+def shared_api(paths: DataPaths, url: str, tls: Tls, stored: Tokens) -> ServerApi:
+    """A client for the replica of `paths` whose tokens are those of every other client of it in this
+    process (see the module's doc); `stored` are the tokens read from the replica, used only by the
+    first client of the data directory."""
+    return ServerApi(url, verify=tls.verify, holder=token_holder(paths, stored))
+
+
+_HOLDERS: dict[Path, TokenHolder] = {}
+_HOLDERS_LOCK = threading.Lock()
+
+
+def token_holder(paths: DataPaths, stored: Tokens) -> TokenHolder:
+    """The process's token holder of the data directory, made with `stored` if there is none yet. An
+    existing holder keeps its tokens: they are at least as new as the stored ones (it saves each
+    refresh at once and re-reads the stored tokens before refreshing)."""
+    with _HOLDERS_LOCK:
+        holder = _HOLDERS.get(paths.database)
+        if holder is None:
+            holder = TokenHolder(
+                stored,
+                save=_TokenSaver(paths),
+                reload=lambda: _stored_tokens(paths),
+                exclusive=lambda: _token_lock(paths),
+            )
+            _HOLDERS[paths.database] = holder
+        return holder
+
+
+def _forget_holder(paths: DataPaths) -> None:
+    with _HOLDERS_LOCK:
+        _HOLDERS.pop(paths.database, None)
+
+
+def _stored_tokens(paths: DataPaths) -> Tokens | None:
+    """The tokens stored in the replica (reading the database only: opening the vault would clear
+    writes a sync pass may be making); None when there are none or they cannot be read."""
+    try:
+        with open_replica(paths, create=False) as db, sqlite_errors(paths.database):
+            row = db.conn.execute("SELECT value FROM sync_state WHERE key = 'tokens'").fetchone()
+        return None if row is None else _load_tokens(str(row[0]))
+    except (GremaldaError, ValueError, KeyError, TypeError) as exc:
+        log.warning("could not read the stored tokens before a refresh: %s", exc)
+        return None
+
+
+@contextlib.contextmanager
+def _token_lock(paths: DataPaths) -> Iterator[None]:
+    """An exclusive lock on ``refresh.lock`` in the data directory, held by the process that re-reads
+    and refreshes the tokens (waiting at most as long as the other's refresh request)."""
+    if fcntl is None or not paths.root.is_dir():  # pragma: no cover
+        yield
+        return
+    fd = os.open(paths.root / REFRESH_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def sign_out(paths: DataPaths) -> bool:
     """Remove the replica of the data directory: its keys first (crypto-shredding everything it holds),
     then its files. Returns False when there was nothing."""
+    _forget_holder(paths)
     existed = paths.database.exists() or paths.vault.exists()
     for name in KEY_NAMES:
         existed = delete_key(name, paths.root) or existed
@@ -117,6 +200,7 @@ def sign_out(paths: DataPaths) -> bool:
         target = paths.database.with_name(paths.database.name + suffix)
         target.unlink(missing_ok=True)
     shutil.rmtree(paths.vault, ignore_errors=True)
+    (paths.root / REFRESH_LOCK_FILE).unlink(missing_ok=True)
     return existed
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gremalda.core.account import Tls, _load_tokens, _TokenSaver
+from gremalda.core.account import Tls, _load_tokens, shared_api
 from gremalda.paths import DataPaths
 from gremalda.store.database import open_replica
 from sync.client import ServerApi, SignInRequired
@@ -29,7 +29,7 @@ def server_api(paths: DataPaths) -> ServerApi:
     if url is None or tokens is None:
         raise SignInRequired("This replica is not signed in to a server.")
     tls = Tls.load(state.get("tls"))
-    return ServerApi(url, verify=tls.verify, tokens=_load_tokens(tokens), on_tokens=_TokenSaver(paths))
+    return shared_api(paths, url, tls, _load_tokens(tokens))  # the tokens every client of `paths` shares
 
 
 def push_listener(

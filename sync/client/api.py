@@ -6,12 +6,14 @@ returns raw HTTP: answers are checked and parsed into dataclasses, and every fai
 the errors in `sync.client.errors` (nothing else escapes, in particular no KeyError or TypeError
 from a strange answer).
 
-Tokens: `login` (and each refresh) stores the new tokens in the instance and hands them to the
-`on_tokens` callback, which must persist them: the server rotates the refresh token on every
-refresh, so a lost new refresh token means signing in again. A request answered with 401 is
-retried once after a refresh; refreshes are serialised, and a thread that finds the tokens already
-renewed by another thread just retries, because sending a used refresh token again makes the
-server revoke the device.
+Tokens: `login` (and each refresh) stores the new tokens and hands them to the `on_tokens` callback,
+which must persist them: the server rotates the refresh token on every refresh, so a lost new refresh
+token means signing in again. A request answered with 401 is retried once after a refresh. The tokens
+live in a `TokenHolder` (`sync.client.token_holder`), which several `ServerApi` of the same device
+share (pass `holder=`): refreshes are serialised across all of them, a client that finds the tokens
+already renewed by another just retries, and stored tokens another process refreshed are adopted
+instead of refreshing again, because sending a used refresh token again makes the server revoke the
+device.
 
 File content (`download`) takes a leaner path than httpx where it can: `http.client` on pooled
 keep-alive connections, the body read straight into a reusable buffer (see `sync.client.transfer`,
@@ -67,6 +69,7 @@ from sync.client.errors import (
 )
 from sync.client.sse import ServerEvent as ServerEvent
 from sync.client.sse import SseParser
+from sync.client.token_holder import TokenHolder
 from sync.client.transfer import (
     Answer,
     BodyCut,
@@ -618,20 +621,23 @@ class ServerApi:
         transport: httpx.BaseTransport | None = None,
         tokens: Tokens | None = None,
         on_tokens: Callable[[Tokens], None] | None = None,
+        holder: TokenHolder | None = None,
         trust_env: bool = True,
         max_json_bytes: int = MAX_JSON_BYTES,
     ) -> None:
         """`verify`: True (system CA store), or the path of a CA bundle; False only for tests.
         `on_tokens` is called with new tokens after login and after each refresh, to persist them.
+        `holder` instead of `tokens` and `on_tokens`: the tokens shared with the other clients of the
+        same device (it saves them itself).
 
         Downloads connect directly (`sync.client.transfer`) unless `transport` is given or, with
         `trust_env`, the environment routes the server's address through a proxy: then they use
         httpx like every other request."""
         url = check_server_url(base_url)
         self.base_url = str(url)
-        self._tokens = tokens
-        self._on_tokens = on_tokens
-        self._lock = threading.Lock()
+        if holder is not None and (tokens is not None or on_tokens is not None):
+            raise ValueError("pass either a token holder or tokens and on_tokens, not both")
+        self._holder = holder if holder is not None else TokenHolder(tokens, save=on_tokens)
         self._max_json = max_json_bytes
         tls = _ssl_context(verify, url.scheme)  # one context: httpx and the direct downloads trust the same
         self._client = httpx.Client(
@@ -660,12 +666,11 @@ class ServerApi:
 
     @property
     def tokens(self) -> Tokens | None:
-        return self._tokens
+        return self._holder.tokens
 
     def set_tokens(self, tokens: Tokens | None) -> None:
         """Uses stored tokens (e.g. loaded from the replica); does not call `on_tokens`."""
-        with self._lock:
-            self._tokens = tokens
+        self._holder.set(tokens)
 
     # ------------------------------------------------------------------------------------ accounts
 
@@ -679,7 +684,7 @@ class ServerApi:
             raise BadCredentials(exc.message, status=exc.status, code=exc.code) from None
         tokens = _parse_tokens(data)
         signin = SignIn(tokens, _parse_account(_field(data, "user", "a sign-in answer")))
-        self._adopt(tokens)
+        self._holder.adopt(tokens)
         return signin
 
     def refresh(self, refresh_token: str) -> Tokens:
@@ -691,20 +696,8 @@ class ServerApi:
         )
         return _parse_tokens(data)
 
-    def _adopt(self, tokens: Tokens) -> None:
-        with self._lock:
-            self._tokens = tokens
-            if self._on_tokens is not None:
-                self._on_tokens(tokens)
-
     def _refresh_after_401(self, used: Tokens) -> None:
-        with self._lock:
-            if self._tokens is not used:
-                return  # another thread refreshed meanwhile (or new tokens were set): just retry
-            new = self.refresh(used.refresh_token)
-            self._tokens = new  # even if persisting fails, keep working with the only valid tokens
-            if self._on_tokens is not None:
-                self._on_tokens(new)
+        self._holder.renew(used, self.refresh)
 
     # ----------------------------------------------------------------------------------- transport
 
@@ -724,7 +717,7 @@ class ServerApi:
     ) -> Iterator[httpx.Response]:
         """A streamed response with a status in `ok`; anything else raises the matching error."""
         for attempt in (0, 1):
-            used = self._tokens
+            used = self._holder.tokens
             all_headers = dict(headers or {})
             if auth:
                 if used is None:
@@ -1046,7 +1039,7 @@ class ServerApi:
                 yield HttpxAnswer(response)
             return
         for attempt in (0, 1):
-            used = self._tokens
+            used = self._holder.tokens
             if used is None:
                 raise SignInRequired("This device is not signed in. Please sign in.")
             all_headers = {

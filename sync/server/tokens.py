@@ -2,6 +2,13 @@
 
 A refresh token can be used once; using an old one again (a sign that it was stolen) revokes the
 device. Failed logins are throttled per user name and per client address.
+
+There is deliberately no grace period for the refresh token just rotated: during one, a thief who
+refreshed first could not be caught by the member's client presenting the old token, and the member
+would be signed out while the thief's session lived on. Clients of one device must therefore never
+refresh with the same token twice; the desktop client and the CLI share the tokens of a data directory
+(``gremalda.core.account``: one token holder per process, re-reading the stored tokens under a file
+lock before refreshing), which makes concurrent refreshes of one device safe without weakening this.
 """
 
 from __future__ import annotations
