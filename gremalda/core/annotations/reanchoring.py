@@ -244,7 +244,9 @@ def reanchor_replaced(store: Store, *, user_id: str | None = None, now: str | No
             continue
         finally:
             locate.close()
-        if new.id == file_id:
+        skipped = len(records) - len(moved)  # changed while their placements were found: a later pass
+        report.waiting += skipped
+        if new.id == file_id and not skipped:
             _note_checked(checked, new)
         report.moved += len(moved)
         report.attention += sum(1 for r in moved if r.attention)

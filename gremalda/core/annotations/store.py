@@ -36,6 +36,7 @@ ACTION_PUT = "put"
 ACTION_REJECTED = "rejected"  # the server refused the change: kept, with its message, not sent again
 DEVICE_KEY = "annotation_device"
 LAST_OUTBOX_ID = "outbox_last_id"  # sync_state: the largest outbox id handed out
+LOCAL_KEY = "annotation_local_only"  # sync_state: ids of annotations the user keeps on this device only
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,95 @@ class AnnotationStore:
     # --- local changes -----------------------------------------------------------------------------------
 
     def save(self, record: Annotation) -> Annotation:
-        """Store ``record`` (made or edited here) and queue it for the server, in one transaction."""
+        """Store ``record`` (made or edited here) and queue it for the server, in one transaction.
+        ``record`` is merged into the stored one (which a sync pass or re-anchoring may have changed
+        since the caller read it), so that nothing stored is lost; returns what is stored. Annotations
+        of documents that do not come from our server (an OParl source's) stay on this device: they are
+        not queued (the server could only refuse them)."""
         if not self._mine(record):
             raise ReadOnlyAnnotation(detail=f"{record.id} is by {record.author_id}, not {self.user_id}")
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            row = conn.execute("SELECT version FROM annotation WHERE id = ?", (record.id,)).fetchone()
-            self._write(record, None if row is None else row[0])
-            self._enqueue(record, None if row is None else row[0])
+            row = conn.execute("SELECT data, version FROM annotation WHERE id = ?", (record.id,)).fetchone()
+            version = None if row is None else row[1]
+            if row is not None:
+                record = merge(from_json(row[0]), record)
+            self._write(record, version)
+            if self.local_only(record):
+                conn.execute(
+                    "DELETE FROM outbox WHERE target_type = ? AND target_id = ?", (TARGET_TYPE, record.id)
+                )
+            else:
+                self._enqueue(record, version)
         return record
+
+    def local_only(self, record: Annotation) -> bool:
+        """Whether ``record`` stays on this device: kept here by the user's choice (:meth:`keep_local`),
+        or on a document that does not come from our server: an OParl source's (its object carries
+        ``source: "oparl"``; its id is the OParl URL, which tells also when the document is gone)."""
+        if record.id in self._kept_local():
+            return True
+        if "://" in record.file_id:
+            return True
+        row = self.db.conn.execute(
+            "SELECT 1 FROM object WHERE type = 'file' AND id = ?"
+            " AND json_extract(data, '$.source') = 'oparl'",
+            (record.file_id,),
+        ).fetchone()
+        return row is not None
+
+    def keep_local(self, annotation_ids: Collection[str]) -> int:
+        """Keep these annotations on this device only (a change the server refused, kept as a private
+        copy): their queued and refused changes leave the outbox and later changes are not queued.
+        Returns how many of them are stored here."""
+        ids = set(annotation_ids)
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            kept = self._kept_local() | ids
+            conn.execute(
+                "INSERT INTO sync_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (LOCAL_KEY, json.dumps(sorted(kept))),
+            )
+            conn.execute(
+                "DELETE FROM outbox WHERE target_type = ? AND target_id IN (SELECT value FROM json_each(?))",
+                (TARGET_TYPE, json.dumps(sorted(ids))),
+            )
+            row = conn.execute(
+                "SELECT count(*) FROM annotation WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(ids)),),
+            ).fetchone()
+        return int(row[0])
+
+    def discard_rejected(self, annotation_ids: Collection[str]) -> int:
+        """Remove from this device the user's annotations whose change the server refused, with their
+        outbox rows (a tombstone would be refused too). Returns how many were removed."""
+        ids = json.dumps(sorted(set(annotation_ids)))
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            refused = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT target_id FROM outbox WHERE target_type = ? AND action = ?"
+                    " AND target_id IN (SELECT value FROM json_each(?))",
+                    (TARGET_TYPE, ACTION_REJECTED, ids),
+                ).fetchall()
+            ]
+            mine = [r.id for r in map(self.get, refused) if r is not None and self._mine(r)]
+            conn.execute(
+                "DELETE FROM outbox WHERE target_type = ? AND target_id IN (SELECT value FROM json_each(?))",
+                (TARGET_TYPE, json.dumps(mine)),
+            )
+            return int(
+                conn.execute(
+                    "DELETE FROM annotation WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(mine),)
+                ).rowcount
+            )
+
+    def _kept_local(self) -> set[str]:
+        row = self.db.conn.execute("SELECT value FROM sync_state WHERE key = ?", (LOCAL_KEY,)).fetchone()
+        try:
+            value = json.loads(row[0]) if row is not None else []
+        except ValueError:
+            return set()
+        return {str(v) for v in value} if isinstance(value, list) else set()
 
     def edit(self, annotation_id: str, *, now: str = "", **changes: Any) -> Annotation:
         """Change fields of a stored annotation (see :func:`~gremalda.core.annotations.merge.edit`)."""
@@ -102,8 +184,9 @@ class AnnotationStore:
         """Move the user's own live annotations of ``old_file_id`` (or ``records``, those of them still
         there) onto its new version ``new_file_id`` whose page texts must be in ``page_text`` (the
         indexer's pages are 1-based, annotation pages 0-based); returns the moved records (those not
-        found flagged). Others' annotations stay: their author's device moves them. One transaction,
-        which reads the records again, so that a change saved meanwhile is not overwritten."""
+        found flagged). Others' annotations stay: their author's device moves them. The placements are
+        computed outside the write transaction; one short transaction then stores those whose record
+        did not change meanwhile (the others are not returned: a later pass moves them)."""
         with sqlite_errors(self.db.path):
             rows = self.db.conn.execute(
                 "SELECT page, text FROM page_text WHERE file_id = ? AND page >= 1 ORDER BY page",
@@ -114,20 +197,28 @@ class AnnotationStore:
             texts[page - 1] = text
         pages = PageTexts(texts)
         wanted = None if records is None else {r.id for r in records}
+        # the new placements are found (decrypting the document, PyMuPDF) before the write transaction,
+        # which then stays short; a record changed meanwhile waits for the next pass
+        planned = []
+        for record in self.list_for_file(old_file_id):
+            if not self._mine(record) or (wanted is not None and record.id not in wanted):
+                continue
+            new = reanchor(
+                record,
+                pages,
+                self.device,
+                file_id=new_file_id,
+                file_sha256=new_sha256,
+                locate=locate,
+                now=now,
+            )
+            planned.append((record, new))
         moved = []
-        with sqlite_errors(self.db.path), self.db.transaction():
-            for record in self.list_for_file(old_file_id):
-                if not self._mine(record) or (wanted is not None and record.id not in wanted):
-                    continue
-                new = reanchor(
-                    record,
-                    pages,
-                    self.device,
-                    file_id=new_file_id,
-                    file_sha256=new_sha256,
-                    locate=locate,
-                    now=now,
-                )
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            for record, new in planned:
+                row = conn.execute("SELECT data FROM annotation WHERE id = ?", (record.id,)).fetchone()
+                if row is None or from_json(row[0]) != record:
+                    continue  # changed since it was read: the next pass moves it
                 moved.append(self.save(new))
         return moved
 
@@ -219,6 +310,15 @@ class AnnotationStore:
             row = self.db.conn.execute(
                 "SELECT count(DISTINCT target_id) FROM outbox WHERE target_type = ? AND action = ?",
                 (TARGET_TYPE, ACTION_PUT),
+            ).fetchone()
+        return int(row[0])
+
+    def rejected_count(self) -> int:
+        """How many annotations have a change the server refused (listed by :meth:`rejected_outbox`)."""
+        with sqlite_errors(self.db.path):
+            row = self.db.conn.execute(
+                "SELECT count(DISTINCT target_id) FROM outbox WHERE target_type = ? AND action = ?",
+                (TARGET_TYPE, ACTION_REJECTED),
             ).fetchone()
         return int(row[0])
 
@@ -369,7 +469,7 @@ class AnnotationStore:
                 self._write(merged, stored_version)
             elif row is not None and stored_version != row[1]:
                 conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (stored_version, record.id))
-            if merged != record and self._mine(merged):
+            if merged != record and self._mine(merged) and not self.local_only(merged):
                 self._enqueue(merged, stored_version)
             self._set_server_id(record.id, server_id)
         return merged
