@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -421,6 +422,37 @@ def test_other_programs_xfdf_is_imported_idempotently(replica: Replica, store: S
     [made] = [a for a in exchange.annotation_store(store).list_for_file(file_id) if a.text == "Aus Acrobat"]
     assert made.author_id == exchange.identity(store).user_id and made.author_name == "Max Mustermann"
     assert made.created == "2025-01-01T11:00:00Z" and made.visibility is Visibility.PRIVATE
+
+
+def test_other_programs_xfdf_with_a_colleagues_uuid_gets_a_derived_one(
+    replica: Replica, store: Store
+) -> None:
+    """A colleague's annotation (their UUID under /NM, their name as author) exported by another program:
+    the server would refuse it for good under the colleague's UUID, so the copy gets one of its own;
+    an annotation the file gives as the user's keeps its name."""
+    file_id = str(replica.files["encrypted"])
+    who = exchange.identity(store)
+    theirs, mine = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def highlight(name: str, title: str, text: str) -> str:
+        return (
+            f'<highlight color="#FFFF00" name="{{{name}}}" page="0" rect="56,770,90,783"'
+            f' coords="56,783,90,783,56,771,90,771" title="{title}"><contents>{text}</contents></highlight>'
+        )
+
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/"><annots>'
+        + highlight(theirs, "Erika Kollegin", "von Erika")
+        + highlight(mine, who.author_name, "von mir")
+        + "</annots></xfdf>"
+    ).encode()
+    assert exchange.import_xfdf(store, file_id, data, password=PASSWORD).created == 2
+    notes = exchange.annotation_store(store)
+    made = {a.text: a for a in notes.list_for_file(file_id) if a.text in ("von Erika", "von mir")}
+    assert made["von Erika"].id not in (theirs, theirs.upper()) and notes.get(theirs) is None
+    assert made["von mir"].id == mine
+    assert {a.author_id for a in made.values()} == {who.user_id}
+    assert exchange.import_xfdf(store, file_id, data, password=PASSWORD).unchanged == 2  # no copy twice
 
 
 # --- the meeting's notes --------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ def import_xfdf(
             # the same name for an annotation on another document, or of another kind: not this one
             item = replace(item, id=_derived(file_id, item.id))
             existing = annotations.get(item.id)
-        elif existing is None and item.author_id not in (None, who.user_id):  # someone else's: a copy
+        elif existing is None and _foreign(item, who):  # someone else's: a copy
             item = replace(item, id=_derived(file_id, item.id))
             existing = annotations.get(item.id)
         if existing is None:
@@ -283,6 +283,16 @@ def _edit(
             f"({exc.detail or exc.message}). Nothing of the file has been imported.",
             detail=exc.detail,
         ) from None
+
+
+def _foreign(item: XfdfAnnotation, who: Identity) -> bool:
+    """Whether the file gives ``item`` as someone else's: another author id (a file of ours), or, from
+    another program, another author's name. Its name (a UUID under /NM) may be that author's annotation
+    on the server, which would refuse it as the user's for good."""
+    if item.author_id is not None:
+        return item.author_id != who.user_id
+    name = " ".join(item.author_name.split()).casefold()
+    return bool(name) and name not in {" ".join(who.author_name.split()).casefold(), who.user_id.casefold()}
 
 
 def _derived(file_id: str, name: str) -> str:
