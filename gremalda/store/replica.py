@@ -189,10 +189,14 @@ class StoreReplica:
                     continue
                 if entry.op == "upsert":
                     data = entry.data or {}
-                    conn.execute(
+                    # never older over newer: a page read before a clerk's write but applied after its
+                    # local echo (gremalda.core.clerk.local.remember) must not bring the old version back
+                    taken = conn.execute(
                         "INSERT INTO object (type, id, data, version, modified) VALUES (?, ?, ?, ?, ?) "
                         "ON CONFLICT (type, id) DO UPDATE SET data = excluded.data, "
-                        "version = excluded.version, modified = excluded.modified",
+                        "version = excluded.version, modified = excluded.modified "
+                        "WHERE excluded.version IS NULL OR object.version IS NULL "
+                        "OR excluded.version >= object.version",
                         (
                             entry.kind,
                             oid,
@@ -205,7 +209,7 @@ class StoreReplica:
                         conn.execute(
                             "INSERT OR IGNORE INTO snapshot_seen (type, id) VALUES (?, ?)", (entry.kind, oid)
                         )
-                    if entry.kind == "file":
+                    if entry.kind == "file" and taken.rowcount > 0:  # the file row follows its object
                         self._upsert_file(conn, oid, data)
                     upserts += 1
                 else:
