@@ -5,6 +5,7 @@ proof of delivery, the notice period; refusals before anything is sent; conflict
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -19,12 +20,20 @@ from sqlalchemy.orm import Session
 from gremalda.core.account import sign_in
 from gremalda.core.clerk import ClerkService
 from gremalda.core.clerk.attach import STATE_PREFIX
-from gremalda.core.clerk.errors import ChangedMeanwhile, FileRefused, NotClerk, UploadStopped
+from gremalda.core.clerk.errors import (
+    ChangedMeanwhile,
+    FileRefused,
+    Gone,
+    NotClerk,
+    NotInReplica,
+    UploadStopped,
+)
 from gremalda.core.syncing import synchronise
 from gremalda.paths import DataPaths, data_paths
-from gremalda.store.replica import open_store
+from gremalda.store.replica import Store, StoreReplica, open_store
+from sync.client import Change
 from sync.server.db import write_session
-from sync.server.models import AgendaItem, Consultation, EFileShare, File, Meeting
+from sync.server.models import AgendaItem, Consultation, EFileShare, File, IdempotencyRecord, Meeting
 from tests.integration.live import LiveServer
 from tests.integration.syncworld import PDF_DIR, client_data_dir
 from tests.integration.world import PASSWORD, World
@@ -254,3 +263,153 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_overwritten(desk: Desk) ->
         assert m is not None and m.location == "" and m.name == "Sondersitzung (verlegt)"
     desk.sync()  # reload: now it works
     svc.update_meeting(meeting, location="Aula")
+
+
+def local_get(store: Store, kind: str, object_id: int | str) -> str:
+    row = store.db.conn.execute(
+        "SELECT data FROM object WHERE type = ? AND id = ?", (kind, str(object_id))
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def member_has(paths: DataPaths, kind: str, object_id: int | str) -> bool:
+    with open_store(paths) as store:
+        row = store.db.conn.execute(
+            "SELECT 1 FROM object WHERE type = ? AND id = ?", (kind, str(object_id))
+        ).fetchone()
+    return row is not None
+
+
+def test_a_clerk_removes_a_document_and_unlinks_a_paper_and_may_link_them_again(
+    desk: Desk, tmp_path: Path
+) -> None:
+    """Detach and unlink reach the members through the feed; linking again afterwards creates anew (no
+    replayed answer of the deleted link, no ghost in the replica)."""
+    ids, svc = desk.world.ids, desk.service
+    item, paper = ids["public_item"], ids["private_paper"]
+    doc = svc.attach("agenda_item", item, real("minimal-document.pdf"), name="Anlage")
+    first = svc.link_paper(item, paper)
+    with client_data_dir(tmp_path / "member") as root:
+        member = signed_in(desk.server, root, "member")
+        assert member_has(member, "file", doc) and member_has(member, "consultation", first)
+
+        svc.detach_file(doc)
+        svc.unlink_paper(item, paper)
+        with desk.session() as s:
+            assert s.get(File, int(doc)) is None and s.get(Consultation, int(first)) is None
+        assert not member_has(desk.paths, "file", doc) and not member_has(desk.paths, "consultation", first)
+        with open_store(desk.paths) as store:
+            assert store.db.conn.execute("SELECT 1 FROM file WHERE id = ?", (doc,)).fetchone() is None
+        synchronise(member, index=False, workers=2)
+        assert not member_has(member, "file", doc) and not member_has(member, "consultation", first)
+
+        again = svc.link_paper(item, paper)
+        assert again != first
+        with desk.session() as s:
+            links = s.scalars(select(Consultation).where(Consultation.agenda_item_id == item)).all()
+            assert [c.id for c in links if c.paper_id == paper] == [int(again)]
+        assert member_has(desk.paths, "consultation", again) and not member_has(
+            desk.paths, "consultation", first
+        )
+        synchronise(member, index=False, workers=2)
+        assert member_has(member, "consultation", again)
+    with pytest.raises(NotInReplica):
+        svc.detach_file(doc)  # not in the replica any more: nothing sent
+    svc.unlink_paper(item, paper)
+    with pytest.raises(Gone):
+        svc.unlink_paper(item, paper)
+
+
+def test_a_replayed_key_never_answers_with_a_deleted_object_and_keys_expire(desk: Desk) -> None:
+    ids = desk.world.ids
+    body = {"paper_id": ids["private_paper"], "agenda_item_id": ids["public_item"]}
+    with desk.server.client(desk.server.token("clerk")) as c:
+        first = c.post("/api/v1/consultations", json=body, headers={"Idempotency-Key": "link-1"})
+        assert first.status_code == 201, first.text
+        replay = c.post("/api/v1/consultations", json=body, headers={"Idempotency-Key": "link-1"})
+        assert replay.status_code == 201 and replay.json()["id"] == first.json()["id"]
+        gone = c.delete(f"/api/v1/consultations/{first.json()['id']}", headers={"If-Match": "*"})
+        assert gone.status_code == 204
+        ghost = c.post("/api/v1/consultations", json=body, headers={"Idempotency-Key": "link-1"})
+        assert ghost.status_code == 409 and "deleted since" in ghost.text, ghost.text
+
+        made = c.post("/api/v1/consultations", json=body, headers={"Idempotency-Key": "link-2"})
+        assert made.status_code == 201
+        with desk.session() as s:  # a day and an hour later
+            for record in s.scalars(select(IdempotencyRecord)):
+                record.created = datetime.now(UTC) - timedelta(hours=25)
+        other = {"paper_id": ids["public_paper"], "agenda_item_id": ids["public_item"]}
+        fresh = c.post("/api/v1/consultations", json=other, headers={"Idempotency-Key": "link-2"})
+        assert fresh.status_code == 201 and fresh.json()["paper_id"] == ids["public_paper"], fresh.text
+    with desk.session() as s:
+        keys = s.scalars(select(IdempotencyRecord.key)).all()
+    assert keys == ["link-2"]  # the expired records were cleaned up, the new answer kept
+
+
+def test_a_reorder_is_all_or_nothing(desk: Desk) -> None:
+    """A stale item anywhere in the agenda: nothing renumbered (members never see duplicate numbers)."""
+    svc = desk.service
+    meeting = svc.create_meeting(desk.world.ids["committee_a"], "Reihenfolge", start_in(9))
+    items = [svc.add_item(meeting, name) for name in ("Eins", "Zwei", "Drei", "Vier")]
+    with desk.session() as s:  # a colleague renames the last item meanwhile
+        last = s.get(AgendaItem, int(items[-1]))
+        assert last is not None
+        last.name = "Vier (geändert)"
+    with pytest.raises(ChangedMeanwhile):
+        svc.reorder_items(meeting, list(reversed(items)))
+    with desk.session() as s:
+        rows = s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == int(meeting))).all()
+        assert sorted((i.number, i.name) for i in rows) == [
+            ("1", "Eins"),
+            ("2", "Zwei"),
+            ("3", "Drei"),
+            ("4", "Vier (geändert)"),
+        ]
+    desk.sync()
+    count = len(desk.writes)
+    svc.reorder_items(meeting, list(reversed(items)))
+    assert len(desk.writes) == count + 1  # one request
+    with desk.session() as s:
+        rows = s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == int(meeting))).all()
+        assert sorted((i.order, i.number, i.name) for i in rows) == [
+            (1, "1", "Vier (geändert)"),
+            (2, "2", "Drei"),
+            (3, "3", "Zwei"),
+            (4, "4", "Eins"),
+        ]
+    with open_store(desk.paths) as store:
+        local_numbers = sorted(
+            (json.loads(d)["number"], json.loads(d)["name"])
+            for (d,) in store.db.conn.execute("SELECT data FROM object WHERE type = 'agenda_item'")
+            if json.loads(d)["meeting_id"] == int(meeting)
+        )
+    assert local_numbers == [("1", "Vier (geändert)"), ("2", "Drei"), ("3", "Zwei"), ("4", "Eins")]
+
+
+def test_an_older_feed_page_does_not_roll_back_a_clerks_write(desk: Desk) -> None:
+    """A page read before the clerk's PATCH but applied after its local echo keeps the newer version (and
+    the file row stays with its object)."""
+    ids, svc = desk.world.ids, desk.service
+    item = ids["draft_item"]
+    doc = svc.attach("agenda_item", item, real("minimal-document.pdf"), name="Alt")
+    with open_store(desk.paths) as store:
+        old_item = json.loads(local_get(store, "agenda_item", item))
+        old_file = json.loads(local_get(store, "file", doc))
+    svc.update_item(item, name="Neu")
+    newer = real("pdflatex-4-pages.pdf")
+    with open_store(desk.paths) as store:
+        replica = StoreReplica(store)
+        new_file = {**old_file, "version": old_file["version"] + 1, "sha256": sha(newer)}
+        replica.apply_page([Change("upsert", 1, "file", int(doc), new_file)], "c1", last=False)
+        stale = [
+            Change("upsert", 2, "agenda_item", item, old_item),
+            Change("upsert", 3, "file", int(doc), old_file),
+        ]
+        replica.apply_page(stale, "c2", last=False)
+        kept = json.loads(local_get(store, "agenda_item", item))
+        kept_file = json.loads(local_get(store, "file", doc))
+        (row_sha,) = store.db.conn.execute("SELECT sha256 FROM file WHERE id = ?", (doc,)).fetchone()
+    assert kept["name"] == "Neu" and kept["version"] == old_item["version"] + 1
+    assert kept_file["sha256"] == sha(newer) and row_sha == sha(newer)
+    svc.update_item(item, name="Neuer")  # no false conflict

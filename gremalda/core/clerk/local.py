@@ -90,6 +90,15 @@ def agenda(store: Store, meeting_id: str | int) -> list[dict[str, Any]]:
     return sorted(items, key=key)
 
 
+def consultations(store: Store, item_id: str | int, paper_id: str | int) -> list[dict[str, Any]]:
+    """The consultations of the paper on the agenda item the replica holds."""
+    return [
+        c
+        for c in children(store, "consultation", "agenda_item_id", item_id)
+        if str(c.get("paper_id")) == str(paper_id)
+    ]
+
+
 def remember(store: Store, data: dict[str, Any]) -> None:
     """Put the server's answer to a write into the replica, as the feed would."""
     kind, oid = data.get("type"), data.get("id")
@@ -114,6 +123,9 @@ def remember(store: Store, data: dict[str, Any]) -> None:
 
 
 def forget(store: Store, kind: str, object_id: str | int) -> None:
-    """Drop a deleted object from the replica (its files stay until the feed removes them)."""
+    """Drop a deleted object from the replica (a file's own row too; the files of a deleted agenda item
+    stay until the feed removes them)."""
     with sqlite_errors(store.db.path), store.db.transaction() as conn:
         conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, str(object_id)))
+        if kind == "file":
+            StoreReplica._remove_file(conn, str(object_id))

@@ -6,11 +6,12 @@ short-lived connection per call, so a service can be used from any worker thread
 
 * **Versions** for If-Match come from the replica's ``object`` table; a stale one fails with
   :class:`ChangedMeanwhile` ("someone changed this meanwhile, reload").
-* **Idempotency keys**: every POST carries a key for its *logical operation*, the same on every retry
-  of that operation (a lost answer retried does not create a second meeting). Creations the clerk asks
-  for twice on purpose (two meetings of the same name) get fresh keys; operations that mean the same
-  thing however often they are asked for (link this paper to this item; attach this content with these
-  properties here) get keys derived from what they do, so a double drop attaches once.
+* **Idempotency keys**: every POST carries a random key of its own *user action*, the same only on the
+  retries of that action (a lost answer retried does not create a second meeting); the next action gets
+  a new key, so linking again what was unlinked (or deleted by another clerk) creates it again instead
+  of replaying an old answer. (The server forgets keys after 24 h and never replays the answer of an
+  object deleted since.) Linking a paper or an e-file document that the agenda item already has is
+  answered from the replica: nothing is created twice.
 * After each write the server's answer goes into the replica at once (:mod:`.local`) and ``on_write``
   is called: a sync pass is due (the UI's scheduler runs it; it brings everything else).
 * Only the **clerk** role may use it: :class:`NotClerk` otherwise, before anything is sent.
@@ -19,8 +20,6 @@ short-lived connection per call, so a service can be used from any worker thread
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -98,13 +97,9 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def _key(operation: str, body: Mapping[str, Any] | None = None) -> str:
-    """An idempotency key: derived from the request for operations that mean the same thing however often
-    they are asked for, random (one per call, kept across its retries) otherwise."""
-    if body is None:
-        return f"{operation}-{uuid.uuid4().hex}"
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False)
-    return f"{operation}-{hashlib.sha256(text.encode()).hexdigest()[:48]}"
+def _key(operation: str) -> str:
+    """An idempotency key for one user action (a generation): random, kept across that action's retries."""
+    return f"{operation}-{uuid.uuid4().hex}"
 
 
 class ClerkService:
@@ -255,6 +250,8 @@ class ClerkService:
             self._reorder(store, api, meeting_id, [str(i) for i in ordered_ids])
 
     def _reorder(self, store: Store, api: ServerApi, meeting_id: int | str, ordered: list[str]) -> None:
+        """One request, one transaction on the server: the whole agenda renumbered or nothing (members
+        never see duplicate numbers of a half-done reorder)."""
         items = {str(i["id"]): i for i in local.agenda(store, meeting_id)}
         if sorted(ordered) != sorted(items) or len(set(ordered)) != len(ordered):
             raise RequestRefused(
@@ -263,18 +260,26 @@ class ClerkService:
                 detail=f"ordered={ordered} items={sorted(items)}",
             )
         plan = renumber([(i, str(items[i].get("number") or "")) for i in ordered])
-        for entry in plan:
-            item = items[entry.item_id]
-            if item.get("number") == entry.number and item.get("order") == entry.order:
-                continue
-            self._patch(
-                store,
-                api,
-                "agenda_item",
-                "agenda-items",
-                entry.item_id,
-                {"number": entry.number, "order": entry.order},
-            )
+        if all(
+            items[e.item_id].get("number") == e.number and items[e.item_id].get("order") == e.order
+            for e in plan
+        ):
+            return
+        body = {
+            "items": [
+                {
+                    "id": int(e.item_id),
+                    "number": e.number,
+                    "order": e.order,
+                    "version": local.version(store, "agenda_item", e.item_id),
+                }
+                for e in plan
+            ]
+        }
+        answer = self._write(store, api, "PUT", f"{API}/meetings/{int(meeting_id)}/agenda-order", body)
+        for item in answer.get("items") or []:
+            if isinstance(item, dict):
+                local.remember(store, item)
 
     # ------------------------------------------------------------------------------------ documents
 
@@ -323,7 +328,7 @@ class ClerkService:
             }
             if supersedes_id is not None:
                 body["supersedes_id"] = int(supersedes_id)
-            return self._create(store, api, "files", body, key=_key("file", body))
+            return self._create(store, api, "files", body, key=_key("file"))
 
     def add_late_paper(
         self, owner_kind: str, owner_id: int | str, path: str | Path, change_note: str, **kwargs: Any
@@ -350,7 +355,31 @@ class ClerkService:
         with self._session() as (store, api):
             local.get(store, "agenda_item", item_id)
             local.get(store, "paper", paper_id)
-            return self._create(store, api, "consultations", body, key=_key("consultation", body))
+            existing = local.consultations(store, item_id, paper_id)
+            if existing:
+                return str(existing[0]["id"])
+            return self._create(store, api, "consultations", body, key=_key("consultation"))
+
+    def unlink_paper(self, item_id: int | str, paper_id: int | str) -> None:
+        """No longer consult the paper on the agenda item (the paper and its files stay; members' copies
+        drop it from the item with their next sync). Nothing to unlink: :class:`Gone`."""
+        with self._session() as (store, api):
+            links = local.consultations(store, item_id, paper_id)
+            if not links:
+                raise Gone(detail=f"no consultation of paper {paper_id} on item {item_id} in the replica")
+            for link in links:
+                version = local.version(store, "consultation", link["id"])
+                self._write(store, api, "DELETE", f"{API}/consultations/{int(link['id'])}", if_match=version)
+                local.forget(store, "consultation", link["id"])
+
+    def detach_file(self, file_id: int | str) -> None:
+        """Remove a document from its meeting, agenda item or paper (a newer version that superseded it
+        stays, superseding what it superseded). In a published meeting the members' copies drop it with
+        their next sync (the change feed removes it)."""
+        with self._session() as (store, api):
+            version = local.version(store, "file", file_id)
+            self._write(store, api, "DELETE", f"{API}/files/{int(file_id)}", if_match=version)
+            local.forget(store, "file", file_id)
 
     def link_document(
         self, item_id: int | str, document_file_id: int | str, *, role: str = "auxiliary"
@@ -360,6 +389,9 @@ class ClerkService:
         with self._session() as (store, api):
             local.get(store, "agenda_item", item_id)
             doc = local.get(store, "file", document_file_id)
+            for have in local.children(store, "file", "agenda_item_id", item_id):
+                if have.get("sha256") == doc.get("sha256") and have.get("role") == role:
+                    return str(have["id"])  # already on the item: linking twice is linking once
             body = {
                 "name": str(doc.get("name") or doc.get("file_name") or "Dokument")[:300],
                 "file_name": str(doc.get("file_name") or "Dokument.pdf"),
@@ -368,7 +400,7 @@ class ClerkService:
                 "role": role,
                 "agenda_item_id": int(item_id),
             }
-            return self._create(store, api, "files", body, key=_key("file", body))
+            return self._create(store, api, "files", body, key=_key("file"))
 
     # ------------------------------------------------------------------------------------ delivery
 

@@ -7,18 +7,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
-from pydantic import ValidationError
-from sqlalchemy import select
+from pydantic import Field, ValidationError
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
+from sync.server import audience as aud
 from sync.server.api import schemas
 from sync.server.api.deps import Caller, context, write_caller, writer
 from sync.server.context import ServerContext
-from sync.server.errors import ApiError, Conflict, Invalid, NotFound, PreconditionFailed
+from sync.server.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from sync.server.models import (
     AgendaItem,
     Consultation,
@@ -34,12 +36,18 @@ from sync.server.models import (
     Paper,
     Person,
     Process,
+    Role,
     User,
     utcnow,
 )
 from sync.server.serialize import to_dict
 
 router = APIRouter(prefix="/api/v1", tags=["write"])
+
+# How long the answer to a POST made with an Idempotency-Key is replayed: long enough for the retries of
+# one operation (a lost answer), short enough that the same key days later is a new request.
+IDEMPOTENCY_TTL = timedelta(hours=24)
+CREATED = 201  # the status of the records this module keeps (annotation pushes keep theirs: 200)
 
 
 class PreconditionRequired(ApiError):
@@ -195,10 +203,16 @@ def _register(plural: str, entry: Writable) -> None:
         if key:
             if len(key) > 100:
                 raise Invalid("The Idempotency-Key is too long (at most 100 characters).")
+            _expire_keys(session, who.user.id)
             done = session.get(IdempotencyRecord, (who.user.id, key))
             if done is not None:
                 if done.request_hash != digest:
                     raise Conflict("This Idempotency-Key was already used for a different request.")
+                if _replayed_gone(session, entry, done.body):
+                    raise Conflict(
+                        "What this request created earlier has been deleted since. Send it with a new "
+                        "Idempotency-Key to create it again."
+                    )
                 return Response(done.body, status_code=done.status, media_type="application/json")
         values = _validate(entry, raw)
         body_id = body_of(session, entry.model, values, who.user.body_id)
@@ -216,7 +230,7 @@ def _register(plural: str, entry: Writable) -> None:
                     user_id=who.user.id,
                     key=key,
                     request_hash=digest,
-                    status=201,
+                    status=CREATED,
                     body=bytes(response.body).decode(),
                 )
             )
@@ -267,6 +281,27 @@ def _register(plural: str, entry: Writable) -> None:
     router.add_api_route(
         f"/{plural}/{{obj_id}}", remove, methods=["DELETE"], status_code=204, name=f"delete_{entry.kind.wire}"
     )
+
+
+def _expire_keys(session: Session, user_id: int) -> None:
+    """Forget the caller's create answers older than IDEMPOTENCY_TTL (a cheap delete on the primary key's
+    user prefix, on every keyed create)."""
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id,
+            IdempotencyRecord.status == CREATED,
+            IdempotencyRecord.created < utcnow() - IDEMPOTENCY_TTL,
+        )
+    )
+
+
+def _replayed_gone(session: Session, entry: Writable, body: str) -> bool:
+    """Whether the object a stored create answer names has been deleted since (never replay a ghost)."""
+    try:
+        obj_id = json.loads(body).get("id")
+    except (ValueError, AttributeError):
+        return True
+    return not isinstance(obj_id, int) or session.get(entry.model, obj_id) is None
 
 
 def _owning_body(session: Session, entry: Writable, obj: Any) -> int:
@@ -356,6 +391,66 @@ def unshare(
     _, existing = _share_of(session, who, efile_id, person_id)
     if existing is not None:
         session.delete(existing)
+
+
+class OrderedItem(schemas.Strict):
+    id: schemas.Id
+    number: str = Field(default="", max_length=30)
+    order: int = Field(ge=0, le=100_000)
+    version: int = Field(ge=0)
+
+
+class AgendaOrderIn(schemas.Strict):
+    items: Annotated[list[OrderedItem], Field(max_length=2000)]
+
+
+@router.put("/meetings/{meeting_id}/agenda-order")
+def agenda_order(
+    meeting_id: schemas.PathId,
+    raw: Any = Body(...),
+    who: Caller = Depends(write_caller),
+    session: Session = Depends(writer, scope="function"),
+) -> Response:
+    """Renumber and reorder a meeting's whole agenda in one transaction: every item of the meeting once,
+    each with the version the clerk saw (a stale one, or an agenda changed meanwhile: 412, nothing
+    changed). The meeting's body's clerks only (who may see the meeting otherwise: 403; else 404)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or not (aud.AudienceResolver(session).meeting(meeting) & who.keys):
+        raise NotFound(f"No meeting with id {meeting_id}.")
+    if who.user.role != Role.CLERK or who.user.body_id != meeting.body_id:
+        raise Forbidden("Only the clerks of this body may change its agendas.")
+    if not isinstance(raw, dict):
+        raise Invalid("The request body must be a JSON object.")
+    try:
+        wanted = AgendaOrderIn.model_validate(raw).items
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise Invalid(f"Invalid agenda order: {problems}") from None
+    if len({w.id for w in wanted}) != len(wanted):
+        raise Invalid("The agenda order names an item more than once.")
+    current = {
+        i.id: i for i in session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id))
+    }
+    if {w.id for w in wanted} != set(current):
+        raise PreconditionFailed(
+            "The agenda was changed in the meantime (items added or removed). Reload and retry."
+        )
+    stale = [w.id for w in wanted if current[w.id].version != w.version]
+    if stale:
+        raise PreconditionFailed(
+            f"Agenda item(s) {', '.join(map(str, stale))} were changed in the meantime. Reload and retry."
+        )
+    for w in wanted:
+        item = current[w.id]
+        if item.number != w.number or item.order != w.order:
+            item.number, item.order = w.number, w.order
+    session.flush()
+    items = sorted(current.values(), key=lambda i: (i.order, i.id))
+    return Response(
+        json.dumps({"items": [to_dict(i) for i in items]}, ensure_ascii=False),
+        status_code=200,
+        media_type="application/json",
+    )
 
 
 for _plural, _entry in WRITABLE.items():
