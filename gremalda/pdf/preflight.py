@@ -2,8 +2,11 @@
 # (PyMuPDF is only partly annotated; calling its unannotated methods is unavoidable here.)
 """Preflight: is a PDF fit to go into a meeting folder? (issue 6)
 
-Each document is opened the way the viewer opens it (PyMuPDF, ``pymupdf.open(stream=...)`` from memory),
-every page is loaded and its text extracted, and the result is a :class:`PreflightReport`:
+Each document is opened with PyMuPDF, every page is loaded and its text extracted, and the result is a
+:class:`PreflightReport`. A file is opened by the worker from its path (never read whole into the caller
+and copied to the worker: a PDF of a gigabyte or more would not fit the worker's address-space limit);
+bytes are opened from memory. Files larger than the server takes (``max_size``, default 2 GiB, the
+server's default ``max_upload_bytes``) are refused unopened, saying so.
 
 * **refused** (``ok`` False, ``refused_reason`` a sentence for clerks): no bytes, not a PDF, protected
   by an open password (members' devices could not open it), no pages, or pages that cannot be loaded
@@ -61,7 +64,19 @@ REASON_TRUNCATED = (
     "The PDF is damaged: no page can be read (it may be incomplete, e.g. a download or copy that did "
     "not finish)."
 )
-REASON_TOO_LARGE = "The file is larger than 2 GiB."
+
+
+def REASON_TOO_LARGE(limit: int = MAX_SIZE) -> str:  # noqa: N802 (reads like the constants around it)
+    return f"The file is larger than the server accepts ({_size(limit)}); it cannot be attached."
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= factor:
+            return f"{n / factor:.3g} {unit}"
+    return f"{n} bytes"
+
+
 REASON_WORKER_DIED = "Reading the PDF crashed the reader (the file is probably damaged or hostile)."
 REASON_OUT_OF_MEMORY = "Reading the PDF needed too much memory (the file is probably damaged or hostile)."
 
@@ -133,16 +148,26 @@ def _fields(report: PreflightReport) -> dict[str, Any]:
     return {name: getattr(report, name) for name in PreflightReport.__dataclass_fields__}
 
 
-def preflight_in_process(data: bytes, password: str | None = None) -> PreflightReport:
-    """Check the PDF in ``data`` in this process (the worker function). Never raises for bad input."""
-    size = len(data)
+def preflight_in_process(data: bytes | str, password: str | None = None) -> PreflightReport:
+    """Check the PDF in ``data`` (bytes, or the path of a file, which is opened from disk) in this
+    process (the worker function). Never raises for bad input."""
+    if isinstance(data, str):
+        try:
+            size = os.stat(data).st_size
+        except OSError as exc:
+            return PreflightReport(refused_reason=f"The file cannot be read: {exc.strerror or exc}.")
+    else:
+        size = len(data)
     if size == 0:
         return PreflightReport(size=0, refused_reason=REASON_EMPTY)
     import pymupdf
 
     pymupdf.TOOLS.mupdf_warnings(reset=True)
     try:
-        doc = pymupdf.open(stream=data, filetype="pdf")
+        if isinstance(data, str):
+            doc = pymupdf.open(data, filetype="pdf")
+        else:
+            doc = pymupdf.open(stream=data, filetype="pdf")
     except MemoryError:
         return PreflightReport(size=size, refused_reason=REASON_OUT_OF_MEMORY)
     except Exception:
@@ -261,9 +286,16 @@ class Preflighter:
     A document that takes longer than ``timeout_s`` or kills its worker is refused, the worker is
     replaced for the next one. Thread-safe only in the sense that calls are serialised by the pool."""
 
-    def __init__(self, timeout_s: float = DEFAULT_TIMEOUT, memory_limit: int | None = MEMORY_LIMIT) -> None:
+    def __init__(
+        self,
+        timeout_s: float = DEFAULT_TIMEOUT,
+        memory_limit: int | None = MEMORY_LIMIT,
+        *,
+        max_size: int = MAX_SIZE,
+    ) -> None:
         self.timeout_s = timeout_s
         self.memory_limit = memory_limit
+        self.max_size = max_size
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -275,28 +307,31 @@ class Preflighter:
         )
 
     def check(self, source: bytes | str | os.PathLike[str], password: str | None = None) -> PreflightReport:
-        """Check the bytes, or the file at a path (its name goes into the report)."""
+        """Check the bytes, or the file at a path (its name goes into the report; the worker reads it)."""
         name = ""
+        data: bytes | str
         if isinstance(source, bytes | bytearray | memoryview):
             data = bytes(source)
+            size = len(data)
         else:
             path = Path(source)
             name = path.name
             try:
-                if path.stat().st_size > MAX_SIZE:
-                    return PreflightReport(
-                        name=name, size=path.stat().st_size, refused_reason=REASON_TOO_LARGE
-                    )
-                data = path.read_bytes()
+                size = path.stat().st_size
+                with path.open("rb"):  # readable by us (and so by the worker), or the reason now
+                    pass
             except OSError as exc:
                 return PreflightReport(
                     name=name, refused_reason=f"The file cannot be read: {exc.strerror or exc}."
                 )
-        if not data:
+            data = str(path.absolute())
+        if size > self.max_size:
+            return PreflightReport(name=name, size=size, refused_reason=REASON_TOO_LARGE(self.max_size))
+        if size == 0:
             return PreflightReport(name=name, refused_reason=REASON_EMPTY)
-        return self._run(data, password).named(name)
+        return self._run(data, password, size).named(name)
 
-    def _run(self, data: bytes, password: str | None) -> PreflightReport:
+    def _run(self, data: bytes | str, password: str | None, size: int) -> PreflightReport:
         for attempt in (0, 1):
             if self._pool is None:
                 self._pool = self._new_pool()
@@ -305,15 +340,15 @@ class Preflighter:
                 return future.result(timeout=self.timeout_s)
             except FutureTimeout:
                 self._kill()
-                return PreflightReport(size=len(data), refused_reason=REASON_TIMEOUT(self.timeout_s))
+                return PreflightReport(size=size, refused_reason=REASON_TIMEOUT(self.timeout_s))
             except BrokenProcessPool:
                 self._kill()
                 if attempt == 1:
-                    return PreflightReport(size=len(data), refused_reason=REASON_WORKER_DIED)
+                    return PreflightReport(size=size, refused_reason=REASON_WORKER_DIED)
                 # the worker may have died of something else (its start); one more try on a fresh one
             except MemoryError:
                 self._kill()
-                return PreflightReport(size=len(data), refused_reason=REASON_OUT_OF_MEMORY)
+                return PreflightReport(size=size, refused_reason=REASON_OUT_OF_MEMORY)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _kill(self) -> None:
@@ -348,7 +383,8 @@ def preflight(
     password: str | None = None,
     *,
     timeout_s: float = DEFAULT_TIMEOUT,
+    max_size: int = MAX_SIZE,
 ) -> PreflightReport:
     """Check one document (bytes or a path) in a worker process of its own."""
-    with Preflighter(timeout_s=timeout_s) as checker:
+    with Preflighter(timeout_s=timeout_s, max_size=max_size) as checker:
         return checker.check(source, password)

@@ -145,3 +145,59 @@ def test_cli_json() -> None:
     assert [r["ok"] for r in reports] == [True, False]
     assert reports[0]["pages"] == 4 and reports[0]["text_pages"] == [1, 2, 3, 4]
     assert reports[1]["no_pages"] is True and reports[1]["refused_reason"]
+
+
+def sparse_pdf(path: Path, gap: int) -> None:
+    """A valid one-page PDF with ``gap`` NUL bytes (PDF whitespace) before its cross-reference table:
+    as large as that on paper, a hole on disk."""
+    content = b"BT /F1 12 Tf 20 100 Td (Sitzung) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    with path.open("wb") as out:
+        out.write(b"%PDF-1.4\n")
+        offsets = []
+        for number, body in enumerate(objects, 1):
+            offsets.append(out.tell())
+            out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+        out.seek(out.tell() + gap)
+        xref = out.tell()
+        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+        for offset in offsets:
+            out.write(b"%010d 00000 n \n" % offset)
+        out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+
+
+def test_a_file_larger_than_the_workers_memory_is_read_by_the_worker_itself(tmp_path: Path) -> None:
+    """The worker opens the file from its path: a PDF larger than its address-space limit is checked
+    (not refused as hostile because its bytes were copied into the worker)."""
+    limit = 400 << 20
+    big = tmp_path / "gross.pdf"
+    sparse_pdf(big, limit + (100 << 20))
+    assert big.stat().st_size > limit
+    with Preflighter(timeout_s=120, memory_limit=limit) as checker:
+        report = checker.check(big)
+    assert report.ok, report.refused_reason
+    assert report.pages == 1 and report.text_pages == [1] and report.size == big.stat().st_size
+    assert report.name == "gross.pdf"
+
+
+def test_a_file_larger_than_the_server_accepts_is_refused_unopened(tmp_path: Path) -> None:
+    pdf = real("pdflatex-4-pages.pdf")
+    size = pdf.stat().st_size
+    with Preflighter(timeout_s=120, max_size=size - 1) as checker:
+        refused = checker.check(pdf)
+        from_bytes = checker.check(pdf.read_bytes())
+    assert not refused.ok and refused.size == size and refused.pages == 0
+    assert refused.refused_reason is not None and "larger than the server accepts" in refused.refused_reason
+    assert not from_bytes.ok and from_bytes.refused_reason == refused.refused_reason
+    assert preflight(pdf, max_size=size).ok
+    missing = Preflighter().check(tmp_path / "fehlt.pdf")
+    assert (
+        not missing.ok and missing.refused_reason is not None and "cannot be read" in missing.refused_reason
+    )
