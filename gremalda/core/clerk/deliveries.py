@@ -102,6 +102,15 @@ class DeliveryRow:
         return self.status in ("late", "missing")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(cell: str) -> str:
+    """A cell a spreadsheet does not run as a formula (a name like "=HYPERLINK(...)" or "-Fraktion"):
+    such cells start with an apostrophe, which spreadsheets show as text and do not display."""
+    return f"'{cell}" if cell.startswith(FORMULA_START) else cell
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryTable:
     meeting_id: int
@@ -177,7 +186,7 @@ class DeliveryTable:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow([labels[c] for c in COLUMNS])
         for row in self.rows:
-            writer.writerow(self.cells(row, language))
+            writer.writerow([_csv_safe(cell) for cell in self.cells(row, language)])
         return out.getvalue()
 
     def to_html(self, language: str = "de") -> str:
