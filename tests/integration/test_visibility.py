@@ -528,3 +528,33 @@ def test_notice_days_endpoint(
         r = c.patch(f"/api/v1/bodies/{world.ids['body']}", json={"notice_days": 9}, headers={"If-Match": "0"})
     expected = {"clerk": 412, "admin": 412, "foreign_clerk": 404}.get(role, 403)
     assert r.status_code == expected, (role, r.text)
+
+
+AGENDAS = {
+    "published_meeting": ["public_item", "private_item"],
+    "draft_meeting": ["draft_item"],
+    "cancelled_meeting": ["cancelled_item"],
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("meeting", sorted(AGENDAS))
+def test_agenda_order_endpoint(
+    world_server: tuple[LiveServer, World], tokens: dict[str, str], role: str, meeting: str
+) -> None:
+    """Reordering an agenda: the clerks of the meeting's body (a stale version: 412, nothing changed);
+    who may see the meeting otherwise gets 403, everyone else 404 (a draft's existence does not leak)."""
+    server, world = world_server
+    items = [
+        {"id": world.ids[name], "number": str(n), "order": n, "version": 0}
+        for n, name in enumerate(reversed(AGENDAS[meeting]), 1)
+    ]
+    with server.client(tokens[role]) as c:
+        r = c.put(f"/api/v1/meetings/{world.ids[meeting]}/agenda-order", json={"items": items})
+    if role == "clerk":
+        assert r.status_code == 412, r.text
+    elif role in EXPECTED[meeting][1]:
+        assert r.status_code == 403, (role, r.text)
+    else:
+        assert r.status_code == 404, (role, r.text)
+    assert "Grundstücksgeheimnis" not in r.text and "Entwurfspunkt" not in r.text
