@@ -7,8 +7,10 @@ import sys
 
 from gremalda.cli.progress import ProgressBar, human_bytes
 from gremalda.core.account import Tls, sign_in, sign_out
+from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.syncing import synchronise
 from gremalda.paths import data_paths
+from gremalda.store.replica import open_store
 
 
 def login(args: argparse.Namespace) -> int:
@@ -86,6 +88,12 @@ def sync(args: argparse.Namespace) -> int:
         print(f"  {moved.waiting} annotations wait for the new version of their document (next sync).")
     for file_id, why in moved.failed:
         print(f"  annotations of document {file_id} not moved (next sync tries again): {why}")
+    with open_store(paths) as store:  # changes the server refused stay here, listed in the GUI too
+        refused = AnnotationStore(store.db, device="-").rejected_outbox()
+    if refused:
+        print(f"Annotations: {len(refused)} changes not accepted by the server, kept on this device:")
+    for entry, why in refused:
+        print(f"  annotation {entry.target_id} on document {entry.record.file_id}: {why}")
     if r.failures:
         print(
             f"{len(r.failures)} documents could not be downloaded; the next sync tries again:",

@@ -56,6 +56,7 @@ class Orphan:
     gone: bool
     document: str
     mine: bool
+    refused: str | None = None  # the server's message when it did not accept the annotation's change
 
 
 @dataclass(frozen=True)
@@ -63,24 +64,33 @@ class _Found:
     annotation: Annotation
     gone: bool
     document_name: str | None  # None: the document is not in the replica
+    refused: str | None = None
 
 
 def find_orphans(user_id: str) -> Callable[[Store], list[_Found]]:
     """The job (on the annotation writer) that reads the orphaned and the flagged annotations."""
 
     def job(store: Store) -> list[_Found]:
-        annotations = AnnotationStore(store.db, user_id=user_id or None)
-        found = [_Found(a, True, None) for a in annotations.orphaned_in_replica()]
-        seen = {f.annotation.id for f in found}
+        annotations = AnnotationStore(store.db, device="-", user_id=user_id or None)
         library = Library(store.db.conn)
         names: dict[str, str | None] = {}
+
+        def name(file_id: str) -> str | None:
+            if file_id not in names:
+                entry = library.file(file_id)
+                names[file_id] = None if entry is None else (entry.name or entry.file_name or "")
+            return names[file_id]
+
+        refused: dict[str, _Found] = {}
+        for entry, message in annotations.rejected_outbox():  # the newest refusal of each annotation
+            a = annotations.get(entry.target_id) or entry.record
+            refused[a.id] = _Found(a, False, name(a.file_id), message)
+        found = list(refused.values())
+        found += [_Found(a, True, None) for a in annotations.orphaned_in_replica() if a.id not in refused]
+        seen = {f.annotation.id for f in found}
         for a in annotations.needing_attention():
-            if a.id in seen:
-                continue
-            if a.file_id not in names:
-                entry = library.file(a.file_id)
-                names[a.file_id] = None if entry is None else (entry.name or entry.file_name or "")
-            found.append(_Found(a, False, names[a.file_id]))
+            if a.id not in seen:
+                found.append(_Found(a, False, name(a.file_id)))
         return found
 
     return job
@@ -95,6 +105,8 @@ def document_text(orphan: Orphan) -> str:
 
 
 def why_text(orphan: Orphan) -> str:
+    if orphan.refused is not None:
+        return translate("OrphanDialog", "Not accepted by the server: %1").replace("%1", orphan.refused)
     if orphan.gone:
         return translate("OrphanDialog", "Document gone")
     return translate("OrphanDialog", "Not found in the new version")
@@ -143,12 +155,33 @@ def _delete_job(ids: list[str], device: str, user_id: str) -> Callable[[Store], 
     return job
 
 
+def _discard_job(ids: list[str], user_id: str) -> Callable[[Store], int]:
+    def job(store: Store) -> int:
+        return AnnotationStore(store.db, device="-", user_id=user_id or None).discard_rejected(ids)
+
+    return job
+
+
+def _keep_job(ids: list[str], user_id: str) -> Callable[[Store], int]:
+    def job(store: Store) -> int:
+        return AnnotationStore(store.db, device="-", user_id=user_id or None).keep_local(ids)
+
+    return job
+
+
+def section(orphan: Orphan) -> int:
+    """The orphan's group in the list: document gone, not found in a new version, not accepted by the
+    server."""
+    return 2 if orphan.refused is not None else 0 if orphan.gone else 1
+
+
 class OrphanDialog(QDialog):
     """See the module docstring. ``writer``: the model's writer thread (the window's annotation
     workers)."""
 
     loaded = Signal()  # the list was read (again)
     deleted = Signal(int)  # how many were deleted
+    kept = Signal(int)  # how many refused changes are kept as private copies
     exported = Signal(str)  # the file written
 
     def __init__(
@@ -172,7 +205,8 @@ class OrphanDialog(QDialog):
             self.tr(
                 "These annotations are kept although their document is no longer on this device (deleted,"
                 " or you may no longer see it), or although they were not found again in a new version of"
-                " their document. Nothing is deleted unless you delete it here."
+                " their document, or although the server did not accept a change of them. Nothing is"
+                " deleted unless you delete it here."
             ),
             self,
         )
@@ -213,8 +247,17 @@ class OrphanDialog(QDialog):
         self.delete_button.setToolTip(
             self.tr("Delete the chosen annotations, here and on your other devices")
         )
+        self.keep_button = QPushButton(self.tr("&Keep as private copy"), self)
+        self.keep_button.setToolTip(
+            self.tr(
+                "Keep the chosen annotations the server did not accept on this device only; they are not"
+                " sent again"
+            )
+        )
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.keep_button.clicked.connect(self.keep_chosen)
         self.buttons.rejected.connect(self.reject)
         self.export_button.clicked.connect(self.ask_export)
         self.delete_button.clicked.connect(self.ask_delete)
@@ -242,11 +285,12 @@ class OrphanDialog(QDialog):
                 f.gone or f.document_name is None,
                 f.document_name or "",
                 model.is_mine(f.annotation),
+                f.refused,
             )
             for f in found
         ]
         self._orphans.sort(
-            key=lambda o: (not o.gone, document_text(o), o.annotation.page, o.annotation.created)
+            key=lambda o: (section(o), document_text(o), o.annotation.page, o.annotation.created)
         )
         self.model_.removeRows(0, self.model_.rowCount())
         for orphan in self._orphans:
@@ -306,6 +350,7 @@ class OrphanDialog(QDialog):
     def _update_buttons(self) -> None:
         self.export_button.setEnabled(bool(self._orphans))
         self.delete_button.setEnabled(any(o.mine for o in self.chosen()))
+        self.keep_button.setEnabled(any(o.mine and o.refused is not None for o in self.chosen()))
 
     # --- exporting
 
@@ -379,9 +424,19 @@ class OrphanDialog(QDialog):
             self.delete(ids)
 
     def delete(self, annotation_ids: list[str]) -> None:
-        """Delete these annotations of the user (tombstones, queued for the server) at once."""
+        """Delete these annotations of the user at once: tombstones, queued for the server; those whose
+        change the server did not accept are removed from this device (a tombstone would not be
+        accepted either)."""
         model = self.annotation_model
         files = sorted({o.annotation.file_id for o in self._orphans if o.annotation.id in annotation_ids})
+        refused = {o.annotation.id for o in self._orphans if o.refused is not None}
+        discard = [i for i in annotation_ids if i in refused]
+        tombstones = [i for i in annotation_ids if i not in refused]
+        delete_job = _delete_job(tombstones, model.device, model.user_id)
+        discard_job = _discard_job(discard, model.user_id)
+
+        def job(store: Store) -> int:
+            return delete_job(store) + (discard_job(store) if discard else 0)
 
         def done(count: int) -> None:
             model.refresh(files)
@@ -389,6 +444,23 @@ class OrphanDialog(QDialog):
             self.deleted.emit(count)
             self.reload()
 
-        self.writer.submit(
-            _delete_job(list(annotation_ids), model.device, model.user_id), done, error_reporter.report
-        )
+        self.writer.submit(job, done, error_reporter.report)
+
+    def keep_chosen(self) -> None:
+        """Keep the chosen annotations the server did not accept on this device only."""
+        self.keep([o.annotation.id for o in self.chosen() if o.mine and o.refused is not None])
+
+    def keep(self, annotation_ids: list[str]) -> None:
+        """Keep these annotations, whose change the server did not accept, as private copies on this
+        device: their refused changes leave the list and later changes are not sent."""
+        if not annotation_ids:
+            return
+        model = self.annotation_model
+
+        def done(count: int) -> None:
+            model.refresh([])  # the pending count
+            self.status_label.setText(self.tr("%n annotation(s) kept on this device only.", "", count))
+            self.kept.emit(count)
+            self.reload()
+
+        self.writer.submit(_keep_job(list(annotation_ids), model.user_id), done, error_reporter.report)

@@ -333,12 +333,14 @@ class AnnotationModel(QObject):
         self.pendingChanged.emit(self.pending())
         device, user_id = self.device, self.user_id
 
-        def job(store: Store) -> int:
-            AnnotationStore(store.db, device=device, user_id=user_id).save(record)
-            return _outbox_count(store)
+        def job(store: Store) -> tuple[Annotation, int]:
+            stored = AnnotationStore(store.db, device=device, user_id=user_id).save(record)
+            return stored, _outbox_count(store)
 
         self._writer.submit(
-            job, lambda count: self._written(record, count), lambda exc: self._failed(record, before, exc)
+            job,
+            lambda result: self._written(record, *result),
+            lambda exc: self._failed(record, before, exc),
         )
 
     def _settle(self, record: Annotation) -> None:
@@ -348,8 +350,13 @@ class AnnotationModel(QObject):
         else:
             self._inflight.pop(record.id, None)
 
-    def _written(self, record: Annotation, outbox: int) -> None:
+    def _written(self, record: Annotation, stored: Annotation, outbox: int) -> None:
+        """The write of ``record`` is done; the replica holds ``stored`` (``record`` merged with what a
+        sync pass or re-anchoring had stored meanwhile), shown unless a newer write of ours is on its way
+        or something newer is shown already."""
         self._settle(record)
+        if not self._inflight.get(record.id) and self._records.get(record.id) == record and stored != record:
+            self._put(stored)
         self._outbox = outbox
         self.pendingChanged.emit(self.pending())
 
@@ -448,12 +455,17 @@ class _EditCommand(QUndoCommand):
         action = "move" if moved else "change"
         super().__init__(_command_text(action, record.kind) if record is not None else "")
         self.model, self.annotation_id, self.before, self.after = model, annotation_id, before, after
+        self.file_id = record.file_id if record is not None else ""
 
     def _apply(self, values: dict[str, Any]) -> None:
         m = self.model
         current = m.get(self.annotation_id)
         if current is None:
             return
+        if (
+            current.file_id != self.file_id
+        ):  # re-anchored onto another document since: its geometry is not ours
+            values = {k: v for k, v in values.items() if FIELD_REGISTER[k] != "placement"}
         if not current.alive or all(getattr(current, k) == v for k, v in values.items()):
             return  # deleted meanwhile (an edit would bring it back), or nothing to do
         m._write(merge.edit(current, m.device, modified=now_iso(), **values), current)
