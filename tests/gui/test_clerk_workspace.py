@@ -327,3 +327,79 @@ def test_a_member_sees_no_clerk_menu(
     assert not ws.clerk
     assert not ws.menu.menuAction().isVisible() and not ws.dock.isVisible()
     assert not any(a.isEnabled() for a in ws.actions.values())
+
+
+def _row(ws: ClerkWorkspace, kind: str, object_id: str) -> Any:
+    assert ws.editor.select(kind, object_id), (kind, object_id)
+    return ws.editor.tree.currentIndex()
+
+
+def test_a_clerk_removes_a_document_and_unlinks_a_paper(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """Delete on a document's row and the context menu on a paper's row, each after a confirmation (which
+    says that members lose the document of a published meeting too); Cancel changes nothing."""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"))
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    meeting_id, item_id = str(ids["published_meeting"]), str(ids["public_item"])
+    ws.editor.show_meeting(meeting_id)
+    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+    pdf = tmp_path / "Anlage.pdf"
+    pdf.write_bytes(rich_pdf("Anlage", 1))
+    with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT) as attached:
+        ws.editor.attach("agenda_item", item_id, [pdf])
+    file_id = str(attached.args[0])
+    qtbot.waitUntil(lambda: ws.editor.select("file", file_id), timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+
+    def on_server() -> tuple[bool, list[int]]:
+        def query(s: Any) -> tuple[bool, list[int]]:
+            links = s.scalars(select(Consultation).where(Consultation.agenda_item_id == int(item_id))).all()
+            return s.get(File, int(file_id)) is not None, [c.paper_id for c in links]
+
+        return tuple(_server(gui_world, query))  # type: ignore[return-value]
+
+    assert on_server() == (True, [ids["public_paper"]])
+
+    # Delete on the document's row: asks first; Cancel keeps it
+    ws.editor.tree.setFocus()
+    ws.editor.tree.setCurrentIndex(_row(ws, "file", file_id))
+    qtbot.keyClick(ws.editor.tree, Qt.Key.Key_Delete)
+    box = ws.editor.confirmation
+    assert isinstance(box, QMessageBox) and "Anlage" in box.text() and "members' devices" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: ws.editor.confirmation is None, timeout=WAIT)
+    assert on_server() == (True, [ids["public_paper"]])
+    qtbot.keyClick(ws.editor.tree, Qt.Key.Key_Delete)
+    box = ws.editor.confirmation
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not on_server()[0], timeout=WAIT)
+    qtbot.waitUntil(lambda: not ws.editor.select("file", file_id), timeout=WAIT)
+    assert ws.editor.desk is not None and any(i.id == item_id for i in ws.editor.desk.items)
+
+    # the context menu of the paper's row: "Unlink paper…"
+    paper_row = _row(ws, "paper", str(ids["public_paper"]))
+    ws.editor.show_context_menu(ws.editor.tree.visualRect(paper_row).center())
+    menu = ws.editor.context_menu
+    assert menu is not None
+    assert [a.text() for a in menu.actions()] == ["Unlink paper…"]
+    menu.actions()[0].trigger()
+    menu.close()
+    box = ws.editor.confirmation
+    assert isinstance(box, QMessageBox) and "The paper itself stays" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: on_server() == (False, []), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            ws.editor.desk is not None and not any(i.papers for i in ws.editor.desk.items if i.id == item_id)
+        ),
+        timeout=WAIT,
+    )
+    # an item's context menu offers its rename and its removal
+    ws.editor.show_context_menu(ws.editor.tree.visualRect(_item_index(ws, "Öffentlicher Punkt")).center())
+    assert ws.editor.context_menu is not None
+    assert [a.text() for a in ws.editor.context_menu.actions()] == ["Rename…", "Remove item…"]
+    ws.editor.context_menu.close()

@@ -5,7 +5,8 @@ Drag and drop: an item dragged onto another takes that item's place (between two
 order is asked for with ``orderRequested`` (the service renumbers) and shown at once. PDFs dropped from
 the file manager (file URLs) onto an item or a document of it are attached to the item, onto the
 meeting's row or the empty space to the meeting: ``filesDropped``. Keyboard: Alt+Up / Alt+Down move the
-current item, Delete asks to remove it, F2 renames it."""
+current item, Delete asks to remove what is chosen (an item with its documents; a document; a paper's link
+to the item), F2 renames it."""
 
 from __future__ import annotations
 
@@ -69,8 +70,9 @@ class AgendaModel(QStandardItemModel):
             if item.papers:
                 tips.append(self.tr("Papers: %1").replace("%1", ", ".join(item.papers)))
             node.setToolTip("\n".join(tips))
-            for paper in item.papers:
-                child = self._node(self.tr("Paper %1").replace("%1", paper), "paper", "")
+            paper_ids = item.paper_ids or ("",) * len(item.papers)
+            for paper, paper_id in zip(item.papers, paper_ids, strict=False):
+                child = self._node(self.tr("Paper %1").replace("%1", paper), "paper", paper_id)
                 node.appendRow(child)
             for entry in item.files:
                 node.appendRow(self._file(entry))

@@ -1,6 +1,8 @@
 """The agenda editor of the meeting shown (the clerk workspace's dock): a header with the meeting's state
 (draft; or published at, and the notice deadline), the agenda with drag and drop (see
-:mod:`.agenda_model`), buttons for the item commands, the hot folder's inbox and the uploads.
+:mod:`.agenda_model`), buttons for the item commands, the hot folder's inbox and the uploads. A context
+menu on a row (and the Delete key) removes what it shows: an agenda item, a document ("Remove document"),
+a paper's link to its item ("Unlink paper"), each after a confirmation.
 
 Reads come from the replica (replica workers), writes go through the clerk runner; after each write
 ``written`` is emitted (the workspace starts a sync pass) and the meeting is read again (the service
@@ -12,11 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -46,6 +49,7 @@ class AgendaEditor(QWidget):
         self.desk: MeetingDesk | None = None
         self.meeting_id: str | None = None
         self.confirmation: QMessageBox | None = None
+        self.context_menu: QMenu | None = None
         self._pending_select: tuple[str, str] | None = None
         self.header = QLabel(self.tr("Choose a meeting in the navigation, or make a new one."), self)
         self.header.setObjectName("clerkHeader")
@@ -58,15 +62,17 @@ class AgendaEditor(QWidget):
         self.model_.orderRequested.connect(self.reorder)
         self.model_.filesDropped.connect(self._dropped)
         self.tree.moveRequested.connect(self.move_current)
-        self.tree.removeRequested.connect(self.ask_remove)
+        self.tree.removeRequested.connect(self.ask_remove_current)
         self.tree.renameRequested.connect(self.ask_rename)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self.show_context_menu)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for name, text, slot in (
             ("add", self.tr("&Add item…"), self.ask_add),
             ("rename", self.tr("Re&name…"), self.ask_rename),
             ("public", self.tr("P&ublic / not public"), self.toggle_public),
-            ("remove", self.tr("&Remove…"), self.ask_remove),
+            ("remove", self.tr("&Remove…"), self.ask_remove_current),
             ("up", self.tr("Up"), lambda: self.move_current(-1)),
             ("down", self.tr("Down"), lambda: self.move_current(1)),
         ):
@@ -242,21 +248,50 @@ class AgendaEditor(QWidget):
         public = next((i.public for i in self.desk.items if i.id == item_id), True)
         self.run(lambda svc: svc.update_item(item_id, public=not public))
 
-    def ask_remove(self) -> None:
-        item_id = self.current_item()
-        if item_id is None or self.desk is None:
+    def ask_remove_current(self) -> None:
+        """Delete key, the Remove button: remove what is chosen (an item, a document, a paper's link)."""
+        key = self.current_key()
+        if key is not None and key[0] == "file":
+            self.ask_detach()
+        elif key is not None and key[0] == "paper":
+            self.ask_unlink()
+        else:
+            self.ask_remove()
+
+    def show_context_menu(self, point: QPoint) -> None:
+        """The context menu of the row at ``point`` (in the tree's viewport): what can be done with it."""
+        index = self.tree.indexAt(point)
+        if not index.isValid() or self.desk is None:
             return
-        name = next((i.name for i in self.desk.items if i.id == item_id), "")
+        self.tree.setCurrentIndex(index)
+        kind = index.data(KIND_ROLE)
+        menu = QMenu(self.tree)
+        menu.setObjectName("agendaContextMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if kind == "file":
+            menu.addAction(self.tr("Remove document…"), self.ask_detach).setObjectName("remove_document")
+        elif kind == "paper":
+            menu.addAction(self.tr("Unlink paper…"), self.ask_unlink).setObjectName("unlink_paper")
+        elif kind == "item":
+            menu.addAction(self.tr("Rename…"), self.ask_rename).setObjectName("rename_item")
+            menu.addAction(self.tr("Remove item…"), self.ask_remove).setObjectName("remove_item")
+        if menu.isEmpty():
+            menu.deleteLater()
+            return
+        menu.aboutToHide.connect(lambda: setattr(self, "context_menu", None))
+        self.context_menu = menu
+        menu.popup(self.tree.viewport().mapToGlobal(point))
+
+    def _confirm(self, title: str, text: str, yes: str, action: Callable[[ClerkService], Any]) -> None:
+        """Ask (Cancel is the default); on Yes run ``action``."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            self.tr("Remove agenda item"),
-            self.tr("Remove the item “%1” with its documents? The others are renumbered.").replace(
-                "%1", name
-            ),
+            title,
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Remove"))
+        box.button(QMessageBox.StandardButton.Yes).setText(yes)
         box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -264,11 +299,62 @@ class AgendaEditor(QWidget):
         def answered(result: int) -> None:
             self.confirmation = None
             if result == QMessageBox.StandardButton.Yes:
-                self.run(lambda svc: svc.remove_item(item_id))
+                self.run(action)
 
         box.finished.connect(answered)
         self.confirmation = box
         box.open()
+
+    def ask_remove(self) -> None:
+        item_id = self.current_item()
+        if item_id is None or self.desk is None:
+            return
+        name = next((i.name for i in self.desk.items if i.id == item_id), "")
+        self._confirm(
+            self.tr("Remove agenda item"),
+            self.tr("Remove the item “%1” with its documents? The others are renumbered.").replace(
+                "%1", name
+            ),
+            self.tr("Remove"),
+            lambda svc: svc.remove_item(item_id),
+        )
+
+    def ask_detach(self) -> None:
+        """Remove the chosen document from its item or meeting (after a confirmation)."""
+        file_id = self.current_file()
+        if file_id is None or self.desk is None:
+            return
+        files = [*self.desk.files, *(f for i in self.desk.items for f in i.files)]
+        name = next((f.name for f in files if f.id == file_id), "")
+        text = self.tr("Remove the document “%1”?").replace("%1", name)
+        if self.desk.state != "draft":
+            text += " " + self.tr(
+                "The meeting is published: the document disappears from the members' devices with "
+                "their next synchronisation."
+            )
+        self._confirm(
+            self.tr("Remove document"), text, self.tr("Remove"), lambda svc: svc.detach_file(file_id)
+        )
+
+    def ask_unlink(self) -> None:
+        """Unlink the chosen paper from its agenda item (after a confirmation); the paper stays."""
+        key = self.current_key()
+        item_id = self.current_item()
+        if key is None or key[0] != "paper" or not key[1] or item_id is None or self.desk is None:
+            return
+        paper_id = key[1]
+        item = next((i for i in self.desk.items if i.id == item_id), None)
+        name = ""
+        if item is not None and paper_id in item.paper_ids:
+            name = item.papers[item.paper_ids.index(paper_id)]
+        self._confirm(
+            self.tr("Unlink paper"),
+            self.tr("Unlink the paper “%1” from the item “%2”? The paper itself stays.")
+            .replace("%1", name)
+            .replace("%2", item.name if item is not None else ""),
+            self.tr("Unlink"),
+            lambda svc: svc.unlink_paper(item_id, paper_id),
+        )
 
     def move_current(self, step: int) -> None:
         item_id = self.current_item()

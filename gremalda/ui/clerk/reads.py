@@ -28,7 +28,8 @@ class DeskItem:
     name: str
     public: bool
     files: tuple[DeskFile, ...]
-    papers: tuple[str, ...]
+    papers: tuple[str, ...]  # "reference name" of each paper consulted on the item
+    paper_ids: tuple[str, ...] = ()  # their ids, in the same order
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,12 @@ def meeting_desk(store: Store, meeting_id: str) -> MeetingDesk | None:
     consultations = _objects(store, "consultation")
     for item in agenda:
         papers = []
+        paper_ids = []
         for c in consultations:
             if c.get("agenda_item_id") == item.get("id"):
                 paper = _get(store, "paper", c.get("paper_id"))
                 if paper is not None:
+                    paper_ids.append(str(paper.get("id")))
                     papers.append(
                         " ".join(
                             p for p in (str(paper.get("reference") or ""), str(paper.get("name") or "")) if p
@@ -146,6 +149,7 @@ def meeting_desk(store: Store, meeting_id: str) -> MeetingDesk | None:
                 bool(item.get("public", True)),
                 tuple(_current_files(store, "agenda_item_id", item["id"])),
                 tuple(papers),
+                tuple(paper_ids),
             )
         )
     today = date.today()
