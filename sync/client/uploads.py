@@ -6,11 +6,17 @@ server's offset: the loop continues there). Resuming (a given ``resume_id``, or 
 inside this call) first asks the server for its offset (GET /api/v1/uploads/{id}), so bytes the server
 has are never sent again and nothing restarts from 0. When the last chunk arrives the server checks the
 content and stores it; the answer carries its sha256, size and type (then POST /api/v1/files as usual).
+
+An answer that moves nothing on (409 "upload_busy" while an earlier transfer still holds the upload, a 200
+or 409 at the same offset, all bytes there but not yet complete) is waited out, at least as long as the
+server's Retry-After asks, and counts against the attempts like a network error; a PUT the server ended
+early (200 with a smaller offset than sent) continues from that offset.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
@@ -51,6 +57,37 @@ class Requester(Protocol):
 
 class SourceChanged(SyncClientError):
     """The local file ended before the size announced for the upload (it changed meanwhile)."""
+
+
+class UploadBusy(SyncClientError):
+    """The server kept answering that an earlier transfer of this upload is still under way (or moved
+    nothing on); resume the upload later."""
+
+    retryable = True
+
+
+MAX_PAUSE = 30.0  # seconds at most between two tries, whatever Retry-After asks
+
+
+def _pause(stop: threading.Event | None, seconds: float, offset: int, size: int) -> None:
+    """Waits `seconds`; TransferCancelled when `stop` is set meanwhile."""
+    seconds = min(max(seconds, 0.0), MAX_PAUSE)
+    if stop is None:
+        time.sleep(seconds)
+    elif stop.wait(seconds):
+        raise TransferCancelled(f"The upload stopped after {offset} of {size} bytes; it can be resumed.")
+
+
+def _asked_pause(answer: dict[str, Any]) -> float:
+    """The Retry-After of a busy answer (in its error object), or 0."""
+    error = answer.get("error")
+    value = error.get("retry_after") if isinstance(error, dict) else None
+    return float(value) if isinstance(value, int | float) and value >= 0 else 0.0
+
+
+def _is_busy(status: int, answer: dict[str, Any]) -> bool:
+    error = answer.get("error")
+    return status == 409 and isinstance(error, dict) and error.get("code") == "upload_busy"
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -123,44 +160,69 @@ def run_upload(
     if on_progress is not None:
         on_progress(offset, size)
     delays = backoff_delays(0.5, 10.0)
-    failures = 0
+    failures = 0  # tries in a row that failed or moved nothing on
     while True:
         if stop is not None and stop.is_set():
             raise TransferCancelled(f"The upload stopped after {offset} of {size} bytes; it can be resumed.")
-        source.seek(offset)
-        data = source.read(min(chunk_size, size - offset))
-        if not data:
-            raise SourceChanged(f"The file ended after {offset} bytes, {size} were announced; it changed.")
-        end = offset + len(data) - 1
-        try:
-            status, answer = request(
-                "PUT",
-                f"api/v1/uploads/{upload_id}",
-                content=bytes(data),
-                headers={
-                    "Content-Range": f"bytes {offset}-{end}/{size}",
-                    "Content-Type": "application/octet-stream",
-                },
-                ok=(200, 409),
-            )
-        except SyncClientError as exc:
-            if not exc.retryable or failures + 1 >= attempts:
-                raise
-            failures += 1
-            if stop is not None and stop.wait(next(delays)):
-                continue  # the stop check at the top raises
-            _, state = request("GET", f"api/v1/uploads/{upload_id}")  # what reached the server
+        if offset < size:
+            source.seek(offset)
+            data = source.read(min(chunk_size, size - offset))
+            if not data:
+                raise SourceChanged(
+                    f"The file ended after {offset} bytes, {size} were announced; it changed."
+                )
+            end = offset + len(data) - 1
+            try:
+                status, answer = request(
+                    "PUT",
+                    f"api/v1/uploads/{upload_id}",
+                    content=bytes(data),
+                    headers={
+                        "Content-Range": f"bytes {offset}-{end}/{size}",
+                        "Content-Type": "application/octet-stream",
+                    },
+                    ok=(200, 409),
+                )
+            except SyncClientError as exc:
+                if not exc.retryable or failures + 1 >= attempts:
+                    raise
+                failures += 1
+                _pause(stop, max(next(delays), exc.retry_after or 0.0), offset, size)
+                answer, status = None, 0
+        else:  # all bytes there, not complete yet (being finished): ask again below
+            answer, status = None, 0
+        if answer is None:  # ask what reached the server
+            _, state = request("GET", f"api/v1/uploads/{upload_id}")
             state = _obj(state)
             offset = _offset(state, size)
             if state.get("complete") is True:
                 return _result(upload_id, state, size, sha256)
-            continue
-        failures = 0
-        state = _obj(answer)
-        offset = _offset(state, size)
+            if offset < size:
+                continue
+            status = 200  # all bytes there but not complete: wait for the server to finish
+        state = _obj(answer if answer is not None else state)
+        new_offset = _offset(state, size)
+        if status == 200 and state.get("complete") is True:
+            if on_progress is not None:
+                on_progress(size, size)
+            return _result(upload_id, state, size, sha256)
+        if status == 200 and answer is not None and new_offset > end + 1:
+            raise ServerProtocolError(f"The server took bytes up to {new_offset} where {end + 1} were sent.")
+        moved = new_offset != offset
+        offset = new_offset
         if on_progress is not None:
             on_progress(offset, size)
-        if status == 200 and state.get("complete") is True:
-            return _result(upload_id, state, size, sha256)
-        if status == 200 and offset != end + 1:
-            raise ServerProtocolError(f"The server took bytes up to {offset} where {end + 1} were sent.")
+        if moved and offset < size and not _is_busy(status, state):
+            failures = 0  # went on (a range the server ended early continues from where it ended)
+            continue
+        # busy, or nothing moved on: wait, and give up after `attempts` such answers in a row
+        failures += 1
+        if failures >= attempts:
+            raise UploadBusy(
+                f"The server is still busy with an earlier transfer of this upload ({offset} of {size} "
+                "bytes there); it can be resumed later.",
+                status=status,
+                code="upload_busy",
+                retry_after=_asked_pause(state) or None,
+            )
+        _pause(stop, max(next(delays), _asked_pause(state)), offset, size)

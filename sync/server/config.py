@@ -27,6 +27,7 @@ class Settings:
     accel_redirect: str = ""  # behind nginx: internal location prefix that serves the blob store
     upload_expiry: timedelta = timedelta(hours=24)  # resumable uploads: staged bytes kept since the last PUT
     upload_idle_seconds: float = 60.0  # a PUT that receives nothing for this long ends (keeps what came)
+    upload_takeover_seconds: float = 5.0  # a PUT idle this long gives way to a new PUT of the same upload
     events_heartbeat_seconds: float = 15.0  # push channel: a ": ping" this often
     events_poll_seconds: float = 0.5  # push channel: how often the feed counter is read (other instances)
     # push channel: a Last-Event-ID further behind than this many change rows is answered with an event at

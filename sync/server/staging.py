@@ -3,9 +3,13 @@
 Each upload is a directory with `meta.json` (who, how large, what type, the durable offset, written
 atomically) and `data.part` (the bytes so far). The offset in `meta.json` is only advanced after the bytes
 before it were fsynced, so after a crash or restart the upload continues from there (whatever lies beyond
-it in `data.part` is cut off by the next transfer). A transfer holds an exclusive `flock` on `data.part`,
-so two transfers of one upload (even from two server processes) never interleave. Uploads expire a while
-after their last transfer (`Settings.upload_expiry`) and are swept away.
+it in `data.part` is cut off by the next transfer). A transfer holds an exclusive `flock` on the upload's
+`lock` file, so two transfers of one upload (even from two server processes) never interleave; finishing
+happens under the same lock. Transfers of this process are registered, so a new PUT can ask an idle one to
+stop (take-over) instead of waiting for its idle timeout. Finishing records the digest before the bytes move
+into the blob store; an upload found at its full size but not complete (the server stopped while finishing)
+is finished again by `settle`. Uploads expire a while after their last transfer (`Settings.upload_expiry`)
+and are swept away.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -76,6 +82,8 @@ class Staging:
         self.root = root
         self.expiry = expiry_seconds
         root.mkdir(parents=True, exist_ok=True)
+        self._active: dict[str, Transfer] = {}  # transfers of this process, by upload id
+        self._guard = threading.Lock()
 
     def _dir(self, upload_id: str) -> Path:
         if not _ID.match(upload_id):
@@ -141,28 +149,83 @@ class Staging:
             if touched + self.expiry < now:
                 shutil.rmtree(directory, ignore_errors=True)
 
+    def _lock(self, upload_id: str) -> int | None:
+        """The upload's lock (a file descriptor holding an exclusive flock), or None when it is held."""
+        fd = os.open(self._dir(upload_id) / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        return fd
+
+    def holder(self, upload_id: str) -> Transfer | None:
+        """The transfer of this process holding the upload, if any."""
+        with self._guard:
+            return self._active.get(upload_id)
+
     def open_transfer(self, upload: Upload) -> Transfer:
         """Locks the upload for one transfer and positions its bytes at the durable offset."""
-        path = self._dir(upload.id) / "data.part"
-        fh = path.open("r+b")
+        lock = self._lock(upload.id)
+        if lock is None:
+            raise TransferBusy(upload.id)
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.close()
-            raise TransferBusy(upload.id) from None
-        now = self.load(upload.id)
-        if now is None or now.offset != upload.offset or now.complete:
-            fh.close()
-            raise OffsetMoved(now or upload)
+            now = self.load(upload.id)
+            if now is None or now.offset != upload.offset or now.complete:
+                raise OffsetMoved(now or upload)
+            fh = (self._dir(upload.id) / "data.part").open("r+b")
+        except BaseException:
+            os.close(lock)
+            raise
         fh.truncate(upload.offset)
         fh.seek(upload.offset)
-        return Transfer(self, upload, fh)
+        transfer = Transfer(self, upload, fh, lock)
+        with self._guard:
+            self._active[upload.id] = transfer
+        return transfer
 
-    def finish(self, upload: Upload, blobs: BlobStore) -> StoredBlob:
+    def _release(self, transfer: Transfer) -> None:
+        with self._guard:
+            if self._active.get(transfer.upload.id) is transfer:
+                del self._active[transfer.upload.id]
+
+    def settle(self, upload: Upload, blobs: BlobStore) -> Upload | None:
+        """An upload at its full size but not complete (the server stopped while finishing it) is finished
+        now: marked complete when its blob is stored, finished again when its bytes are still staged, or
+        restarted from 0 when they were lost on the way. None when the content was refused (discarded).
+        Left as it is while a transfer holds it (it finishes it)."""
+        if upload.complete or upload.offset < upload.size:
+            return upload
+        lock = self._lock(upload.id)
+        if lock is None:
+            return upload
+        try:
+            now = self.load(upload.id)
+            if now is None or now.complete or now.offset < now.size:
+                return now
+            part = self._dir(now.id) / "data.part"
+            if now.sha256 is not None and blobs.path(now.sha256).exists():
+                now.complete, now.touched = True, time.time()
+                self.save(now)
+            elif part.exists() and part.stat().st_size >= now.size:
+                try:
+                    self._finish(now, blobs)
+                except ContentRefused:
+                    return None
+            else:  # the bytes were lost between staging and the blob store: send them again
+                now.offset, now.sha256, now.touched = 0, None, time.time()
+                part.write_bytes(b"")
+                self.save(now)
+            return now
+        finally:
+            os.close(lock)
+
+    def _finish(self, upload: Upload, blobs: BlobStore) -> StoredBlob:
         """Checks the complete bytes and moves them into the blob store (the upload is then complete).
-        Refused content is discarded with the upload."""
+        Refused content is discarded with the upload. Runs under the upload's lock."""
         path = self._dir(upload.id) / "data.part"
-        with path.open("rb") as fh:
+        with path.open("r+b") as fh:
+            fh.truncate(upload.size)  # anything beyond the durable offset is not part of the upload
             head = fh.read(PDF_MAGIC_WITHIN)
             if upload.mime_type == "application/pdf" and b"%PDF-" not in head:
                 self.discard(upload.id)
@@ -178,8 +241,10 @@ class Staging:
                 "the upload was discarded. Start it again.",
                 wrong_type=False,
             )
+        upload.sha256 = digest  # recorded first: a restart in between finds the blob by it (settle)
+        self.save(upload)
         stored = blobs.put_staged(path, digest, upload.size)
-        upload.complete, upload.sha256, upload.touched = True, stored.sha256, time.time()
+        upload.complete, upload.touched = True, time.time()
         self.save(upload)
         return stored
 
@@ -187,9 +252,24 @@ class Staging:
 class Transfer:
     """One PUT's bytes being appended; checkpoints make what arrived durable and advance the offset."""
 
-    def __init__(self, staging: Staging, upload: Upload, fh: BinaryIO) -> None:
-        self.staging, self.upload, self.fh = staging, upload, fh
+    def __init__(self, staging: Staging, upload: Upload, fh: BinaryIO, lock: int) -> None:
+        self.staging, self.upload, self.fh, self._lock = staging, upload, fh, lock
         self.written = 0  # bytes of this transfer in the file, durable or not
+        self.heard = time.monotonic()  # when bytes last arrived (or the transfer began)
+        self.interrupt: Callable[[], None] | None = None  # set by the receiver: asks it to stop
+        self.taken_over = False
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self.heard
+
+    def take_over(self) -> bool:
+        """Asks the receiver to stop (it keeps what arrived and releases the lock). False when it cannot
+        be asked (it has not started receiving)."""
+        if self.interrupt is None:
+            return False
+        self.taken_over = True
+        self.interrupt()
+        return True
 
     def write(self, data: bytes) -> None:
         self.fh.write(data)
@@ -209,5 +289,15 @@ class Transfer:
         self.fh.truncate(self.upload.offset)
         self.written = 0
 
+    def finish(self, blobs: BlobStore) -> StoredBlob:
+        """Checks the complete upload and stores it in the blob store, still under the lock."""
+        self.fh.close()
+        return self.staging._finish(self.upload, blobs)
+
     def close(self) -> None:
-        self.fh.close()  # releases the lock
+        """Releases the lock (idempotent)."""
+        self.staging._release(self)
+        self.fh.close()
+        if self._lock >= 0:
+            os.close(self._lock)
+            self._lock = -1

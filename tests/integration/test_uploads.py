@@ -1,10 +1,16 @@
 """Resumable uploads over real HTTP (issue 6): a clerk announces an upload, sends it in ranges and resumes
 after the connection broke off mid-body or the server restarted; wrong starts get 409 with the offset;
-the type, the size and the declared sha256 are checked; only the uploader may see or continue it."""
+the type, the size and the declared sha256 are checked; only the uploader may see or continue it. A transfer
+still open makes a new PUT wait ("upload_busy", Retry-After) until it is taken over or times out; a range
+the server ended early and an upload the server stopped finishing are carried on by the client."""
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import hashlib
+import io
+import json
 import random
 import socket
 import time
@@ -16,10 +22,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from sync.client.api import ServerApi
+from sync.client.uploads import run_upload
 from sync.server.db import write_session
 from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream
 from sync.server.models import Role, User
 from sync.server.passwords import hash_password
+from sync.server.staging import Staging
 from tests.conftest import new_pg_database
 from tests.harness.nginx import nginx_missing_reason, running_nginx
 from tests.integration.live import LiveServer, live_server
@@ -380,3 +389,196 @@ def test_upload_through_nginx(tmp_path: Path) -> None:
                 assert wrong.status_code == 409 and wrong.json()["offset"] == 0
                 last = send_all(c, upload_id, data, 4 * 1024 * KiB)
             assert last.json()["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- a transfer still open; finishing cut off
+
+
+def stalled_put(
+    server: LiveServer, token: str, upload_id: str, data: bytes, begin: int, end: int, sent: int
+) -> socket.socket:
+    """A PUT of begin..end-1 that sends `sent` bytes of its body and then goes quiet with the connection
+    open (as when the network drops without a reset). The caller closes the socket."""
+    url = urlsplit(server.url)
+    head = (
+        f"PUT /api/v1/uploads/{upload_id} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Length: {end - begin}\r\n"
+        f"Content-Range: bytes {begin}-{end - 1}/{len(data)}\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    sock = socket.create_connection((url.hostname, url.port))
+    sock.sendall(head + data[begin : begin + sent])
+    return sock
+
+
+def held(directory: Path) -> bool:
+    """Whether a transfer holds the upload (its flock on `lock`, formerly on `data.part`; flock conflicts
+    between open files of one process too)."""
+    for name in ("lock", "data.part"):
+        if not (directory / name).exists():
+            continue
+        with (directory / name).open("rb") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    return False
+
+
+def answer_of(sock: socket.socket) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body of the HTTP answer on `sock` (read until the body is complete)."""
+    sock.settimeout(30)
+    raw = b""
+    while b"\r\n\r\n" not in raw:
+        piece = sock.recv(65536)
+        assert piece, raw
+        raw += piece
+    head, body = raw.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    fields = dict(line.split(": ", 1) for line in lines[1:])
+    length = int({k.lower(): v for k, v in fields.items()}["content-length"])
+    while len(body) < length:
+        piece = sock.recv(65536)
+        assert piece, body
+        body += piece
+    return int(lines[0].split()[1]), json.loads(body[:length])
+
+
+class Counting:
+    """The real ServerApi requester, counting the PUTs and the answers that said "busy"."""
+
+    def __init__(self, api: ServerApi) -> None:
+        self.api, self.puts, self.busy = api, 0, 0
+
+    def __call__(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        self.puts += method == "PUT"
+        status, answer = self.api._request(method, path, **kwargs)
+        if status == 409 and answer.get("error", {}).get("code") == "upload_busy":
+            self.busy += 1
+        return status, answer
+
+
+def signed_in_api(server: LiveServer) -> ServerApi:
+    api = ServerApi(server.url, trust_env=False)
+    api.login("clerk", PASSWORD, "uploader")
+    return api
+
+
+@pytest.mark.parametrize("way", ["taken-over", "timed-out"])
+def test_a_transfer_still_open_is_waited_out_not_spun_on(tmp_path: Path, server_url: str, way: str) -> None:
+    """A PUT whose connection went quiet holds the upload. A new PUT is answered "upload_busy" with
+    Retry-After (not a plain 409 at the same offset); the client waits as asked and completes once the
+    old transfer was taken over (it stopped, keeping what arrived) or, where it cannot be, timed out."""
+    settings: dict[str, Any] = (
+        {"upload_takeover_seconds": 3.0} if way == "taken-over" else {"upload_takeover_seconds": 1e6}
+    )
+    if way == "timed-out":
+        settings["upload_idle_seconds"] = 3.0
+    data = pdf_bytes(1024 * KiB, seed=11)
+    with live_server(tmp_path / "data", server_url, **settings) as server:
+        build_world(server.ctx)
+        token = server.token("clerk")
+        with server.client(token) as c:
+            upload_id = start(c, data)
+            assert put(c, upload_id, data, 0, 256 * KiB).json()["offset"] == 256 * KiB
+            directory = server.ctx.settings.upload_dir / upload_id
+            sock = stalled_put(server, token, upload_id, data, 256 * KiB, 768 * KiB, 100 * KiB)
+            try:
+                wait_until(lambda: held(directory), "the stalled transfer to hold the upload")
+                busy = put(c, upload_id, data, 256 * KiB, 512 * KiB)
+                assert busy.status_code == 409, busy.text
+                assert busy.json()["error"]["code"] == "upload_busy"
+                assert busy.json()["offset"] == 256 * KiB
+                assert 1 <= int(busy.headers["Retry-After"]) <= 3
+                with signed_in_api(server) as api:
+                    counting = Counting(api)
+                    result = run_upload(
+                        counting, io.BytesIO(data), len(data), "application/pdf", "a.pdf",
+                        resume_id=upload_id, chunk_size=256 * KiB,
+                    )  # fmt: skip
+                # the old transfer ended and answered: it kept the 100 KiB it got
+                status, old = answer_of(sock)
+                assert status == 200 and old == {"offset": 356 * KiB, "complete": False}
+            finally:
+                sock.close()
+        print(f"{way}: {counting.puts} PUTs, {counting.busy} answered busy")
+        assert 1 <= counting.busy <= 3  # waited as asked, not thousands of tries
+        # then one PUT told the offset moved to 356 KiB (what the old transfer kept), and the rest from there
+        assert counting.puts == counting.busy + 1 + 3
+        assert result.sha256 == hashlib.sha256(data).hexdigest()
+        assert server.ctx.blobs.path(result.sha256).read_bytes() == data
+
+
+def test_a_range_the_server_ended_early_continues_from_its_offset(tmp_path: Path, server_url: str) -> None:
+    """A PUT cut short by the server's idle timeout is answered 200 with a smaller offset than was sent:
+    the client continues from there instead of failing."""
+    data = pdf_bytes(768 * KiB, seed=12)
+    with live_server(tmp_path / "data", server_url, upload_idle_seconds=1.0) as server:
+        build_world(server.ctx)
+        token = server.token("clerk")
+        with signed_in_api(server) as api:
+            real = Counting(api)
+            cut: list[dict[str, Any]] = []
+
+            def first_put_goes_quiet(method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+                if method != "PUT" or cut:
+                    return real(method, path, **kwargs)
+                begin, end = (int(x) for x in kwargs["headers"]["Content-Range"][6:].split("/")[0].split("-"))
+                upload_id = path.rsplit("/", 1)[1]
+                sock = stalled_put(server, token, upload_id, data, begin, end + 1, 100 * KiB)
+                with sock:
+                    status, answer = answer_of(sock)  # after the idle timeout
+                cut.append(answer)
+                return status, answer
+
+            result = run_upload(
+                first_put_goes_quiet, io.BytesIO(data), len(data), "application/pdf", "a.pdf",
+                chunk_size=256 * KiB,
+            )  # fmt: skip
+        assert cut == [{"offset": 100 * KiB, "complete": False}]
+        assert real.puts == 3  # 100 KiB.., 356 KiB.., 612 KiB..end
+        assert result.sha256 == hashlib.sha256(data).hexdigest()
+        assert server.ctx.blobs.path(result.sha256).read_bytes() == data
+
+
+@pytest.mark.parametrize("stopped", ["before-the-blob-store", "after-the-blob-store", "bytes-lost"])
+def test_an_upload_the_server_stopped_finishing_is_finished(
+    tmp_path: Path, server_url: str, stopped: str
+) -> None:
+    """The server stopped (crashed) after all bytes were durable but before it recorded the upload complete:
+    resuming it finishes it (or, when the bytes were lost on the way to the blob store, sends them again)
+    instead of failing on every resume."""
+    data = pdf_bytes(300 * KiB, seed=13)
+    sha = hashlib.sha256(data).hexdigest()
+    with live_server(tmp_path / "data", server_url) as server:
+        build_world(server.ctx)
+        with server.client(server.token("clerk")) as c:
+            upload_id = start(c, data)
+        # the state on disk as the server left it (the server's own staging, as a restart reads it)
+        staging = Staging(server.ctx.settings.upload_dir, 3600)
+        upload = staging.load(upload_id)
+        assert upload is not None
+        part = server.ctx.settings.upload_dir / upload_id / "data.part"
+        if stopped == "before-the-blob-store":
+            part.write_bytes(data)
+            upload = dataclasses.replace(upload, offset=len(data))
+        elif stopped == "after-the-blob-store":
+            server.ctx.blobs.put_bytes(data)
+            part.unlink()
+            upload = dataclasses.replace(upload, offset=len(data), sha256=sha)
+        else:
+            part.unlink()
+            upload = dataclasses.replace(upload, offset=len(data), sha256=sha)
+        staging.save(upload)
+        with signed_in_api(server) as api:
+            counting = Counting(api)
+            result = run_upload(
+                counting, io.BytesIO(data), len(data), "application/pdf", "a.pdf",
+                resume_id=upload_id, chunk_size=128 * KiB,
+            )  # fmt: skip
+        assert result.upload_id == upload_id and result.sha256 == sha
+        assert counting.puts == (3 if stopped == "bytes-lost" else 0)
+        assert server.ctx.blobs.path(sha).read_bytes() == data
+        with server.client(server.token("clerk")) as c:
+            assert c.get(f"/api/v1/uploads/{upload_id}").json()["complete"] is True

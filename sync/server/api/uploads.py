@@ -1,11 +1,17 @@
 """Resumable uploads for clerks: POST announces an upload, PUT sends a byte range (Content-Range) at the
 stored offset, GET tells the offset. When the last byte arrives the content is checked (PDF magic, declared
 sha256) and moved into the blob store; POST /api/v1/files then uses its sha256 as for POST /api/v1/blobs.
-A transfer cut off keeps the bytes that arrived; a wrong start is answered 409 with the offset."""
+A transfer cut off keeps the bytes that arrived; a wrong start is answered 409 with the offset. While an
+earlier transfer of the upload still holds it (its connection went quiet without closing), a PUT is answered
+409 with the code "upload_busy", the offset and Retry-After; once that transfer has received nothing for
+`upload_takeover_seconds`, a new PUT takes over: the old one stops, keeping what arrived, and the new one
+goes on (or is told the offset that moved)."""
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from typing import Annotated, Any
 
 import anyio
@@ -49,16 +55,32 @@ def _clerk(ctx: ServerContext, request: Request) -> Caller:
     return who
 
 
-def _own(staged: Staging, who: Caller, upload_id: str) -> Upload:
+def _own(ctx: ServerContext, staged: Staging, who: Caller, upload_id: str) -> Upload:
     upload = staged.load(upload_id)
-    if upload is None or upload.user_id != who.user.id:
-        raise NotFound("No upload with this id (it may have expired after 24 hours). Start it again.")
-    return upload
+    if upload is not None and upload.user_id == who.user.id:
+        upload = staged.settle(upload, ctx.blobs)  # finishes one the server stopped finishing
+        if upload is not None:
+            return upload
+    raise NotFound("No upload with this id (it may have expired after 24 hours). Start it again.")
 
 
 def _offset_conflict(upload: Upload, message: str) -> JSONResponse:
     error = {"code": "conflict", "title": "Conflict", "message": message, "offset": upload.offset}
     return JSONResponse({"error": error, "offset": upload.offset}, 409)
+
+
+def _busy(upload: Upload, retry_after: float) -> JSONResponse:
+    """409 "upload_busy": an earlier transfer still holds the upload; ask again after `retry_after`."""
+    seconds = max(1, math.ceil(retry_after))
+    error = {
+        "code": "upload_busy",
+        "title": "Busy",
+        "message": "A previous transfer of this upload is still under way. "
+        f"Try again in {seconds} s from byte {upload.offset}.",
+        "offset": upload.offset,
+        "retry_after": seconds,
+    }
+    return JSONResponse({"error": error, "offset": upload.offset}, 409, headers={"Retry-After": str(seconds)})
 
 
 @router.post("/uploads", status_code=201)
@@ -81,7 +103,7 @@ def upload_state(upload_id: str, request: Request) -> dict[str, object]:
     """How far the upload is (only for the user who started it)."""
     ctx: ServerContext = request.app.state.ctx
     who = _clerk(ctx, request)
-    return _own(staging_of(request), who, upload_id).answer()
+    return _own(ctx, staging_of(request), who, upload_id).answer()
 
 
 def _parse_range(header: str | None, upload: Upload) -> tuple[int, int]:
@@ -102,7 +124,7 @@ async def upload_bytes(upload_id: str, request: Request) -> Response:
     ctx: ServerContext = request.app.state.ctx
     who = await run_in_threadpool(_clerk, ctx, request)
     staged = staging_of(request)
-    upload = await run_in_threadpool(_own, staged, who, upload_id)
+    upload = await run_in_threadpool(_own, ctx, staged, who, upload_id)
     if upload.complete:  # a retried last range whose answer was lost
         return JSONResponse(upload.answer())
     start, end = _parse_range(request.headers.get("content-range"), upload)
@@ -110,35 +132,31 @@ async def upload_bytes(upload_id: str, request: Request) -> Response:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) != length:
         raise Invalid(f"The body has {declared} bytes but Content-Range names {length}.")
+    if upload.offset >= upload.size:  # all bytes arrived, being finished by another request
+        return _busy(upload, 1)
     if start != upload.offset:
         return _offset_conflict(
             upload, f"The upload continues at byte {upload.offset}, not {start}. Send from there."
         )
-    try:
-        transfer = await run_in_threadpool(staged.open_transfer, upload)
-    except TransferBusy:
-        return _offset_conflict(
-            upload, "A previous transfer of this upload is still under way. Ask for the offset and retry."
-        )
-    except OffsetMoved as moved:
-        return _offset_conflict(
-            moved.upload, f"The upload continues at byte {moved.upload.offset}, not {start}. Send from there."
-        )
+    opened = await _open(ctx, staged, upload)
+    if isinstance(opened, JSONResponse):
+        return opened
+    transfer = opened
     try:
         too_long = await _receive(ctx, request, transfer, length)
+        if too_long:
+            raise Invalid(
+                f"The body is longer than the {length} bytes Content-Range names; "
+                f"the upload continues at byte {upload.offset}."
+            )
+        if upload.offset < upload.size:
+            return JSONResponse({"offset": upload.offset, "complete": False})
+        try:
+            stored = await run_in_threadpool(transfer.finish, ctx.blobs)
+        except ContentRefused as exc:
+            raise (UnsupportedMedia if exc.wrong_type else Invalid)(str(exc)) from None
     finally:
         await run_in_threadpool(transfer.close)
-    if too_long:
-        raise Invalid(
-            f"The body is longer than the {length} bytes Content-Range names; "
-            f"the upload continues at byte {upload.offset}."
-        )
-    if upload.offset < upload.size:
-        return JSONResponse({"offset": upload.offset, "complete": False})
-    try:
-        stored = await run_in_threadpool(staged.finish, upload, ctx.blobs)
-    except ContentRefused as exc:
-        raise (UnsupportedMedia if exc.wrong_type else Invalid)(str(exc)) from None
     return JSONResponse(
         {
             "offset": upload.size,
@@ -150,45 +168,92 @@ async def upload_bytes(upload_id: str, request: Request) -> Response:
     )
 
 
+async def _open(ctx: ServerContext, staged: Staging, upload: Upload) -> Transfer | JSONResponse:
+    """The transfer for this PUT; a busy answer while an earlier transfer holds the upload, unless that one
+    received nothing for `upload_takeover_seconds`: then it is asked to stop and this one takes over."""
+    moved_message = "The upload continues at byte {offset}, not {start}. Send from there."
+    start = upload.offset
+    takeover = ctx.settings.upload_takeover_seconds
+    deadline: float | None = None
+    while True:
+        try:
+            return await run_in_threadpool(staged.open_transfer, upload)
+        except OffsetMoved as moved:
+            offset = moved.upload.offset
+            return _offset_conflict(moved.upload, moved_message.format(offset=offset, start=start))
+        except TransferBusy:
+            pass
+        now = anyio.current_time()
+        if deadline is not None:
+            if now < deadline:
+                await anyio.sleep(0.02)  # the old transfer is winding up (keeping what it got)
+                continue
+            return _busy(upload, 1)
+        holder = staged.holder(upload.id)
+        if holder is None:  # held by another server process (or finishing): it ends by its idle timeout
+            return _busy(upload, min(takeover, ctx.settings.upload_idle_seconds))
+        idle = holder.idle_seconds()
+        if idle < takeover or not holder.take_over():  # it gives way (or times out) in this much time
+            return _busy(upload, min(takeover, ctx.settings.upload_idle_seconds) - idle)
+        deadline = now + 10.0
+
+
 async def _receive(ctx: ServerContext, request: Request, transfer: Transfer, length: int) -> bool:
-    """Writes the body into the transfer; what arrived is kept even when the connection breaks off or goes
-    quiet. True when the body was longer than announced (the excess is not written)."""
+    """Writes the body into the transfer; what arrived is kept even when the connection breaks off, goes
+    quiet or a new PUT takes over. True when the body was longer than announced (the excess is not
+    written)."""
     pending: list[bytes] = []
-    buffered = since_checkpoint = received = 0
-    too_long = False
-    chunks = request.stream().__aiter__()
-    idle = ctx.settings.upload_idle_seconds
+    too_long = [False]
+    outer = anyio.CancelScope()
+    transfer.interrupt = outer.cancel  # a new PUT taking over stops this one
     try:
-        while True:
-            chunk = b""
-            with anyio.move_on_after(idle) as scope:
-                try:
-                    chunk = await chunks.__anext__()
-                except StopAsyncIteration:
-                    break
-            if scope.cancelled_caught:
-                break  # nothing arrived for a while: keep what came
-            if received + len(chunk) > length:
-                chunk, too_long = chunk[: length - received], True
-            received += len(chunk)
-            pending.append(chunk)
-            buffered += len(chunk)
-            if buffered >= 1 << 20 or too_long:
-                await _flush(transfer, pending)
-                since_checkpoint += buffered
-                buffered = 0
-                if since_checkpoint >= CHECKPOINT_BYTES:
-                    await run_in_threadpool(transfer.checkpoint)
-                    since_checkpoint = 0
-            if too_long:
-                break
+        with outer:
+            await _read(ctx, request, transfer, length, pending, too_long)
     except ClientDisconnect:
         pass  # the connection broke off: what arrived stays
     finally:
+        transfer.interrupt = None
         with anyio.CancelScope(shield=True):
             await _flush(transfer, pending)
             await run_in_threadpool(transfer.checkpoint)
-    return too_long
+    return too_long[0]
+
+
+async def _read(
+    ctx: ServerContext,
+    request: Request,
+    transfer: Transfer,
+    length: int,
+    pending: list[bytes],
+    too_long: list[bool],
+) -> None:
+    buffered = since_checkpoint = received = 0
+    chunks = request.stream().__aiter__()
+    idle = ctx.settings.upload_idle_seconds
+    while True:
+        chunk = b""
+        with anyio.move_on_after(idle) as scope:
+            try:
+                chunk = await chunks.__anext__()
+            except StopAsyncIteration:
+                break
+        if scope.cancelled_caught:
+            break  # nothing arrived for a while: keep what came
+        transfer.heard = time.monotonic()
+        if received + len(chunk) > length:
+            chunk, too_long[0] = chunk[: length - received], True
+        received += len(chunk)
+        pending.append(chunk)
+        buffered += len(chunk)
+        if buffered >= 1 << 20 or too_long[0]:
+            await _flush(transfer, pending)
+            since_checkpoint += buffered
+            buffered = 0
+            if since_checkpoint >= CHECKPOINT_BYTES:
+                await run_in_threadpool(transfer.checkpoint)
+                since_checkpoint = 0
+        if too_long[0]:
+            break
 
 
 async def _flush(transfer: Transfer, pending: list[bytes]) -> None:
