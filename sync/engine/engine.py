@@ -31,12 +31,15 @@ from typing import TypeVar
 
 from sync.client.api import MAX_PUSH_ITEMS, DeliveryAnswer, DeliveryReport, PushAnswer, PushItem, ServerApi
 from sync.client.errors import (
+    CertificateError,
     ChecksumMismatch,
     Forbidden,
     NotFound,
+    Offline,
     RequestRejected,
     ServerError,
     ServerProtocolError,
+    SignInRequired,
     SyncClientError,
     TransferCancelled,
     TransferIncomplete,
@@ -125,6 +128,8 @@ class SyncEngine:
         self._state = Progress(Phase.CHANGES)
         self._last_emit = 0.0
         self._abort = threading.Event()  # set when one download's error ends the pass
+        self._unsupported: set[str] = set()  # kinds of change this pass does not push (no endpoint)
+        self._push_failed = False  # pushing failed in this pass: not tried again before the next
 
     # ----------------------------------------------------------------------------------- the pass
 
@@ -134,6 +139,7 @@ class SyncEngine:
         Cancelled when stopped, and whatever the replica raises (its storage errors)."""
         report = SyncReport()
         self._abort = threading.Event()
+        self._unsupported, self._push_failed = set(), False
         self._set(Progress(Phase.CHANGES), force=True)
         self._push(report)
         self._pull(report)
@@ -164,46 +170,95 @@ class SyncEngine:
         """Push the waiting changes and nothing else (quick, e.g. right after a local change or when
         the network is back). Raises as :meth:`run_once` does."""
         report = SyncReport()
-        self._push(report)
+        self._unsupported, self._push_failed = set(), False
+        self._push(report, carry_on=False)
         report.pending = self.replica.pending_pushes()
         return report
 
-    def _push(self, report: SyncReport) -> None:
+    def _push(self, report: SyncReport, *, carry_on: bool = True) -> None:
         """Drain the outbox: batches in order until it is empty, at most the rounds its size needs plus
-        CONFLICT_ROUNDS (a record merged after a conflict goes again in a later round). Errors of the
-        whole request end the pass (the outbox stays as it was), except that a server without this
-        endpoint, or refusing this account, only ends the pushing (reported in `push_error`)."""
-        pending = self.replica.pending_pushes() + self.replica.pending_reports()
-        if not pending:
+        CONFLICT_ROUNDS (a record merged after a conflict goes again in a later round). Each kind of
+        change (annotations, delivery reports) goes to its own endpoint: a server without one of them,
+        or refusing this account there (404/403), only stops pushing that kind in this pass (reported
+        in `push_error`); the other kind goes on. Other errors of a whole request (a 5xx after the
+        retries, an answer that makes no sense) stop the pushing; with `carry_on` they are reported in
+        `push_error` and the pass goes on (the pull still brings what is new), else they are raised.
+        No network, an ended sign-in or a certificate problem always end the pass. The outbox keeps
+        every change not answered."""
+        unsupported = self._unsupported
+        if self._push_failed:
             return
-        rounds = -(-pending // self.push_batch) + CONFLICT_ROUNDS
-        for _ in range(rounds):
+        rounds = 0
+        limit = 0
+        while True:
+            pending = self.replica.pending_pushes() + self.replica.pending_reports()
+            skipped = self._skipped(unsupported)
+            if pending <= skipped:
+                return
+            if not rounds:  # once: the rounds the outbox needs now
+                limit = -(-(pending - skipped) // self.push_batch) + CONFLICT_ROUNDS
+            if rounds >= limit:
+                log.info("sync: changes still waiting after %d push rounds; the next pass goes on", rounds)
+                return
+            rounds += 1
             self._check_stop()
-            batch = self._batch(self.replica.outgoing(self.push_batch))
+            # ask past the changes of a kind not pushed now, so that the others behind them come too
+            wanted = self.replica.outgoing(self.push_batch + skipped)
+            batch = self._batch([o for o in wanted if o.target_type not in unsupported][: self.push_batch])
             if not batch:
                 return
-            try:
-                results = self._push_batch(report, batch)
-            except (NotFound, Forbidden) as exc:
-                report.push_error = exc.message
-                log.warning("sync: changes not pushed: %s", exc.message)
+            results: list[PushResult] = []
+            failed: SyncClientError | None = None
+            for kind in sorted({o.target_type for o in batch}):
+                part = [o for o in batch if o.target_type == kind]
+                try:
+                    results += self._push_batch(report, part)
+                except (NotFound, Forbidden) as exc:
+                    unsupported.add(kind)
+                    report.push_error = report.push_error or exc.message
+                    log.warning("sync: %s changes not pushed: %s", kind, exc.message)
+                except SyncClientError as exc:
+                    if not carry_on or isinstance(exc, (Offline, SignInRequired, CertificateError)):
+                        self._settle(report, batch, results)
+                        raise
+                    failed = exc
+                    break
+                except BaseException:
+                    self._settle(report, batch, results)  # what the server answered is kept
+                    raise
+            self._settle(report, batch, results)
+            if failed is not None:
+                self._push_failed = True
+                report.push_error = failed.message
+                log.warning("sync: changes not pushed (the pass goes on): %s", failed.message)
                 return
-            self.replica.pushed(results)
-            for item, result in zip(batch, results, strict=True):
-                if item.target_type == DELIVERY and result.status in (PushStatus.OK, PushStatus.STALE):
-                    if result.status == PushStatus.OK:
-                        report.delivered += 1
-                    else:
-                        report.delivery_stale += 1
-                elif result.status == PushStatus.OK:
-                    report.pushed += 1
-                elif result.status == PushStatus.CONFLICT:
-                    report.conflicts += 1
+
+    def _skipped(self, unsupported: set[str]) -> int:
+        """How many outbox rows are of kinds not pushed in this pass."""
+        return (self.replica.pending_reports() if DELIVERY in unsupported else 0) + (
+            self.replica.pending_pushes() if unsupported - {DELIVERY} else 0
+        )
+
+    def _settle(self, report: SyncReport, batch: list[Outgoing], results: list[PushResult]) -> None:
+        """Record the answers (one transaction) and count them in the report."""
+        if not results:
+            return
+        self.replica.pushed(results)
+        items = {o.outbox_id: o for o in batch}
+        for result in results:
+            item = items[result.outbox_id]
+            if item.target_type == DELIVERY and result.status in (PushStatus.OK, PushStatus.STALE):
+                if result.status == PushStatus.OK:
+                    report.delivered += 1
                 else:
-                    report.rejected.append(PushFailure(item.target_type, item.target_id, result.message))
-                    log.warning("sync: %s %s refused: %s", item.target_type, item.target_id, result.message)
-        if self.replica.pending_pushes() or self.replica.pending_reports():
-            log.info("sync: changes still waiting after %d push rounds; the next pass goes on", rounds)
+                    report.delivery_stale += 1
+            elif result.status == PushStatus.OK:
+                report.pushed += 1
+            elif result.status == PushStatus.CONFLICT:
+                report.conflicts += 1
+            else:
+                report.rejected.append(PushFailure(item.target_type, item.target_id, result.message))
+                log.warning("sync: %s %s refused: %s", item.target_type, item.target_id, result.message)
 
     @staticmethod
     def _batch(items: list[Outgoing]) -> list[Outgoing]:
