@@ -79,6 +79,22 @@
       <translation>Titel:</translation>
     </message>
     <message>
+      <source>Remove document…</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Unlink paper…</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Remove item…</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
       <source>Remove agenda item</source>
       <translation>TOP entfernen</translation>
     </message>
@@ -89,6 +105,30 @@
     <message>
       <source>Remove</source>
       <translation>Entfernen</translation>
+    </message>
+    <message>
+      <source>Remove the document “%1”?</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>The meeting is published: the document disappears from the members&apos; devices with their next synchronisation.</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Remove document</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Unlink paper</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Unlink the paper “%1” from the item “%2”? The paper itself stays.</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Unlink</source>
+      <translation type="unfinished"></translation>
     </message>
     <message>
       <source>Cancel</source>
@@ -2315,6 +2355,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Dokument %1 (nicht mehr auf diesem Gerät)</translation>
     </message>
     <message>
+      <source>Not accepted by the server: %1</source>
+      <translation>Vom Server nicht angenommen: %1</translation>
+    </message>
+    <message>
       <source>Document gone</source>
       <translation>Dokument entfernt</translation>
     </message>
@@ -2335,8 +2379,8 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Verwaiste Anmerkungen</translation>
     </message>
     <message>
-      <source>These annotations are kept although their document is no longer on this device (deleted, or you may no longer see it), or although they were not found again in a new version of their document. Nothing is deleted unless you delete it here.</source>
-      <translation>Diese Anmerkungen werden aufbewahrt, obwohl ihr Dokument nicht mehr auf diesem Gerät ist (gelöscht, oder Sie dürfen es nicht mehr sehen) oder obwohl sie in einer neuen Fassung ihres Dokuments nicht wiedergefunden wurden. Gelöscht wird nur, was Sie hier löschen.</translation>
+      <source>These annotations are kept although their document is no longer on this device (deleted, or you may no longer see it), or although they were not found again in a new version of their document, or although the server did not accept a change of them. Nothing is deleted unless you delete it here.</source>
+      <translation>Diese Anmerkungen werden aufbewahrt, obwohl ihr Dokument nicht mehr auf diesem Gerät ist (gelöscht, oder Sie dürfen es nicht mehr sehen), obwohl sie in einer neuen Fassung ihres Dokuments nicht wiedergefunden wurden oder obwohl der Server eine Änderung an ihnen nicht angenommen hat. Gelöscht wird nur, was Sie hier löschen.</translation>
     </message>
     <message>
       <source>Reading…</source>
@@ -2385,6 +2429,14 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>Delete the chosen annotations, here and on your other devices</source>
       <translation>Die gewählten Anmerkungen löschen, hier und auf Ihren anderen Geräten</translation>
+    </message>
+    <message>
+      <source>&amp;Keep as private copy</source>
+      <translation>Als private &amp;Kopie behalten</translation>
+    </message>
+    <message>
+      <source>Keep the chosen annotations the server did not accept on this device only; they are not sent again</source>
+      <translation>Die gewählten, vom Server nicht angenommenen Anmerkungen nur auf diesem Gerät behalten; sie werden nicht noch einmal gesendet</translation>
     </message>
     <message>
       <source>By %1; read-only: only its author can delete it.</source>
@@ -2441,6 +2493,13 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>
         <numerusform>%n Anmerkung gelöscht.</numerusform>
         <numerusform>%n Anmerkungen gelöscht.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s) kept on this device only.</source>
+      <translation>
+        <numerusform>%n Anmerkung nur auf diesem Gerät behalten.</numerusform>
+        <numerusform>%n Anmerkungen nur auf diesem Gerät behalten.</numerusform>
       </translation>
     </message>
   </context>

@@ -229,6 +229,13 @@
         <numerusform>%n annotations deleted.</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <source>%n annotation(s) kept on this device only.</source>
+      <translation>
+        <numerusform>%n annotation kept on this device only.</numerusform>
+        <numerusform>%n annotations kept on this device only.</numerusform>
+      </translation>
+    </message>
   </context>
   <context>
     <name>SearchPanel</name>
