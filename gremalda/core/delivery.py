@@ -13,7 +13,9 @@ the report as payload), written in the same transaction as what caused them (the
 open), and pushed by the sync engine with the annotations (:mod:`sync.engine.engine`). The server's
 answers (:func:`settle`): ``ok`` and ``stale`` leave the outbox (a stale report's folder changed on the
 server: the list is forgotten, so the next pass reports the new one); ``rejected`` stays, marked, with
-the server's message, like a refused annotation. Qt-free.
+the server's message, like a refused annotation (a refused *complete* report's list is forgotten too, e.g.
+the meeting was briefly back to draft: it is reported again while the meeting is published; only the
+latest refused one of a meeting is kept). Qt-free.
 """
 
 from __future__ import annotations
@@ -236,8 +238,18 @@ def settle(conn: Any, answers: Iterable[tuple[int, str, str]]) -> None:
                     _put_state(conn, f"{COMPLETE_KEY}{row[0]}", None)  # report the folder anew
                 log.info("sync: delivery report of meeting %s was stale: %s", row[0], message)
         else:
-            conn.execute(
+            row = conn.execute(
                 "UPDATE outbox SET action = ?, attempts = attempts + 1, last_error = ? WHERE id = ?"
-                " AND target_type = ?",
+                " AND target_type = ? RETURNING target_id, payload",
                 (ACTION_REJECTED, message or "The server refused the report.", outbox_id, TARGET_TYPE),
-            )
+            ).fetchone()
+            if row is not None and json.loads(row[1]).get("event") == "complete":
+                # not accepted: forget the list, so that it is reported again once the meeting is
+                # published (again); of the refused complete reports of a meeting only this one stays
+                _put_state(conn, f"{COMPLETE_KEY}{row[0]}", None)
+                conn.execute(
+                    "DELETE FROM outbox WHERE target_type = ? AND action = ? AND target_id = ? AND id <> ?"
+                    " AND json_extract(payload, '$.event') = 'complete'",
+                    (TARGET_TYPE, ACTION_REJECTED, row[0], outbox_id),
+                )
+            log.info("sync: delivery report of meeting %s refused: %s", row[0] if row else "?", message)
