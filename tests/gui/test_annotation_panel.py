@@ -302,6 +302,9 @@ def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
     kept = _note(user, file_id, 0, "Wichtig für die Sitzung")
     marked = _highlight(user, gui_world.ids["rich_file"], 0, "Haushaltsplan", attention=True)
     _annotate(paths, kept, marked)
+    synchronise(paths, retry=QUICK)  # the annotations reach the server
+    with open_store(paths) as store:
+        assert AnnotationStore(store.db).pending_outbox() == []
     # the document leaves the server and, with the next sync, the replica
     from sync.server.db import write_session
     from sync.server.models import File
