@@ -38,6 +38,10 @@ from sync.server.models import (
 
 Audience = frozenset[str]
 
+# an annotation's stored visibility while its author may not see its file: shared with no one else
+# (the record keeps the visibility the author chose; it applies again once they may see the file)
+WITHHELD = "withheld"
+
 
 def body_key(body_id: int) -> str:
     return f"b{body_id}"
@@ -194,9 +198,10 @@ class AudienceResolver:
     def annotation(self, note: Annotation) -> Audience:
         """Always the author; shared with the faction: those of the author's factions (as they were
         when it was written) who may see the file; with the committee: everyone who may see the file.
-        An annotation of a deleted or unknown file stays the author's alone."""
+        An annotation of a deleted or unknown file, or one withheld (its author may not see the file), stays
+        the author's alone."""
         keys = {user_key(note.author_id)}
-        if note.visibility == "private" or note.file_id is None:
+        if note.visibility in ("private", WITHHELD) or note.file_id is None:
             return frozenset(keys)
         seen = self._file_audience.get(note.file_id)
         if seen is None:

@@ -23,6 +23,8 @@ class Settings:
     login_lockout: timedelta = timedelta(minutes=15)
     feed_page_size: int = 1000
     feed_max_page_size: int = 5000
+    feed_page_bytes: int = 8 * 1024 * 1024  # a feed page stops growing past this (always one entry at least)
+    annotations_per_file: int = 5000  # live annotations of one author on one file, at most
     download_chunk_bytes: int = 4 * 1024 * 1024
     accel_redirect: str = ""  # behind nginx: internal location prefix that serves the blob store
     upload_expiry: timedelta = timedelta(hours=24)  # resumable uploads: staged bytes kept since the last PUT

@@ -5,15 +5,20 @@ Real server on loopback, SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import event, func, select
 
-from sync.server.models import Annotation, Change, IdempotencyRecord
+from gremalda.core.annotations import authoring
+from sync.server.api.annotation_record import MAX_STROKE_POINTS, MAX_STROKES
+from sync.server.db import write_session
+from sync.server.models import Annotation, Change, IdempotencyRecord, Membership
 from tests.integration.annotworld import add_factions, item, push, push_ok, record
 from tests.integration.feedclient import Replica
 from tests.integration.live import LiveServer
@@ -450,3 +455,141 @@ def test_a_thousand_in_two_requests(
 def _last_seq(server: LiveServer) -> int:
     with server.ctx.sessions() as s:
         return int(s.scalar(select(func.max(Change.seq))) or 0)
+
+
+def _end_membership(clerk: httpx.Client, person_id: int, organization_id: int) -> None:
+    memberships = clerk.get("/api/v1/memberships", params={"limit": 1000}).json()["data"]
+    (m,) = [m for m in memberships if (m["person_id"], m["organization_id"]) == (person_id, organization_id)]
+    r = clerk.delete(f"/api/v1/memberships/{m['id']}", headers={"If-Match": str(m["version"])})
+    assert r.status_code == 204, r.text
+
+
+def _join(server: LiveServer, person_id: int, organization_id: int) -> None:
+    with write_session(server.ctx.sessions) as s:
+        s.add(Membership(person_id=person_id, organization_id=organization_id))
+
+
+def _annotation_ops(entries: list[dict[str, Any]]) -> list[str]:
+    return [e["op"] for e in entries if "annotation" in (e.get("type"), e.get("data", {}).get("type"))]
+
+
+def test_after_leaving_the_committee_nothing_new_is_shared(
+    annot_server: tuple[LiveServer, World], clients: dict[str, httpx.Client]
+) -> None:
+    """An author who may no longer see the file keeps syncing their annotations between their own
+    devices, but what they change then is withheld from everyone else (also a private note switched to
+    the committee) -- until they may see the file again."""
+    server, world = annot_server
+    ids, me = world.ids, clients["member"]
+    shared = record(ids["user_member"], ids["private_file"], "committee")
+    private = record(ids["user_member"], ids["private_file"], "private")
+    first, first_private = push_ok(me, item(shared), item(private))
+    replicas = feeds(clients)
+    assert shared["id"] in annotations_in(replicas["colleague"])
+    laptop = server.client(server.login("member", device="laptop")["access_token"])
+    on_laptop = feeds({"member": laptop})["member"]
+
+    _end_membership(clients["clerk"], ids["person_member"], ids["committee_a"])
+    edited = {**shared, "text": "nach dem Ausscheiden", "clocks": {**shared["clocks"], "text": [2, "dev-a"]}}
+    clocks = {**private["clocks"], "visibility": [2, "dev-a"]}
+    opened = {**private, "visibility": "committee", "clocks": clocks}
+    second, _ = push_ok(me, item(edited, base=first["version"]), item(opened, base=first_private["version"]))
+    for role in ("colleague", "deputy", "clerk"):
+        entries = replicas[role].sync(clients[role])
+        assert _annotation_ops(entries) == ["remove"], (role, entries)
+        assert set(annotations_in(replicas[role])) == set()
+    assert readable(clients, shared["id"]) == readable(clients, private["id"]) == {"member"}
+    assert clients["colleague"].get(f"/api/v1/annotations/{shared['id']}").status_code == 404
+    on_laptop.sync(laptop)  # the author's other device still gets both, as pushed
+    mine = annotations_in(on_laptop)
+    assert mine[shared["id"]]["record"] == edited and mine[shared["id"]]["version"] == second["version"]
+    assert mine[private["id"]]["record"] == opened
+
+    # back in the committee: the next change is shared again as its visibility says
+    _join(server, ids["person_member"], ids["committee_a"])
+    again = {**edited, "text": "wieder dabei", "clocks": {**edited["clocks"], "text": [3, "dev-a"]}}
+    push_ok(me, item(again, base=second["version"]))
+    replicas["colleague"].sync(clients["colleague"])
+    assert annotations_in(replicas["colleague"])[shared["id"]]["record"] == again
+    assert readable(clients, shared["id"]) == {"member", "deputy", "clerk", "colleague"}
+
+
+def test_a_faction_note_stays_with_the_faction_it_was_shared_with(
+    annot_server: tuple[LiveServer, World], clients: dict[str, httpx.Client]
+) -> None:
+    """The author moves from faction F to G: editing an old faction note (a re-anchoring push) keeps it
+    with F; only choosing `faction` again shares it with G."""
+    server, world = annot_server
+    ids, me = world.ids, clients["member"]
+    rec = record(ids["user_member"], ids["public_file"], "faction")
+    (first,) = push_ok(me, item(rec))
+    assert readable(clients, rec["id"]) == {"member", "colleague", "other"}
+
+    _end_membership(clients["clerk"], ids["person_member"], ids["faction"])
+    _join(server, ids["person_member"], ids["faction_g"])  # with the deputy
+    replicas = feeds(clients)
+    moved = {**rec, "page": 1, "clocks": {**rec["clocks"], "placement": [2, "dev-a"]}}
+    (second,) = push_ok(me, item(moved, base=first["version"]))
+    assert readable(clients, rec["id"]) == {"member", "colleague", "other"}
+    assert _annotation_ops(replicas["deputy"].sync(clients["deputy"])) == []
+    replicas["colleague"].sync(clients["colleague"])
+    assert annotations_in(replicas["colleague"])[rec["id"]]["record"] == moved
+
+    # private, then the faction again: now the author's faction of today (G)
+    hidden = {**moved, "visibility": "private", "clocks": {**moved["clocks"], "visibility": [3, "dev-a"]}}
+    (third,) = push_ok(me, item(hidden, base=second["version"]))
+    reshared = {**hidden, "visibility": "faction", "clocks": {**hidden["clocks"], "visibility": [4, "dev-a"]}}
+    push_ok(me, item(reshared, base=third["version"]))
+    assert readable(clients, rec["id"]) == {"member", "deputy"}
+    assert _annotation_ops(replicas["colleague"].sync(clients["colleague"])) == ["remove"]
+
+
+def _ink(author: int, file_id: int, strokes: list[Any], **changes: Any) -> dict[str, Any]:
+    ink = {"kind": "ink", "quads": [], "quote": None, "text": "", "strokes": strokes}
+    return record(author, file_id, **{**ink, **changes})
+
+
+def test_limits_of_size_strokes_and_count(
+    annot_server: tuple[LiveServer, World], clients: dict[str, httpx.Client]
+) -> None:
+    server, world = annot_server
+    ids, me = world.ids, clients["member"]
+    author, file_id = ids["user_member"], ids["public_file"]
+    point = [100.123456789, 200.987654321, 0.5]
+    refused = push(
+        me,
+        item(_ink(author, file_id, [[point] * (MAX_STROKE_POINTS + 1)])),
+        item(_ink(author, file_id, [[point]] * (MAX_STROKES + 1))),
+        item(record(author, file_id, text="x" * (64 * 1024))),
+    )
+    assert all(r["status"] == "rejected" for r in refused), refused
+    assert f"at most {MAX_STROKE_POINTS} items" in refused[0]["message"]
+    assert f"at most {MAX_STROKES} items" in refused[1]["message"]
+    assert "at most 64 KiB" in refused[2]["message"]
+
+    # what the client's ink tool makes of a very long, jittery stroke is taken
+    rng = random.Random(7)
+    drawn = [(i * 0.013 + rng.random() * 40, rng.random() * 700, rng.random()) for i in range(50_000)]
+    made = authoring.stroke(drawn)
+    assert len(made) <= authoring.INK_MAX_POINTS
+    ink = _ink(author, file_id, [[list(p) for p in made]], author_name="N" * 300)
+    assert len(json.dumps(ink)) > 30_000
+    push_ok(me, item(ink))
+
+    # at most `annotations_per_file` live ones per author and file; deleted ones do not count
+    server.ctx.settings = replace(server.ctx.settings, annotations_per_file=3)
+    two = [record(author, file_id) for _ in range(2)]
+    results = push(me, *(item(r) for r in two), item(record(author, file_id)))
+    assert [r["status"] for r in results] == ["ok", "ok", "rejected"]
+    assert "already have 3 annotations" in results[2]["message"]
+    gone = {**two[0], "deleted": True, "delete_seen": two[0]["clocks"]}
+    newer = record(author, file_id)
+    results = push(me, item(gone, base=results[0]["version"]), item(newer))
+    assert [r["status"] for r in results] == ["ok", "ok"]
+    restored = {**two[0], "text": "zurück", "clocks": {**two[0]["clocks"], "text": [5, "dev-a"]}}
+    (again,) = push(me, item(restored, base=results[0]["version"]))
+    assert again["status"] == "rejected" and "already have 3" in again["message"]
+    edit = {**newer, "text": "geändert", "clocks": {**newer["clocks"], "text": [2, "dev-a"]}}
+    push_ok(me, item(edit, base=results[1]["version"]))  # changing a live one is always fine
+    push_ok(clients["other"], item(record(ids["user_other"], file_id)))  # the cap is per author
+    push_ok(me, item(record(author, ids["private_file"])))  # and per file

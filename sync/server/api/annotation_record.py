@@ -29,6 +29,8 @@ from sync.server.api.schemas import MAX_ID
 REGISTERS = ("placement", "colour", "width", "opacity", "text", "visibility", "deleted")
 TEXT_MARKUP = ("highlight", "underline", "strikeout")
 _ID_DIGITS = re.compile(r"[1-9][0-9]{0,9}")
+MAX_STROKES = 100  # strokes in one ink record
+MAX_STROKE_POINTS = 1000  # points in one stroke (the client simplifies or splits longer ones)
 
 Number = Annotated[float, StrictType(), Field(allow_inf_nan=False)]
 Pressure = Annotated[float, StrictType(), Field(ge=0, le=1, allow_inf_nan=False)]
@@ -68,7 +70,15 @@ class AnnotationRecordIn(BaseModel):
     author_name: Annotated[str, StrictType(), Field(max_length=300)] = ""
     file_sha256: Sha256 | None = None
     quads: list[tuple[Number, Number, Number, Number, Number, Number, Number, Number]] = []
-    strokes: list[Annotated[list[tuple[Number, Number, Pressure | None]], Field(min_length=1)]] = []
+    strokes: Annotated[
+        list[
+            Annotated[
+                list[tuple[Number, Number, Pressure | None]],
+                Field(min_length=1, max_length=MAX_STROKE_POINTS),
+            ]
+        ],
+        Field(max_length=MAX_STROKES),
+    ] = []
     rect: tuple[Number, Number, Number, Number] | None = None
     point: tuple[Number, Number] | None = None
     colour: Annotated[str, StrictType(), Field(pattern=r"^#[0-9a-f]{6}$")] = "#ffd700"

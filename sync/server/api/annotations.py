@@ -7,7 +7,15 @@ rejected with a message for people -- so one bad record never blocks the others.
 made a change before answers what it answered then and changes nothing again; a key used for a
 different change is refused; a conflict or a refusal changed nothing, so its retry is decided again.
 
-Who may see an annotation is the audience the change feed gives it (sync/server/audience.py).
+Who may see an annotation is the audience the change feed gives it (sync/server/audience.py). Two
+rules keep that honest: a shared annotation whose author may no longer see its file is still stored (their
+own devices keep syncing it) but withheld from everyone else until they may see the file again; and an
+annotation shared with the faction stays with the factions it was shared with (recorded when its
+visibility became `faction`), whatever faction its author is in when they edit it later.
+
+Limits keep one member from flooding everyone's devices: a record of at most 64 KiB, at most
+MAX_STROKES strokes of at most MAX_STROKE_POINTS points (annotation_record.py), and at most
+`Settings.annotations_per_file` live annotations per author and file.
 """
 
 from __future__ import annotations
@@ -19,13 +27,14 @@ from datetime import date
 from typing import Any, TypeGuard
 
 from fastapi import APIRouter, Body, Depends, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
 from sync.server.api.annotation_record import InvalidRecord, check_record
-from sync.server.api.deps import Caller, caller, db, write_caller, writer
+from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
+from sync.server.context import ServerContext
 from sync.server.errors import Invalid, NotFound
 from sync.server.models import Annotation, FeedObject, IdempotencyRecord
 
@@ -33,7 +42,7 @@ router = APIRouter(prefix="/api/v1", tags=["annotations"])
 
 BATCH_PATH = "/api/v1/annotations/batch"
 MAX_ITEMS = 500
-MAX_RECORD_BYTES = 256 * 1024
+MAX_RECORD_BYTES = 64 * 1024
 MAX_BATCH_BYTES = 16 * 1024 * 1024  # the body limit of a batch (BodyLimit); split larger pushes
 MAX_KEY = 100
 _CHUNK = 500  # ids per IN (...) query
@@ -69,9 +78,11 @@ def _rejected(uuid: str, message: str) -> dict[str, Any]:
 class Batch:
     """One push: the items' rows, files and earlier answers are fetched up front, a few queries in all."""
 
-    def __init__(self, session: Session, who: Caller) -> None:
+    def __init__(self, session: Session, who: Caller, per_file: int = 5000) -> None:
         self.session = session
         self.who = who
+        self.per_file = per_file  # live annotations of one author on one file, at most
+        self.live: dict[int, int] = {}  # file id -> the caller's live annotations of it (as changed so far)
         self.rows: dict[str, Annotation] = {}
         self.file_audience: dict[int, aud.Audience] = {}
         self.answered: dict[str, tuple[str, Result]] = {}  # new idempotency key -> (request hash, result)
@@ -111,6 +122,19 @@ class Batch:
             for row in s.scalars(select(Annotation).where(Annotation.uuid.in_(chunk))):
                 self.rows[row.uuid] = row
         for chunk in _chunks(sorted(file_ids)):
+            self.live.update(
+                (int(f), int(n))
+                for f, n in s.execute(
+                    select(Annotation.file_id, func.count())
+                    .where(
+                        Annotation.author_id == user_id,
+                        Annotation.deleted.is_(False),
+                        Annotation.file_id.in_(chunk),
+                    )
+                    .group_by(Annotation.file_id)
+                )
+                if f is not None
+            )
             self.file_audience.update(
                 (obj_id, aud.decode(audience) if payload is not None else frozenset())
                 for obj_id, audience, payload in s.execute(
@@ -188,7 +212,11 @@ class Batch:
         except UnicodeEncodeError:
             return _rejected(uuid, "The annotation contains text that is not valid Unicode.")
         if size > MAX_RECORD_BYTES:
-            return _rejected(uuid, f"The annotation is too large ({size // 1024} KiB; at most 256 KiB).")
+            return _rejected(
+                uuid,
+                f"The annotation is too large ({size // 1024} KiB; at most {MAX_RECORD_BYTES // 1024} KiB)."
+                " Split long ink into several annotations.",
+            )
         try:
             checked = check_record(record)
         except InvalidRecord as exc:
@@ -205,21 +233,47 @@ class Batch:
                 self.settle()  # changed earlier in this batch: its version must be current
             if base is None or base != row.version:
                 return self.conflict(row)
-        if (row is None or row.file_id != file_id) and not self._may_see(file_id):
+        sees = self._may_see(file_id)
+        if (row is None or row.file_id != file_id) and not sees:
             return _rejected(uuid, f"The document {file_id} does not exist or you may not see it.")
+        was_live = row is not None and not row.deleted and row.file_id == file_id
+        if not checked.deleted and not was_live and self.live.get(file_id, 0) >= self.per_file:
+            return _rejected(
+                uuid,
+                f"You already have {self.per_file} annotations on document {file_id}, the most one person"
+                " may have on one document. Delete some before adding more.",
+            )
+        before = None if row is None else self._recorded_visibility(row)
         if row is None:  # new (or, with a base version, lost on the server: stored again)
             row = Annotation(uuid=uuid, author_id=user_id)
             self.session.add(row)
             self.rows[uuid] = row
+        elif not row.deleted and row.file_id is not None:
+            self.live[row.file_id] = self.live.get(row.file_id, 0) - 1
+        if not checked.deleted:
+            self.live[file_id] = self.live.get(file_id, 0) + 1
         row.file_id = file_id
-        row.visibility = checked.visibility
-        row.faction_ids = self.factions
+        # an author who may no longer see the file (left the committee) keeps syncing their annotation
+        # between their own devices, but shares nothing written since with anyone else until they may
+        # see the file again
+        row.visibility = checked.visibility if sees else aud.WITHHELD
+        if checked.visibility == "faction" and before != "faction":
+            row.faction_ids = self.factions  # shared with the faction now: the author's factions of today
+        elif checked.visibility != "faction":
+            row.faction_ids = ""
         row.deleted = checked.deleted
         row.payload = text
         self.touched.add(uuid)
         pending = _Pending(uuid, row)
         self.pending.append(pending)
         return pending
+
+    @staticmethod
+    def _recorded_visibility(row: Annotation) -> Any:
+        """The visibility of the record as stored (the row's, unless withheld from others)."""
+        if row.visibility != aud.WITHHELD:
+            return row.visibility
+        return _record_of(row).get("visibility")
 
     def conflict(self, row: Annotation) -> dict[str, Any]:
         if row.uuid in self.touched:
@@ -281,10 +335,11 @@ def push(
     raw: Any = Body(...),
     who: Caller = Depends(write_caller),
     session: Session = Depends(writer, scope="function"),
+    ctx: ServerContext = Depends(context),
 ) -> Response:
     """Apply the author's annotation changes in order, in one transaction; one result per item."""
     items = _items(raw)
-    return _json({"results": Batch(session, who).apply(items)})
+    return _json({"results": Batch(session, who, ctx.settings.annotations_per_file).apply(items)})
 
 
 @router.get("/annotations/{uuid}")
