@@ -6,6 +6,9 @@ keys lost since the cursor (a membership ended, an e-file unshared, even just by
 `remove` entries for everything only they allowed; keys gained produce the current state of
 everything they allow. Then the log after the cursor's sequence number follows in order. A call
 without a cursor is the same with an empty key set: a full snapshot, then the log.
+
+A page ends at `limit` entries or once its entries reach `max_bytes` (at least one entry, however large),
+so a page of large records (ink annotations) stays a few MiB in the server's memory and the client's.
 """
 
 from __future__ import annotations
@@ -89,6 +92,17 @@ class Page:
     entries: list[str] = field(default_factory=list)  # JSON text of each change entry
     cursor: str = ""
     has_more: bool = False
+    max_bytes: int = 8 * 1024 * 1024
+    size: int = 0  # UTF-8 bytes of the entries so far
+
+    def add(self, entry: str) -> None:
+        self.entries.append(entry)
+        self.size += len(entry.encode("utf-8")) + 1
+
+    @property
+    def full(self) -> bool:
+        """No more entries fit (by bytes); a page always takes its first one."""
+        return bool(self.entries) and self.size >= self.max_bytes
 
     def to_json_bytes(self) -> bytes:
         more = "true" if self.has_more else "false"
@@ -119,14 +133,14 @@ class FeedReader:
         self.secret = secret
         self.keys_now = aud.user_keys(session, user, today)
 
-    def read(self, token: str | None, limit: int) -> Page:
+    def read(self, token: str | None, limit: int, max_bytes: int = 8 * 1024 * 1024) -> Page:
         if token:
             cursor = Cursor.decode(token, self.secret, self.user.id)
             if cursor.seq > last_seq(self.session):
                 raise Invalid("The sync cursor is ahead of this server. Start again without a cursor.")
         else:
             cursor = Cursor(self.user.id, last_seq(self.session), frozenset())
-        page = Page()
+        page = Page(max_bytes=max_bytes)
         restart = cursor.expansion is not None and cursor.expansion.target != self.keys_now
         if restart and cursor.expansion is not None and cursor.expansion.phase >= 1:
             cursor.prior |= cursor.expansion.target  # rights changed again mid-way: some were sent already
@@ -135,7 +149,7 @@ class FeedReader:
             cursor.expansion = Expansion(self.keys_now)
         if cursor.expansion is not None:
             self._expand(cursor, page, limit)
-        if cursor.expansion is None and len(page.entries) < limit:
+        if cursor.expansion is None and len(page.entries) < limit and not page.full:
             self._log(cursor, page, limit - len(page.entries))
         page.cursor = cursor.encode(self.secret)
         return page
@@ -152,12 +166,15 @@ class FeedReader:
             keys = held - exp.target if exp.phase == 0 else exp.target - cursor.keys
             rows = self._objects_with_keys(keys, exp.kind, exp.last_id, room) if keys else []
             for kind, obj_id, seq, audience, payload in rows:
+                if page.full:  # the next page goes on from this object
+                    page.has_more = True
+                    return
                 exp.kind, exp.last_id = kind, obj_id
                 if exp.phase == 0:
                     if not (aud.decode(audience) & exp.target):
-                        page.entries.append(_remove(kind, obj_id, seq))
+                        page.add(_remove(kind, obj_id, seq))
                 elif payload is not None:
-                    page.entries.append(_upsert(seq, payload))
+                    page.add(_upsert(seq, payload))
             if len(rows) < room:  # nothing more in this phase
                 exp.phase, exp.kind, exp.last_id = exp.phase + 1, 0, 0
         cursor.keys = exp.target
@@ -231,16 +248,19 @@ class FeedReader:
         }
         emitted: set[tuple[int, int]] = set()
         for row, key in zip(rows, keys, strict=True):
+            if page.full:  # the next page goes on from this change
+                page.has_more = True
+                break
             cursor.seq = int(row.seq)
             known = self.keys_now | cursor.prior if cursor.seq <= cursor.prior_until else self.keys_now
             if key in emitted:
                 continue
             audience_now, payload = state.get(key, ("", None))
             if payload is not None and aud.decode(audience_now) & self.keys_now:
-                page.entries.append(_upsert(int(row.seq), payload))
+                page.add(_upsert(int(row.seq), payload))
                 emitted.add(key)
             elif (aud.decode(row.before) | aud.decode(row.after)) & known:
-                page.entries.append(_remove(key[0], key[1], int(row.seq)))
+                page.add(_remove(key[0], key[1], int(row.seq)))
                 emitted.add(key)
         self._forget_prior(cursor)
 

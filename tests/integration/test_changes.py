@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.integration.annotworld import item, push_ok, record
 from tests.integration.feedclient import Replica, server_view
 from tests.integration.live import LiveServer
 from tests.integration.world import World
@@ -505,3 +508,60 @@ def test_concurrent_edits_of_one_version_conflict(fresh_server: Server) -> None:
     assert sorted(statuses) == [200, 412, 412, 412]
     with server.client(token) as c:
         assert c.get(path).json()["version"] == version + 1
+
+
+def _pages(client: httpx.Client, replica: Replica) -> list[tuple[int, int, bool]]:
+    """Pulls to the end like Replica.sync; (bytes, entries, has_more) of each page."""
+    pages = []
+    while True:
+        params = {"cursor": replica.cursor} if replica.cursor else {}
+        r = client.get("/api/v1/changes", params=params)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        replica.apply(page["changes"])
+        replica.cursor = page["cursor"]
+        pages.append((len(r.content), len(page["changes"]), page["has_more"]))
+        if not page["has_more"]:
+            return pages
+
+
+def test_pages_are_capped_by_bytes(fresh_server: Server) -> None:
+    """Large records (ink annotations shared with the committee) end a page once it reaches
+    feed_page_bytes, in the snapshot and in the log alike; a page holds one entry at least."""
+    server, world = fresh_server
+    ids = world.ids
+    member = server.client(server.token("member"))
+    deputy = server.client(server.token("deputy"))
+    before = Replica()
+    before.sync(deputy)
+    stroke = [[100.0 + i / 7, 200.0 + i / 3, 0.5] for i in range(800)]  # ~ 30 KB a record
+    ink = {"kind": "ink", "quads": [], "quote": None, "strokes": [stroke]}
+    recs = [record(ids["user_member"], ids["public_file"], "committee", **ink) for _ in range(30)]
+    results = push_ok(member, *(item(r) for r in recs))
+    cap = 200_000
+    server.ctx.settings = replace(server.ctx.settings, feed_page_bytes=cap)
+    largest = max(len(json.dumps(r)) for r in recs) + 500
+
+    def check(pages: list[tuple[int, int, bool]]) -> None:
+        assert len(pages) >= 5, pages  # 30 records of ~30 KB: 7 or so to a page
+        assert all(size <= cap + largest + 1000 for size, _, _ in pages), pages
+        assert all(more for _, _, more in pages[:-1]) and all(n >= 1 for _, n, _ in pages[:-1])
+
+    snapshot = Replica()
+    check(_pages(deputy, snapshot))  # the snapshot (an expansion of every key)
+    check(_pages(deputy, before))  # the log
+    for replica in (snapshot, before):
+        held = {d["uuid"]: d["record"] for (kind, _), d in replica.objects.items() if kind == "annotation"}
+        assert held == {r["id"]: r for r in recs}
+        assert {k: v for k, v in replica.objects.items() if k[0] != "annotation"} == server_view(deputy)
+
+    # a cap smaller than any entry: one entry a page, nothing lost, nothing twice
+    server.ctx.settings = replace(server.ctx.settings, feed_page_bytes=1)
+    edits = [{**r, "colour": "#00aa00", "clocks": {**r["clocks"], "colour": [2, "dev-a"]}} for r in recs[:5]]
+    push_ok(member, *(item(e, base=res["version"]) for e, res in zip(edits, results, strict=False)))
+    seqs_before = len(before.seqs)
+    pages = _pages(deputy, before)
+    assert [n for _, n, _ in pages] == [1] * 5 + [0] or [n for _, n, _ in pages] == [1] * 5, pages
+    assert len(set(before.seqs[seqs_before:])) == 5
+    held = {d["uuid"]: d["record"] for (kind, _), d in before.objects.items() if kind == "annotation"}
+    assert [held[e["id"]] for e in edits] == edits

@@ -26,7 +26,9 @@ def changes(
     snapshot. Follow `cursor` while `has_more` is true; keep the last cursor for the next sync."""
     size = min(limit or ctx.settings.feed_page_size, ctx.settings.feed_max_page_size)
     # the session is already in one transaction (opened to authenticate): one consistent read for the page
-    page = FeedReader(session, who.user, ctx.settings.secret, date.today()).read(cursor, size)
+    page = FeedReader(session, who.user, ctx.settings.secret, date.today()).read(
+        cursor, size, ctx.settings.feed_page_bytes
+    )
     return Response(
         page.to_json_bytes(), media_type="application/json", headers={"Cache-Control": "no-store"}
     )
