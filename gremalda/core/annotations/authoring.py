@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 INK_TOLERANCE = 0.35  # points: a simplified stroke stays this close to what was drawn (0.12 mm)
+INK_MAX_POINTS = 800  # a stroke's record stays well under the server's 64 KiB (and 1,000 points a stroke)
 NOTE_SIZE = 20.0  # points: the side of a sticky note's icon
 
 
@@ -194,7 +195,8 @@ def _pressure_jump(points: Sequence[InkPoint], first: int, last: int) -> int:
 
 def stroke(points: Iterable[tuple[float, float, float | None]], tolerance: float = INK_TOLERANCE) -> Stroke:
     """A stroke for a record from raw points: non-finite points dropped, pressure clamped to [0, 1] (None
-    where the device gives none), consecutive duplicates merged, simplified (see `simplify`)."""
+    where the device gives none), consecutive duplicates merged, simplified (see `simplify`); a very long
+    stroke is simplified harder, and at last thinned evenly, to at most INK_MAX_POINTS points."""
     clean: list[InkPoint] = []
     for x, y, pressure in points:
         if not (math.isfinite(x) and math.isfinite(y)):
@@ -203,7 +205,16 @@ def stroke(points: Iterable[tuple[float, float, float | None]], tolerance: float
         if clean and clean[-1][0] == x and clean[-1][1] == y:
             continue
         clean.append((float(x), float(y), p))
-    return simplify(clean, tolerance)
+    simple = simplify(clean, tolerance)
+    for _ in range(6):
+        if len(simple) <= INK_MAX_POINTS:
+            return simple
+        tolerance *= 2
+        simple = simplify(simple, tolerance)
+    if len(simple) > INK_MAX_POINTS:  # pressure changes everywhere: keep evenly spaced points and the last
+        step = math.ceil(len(simple) / (INK_MAX_POINTS - 1))
+        simple = (*simple[:-1:step], simple[-1])
+    return simple
 
 
 # --- hit testing and moving -------------------------------------------------------------------------------
