@@ -37,10 +37,11 @@ def push_listener(
     on_change: Callable[[], None],
     *,
     on_error: Callable[[BaseException], None] | None = None,
-    first_trigger: bool = True,
+    first_trigger: bool | Callable[[], bool] = True,
 ) -> EventListener:
     """A listener (not started) that calls `on_change` when the server announces changes for this user
-    (and after a gap in the connection); hand it e.g. ``BackgroundSync.trigger``."""
+    (and after a gap in the connection); hand it e.g. ``BackgroundSync.trigger``. `first_trigger`: see
+    :class:`sync.engine.EventListener`."""
     return EventListener(
         lambda: server_api(paths),
         on_change,

@@ -14,9 +14,13 @@ tries at once, and while changes wait and the server cannot be reached a push is
 instead of waiting out the backoff; the first that succeeds is followed by a full pass.
 ``pendingChanged(int)`` tells how many annotations wait to be pushed.
 
-While the schedule runs, the server's push channel is kept open from the end of the first pass on
-(:mod:`gremalda.core.push_channel`, its own thread): a change announced by the server (a late paper)
-starts a pass at once."""
+While the schedule runs, the server's push channel is kept open (:mod:`gremalda.core.push_channel`, its
+own thread): a change announced by the server (a late paper) starts a pass at once. It opens with the
+schedule, and the first pass reads the feed only once the stream is open (or has failed, or after
+LISTEN_WAIT seconds): every change is then either in that pass's feed or announced. When the stream opens
+only after the first pass began (slow, or failed at first), its opening starts one more pass, since a
+change committed between that pass's feed read and the subscription would otherwise wait for the
+interval."""
 
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ from sync.engine import BackgroundSync, EventListener, Progress, SyncReport
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 PUSH_DELAY_MS = 1000  # a local save is pushed this long after the last one of a burst
 PROBE_SECONDS = 3.0  # while changes wait and the server is unreachable: a push tried this often
+LISTEN_WAIT = 5.0  # the first pass waits at most this long for the push channel to open
 
 
 @dataclass(frozen=True)
@@ -137,9 +142,13 @@ class SyncBridge(QObject):
             pending=lambda: self._pending_now,
             probe=probe,
         )
+        self._feed_read = threading.Event()  # a pass of this schedule has begun reading the feed
         self._listener: EventListener | None = (
-            # the schedule starts with a pass anyway: the first connection triggers none
-            push_listener(paths, self._background.trigger, first_trigger=False) if push_channel else None
+            # the schedule starts with a pass: the first connection triggers one more only when a pass
+            # read the feed before the stream opened (a change in between would be missed)
+            push_listener(paths, self._background.trigger, first_trigger=self._feed_read.is_set)
+            if push_channel
+            else None
         )
         self._push_timer = QTimer(self)
         self._push_timer.setSingleShot(True)
@@ -168,8 +177,10 @@ class SyncBridge(QObject):
         return self._background.running
 
     def start(self) -> None:
-        """Start the schedule: a pass now, then every interval."""
+        """Start the schedule: a pass now, then every interval; the push channel with it."""
         if not self._background.running:
+            self._feed_read.clear()
+            self._listen()
             self._background.start()
 
     def sync_now(self) -> None:
@@ -227,13 +238,26 @@ class SyncBridge(QObject):
         self.started.emit(requested)
 
     def _listen(self) -> None:
-        """The push channel from the end of the first pass on, while the schedule runs."""
-        if self._listener is not None and self._background.running and not self._listener.running:
+        """The push channel while the schedule runs (started with it; again after a pass if it was
+        stopped meanwhile)."""
+        if self._listener is not None and not self._listener.running:
             self._listener.start()
+
+    def _await_listener(self, stop: threading.Event) -> None:
+        """Before a pass reads the feed (sync thread): the first waits until the push channel's first
+        connection opened or failed, at most LISTEN_WAIT seconds; then the feed counts as read."""
+        listener = self._listener
+        if listener is not None and not self._feed_read.is_set():
+            deadline = time.monotonic() + LISTEN_WAIT
+            while listener.running and not listener.tried.wait(0.05):
+                if stop.is_set() or time.monotonic() > deadline:
+                    break
+        self._feed_read.set()
 
     @Slot(object)
     def _on_finished(self, result: SyncResult) -> None:
-        self._listen()
+        if self._background.running:
+            self._listen()
         self._busy = False
         self.last_result = result
         self.last_error = None
@@ -241,7 +265,8 @@ class SyncBridge(QObject):
 
     @Slot(object, bool)
     def _on_failed(self, error: GremaldaError, requested: bool) -> None:
-        self._listen()
+        if self._background.running:
+            self._listen()
         self._busy = False
         self.last_error = error
         self.failed.emit(error, requested)
@@ -259,6 +284,7 @@ class SyncBridge(QObject):
                 own_server = store.state("server_url") is not None
             outcome: SyncOutcome | None = None
             sources: list[SourceOutcome] = []
+            self._await_listener(stop)
             try:
                 # a replica of OParl sources only has no own server to sign in to
                 if own_server or not has_sources:

@@ -5,10 +5,12 @@ Reconnects after any failure or when the server ends the stream, with jittered b
 it keeps failing, from the start again once a stream was open), sending the last event id seen as
 Last-Event-ID: the server then tells at once of changes made while the connection was down. The first
 connection (no id known yet) and any reconnection after a failure also call `on_change`, because
-changes may have been missed meanwhile. Tokens are refreshed by the ServerApi's own 401 handling; a
-sign-in that has ended (SignInRequired) is retried only slowly (the sync pass reports it to the user).
-A hostile stream (garbage, huge lines, a server that closes at once) ends in a clear error that is
-logged and handed to `on_error`, then the next try; it never ends the thread. No Qt.
+changes may have been missed meanwhile (the first one only as `first_trigger` says). Only ids of the
+server's form (digits) are kept for Last-Event-ID: the server refuses others. Tokens are refreshed by
+the ServerApi's own 401 handling; a sign-in that has ended (SignInRequired) is retried only slowly (the
+sync pass reports it to the user). A hostile stream (garbage, huge lines, a server that closes at once)
+ends in a clear error that is logged and handed to `on_error`, then the next try; it never ends the
+thread. No Qt.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 
 CHANGES = "changes"
 SIGNED_OUT_PAUSE = 300.0  # seconds between tries while the sign-in has ended
+MAX_ID_DIGITS = 18  # the server's event ids are feed seqs; it refuses a Last-Event-ID of other form
 STEADY = 5.0  # a stream open at least this long counts as working: the next reconnection comes soon
 
 
@@ -44,11 +47,14 @@ class EventListener:
         backoff: Callable[[], Iterator[float]] = lambda: backoff_delays(0.5, 30.0),
         read_timeout: float = 45.0,
         name: str = "sync-events",
-        first_trigger: bool = True,
+        first_trigger: bool | Callable[[], bool] = True,
     ) -> None:
-        """`first_trigger=False`: the first connection does not call `on_change` (the caller runs a pass
-        at start anyway; a change in the moment between that pass's feed request and the subscription is
-        then fetched with the next change or pass). Reconnections after a failure always call it."""
+        """`first_trigger`: whether the first connection calls `on_change`. A callable is asked when the
+        stream has just opened (the server has subscribed it: every later change is announced), before
+        `connected` is set: it says whether a pass may have read the feed before that moment, e.g. False
+        while the caller's first pass waits for `tried` before reading the feed, True once it has begun
+        (a change committed between that pass's feed read and the subscription would be missed).
+        Reconnections after a failure always call `on_change`."""
         self._connect = connect
         self._on_change = on_change
         self._on_error = on_error
@@ -60,6 +66,7 @@ class EventListener:
         self._thread: threading.Thread | None = None
         self.last_event_id: str | None = None
         self.connected = threading.Event()  # set while a stream is open
+        self.tried = threading.Event()  # set when the first connection opened or failed (since start)
         self.connections = 0  # streams opened
         self.events = 0  # change events received
         self.failures = 0  # connections that ended in an error
@@ -69,6 +76,7 @@ class EventListener:
         if self._thread is not None:
             raise RuntimeError("already started")
         self.stop_event.clear()
+        self.tried.clear()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
@@ -86,12 +94,13 @@ class EventListener:
 
     def _run(self) -> None:
         delays: Iterator[float] | None = None
-        missed = self._first_trigger  # changes may have been missed: tell on the next connection
+        asked = callable(self._first_trigger)  # asked when the first stream opens
+        missed = not asked and bool(self._first_trigger)  # changes may have been missed: tell on opening
         while not self.stop_event.is_set():
             began = time.monotonic()
             try:
-                opened = self._listen(missed) and time.monotonic() - began >= STEADY
-                missed = False
+                opened = self._listen(missed, asked) and time.monotonic() - began >= STEADY
+                missed = asked = False
                 if opened:
                     delays = None  # a stream was open: the server ended it; come back soon
                 pause = random.uniform(0.0, 0.5)  # jitter, not a secret
@@ -99,20 +108,21 @@ class EventListener:
                     delays = delays or self._backoff()
                     pause = next(delays)
             except SignInRequired as exc:
-                missed = True
+                missed, asked = True, False
                 self._failed(exc)
                 pause = SIGNED_OUT_PAUSE
             except Exception as exc:
-                missed = True
+                missed, asked = True, False
                 self._failed(exc)
                 delays = delays or self._backoff()
                 pause = next(delays)
             finally:
                 self.connected.clear()
+                self.tried.set()
             if self.stop_event.wait(pause):
                 return
 
-    def _listen(self, missed: bool) -> bool:
+    def _listen(self, missed: bool, asked: bool = False) -> bool:
         """One stream until it ends; True when it was open (the server accepted it)."""
         # a stream the server closes at once (or a hostile one) does not count: the backoff grows
         opened = False
@@ -121,8 +131,11 @@ class EventListener:
             nonlocal opened
             opened = True
             self.connections += 1
+            first = self._first_trigger
+            late = asked and callable(first) and first()  # asked before `connected` is set
             self.connected.set()
-            if missed or (self.last_event_id is None and self.connections > 1):
+            self.tried.set()
+            if missed or late or (self.last_event_id is None and self.connections > 1):
                 self._on_change()
 
         api = self._connect()
@@ -140,8 +153,8 @@ class EventListener:
         return opened
 
     def _event(self, event: ServerEvent) -> None:
-        if event.id:
-            self.last_event_id = event.id
+        if event.id and event.id.isascii() and event.id.isdigit() and len(event.id) <= MAX_ID_DIGITS:
+            self.last_event_id = event.id  # only a seq of ours: anything else would be refused on reconnect
         if event.event == CHANGES:
             self.events += 1
             self._on_change()
