@@ -9,12 +9,20 @@ such sequence number. Keys are recomputed when memberships, organizations or per
 `REFRESH_SECONDS` (e-file shares, memberships ending by date); a subscriber whose device was revoked or
 whose access token expired is ended then. `close()` (the server stopping) ends every stream.
 
+Bounds (so that looping connects cannot burn the server's time): a reconnect with a Last-Event-ID reads
+at most `events_max_lookback` change rows (one query); further behind, the client is sent an event at once
+without looking and pulls the feed, which is always correct. A device holds at most
+`events_max_streams_per_device` streams: a further one closes the device's oldest stream (rather than
+refusing the new one: a client that lost its network reconnects while the server still holds its dead
+stream until the next ping fails, and must not be locked out).
+
 The thread runs only while somebody listens.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import threading
 import time
@@ -36,7 +44,6 @@ log = logging.getLogger("gremalda.server.events")
 
 REFRESH_SECONDS = 30.0
 PAGE = 5000
-MAX_LOOKBACK = 200_000  # a Last-Event-ID further behind is answered with an event without looking
 _KEY_KINDS = {int(Kind.MEMBERSHIP), int(Kind.ORGANIZATION), int(Kind.PERSON)}
 
 
@@ -50,6 +57,7 @@ def committed() -> None:
 
 
 CLOSED = -1  # what Subscriber.next answers when the stream must end
+_opened = itertools.count(1)
 
 
 @dataclass(eq=False)
@@ -62,6 +70,7 @@ class Subscriber:
     pending: int = 0  # the newest relevant sequence number known
     closed: bool = False
     forced: bool = False
+    opened: int = field(default_factory=lambda: next(_opened))  # order of subscription (oldest first)
     _event: asyncio.Event = field(default_factory=asyncio.Event)
 
     def notify(self, seq: int, *, force: bool = False) -> None:
@@ -113,6 +122,8 @@ class ChangeWatcher:
     def __init__(self, ctx: ServerContext) -> None:
         self.ctx = ctx
         self.poll = ctx.settings.events_poll_seconds
+        self.max_lookback = max(0, ctx.settings.events_max_lookback)
+        self.max_per_device = max(1, ctx.settings.events_max_streams_per_device)
         self._lock = threading.Lock()
         self._subscribers: set[Subscriber] = set()
         self._wakeup = threading.Event()
@@ -133,12 +144,17 @@ class ChangeWatcher:
     def subscribe(
         self, user: User, device: Device, keys: frozenset[str], after: int, loop: asyncio.AbstractEventLoop
     ) -> Subscriber:
-        """A new subscriber (on `loop`); blocks briefly to read the feed counter when the thread starts."""
+        """A new subscriber (on `loop`); blocks briefly to read the feed counter when the thread starts.
+        When the device already holds `events_max_streams_per_device` streams, its oldest ones end."""
         sub = Subscriber(user.id, device.id, keys, loop, sent=after, pending=after)
+        evicted: list[Subscriber] = []
         with self._lock:
             if self._closed:
                 sub.closed = True
                 return sub
+            same = sorted((s for s in self._subscribers if s.device_id == device.id), key=lambda s: s.opened)
+            evicted = same[: max(0, len(same) - self.max_per_device + 1)]
+            self._subscribers.difference_update(evicted)
             self._subscribers.add(sub)
             if self._thread is None:
                 with self.ctx.sessions() as session:
@@ -146,6 +162,9 @@ class ChangeWatcher:
                 self._refreshed = time.monotonic()
                 self._thread = threading.Thread(target=self._run, name="gremalda-events", daemon=True)
                 self._thread.start()
+        for old in evicted:
+            log.info("device %s opened another event stream: its oldest one ends", device.id)
+            old.end()
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -169,28 +188,25 @@ class ChangeWatcher:
             thread.join(timeout=5)
 
     def relevant_since(self, after: int, keys: frozenset[str]) -> int | None:
-        """The newest change after `after` the keys may notice, None if there is none."""
+        """The newest change after `after` the keys may notice, None if there is none. Reads at most
+        `events_max_lookback` change rows: further behind, the newest change is answered without looking
+        (the client pulls the feed and finds out)."""
         with self.ctx.sessions() as session:
             last = last_seq(session)
             if after >= last:
                 return last if after > last else None  # ahead of this server: let the client look
-            if last - after > MAX_LOOKBACK:
+            if last - after > self.max_lookback:
                 return last
-            found = None
-            position = after
-            while True:
-                rows = session.execute(
-                    select(Change.seq, Change.before, Change.after)
-                    .where(Change.seq > position)
-                    .order_by(Change.seq)
-                    .limit(PAGE)
-                ).all()
-                for seq, before, after_audience in rows:
-                    if (aud.decode(before) | aud.decode(after_audience)) & keys:
-                        found = int(seq)
-                if len(rows) < PAGE:
-                    return found
-                position = int(rows[-1][0])
+            rows = session.execute(
+                select(Change.seq, Change.before, Change.after)
+                .where(Change.seq > after, Change.seq <= last)
+                .order_by(Change.seq.desc())
+                .limit(self.max_lookback)
+            ).all()
+            for seq, before, after_audience in rows:  # newest first: the first that concerns them
+                if (aud.decode(before) | aud.decode(after_audience)) & keys:
+                    return int(seq)
+            return None
 
     # the thread
 

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sync.server import events as events_module
 from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream
 from sync.server.feed import last_seq
 from tests.conftest import new_pg_database
@@ -386,3 +387,58 @@ def test_events_pass_through_nginx_at_once(tmp_path: Path, listeners: list[Liste
             assert one.next().seq == seq
             one.close()  # nginx quits gracefully only once its connections are done
             assert one.next().kind == "end"
+
+
+def test_a_last_event_id_far_behind_is_answered_at_once_without_looking(
+    tmp_path: Path, server_url: str, listeners: list[Listener]
+) -> None:
+    """A reconnect reads at most `events_max_lookback` change rows: further behind, an event comes at once
+    (naming the newest change) even though nothing there concerns the caller; they pull and find out."""
+    with live_server(tmp_path / "data", server_url, events_max_lookback=3) as server:
+        world = build_world(server.ctx)
+        token = server.token("member")
+        with server.client(server.token("clerk")) as clerk:
+            before = seq_now(server)
+            b_item = b_private_item(clerk, world)
+            add_late_file(server, clerk, world, agenda_item_id=b_item)
+            for n in range(3):  # more than three change rows, none of them the member may notice
+                r = clerk.post(
+                    "/api/v1/agenda-items",
+                    json={"meeting_id": world.ids["cancelled_meeting"], "name": f"B {n}", "public": False},
+                )
+                assert r.status_code == 201, r.text
+            hidden = seq_now(server)
+            assert hidden - before > 3
+            # within the look-back: nothing at once (only what they may not see happened)
+            near = listen(server, token, listeners, headers={"Last-Event-ID": str(hidden - 2)})
+            # far behind: an event at once, without looking at the rows
+            far = listen(server, token, listeners, headers={"Last-Event-ID": str(before)})
+            visible = add_late_file(server, clerk, world, agenda_item_id=world.ids["private_item"])
+        assert far.next().seq == hidden
+        assert far.next().seq == visible
+        assert near.next().seq == visible
+
+
+def test_a_device_holds_at_most_four_streams_the_oldest_ends(
+    live: tuple[LiveServer, World, dict[str, str]], listeners: list[Listener]
+) -> None:
+    """A fifth stream of the same device closes that device's oldest one (documented in events.py);
+    other devices of the same user keep theirs, and the remaining streams are still told."""
+    server, world, tokens = live
+    assert server.ctx.settings.events_max_streams_per_device == 4
+    tablet = server.login("member", device="tablet")["access_token"]
+    other_device = listen(server, tablet, listeners)
+    streams = [listen(server, tokens["member"], listeners) for _ in range(4)]
+    watcher = next(w for w in list(events_module._watchers) if w.ctx is server.ctx)
+    assert watcher.subscriber_count() == 5
+    newest = listen(server, tokens["member"], listeners)
+    assert streams[0].next().kind == "end"
+    assert watcher.subscriber_count() == 5
+    with server.client(tokens["clerk"]) as clerk:
+        seq = add_late_file(server, clerk, world, agenda_item_id=world.ids["private_item"])
+    for one in [*streams[1:], newest, other_device]:
+        got = one.next()
+        assert got.kind == "event" and got.seq == seq, got
+    # a sixth closes the next oldest
+    listen(server, tokens["member"], listeners)
+    assert streams[1].next().kind == "end"
