@@ -22,6 +22,7 @@ from gremalda.core.push_channel import server_api
 from gremalda.paths import DataPaths, data_paths
 from gremalda.store.replica import open_store
 from sync.client import ServerApi, SignInRequired, Tokens
+from sync.client.token_holder import TokenHolder
 from sync.server.db import write_session
 from sync.server.models import Device, utcnow
 from tests.integration.live import LiveServer
@@ -152,3 +153,31 @@ def test_a_stolen_old_refresh_token_still_revokes(
         for client in (api, push_api):
             with pytest.raises(SignInRequired):
                 client.changes(None, 1)
+
+
+def test_tokens_that_could_not_be_saved_are_kept(
+    fresh_server: tuple[LiveServer, World], member_dir: DataPaths
+) -> None:
+    """Saving refreshed tokens fails (e.g. the disk is full): the replica still holds the spent ones.
+    The holder keeps working with the new tokens and does not take the spent ones back from storage on
+    the next 401, which would end in presenting a used refresh token."""
+    server, _ = fresh_server
+    first = _stored(member_dir)
+
+    def save(tokens: Tokens) -> None:
+        raise OSError(28, "No space left on device")
+
+    holder = TokenHolder(first, save=save, reload=lambda: _stored(member_dir))
+    with ServerApi(server.url, holder=holder) as api:
+        _expire_access(server, first.device_id)
+        with pytest.raises(OSError, match="No space"):
+            api.changes(None, 1)
+        renewed = api.tokens
+        assert renewed is not None and renewed != first and _stored(member_dir) == first
+        assert api.changes(None, 1).entries
+        _expire_access(server, first.device_id)
+        with pytest.raises(OSError, match="No space"):
+            api.changes(None, 1)  # refreshed with `renewed`, not back to the stored `first`
+        assert api.tokens not in (first, renewed)
+        assert api.changes(None, 1).entries
+    assert not _revoked(server, first.device_id)
