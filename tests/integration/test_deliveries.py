@@ -6,21 +6,28 @@ in three days."""
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from sync.server.api.deliveries import _upsert_delivery, notice_deadline
+from sync.server.config import time_zone_name
 from sync.server.db import write_session
 from sync.server.demo.seed import DEMO_PASSWORD, DemoOptions, seed_demo
 from sync.server.models import Delivery, DeliveryReport, Meeting, Membership, Person, User
+from tests.conftest import new_pg_database
 from tests.integration.live import LiveServer, live_server
-from tests.integration.world import World, minimal_pdf
+from tests.integration.world import World, build_world, minimal_pdf
 
+WAIT = 20.0  # how long a thread may take (never a measured limit)
 Live = tuple[LiveServer, World, dict[str, str]]
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
@@ -109,6 +116,12 @@ def add_late_paper(server: LiveServer, token: str, world: World, text: str = "Ti
         )
     assert r.status_code == 201, r.text
     return stored.sha256
+
+
+def local_deadline(start: datetime, days: int) -> datetime:
+    """23:59:59 Berlin time on the day `days` + 1 days before the meeting's Berlin date."""
+    day = start.astimezone(BERLIN).date() - timedelta(days=days + 1)
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=BERLIN)
 
 
 def parse(value: str | None) -> datetime:
@@ -269,7 +282,7 @@ def test_the_clerks_table_and_the_notice_days(live: Live) -> None:
     data = table(server, tokens["clerk"], meeting)
     start = parse(data["meeting"]["start"])
     assert data["meeting"]["id"] == meeting and data["meeting"]["notice_days"] == 7
-    assert parse(data["meeting"]["deadline"]) == start - timedelta(days=7)
+    assert parse(data["meeting"]["deadline"]) == local_deadline(start, 7)
     assert set(data["meeting"]) == {"id", "name", "start", "published_at", "notice_days", "deadline"}
     rows = {r["person_id"]: r for r in data["rows"]}
     # members and deputies of committee A; the former member's membership has ended
@@ -305,7 +318,7 @@ def test_the_clerks_table_and_the_notice_days(live: Live) -> None:
         assert r.json()["notice_days"] == 2 and r.headers["etag"] == f'"{body["version"] + 1}"'
     data = table(server, tokens["clerk"], meeting)
     assert data["meeting"]["notice_days"] == 2
-    assert parse(data["meeting"]["deadline"]) == start - timedelta(days=2)
+    assert parse(data["meeting"]["deadline"]) == local_deadline(start, 2)
     assert row_of(data, world.ids["person_member"])["status"] == "on_time"
     assert row_of(data, world.ids["person_deputy"])["status"] == "missing"
 
@@ -371,3 +384,149 @@ def test_the_demo_council_has_a_clerk_and_a_delivery_table(tmp_path: Path) -> No
         assert rows[deputy.id]["status"] == "on_time" and rows[deputy.id]["first_opened_at"] is not None
         assert rows[deputy.id]["current_complete_at"] is not None
         assert {r["status"] for r in data["rows"]} >= {"on_time", "missing", "no_account"}
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "deadline", "late_from"),
+    [
+        # 7 days for Wednesday the 9th: receipt by Tuesday the 1st, 23:59:59 local time
+        ("2026-12-09T18:00:00+01:00", 7, "2026-12-01T23:59:59+01:00", "2026-12-02T00:00:00+01:00"),
+        # just after local midnight: the meeting day is the 9th in Berlin although the UTC date is the 8th
+        ("2026-12-08T23:30:00+00:00", 7, "2026-12-01T23:59:59+01:00", "2026-12-02T00:00:00+01:00"),
+        # just before local midnight
+        ("2026-12-09T23:59:00+01:00", 7, "2026-12-01T23:59:59+01:00", "2026-12-02T00:00:00+01:00"),
+        # no notice days: receipt by the end of the day before the meeting day
+        ("2026-12-09T09:00:00+01:00", 0, "2026-12-08T23:59:59+01:00", "2026-12-09T00:00:00+01:00"),
+        # meeting in summer time, deadline in winter time (clocks went forward on 29 March 2026)
+        ("2026-04-02T19:00:00+02:00", 7, "2026-03-25T23:59:59+01:00", "2026-03-26T00:00:00+01:00"),
+        # the deadline day is the day the clocks go forward (23 hours long)
+        ("2026-04-06T19:00:00+02:00", 7, "2026-03-29T23:59:59+02:00", "2026-03-30T00:00:00+02:00"),
+        # the deadline day is the day the clocks go back (25 hours long, 25 October 2026)
+        ("2026-11-02T19:00:00+01:00", 7, "2026-10-25T23:59:59+01:00", "2026-10-26T00:00:00+01:00"),
+        # the day before the clocks go back, still summer time
+        ("2026-11-01T10:00:00+01:00", 7, "2026-10-24T23:59:59+02:00", "2026-10-25T00:00:00+02:00"),
+    ],
+)
+def test_the_notice_deadline_counts_whole_local_days(
+    start: str, days: int, deadline: str, late_from: str
+) -> None:
+    shown, end = notice_deadline(datetime.fromisoformat(start), days, BERLIN)
+    assert shown.isoformat() == deadline
+    assert end == datetime.fromisoformat(late_from)
+    assert end - shown == timedelta(seconds=1)
+
+
+def _move_meeting_and_delivery(server: LiveServer, world: World, start: datetime, first: datetime) -> None:
+    with write_session(server.ctx.sessions) as s:
+        meeting = s.get(Meeting, world.ids["published_meeting"])
+        assert meeting is not None
+        meeting.start = start
+        meeting.end = start + timedelta(hours=3)
+        s.add(
+            Delivery(
+                meeting_id=meeting.id,
+                user_id=world.ids["user_member"],
+                first_complete_at=first,
+                current_files="",
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("received", "status"),
+    [
+        ("2027-12-01T23:59:59.500000+01:00", "on_time"),  # the last moment of the last day
+        ("2027-12-02T00:00:00+01:00", "late"),  # local midnight: the next day
+        ("2027-12-01T23:15:00+00:00", "late"),  # 00:15 local on the 2nd (the UTC date is still the 1st)
+        ("2027-12-01T00:00:00+01:00", "on_time"),
+    ],
+)
+def test_the_table_checks_the_notice_by_local_calendar_days(live: Live, received: str, status: str) -> None:
+    """A meeting on Thursday, 9 December 2027 at 00:30 Berlin time (8 December 23:30 UTC), 7 days'
+    notice: received by Wednesday the 1st, 23:59:59 Berlin time is on time; the UTC date does not count."""
+    server, world, tokens = live
+    start = datetime(2027, 12, 9, 0, 30, tzinfo=BERLIN)
+    _move_meeting_and_delivery(server, world, start, datetime.fromisoformat(received))
+    data = table(server, tokens["clerk"], world.ids["published_meeting"])
+    assert data["meeting"]["deadline"] == "2027-12-01T23:59:59+01:00"
+    assert row_of(data, world.ids["person_member"])["status"] == status
+
+
+def test_the_body_time_zone_is_a_server_setting(tmp_path: Path) -> None:
+    with live_server(
+        tmp_path, f"sqlite:///{tmp_path}/s.sqlite3", body_time_zone="America/New_York"
+    ) as server:
+        world = build_world(server.ctx)
+        start = datetime(2027, 12, 9, 0, 30, tzinfo=BERLIN)  # 8 December, 18:30 in New York
+        _move_meeting_and_delivery(server, world, start, datetime(2027, 11, 30, 12, 0, tzinfo=UTC))
+        data = table(server, server.token("clerk"), world.ids["published_meeting"])
+    assert data["meeting"]["deadline"] == "2027-11-30T23:59:59-05:00"
+    assert row_of(data, world.ids["person_member"])["status"] == "on_time"
+    with pytest.raises(ValueError, match="Unknown time zone"):
+        time_zone_name("Mars/Olympus")
+
+
+def test_two_devices_first_reports_for_one_meeting_at_once(live: Live) -> None:
+    """Two devices of one member report the same folder at the same moment: both are answered ok, one
+    summary row, two reports."""
+    server, world, _ = live
+    meeting = world.ids["published_meeting"]
+    devices = [server.login("member", device=f"device-{n}")["access_token"] for n in range(2)]
+    for round_ in range(5):
+        with write_session(server.ctx.sessions) as s:
+            s.query(Delivery).delete()
+        start = threading.Barrier(len(devices))
+        answers: list[Any] = [None] * len(devices)
+
+        def send(n: int, start: threading.Barrier, answers: list[Any]) -> None:
+            with server.client(devices[n]) as c:
+                item = complete(meeting, [sha(world)])
+                start.wait(WAIT)
+                answers[n] = c.post("/api/v1/deliveries", json={"items": [item]})
+
+        threads = [threading.Thread(target=send, args=(n, start, answers)) for n in range(len(devices))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(WAIT)
+        for r in answers:
+            assert r is not None and r.status_code == 200, (round_, r.text if r is not None else r)
+            assert r.json() == {"results": [{"status": "ok"}]}
+    with server.ctx.sessions() as s:
+        assert s.query(Delivery).count() == 1
+        assert s.query(DeliveryReport).count() == 2 * 5
+
+
+@pytest.mark.postgres
+def test_the_summary_row_is_made_once_without_the_writer_lock(pg_cluster: Any, tmp_path: Path) -> None:
+    """The summary row does not rely on the writers' lock: two transactions that both find no row (the
+    first has inserted but not committed) both end with the one row; the second waits and finds it instead
+    of failing on the primary key. (On SQLite only the writers' lock lets a transaction write at all.)"""
+    with live_server(tmp_path, new_pg_database(pg_cluster)) as server:
+        world = build_world(server.ctx)
+        meeting, user = world.ids["published_meeting"], world.ids["user_member"]
+        first = server.ctx.sessions()
+        row = _upsert_delivery(first, meeting, user)  # inserted, not committed
+        got: list[Any] = []
+
+        def second() -> None:
+            try:
+                with server.ctx.sessions() as s:
+                    other = _upsert_delivery(s, meeting, user)  # waits for the first transaction
+                    other.first_complete_at = datetime.now(UTC)
+                    s.commit()
+                    got.append(other)
+            except Exception as exc:  # reported below
+                got.append(exc)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)  # gives the second transaction time to reach the insert (either order is fine)
+        row.current_files = "a"
+        first.commit()
+        first.close()
+        thread.join(WAIT)
+        assert len(got) == 1 and isinstance(got[0], Delivery), got
+        with server.ctx.sessions() as s:
+            rows = s.query(Delivery).all()
+        assert len(rows) == 1 and rows[0].current_files == "a" and rows[0].first_complete_at is not None

@@ -1,22 +1,25 @@
 """Proof of delivery (Ladungsnachweis): devices report when they hold a published meeting folder complete
 and when the member opened it; the body's clerks read a table per meeting with the notice-period check
-(Ladungsfrist: `Body.notice_days` days before the meeting), and set the notice period per body."""
+(Ladungsfrist, see `notice_deadline`), and set the notice period per body."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import AwareDatetime, Field, ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import Insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
-from sync.server.api.deps import Caller, caller, db, write_caller, writer
+from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
 from sync.server.api.schemas import PathId, Strict
 from sync.server.api.write import _if_match, _result
+from sync.server.context import ServerContext
 from sync.server.errors import Forbidden, Invalid, NotFound
 from sync.server.models import (
     AgendaItem,
@@ -81,6 +84,44 @@ def folder_files(session: Session, meeting_id: int, keys: frozenset[str]) -> set
     return {sha for file_id, sha in current.items() if file_id in shown}
 
 
+def notice_deadline(start: datetime, notice_days: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The notice period (Ladungsfrist) in whole calendar days of the body's local time, as the rules of
+    procedure count it (German Gemeindeordnungen: the invitation must reach the members at least N days
+    before the meeting day; neither the day of receipt nor the meeting day counts): a folder received on
+    local day D is on time when at least `notice_days` whole days lie between D and the meeting's local
+    date, i.e. D ≤ meeting date − (notice_days + 1). With 7 days for a meeting on Wednesday the 9th, receipt
+    by Tuesday the 1st, 23:59:59 local time, is on time.
+
+    Returns (deadline, end): the deadline as shown (23:59:59 local time of that day, with its offset) and
+    the first instant that is late (midnight local time starting the next day): on time means received
+    before `end`. Midnight exists on every day in Europe's time zones (they change at 02:00/03:00)."""
+    meeting_day = start.astimezone(zone).date()
+    last_day = meeting_day - timedelta(days=notice_days + 1)
+    deadline = datetime.combine(last_day, time(23, 59, 59), tzinfo=zone)
+    end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=zone)
+    return deadline, end
+
+
+def _upsert_delivery(session: Session, meeting_id: int, user_id: int) -> Delivery:
+    """The (meeting, user) summary row, made when it is missing. Insert-or-nothing, then read: another
+    device's first report for the same meeting, committed meanwhile, is found instead of failing on the
+    primary key (SQLite and PostgreSQL both know ON CONFLICT DO NOTHING)."""
+    row = session.get(Delivery, (meeting_id, user_id))
+    if row is not None:
+        return row
+    values = {"meeting_id": meeting_id, "user_id": user_id, "current_files": ""}
+    dialect = session.get_bind().dialect.name
+    statement: Insert
+    if dialect == "postgresql":
+        statement = postgresql.insert(Delivery).values(**values).on_conflict_do_nothing()
+    else:
+        statement = sqlite.insert(Delivery).values(**values).on_conflict_do_nothing()
+    session.execute(statement)
+    row = session.get(Delivery, (meeting_id, user_id), populate_existing=True)
+    assert row is not None  # inserted now or by the other report
+    return row
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
 
@@ -138,10 +179,7 @@ def _report(session: Session, who: Caller, entry: Any, now: datetime) -> dict[st
                 f"The folder has changed ({len(missing)} file(s) not held yet). "
                 "Report again after the next sync.",
             )
-    row = session.get(Delivery, (meeting.id, who.user.id))
-    if row is None:
-        row = Delivery(meeting_id=meeting.id, user_id=who.user.id, current_files="")
-        session.add(row)
+    row = _upsert_delivery(session, meeting.id, who.user.id)
     if item.event == "complete":
         if row.first_complete_at is None:
             row.first_complete_at = now
@@ -183,16 +221,21 @@ def _clerk_meeting(session: Session, who: Caller, meeting_id: int) -> Meeting:
 
 @router.get("/meetings/{meeting_id}/deliveries")
 def meeting_deliveries(
-    meeting_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db, scope="function")
+    meeting_id: PathId,
+    who: Caller = Depends(caller),
+    session: Session = Depends(db, scope="function"),
+    ctx: ServerContext = Depends(context),
 ) -> dict[str, Any]:
     """One row per member and deputy of the meeting's organization: when a device of theirs first held the
     published folder complete, whether it still holds it as it is now, when they first opened it, and the
-    notice check (on time: complete by start − notice_days days)."""
+    notice check (on time: complete by the end of the local day `notice_days + 1` days before the meeting's
+    local date, see `notice_deadline`; `deadline` is that 23:59:59 with the body's UTC offset)."""
     meeting = _clerk_meeting(session, who, meeting_id)
     body = session.get(CouncilBody, meeting.body_id)
     notice_days = body.notice_days if body is not None else 7
-    deadline = meeting.start - timedelta(days=notice_days)
-    day = meeting.start.date()
+    zone = ZoneInfo(ctx.settings.body_time_zone)
+    deadline, late_from = notice_deadline(meeting.start, notice_days, zone)
+    day = meeting.start.astimezone(zone).date()
     memberships = [
         (m, p)
         for m, p in session.execute(
@@ -231,7 +274,7 @@ def meeting_deliveries(
             row.update(_account_row(session, meeting, accounts, deliveries, today))
             first = row["_first"]
             del row["_first"]
-            row["status"] = "missing" if first is None else ("on_time" if first <= deadline else "late")
+            row["status"] = "missing" if first is None else ("on_time" if first < late_from else "late")
         rows.append(row)
     return {
         "meeting": {
@@ -240,7 +283,7 @@ def meeting_deliveries(
             "start": _iso(meeting.start),
             "published_at": _iso(meeting.published_at),
             "notice_days": notice_days,
-            "deadline": _iso(deadline),
+            "deadline": deadline.isoformat(),
         },
         "rows": rows,
     }
