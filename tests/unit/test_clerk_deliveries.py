@@ -71,7 +71,7 @@ def test_pdf_has_the_heading_and_highlights_late_and_missing_rows() -> None:
     doc = pymupdf.open(stream=data, filetype="pdf")
     text = "".join(page.get_text() for page in doc)
     assert "Zustellnachweis" in text and "Ausschuss für Umwelt" in text
-    assert "Ladungsfrist bis" in text and table.deadline is not None
+    assert "Frist: Zugang bis" in text and table.deadline is not None
     assert table.deadline.astimezone().strftime("%d.%m.%Y %H:%M") in text
     for name in ("Anna Ärger", "Bernd Spät", "Carla Fehlt", "Dieter Ohne", "verspätet", "nicht zugestellt"):
         assert name in text

@@ -42,7 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
         "meeting": "Sitzung",
         "start": "Beginn",
         "published": "Veröffentlicht",
-        "deadline": "Ladungsfrist bis",
+        "deadline": "Frist: Zugang bis",  # the end of the last local day (server: notice_deadline)
         "notice": "Frist (Tage)",
         "made": "Erstellt",
         "summary": "{on_time} von {total} fristgerecht, {late} verspätet, {missing} nicht zugestellt, "
@@ -66,7 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "meeting": "Meeting",
         "start": "Start",
         "published": "Published",
-        "deadline": "Deadline",
+        "deadline": "Deadline: received by",
         "notice": "Notice (days)",
         "made": "Made",
         "summary": "{on_time} of {total} on time, {late} late, {missing} not delivered, "
