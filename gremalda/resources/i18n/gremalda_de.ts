@@ -80,19 +80,19 @@
     </message>
     <message>
       <source>Remove document…</source>
-      <translation type="unfinished"></translation>
+      <translation>Dokument entfernen…</translation>
     </message>
     <message>
       <source>Unlink paper…</source>
-      <translation type="unfinished"></translation>
+      <translation>Verknüpfung zur Vorlage lösen…</translation>
     </message>
     <message>
       <source>Rename…</source>
-      <translation type="unfinished"></translation>
+      <translation>Umbenennen…</translation>
     </message>
     <message>
       <source>Remove item…</source>
-      <translation type="unfinished"></translation>
+      <translation>TOP entfernen…</translation>
     </message>
     <message>
       <source>Remove agenda item</source>
@@ -108,27 +108,27 @@
     </message>
     <message>
       <source>Remove the document “%1”?</source>
-      <translation type="unfinished"></translation>
+      <translation>Das Dokument „%1“ entfernen?</translation>
     </message>
     <message>
       <source>The meeting is published: the document disappears from the members&apos; devices with their next synchronisation.</source>
-      <translation type="unfinished"></translation>
+      <translation>Die Sitzung ist veröffentlicht: Das Dokument verschwindet mit der nächsten Synchronisation von den Geräten der Mitglieder.</translation>
     </message>
     <message>
       <source>Remove document</source>
-      <translation type="unfinished"></translation>
+      <translation>Dokument entfernen</translation>
     </message>
     <message>
       <source>Unlink paper</source>
-      <translation type="unfinished"></translation>
+      <translation>Verknüpfung zur Vorlage lösen</translation>
     </message>
     <message>
       <source>Unlink the paper “%1” from the item “%2”? The paper itself stays.</source>
-      <translation type="unfinished"></translation>
+      <translation>Die Verknüpfung der Vorlage „%1“ mit dem TOP „%2“ lösen? Die Vorlage selbst bleibt erhalten.</translation>
     </message>
     <message>
       <source>Unlink</source>
-      <translation type="unfinished"></translation>
+      <translation>Verknüpfung lösen</translation>
     </message>
     <message>
       <source>Cancel</source>
