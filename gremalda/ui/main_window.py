@@ -325,6 +325,8 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.clerk = ClerkWorkspace(self)  # menu and dock for clerks only (issue 6)
+        if state is None:
+            self.thumbnails_dock.raise_()  # hiding the clerk's tab made its neighbour the current one
         self._update_actions()
 
     # --- construction helpers
