@@ -12,33 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QDateTime,
     QEvent,
-    QLocale,
     QModelIndex,
     QObject,
     QPoint,
-    QPointF,
     Qt,
     Signal,
 )
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QIcon,
     QKeyEvent,
     QKeySequence,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPixmap,
     QResizeEvent,
     QStandardItem,
     QStandardItemModel,
@@ -58,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from gremalda.core.annotations.records import Annotation, Kind
 from gremalda.core.records import FileEntry
+from gremalda.ui.annotation_format import annotation_text, date_text, kind_icon, kind_name
 from gremalda.ui.formatting import file_label
 
 if TYPE_CHECKING:
@@ -75,94 +63,6 @@ COLUMNS = ("page", "kind", "text", "author", "date")
 PAGE, KIND, TEXT, AUTHOR, DATE = range(len(COLUMNS))
 TEXT_LENGTH = 200  # characters of a quote or note shown in the list (all of it in the tooltip)
 NARROW = (340, 440)  # below these widths (pixels) the author, then the date column is hidden
-
-
-def kind_name(kind: Kind) -> str:
-    return {
-        Kind.HIGHLIGHT: translate("AnnotationPanel", "Highlight"),
-        Kind.UNDERLINE: translate("AnnotationPanel", "Underline"),
-        Kind.STRIKEOUT: translate("AnnotationPanel", "Strike-out"),
-        Kind.INK: translate("AnnotationPanel", "Drawing"),
-        Kind.NOTE: translate("AnnotationPanel", "Note"),
-        Kind.FREETEXT: translate("AnnotationPanel", "Text box"),
-    }[kind]
-
-
-@cache
-def kind_icon(kind: Kind, colour: str = "#ffd700") -> QIcon:
-    """A small picture of the kind in the annotation's colour."""
-    size = 16
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    colour_ = QColor(colour)
-    ink = QColor("#303030")
-    if kind is Kind.HIGHLIGHT:
-        painter.fillRect(1, 4, 14, 9, colour_)
-        painter.setPen(QPen(ink, 1.2))
-        painter.drawLine(4, 8, 12, 8)
-    elif kind in (Kind.UNDERLINE, Kind.STRIKEOUT):
-        painter.setPen(QPen(ink, 1.2))
-        for y in (4, 8):
-            painter.drawLine(2, y, 14, y)
-        painter.setPen(QPen(colour_.darker(130), 2.4))
-        y = 13 if kind is Kind.UNDERLINE else 6
-        painter.drawLine(1, y, 15, y)
-    elif kind is Kind.INK:
-        path = QPainterPath(QPointF(1.5, 12))
-        path.cubicTo(QPointF(4, 1), QPointF(8, 16), QPointF(14.5, 3))
-        painter.setPen(QPen(colour_.darker(120), 2.2))
-        painter.drawPath(path)
-    elif kind is Kind.NOTE:
-        painter.setPen(QPen(ink, 1))
-        painter.setBrush(QBrush(colour_))
-        painter.drawRoundedRect(1, 1, 14, 11, 2, 2)
-        painter.drawLine(4, 12, 4, 15)
-    else:  # free text
-        painter.setPen(QPen(colour_.darker(140), 1))
-        painter.drawRect(1, 1, 14, 14)
-        font = QFont()
-        font.setPixelSize(12)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(ink)
-        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "T")
-    painter.end()
-    return QIcon(pixmap)
-
-
-def annotation_text(a: Annotation) -> str:
-    """What the list shows as an annotation's text: the marked words (and the note on them), else the
-    note or free text."""
-    parts = []
-    if a.quote is not None:
-        parts.append(f"“{' '.join(a.quote.exact.split())}”")
-    if a.text.strip():
-        parts.append(" ".join(a.text.split()))
-    return " — ".join(parts)
-
-
-def parse_time(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def date_text(value: str, *, compact: bool = False) -> str:
-    """A record's timestamp in the user's locale (short; ``compact``: the time when it is today, else
-    the date), or as stored when it cannot be read."""
-    when = parse_time(value)
-    if when is None:
-        return value
-    moment = QDateTime.fromMSecsSinceEpoch(int(when.timestamp() * 1000)).toLocalTime()
-    locale = QLocale()
-    if not compact:
-        return locale.toString(moment, QLocale.FormatType.ShortFormat)
-    if moment.date() == QDateTime.currentDateTime().date():
-        return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
-    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
 
 
 @dataclass(frozen=True)

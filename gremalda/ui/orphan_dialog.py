@@ -35,7 +35,7 @@ from gremalda.core.library import Library
 from gremalda.store.replica import Store
 from gremalda.ui import error_reporter
 from gremalda.ui.annotation_files import write_file
-from gremalda.ui.annotation_panel import annotation_text, date_text, kind_icon, kind_name
+from gremalda.ui.annotation_format import annotation_text, date_text, kind_icon, kind_name
 from gremalda.ui.annotations.model import AnnotationModel, now_iso
 from gremalda.ui.workers import ReplicaWorkers
 
