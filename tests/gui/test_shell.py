@@ -294,7 +294,8 @@ def test_sync_runs_in_the_background_and_the_status_bar_and_notice_follow(
         release.wait(30)
         return synchronise(*args, **kwargs)
 
-    bridge = SyncBridge(paths, interval=3600, run=slow_synchronise)
+    # without the push channel: the file added below would announce itself and start a second pass
+    bridge = SyncBridge(paths, interval=3600, run=slow_synchronise, push_channel=False)
     window = make_window(paths, sync_bridge=bridge)
     new_id = gui_world.add_file(
         rich_pdf("Nachtrag"), "Nachtrag", paper_id=gui_world.world.ids["public_paper"]
