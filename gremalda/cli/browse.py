@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from gremalda.cli.progress import human_bytes
 from gremalda.core.library import Library
 from gremalda.core.records import FileEntry, MeetingSummary
-from gremalda.errors import DataDirUnusable, GremaldaError
+from gremalda.errors import GremaldaError
+from gremalda.files import write_atomically
 from gremalda.paths import data_paths
 from gremalda.store.replica import open_store
 from gremalda.store.textindex import TextIndex
@@ -138,26 +138,8 @@ def export(args: argparse.Namespace) -> int:
             raise GremaldaError(f"{entry.name or entry.file_name} is not downloaded yet: run gremalda sync.")
         data = store.vault.read(entry.id, entry.vault_version)
         try:
-            _write_new(target, data, overwrite=args.force)
+            write_atomically(target, data, overwrite=args.force)
         finally:
             data[:] = bytes(len(data))
     print(f"Wrote {entry.file_name or entry.name} ({human_bytes(entry.size or 0)}) to {target}.")
     return 0
-
-
-def _write_new(target: Path, data: bytearray, *, overwrite: bool) -> None:
-    """Write `data` to `target` whole or not at all (a temp file beside it, renamed into place)."""
-    if target.is_dir():
-        raise DataDirUnusable(f"{target} is a directory; give a file name.")
-    if target.exists() and not overwrite:
-        raise GremaldaError(f"{target} exists; add --force to overwrite it.")
-    temp = target.with_name(f".{target.name}.gremalda-{os.getpid()}.part")
-    try:
-        with open(temp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise DataDirUnusable(f"Could not write {target}: {exc.strerror or exc}.", detail=repr(exc)) from None

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QFileDialog
 
 from gremalda.core.library import Library
 from gremalda.errors import GremaldaError
+from gremalda.files import read_limited, write_atomically
 from gremalda.store.replica import Store
 from gremalda.ui import error_reporter
 from gremalda.ui.actions import Actions
-from gremalda.ui.annotation_files import read_file, write_file
 from gremalda.ui.annotation_panel import AnnotationPanel
 from gremalda.ui.annotations.model import AnnotationModel
 from gremalda.ui.document_area import DocumentTab
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from gremalda.ui.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
+MAX_IMPORT_BYTES = 64 * 1024 * 1024  # an XFDF file larger than this is not one
 
 ACTION_NAMES = ("annotations_panel", "export_pdf", "export_xfdf", "import_xfdf", "meeting_summary", "orphans")
 
@@ -361,7 +362,7 @@ class AnnotationCommands(QObject):
         from gremalda.core.annotations import exchange
 
         def job(store: Store) -> Path:
-            write_file(target, exchange.export_xfdf(store, file_id))
+            write_atomically(target, exchange.export_xfdf(store, file_id))
             return target
 
         self._run(job, self._saved)
@@ -389,7 +390,7 @@ class AnnotationCommands(QObject):
         user_id, author_name, device = model.user_id, model.author_name, model.device
 
         def job(store: Store) -> exchange.ImportCounts:
-            data = read_file(source)
+            data = read_limited(source, MAX_IMPORT_BYTES)
             return exchange.import_xfdf(
                 store, file_id, data, user_id=user_id, author_name=author_name, device=device
             )
@@ -437,7 +438,7 @@ class AnnotationCommands(QObject):
         language = "de" if QLocale().language() == QLocale.Language.German else "en"
 
         def job(store: Store) -> Path:
-            write_file(target, exchange.meeting_summary(store, meeting_id, language=language))
+            write_atomically(target, exchange.meeting_summary(store, meeting_id, language=language))
             return target
 
         self._run(job, self._saved)
@@ -469,7 +470,7 @@ class AnnotationCommands(QObject):
             written = []
             for file_id in file_ids:
                 path = target if len(file_ids) == 1 else target.with_name(f"{target.stem}-{file_id}.xfdf")
-                write_file(path, exchange.export_xfdf(store, file_id))
+                write_atomically(path, exchange.export_xfdf(store, file_id))
                 written.append(path)
             return written
 

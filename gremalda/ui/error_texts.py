@@ -192,13 +192,13 @@ def _texts() -> dict[str, tuple[str, str]]:
                 "Annotations → Orphaned annotations.",
             ),
         ),
-        "AnnotationFileNotWritten": (
+        "FileNotSaved": (
             translate("ErrorText", "File not saved"),
             translate(
                 "ErrorText", "The file could not be saved. Choose another folder or name, and try again."
             ),
         ),
-        "AnnotationFileNotRead": (
+        "FileNotRead": (
             translate("ErrorText", "File not read"),
             translate(
                 "ErrorText", "The file could not be read. Check that it exists and that you may read it."

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 from gremalda.core.annotations.records import Annotation
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.library import Library
+from gremalda.files import write_atomically
 from gremalda.store.replica import Store
 from gremalda.ui import error_reporter
-from gremalda.ui.annotation_files import write_file
 from gremalda.ui.annotation_format import annotation_text, date_text, kind_icon, kind_name
 from gremalda.ui.annotations.model import AnnotationModel, now_iso
 from gremalda.ui.workers import ReplicaWorkers
@@ -382,7 +382,7 @@ class OrphanDialog(QDialog):
             content = orphans_text(orphans).encode("utf-8")
 
             def write(_store: Store) -> Path:
-                write_file(target, content)
+                write_atomically(target, content)
                 return target
 
             job = write

@@ -70,7 +70,14 @@ def test_hostile_streams_are_refused_clearly(chunks: list[bytes], message: str) 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(b"2500", 2500), (b"0", 0), (b"9" * 8, 3_600_000), (b"9" * 5_000, 3_600_000), (b"0" * 5_000 + b"7", 7), (b"12x", None)],
+    [
+        (b"2500", 2500),
+        (b"0", 0),
+        (b"9" * 8, 3_600_000),
+        (b"9" * 5_000, 3_600_000),
+        (b"0" * 5_000 + b"7", 7),
+        (b"12x", None),
+    ],
 )
 def test_retry_is_bounded_and_a_huge_one_is_no_crash(value: bytes, expected: int | None) -> None:
     """More than 4,300 digits would make int() raise ValueError; a huge value is capped, not an error."""

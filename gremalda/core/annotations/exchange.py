@@ -36,7 +36,8 @@ from gremalda.core.annotations.xfdf import export_xfdf as xfdf_bytes
 from gremalda.core.annotations.xfdf_read import XfdfAnnotation, parse_xfdf
 from gremalda.core.errors import DocumentNotFound
 from gremalda.core.library import Library
-from gremalda.errors import DataDirUnusable, GremaldaError, NotSignedIn
+from gremalda.errors import GremaldaError, NotSignedIn
+from gremalda.files import TargetExists, write_atomically
 from gremalda.pdf.annotated import annotated_pdf, page_frames
 from gremalda.pdf.summary import summary_pdf
 from gremalda.store.replica import Store
@@ -49,11 +50,6 @@ class DocumentNotStored(GremaldaError):
 
     title = "Document not downloaded"
     default_message = "The document is not downloaded yet: synchronise first (gremalda sync)."
-
-
-class TargetExists(GremaldaError):
-    title = "File exists"
-    default_message = "The file exists already; choose another name or allow overwriting it."
 
 
 @dataclass(frozen=True)
@@ -127,26 +123,6 @@ def live_annotations(store: Store, file_id: str, *, include_others: bool = True)
     who = identity(store)
     records = annotation_store(store, who).list_for_file(file_id)
     return [a for a in records if include_others or a.author_id == who.user_id]
-
-
-def write_atomically(target: Path, data: bytes, *, overwrite: bool = True) -> None:
-    """Write ``data`` to ``target`` whole or not at all (a temporary file in the same directory, synced,
-    then renamed over it)."""
-    target = Path(target).expanduser()
-    if target.is_dir():
-        raise DataDirUnusable(f"{target} is a directory; give a file name.")
-    if target.exists() and not overwrite:
-        raise TargetExists(f"{target} exists; choose another name or allow overwriting it (--force).")
-    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.part")
-    try:
-        with open(temp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise DataDirUnusable(f"Could not write {target}: {exc.strerror or exc}.", detail=repr(exc)) from None
 
 
 # --- annotated PDF ------------------------------------------------------------------------------------------

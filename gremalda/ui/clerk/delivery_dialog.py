@@ -6,8 +6,6 @@ runner's thread."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -29,24 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.core.clerk import DeliveryRow, DeliveryTable
+from gremalda.files import write_atomically
 from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.formatting import meeting_time
 
 HIGHLIGHT = {"late": "#ffe08a", "missing": "#ffb3b3"}
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file next to ``path``, then rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class DeliveryDialog(QDialog):
