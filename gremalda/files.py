@@ -38,7 +38,7 @@ def write_atomically(target: Path, data: bytes | bytearray, *, overwrite: bool =
     if target.is_dir():
         raise FileNotSaved(f"“{target}” is a folder; give a file name.")
     if target.exists() and not overwrite:
-        raise TargetExists(f"“{target}” exists; choose another name or allow overwriting it (--force).")
+        raise TargetExists(f"“{target}” exists; add --force to overwrite it, or choose another name.")
     temporary: str | None = None
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)

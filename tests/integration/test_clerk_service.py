@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -177,7 +178,13 @@ def test_a_clerk_builds_publishes_and_proves_delivery_of_a_meeting(desk: Desk) -
     svc.set_notice_days(ids["body"], 10)
     table = svc.deliveries(meeting)
     assert table.meeting_name == "Ausschuss A, 3. Sitzung" and table.notice_days == 10
-    assert table.start is not None and table.deadline == table.start - timedelta(days=10)
+    # the notice period in whole local days (sync.server.api.deliveries.notice_deadline): received by the end
+    # of the local day 11 days before the meeting's local date
+    berlin = ZoneInfo("Europe/Berlin")
+    assert table.start is not None and table.deadline is not None
+    local_deadline = table.deadline.astimezone(berlin)
+    assert local_deadline.date() == table.start.astimezone(berlin).date() - timedelta(days=11)
+    assert (local_deadline.hour, local_deadline.minute, local_deadline.second) == (23, 59, 59)
     names = {row.name: row for row in table.rows}
     assert set(names) >= {"Person member", "Person deputy"} and "Person other" not in names
     assert names["Person deputy"].deputy and names["Person member"].status == "missing"
