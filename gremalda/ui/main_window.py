@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         self.navigation_data: Navigation | None = None
         self.status: ReplicaStatus | None = None
         self._folder_request = 0
+        # the folder last asked for: a reload after a sync reloads this one, even before it has shown
+        self._folder_wanted: tuple[str, str] | None = None
         self._listed: list[str] = []  # documents shown in the agenda, marked seen when the user moves on
         self._history: list[Place] = []
         self._future: list[Place] = []
@@ -529,10 +531,10 @@ class MainWindow(QMainWindow):
         self.status = status
         self.navigation.populate(navigation, oparl)
         self.status_bar.show_status(status)
-        if self.agenda.kind is None:  # nothing shown yet (the first start, or the first sync brought it)
+        if self._folder_wanted is None:  # nothing shown yet (the first start, or the first sync brought it)
             if not self.show_next_meeting() and self._first_load:
                 self.agenda.show_empty()
-        elif self.agenda.object_id:
+        else:
             self._reload_folder()
         self._first_load = False
         self.navigationLoaded.emit()
@@ -547,6 +549,7 @@ class MainWindow(QMainWindow):
         self._leave_folder()
         self._folder_request += 1
         request = self._folder_request
+        self._folder_wanted = ("meeting", meeting_id)
         self._record(("meeting", meeting_id, 0))
         self.workers.submit(
             _load_meeting(meeting_id), lambda result: self._meeting_loaded(request, meeting_id, result)
@@ -558,16 +561,21 @@ class MainWindow(QMainWindow):
         self._leave_folder()
         self._folder_request += 1
         request = self._folder_request
+        self._folder_wanted = ("efile", efile_id)
         self._record(("efile", efile_id, 0))
         self.workers.submit(
             _load_efile(efile_id), lambda result: self._efile_loaded(request, efile_id, result)
         )
 
     def _reload_folder(self) -> None:
+        """Read the folder last asked for again (not the one shown: a reload must not undo a choice
+        whose folder is still loading)."""
+        if self._folder_wanted is None:
+            return
+        kind, object_id = self._folder_wanted
         self._folder_request += 1
         request = self._folder_request
-        object_id = self.agenda.object_id or ""
-        if self.agenda.kind == "meeting":
+        if kind == "meeting":
             self.workers.submit(
                 _load_meeting(object_id), lambda result: self._meeting_loaded(request, object_id, result)
             )
@@ -580,7 +588,8 @@ class MainWindow(QMainWindow):
         if request != self._folder_request:
             return
         folder, badges, oparl = result
-        if folder is None:
+        if folder is None:  # gone or no longer visible: the next navigation read shows the next meeting
+            self._folder_wanted = None
             self.agenda.show_empty()
             return
         self.agenda.show_meeting(folder, badges)
@@ -660,6 +669,7 @@ class MainWindow(QMainWindow):
             return
         tree, badges = result
         if tree is None:
+            self._folder_wanted = None
             self.agenda.show_empty()
             return
         self.agenda.show_efile(tree, badges)

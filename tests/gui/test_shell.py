@@ -128,6 +128,27 @@ def test_navigation_shows_body_committees_and_meetings_upcoming_first(
     assert document.data() == "Dokument 1"
 
 
+def test_a_sync_reload_while_a_chosen_meeting_loads_does_not_undo_the_choice(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    """A background sync re-reads the navigation and the folder while the meeting the user just chose is
+    still loading: the reload must read the chosen meeting, not the one still on screen."""
+    from gremalda.ui.main_window import _load_navigation
+
+    window = make_window(replica)
+    shown = str(gui_world.world.ids["published_meeting"])
+    chosen = str(gui_world.ids["past_meeting"])
+    assert window.agenda.object_id == shown
+    with open_store(replica) as store:
+        navigation = _load_navigation(store)
+    with qtbot.waitSignal(window.folderShown, timeout=WAIT, check_params_cb=lambda _k, i: i == chosen):
+        assert window.navigation.select(("meeting", chosen))  # its folder is read on a worker ...
+        window._navigation_loaded(navigation)  # ... when a sync pass's navigation read arrives
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert (window.agenda.kind, window.agenda.object_id) == ("meeting", chosen)
+    assert window.navigation.current_key() == ("meeting", chosen)
+
+
 def test_agenda_marks_non_public_items_and_lists_their_documents(
     make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld
 ) -> None:
