@@ -34,15 +34,11 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,8 +61,7 @@ from sync.server.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from sync.server.demo.bulk import MEMBER_USERNAME, BulkOptions, add_files, seed_council  # noqa: E402
 from sync.server.models.annotations import Annotation as ServerAnnotation  # noqa: E402
 from sync.server.passwords import hash_password  # noqa: E402
-from tests.bench.bench_backend import cpu_plan, our_server, pin  # noqa: E402
-from tests.bench.keyring_session import reexec_in_keyring  # noqa: E402
+from tests.bench.harness import cpu_plan, logger, our_server, percentile, pin, run_bench  # noqa: E402
 
 PASSWORD = "bench-password-1"
 BATCH = 500
@@ -76,24 +71,7 @@ SAVE_P99_TARGET = 10.0  # ms
 RENDER_RATIO_TARGET = 1.2
 TIMEOUT = 900
 
-_T0 = time.perf_counter()
-
-
-def log(message: str) -> None:
-    print(f"[bench-annotations {time.perf_counter() - _T0:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-class BenchTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(_sig: int, _frame: FrameType | None) -> None:
-    raise BenchTimeoutError("the benchmark ran out of time (BENCH_TIMEOUT)")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+log = logger("bench-annotations")
 
 
 def record(rng: random.Random, device: str, author: str, file_id: str, n: int) -> Annotation:
@@ -302,21 +280,7 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
 
 
 def main() -> int:
-    reexec_in_keyring(__file__)
-    small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(int(float(os.environ.get("BENCH_TIMEOUT", TIMEOUT))) + 60)
-    tmp = Path(tempfile.mkdtemp(prefix="gremalda-bench-annotations-", dir="/tmp"))
-    started = time.perf_counter()
-    try:
-        result = run(tmp, small)
-    finally:
-        signal.alarm(0)
-        shutil.rmtree(tmp, ignore_errors=True)
-    result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    log(f"done in {result['wall_seconds']} s; targets met: {result['met']}")
-    print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+    return run_bench(__file__, "bench-annotations", run, timeout=TIMEOUT, keyring=True)
 
 
 if __name__ == "__main__":

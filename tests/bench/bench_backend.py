@@ -27,8 +27,6 @@ so that the figures are not perturbed).
 from __future__ import annotations
 
 import contextlib
-import functools
-import json
 import os
 import resource
 import shutil
@@ -36,14 +34,12 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,8 +55,18 @@ from sync.server.demo.bulk import MEMBER_USERNAME, BulkFile, BulkOptions, add_fi
 from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream  # noqa: E402
 from sync.server.models import Change  # noqa: E402
 from sync.server.passwords import hash_password  # noqa: E402
+from tests.bench.harness import (  # noqa: E402
+    BenchTimeoutError,
+    OurServer,
+    children_of,
+    cpu_plan,
+    cpu_seconds,
+    logger,
+    our_server,
+    pin,
+    run_bench,
+)
 from tests.harness.nginx import NginxServer, nginx_missing_reason, nginx_server  # noqa: E402
-from tests.harness.ports import LOOPBACK, free_port, wait_for_port  # noqa: E402
 
 PASSWORD = "bench-password-1"
 MIB = 1 << 20
@@ -99,131 +105,10 @@ SMALL = Size(
     timeout=900,
 )
 
-_T0 = time.perf_counter()
+log = logger("bench")
 
 
-def log(message: str) -> None:
-    print(f"[bench {time.perf_counter() - _T0:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-class BenchTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(_sig: int, _frame: FrameType | None) -> None:
-    raise BenchTimeoutError("the benchmark ran out of time (BENCH_TIMEOUT)")
-
-
-# --- server processes ------------------------------------------------------------------------------
-
-
-@dataclass
-class OurServer:
-    url: str
-    proc: subprocess.Popen[bytes]
-
-
-def _alive(proc: subprocess.Popen[bytes]) -> bool:
-    return proc.poll() is None
-
-
-@contextlib.contextmanager
-def our_server(
-    data_dir: Path, database_url: str, log_path: Path, extra_args: tuple[str, ...] = ()
-) -> Iterator[OurServer]:
-    """`gremalda-server` as a subprocess on a loopback port (retrying when the port was taken meanwhile)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GREMALDA_")}
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        for attempt in range(3):
-            port = free_port()
-            command = [
-                sys.executable,
-                "-m",
-                "sync.server",
-                "--data-dir",
-                str(data_dir),
-                "--database-url",
-                database_url,
-                "--host",
-                LOOPBACK,
-                "--port",
-                str(port),
-                "--log-level",
-                "info",
-                *extra_args,
-            ]
-            with log_path.open("ab") as err:
-                proc = subprocess.Popen(
-                    command,
-                    cwd=ROOT,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=err,
-                    start_new_session=True,
-                )
-            running = proc
-            try:
-                wait_for_port(LOOPBACK, port, 60, alive=functools.partial(_alive, running))
-            except ConnectionError:
-                proc = None
-                if attempt == 2:
-                    raise RuntimeError(f"gremalda-server did not start; see {log_path}") from None
-                continue
-            break
-        assert proc is not None
-        yield OurServer(f"http://{LOOPBACK}:{port}", proc)
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes (all their threads), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def children_of(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    out.append(int(entry.name))
-    return out
-
-
-def pin(pids: list[int], cpus: set[int] | None) -> None:
-    """Pins every thread of these processes to `cpus` (new threads inherit it from their creator)."""
-    if not cpus:
-        return
-    for pid in pids:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            with contextlib.suppress(OSError):
-                os.sched_setaffinity(int(task.name), cpus)
-
-
-def cpu_plan() -> tuple[set[int] | None, set[int] | None, str]:
-    """(server CPUs, client CPUs, description). With two or more CPUs, and unless PIN=0, the server
-    under test gets one CPU and the client (this process, curl) another: each server has the same
-    single core, whatever its process model, and the client never competes with it."""
-    cpus = sorted(os.sched_getaffinity(0))
-    if os.environ.get("PIN", "1") == "0" or len(cpus) < 2:
-        return None, None, f"not pinned ({len(cpus)} CPUs shared by servers and client)"
-    return {cpus[0]}, {cpus[1]}, f"server on CPU {cpus[0]}, client on CPU {cpus[1]} (of {len(cpus)})"
+# --- profiling ------------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -687,22 +572,12 @@ def measure_downloads(
     }
 
 
+def _timeout(small: bool) -> float:
+    return (SMALL if small else FULL).timeout
+
+
 def main() -> int:
-    small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
-    size = SMALL if small else FULL
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(int(float(os.environ.get("BENCH_TIMEOUT", size.timeout))) + 120)
-    tmp = Path(tempfile.mkdtemp(prefix="gremalda-bench-", dir="/tmp"))
-    started = time.perf_counter()
-    try:
-        result = run(tmp, small)
-    finally:
-        signal.alarm(0)
-        shutil.rmtree(tmp, ignore_errors=True)
-    result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    log(f"done in {result['wall_seconds']} s; targets met: {result['met']}")
-    print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+    return run_bench(__file__, "bench", run, timeout=_timeout, slack=120)
 
 
 if __name__ == "__main__":

@@ -28,19 +28,14 @@ removed at the end; the replicas' keys are deleted from the keyring. ``BENCH_TIM
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import queue
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,8 +63,7 @@ from sync.server.models import (  # noqa: E402
     User,
 )
 from sync.server.passwords import hash_password  # noqa: E402
-from tests.bench.bench_backend import our_server  # noqa: E402
-from tests.bench.keyring_session import reexec_in_keyring  # noqa: E402
+from tests.bench.harness import logger, our_server, percentile, run_bench  # noqa: E402
 
 PASSWORD = "bench-password-1"
 CLIENTS = 40
@@ -80,24 +74,7 @@ TARGET_P99 = 2.0  # seconds
 ARRIVAL_TIMEOUT = 60.0
 TIMEOUT = 900
 
-_T0 = time.perf_counter()
-
-
-def log(message: str) -> None:
-    print(f"[bench-late-paper {time.perf_counter() - _T0:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-class BenchTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(_sig: int, _frame: FrameType | None) -> None:
-    raise BenchTimeoutError("the benchmark ran out of time (BENCH_TIMEOUT)")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+log = logger("bench-late-paper")
 
 
 def seed(sessions: Any, blobs: BlobStore, members: int) -> dict[str, int]:
@@ -352,21 +329,7 @@ def _check_replicas(dirs: list[tuple[str, str]]) -> int:
 
 
 def main() -> int:
-    reexec_in_keyring(__file__)
-    small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(int(float(os.environ.get("BENCH_TIMEOUT", TIMEOUT))) + 60)
-    tmp = Path(tempfile.mkdtemp(prefix="gremalda-bench-late-paper-", dir="/tmp"))
-    started = time.perf_counter()
-    try:
-        result = run(tmp, small)
-    finally:
-        signal.alarm(0)
-        shutil.rmtree(tmp, ignore_errors=True)
-    result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    log(f"done in {result['wall_seconds']} s; targets met: {result['met']}")
-    print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+    return run_bench(__file__, "bench-late-paper", run, timeout=TIMEOUT, keyring=True)
 
 
 if __name__ == "__main__":

@@ -29,16 +29,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +47,7 @@ from gremalda.core.account import sign_out  # noqa: E402
 from gremalda.core.oparl import add_source, fetch_meeting_files, sync_sources  # noqa: E402
 from gremalda.paths import data_paths  # noqa: E402
 from sync.oparl import Applied, Entity, OParlHttp, OParlImporter, Record, RepairLog  # noqa: E402
-from tests.bench.keyring_session import reexec_in_keyring  # noqa: E402
+from tests.bench.harness import logger, run_bench  # noqa: E402
 from tests.harness.oparlfixture import data_missing_reason  # noqa: E402
 
 FULL_IMPORT_TARGET = 10.0
@@ -59,20 +55,9 @@ NO_CHANGE_TARGET = 1.0
 SMALL_PAGES = 10
 COUNCIL = "body/1/meeting/967"
 LISTS = ("organization", "person", "meeting", "paper")
+TIMEOUT = 600
 
-_T0 = time.perf_counter()
-
-
-def log(message: str) -> None:
-    print(f"[bench-oparl {time.perf_counter() - _T0:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-class BenchTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(_sig: int, _frame: FrameType | None) -> None:
-    raise BenchTimeoutError("the benchmark ran out of time (BENCH_TIMEOUT)")
+log = logger("bench-oparl")
 
 
 class FixtureProcess:
@@ -284,21 +269,7 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
 
 
 def main() -> int:
-    reexec_in_keyring(__file__)
-    small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(int(float(os.environ.get("BENCH_TIMEOUT", 600))) + 60)
-    tmp = Path(tempfile.mkdtemp(prefix="gremalda-bench-oparl-", dir="/tmp"))
-    started = time.perf_counter()
-    try:
-        result = run(tmp, small)
-    finally:
-        signal.alarm(0)
-        shutil.rmtree(tmp, ignore_errors=True)
-    result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    log(f"done in {result['wall_seconds']} s; targets met: {result['met']}")
-    print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+    return run_bench(__file__, "bench-oparl", run, timeout=TIMEOUT, keyring=True)
 
 
 if __name__ == "__main__":

@@ -46,19 +46,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import json
 import os
 import random
 import resource
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,17 +86,9 @@ from sync.server.demo.bulk import (  # noqa: E402
 from sync.server.demo.pdfgen import paper_pdf  # noqa: E402
 from sync.server.models import File, FileRole  # noqa: E402
 from sync.server.passwords import hash_password  # noqa: E402
-from tests.bench.bench_backend import (  # noqa: E402
-    STREAMS,
-    cpu_plan,
-    cpu_seconds,
-    curl_download,
-    machine_busy,
-    our_server,
-    pin,
-)
+from tests.bench.bench_backend import STREAMS, curl_download, machine_busy  # noqa: E402
 from tests.bench.bench_vault import pseudo_random  # noqa: E402
-from tests.bench.keyring_session import reexec_in_keyring  # noqa: E402
+from tests.bench.harness import cpu_plan, cpu_seconds, logger, our_server, pin, run_bench  # noqa: E402
 
 PASSWORD = "bench-password-1"
 MIB = 1 << 20
@@ -126,19 +114,7 @@ class Size:
 FULL = Size(meetings=80, files=1000, file_bytes=1_100_000, pdfs=50, vault_bytes=1 << 30, timeout=3600)
 SMALL = Size(meetings=8, files=100, file_bytes=1_100_000, pdfs=20, vault_bytes=128 * MIB, timeout=900)
 
-_T0 = time.perf_counter()
-
-
-def log(message: str) -> None:
-    print(f"[bench-sync {time.perf_counter() - _T0:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-class BenchTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(_sig: int, _frame: FrameType | None) -> None:
-    raise BenchTimeoutError("the benchmark ran out of time (BENCH_TIMEOUT)")
+log = logger("bench-sync")
 
 
 def rate(size: int, seconds: float) -> float:
@@ -578,27 +554,14 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
     return result
 
 
+def _timeout(small: bool) -> float:
+    return (SMALL if small else FULL).timeout
+
+
 def main() -> int:
-    reexec_in_keyring(__file__)
-    small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
-    size = SMALL if small else FULL
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(int(float(os.environ.get("BENCH_TIMEOUT", size.timeout))) + 120)
-    tmp = Path(tempfile.mkdtemp(prefix="gremalda-bench-sync-", dir="/tmp"))
-    client_tmp = tmp / "client-tmp"
-    client_tmp.mkdir()
-    os.environ["TMPDIR"] = str(client_tmp)  # the client's temp files (and its extraction workers')
-    tempfile.tempdir = None
-    started = time.perf_counter()
-    try:
-        result = run(tmp, small)
-    finally:
-        signal.alarm(0)
-        shutil.rmtree(tmp, ignore_errors=True)
-    result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    log(f"done in {result['wall_seconds']} s; targets met: {result['met']}")
-    print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+    return run_bench(
+        __file__, "bench-sync", run, timeout=_timeout, slack=120, keyring=True, temp_env="client-tmp"
+    )
 
 
 if __name__ == "__main__":

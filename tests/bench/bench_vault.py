@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import shutil
 import statistics
@@ -40,6 +39,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # 
 
 from gremalda.store import vault as vault_module  # noqa: E402
 from gremalda.store.vault import Vault  # noqa: E402
+from tests.bench.harness import emit, small_run  # noqa: E402
 
 GB = 1e9
 PIECE = 8 << 20
@@ -63,7 +63,7 @@ def rate(size: int, seconds: float) -> float:
 
 
 def main() -> int:
-    small = os.environ.get("SMALL", "") not in ("", "0") or "--small" in sys.argv[1:]
+    small = small_run()
     size = (200 if small else 1024) << 20
     rounds = 5 if small else 4
     workdir = Path(tempfile.mkdtemp(prefix="gremalda-bench-vault-"))
@@ -149,7 +149,7 @@ def main() -> int:
             "targets": {"vault_read_gb_s": [">=", TARGET_READ_GB_S]},
             "met": {"vault_read_gb_s": vault_read >= TARGET_READ_GB_S},
         }
-        print(json.dumps(result), flush=True)
+        emit(result)
         return 0
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

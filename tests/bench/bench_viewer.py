@@ -67,16 +67,13 @@ import gc
 import json
 import math
 import shutil
-import signal
 import statistics
 import subprocess
-import tempfile
 import time
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +94,7 @@ from gremalda.ui.viewer.document_view import DocumentView  # noqa: E402
 from gremalda.ui.viewer.page_area import PageArea, low_scale  # noqa: E402
 from gremalda.ui.viewer.render_bridge import RenderBridge  # noqa: E402
 from tests.bench import viewer_corpus  # noqa: E402
+from tests.bench.harness import logger, run_bench  # noqa: E402
 
 WIDTH, HEIGHT = 1200, 900
 FIRST_PAGE_MS_TARGET = 150.0
@@ -135,19 +133,7 @@ FULL = Size(rounds=5, heavy_pages=60, memory_pages=0, older_budgets=4, papers=10
 SMALL = Size(rounds=3, heavy_pages=30, memory_pages=250, older_budgets=0, papers=150, search_rounds=3,
              pdfgrep_queries=3, timeout=900)  # fmt: skip
 
-_T0 = time.perf_counter()
-
-
-def log(message: str) -> None:
-    print(f"[bench-viewer {time.perf_counter() - _T0:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-class BenchTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(_sig: int, _frame: FrameType | None) -> None:
-    raise BenchTimeoutError("the benchmark ran out of time (BENCH_TIMEOUT)")
+log = logger("bench-viewer")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -800,24 +786,12 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
     return result
 
 
+def _timeout(small: bool) -> float:
+    return (SMALL if small else FULL).timeout
+
+
 def main() -> int:
-    small = "--small" in sys.argv[1:] or os.environ.get("SMALL", "") not in ("", "0")
-    size = SMALL if small else FULL
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(int(float(os.environ.get("BENCH_TIMEOUT", size.timeout))) + 120)
-    tmp = Path(tempfile.mkdtemp(prefix="gremalda-bench-viewer-", dir="/tmp"))
-    os.environ["TMPDIR"] = str(tmp)  # the workers' and extractors' temp files, if any
-    tempfile.tempdir = None
-    started = time.perf_counter()
-    try:
-        result = run(tmp, small)
-    finally:
-        signal.alarm(0)
-        shutil.rmtree(tmp, ignore_errors=True)
-    result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    log(f"done in {result['wall_seconds']} s; targets met: {result['met']}")
-    print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+    return run_bench(__file__, "bench-viewer", run, timeout=_timeout, slack=120, temp_env=".")
 
 
 if __name__ == "__main__":
