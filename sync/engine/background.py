@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from sync.client.errors import backoff_delays
 from sync.engine.engine import Cancelled
+from sync.engine.worker import Backoff, Worker
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ _R = TypeVar("_R")
 PROBE_SECONDS = 3.0
 
 
-class BackgroundSync(Generic[_R]):
+class BackgroundSync(Worker, Generic[_R]):
     def __init__(
         self,
         run_pass: Callable[[threading.Event], _R],
@@ -46,6 +47,7 @@ class BackgroundSync(Generic[_R]):
         pending: Callable[[], int] = lambda: 0,
         probe: float = PROBE_SECONDS,
     ) -> None:
+        super().__init__("sync-background")
         self.run_pass = run_pass
         self.run_push = run_push
         self.interval = interval
@@ -55,25 +57,16 @@ class BackgroundSync(Generic[_R]):
         self._on_push = on_push
         self._on_push_error = on_push_error
         self._pending = pending
-        self._backoff = backoff
-        self.stop_event = threading.Event()
+        self._backoff = Backoff(backoff)
         self.nudge = threading.Event()  # hand it to the pass: a retry's wait ends when it is set
         self._wake = threading.Event()
         self._pass_wanted = threading.Event()
         self._push_wanted = threading.Event()
-        self._thread: threading.Thread | None = None
         self.passes = 0
         self.failures = 0
         self.pushes = 0
         self.push_failures = 0
         self.unreachable = False  # the last pass or push failed
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("already started")
-        self.stop_event.clear()
-        self._thread = threading.Thread(target=self._run, name="sync-background", daemon=True)
-        self._thread.start()
 
     def trigger(self) -> None:
         """Run a pass now (or right after the one running)."""
@@ -95,19 +88,13 @@ class BackgroundSync(Generic[_R]):
 
     def stop(self, timeout: float | None = 30.0) -> None:
         """Stop the running pass (what it stored is kept) and the thread."""
-        self.stop_event.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if not self._thread.is_alive():
-                self._thread = None
+        super().stop(timeout)
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def _stopping(self) -> None:
+        self._wake.set()
 
     def _run(self) -> None:
-        delays: Iterator[float] | None = None
+        self._backoff.reset()
         next_pass = time.monotonic()  # the first pass now
         while not self.stop_event.is_set():
             now = time.monotonic()
@@ -135,10 +122,9 @@ class BackgroundSync(Generic[_R]):
                     log.warning("sync pass failed: %s", exc)
                     if self._on_error is not None:
                         self._on_error(exc)
-                    delays = delays or self._backoff()
-                    next_pass = time.monotonic() + min(next(delays), self.interval)
+                    next_pass = time.monotonic() + min(self._backoff.next(), self.interval)
                 else:
-                    delays = None
+                    self._backoff.reset()
                     self.unreachable = False
                     self.passes += 1
                     if self._on_result is not None:
@@ -161,6 +147,6 @@ class BackgroundSync(Generic[_R]):
                     self.pushes += 1
                     if self.unreachable:  # a request succeeds again: the rest of the pass now
                         next_pass = time.monotonic()
-                        delays = None
+                        self._backoff.reset()
                     if self._on_push is not None:
                         self._on_push(pushed)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 
 from sync.client.api import ServerApi, ServerEvent
 from sync.client.errors import SignInRequired, SyncClientError, backoff_delays
+from sync.engine.worker import Backoff, Worker
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ MAX_ID_DIGITS = 18  # the server's event ids are feed seqs; it refuses a Last-Ev
 STEADY = 5.0  # a stream open at least this long counts as working: the next reconnection comes soon
 
 
-class EventListener:
+class EventListener(Worker):
     """Listens to the server's push channel; see the module docstring.
 
     `connect()` returns a ServerApi (opened on the listener's thread, closed by it after each stream);
@@ -55,15 +56,13 @@ class EventListener:
         while the caller's first pass waits for `tried` before reading the feed, True once it has begun
         (a change committed between that pass's feed read and the subscription would be missed).
         Reconnections after a failure always call `on_change`."""
+        super().__init__(name)
         self._connect = connect
         self._on_change = on_change
         self._on_error = on_error
-        self._backoff = backoff
+        self._backoff = Backoff(backoff)
         self._first_trigger = first_trigger
         self.read_timeout = read_timeout
-        self.name = name
-        self.stop_event = threading.Event()
-        self._thread: threading.Thread | None = None
         self.last_event_id: str | None = None
         self.connected = threading.Event()  # set while a stream is open
         self.tried = threading.Event()  # set when the first connection opened or failed (since start)
@@ -72,28 +71,15 @@ class EventListener:
         self.failures = 0  # connections that ended in an error
         self.last_error: BaseException | None = None
 
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("already started")
-        self.stop_event.clear()
-        self.tried.clear()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
-
     def stop(self, timeout: float | None = 10.0) -> None:
         """End the stream (a waiting read ends at once) and the thread."""
-        self.stop_event.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if not self._thread.is_alive():
-                self._thread = None
+        super().stop(timeout)
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def _starting(self) -> None:
+        self.tried.clear()
 
     def _run(self) -> None:
-        delays: Iterator[float] | None = None
+        self._backoff.reset()
         asked = callable(self._first_trigger)  # asked when the first stream opens
         missed = not asked and bool(self._first_trigger)  # changes may have been missed: tell on opening
         while not self.stop_event.is_set():
@@ -102,11 +88,10 @@ class EventListener:
                 opened = self._listen(missed, asked) and time.monotonic() - began >= STEADY
                 missed = asked = False
                 if opened:
-                    delays = None  # a stream was open: the server ended it; come back soon
+                    self._backoff.reset()  # a stream was open: the server ended it; come back soon
                 pause = random.uniform(0.0, 0.5)  # jitter, not a secret
                 if not opened:
-                    delays = delays or self._backoff()
-                    pause = next(delays)
+                    pause = self._backoff.next()
             except SignInRequired as exc:
                 missed, asked = True, False
                 self._failed(exc)
@@ -114,8 +99,7 @@ class EventListener:
             except Exception as exc:
                 missed, asked = True, False
                 self._failed(exc)
-                delays = delays or self._backoff()
-                pause = next(delays)
+                pause = self._backoff.next()
             finally:
                 self.connected.clear()
                 self.tried.set()
