@@ -26,7 +26,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+from gremalda.core.annotations.store import device_id
 from gremalda.errors import AccountMismatch, GremaldaError, NotSignedIn, SyncFailed
 from gremalda.paths import DataPaths
 from gremalda.store.database import open_replica, sqlite_errors
@@ -74,6 +76,47 @@ def sync_error(exc: SyncClientError) -> GremaldaError:
     if isinstance(exc, SignInRequired):
         return NotSignedIn(exc.message + " Sign in again: gremalda login.", detail=type(exc).__name__)
     return SyncFailed(exc.message, detail=f"{type(exc).__name__} status={exc.status} code={exc.code}")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who writes here: the signed-in account's id, the name shown as the author (the account's person's
+    name, else the user name), and this replica's annotation device id."""
+
+    user_id: str
+    author_name: str
+    device: str
+
+
+def stored_account(store: Store) -> dict[str, Any] | None:
+    """The signed-in account as sign-in stored it ({id, username, role, body_id, person_id}); None when
+    nobody is signed in (or what is stored is not an account)."""
+    try:
+        data = json.loads(store.state("account") or "null")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and data.get("id") is not None else None
+
+
+def identity(store: Store) -> Identity:
+    """The signed-in user of the replica (see :class:`Identity`); :class:`NotSignedIn` when there is none."""
+    account = stored_account(store)
+    if account is None:
+        raise NotSignedIn()
+    user_id = str(account["id"])
+    name = str(account.get("username") or "")
+    person_id = account.get("person_id")
+    if person_id is not None:
+        row = store.db.conn.execute(
+            "SELECT data FROM object WHERE type = 'person' AND id = ?", (str(person_id),)
+        ).fetchone()
+        try:
+            person = json.loads(row[0]) if row is not None else None
+        except ValueError:
+            person = None
+        if isinstance(person, dict) and isinstance(person.get("name"), str) and person["name"].strip():
+            name = person["name"].strip()
+    return Identity(user_id, name or user_id, device_id(store.db))
 
 
 def default_device_name() -> str:

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import uuid
@@ -26,17 +25,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gremalda.core.account import Identity, identity
 from gremalda.core.annotations.errors import InvalidAnnotation, InvalidXfdf
 from gremalda.core.annotations.merge import edit, restore
 from gremalda.core.annotations.records import Annotation
-from gremalda.core.annotations.store import AnnotationStore, device_id
+from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.annotations.summary import gather
 from gremalda.core.annotations.xfdf import NAME_NAMESPACE, PageFrame
 from gremalda.core.annotations.xfdf import export_xfdf as xfdf_bytes
 from gremalda.core.annotations.xfdf_read import XfdfAnnotation, parse_xfdf
 from gremalda.core.errors import DocumentNotFound
 from gremalda.core.library import Library
-from gremalda.errors import GremaldaError, NotSignedIn
+from gremalda.errors import GremaldaError
 from gremalda.files import TargetExists, write_atomically
 from gremalda.pdf.annotated import annotated_pdf, page_frames
 from gremalda.pdf.summary import summary_pdf
@@ -50,37 +50,6 @@ class DocumentNotStored(GremaldaError):
 
     title = "Document not downloaded"
     default_message = "The document is not downloaded yet: synchronise first (gremalda sync)."
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who makes annotations here: the signed-in user's id and name, and this replica's device id."""
-
-    user_id: str
-    author_name: str
-    device: str
-
-
-def identity(store: Store) -> Identity:
-    """The signed-in user of the replica (see the contract: the account's id, the person's name or
-    else the user name, the replica's annotation device id)."""
-    try:
-        account = json.loads(store.state("account") or "null")
-    except ValueError:
-        account = None
-    if not isinstance(account, dict) or account.get("id") is None:
-        raise NotSignedIn()
-    name = str(account.get("username") or "")
-    person_id = account.get("person_id")
-    if person_id is not None:
-        row = store.db.conn.execute(
-            "SELECT data FROM object WHERE type = 'person' AND id = ?", (str(person_id),)
-        ).fetchone()
-        if row is not None:
-            person = json.loads(row[0])
-            if isinstance(person, dict) and isinstance(person.get("name"), str) and person["name"].strip():
-                name = person["name"].strip()
-    return Identity(str(account["id"]), name, device_id(store.db))
 
 
 def annotation_store(store: Store, who: Identity | None = None) -> AnnotationStore:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gremalda.core.account import stored_account
 from gremalda.core.clerk.errors import NotClerk, NotInReplica
 from gremalda.errors import NotSignedIn
 from gremalda.store.database import sqlite_errors
@@ -29,12 +30,10 @@ KIND_NAMES = {
 
 
 def account(store: Store) -> dict[str, Any]:
-    """The signed-in account as sign-in stored it ({id, username, role, body_id, person_id})."""
-    raw = store.state("account")
-    if raw is None or store.state("tokens") is None:
-        raise NotSignedIn()
-    data = json.loads(raw)
-    if not isinstance(data, dict):
+    """The signed-in account as sign-in stored it ({id, username, role, body_id, person_id}), with the
+    device's tokens to write with."""
+    data = stored_account(store)
+    if data is None or store.state("tokens") is None:
         raise NotSignedIn()
     return data
 
@@ -53,9 +52,7 @@ def get(store: Store, kind: str, object_id: str | int) -> dict[str, Any]:
     ).fetchone()
     if row is None:
         what = KIND_NAMES.get(kind, kind)
-        raise NotInReplica(
-            f"This {what} ({object_id}) is not in the offline copy (yet). Synchronise, then try again."
-        )
+        raise NotInReplica.because("not_in_replica", what=what, kind=kind, id=str(object_id))
     data = json.loads(row[0])
     if not isinstance(data, dict):
         raise NotInReplica(detail=f"{kind} {object_id}: not an object")

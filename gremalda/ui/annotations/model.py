@@ -12,14 +12,13 @@ through the model: undoing an addition deletes (a tombstone), redoing it restore
 the fields back (a new edit, so it merges like any other).
 
 Identity (``user_id``, ``author_name``, ``device``) is read from the replica on the same thread when the
-model is made: the account in ``sync_state`` ("account"), the name of its person object, and the
-annotation device id (`gremalda.core.annotations.store.device_id`). ``ready`` tells whether it has come
+model is made (`gremalda.core.account.identity`: the signed-in account, its person's name, the
+annotation device id). ``ready`` tells whether it has come
 (``identityLoaded`` when it does); tools make records only then (`new`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -29,11 +28,13 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from gremalda.core.account import Identity, identity
 from gremalda.core.annotations import merge
 from gremalda.core.annotations.anchor import page_text_hash
 from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind
 from gremalda.core.annotations.store import AnnotationStore, device_id
+from gremalda.errors import NotSignedIn
 from gremalda.paths import DataPaths
 from gremalda.store.replica import Store
 from gremalda.ui.error_reporter import as_gremalda_error
@@ -51,40 +52,13 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True)
-class Identity:
-    user_id: str
-    author_name: str
-    device: str
-
-
 def read_identity(store: Store) -> Identity:
-    """Who writes here: the signed-in account (its id and its person's name, else the user name) and
-    this replica's annotation device id. Not signed in: an empty user id (nothing can be written)."""
-    user_id, name = "", ""
-    account_text = store.state("account")
-    if account_text:
-        try:
-            account = json.loads(account_text)
-        except ValueError:
-            account = {}
-        if isinstance(account, dict):
-            if account.get("id") is not None:
-                user_id = str(account["id"])
-            name = str(account.get("username") or "")
-            person_id = account.get("person_id")
-            if person_id is not None:
-                row = store.db.conn.execute(
-                    "SELECT data FROM object WHERE type = 'person' AND id = ?", (str(person_id),)
-                ).fetchone()
-                if row is not None:
-                    try:
-                        person = json.loads(row[0])
-                    except ValueError:
-                        person = {}
-                    if isinstance(person, dict) and str(person.get("name") or "").strip():
-                        name = str(person["name"]).strip()
-    return Identity(user_id, name or user_id, device_id(store.db))
+    """Who writes here (`gremalda.core.account.identity`); not signed in: an empty user id and name
+    (nothing can be written)."""
+    try:
+        return identity(store)
+    except NotSignedIn:
+        return Identity("", "", device_id(store.db))
 
 
 @dataclass(frozen=True)
