@@ -188,34 +188,14 @@ class StoreReplica:
                         gone_notes.append(entry.id)
                     continue
                 if entry.op == "upsert":
-                    data = entry.data or {}
-                    # never older over newer: a page read before a clerk's write but applied after its
-                    # local echo (gremalda.core.clerk.local.remember) must not bring the old version back
-                    taken = conn.execute(
-                        "INSERT INTO object (type, id, data, version, modified) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT (type, id) DO UPDATE SET data = excluded.data, "
-                        "version = excluded.version, modified = excluded.modified "
-                        "WHERE excluded.version IS NULL OR object.version IS NULL "
-                        "OR excluded.version >= object.version",
-                        (
-                            entry.kind,
-                            oid,
-                            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                            data.get("version") if isinstance(data.get("version"), int) else None,
-                            str(data.get("modified") or ""),
-                        ),
-                    )
+                    self.put_object(conn, entry.kind, oid, entry.data or {})
                     if snapshot:
                         conn.execute(
                             "INSERT OR IGNORE INTO snapshot_seen (type, id) VALUES (?, ?)", (entry.kind, oid)
                         )
-                    if entry.kind == "file" and taken.rowcount > 0:  # the file row follows its object
-                        self._upsert_file(conn, oid, data)
                     upserts += 1
                 else:
-                    conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (entry.kind, oid))
-                    if entry.kind == "file":
-                        files_removed += self._remove_file(conn, oid)
+                    files_removed += self.remove_object(conn, entry.kind, oid)
                     removes += 1
             if snapshot and last:
                 gone = conn.execute(
@@ -333,6 +313,40 @@ class StoreReplica:
         for key, version in rows:
             self._vault.delete(str(key)[len(_STALE) :], int(version))
             self.store.set_state(str(key), None)
+
+    @staticmethod
+    def put_object(conn: Any, kind: str, oid: str, data: dict[str, Any]) -> bool:
+        """Store an object as the server has it, inside the caller's transaction: from the feed, or the
+        server's answer to a write made here (the clerk's local echo, :mod:`gremalda.core.clerk.local`).
+        Never older over newer: a feed page read before a write but applied after its echo does not
+        bring the old version back, nor does a late echo undo what the feed brought. A file's row (its
+        content and download state) follows its object. False when a newer version was kept."""
+        taken = conn.execute(
+            "INSERT INTO object (type, id, data, version, modified) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (type, id) DO UPDATE SET data = excluded.data, "
+            "version = excluded.version, modified = excluded.modified "
+            "WHERE excluded.version IS NULL OR object.version IS NULL "
+            "OR excluded.version >= object.version",
+            (
+                kind,
+                oid,
+                json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                data.get("version") if isinstance(data.get("version"), int) else None,
+                str(data.get("modified") or ""),
+            ),
+        )
+        if taken.rowcount <= 0:
+            return False
+        if kind == "file":
+            StoreReplica._upsert_file(conn, oid, data)
+        return True
+
+    @staticmethod
+    def remove_object(conn: Any, kind: str, oid: str) -> int:
+        """Remove an object the server deleted, inside the caller's transaction (a file's row too: its
+        content is destroyed by the next :meth:`collect_garbage`). Returns the file rows removed."""
+        conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, oid))
+        return StoreReplica._remove_file(conn, oid) if kind == "file" else 0
 
     @staticmethod
     def _upsert_file(conn: Any, oid: str, data: dict[str, Any]) -> None:

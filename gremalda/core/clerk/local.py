@@ -102,27 +102,11 @@ def remember(store: Store, data: dict[str, Any]) -> None:
     if not isinstance(kind, str) or not isinstance(oid, int):
         return
     with sqlite_errors(store.db.path), store.db.transaction() as conn:
-        conn.execute(
-            "INSERT INTO object (type, id, data, version, modified) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (type, id) DO UPDATE SET data = excluded.data, "
-            "version = excluded.version, modified = excluded.modified "
-            "WHERE object.version IS NULL OR excluded.version >= object.version",
-            (
-                kind,
-                str(oid),
-                json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                data.get("version") if isinstance(data.get("version"), int) else None,
-                str(data.get("modified") or ""),
-            ),
-        )
-        if kind == "file":
-            StoreReplica._upsert_file(conn, str(oid), data)
+        StoreReplica.put_object(conn, kind, str(oid), data)
 
 
 def forget(store: Store, kind: str, object_id: str | int) -> None:
     """Drop a deleted object from the replica (a file's own row too; the files of a deleted agenda item
     stay until the feed removes them)."""
     with sqlite_errors(store.db.path), store.db.transaction() as conn:
-        conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, str(object_id)))
-        if kind == "file":
-            StoreReplica._remove_file(conn, str(object_id))
+        StoreReplica.remove_object(conn, kind, str(object_id))

@@ -1,0 +1,56 @@
+"""Objects put into the replica by the feed and by the clerk's local echo go through one place
+(`StoreReplica.put_object` / `remove_object`): a real replica (keys in the OS keyring: run under
+`.ci/with-keyring`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gremalda.core.account import sign_out
+from gremalda.core.clerk import local
+from gremalda.paths import data_paths
+from gremalda.store.replica import Store, StoreReplica, open_store
+from sync.client.api import Change
+
+OLD, NEW = "a" * 64, "b" * 64
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    paths = data_paths(tmp_path / "client")
+    try:
+        with open_store(paths, create=True) as opened:
+            yield opened
+    finally:
+        sign_out(paths)
+
+
+def _file(version: int, sha256: str) -> dict[str, object]:
+    return {"type": "file", "id": 9, "version": version, "sha256": sha256, "size": 3, "modified": "x"}
+
+
+def _row(store: Store) -> tuple[object, ...] | None:
+    row = store.db.conn.execute("SELECT sha256, state FROM file WHERE id = '9'").fetchone()
+    return None if row is None else tuple(row)
+
+
+def test_a_late_echo_leaves_the_newer_file_the_feed_brought(store: Store) -> None:
+    replica = StoreReplica(store)
+    replica.apply_page([Change(seq=1, kind="file", id=9, op="upsert", data=_file(5, NEW))], "c1", last=True)
+    local.remember(store, _file(4, OLD))  # the answer to an older write, echoed after the feed's page
+    assert _row(store) == (NEW, "missing")
+    assert local.get(store, "file", 9)["sha256"] == NEW
+    local.remember(store, _file(6, OLD))  # a newer answer replaces the content to fetch
+    assert _row(store) == (OLD, "missing") and local.version(store, "file", 9) == 6
+
+
+def test_a_forgotten_file_goes_with_its_row_as_a_feed_removal_would(store: Store) -> None:
+    local.remember(store, _file(1, OLD))
+    assert _row(store) == (OLD, "missing")
+    local.forget(store, "file", 9)
+    assert _row(store) is None
+    assert store.db.conn.execute("SELECT count(*) FROM object").fetchone()[0] == 0
+    assert store.state("gc_pending") == "1"
