@@ -8,6 +8,11 @@ and copied to the worker: a PDF of a gigabyte or more would not fit the worker's
 bytes are opened from memory. Files larger than the server takes (``max_size``, default 2 GiB, the
 server's default ``max_upload_bytes``) are refused unopened, saying so.
 
+Each finding is a :class:`Finding`: a stable ``code`` (one of :data:`REFUSAL_CODES` or
+:data:`WARNING_CODES`), its ``params`` (numbers, page lists, names) and the English ``text`` (the CLI's).
+The window translates by code and fills in the parameters; ``refused_reason`` and ``warnings`` are the
+English texts.
+
 * **refused** (``ok`` False, ``refused_reason`` a sentence for clerks): no bytes, not a PDF, protected
   by an open password (members' devices could not open it), no pages, or pages that cannot be loaded
   (damaged), or the check itself took too long or crashed the reader;
@@ -41,6 +46,9 @@ from gremalda.pdf.orphans import exit_with_parent
 
 __all__ = [
     "MEMORY_LIMIT",
+    "REFUSAL_CODES",
+    "WARNING_CODES",
+    "Finding",
     "PreflightReport",
     "Preflighter",
     "page_list",
@@ -64,10 +72,65 @@ REASON_TRUNCATED = (
     "The PDF is damaged: no page can be read (it may be incomplete, e.g. a download or copy that did "
     "not finish)."
 )
+REASON_WORKER_DIED = "Reading the PDF crashed the reader (the file is probably damaged or hostile)."
+REASON_OUT_OF_MEMORY = "Reading the PDF needed too much memory (the file is probably damaged or hostile)."
+
+# the codes of the findings (stable: the window translates by them) and their English texts
+TEXTS: dict[str, str] = {
+    # refusals
+    "unreadable": "The file cannot be read: {error}.",
+    "empty": REASON_EMPTY,
+    "too_large": "The file is larger than the server accepts ({limit_text}); it cannot be attached.",
+    "not_pdf": REASON_NOT_PDF,
+    "locked": REASON_LOCKED,
+    "wrong_password": REASON_WRONG_KEY,
+    "no_pages": REASON_NO_PAGES,
+    "truncated": REASON_TRUNCATED,
+    "damaged_pages": "The PDF is damaged: {count} of {pages} pages cannot be read (page {page_list}).",
+    "worker_died": REASON_WORKER_DIED,
+    "out_of_memory": REASON_OUT_OF_MEMORY,
+    "timeout": (
+        "Reading the PDF took longer than {seconds:g} s and was stopped (the file is probably damaged)."
+    ),
+    # warnings
+    "repaired": (
+        "The PDF was damaged and had to be repaired while reading it; it can be read here, "
+        "but check it, other programs may not read it."
+    ),
+    "encrypted": "The PDF is encrypted (with restrictions, no password needed to open it).",
+    "scanned": (
+        "{count} {what} no text, only images (a scan without text recognition: not searchable): "
+        "page {page_list}."
+    ),
+}
+WARNING_CODES = ("repaired", "encrypted", "scanned")
+REFUSAL_CODES = tuple(code for code in TEXTS if code not in WARNING_CODES)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the preflight found: ``code`` (see :data:`TEXTS`), ``params`` and the English ``text``.
+    Page lists in ``params`` are lists of 1-based page numbers (``pages_found``)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        params = dict(self.params)
+        if "pages_found" in params:
+            params["page_list"] = page_list(list(params["pages_found"]))
+        if "limit" in params:
+            params["limit_text"] = _size(int(params["limit"]))
+        if self.code == "scanned":
+            params["what"] = "page has" if params.get("count") == 1 else "pages have"
+        text = TEXTS[self.code].format(**params)
+        detail = self.params.get("detail")
+        return f"{text} ({detail})"[:500] if detail else text
 
 
 def REASON_TOO_LARGE(limit: int = MAX_SIZE) -> str:  # noqa: N802 (reads like the constants around it)
-    return f"The file is larger than the server accepts ({_size(limit)}); it cannot be attached."
+    return Finding("too_large", {"limit": limit}).text
 
 
 def _size(n: int) -> str:
@@ -77,12 +140,12 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-REASON_WORKER_DIED = "Reading the PDF crashed the reader (the file is probably damaged or hostile)."
-REASON_OUT_OF_MEMORY = "Reading the PDF needed too much memory (the file is probably damaged or hostile)."
-
-
 def REASON_TIMEOUT(seconds: float) -> str:  # noqa: N802 (reads like the constants around it)
-    return f"Reading the PDF took longer than {seconds:g} s and was stopped (the file is probably damaged)."
+    return Finding("timeout", {"seconds": seconds}).text
+
+
+def _unreadable(exc: OSError) -> Finding:
+    return Finding("unreadable", {"error": str(exc.strerror or exc), "errno": exc.errno})
 
 
 def page_list(pages: list[int], limit: int = 12) -> str:
@@ -119,13 +182,23 @@ class PreflightReport:
     damaged_pages: list[int] = field(default_factory=list)
     text_pages: list[int] = field(default_factory=list)
     scanned_pages: list[int] = field(default_factory=list)
-    refused_reason: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    refusal: Finding | None = None
+    findings: list[Finding] = field(default_factory=list)  # the warnings
     mupdf_messages: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.refused_reason is None
+        return self.refusal is None
+
+    @property
+    def refused_reason(self) -> str | None:
+        """Why the document is refused, in English (None: accepted)."""
+        return None if self.refusal is None else self.refusal.text
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings, in English."""
+        return [finding.text for finding in self.findings]
 
     @property
     def damaged(self) -> bool:
@@ -137,7 +210,13 @@ class PreflightReport:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(ok=self.ok, damaged=self.damaged, no_pages=self.no_pages)
+        data.update(
+            ok=self.ok,
+            damaged=self.damaged,
+            no_pages=self.no_pages,
+            refused_reason=self.refused_reason,
+            warnings=self.warnings,
+        )
         return data
 
     def named(self, name: str) -> PreflightReport:
@@ -155,11 +234,11 @@ def preflight_in_process(data: bytes | str, password: str | None = None) -> Pref
         try:
             size = os.stat(data).st_size
         except OSError as exc:
-            return PreflightReport(refused_reason=f"The file cannot be read: {exc.strerror or exc}.")
+            return PreflightReport(refusal=_unreadable(exc))
     else:
         size = len(data)
     if size == 0:
-        return PreflightReport(size=0, refused_reason=REASON_EMPTY)
+        return PreflightReport(size=0, refusal=Finding("empty"))
     import pymupdf
 
     pymupdf.TOOLS.mupdf_warnings(reset=True)
@@ -169,17 +248,16 @@ def preflight_in_process(data: bytes | str, password: str | None = None) -> Pref
         else:
             doc = pymupdf.open(stream=data, filetype="pdf")
     except MemoryError:
-        return PreflightReport(size=size, refused_reason=REASON_OUT_OF_MEMORY)
+        return PreflightReport(size=size, refusal=Finding("out_of_memory"))
     except Exception:
-        return PreflightReport(size=size, refused_reason=REASON_NOT_PDF, mupdf_messages=_messages())
+        return PreflightReport(size=size, refusal=Finding("not_pdf"), mupdf_messages=_messages())
     try:
         return _check(doc, size, password)
     except MemoryError:
-        return PreflightReport(size=size, refused_reason=REASON_OUT_OF_MEMORY)
+        return PreflightReport(size=size, refusal=Finding("out_of_memory"))
     except Exception as exc:  # a damaged document may fail anywhere inside MuPDF
-        return PreflightReport(
-            size=size, refused_reason=f"{REASON_NOT_PDF} ({type(exc).__name__}: {exc})"[:500]
-        )
+        detail = f"{type(exc).__name__}: {exc}"[:400]
+        return PreflightReport(size=size, refusal=Finding("not_pdf", {"detail": detail}))
     finally:
         doc.close()
 
@@ -196,12 +274,10 @@ def _check(doc: Any, size: int, password: str | None) -> PreflightReport:
     needs_password = bool(doc.needs_pass)
     if needs_password:
         if password is None:
-            return PreflightReport(
-                size=size, encrypted=True, needs_password=True, refused_reason=REASON_LOCKED
-            )
+            return PreflightReport(size=size, encrypted=True, needs_password=True, refusal=Finding("locked"))
         if not doc.authenticate(password):
             return PreflightReport(
-                size=size, encrypted=True, needs_password=True, refused_reason=REASON_WRONG_KEY
+                size=size, encrypted=True, needs_password=True, refusal=Finding("wrong_password")
             )
     repaired = bool(getattr(doc, "is_repaired", False))
     pages = int(doc.page_count)
@@ -222,29 +298,20 @@ def _check(doc: Any, size: int, password: str | None) -> PreflightReport:
             damaged.append(index + 1)
     messages = _messages()
     repaired = repaired or any("repair" in m.lower() for m in messages)
-    reason = None
-    warnings: list[str] = []
+    reason: Finding | None = None
+    warnings: list[Finding] = []
     if pages == 0:
-        reason = REASON_TRUNCATED if repaired else REASON_NO_PAGES
+        reason = Finding("truncated" if repaired else "no_pages")
     elif damaged:
-        reason = (
-            f"The PDF is damaged: {len(damaged)} of {pages} pages cannot be read (page {page_list(damaged)})."
-        )
+        reason = Finding("damaged_pages", {"count": len(damaged), "pages": pages, "pages_found": damaged})
     if needs_password and reason is None:
-        reason = REASON_LOCKED  # opened with the password, but members would need it too
+        reason = Finding("locked")  # opened with the password, but members would need it too
     if repaired and reason is None:
-        warnings.append(
-            "The PDF was damaged and had to be repaired while reading it; it can be read here, "
-            "but check it, other programs may not read it."
-        )
+        warnings.append(Finding("repaired"))
     if encrypted and not needs_password:
-        warnings.append("The PDF is encrypted (with restrictions, no password needed to open it).")
+        warnings.append(Finding("encrypted"))
     if scanned:
-        what = "page has" if len(scanned) == 1 else "pages have"
-        warnings.append(
-            f"{len(scanned)} {what} no text, only images (a scan without text recognition: "
-            f"not searchable): page {page_list(scanned)}."
-        )
+        warnings.append(Finding("scanned", {"count": len(scanned), "pages_found": scanned}))
     return PreflightReport(
         size=size,
         pages=pages,
@@ -254,8 +321,8 @@ def _check(doc: Any, size: int, password: str | None) -> PreflightReport:
         damaged_pages=damaged,
         text_pages=text_pages,
         scanned_pages=scanned,
-        refused_reason=reason,
-        warnings=warnings,
+        refusal=reason,
+        findings=warnings,
         mupdf_messages=messages,
     )
 
@@ -321,14 +388,14 @@ class Preflighter:
                 with path.open("rb"):  # readable by us (and so by the worker), or the reason now
                     pass
             except OSError as exc:
-                return PreflightReport(
-                    name=name, refused_reason=f"The file cannot be read: {exc.strerror or exc}."
-                )
+                return PreflightReport(name=name, refusal=_unreadable(exc))
             data = str(path.absolute())
         if size > self.max_size:
-            return PreflightReport(name=name, size=size, refused_reason=REASON_TOO_LARGE(self.max_size))
+            return PreflightReport(
+                name=name, size=size, refusal=Finding("too_large", {"limit": self.max_size})
+            )
         if size == 0:
-            return PreflightReport(name=name, refused_reason=REASON_EMPTY)
+            return PreflightReport(name=name, refusal=Finding("empty"))
         return self._run(data, password, size).named(name)
 
     def _run(self, data: bytes | str, password: str | None, size: int) -> PreflightReport:
@@ -340,15 +407,15 @@ class Preflighter:
                 return future.result(timeout=self.timeout_s)
             except FutureTimeout:
                 self._kill()
-                return PreflightReport(size=size, refused_reason=REASON_TIMEOUT(self.timeout_s))
+                return PreflightReport(size=size, refusal=Finding("timeout", {"seconds": self.timeout_s}))
             except BrokenProcessPool:
                 self._kill()
                 if attempt == 1:
-                    return PreflightReport(size=size, refused_reason=REASON_WORKER_DIED)
+                    return PreflightReport(size=size, refusal=Finding("worker_died"))
                 # the worker may have died of something else (its start); one more try on a fresh one
             except MemoryError:
                 self._kill()
-                return PreflightReport(size=size, refused_reason=REASON_OUT_OF_MEMORY)
+                return PreflightReport(size=size, refusal=Finding("out_of_memory"))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _kill(self) -> None:

@@ -67,16 +67,16 @@ def prepare(path: Path, preflighter: Preflighter | None = None) -> Source:
     try:
         sha, size = digest(path)
     except OSError as exc:
-        raise FileRefused(
-            f"{path.name}: the file cannot be read ({exc.strerror or exc}).", detail=repr(exc)
+        raise FileRefused.because(
+            "file_unreadable", name=path.name, error=str(exc.strerror or exc), detail=repr(exc)
         ) from None
     if preflighter is None:
         with Preflighter() as checker:
             report = checker.check(path)
     else:
         report = preflighter.check(path)
-    if not report.ok:
-        raise FileRefused(f"{path.name}: {report.refused_reason}", detail="; ".join(report.mupdf_messages))
+    if report.refusal is not None:
+        raise FileRefused.by_preflight(path.name, report.refusal, detail="; ".join(report.mupdf_messages))
     return Source(path, sha, size, safe_file_name(path.name), report)
 
 
@@ -142,8 +142,8 @@ def upload(
             store.set_state(key, None)  # expired or unknown on the server: start afresh
             resume_id = None
         except OSError as exc:
-            raise FileRefused(
-                f"{source.path.name}: the file cannot be read ({exc.strerror or exc}).", detail=repr(exc)
+            raise FileRefused.because(
+                "file_unreadable", name=source.path.name, error=str(exc.strerror or exc), detail=repr(exc)
             ) from None
         except SyncClientError:
             raise  # the kept id stays: the next attempt resumes

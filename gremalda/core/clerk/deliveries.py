@@ -155,9 +155,7 @@ class DeliveryTable:
                 rows=rows,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ServerTrouble(
-                "The server sent a delivery table that cannot be read.", detail=repr(exc)
-            ) from None
+            raise ServerTrouble.because("bad_delivery_table", detail=repr(exc)) from None
 
     def counts(self) -> dict[str, int]:
         found = dict.fromkeys(STATUSES, 0)

@@ -1,15 +1,65 @@
-"""Errors of the clerk workspace, with sentences for clerks (see gremalda.errors for the hierarchy)."""
+"""Errors of the clerk workspace, with sentences for clerks (see gremalda.errors for the hierarchy).
+
+A raise site with a message more specific than its class's default names it by a stable ``code`` (one of
+:data:`REASONS`) with its ``params``: :meth:`ClerkError.because` makes the English message (the CLI's)
+from them, and the window translates by the code (gremalda.ui.clerk_texts). An error without a code
+carries its class's default message. A document refused by the preflight carries the preflight's
+:class:`~gremalda.pdf.preflight.Finding` too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Self
+
 from gremalda.errors import GremaldaError
+from gremalda.pdf.preflight import Finding
+
+# code -> the English message (str.format with the error's params)
+REASONS: dict[str, str] = {
+    "no_time_zone": "A date and time needs a time zone.",
+    "bad_order": (
+        "The new order does not name every agenda item of the meeting exactly once. Reload "
+        "(synchronise) and try again."
+    ),
+    "not_replaceable": "Only documents of meetings, agenda items and papers can be replaced here.",
+    "notice_days": "The notice period must be a whole number of days from 0 to 60.",
+    "server_forbidden": (
+        "The server does not allow this account to change this (only clerks of the body may)."
+    ),
+    # the server's own reason; ``server_code`` (sync/server/errors.py) tells which, if it is known
+    "server_refused": "The server refused the change: {server_message}",
+    "not_in_replica": "This {what} ({id}) is not in the offline copy (yet). Synchronise, then try again.",
+    "file_unreadable": "{name}: the file cannot be read ({error}).",
+    "preflight": "{name}: {reason}",
+    "bad_delivery_table": "The server sent a delivery table that cannot be read.",
+    "hot_folder_missing": "The hot folder {folder} does not exist or is not a folder.",
+    "hot_folder_unwatchable": "The hot folder {folder} cannot be watched: {error}.",
+}
 
 
 class ClerkError(GremaldaError):
-    """Base of the clerk workspace's errors."""
+    """Base of the clerk workspace's errors. ``code`` "" : the class's default message."""
 
     title = "Not saved"
     default_message = "The change could not be saved."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        detail: str | None = None,
+        code: str = "",
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.code = code
+        self.params: dict[str, Any] = dict(params or {})
+
+    @classmethod
+    def because(cls, code: str, *, detail: str | None = None, **params: Any) -> Self:
+        """The error of this class for the reason ``code`` (see :data:`REASONS`) with its params."""
+        return cls(REASONS[code].format(**params), detail=detail, code=code, params=params)
 
 
 class NotClerk(ClerkError):
@@ -63,9 +113,22 @@ class RequestRefused(ClerkError):
 
 
 class FileRefused(ClerkError):
-    """The preflight refused a document before anything was uploaded; the message holds the reason."""
+    """The preflight refused a document before anything was uploaded; the message holds the reason
+    (``finding``: the preflight's, when it was the preflight that refused it)."""
 
     title = "Document refused"
+    finding: Finding | None = None
+
+    @classmethod
+    def by_preflight(cls, name: str, finding: Finding, *, detail: str | None = None) -> Self:
+        error = cls(
+            REASONS["preflight"].format(name=name, reason=finding.text),
+            detail=detail,
+            code="preflight",
+            params={"name": name, "reason": finding.code},
+        )
+        error.finding = finding
+        return error
 
 
 class UploadStopped(ClerkError):

@@ -82,14 +82,17 @@ class HotFolder:
 
     def start(self) -> HotFolder:
         if not self.path.is_dir():
-            raise HotFolderUnusable(f"The hot folder {self.path} does not exist or is not a folder.")
+            raise HotFolderUnusable.because("hot_folder_missing", folder=str(self.path))
         observer = Observer()
         try:
             observer.schedule(_Events(self), str(self.path), recursive=False)
             observer.start()
         except OSError as exc:
-            raise HotFolderUnusable(
-                f"The hot folder {self.path} cannot be watched: {exc.strerror or exc}.", detail=repr(exc)
+            raise HotFolderUnusable.because(
+                "hot_folder_unwatchable",
+                folder=str(self.path),
+                error=str(exc.strerror or exc),
+                detail=repr(exc),
             ) from None
         self._observer = observer
         self._thread = threading.Thread(target=self._run, name="gremalda-hotfolder", daemon=True)

@@ -70,29 +70,28 @@ def clerk_error(exc: SyncClientError) -> ClerkError | NotSignedIn:
     """The sync client's error as a sentence for clerks."""
     detail = f"{type(exc).__name__} status={exc.status} code={exc.code}: {exc.message}"
     if isinstance(exc, SignInRequired):
-        return NotSignedIn(exc.message + " Sign in again.", detail=detail)
+        return NotSignedIn(detail=detail)
     if isinstance(exc, Offline):
         return ClerkOffline(detail=detail)
     if isinstance(exc, PreconditionFailed) or exc.status == 412:
         return ChangedMeanwhile(detail=detail)
     if isinstance(exc, Forbidden):
-        return NotClerk(
-            "The server does not allow this account to change this (only clerks of the body may).",
-            detail=detail,
-        )
+        return NotClerk.because("server_forbidden", detail=detail)
     if isinstance(exc, NotFound):
         return Gone(detail=detail)
     if isinstance(exc, ServerError):
         return ServerTrouble(detail=detail)
     if isinstance(exc, RequestRejected) or (exc.status is not None and 400 <= exc.status < 500):
-        return RequestRefused(f"The server refused the change: {exc.message}", detail=detail)
+        return RequestRefused.because(
+            "server_refused", server_code=exc.code or "", server_message=exc.message, detail=detail
+        )
     return ServerTrouble(detail=detail)
 
 
 def _iso(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise RequestRefused("A date and time needs a time zone.")
+            raise RequestRefused.because("no_time_zone")
         return value.isoformat()
     return value
 
@@ -254,11 +253,7 @@ class ClerkService:
         never see duplicate numbers of a half-done reorder)."""
         items = {str(i["id"]): i for i in local.agenda(store, meeting_id)}
         if sorted(ordered) != sorted(items) or len(set(ordered)) != len(ordered):
-            raise RequestRefused(
-                "The new order does not name every agenda item of the meeting exactly once. Reload "
-                "(synchronise) and try again.",
-                detail=f"ordered={ordered} items={sorted(items)}",
-            )
+            raise RequestRefused.because("bad_order", detail=f"ordered={ordered} items={sorted(items)}")
         plan = renumber([(i, str(items[i].get("number") or "")) for i in ordered])
         if all(
             items[e.item_id].get("number") == e.number and items[e.item_id].get("order") == e.order
@@ -347,7 +342,7 @@ class ClerkService:
                 return self.attach(
                     kind, old[field], path, supersedes_id=file_id, change_note=change_note, **kwargs
                 )
-        raise RequestRefused("Only documents of meetings, agenda items and papers can be replaced here.")
+        raise RequestRefused.because("not_replaceable")
 
     def link_paper(self, item_id: int | str, paper_id: int | str) -> str:
         """Consult the paper on the agenda item; returns the consultation's id (linking twice: the same)."""
@@ -412,6 +407,6 @@ class ClerkService:
     def set_notice_days(self, body_id: int | str, days: int) -> None:
         """The body's notice period (Ladungsfrist) in days before a meeting, 0..60."""
         if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 60:
-            raise RequestRefused("The notice period must be a whole number of days from 0 to 60.")
+            raise RequestRefused.because("notice_days")
         with self._session() as (store, api):
             self._patch(store, api, "body", "bodies", body_id, {"notice_days": days})
