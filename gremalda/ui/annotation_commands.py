@@ -144,8 +144,7 @@ class AnnotationCommands(QObject):
         self.model.saveFailed.connect(w.status_bar.notice)
         if sync is not None:
             sync.finished.connect(lambda _result: self.refresh())
-            sync.pendingChanged.connect(self._pushed)
-            sync.pushed.connect(lambda _report: self.model.refresh(()))  # the model's count, read again
+            sync.outboxChanged.connect(self.model.count_outbox)  # the one count, read again
         self.update_actions()
         self.count_orphans()
 
@@ -209,12 +208,6 @@ class AnnotationCommands(QObject):
         self.window.status_bar.set_pending(count)
         if count and self.sync is not None:
             self.sync.push_soon()
-
-    def _pushed(self, count: int) -> None:
-        """The sync bridge counted what waits (after a push): shown, and the model reads its count again
-        (it emits only when that differs from what it had, so this does not push again)."""
-        self.window.status_bar.set_pending(count)
-        self.model.refresh(())
 
     # --- the panel
 

@@ -83,10 +83,11 @@ class StatusBar(QStatusBar):
         missing = status.files_missing + status.files_partial
         self.missing.setText(self.tr("%n document(s) not downloaded yet", "", missing) if missing else "")
         self.missing.setVisible(bool(missing))
-        self.set_pending(status.outbox_pending)
 
     def set_pending(self, count: int) -> None:
-        """How many changes (annotations) wait to be sent to the server; hidden when none."""
+        """How many changes (annotations) wait to be sent to the server; hidden when none. The window's
+        one count: the annotation model's ``pendingChanged`` (not :meth:`show_status`, whose outbox rows
+        count every stored change)."""
         self._pending = count
         self.pending.setText(self.tr("%n change(s) waiting to be sent", "", count) if count else "")
         self.pending.setAccessibleName(self.pending.text())

@@ -12,7 +12,9 @@ passes. When the network comes back they go within seconds: Qt's network informa
 loads; offscreen it may not) saying the network is reachable again ends the wait of a pass's retry and
 tries at once, and while changes wait and the server cannot be reached a push is tried every few seconds
 instead of waiting out the backoff; the first that succeeds is followed by a full pass.
-``pendingChanged(int)`` tells how many annotations wait to be pushed.
+``outboxChanged()`` tells that a push or a pass ran (or failed): what waits in the replica's outbox may
+have changed. The bridge does not tell a count: the window's one count of what waits is the annotation
+model's (`gremalda.ui.annotations.model.AnnotationModel.pendingChanged`), read again on this signal.
 
 While the schedule runs, the server's push channel is kept open (:mod:`gremalda.core.push_channel`, its
 own thread): a change announced by the server (a late paper) starts a pass at once. It opens with the
@@ -92,14 +94,14 @@ class SyncBridge(QObject):
     finished = Signal(object)  # SyncResult
     failed = Signal(object, bool)  # GremaldaError, True when the user asked for the pass
     pushed = Signal(object)  # SyncReport of a quick push that reached the server
-    pendingChanged = Signal(int)  # noqa: N815 (Qt's naming) annotations waiting to be pushed
+    outboxChanged = Signal()  # noqa: N815 (Qt's naming) a push or a pass ran: the outbox may have changed
 
     _started = Signal(bool)
     _progress = Signal(object)
     _finished = Signal(object)
     _failed = Signal(object, bool)
     _pushed = Signal(object)
-    _pending = Signal(int)
+    _outbox = Signal()
 
     def __init__(
         self,
@@ -117,8 +119,7 @@ class SyncBridge(QObject):
         self._run = run
         self._run_sources = run_sources
         self._run_push = run_push
-        self._pending_count = -1  # last count told (GUI thread); -1: none yet
-        self._pending_now = 0  # last count known (any thread)
+        self._pending_now = 0  # changes waiting, as last counted: only whether a probe is worth it
         self._requested = threading.Event()
         self._last_progress = 0.0
         self._busy = False
@@ -131,7 +132,7 @@ class SyncBridge(QObject):
         self._finished.connect(self._on_finished, queued)
         self._failed.connect(self._on_failed, queued)
         self._pushed.connect(self.pushed, queued)
-        self._pending.connect(self._on_pending, queued)
+        self._outbox.connect(self.outboxChanged, queued)
         self._background: BackgroundSync[SyncResult] = BackgroundSync(
             self._pass,
             interval=interval,
@@ -199,11 +200,6 @@ class SyncBridge(QObject):
         self._background.stop(timeout)
         self._busy = False
 
-    @property
-    def pending(self) -> int:
-        """Annotations waiting to be pushed, as last counted (0 before the first count)."""
-        return max(self._pending_count, 0)
-
     @Slot()
     def push_soon(self) -> None:
         """A change was saved here: push it in about a second (a burst of saves makes one push). Does
@@ -225,12 +221,6 @@ class SyncBridge(QObject):
     def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability in (QNetworkInformation.Reachability.Online, QNetworkInformation.Reachability.Site):
             self.network_back()
-
-    @Slot(int)
-    def _on_pending(self, count: int) -> None:
-        if count != self._pending_count:
-            self._pending_count = count
-            self.pendingChanged.emit(count)
 
     @Slot(bool)
     def _on_started(self, requested: bool) -> None:
@@ -318,12 +308,16 @@ class SyncBridge(QObject):
         return report
 
     def _count_pending(self) -> None:
+        count = self._pending_now
         with contextlib.suppress(GremaldaError):  # no replica or not readable: the pass's error says why
-            self._tell_pending(pending_changes(self.paths))
+            count = pending_changes(self.paths)
+        self._tell_pending(count)
 
     def _tell_pending(self, count: int) -> None:
+        """After a push or a pass (sync thread): the count decides whether probes are worth it; the
+        window is told that the outbox may have changed."""
         self._pending_now = count
-        self._pending.emit(count)
+        self._outbox.emit()
 
     def _on_progress(self, progress: Progress) -> None:
         now = time.monotonic()

@@ -475,6 +475,30 @@ def test_the_annotations_menu_exports_and_imports(
 # --- the pending count ----------------------------------------------------------------------------------
 
 
+def test_the_status_bar_shows_the_one_count_of_the_annotation_model(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    """A change the server refused stays in the outbox but is not sent again: the replica's status
+    (read for the navigation, after every sync pass; it counts every outbox row) does not overwrite the
+    model's count of what a push sends."""
+    paths = gui_world.replica(tmp_path, "deputy")
+    user = _user_id(paths)
+    refused = _note(user, gui_world.ids["rich_file"], 0, "Abgelehnt")
+    _annotate(paths, refused, _note(user, gui_world.ids["rich_file"], 0, "Wartet"))
+    with open_store(paths) as store:
+        notes = AnnotationStore(store.db, user_id=user)
+        [row] = [e for e in notes.pending_outbox() if e.target_id == refused.id]
+        notes.reject(row.id, "Nicht erlaubt.")
+    window = make_window(paths)
+    model = window.annotations.model
+    qtbot.waitUntil(lambda: model._writer.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    assert window.status is not None and window.status.outbox_pending == 2
+    assert model.pending() == 1 and window.status_bar.pending_count == 1
+    window.status_bar.show_status(window.status)
+    assert window.status_bar.pending_count == 1
+    assert window.status_bar.pending.text() == "1 change waiting to be sent"
+
+
 def test_the_status_bar_counts_changes_to_send_until_they_are_pushed(
     make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
 ) -> None:

@@ -50,30 +50,32 @@ def test_saved_annotations_are_pushed_soon_and_when_the_network_is_back(
     run = partial(synchronise, index=False, retry=RetryPolicy(attempts=2, base=600, cap=600))
     # the push channel off: its passes (after an event, e.g. for this push) would blur the counts here
     bridge = SyncBridge(laptop.paths, interval=3600, run=run, probe=0.2, push_channel=False)
-    counts: list[int] = []
-    bridge.pendingChanged.connect(counts.append)
+    told: list[int] = []  # what waited in the replica each time the bridge said the outbox may have changed
+    bridge.outboxChanged.connect(lambda: told.append(laptop.notes.pending_count()))
     try:
-        with qtbot.waitSignal(bridge.finished, timeout=WAIT):
+        with qtbot.waitSignals([bridge.outboxChanged, bridge.finished], timeout=WAIT, order="strict"):
             bridge.start()
-        assert bridge.pending == 0
+        assert told == [0]
         # a save here: pushed about a second later, without a full pass
         first = laptop.note(w.ids["public_file"], "gleich hochladen")
         with qtbot.waitSignal(bridge.pushed, timeout=WAIT) as pushed:
             bridge.push_soon()
             bridge.push_soon()  # a burst of saves makes one push
-        assert pushed.args[0].pushed == 1 and bridge.pending == 0
+        assert pushed.args[0].pushed == 1 and pushed.args[0].pending == 0
+        qtbot.waitUntil(lambda: len(told) == 2, timeout=WAIT)
+        assert told == [0, 0]
         assert server_record(laptop, first.id)[1]["text"] == "gleich hochladen"
-        # the network goes away: the push fails, the count of what waits is told
+        # the network goes away: the push fails, and the window is told to count what waits again
         proxy.inject(Fault.reset(), path="")
         second = laptop.note(w.ids["public_file"], "im Zug")
-        with qtbot.waitSignal(bridge.pendingChanged, timeout=WAIT, check_params_cb=lambda n: n == 1):
+        with qtbot.waitSignal(bridge.outboxChanged, timeout=WAIT):
             bridge.push_soon()
-        assert bridge.pending == 1
+        assert told[-1] == 1
         # back: a probe a few tenths of a second later succeeds, and a full pass follows at once
         passes = bridge._background.passes
         with qtbot.waitSignals([bridge.pushed, bridge.finished], timeout=WAIT, order="strict"):
             proxy.clear()
-        assert bridge._background.passes == passes + 1 and bridge.pending == 0
+        assert bridge._background.passes == passes + 1 and told[-1] == 0
         assert server_record(laptop, second.id)[1]["text"] == "im Zug"
         # the network said to be back while a pass waits for its retry: it goes on at once
         proxy.inject(Fault.reset(), path="")
@@ -84,6 +86,6 @@ def test_saved_annotations_are_pushed_soon_and_when_the_network_is_back(
         proxy.clear()
         with qtbot.waitSignal(bridge.finished, timeout=WAIT):
             bridge.network_back()
-        assert counts[-1] == 0 and 1 in counts
+        assert told[-1] == 0 and 1 in told
     finally:
         bridge.stop()

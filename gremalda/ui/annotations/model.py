@@ -11,6 +11,12 @@ Each change is a command on the document's `QUndoStack` (`undo_stack`), so Ctrl+
 through the model: undoing an addition deletes (a tombstone), redoing it restores; undoing an edit edits
 the fields back (a new edit, so it merges like any other).
 
+The window's one count of changes not on the server yet is ``pendingChanged(count)``: the replica's
+outbox (`gremalda.core.annotations.store.AnnotationStore.pending_count`), always read on the writer
+thread, plus the writes queued and not done. It is told after every write of the model (the same figure
+too: a save is to be pushed) and after a read that changed it; `count_outbox` reads it again (the
+window calls it when the sync bridge's ``outboxChanged`` says a push or a pass ran).
+
 Identity (``user_id``, ``author_name``, ``device``) is read from the replica on the same thread when the
 model is made (`gremalda.core.account.identity`: the signed-in account, its person's name, the
 annotation device id). ``ready`` tells whether it has come
@@ -79,8 +85,8 @@ def read_anchor_info(store: Store, file_id: str) -> AnchorInfo:
 
 
 def _outbox_count(store: Store) -> int:
-    """Annotations waiting for the server, counted as the sync bridge counts them (refused changes and
-    older rows of one annotation not counted), so that the status bar's figures agree."""
+    """Annotations waiting for the server (refused changes and older rows of one annotation not counted:
+    what a push sends)."""
     return AnnotationStore(store.db, device="-").pending_count()
 
 
@@ -123,12 +129,13 @@ class AnnotationModel(QObject):
         self.user_id, self.author_name, self.device = identity.user_id, identity.author_name, identity.device
         self._ready = True
         self.identityLoaded.emit()
-        self._writer.submit(_outbox_count, self._set_outbox, lambda exc: log.warning("outbox: %s", exc))
+        self.count_outbox()
 
     def _identity_failed(self, exc: BaseException) -> None:
         self._ready = True
         self.saveFailed.emit(_message(exc))
         self.identityLoaded.emit()
+        self.count_outbox()
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -156,6 +163,11 @@ class AnnotationModel(QObject):
             self._read(ids)
             for file_id in ids:  # its content may have been replaced by the pass
                 self._read_anchor_info(file_id)
+        self.count_outbox()
+
+    def count_outbox(self) -> None:
+        """Read the outbox count again (after the writes queued before); ``pendingChanged`` when the
+        figure changed."""
         self._writer.submit(_outbox_count, self._set_outbox, lambda exc: log.warning("outbox: %s", exc))
 
     def loaded(self, file_id: str) -> bool:
