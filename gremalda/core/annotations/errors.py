@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gremalda.errors import GremaldaError
+from sync.protocol.limits import MAX_ANNOTATION_BYTES, MAX_INK_STROKES, MAX_STROKE_POINTS
 
 
 class InvalidAnnotation(GremaldaError):
@@ -38,3 +39,23 @@ class InvalidXfdf(InvalidAnnotation):
         "The file is not XFDF annotation data that Gremalda can read. Nothing of it has been imported."
     )
     environment = True
+
+
+class AnnotationTooLarge(GremaldaError):
+    """A change of the user's annotation would make a record the server refuses to share (larger than
+    MAX_ANNOTATION_BYTES, see sync/protocol/limits.py): refused when saving, so nothing is stored."""
+
+    title = "Annotation too large"
+    default_message = (
+        f"This note is too long to be shared: at most {MAX_ANNOTATION_BYTES // 1024} KiB of text and "
+        "drawing per annotation. Shorten it, or split it into several annotations. The change was not saved."
+    )
+
+
+class InkTooLarge(AnnotationTooLarge):
+    """An ink record with more strokes, or a stroke with more points, than the server takes."""
+
+    default_message = (
+        f"This drawing is too large to be shared: at most {MAX_INK_STROKES} strokes of at most "
+        f"{MAX_STROKE_POINTS:,} points each. Split it into several drawings. The change was not saved."
+    )

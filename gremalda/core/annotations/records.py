@@ -23,7 +23,13 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from gremalda.core.annotations.errors import InvalidAnnotation
+from gremalda.core.annotations.errors import AnnotationTooLarge, InkTooLarge, InvalidAnnotation
+from sync.protocol.limits import (
+    MAX_ANNOTATION_BYTES,
+    MAX_INK_STROKES,
+    MAX_STROKE_POINTS,
+    annotation_record_bytes,
+)
 
 
 class Kind(StrEnum):
@@ -219,6 +225,22 @@ def _validate(a: Annotation) -> None:
                 raise _fail(f"{name}: unknown register {reg!r}")
             if not isinstance(s, Stamp) or s.counter < 0 or not isinstance(s.device, str):
                 raise _fail(f"{name}[{reg}]: {s!r} is not a stamp")
+
+
+def check_shareable(a: Annotation) -> None:
+    """Raise :class:`InkTooLarge` or :class:`AnnotationTooLarge` when the server would refuse ``a`` for
+    its size (the limits of sync/protocol/limits.py, which the server checks on every push)."""
+    if len(a.strokes) > MAX_INK_STROKES:
+        raise InkTooLarge(detail=f"{len(a.strokes)} strokes; at most {MAX_INK_STROKES}")
+    longest = max((len(s) for s in a.strokes), default=0)
+    if longest > MAX_STROKE_POINTS:
+        raise InkTooLarge(detail=f"a stroke of {longest} points; at most {MAX_STROKE_POINTS}")
+    try:
+        size = annotation_record_bytes(to_dict(a))
+    except UnicodeEncodeError as exc:
+        raise InvalidAnnotation(detail=f"text that is not valid Unicode: {exc}") from None
+    if size > MAX_ANNOTATION_BYTES:
+        raise AnnotationTooLarge(detail=f"{size} bytes; at most {MAX_ANNOTATION_BYTES}")
 
 
 # --- JSON ------------------------------------------------------------------------------------------------

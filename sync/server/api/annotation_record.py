@@ -24,13 +24,13 @@ from pydantic import (
 )
 from pydantic import Strict as StrictType
 
+from sync.protocol.limits import MAX_INK_STROKES, MAX_STROKE_POINTS
 from sync.server.api.schemas import MAX_ID
 
 REGISTERS = ("placement", "colour", "width", "opacity", "text", "visibility", "deleted")
 TEXT_MARKUP = ("highlight", "underline", "strikeout")
 _ID_DIGITS = re.compile(r"[1-9][0-9]{0,9}")
-MAX_STROKES = 100  # strokes in one ink record
-MAX_STROKE_POINTS = 1000  # points in one stroke (the client simplifies or splits longer ones)
+MAX_STROKES = MAX_INK_STROKES  # the client checks the same limits when saving (sync/protocol/limits.py)
 
 Number = Annotated[float, StrictType(), Field(allow_inf_nan=False)]
 Pressure = Annotated[float, StrictType(), Field(ge=0, le=1, allow_inf_nan=False)]

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
+from sync.protocol.limits import MAX_ANNOTATION_BYTES
 from sync.server import audience as aud
 from sync.server.api.annotation_record import InvalidRecord, check_record
 from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
@@ -42,7 +43,7 @@ router = APIRouter(prefix="/api/v1", tags=["annotations"])
 
 BATCH_PATH = "/api/v1/annotations/batch"
 MAX_ITEMS = 500
-MAX_RECORD_BYTES = 64 * 1024
+MAX_RECORD_BYTES = MAX_ANNOTATION_BYTES  # checked by the client too (sync/protocol/limits.py)
 MAX_BATCH_BYTES = 16 * 1024 * 1024  # the body limit of a batch (BodyLimit); split larger pushes
 MAX_KEY = 100
 _CHUNK = 500  # ids per IN (...) query
