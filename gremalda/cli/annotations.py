@@ -110,14 +110,19 @@ def list_(args: argparse.Namespace) -> int:
         if not records:
             print("No annotations.")
             return 0
+        kept = annotations.document_labels({a.file_id for a in records})  # of documents that left
         current = None
         for a in records:
             if a.file_id != current:
                 current = a.file_id
                 entry = library.file(a.file_id)
-                name = (entry.name or entry.file_name) if entry else "(document not in the offline copy)"
-                context = f" — {entry.context}" if entry and entry.context else ""
-                print(f"[{a.file_id}] {name}{context}")
+                if entry is not None:
+                    context = f" — {entry.context}" if entry.context else ""
+                    print(f"[{a.file_id}] {entry.name or entry.file_name}{context}")
+                elif a.file_id in kept:
+                    print(f"[{a.file_id}] {kept[a.file_id]} (no longer in the offline copy)")
+                else:
+                    print(f"[{a.file_id}] (document not in the offline copy)")
             print(_line(a, a.author_id == who.user_id))
         print(f"{len(records)} annotations.")
     return 0

@@ -169,7 +169,16 @@ _SCHEMA_6 = """
 ALTER TABLE annotation ADD COLUMN server_id INTEGER;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4, _SCHEMA_5, _SCHEMA_6)
+# The name of an annotation's document (its title and where it belonged: "Haushalt 2027 — Drucksache
+# 2026/123"), kept when the document leaves the replica, so that the kept (orphaned) annotation still
+# names it (see AnnotationStore.remember_documents). Terse: page 1 has few bytes left (see above).
+_SCHEMA_7 = """
+ALTER TABLE annotation ADD COLUMN label TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4, _SCHEMA_5, _SCHEMA_6, _SCHEMA_7,
+)  # fmt: skip
 
 
 class Cursor(Protocol):

@@ -8,9 +8,10 @@ offline; it stays readable while a newer content is being fetched under ``vault_
 Annotations travel both ways (see :mod:`gremalda.core.annotations.store`): feed entries of type
 ``annotation`` are merged into the ``annotation`` table (not the ``object`` table), with the signed-in
 user's id deciding which are their own; a removal or the end of a full snapshot drops only others'
-annotations, the user's own stay (orphans when their document goes). A malformed annotation from the
-server is skipped, logged and counted, the rest of the page applied. The outbox is pushed through
-:meth:`StoreReplica.outgoing` and :meth:`StoreReplica.pushed`.
+annotations, the user's own stay (orphans when their document goes, keeping its name and place:
+:meth:`~gremalda.core.annotations.store.AnnotationStore.remember_documents`). A malformed annotation
+from the server is skipped, logged and counted, the rest of the page applied. The outbox is pushed
+through :meth:`StoreReplica.outgoing` and :meth:`StoreReplica.pushed`.
 
 Content is destroyed (its sealed key overwritten, then the file removed) by :meth:`collect_garbage`:
 everything in the vault that no ``file`` row refers to. A removal or replacement sets ``gc_pending`` in
@@ -171,6 +172,8 @@ class StoreReplica:
         with sqlite_errors(self._db.path), self._db.transaction() as conn:
             snapshot = conn.execute("SELECT 1 FROM sync_state WHERE key = 'snapshot'").fetchone() is not None
             gone_notes: list[int] = []
+            # the annotations of a file that goes keep its name, read before anything of it goes
+            notes.remember_documents(str(e.id) for e in entries if e.kind == "file" and e.op != "upsert")
             for entry in entries:
                 oid = str(entry.id)
                 if entry.kind == ANNOTATION:
@@ -202,6 +205,7 @@ class StoreReplica:
                     "SELECT type, id FROM object WHERE NOT EXISTS "
                     "(SELECT 1 FROM snapshot_seen s WHERE s.type = object.type AND s.id = object.id)"
                 ).fetchall()
+                notes.remember_documents(oid for kind, oid in gone if kind == "file")
                 for kind, oid in gone:
                     conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, oid))
                     if kind == "file":

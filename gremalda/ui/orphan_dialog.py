@@ -10,7 +10,7 @@ the model's own writes; the model reads the documents concerned again afterwards
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
@@ -50,7 +50,7 @@ DOCUMENT, PAGE, KIND, TEXT, DATE, WHY = range(len(COLUMNS))
 class Orphan:
     """An annotation kept without its place: ``gone`` when its document left this device, else it was
     flagged for attention after a re-anchoring. ``document``: the document's name when it is still
-    here."""
+    here, else its name and place kept when it left (empty when none was kept)."""
 
     annotation: Annotation
     gone: bool
@@ -65,6 +65,7 @@ class _Found:
     gone: bool
     document_name: str | None  # None: the document is not in the replica
     refused: str | None = None
+    kept_name: str | None = None  # the name kept when the document left (AnnotationStore.document_labels)
 
 
 def find_orphans(user_id: str) -> Callable[[Store], list[_Found]]:
@@ -91,7 +92,8 @@ def find_orphans(user_id: str) -> Callable[[Store], list[_Found]]:
         for a in annotations.needing_attention():
             if a.id not in seen:
                 found.append(_Found(a, False, name(a.file_id)))
-        return found
+        kept = annotations.document_labels(f.annotation.file_id for f in found if f.document_name is None)
+        return [replace(f, kept_name=kept.get(f.annotation.file_id)) for f in found]
 
     return job
 
@@ -99,7 +101,7 @@ def find_orphans(user_id: str) -> Callable[[Store], list[_Found]]:
 def document_text(orphan: Orphan) -> str:
     if orphan.gone:
         return translate("OrphanDialog", "Document %1 (no longer on this device)").replace(
-            "%1", orphan.annotation.file_id
+            "%1", orphan.document or orphan.annotation.file_id
         )
     return orphan.document or translate("Formatting", "Document %1").replace("%1", orphan.annotation.file_id)
 
@@ -283,7 +285,7 @@ class OrphanDialog(QDialog):
             Orphan(
                 f.annotation,
                 f.gone or f.document_name is None,
-                f.document_name or "",
+                f.document_name or f.kept_name or "",
                 model.is_mine(f.annotation),
                 f.refused,
             )

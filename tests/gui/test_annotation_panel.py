@@ -327,7 +327,10 @@ def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
     qtbot.waitUntil(lambda: len(dialog.orphans()) == 2, timeout=WAIT)
     gone, flagged = dialog.orphans()
     assert gone.annotation.id == kept.id and gone.gone
-    assert dialog.model_.item(0, 0).text() == f"Document {file_id} (no longer on this device)"
+    # named as the user knew it: the replica kept its name and place when it left
+    label = "Wird zurückgezogen — Drucksache 22-0001"
+    assert gone.document == label
+    assert dialog.model_.item(0, 0).text() == f"Document {label} (no longer on this device)"
     assert dialog.model_.item(0, 3).text() == "Wichtig für die Sitzung"
     assert dialog.model_.item(0, 5).text() == "Document gone"
     assert flagged.annotation.id == marked.id and not flagged.gone and flagged.document == "rich_file"
@@ -338,7 +341,7 @@ def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
     with qtbot.waitSignal(dialog.exported, timeout=WAIT):
         dialog.export_to(target)
     text = target.read_text("utf-8")
-    assert "Wichtig für die Sitzung" in text and "“Haushaltsplan”" in text and f"Document {file_id}" in text
+    assert "Wichtig für die Sitzung" in text and "“Haushaltsplan”" in text and f"Document {label}" in text
     # and as XFDF (the chosen one only; its document is gone, so its pages are taken as A4)
     dialog.choose([kept.id])
     xfdf = tmp_path / "orphans.xfdf"

@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gremalda.core.annotations.anchor import Locate, PageTexts, reanchor
-from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
+from gremalda.core.annotations.errors import AnnotationTooLarge, InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.merge import delete, edit, merge
-from gremalda.core.annotations.records import Annotation, from_json
+from gremalda.core.annotations.records import Annotation, check_shareable, from_json
+from gremalda.core.library import Library
+from gremalda.core.records import FileEntry
 from gremalda.store.database import ReplicaDatabase, sqlite_errors
 
 TARGET_TYPE = "annotation"
@@ -77,7 +79,8 @@ class AnnotationStore:
         ``record`` is merged into the stored one (which a sync pass or re-anchoring may have changed
         since the caller read it), so that nothing stored is lost; returns what is stored. Annotations
         of documents that do not come from our server (an OParl source's) stay on this device: they are
-        not queued (the server could only refuse them)."""
+        not queued (the server could only refuse them). A record to share that is larger than the server
+        takes (sync/protocol/limits.py) raises :class:`AnnotationTooLarge` and nothing is stored."""
         if not self._mine(record):
             raise ReadOnlyAnnotation(detail=f"{record.id} is by {record.author_id}, not {self.user_id}")
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
@@ -85,8 +88,11 @@ class AnnotationStore:
             version = None if row is None else row[1]
             if row is not None:
                 record = merge(from_json(row[0]), record)
+            local = self.local_only(record)
+            if not local and not record.deleted:  # a deletion always goes through, whatever it holds
+                check_shareable(record)  # the server would refuse it: refused now, nothing stored
             self._write(record, version)
-            if self.local_only(record):
+            if local:
                 conn.execute(
                     "DELETE FROM outbox WHERE target_type = ? AND target_id = ?", (TARGET_TYPE, record.id)
                 )
@@ -219,7 +225,10 @@ class AnnotationStore:
                 row = conn.execute("SELECT data FROM annotation WHERE id = ?", (record.id,)).fetchone()
                 if row is None or from_json(row[0]) != record:
                     continue  # changed since it was read: the next pass moves it
-                moved.append(self.save(new))
+                try:
+                    moved.append(self.save(new))
+                except AnnotationTooLarge:  # stored before the limit was checked: stays where it was
+                    continue
         return moved
 
     # --- reading -------------------------------------------------------------------------------------------
@@ -269,6 +278,37 @@ class AnnotationStore:
         with sqlite_errors(self.db.path):
             ids = {r[0] for r in self.db.conn.execute("SELECT id FROM file").fetchall()}
         return self.orphaned(ids)
+
+    def remember_documents(self, file_ids: Iterable[str]) -> int:
+        """Keep, with the annotations of these files, the files' labels (their name and where they
+        belong, as :func:`document_label` makes it) while the replica still holds them: called right
+        before the files leave it, so that the kept annotations still name their document. Files without
+        annotations cost one indexed lookup each. Joins the caller's transaction if one is open. Returns
+        how many files' labels were kept."""
+        kept = 0
+        library = Library(self.db.conn)
+        with sqlite_errors(self.db.path), self.db.transaction() as conn:
+            for file_id in dict.fromkeys(file_ids):
+                if conn.execute("SELECT 1 FROM annotation WHERE file_id = ?", (file_id,)).fetchone() is None:
+                    continue
+                entry = library.file(file_id)
+                if entry is None:
+                    continue
+                conn.execute(
+                    "UPDATE annotation SET label = ? WHERE file_id = ?", (document_label(entry), file_id)
+                )
+                kept += 1
+        return kept
+
+    def document_labels(self, file_ids: Iterable[str]) -> dict[str, str]:
+        """The labels kept for these files (see :meth:`remember_documents`), for those that have one."""
+        with sqlite_errors(self.db.path):
+            rows = self.db.conn.execute(
+                "SELECT file_id, max(label) FROM annotation WHERE label IS NOT NULL"
+                " AND file_id IN (SELECT value FROM json_each(?)) GROUP BY file_id",
+                (json.dumps(list(dict.fromkeys(file_ids))),),
+            ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
 
     def needing_attention(self) -> list[Annotation]:
         """Live annotations that re-anchoring could not place in a new version of their document."""
@@ -499,9 +539,10 @@ class AnnotationStore:
         return record
 
     def _write(self, record: Annotation, version: int | None) -> None:
-        self.db.conn.execute(
+        self.db.conn.execute(  # the kept label names the document only while the record stays on it
             "INSERT INTO annotation (id, file_id, data, version) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO"
-            " UPDATE SET file_id = excluded.file_id, data = excluded.data, version = excluded.version",
+            " UPDATE SET file_id = excluded.file_id, data = excluded.data, version = excluded.version,"
+            " label = CASE WHEN annotation.file_id = excluded.file_id THEN annotation.label END",
             (record.id, record.file_id, record.to_json(), version),
         )
 
@@ -528,6 +569,13 @@ class AnnotationStore:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (LAST_OUTBOX_ID, str(row[0])),
         )
+
+
+def document_label(entry: FileEntry) -> str:
+    """ "Haushalt 2027 — Drucksache 2026/123": a file's name and where it belongs (the meeting, agenda
+    item, paper or e-file), as the command line lists documents."""
+    name = entry.name or entry.file_name or entry.id
+    return f"{name} — {entry.context}" if entry.context else name
 
 
 def _sorted(records: Iterable[Annotation]) -> list[Annotation]:
