@@ -2,19 +2,23 @@
 
 The error classes (Qt-free) carry English text. Here each known class gets its title and, when the
 error carries its class's default message, that message, translated; a specific message a raise site
-wrote (naming a file or a server) is shown as written."""
+wrote (naming a file or a server) is shown as written, except a clerk error's: it names its reason by
+a code with parameters, translated in gremalda.ui.clerk_texts."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from gremalda.core.clerk.errors import ClerkError
 from gremalda.errors import GremaldaError
+from gremalda.ui.clerk_texts import clerk_message
 
 translate = QCoreApplication.translate
 
 
 def _texts() -> dict[str, tuple[str, str]]:
     """Class name -> (title, default message), translated now (the language may have changed)."""
+    not_saved = translate("ErrorText", "The change could not be saved.")
     return {
         "GremaldaError": (
             translate("ErrorText", "Gremalda error"),
@@ -204,6 +208,66 @@ def _texts() -> dict[str, tuple[str, str]]:
                 "ErrorText", "The file could not be read. Check that it exists and that you may read it."
             ),
         ),
+        # the clerk workspace (issue 6)
+        "ClerkError": (translate("ErrorText", "Not saved"), not_saved),
+        "NotClerk": (
+            translate("ErrorText", "Clerks only"),
+            translate(
+                "ErrorText",
+                "Only clerks (Sitzungsdienst) may prepare meetings. This device is signed in with an account "
+                "without the clerk role; sign in as a clerk.",
+            ),
+        ),
+        "ClerkOffline": (
+            translate("ErrorText", "Offline"),
+            translate(
+                "ErrorText",
+                "The server cannot be reached, so the change was not saved. Check the network connection and "
+                "try again; preparing meetings needs a connection.",
+            ),
+        ),
+        "ChangedMeanwhile": (
+            translate("ErrorText", "Changed meanwhile"),
+            translate(
+                "ErrorText",
+                "Someone changed this meanwhile. Reload (synchronise) to see the current state, then make "
+                "your change again.",
+            ),
+        ),
+        "NotInReplica": (
+            translate("ErrorText", "Not loaded yet"),
+            translate("ErrorText", "This is not in the offline copy (yet). Synchronise, then try again."),
+        ),
+        "Gone": (
+            translate("ErrorText", "No longer there"),
+            translate(
+                "ErrorText",
+                "This was deleted meanwhile or is no longer visible to you. Reload (synchronise).",
+            ),
+        ),
+        "RequestRefused": (translate("ErrorText", "Change refused"), not_saved),
+        "FileRefused": (translate("ErrorText", "Document refused"), not_saved),
+        "UploadStopped": (
+            translate("ErrorText", "Upload stopped"),
+            translate(
+                "ErrorText",
+                "The upload was stopped. Attach the same file again to continue where it stopped (within 24 "
+                "hours).",
+            ),
+        ),
+        "ServerTrouble": (
+            translate("ErrorText", "Server problem"),
+            translate(
+                "ErrorText", "The server had a problem and the change was not saved. Try again in a moment."
+            ),
+        ),
+        "HotFolderUnusable": (
+            translate("ErrorText", "Hot folder not usable"),
+            translate(
+                "ErrorText",
+                "The hot folder does not exist or cannot be read. Choose another folder.",
+            ),
+        ),
     }
 
 
@@ -219,4 +283,6 @@ def error_text(error: GremaldaError) -> tuple[str, str]:
             title = known[0]
         if message == error.message and getattr(cls, "default_message", None) == error.message:
             message = known[1]
+    if isinstance(error, ClerkError) and error.code:
+        message = clerk_message(error) or message
     return title, message

@@ -68,7 +68,11 @@ def prepare(path: Path, preflighter: Preflighter | None = None) -> Source:
         sha, size = digest(path)
     except OSError as exc:
         raise FileRefused.because(
-            "file_unreadable", name=path.name, error=str(exc.strerror or exc), detail=repr(exc)
+            "file_unreadable",
+            name=path.name,
+            error=str(exc.strerror or exc),
+            errno=exc.errno,
+            detail=repr(exc),
         ) from None
     if preflighter is None:
         with Preflighter() as checker:
@@ -143,7 +147,11 @@ def upload(
             resume_id = None
         except OSError as exc:
             raise FileRefused.because(
-                "file_unreadable", name=source.path.name, error=str(exc.strerror or exc), detail=repr(exc)
+                "file_unreadable",
+                name=source.path.name,
+                error=str(exc.strerror or exc),
+                errno=exc.errno,
+                detail=repr(exc),
             ) from None
         except SyncClientError:
             raise  # the kept id stays: the next attempt resumes

@@ -92,6 +92,7 @@ class HotFolder:
                 "hot_folder_unwatchable",
                 folder=str(self.path),
                 error=str(exc.strerror or exc),
+                errno=exc.errno,
                 detail=repr(exc),
             ) from None
         self._observer = observer

@@ -111,7 +111,7 @@
       <translation>Das Dokument „%1“ entfernen?</translation>
     </message>
     <message>
-      <source>The meeting is published: the document disappears from the members&apos; devices with their next synchronisation.</source>
+      <source>The meeting is published: the document disappears from the members' devices with their next synchronisation.</source>
       <translation>Die Sitzung ist veröffentlicht: Das Dokument verschwindet mit der nächsten Synchronisation von den Geräten der Mitglieder.</translation>
     </message>
     <message>
@@ -322,7 +322,7 @@
       <translation>&amp;XFDF exportieren…</translation>
     </message>
     <message>
-      <source>Save this document&apos;s annotations as XFDF for other PDF programs</source>
+      <source>Save this document's annotations as XFDF for other PDF programs</source>
       <translation>Die Anmerkungen dieses Dokuments als XFDF für andere PDF-Programme speichern</translation>
     </message>
     <message>
@@ -338,7 +338,7 @@
       <translation>Notiz&amp;übersicht dieser Sitzung (PDF)…</translation>
     </message>
     <message>
-      <source>All notes of this meeting&apos;s documents as one PDF (page, item, text, date)</source>
+      <source>All notes of this meeting's documents as one PDF (page, item, text, date)</source>
       <translation>Alle Notizen zu den Dokumenten dieser Sitzung als ein PDF (Seite, TOP, Text, Datum)</translation>
     </message>
     <message>
@@ -363,6 +363,30 @@
     <message>
       <source>Working…</source>
       <translation>In Arbeit…</translation>
+    </message>
+    <message>
+      <source>Document password</source>
+      <translation>Passwort des Dokuments</translation>
+    </message>
+    <message>
+      <source>The password is wrong. Enter the document's password again:</source>
+      <translation>Das Passwort ist falsch. Geben Sie das Passwort des Dokuments noch einmal ein:</translation>
+    </message>
+    <message>
+      <source>This document is protected by a password. Enter its password:</source>
+      <translation>Dieses Dokument ist durch ein Passwort geschützt. Geben Sie sein Passwort ein:</translation>
+    </message>
+    <message>
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Cancelled: nothing was changed.</source>
+      <translation>Abgebrochen: Nichts wurde geändert.</translation>
     </message>
     <message>
       <source>Saved as %1.</source>
@@ -893,6 +917,188 @@
     </message>
   </context>
   <context>
+    <name>ClerkText</name>
+    <message>
+      <source>the file does not exist</source>
+      <translation>die Datei existiert nicht</translation>
+    </message>
+    <message>
+      <source>no permission to read it</source>
+      <translation>keine Berechtigung, sie zu lesen</translation>
+    </message>
+    <message>
+      <source>it is a folder</source>
+      <translation>es ist ein Ordner</translation>
+    </message>
+    <message>
+      <source>The file cannot be read: %1.</source>
+      <translation>Die Datei kann nicht gelesen werden: %1.</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+      <source>The file is larger than the server accepts (%1); it cannot be attached.</source>
+      <translation>Die Datei ist größer, als der Server annimmt (%1); sie kann nicht angehängt werden.</translation>
+    </message>
+    <message>
+      <source>The file is not a readable PDF.</source>
+      <translation>Die Datei ist kein lesbares PDF.</translation>
+    </message>
+    <message>
+      <source>The PDF is protected by a password; members' devices could not open it. Save a copy without password protection and attach that.</source>
+      <translation>Das PDF ist durch ein Passwort geschützt; die Geräte der Mitglieder könnten es nicht öffnen. Speichern Sie eine Kopie ohne Passwortschutz und hängen Sie diese an.</translation>
+    </message>
+    <message>
+      <source>The PDF is protected by a password, and the password given is wrong.</source>
+      <translation>Das PDF ist durch ein Passwort geschützt, und das angegebene Passwort ist falsch.</translation>
+    </message>
+    <message>
+      <source>The PDF has no pages (it is probably damaged).</source>
+      <translation>Das PDF hat keine Seiten (es ist wahrscheinlich beschädigt).</translation>
+    </message>
+    <message>
+      <source>The PDF is damaged: no page can be read (it may be incomplete, e.g. a download or copy that did not finish).</source>
+      <translation>Das PDF ist beschädigt: Keine Seite kann gelesen werden (es ist vielleicht unvollständig, z. B. ein Download oder eine Kopie, die nicht fertig wurde).</translation>
+    </message>
+    <message>
+      <source>The PDF is damaged: pages that cannot be read: %1 of %2 (page %3).</source>
+      <translation>Das PDF ist beschädigt: nicht lesbare Seiten: %1 von %2 (Seite %3).</translation>
+    </message>
+    <message>
+      <source>Reading the PDF crashed the reader (the file is probably damaged or hostile).</source>
+      <translation>Beim Lesen des PDFs ist das Leseprogramm abgestürzt (die Datei ist wahrscheinlich beschädigt oder bösartig).</translation>
+    </message>
+    <message>
+      <source>Reading the PDF needed too much memory (the file is probably damaged or hostile).</source>
+      <translation>Das Lesen des PDFs brauchte zu viel Speicher (die Datei ist wahrscheinlich beschädigt oder bösartig).</translation>
+    </message>
+    <message>
+      <source>Reading the PDF took longer than %1 s and was stopped (the file is probably damaged).</source>
+      <translation>Das Lesen des PDFs dauerte länger als %1 s und wurde abgebrochen (die Datei ist wahrscheinlich beschädigt).</translation>
+    </message>
+    <message>
+      <source>The PDF was damaged and had to be repaired while reading it; it can be read here, but check it, other programs may not read it.</source>
+      <translation>Das PDF war beschädigt und musste beim Lesen repariert werden; hier lässt es sich lesen, aber prüfen Sie es: Andere Programme können es vielleicht nicht lesen.</translation>
+    </message>
+    <message>
+      <source>The PDF is encrypted (with restrictions, no password needed to open it).</source>
+      <translation>Das PDF ist verschlüsselt (mit Einschränkungen; zum Öffnen ist kein Passwort nötig).</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n page(s) without text, only images (a scan without text recognition: not searchable): page %1.</source>
+      <translation>
+        <numerusform>%n Seite ohne Text, nur mit Bildern (ein Scan ohne Texterkennung: nicht durchsuchbar): Seite %1.</numerusform>
+        <numerusform>%n Seiten ohne Text, nur mit Bildern (ein Scan ohne Texterkennung: nicht durchsuchbar): Seite %1.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>This meeting (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Diese Sitzung (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This agenda item (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Dieser Tagesordnungspunkt (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This paper (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Diese Vorlage (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This document (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Dieses Dokument (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This body (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Diese Körperschaft (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This committee (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Dieses Gremium (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This consultation (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Diese Beratung (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This (%1) is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Dies (%1) ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>The server refused the change as invalid. Synchronise, then check what you entered.</source>
+      <translation>Der Server hat die Änderung als ungültig abgelehnt. Synchronisieren Sie, dann prüfen Sie Ihre Eingaben.</translation>
+    </message>
+    <message>
+      <source>The server refused the change: it does not fit the current state (for example, something is still in use). Synchronise, then try again.</source>
+      <translation>Der Server hat die Änderung abgelehnt: Sie passt nicht zum aktuellen Stand (zum Beispiel wird etwas noch verwendet). Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>The server refused the change without the version it was made on. Synchronise, then try again.</source>
+      <translation>Der Server hat die Änderung abgelehnt, weil der Stand fehlte, auf dem sie gemacht wurde. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>The document is larger than the server accepts; it cannot be attached.</source>
+      <translation>Das Dokument ist größer, als der Server annimmt; es kann nicht angehängt werden.</translation>
+    </message>
+    <message>
+      <source>The server does not accept this kind of file; attach a PDF.</source>
+      <translation>Der Server nimmt diese Art von Datei nicht an; hängen Sie ein PDF an.</translation>
+    </message>
+    <message>
+      <source>The upload did not match what the server has received. Attach the document again.</source>
+      <translation>Das Hochladen passte nicht zu dem, was der Server erhalten hat. Hängen Sie das Dokument noch einmal an.</translation>
+    </message>
+    <message>
+      <source>Too many requests in a short time. Wait a moment, then try again.</source>
+      <translation>Zu viele Anfragen in kurzer Zeit. Warten Sie einen Moment, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>This document is being uploaded already (in another window or from another device). Wait until that has finished.</source>
+      <translation>Dieses Dokument wird bereits hochgeladen (in einem anderen Fenster oder von einem anderen Gerät). Warten Sie, bis das fertig ist.</translation>
+    </message>
+    <message>
+      <source>A date and time needs a time zone.</source>
+      <translation>Datum und Uhrzeit brauchen eine Zeitzone.</translation>
+    </message>
+    <message>
+      <source>The new order does not name every agenda item of the meeting exactly once. Reload (synchronise) and try again.</source>
+      <translation>Die neue Reihenfolge nennt nicht jeden Tagesordnungspunkt der Sitzung genau einmal. Laden Sie neu (synchronisieren) und versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>Only documents of meetings, agenda items and papers can be replaced here.</source>
+      <translation>Hier lassen sich nur Dokumente von Sitzungen, Tagesordnungspunkten und Vorlagen ersetzen.</translation>
+    </message>
+    <message>
+      <source>The notice period must be a whole number of days from 0 to 60.</source>
+      <translation>Die Ladungsfrist muss eine ganze Zahl von Tagen zwischen 0 und 60 sein.</translation>
+    </message>
+    <message>
+      <source>The server does not allow this account to change this (only clerks of the body may).</source>
+      <translation>Der Server erlaubt diesem Konto nicht, dies zu ändern (das darf nur der Sitzungsdienst der Körperschaft).</translation>
+    </message>
+    <message>
+      <source>%1: the file cannot be read (%2).</source>
+      <translation>%1: Die Datei kann nicht gelesen werden (%2).</translation>
+    </message>
+    <message>
+      <source>The server sent a delivery table that cannot be read.</source>
+      <translation>Der Server hat einen Zustellnachweis geschickt, der sich nicht lesen lässt.</translation>
+    </message>
+    <message>
+      <source>The hot folder %1 does not exist or is not a folder.</source>
+      <translation>Der Eingangsordner %1 existiert nicht oder ist kein Ordner.</translation>
+    </message>
+    <message>
+      <source>The hot folder %1 cannot be watched: %2.</source>
+      <translation>Der Eingangsordner %1 kann nicht überwacht werden: %2.</translation>
+    </message>
+    <message>
+      <source>The server refused the change: %1</source>
+      <translation>Der Server hat die Änderung abgelehnt: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>ClerkWorkspace</name>
     <message>
       <source>Clerk workspace</source>
@@ -1005,7 +1211,7 @@
       <translation>Nachtrag/Tischvorlage hinzufügen</translation>
     </message>
     <message>
-      <source>A late paper (Nachtrag, Tischvorlage) for %1. Members&apos; devices receive it within seconds; the change note tells them what it is.</source>
+      <source>A late paper (Nachtrag, Tischvorlage) for %1. Members' devices receive it within seconds; the change note tells them what it is.</source>
       <translation>Ein Nachtrag (Tischvorlage) für %1. Die Geräte der Mitglieder erhalten ihn in Sekunden; der Änderungshinweis sagt ihnen, worum es geht.</translation>
     </message>
     <message>
@@ -1339,6 +1545,10 @@ Passwort:</translation>
   <context>
     <name>ErrorText</name>
     <message>
+      <source>The change could not be saved.</source>
+      <translation>Die Änderung konnte nicht gespeichert werden.</translation>
+    </message>
+    <message>
       <source>Gremalda error</source>
       <translation>Gremalda-Fehler</translation>
     </message>
@@ -1407,7 +1617,7 @@ Passwort:</translation>
       <translation>Falscher Schlüssel</translation>
     </message>
     <message>
-      <source>The key in the system keyring does not open the offline copy (or the copy&apos;s first page is damaged). Nothing has been changed or deleted. Remove the data directory and synchronise again to start afresh.</source>
+      <source>The key in the system keyring does not open the offline copy (or the copy's first page is damaged). Nothing has been changed or deleted. Remove the data directory and synchronise again to start afresh.</source>
       <translation>Der Schlüssel im Schlüsselbund öffnet die Offline-Kopie nicht (oder ihre erste Seite ist beschädigt). Es wurde nichts geändert oder gelöscht. Entfernen Sie das Datenverzeichnis und synchronisieren Sie neu.</translation>
     </message>
     <message>
@@ -1443,7 +1653,7 @@ Passwort:</translation>
       <translation>Dieses Gerät ist nicht angemeldet. Melden Sie sich mit Benutzername und Passwort an.</translation>
     </message>
     <message>
-      <source>Another account&apos;s offline copy</source>
+      <source>Another account's offline copy</source>
       <translation>Offline-Kopie eines anderen Kontos</translation>
     </message>
     <message>
@@ -1578,6 +1788,82 @@ Passwort:</translation>
       <source>The file could not be read. Check that it exists and that you may read it.</source>
       <translation>Die Datei konnte nicht gelesen werden. Prüfen Sie, ob es sie gibt und ob Sie sie lesen dürfen.</translation>
     </message>
+    <message>
+      <source>Not saved</source>
+      <translation>Nicht gespeichert</translation>
+    </message>
+    <message>
+      <source>Clerks only</source>
+      <translation>Nur für den Sitzungsdienst</translation>
+    </message>
+    <message>
+      <source>Only clerks (Sitzungsdienst) may prepare meetings. This device is signed in with an account without the clerk role; sign in as a clerk.</source>
+      <translation>Nur der Sitzungsdienst darf Sitzungen vorbereiten. Dieses Gerät ist mit einem Konto ohne die Rolle Sitzungsdienst angemeldet; melden Sie sich als Sitzungsdienst an.</translation>
+    </message>
+    <message>
+      <source>Offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached, so the change was not saved. Check the network connection and try again; preparing meetings needs a connection.</source>
+      <translation>Der Server ist nicht erreichbar, daher wurde die Änderung nicht gespeichert. Prüfen Sie die Netzwerkverbindung und versuchen Sie es noch einmal; Sitzungen vorzubereiten braucht eine Verbindung.</translation>
+    </message>
+    <message>
+      <source>Changed meanwhile</source>
+      <translation>Inzwischen geändert</translation>
+    </message>
+    <message>
+      <source>Someone changed this meanwhile. Reload (synchronise) to see the current state, then make your change again.</source>
+      <translation>Jemand hat dies inzwischen geändert. Laden Sie neu (synchronisieren), um den aktuellen Stand zu sehen, und nehmen Sie Ihre Änderung dann noch einmal vor.</translation>
+    </message>
+    <message>
+      <source>Not loaded yet</source>
+      <translation>Noch nicht geladen</translation>
+    </message>
+    <message>
+      <source>This is not in the offline copy (yet). Synchronise, then try again.</source>
+      <translation>Dies ist (noch) nicht in der Offline-Kopie. Synchronisieren Sie, dann versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>No longer there</source>
+      <translation>Nicht mehr vorhanden</translation>
+    </message>
+    <message>
+      <source>This was deleted meanwhile or is no longer visible to you. Reload (synchronise).</source>
+      <translation>Dies wurde inzwischen gelöscht oder ist für Sie nicht mehr sichtbar. Laden Sie neu (synchronisieren).</translation>
+    </message>
+    <message>
+      <source>Change refused</source>
+      <translation>Änderung abgelehnt</translation>
+    </message>
+    <message>
+      <source>Document refused</source>
+      <translation>Dokument abgelehnt</translation>
+    </message>
+    <message>
+      <source>Upload stopped</source>
+      <translation>Hochladen angehalten</translation>
+    </message>
+    <message>
+      <source>The upload was stopped. Attach the same file again to continue where it stopped (within 24 hours).</source>
+      <translation>Das Hochladen wurde angehalten. Hängen Sie dieselbe Datei noch einmal an, um dort weiterzumachen, wo es angehalten wurde (innerhalb von 24 Stunden).</translation>
+    </message>
+    <message>
+      <source>Server problem</source>
+      <translation>Serverproblem</translation>
+    </message>
+    <message>
+      <source>The server had a problem and the change was not saved. Try again in a moment.</source>
+      <translation>Der Server hatte ein Problem, und die Änderung wurde nicht gespeichert. Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+      <source>Hot folder not usable</source>
+      <translation>Eingangsordner nicht nutzbar</translation>
+    </message>
+    <message>
+      <source>The hot folder does not exist or cannot be read. Choose another folder.</source>
+      <translation>Der Eingangsordner existiert nicht oder kann nicht gelesen werden. Wählen Sie einen anderen Ordner.</translation>
+    </message>
   </context>
   <context>
     <name>FindBar</name>
@@ -1711,7 +1997,7 @@ Passwort:</translation>
       <translation>Bei Gremalda anmelden</translation>
     </message>
     <message>
-      <source>Welcome. Sign in once with the address of your council&apos;s Gremalda server and your user name; the meeting folders are then kept on this computer, encrypted, and readable without a network.</source>
+      <source>Welcome. Sign in once with the address of your council's Gremalda server and your user name; the meeting folders are then kept on this computer, encrypted, and readable without a network.</source>
       <translation>Willkommen. Melden Sie sich einmal mit der Adresse des Gremalda-Servers Ihrer Vertretung und Ihrem Benutzernamen an; die Sitzungsmappen werden dann verschlüsselt auf diesem Computer gehalten und sind auch ohne Netz lesbar.</translation>
     </message>
     <message>
@@ -2855,10 +3141,6 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>%1: checking…</source>
       <translation>%1: wird geprüft…</translation>
-    </message>
-    <message>
-      <source>not a usable PDF</source>
-      <translation>kein brauchbares PDF</translation>
     </message>
     <message>
       <source>%1: refused — %2</source>

@@ -91,6 +91,16 @@
     </message>
   </context>
   <context>
+    <name>ClerkText</name>
+    <message numerus="yes">
+      <source>%n page(s) without text, only images (a scan without text recognition: not searchable): page %1.</source>
+      <translation>
+        <numerusform>%n page without text, only images (a scan without text recognition: not searchable): page %1.</numerusform>
+        <numerusform>%n pages without text, only images (a scan without text recognition: not searchable): page %1.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>ClerkWorkspace</name>
     <message numerus="yes">
       <source>Publish “%1”? Its folder becomes visible to the %n member(s) and deputies of the committee: this is the electronic invitation.</source>

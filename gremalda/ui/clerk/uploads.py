@@ -29,6 +29,7 @@ from gremalda.errors import GremaldaError
 from gremalda.pdf.preflight import Preflighter, PreflightReport
 from gremalda.ui import error_reporter
 from gremalda.ui.clerk.runner import ClerkRunner
+from gremalda.ui.clerk_texts import finding_text
 from gremalda.ui.error_texts import error_text
 
 
@@ -102,9 +103,9 @@ class UploadQueue(QWidget):
         def checked(report: PreflightReport) -> None:
             self.checked.emit(str(request.path), report)
             summary = self.report_text(report)
-            row.setToolTip("\n".join([summary, *report.warnings]))
-            if not report.ok:
-                reason = report.refused_reason or self.tr("not a usable PDF")
+            row.setToolTip("\n".join([summary, *(finding_text(f) for f in report.findings)]))
+            if report.refusal is not None:
+                reason = finding_text(report.refusal)
                 row.setText(
                     self.tr("%1: refused — %2").replace("%1", request.path.name).replace("%2", reason)
                 )
