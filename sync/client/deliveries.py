@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.client.errors import ServerProtocolError
+from sync.client.session import Session
 
 MAX_DELIVERY_ITEMS = 500  # per request, as the server accepts
 EVENTS = ("complete", "opened")
@@ -68,3 +69,14 @@ def parse_delivery_answers(data: Any, count: int) -> list[DeliveryAnswer]:
         message = raw.get("message")
         answers.append(DeliveryAnswer(status, message.strip()[:500] if isinstance(message, str) else ""))
     return answers
+
+
+class DeliveryRoutes(Session):
+    def report_deliveries(self, items: Sequence[DeliveryReport]) -> list[DeliveryAnswer]:
+        """Report delivery events (at most 500), one answer per item in order; the same items sent again
+        (same keys) are not counted twice."""
+        if not items:
+            return []
+        check_reports(items)
+        body = {"items": [item.wire() for item in items]}
+        return parse_delivery_answers(self._json("POST", "api/v1/deliveries", json_body=body), len(items))

@@ -29,7 +29,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sync.client.api import Tokens
+    from sync.client.auth import Tokens
 
 _SPENT_KEPT = 32  # refresh tokens remembered as used; far more than one process spends between saves
 

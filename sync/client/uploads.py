@@ -1,4 +1,4 @@
-"""Resumable uploads (clerks): the loop behind :meth:`sync.client.api.ServerApi.upload`.
+"""Resumable uploads (clerks): :meth:`sync.client.api.ServerApi.upload` and the loop behind it.
 
 POST /api/v1/uploads announces the file and returns an upload id; PUTs with ``Content-Range: bytes
 START-END/SIZE`` send it in chunks, each starting at the offset the server holds (a 409 names the
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, TypedDict, Unpack
 
 from sync.client.errors import (
     NotFound,
@@ -28,10 +28,22 @@ from sync.client.errors import (
     TransferCancelled,
     backoff_delays,
 )
+from sync.client.session import Session
 
 CHUNK_SIZE = 4 << 20
 ATTEMPTS = 5  # network errors in a row this call retries (asking the server's offset each time)
 _SHA = frozenset("0123456789abcdef")
+
+
+class UploadOptions(TypedDict, total=False):
+    """The keyword arguments of :meth:`UploadRoutes.upload` (see :func:`run_upload`)."""
+
+    sha256: str | None
+    resume_id: str | None
+    chunk_size: int
+    on_started: Callable[[str], None] | None
+    on_progress: Callable[[int, int], None] | None
+    stop: threading.Event | None
 
 
 @dataclass(frozen=True)
@@ -42,17 +54,9 @@ class UploadResult:
     mime_type: str
 
 
-class Requester(Protocol):
-    def __call__(
-        self,
-        method: str,
-        path: str,
-        *,
-        json_body: Any = None,
-        content: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-        ok: tuple[int, ...] = (200,),
-    ) -> tuple[int, Any]: ...
+# an authenticated request: `Session._request` (method, path, json_body=, content=, headers=, ok=) or a
+# wrapper of it; returns (status, parsed JSON body)
+Requester = Callable[..., tuple[int, Any]]
 
 
 class SourceChanged(SyncClientError):
@@ -129,7 +133,12 @@ def run_upload(
     stop: threading.Event | None = None,
     attempts: int = ATTEMPTS,
 ) -> UploadResult:
-    """See :meth:`sync.client.api.ServerApi.upload`."""
+    """Upload `size` bytes of `source` (seekable) resumably in chunks, each sent with `request` (a
+    ServerApi's authenticated request). `resume_id`: the id of an earlier, interrupted upload of the same
+    file (`on_started` is told the id as soon as it is known: keep it); the upload continues at the offset
+    the server holds. `on_progress(sent, size)` after each chunk. `stop` set: TransferCancelled
+    (resumable). Network errors are retried a few times (`attempts`) within the call; after that they are
+    raised (resume later)."""
     if size < 1:
         raise ValueError("an empty file cannot be uploaded")
     if chunk_size < 1:
@@ -226,3 +235,11 @@ def run_upload(
                 retry_after=_asked_pause(state) or None,
             )
         _pause(stop, max(next(delays), _asked_pause(state)), offset, size)
+
+
+class UploadRoutes(Session):
+    def upload(
+        self, source: BinaryIO, size: int, mime_type: str, file_name: str, **options: Unpack[UploadOptions]
+    ) -> UploadResult:
+        """Upload `size` bytes of `source` (seekable) resumably in chunks: see :func:`run_upload`."""
+        return run_upload(self._request, source, size, mime_type, file_name, **options)

@@ -30,8 +30,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from sync.client import check_server_url
-from sync.client.api import is_loopback, retry_after
+from sync.client.connection import check_server_url, is_loopback, what_failed
 from sync.client.errors import (
     CertificateError,
     Forbidden,
@@ -43,6 +42,7 @@ from sync.client.errors import (
     ServerProtocolError,
     SyncClientError,
 )
+from sync.client.responses import read_limited, retry_after
 from sync.client.transfer import certificate_error
 from sync.engine.engine import Cancelled, RetryPolicy
 from sync.oparl.repairs import RepairLog
@@ -209,12 +209,7 @@ def _transport_error(exc: httpx.TransportError, url: str) -> SyncClientError:
     certificate = certificate_error(exc)
     if certificate is not None:
         return CertificateError(f"{certificate.message} ({url})")
-    if isinstance(exc, httpx.TimeoutException):
-        what = "did not answer in time"
-    elif isinstance(exc, httpx.ConnectError):
-        what = "could not be reached"
-    else:
-        what = "closed the connection"
+    what = what_failed(exc)
     return Offline(f"The OParl server {what} ({url}). Check the network connection. ({exc})")
 
 
@@ -336,25 +331,11 @@ class OParlHttp:
             with self._client.stream("GET", url) as response:
                 if response.status_code != 200:
                     raise status_error(response, url)
-                raw = self._read(response, MAX_JSON_BYTES, url)
+                raw = read_limited(response, MAX_JSON_BYTES, f"The answer for {url}", BrokenJson)
                 ctype = response.headers.get("content-type", "").lower()
         except httpx.TransportError as exc:
             raise _transport_error(exc, url) from None
         return decode_json(raw, url, self.log, ctype)
-
-    @staticmethod
-    def _read(response: httpx.Response, limit: int, url: str) -> bytes:
-        parts: list[bytes] = []
-        total = 0
-        try:
-            for data in response.iter_bytes():
-                total += len(data)
-                if total > limit:
-                    raise ServerProtocolError(f"The answer for {url} is larger than {limit} bytes.")
-                parts.append(data)
-        except httpx.DecodingError as exc:
-            raise BrokenJson(f"The answer for {url} could not be decoded: {exc}") from None
-        return b"".join(parts)
 
     # --------------------------------------------------------------------------------------- bytes
 
