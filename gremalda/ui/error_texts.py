@@ -7,11 +7,12 @@ a code with parameters, translated in gremalda.ui.clerk_texts."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from gremalda.core.clerk.errors import ClerkError
 from gremalda.errors import GremaldaError
 from gremalda.ui.clerk_texts import clerk_message
+from sync.protocol.limits import MAX_ANNOTATION_BYTES, MAX_INK_STROKES, MAX_STROKE_POINTS
 
 translate = QCoreApplication.translate
 
@@ -167,6 +168,24 @@ def _texts() -> dict[str, tuple[str, str]]:
                 "ErrorText",
                 "This annotation was made by someone else. Only its author can change or delete it.",
             ),
+        ),
+        "AnnotationTooLarge": (
+            translate("ErrorText", "Annotation too large"),
+            translate(
+                "ErrorText",
+                "This note is too long to be shared: at most %1 KiB of text and drawing per annotation. "
+                "Shorten it, or split it into several annotations. The change was not saved.",
+            ).replace("%1", str(MAX_ANNOTATION_BYTES // 1024)),
+        ),
+        "InkTooLarge": (
+            translate("ErrorText", "Annotation too large"),
+            translate(
+                "ErrorText",
+                "This drawing is too large to be shared: at most %1 strokes of at most %2 points each. "
+                "Split it into several drawings. The change was not saved.",
+            )
+            .replace("%1", str(MAX_INK_STROKES))
+            .replace("%2", QLocale().toString(MAX_STROKE_POINTS)),
         ),
         "InvalidXfdf": (
             translate("ErrorText", "Invalid XFDF file"),
