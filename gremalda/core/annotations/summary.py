@@ -3,7 +3,9 @@
 All live annotations on the meeting's documents — the meeting's own files (invitation, minutes) and
 each agenda item's, older versions of a document included — by the signed-in user and, unless left
 out, those others shared with them (each marked with its author). Grouped by agenda item in agenda
-order, then by document; within a document by page and position.
+order, then by document; within a document by page and position. The meeting, its items and documents
+are the library's records (:mod:`gremalda.core.records`, read through
+:class:`~gremalda.core.library.Library`); a section and a document here only add their notes.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from gremalda.core.annotations.records import Annotation, Kind
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.errors import DocumentNotFound
 from gremalda.core.library import Library, parse_time
-from gremalda.core.records import FileEntry, MeetingSummary
+from gremalda.core.records import AgendaEntry, FileEntry, MeetingSummary
 
 if TYPE_CHECKING:
-    from gremalda.core.annotations.exchange import Identity
+    from gremalda.core.account import Identity
     from gremalda.store.replica import Store
 
 
@@ -37,20 +39,43 @@ class Note:
 
 @dataclass(frozen=True)
 class DocumentNotes:
-    file_id: str
-    name: str
-    superseded: bool
+    """The notes on one file (one version of a document) as the library lists it."""
+
+    file: FileEntry
     notes: tuple[Note, ...]
+
+    @property
+    def file_id(self) -> str:
+        return self.file.id
+
+    @property
+    def name(self) -> str:
+        """The document's name as the user knows it (else its file name)."""
+        return self.file.name or self.file.file_name
+
+    @property
+    def superseded(self) -> bool:
+        return self.file.superseded
 
 
 @dataclass(frozen=True)
 class Section:
-    """An agenda item (or the meeting's own documents: ``number`` and ``name`` empty, ``own`` set)."""
+    """The notes of an agenda item's documents, or (``item`` None) of the meeting's own documents."""
 
-    number: str
-    name: str
-    own: bool
+    item: AgendaEntry | None
     documents: tuple[DocumentNotes, ...]
+
+    @property
+    def own(self) -> bool:
+        return self.item is None
+
+    @property
+    def number(self) -> str:
+        return (self.item.number or "") if self.item is not None else ""
+
+    @property
+    def name(self) -> str:
+        return self.item.name if self.item is not None else ""
 
 
 @dataclass(frozen=True)
@@ -96,30 +121,23 @@ def gather(store: Store, meeting_id: str, who: Identity, *, include_others: bool
         raise DocumentNotFound(
             f"There is no meeting {meeting_id} in the offline copy (ids: gremalda ls meetings).",
         )
-    groups: list[tuple[str, str, bool, tuple[FileEntry, ...]]] = [("", "", True, folder.meeting_files)]
-    groups += [(item.number or "", item.name, False, item.files) for item in folder.items]
-    file_ids = [f.id for _, _, _, files in groups for f in files]
+    groups: list[tuple[AgendaEntry | None, tuple[FileEntry, ...]]] = [(None, folder.meeting_files)]
+    groups += [(item, item.files) for item in folder.items]
+    file_ids = [f.id for _, files in groups for f in files]
     by_file: dict[str, list[Annotation]] = {}
     for a in AnnotationStore(store.db, who.device, user_id=who.user_id).list_for_files(file_ids):
         if include_others or a.author_id == who.user_id:
             by_file.setdefault(a.file_id, []).append(a)
     sections = []
     listed: set[str] = set()
-    for number, name, own, files in groups:
+    for item, files in groups:
         documents = []
         for entry in files:
             if entry.id in listed or not by_file.get(entry.id):
                 continue
             listed.add(entry.id)
             records = sorted(by_file[entry.id], key=lambda a: (a.page, _position(a), a.created, a.id))
-            documents.append(
-                DocumentNotes(
-                    entry.id,
-                    entry.name or entry.file_name,
-                    entry.superseded,
-                    tuple(_note(a, who.user_id) for a in records),
-                )
-            )
+            documents.append(DocumentNotes(entry, tuple(_note(a, who.user_id) for a in records)))
         if documents:
-            sections.append(Section(number, name, own, tuple(documents)))
+            sections.append(Section(item, tuple(documents)))
     return MeetingNotes(folder.meeting, who.author_name, datetime.now(UTC), tuple(sections))
