@@ -38,6 +38,14 @@ class PdfExportFailed(GremaldaError):
     default_message = "The document could not be exported with its annotations."
 
 
+class PasswordRequired(PdfExportFailed):
+    """The document is protected by a password, and none or a wrong one was given (``wrong``)."""
+
+    def __init__(self, message: str | None = None, *, wrong: bool = False) -> None:
+        super().__init__(message)
+        self.wrong = wrong
+
+
 @dataclass(frozen=True)
 class AnnotatedPdf:
     data: bytes
@@ -55,10 +63,11 @@ def open_pdf(data: bytes, password: str | None = None) -> pymupdf.Document:
         raise PdfExportFailed("The document is not a PDF that can be read.", detail=repr(exc)) from None
     if doc.needs_pass and not doc.authenticate(password or ""):
         doc.close()
-        raise PdfExportFailed(
+        raise PasswordRequired(
             "The document is protected by a password: give its password to export it."
             if not password
             else "The password does not open the document.",
+            wrong=bool(password),
         )
     if doc.page_count == 0:
         doc.close()

@@ -5,7 +5,8 @@ current document and folder, the sync pass, the status bar's pending count).
 
 Every export and import runs on the model's writer (one thread), after the writes queued before it, so
 an export holds every annotation made until the command was given. Errors go to the error reporter,
-success to the status bar."""
+success to the status bar. A document protected by a password is asked for it (again when it is wrong;
+Cancel leaves everything as it was), as the CLI takes it with --password-stdin."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QObject, QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 
 from gremalda.core.library import Library
 from gremalda.errors import GremaldaError
 from gremalda.files import read_limited, write_atomically
+from gremalda.pdf.annotated import PasswordRequired
 from gremalda.store.replica import Store
 from gremalda.ui import error_reporter
 from gremalda.ui.actions import Actions
@@ -77,6 +79,7 @@ class AnnotationCommands(QObject):
         self._select_when_open: tuple[str, str] | None = None  # (file id, annotation id)
         self._orphans_known = 0  # orphaned or flagged annotations when last counted
         self._closed = False
+        self.password_dialog: QInputDialog | None = None  # asking for a document's password
 
     # --- construction
 
@@ -307,6 +310,57 @@ class AnnotationCommands(QObject):
         self.window.status_bar.clearMessage()
         error_reporter.report(error)
 
+    def _run_protected(
+        self,
+        job: Callable[[Store, str | None], Any],
+        done: Callable[[Any], None],
+        password: str | None = None,
+    ) -> None:
+        """Run ``job(store, password)``; when the document needs a password (or the one given is wrong),
+        ask for it and run the job again with it. Cancel: nothing was done."""
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, PasswordRequired):
+                self._failed(error)
+                return
+            self.window.status_bar.clearMessage()
+            wrong = error.wrong or password is not None
+            self._ask_password(wrong, lambda given: self._run_protected(job, done, given))
+
+        self.window.status_bar.notice(self.tr("Working…"))
+        self.writer.submit(lambda store: job(store, password), done, failed)
+
+    def _ask_password(self, wrong: bool, then: Callable[[str], None]) -> QInputDialog:
+        """Ask for the document's password (not blocking); ``then(password)`` when it is given."""
+        if self.password_dialog is not None:
+            self.password_dialog.reject()
+        dialog = QInputDialog(self.window)
+        dialog.setObjectName("documentPasswordDialog")
+        dialog.setWindowTitle(self.tr("Document password"))
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setLabelText(
+            self.tr("The password is wrong. Enter the document's password again:")
+            if wrong
+            else self.tr("This document is protected by a password. Enter its password:")
+        )
+        dialog.setOkButtonText(self.tr("OK"))
+        dialog.setCancelButtonText(self.tr("Cancel"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.password_dialog = dialog
+
+        def finished(result: int) -> None:
+            if self.password_dialog is dialog:
+                self.password_dialog = None
+            if result == QInputDialog.DialogCode.Accepted:
+                then(dialog.textValue())
+            else:
+                self.window.status_bar.notice(self.tr("Cancelled: nothing was changed."))
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
     def _saved(self, target: Path) -> None:
         self.window.status_bar.notice(self.tr("Saved as %1.").replace("%1", str(target)))
         self.exported.emit(str(target))
@@ -329,15 +383,17 @@ class AnnotationCommands(QObject):
         """Write the document with its annotations as PDF annotations to ``target``."""
         from gremalda.core.annotations import exchange
 
-        def job(store: Store) -> exchange.PdfExport:
-            return exchange.export_pdf(store, file_id, target, include_others=include_others)
+        def job(store: Store, password: str | None) -> exchange.PdfExport:
+            return exchange.export_pdf(
+                store, file_id, target, include_others=include_others, password=password
+            )
 
         def done(result: exchange.PdfExport) -> None:
             text = self.tr("Saved as %1 with %n annotation(s).", "", result.written)
             self.window.status_bar.notice(text.replace("%1", str(result.target)))
             self.exported.emit(str(result.target))
 
-        self._run(job, done)
+        self._run_protected(job, done)
 
     def ask_export_xfdf(self) -> None:
         tab = self._current()
@@ -354,11 +410,11 @@ class AnnotationCommands(QObject):
     def export_xfdf(self, file_id: str, target: Path) -> None:
         from gremalda.core.annotations import exchange
 
-        def job(store: Store) -> Path:
-            write_atomically(target, exchange.export_xfdf(store, file_id))
+        def job(store: Store, password: str | None) -> Path:
+            write_atomically(target, exchange.export_xfdf(store, file_id, password=password))
             return target
 
-        self._run(job, self._saved)
+        self._run_protected(job, self._saved)
 
     def ask_import_xfdf(self) -> None:
         tab = self._current()
@@ -382,10 +438,16 @@ class AnnotationCommands(QObject):
             return
         user_id, author_name, device = model.user_id, model.author_name, model.device
 
-        def job(store: Store) -> exchange.ImportCounts:
+        def job(store: Store, password: str | None) -> exchange.ImportCounts:
             data = read_limited(source, MAX_IMPORT_BYTES)
             return exchange.import_xfdf(
-                store, file_id, data, user_id=user_id, author_name=author_name, device=device
+                store,
+                file_id,
+                data,
+                user_id=user_id,
+                author_name=author_name,
+                device=device,
+                password=password,
             )
 
         def done(counts: exchange.ImportCounts) -> None:
@@ -393,7 +455,7 @@ class AnnotationCommands(QObject):
             self.window.status_bar.notice(self.import_text(counts))
             self.imported.emit(counts)
 
-        self._run(job, done)
+        self._run_protected(job, done)
 
     def import_text(self, counts: ImportCounts) -> str:
         """What an import did, for the status bar."""
