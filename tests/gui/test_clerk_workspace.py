@@ -9,22 +9,27 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pymupdf
 import pytest
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QLocale, QMimeData, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import select
 
+from gremalda.core.clerk.errors import RequestRefused
+from gremalda.core.clerk.hotfolder import HotFolderUnusable
 from gremalda.paths import DataPaths
+from gremalda.ui import error_reporter
 from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE
 from gremalda.ui.clerk.delivery_dialog import DeliveryDialog
 from gremalda.ui.clerk.dialogs import ChoiceDialog, NoteDialog
 from gremalda.ui.clerk.meeting_dialog import MeetingDialog
 from gremalda.ui.clerk.workspace import ClerkWorkspace
+from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
@@ -403,3 +408,59 @@ def test_a_clerk_removes_a_document_and_unlinks_a_paper(
     assert ws.editor.context_menu is not None
     assert [a.text() for a in ws.editor.context_menu.actions()] == ["Rename…", "Remove item…"]
     ws.editor.context_menu.close()
+
+
+def test_a_german_clerk_reads_refusals_and_errors_in_german(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """With the German locale: the preflight's refusal in the upload list, a refusal of the server (an
+    organization that does not exist) and a clerk error raised in the window (a hot folder that does not
+    exist) in German; the server's own words stay in the dialog's details."""
+    ids = gui_world.world.ids
+    reporter = error_reporter.reporter()
+    try:
+        assert install_translations(None, QLocale("de_DE")) == "de"
+        window = open_window(gui_world.replica(tmp_path, "clerk"), sync=False)
+        ws = window.clerk
+        qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+        meeting_id, item_id = str(ids["published_meeting"]), str(ids["public_item"])
+        ws.editor.show_meeting(meeting_id)
+        qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+
+        # the preflight refuses a broken PDF: the reason in German, nothing uploaded
+        broken = tmp_path / "kaputt.pdf"
+        broken.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + b"\x00" * 4000)
+        with qtbot.waitSignal(ws.editor.uploads.refused, timeout=WAIT) as refused:
+            ws.editor.attach("agenda_item", item_id, [broken])
+        assert refused.args[1] == "Die Datei ist kein lesbares PDF."
+        uploads = ws.editor.uploads.list
+        assert (
+            uploads.item(uploads.count() - 1).text()
+            == "kaputt.pdf: abgelehnt — Die Datei ist kein lesbares PDF."
+        )
+
+        # the server refuses a meeting of an organization that does not exist
+        start = datetime.now(UTC) + timedelta(days=20)
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT) as reported:
+            ws.runner.submit(lambda svc: svc.create_meeting(987654, "Gibt es nicht", start))
+        error = reported.args[0]
+        assert isinstance(error, RequestRefused) and error.params["server_code"] == "invalid"
+        box = reporter.dialogs[RequestRefused]
+        assert box.windowTitle() == "Änderung abgelehnt"
+        assert box.text() == (
+            "Der Server hat die Änderung als ungültig abgelehnt. Synchronisieren Sie, dann prüfen Sie Ihre "
+            "Eingaben."
+        )
+        assert "The organization 987654 does not exist." in box.detailedText()
+
+        # a hot folder that does not exist
+        missing = tmp_path / "fehlt"
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT):
+            ws.set_hot_folder(str(missing))
+        box = reporter.dialogs[HotFolderUnusable]
+        assert box.windowTitle() == "Eingangsordner nicht nutzbar"
+        assert box.text() == f"Der Eingangsordner {missing} existiert nicht oder ist kein Ordner."
+        assert ws.editor.inbox.title.text() == "Eingang (Eingangsordner nicht nutzbar)"
+    finally:
+        reporter.close_all()
+        assert install_translations("en") == "en"
