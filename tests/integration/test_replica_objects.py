@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from gremalda.core.account import sign_out
+from gremalda.core.annotations.merge import create
+from gremalda.core.annotations.records import Kind
+from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.clerk import local
 from gremalda.paths import data_paths
 from gremalda.store.replica import Store, StoreReplica, open_store
@@ -54,3 +57,23 @@ def test_a_forgotten_file_goes_with_its_row_as_a_feed_removal_would(store: Store
     assert _row(store) is None
     assert store.db.conn.execute("SELECT count(*) FROM object").fetchone()[0] == 0
     assert store.state("gc_pending") == "1"
+
+
+def test_annotations_on_a_file_the_clerk_deleted_keep_its_name(store: Store) -> None:
+    local.remember(store, {**_file(1, OLD), "name": "Vorlage Haushalt"})
+    notes = AnnotationStore(store.db, "laptop", user_id="3")
+    made = create(
+        "laptop",
+        now="2026-12-01T10:00:00Z",
+        file_id="9",
+        kind=Kind.NOTE,
+        page=0,
+        author_id="3",
+        author_name="Max",
+        rect=(1.0, 1.0, 20.0, 20.0),
+        text="Kosten?",
+    )
+    notes.save(made)
+    local.forget(store, "file", 9)  # the clerk deleted it: gone before the feed tells
+    assert notes.document_labels(["9"]) == {"9": "Vorlage Haushalt"}
+    assert notes.get(made.id) is not None  # the user's own annotation stays (an orphan)

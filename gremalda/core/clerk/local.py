@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from gremalda.core.account import stored_account
+from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.clerk.errors import NotClerk, NotInReplica
 from gremalda.errors import NotSignedIn
 from gremalda.store.database import sqlite_errors
@@ -107,6 +108,9 @@ def remember(store: Store, data: dict[str, Any]) -> None:
 
 def forget(store: Store, kind: str, object_id: str | int) -> None:
     """Drop a deleted object from the replica (a file's own row too; the files of a deleted agenda item
-    stay until the feed removes them)."""
+    stay until the feed removes them). Annotations on a deleted file keep its name, as when the feed
+    removes it."""
     with sqlite_errors(store.db.path), store.db.transaction() as conn:
+        if kind == "file":
+            AnnotationStore(store.db).remember_documents([str(object_id)])
         StoreReplica.remove_object(conn, kind, str(object_id))
