@@ -183,6 +183,12 @@ class Devices:
         self.devices.append(device)
         return device
 
+    def add_behind_proxy(self, user: str, name: str, *, timeout: float = 10.0) -> tuple[Device, FaultProxy]:
+        """A device that reaches the server through a fault-injecting proxy of its own, and that proxy."""
+        device = self.add(user, name, proxy=True, timeout=timeout)
+        assert device.proxy is not None
+        return device, device.proxy
+
     def close(self) -> None:
         for device in self.devices:
             device.store.close()
@@ -198,6 +204,13 @@ def devices(tmp: Path, server: RestartableServer) -> Iterator[Devices]:
         yield group
     finally:
         group.close()
+
+
+def publish_paper(server: RestartableServer, name: str) -> None:
+    """The clerk publishes a paper (announced to connected clients as a change)."""
+    with server.live.client(server.live.token("clerk")) as clerk:
+        r = clerk.post("/api/v1/papers", json={"name": name})
+        assert r.status_code == 201, r.text
 
 
 def server_record(device: Device, annotation_id: str) -> tuple[int, dict[str, Any]]:

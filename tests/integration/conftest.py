@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import new_pg_database
+from tests.integration.annotdevices import Devices, RestartableServer, devices, restartable_world
 from tests.integration.live import LiveServer, live_server
 from tests.integration.world import World, build_world
 
@@ -40,3 +42,27 @@ def fresh_server(
     tmp = tmp_path_factory.mktemp("server")
     with live_server(tmp, _url(request, backend, tmp)) as server:
         yield server, build_world(server.ctx)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
+    """The test world on a server of its own that can be stopped and started again (SQLite)."""
+    with restartable_world(tmp_path / "server") as served:
+        yield served
+
+
+@pytest.fixture
+def world_each_backend(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
+) -> Iterator[tuple[RestartableServer, World]]:
+    """`world` on SQLite, and on PostgreSQL where the harness can start one."""
+    url = None if backend == "sqlite" else new_pg_database(request.getfixturevalue("pg_cluster"))
+    with restartable_world(tmp_path / "server", url) as served:
+        yield served
+
+
+@pytest.fixture
+def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
+    """Client devices signed in to `world`'s server (closed, their keys deleted, at the end)."""
+    with devices(tmp_path, world[0]) as made:
+        yield made

@@ -14,8 +14,6 @@ moved it. Real SQLCipher replicas with keys in the OS keyring (run under `.ci/wi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,14 +22,11 @@ from gremalda.cli.main import main
 from gremalda.core.annotations.records import Annotation, Visibility, to_dict
 from gremalda.core.syncing import SyncOutcome, synchronise
 from gremalda.store.replica import Store
-from tests.conftest import new_pg_database
 from tests.integration.annotdevices import (
     QUICK,
     Device,
     Devices,
     RestartableServer,
-    devices,
-    restartable_world,
     server_record,
 )
 from tests.integration.world import World
@@ -39,19 +34,10 @@ from tests.unit.test_annotations_reanchoring import GONE, NEW, OLD, QUOTE, highl
 
 
 @pytest.fixture
-def world(
-    request: pytest.FixtureRequest, backend: str, tmp_path: Path
-) -> Iterator[tuple[RestartableServer, World]]:
-    """The server on SQLite, and on PostgreSQL where the harness can start one."""
-    url = None if backend == "sqlite" else new_pg_database(request.getfixturevalue("pg_cluster"))
-    with restartable_world(tmp_path / "server", url) as served:
-        yield served
-
-
-@pytest.fixture
-def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
-    with devices(tmp_path, world[0]) as made:
-        yield made
+def world(world_each_backend: tuple[RestartableServer, World]) -> tuple[RestartableServer, World]:
+    """The server on SQLite, and on PostgreSQL where the harness can start one (conftest's `group`
+    signs its devices in here)."""
+    return world_each_backend
 
 
 class Clerk:

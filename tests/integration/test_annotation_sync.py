@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,15 +32,12 @@ from gremalda.store.replica import StoreReplica, open_store
 from sync.client import NotFound, Offline, ServerError, ServerProtocolError, SyncClientError
 from sync.engine import Cancelled, RetryPolicy, SyncEngine, SyncReport
 from sync.engine.engine import CONFLICT_ROUNDS
-from tests.conftest import new_pg_database
 from tests.harness.faultproxy import Fault, FaultProxy
 from tests.integration.annotdevices import (
     ONCE,
     Device,
     Devices,
     RestartableServer,
-    devices,
-    restartable_world,
     server_record,
 )
 from tests.integration.annotworld import add_factions
@@ -52,19 +48,10 @@ BATCH = r"/api/v1/annotations/batch$"
 
 
 @pytest.fixture
-def world(
-    request: pytest.FixtureRequest, backend: str, tmp_path: Path
-) -> Iterator[tuple[RestartableServer, World]]:
-    """The server on SQLite, and on PostgreSQL where the harness can start one."""
-    url = None if backend == "sqlite" else new_pg_database(request.getfixturevalue("pg_cluster"))
-    with restartable_world(tmp_path / "server", url) as served:
-        yield served
-
-
-@pytest.fixture
-def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
-    with devices(tmp_path, world[0]) as made:
-        yield made
+def world(world_each_backend: tuple[RestartableServer, World]) -> tuple[RestartableServer, World]:
+    """The server on SQLite, and on PostgreSQL where the harness can start one (conftest's `group`
+    signs its devices in here)."""
+    return world_each_backend
 
 
 def _converge(*devices: Device, rounds: int = 2) -> None:
@@ -237,9 +224,7 @@ def test_faults_lose_nothing_and_a_replay_after_a_lost_answer_does_nothing_twice
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True, timeout=2.0)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop", timeout=2.0)
     laptop.sync()
     made = _push_all(laptop, 5, w.ids["public_file"])
     order = [a.id for a in made]
@@ -295,9 +280,7 @@ def test_a_push_answer_that_does_not_fit_is_refused_clearly_and_loses_nothing(
     world: tuple[RestartableServer, World], group: Devices, answer: object, says: str
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     a, b = _push_all(laptop, 2, w.ids["public_file"])
     ok = {"status": "ok", "version": 1, "server_id": 7}
     bodies: dict[str, object] = {
@@ -372,9 +355,7 @@ def test_a_fetched_annotation_that_does_not_fit_is_refused(
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     mine = laptop.note(w.ids["public_file"], "eins")
     laptop.push()
     other = str(uuid.uuid4())
@@ -401,9 +382,7 @@ def test_a_batch_refused_as_a_whole_is_split_until_the_change_it_cannot_take_is_
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     first, second = _push_all(laptop, 2, w.ids["public_file"])
     refusal = json.dumps({"error": {"code": "invalid", "message": "Das ist zu viel."}}).encode()
     # the batch of two and then the first alone are refused; the second alone goes through
@@ -419,9 +398,7 @@ def test_a_server_without_annotations_still_syncs_the_rest_and_keeps_the_changes
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     made = laptop.note(w.ids["public_file"], "wartet")
     proxy.inject(Fault.status_code(404), path=BATCH)  # an older server: no such endpoint
     report = laptop.sync()
@@ -435,9 +412,7 @@ def test_a_server_that_keeps_answering_conflict_is_pushed_to_in_bounded_rounds(
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     created = laptop.note(w.ids["public_file"], "meins")
     laptop.notes.edit(created.id, text="meins, geändert")  # the server's "current" lacks this ...
     current = replace(created, colour="#0000ff", clocks={**created.clocks, "colour": Stamp(2, "server")})
@@ -468,9 +443,7 @@ def test_a_stop_request_ends_a_push_and_keeps_the_outbox(
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     made = _push_all(laptop, 3, w.ids["public_file"])
     stop = threading.Event()
     stop.set()

@@ -5,9 +5,6 @@ behind the fault-injecting proxy, real replicas (SQLCipher, keys in the OS keyri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from gremalda.core import delivery
@@ -19,8 +16,7 @@ from tests.integration.annotdevices import (
     Device,
     Devices,
     RestartableServer,
-    devices,
-    restartable_world,
+    publish_paper,
     server_record,
 )
 from tests.integration.world import World
@@ -28,24 +24,6 @@ from tests.integration.world import World
 BATCH = r"/api/v1/annotations/batch$"
 DELIVERIES = r"/api/v1/deliveries$"
 QUICK = RetryPolicy(attempts=2, base=0.01, cap=0.05)
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
-    with restartable_world(tmp_path / "server") as served:
-        yield served
-
-
-@pytest.fixture
-def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
-    with devices(tmp_path, world[0]) as made:
-        yield made
-
-
-def _publish_paper(server: RestartableServer, name: str) -> None:
-    with server.live.client(server.live.token("clerk")) as clerk:
-        r = clerk.post("/api/v1/papers", json={"name": name})
-        assert r.status_code == 201, r.text
 
 
 def _paper_names(device: Device) -> set[str]:
@@ -64,12 +42,10 @@ def test_a_failing_push_is_reported_and_the_pull_still_brings_what_is_new(
     world: tuple[RestartableServer, World], group: Devices, fault: Fault, error: type[SyncClientError]
 ) -> None:
     server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     assert laptop.sync(QUICK).complete
     made = laptop.note(w.ids["public_file"], "hängt fest")
-    _publish_paper(server, "Dringliche Vorlage")  # a late paper while the push is stuck
+    publish_paper(server, "Dringliche Vorlage")  # a late paper while the push is stuck
     proxy.inject(fault, path=BATCH)
     report = laptop.sync(QUICK)
     assert report.push_error and report.pushed == 0 and report.pending == 1
@@ -87,9 +63,7 @@ def test_a_server_without_deliveries_still_takes_the_annotations(
     world: tuple[RestartableServer, World], group: Devices, push_batch: int
 ) -> None:
     _server, w = world
-    laptop = group.add("member", "laptop", proxy=True)
-    proxy = laptop.proxy
-    assert proxy is not None
+    laptop, proxy = group.add_behind_proxy("member", "laptop")
     assert laptop.sync(QUICK).complete
     while delivery.pending_count(laptop.store.db):  # the pass's own complete report, if any: sent
         assert laptop.push(QUICK).push_error == ""

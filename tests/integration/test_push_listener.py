@@ -7,38 +7,18 @@ would refuse it on every reconnection). Real replicas (keys in the OS keyring: r
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from gremalda.core.push_channel import server_api
 from sync.engine import EventListener
 from tests.harness.faultproxy import Fault
-from tests.integration.annotdevices import Devices, RestartableServer, devices, restartable_world
+from tests.integration.annotdevices import Devices, RestartableServer, publish_paper
 from tests.integration.latepapers import quick_backoff, wait_until
 from tests.integration.world import World
 
 SECONDS = 30.0  # generous: what must come normally comes within a second
 EVENTS = r"/api/v1/events$"
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
-    with restartable_world(tmp_path / "server") as served:
-        yield served
-
-
-@pytest.fixture
-def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
-    with devices(tmp_path, world[0]) as made:
-        yield made
-
-
-def _publish_paper(server: RestartableServer, name: str) -> None:
-    with server.live.client(server.live.token("clerk")) as clerk:
-        r = clerk.post("/api/v1/papers", json={"name": name})
-        assert r.status_code == 201, r.text
 
 
 class Calls:
@@ -70,7 +50,7 @@ def test_the_first_connection_asks_whether_a_pass_read_the_feed_before_it_opened
     listener.start()
     try:
         assert listener.tried.wait(SECONDS) and listener.connected.is_set()
-        _publish_paper(server, "Nach dem Öffnen")  # announced: one call for it
+        publish_paper(server, "Nach dem Öffnen")  # announced: one call for it
         wait_until(lambda: listener.events >= 1 and calls.count >= 1 + late, SECONDS, "the new paper's event")
         # on opening: a call only when a pass read the feed before (a change in between is fetched)
         assert asked == [late] and calls.count == 1 + late
@@ -82,9 +62,7 @@ def test_an_event_id_not_of_the_servers_form_is_not_sent_back(
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     server, _ = world
-    device = group.add("member", "tablet", proxy=True)
-    proxy = device.proxy
-    assert proxy is not None
+    device, proxy = group.add_behind_proxy("member", "tablet")
     # a proxy on the way answers the first connection with an event of its own, with its own id
     foreign = b'id: proxy-7f3a\nevent: changes\ndata: {"seq": "x"}\n\n'
     proxy.inject(Fault.status_code(200, foreign, "text/event-stream"), path=EVENTS, times=1)
@@ -97,7 +75,7 @@ def test_an_event_id_not_of_the_servers_form_is_not_sent_back(
         # the foreign stream ends at once; the next connection is the server's, and it accepts it
         wait_until(lambda: listener.connections >= 2 and listener.connected.is_set(), SECONDS, "reconnected")
         assert listener.last_event_id is None and listener.failures == 0
-        _publish_paper(server, "Nach dem Proxy")
+        publish_paper(server, "Nach dem Proxy")
         wait_until(lambda: listener.events >= 2, SECONDS, "the server's event")
         assert listener.last_event_id is not None and listener.last_event_id.isdigit()
     finally:

@@ -561,20 +561,18 @@ def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+def _cli_login(server_url: str, data_dir: Path) -> None:
+    """`gremalda login` as the member, the password on stdin."""
+    login = _cli(
+        "login", "--server", server_url, "--user", "member", "--password-stdin", "--data-dir", str(data_dir),
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert login.returncode == 0, login.stderr
+
+
 def test_cli_reports_a_server_answering_the_feed_with_an_html_page(tmp_path: Path, module_docs: Docs) -> None:
     with client_data_dir(tmp_path / "client") as data_dir, FaultProxy(module_docs.corpus.server.url) as proxy:
-        login = _cli(
-            "login",
-            "--server",
-            proxy.url,
-            "--user",
-            "member",
-            "--password-stdin",
-            "--data-dir",
-            str(data_dir),
-            stdin=PASSWORD + "\n",
-        )
-        assert login.returncode == 0, login.stderr
+        _cli_login(proxy.url, data_dir)
         proxy.inject(Fault.html_200(), path=CHANGES)
         result = _cli("sync", "-q", "--no-index", "--data-dir", str(data_dir))
         assert result.returncode == 1
@@ -591,18 +589,7 @@ def test_cli_reports_a_server_answering_the_feed_with_an_html_page(tmp_path: Pat
 def test_cli_lists_a_document_it_could_not_fetch(tmp_path: Path, module_docs: Docs) -> None:
     big = module_docs.big
     with client_data_dir(tmp_path / "client") as data_dir, FaultProxy(module_docs.corpus.server.url) as proxy:
-        login = _cli(
-            "login",
-            "--server",
-            proxy.url,
-            "--user",
-            "member",
-            "--password-stdin",
-            "--data-dir",
-            str(data_dir),
-            stdin=PASSWORD + "\n",
-        )
-        assert login.returncode == 0, login.stderr
+        _cli_login(proxy.url, data_dir)
         proxy.inject(Fault.html_200(), path=module_docs.path(big))
         result = _cli("sync", "-q", "--no-index", "--data-dir", str(data_dir))
         assert result.returncode == 1, result.stderr
