@@ -6,7 +6,11 @@ before it were fsynced, so after a crash or restart the upload continues from th
 it in `data.part` is cut off by the next transfer). A transfer holds an exclusive `flock` on the upload's
 `lock` file, so two transfers of one upload (even from two server processes) never interleave; finishing
 happens under the same lock. Transfers of this process are registered, so a new PUT can ask an idle one to
-stop (take-over) instead of waiting for its idle timeout. Finishing records the digest before the bytes move
+stop (take-over) instead of waiting for its idle timeout. So that a server process sharing the staging
+directory can do the same, the holder describes itself in `holder.json` (a token and when bytes last
+arrived, kept current while it receives) and heeds a `takeover` file naming its token -- it stops, keeping
+what arrived, unless bytes arrived too recently: the lock, not the heartbeat, keeps a live transfer whole,
+so a late or mistaken request stops nothing. Finishing records the digest before the bytes move
 into the blob store; an upload found at its full size but not complete (the server stopped while finishing)
 is finished again by `settle`. Uploads expire a while after their last transfer (`Settings.upload_expiry`)
 and are swept away.
@@ -55,6 +59,14 @@ class Upload:
         if self.complete:
             out.update({"sha256": self.sha256, "mime_type": self.mime_type})
         return out
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The transfer holding an upload, as any server process sees it (from `holder.json`)."""
+
+    token: str
+    idle: float  # seconds since bytes last arrived (or since it began)
 
 
 class TransferBusy(Exception):
@@ -164,6 +176,27 @@ class Staging:
         with self._guard:
             return self._active.get(upload_id)
 
+    def remote_holder(self, upload_id: str) -> Holder | None:
+        """The transfer holding the upload as it describes itself (of any process); None when none does
+        (or it is finishing)."""
+        try:
+            raw = json.loads((self._dir(upload_id) / "holder.json").read_text("utf-8"))
+            return Holder(str(raw["token"]), max(0.0, time.time() - float(raw["heard"])))
+        except (KeyError, OSError, ValueError, TypeError):
+            return None
+
+    def ask_to_stop(self, upload_id: str, token: str) -> None:
+        """Asks the transfer `token` (of whichever process) to stop; it heeds it while idle."""
+        with contextlib.suppress(OSError):  # gone meanwhile: the asker finds out when it opens it
+            self._write_small(self._dir(upload_id) / "takeover", {"token": token})
+
+    def _write_small(self, path: Path, data: dict[str, object]) -> None:
+        """Replaces a small coordination file at once (readers never see half of it; not fsynced: it only
+        matters while the processes run)."""
+        tmp = path.with_name(f"{path.name}.{secrets.token_hex(6)}.tmp")
+        tmp.write_text(json.dumps(data), "utf-8")
+        os.replace(tmp, path)
+
     def open_transfer(self, upload: Upload) -> Transfer:
         """Locks the upload for one transfer and positions its bytes at the durable offset."""
         lock = self._lock(upload.id)
@@ -180,6 +213,9 @@ class Staging:
         fh.truncate(upload.offset)
         fh.seek(upload.offset)
         transfer = Transfer(self, upload, fh, lock)
+        with contextlib.suppress(FileNotFoundError):
+            (self._dir(upload.id) / "takeover").unlink()  # meant for a transfer that has ended
+        transfer.beat()
         with self._guard:
             self._active[upload.id] = transfer
         return transfer
@@ -258,6 +294,37 @@ class Transfer:
         self.heard = time.monotonic()  # when bytes last arrived (or the transfer began)
         self.interrupt: Callable[[], None] | None = None  # set by the receiver: asks it to stop
         self.taken_over = False
+        self.token = secrets.token_urlsafe(12)  # names it to other processes (holder.json, takeover)
+        self._beaten = -1.0  # the `heard` last written to holder.json
+
+    def beat(self) -> None:
+        """Tells other processes when bytes last arrived (holder.json), if that changed."""
+        if self.heard == self._beaten:
+            return
+        heard = time.time() - (time.monotonic() - self.heard)
+        with contextlib.suppress(OSError):  # without it other processes wait for the idle timeout
+            self.staging._write_small(self._path("holder.json"), {"token": self.token, "heard": heard})
+            self._beaten = self.heard
+
+    def asked_to_stop(self, takeover_seconds: float) -> bool:
+        """Whether another process asked this transfer to stop and it is idle long enough to give way. A
+        request that came too early is dropped (the heartbeat written now tells the asker why)."""
+        try:
+            raw = json.loads(self._path("takeover").read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(raw, dict) or raw.get("token") != self.token:
+            return False
+        if self.idle_seconds() >= takeover_seconds:
+            return True
+        with contextlib.suppress(FileNotFoundError):
+            self._path("takeover").unlink()
+        self._beaten = -1.0
+        self.beat()
+        return False
+
+    def _path(self, name: str) -> Path:
+        return self.staging._dir(self.upload.id) / name
 
     def idle_seconds(self) -> float:
         return time.monotonic() - self.heard
@@ -299,5 +366,7 @@ class Transfer:
         self.staging._release(self)
         self.fh.close()
         if self._lock >= 0:
+            with contextlib.suppress(OSError):  # only the lock's holder writes it: it is this one's
+                self._path("holder.json").unlink()
             os.close(self._lock)
             self._lock = -1

@@ -5,7 +5,9 @@ A transfer cut off keeps the bytes that arrived; a wrong start is answered 409 w
 earlier transfer of the upload still holds it (its connection went quiet without closing), a PUT is answered
 409 with the code "upload_busy", the offset and Retry-After; once that transfer has received nothing for
 `upload_takeover_seconds`, a new PUT takes over: the old one stops, keeping what arrived, and the new one
-goes on (or is told the offset that moved)."""
+goes on (or is told the offset that moved). Behind several server processes sharing the staging directory
+the same holds: the holder keeps its heartbeat in the staging directory and heeds a request to stop there
+(staging.py), so a PUT to any instance takes over a stalled transfer, and none takes over a live one."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ from sync.server.context import ServerContext
 from sync.server.errors import Forbidden, Invalid, NotFound, PayloadTooLarge, UnsupportedMedia
 from sync.server.models import Role
 from sync.server.staging import ContentRefused, OffsetMoved, Staging, Transfer, TransferBusy, Upload
+
+HEED_EVERY_SECONDS = 0.5  # at most this often a transfer renews its heartbeat and looks for a request to stop
 
 router = APIRouter(prefix="/api/v1", tags=["files"])
 
@@ -170,11 +174,15 @@ async def upload_bytes(upload_id: str, request: Request) -> Response:
 
 async def _open(ctx: ServerContext, staged: Staging, upload: Upload) -> Transfer | JSONResponse:
     """The transfer for this PUT; a busy answer while an earlier transfer holds the upload, unless that one
-    received nothing for `upload_takeover_seconds`: then it is asked to stop and this one takes over."""
+    received nothing for `upload_takeover_seconds`: then it is asked to stop and this one takes over. A
+    holder in another server process is asked through the staging directory; it gives way only if it is
+    still idle when it reads the request (else its fresh heartbeat makes this PUT answer busy)."""
     moved_message = "The upload continues at byte {offset}, not {start}. Send from there."
     start = upload.offset
     takeover = ctx.settings.upload_takeover_seconds
+    wait = min(takeover, ctx.settings.upload_idle_seconds)  # the holder gives way or times out by then
     deadline: float | None = None
+    asked: str | None = None  # the token of the other process's transfer asked to stop
     while True:
         try:
             return await run_in_threadpool(staged.open_transfer, upload)
@@ -184,18 +192,25 @@ async def _open(ctx: ServerContext, staged: Staging, upload: Upload) -> Transfer
         except TransferBusy:
             pass
         now = anyio.current_time()
-        if deadline is not None:
-            if now < deadline:
-                await anyio.sleep(0.02)  # the old transfer is winding up (keeping what it got)
-                continue
+        if deadline is not None and now >= deadline:
             return _busy(upload, 1)
-        holder = staged.holder(upload.id)
-        if holder is None:  # held by another server process (or finishing): it ends by its idle timeout
-            return _busy(upload, min(takeover, ctx.settings.upload_idle_seconds))
-        idle = holder.idle_seconds()
-        if idle < takeover or not holder.take_over():  # it gives way (or times out) in this much time
-            return _busy(upload, min(takeover, ctx.settings.upload_idle_seconds) - idle)
-        deadline = now + 10.0
+        if asked is None and (local := staged.holder(upload.id)) is not None:
+            if deadline is None:
+                idle = local.idle_seconds()
+                if idle < takeover or not local.take_over():
+                    return _busy(upload, wait - idle)
+                deadline = now + 10.0
+        else:
+            remote = await run_in_threadpool(staged.remote_holder, upload.id)
+            if remote is None:
+                if deadline is None:  # finishing, or just starting
+                    return _busy(upload, wait)
+            elif remote.idle < takeover or (asked is not None and remote.token != asked):
+                return _busy(upload, wait - remote.idle)  # live, or another transfer got it first
+            elif asked is None:  # stalled: asked to stop (it checks it is still idle)
+                asked, deadline = remote.token, now + 10.0 + HEED_EVERY_SECONDS
+                await run_in_threadpool(staged.ask_to_stop, upload.id, remote.token)
+        await anyio.sleep(0.02)  # the old transfer is winding up (keeping what it got)
 
 
 async def _receive(ctx: ServerContext, request: Request, transfer: Transfer, length: int) -> bool:
@@ -206,17 +221,41 @@ async def _receive(ctx: ServerContext, request: Request, transfer: Transfer, len
     too_long = [False]
     outer = anyio.CancelScope()
     transfer.interrupt = outer.cancel  # a new PUT taking over stops this one
+
+    async def read_then_stop_heeding(heeding: anyio.CancelScope) -> None:
+        try:
+            await _read(ctx, request, transfer, length, pending, too_long)
+        except ClientDisconnect:
+            pass  # the connection broke off: what arrived stays
+        finally:
+            heeding.cancel()
+
     try:
         with outer:
-            await _read(ctx, request, transfer, length, pending, too_long)
-    except ClientDisconnect:
-        pass  # the connection broke off: what arrived stays
+            async with anyio.create_task_group() as group:
+                group.start_soon(_heed, ctx, transfer)
+                await read_then_stop_heeding(group.cancel_scope)
+    except BaseExceptionGroup as failed:  # the reader's own error, as it was
+        raise failed.exceptions[0] from None
     finally:
         transfer.interrupt = None
         with anyio.CancelScope(shield=True):
             await _flush(transfer, pending)
             await run_in_threadpool(transfer.checkpoint)
     return too_long[0]
+
+
+async def _heed(ctx: ServerContext, transfer: Transfer) -> None:
+    """While the transfer receives: renews its heartbeat for other server processes and stops it when one
+    of them asks and it is idle long enough (a request from this process interrupts it directly)."""
+    takeover = ctx.settings.upload_takeover_seconds
+    every = min(HEED_EVERY_SECONDS, takeover / 4)
+    while True:
+        await anyio.sleep(every)
+        if await run_in_threadpool(transfer.asked_to_stop, takeover):
+            transfer.take_over()
+            return
+        await run_in_threadpool(transfer.beat)
 
 
 async def _read(
