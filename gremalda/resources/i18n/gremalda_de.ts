@@ -1733,6 +1733,18 @@ Passwort:</translation>
       <translation>Diese Anmerkung stammt von jemand anderem. Nur der Verfasser kann sie ändern oder löschen.</translation>
     </message>
     <message>
+      <source>Annotation too large</source>
+      <translation>Anmerkung zu groß</translation>
+    </message>
+    <message>
+      <source>This note is too long to be shared: at most %1 KiB of text and drawing per annotation. Shorten it, or split it into several annotations. The change was not saved.</source>
+      <translation>Diese Notiz ist zu lang, um geteilt zu werden: höchstens %1 KiB Text und Zeichnung je Anmerkung. Kürzen Sie sie, oder teilen Sie sie auf mehrere Anmerkungen auf. Die Änderung wurde nicht gespeichert.</translation>
+    </message>
+    <message>
+      <source>This drawing is too large to be shared: at most %1 strokes of at most %2 points each. Split it into several drawings. The change was not saved.</source>
+      <translation>Diese Zeichnung ist zu groß, um geteilt zu werden: höchstens %1 Striche mit je höchstens %2 Punkten. Teilen Sie sie auf mehrere Zeichnungen auf. Die Änderung wurde nicht gespeichert.</translation>
+    </message>
+    <message>
       <source>Invalid XFDF file</source>
       <translation>Ungültige XFDF-Datei</translation>
     </message>
