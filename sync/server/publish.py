@@ -6,20 +6,40 @@ state) and `object_audience` rows. Objects whose audience derives from a changed
 agenda items, an item's papers and files, …) are re-evaluated as well, so a loss of visibility is
 always recorded. Writers take the single `feed_counter` row first, so sequence numbers commit in
 order on PostgreSQL as on SQLite.
+
+An annotation withheld from others because its author could not see its file (api/annotations.py) is
+shared again, in the same transaction, as soon as its author may see the file again: when the file's
+audience widens (it is re-evaluated as the file's dependent) or when the author's own rights grow (a
+membership, an e-file share, their account's role or person changes).
 """
 
 from __future__ import annotations
 
+import json
 from collections import deque
+from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect, select, update
+from sqlalchemy import delete, event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
 from sync.server.events import committed
-from sync.server.models import Change, Consultation, FeedCounter, FeedObject, ObjectAudience, Paper, utcnow
+from sync.server.models import (
+    Annotation,
+    Change,
+    Consultation,
+    EFileShare,
+    FeedCounter,
+    FeedObject,
+    File,
+    Membership,
+    ObjectAudience,
+    Paper,
+    User,
+    utcnow,
+)
 from sync.server.models.base import Versioned
 from sync.server.serialize import KIND_OF, to_json
 
@@ -28,6 +48,7 @@ _DELETED = "feed_deleted"
 _BUSY = "feed_busy"
 _REEVALUATE = "feed_reevaluate"
 _WRITTEN = "feed_written"
+_GRANTED = "feed_granted"  # ("p", person id) / ("u", user id) whose rights may have grown
 
 
 def _synced(obj: object) -> bool:
@@ -56,6 +77,31 @@ def _collect(session: Session, _ctx: Any, _instances: Any) -> None:
         if _synced(obj):
             deleted[(KIND_OF[type(obj)], obj.id)] = obj
             pending.pop(id(obj), None)
+    _collect_grants(session)
+
+
+def _collect_grants(session: Session) -> None:
+    """Notes whose authors may have gained rights (their withheld annotations are looked at again)."""
+    granted: set[tuple[str, int]] = session.info.setdefault(_GRANTED, set())
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Membership | EFileShare) and obj.person_id is not None:
+            granted.add(("p", obj.person_id))
+        elif isinstance(obj, User) and obj in session.dirty:
+            attrs = inspect(obj).attrs
+            if attrs.role.history.has_changes() or attrs.person_id.history.has_changes():
+                granted.add(("u", obj.id))
+
+
+def _withheld_of(session: Session, granted: set[tuple[str, int]]) -> list[Annotation]:
+    """The withheld annotations of the authors in `granted`."""
+    persons = sorted(i for k, i in granted if k == "p")
+    users = sorted(i for k, i in granted if k == "u")
+    authors = select(User.id).where(or_(User.person_id.in_(persons), User.id.in_(users)))
+    return list(
+        session.scalars(
+            select(Annotation).where(Annotation.visibility == aud.WITHHELD, Annotation.author_id.in_(authors))
+        )
+    )
 
 
 @event.listens_for(Session, "before_commit")
@@ -68,6 +114,9 @@ def _publish(session: Session) -> None:
     for model, obj_id in session.info.pop(_REEVALUATE, set()):
         if (obj := session.get(model, obj_id)) is not None:
             pending[id(obj)] = obj
+    if granted := session.info.pop(_GRANTED, set()):
+        for note in _withheld_of(session, granted):
+            pending[id(note)] = note
     if not pending and not deleted:
         return
     session.info[_BUSY] = True
@@ -90,6 +139,7 @@ def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_DELETED, None)
     session.info.pop(_REEVALUATE, None)
+    session.info.pop(_GRANTED, None)
     session.info.pop(_WRITTEN, None)
 
 
@@ -97,6 +147,7 @@ class FeedWriter:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.resolver = aud.AudienceResolver(session)
+        self._author_keys: dict[int, aud.Audience] = {}
 
     def _reserve(self, count: int) -> int:
         """Reserve `count` sequence numbers; returns the first. Locks the counter row until commit."""
@@ -139,6 +190,8 @@ class FeedWriter:
                 looked_up.add(key)
             published = key in current
             before, old_payload = current.get(key, ("", None))
+            if isinstance(obj, Annotation) and obj.visibility == aud.WITHHELD:
+                self._reshare(obj)
             after = aud.encode(self.resolver.of(obj))
             payload = to_json(obj)
             if before == after and payload == old_payload:
@@ -152,6 +205,23 @@ class FeedWriter:
 
         if rows:
             self._store(rows, current)
+
+    def _reshare(self, note: Annotation) -> None:
+        """A withheld annotation whose author may see its file again gets the visibility its record
+        says (the record and its version stay as the author pushed them)."""
+        if note.file_id is None:
+            return
+        file = self.session.get(File, note.file_id)
+        if file is None or file in self.session.deleted:
+            return
+        if note.author_id not in self._author_keys:
+            author = self.session.get(User, note.author_id)
+            keys = aud.user_keys(self.session, author, date.today()) if author else frozenset()
+            self._author_keys[note.author_id] = keys
+        if self.resolver.file(file) & self._author_keys[note.author_id]:
+            visibility = json.loads(note.payload).get("visibility")
+            if visibility in ("private", "faction", "committee"):
+                note.visibility = visibility
 
     def _current(self, keys: list[tuple[Kind, int]]) -> dict[tuple[Kind, int], tuple[str, str | None]]:
         out: dict[tuple[Kind, int], tuple[str, str | None]] = {}

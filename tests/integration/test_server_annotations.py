@@ -593,3 +593,46 @@ def test_limits_of_size_strokes_and_count(
     push_ok(me, item(edit, base=results[1]["version"]))  # changing a live one is always fine
     push_ok(clients["other"], item(record(ids["user_other"], file_id)))  # the cap is per author
     push_ok(me, item(record(author, ids["private_file"])))  # and per file
+
+
+def test_regaining_access_shares_withheld_notes_again_without_a_push(
+    annot_server: tuple[LiveServer, World], clients: dict[str, httpx.Client]
+) -> None:
+    """A note edited while its author could not see the file is withheld; when a clerk lets the author
+    back into the committee, the same transaction shares it again as its record says (committee and
+    faction alike), so the colleague's next sync brings it -- the author pushes nothing in between, and
+    the record and its version stay as pushed."""
+    server, world = annot_server
+    ids, me, clerk = world.ids, clients["member"], clients["clerk"]
+    shared = record(ids["user_member"], ids["private_file"], "committee")
+    faction = record(ids["user_member"], ids["private_file"], "faction")
+    first, first_faction = push_ok(me, item(shared), item(faction))
+    replicas = feeds(clients)
+    assert {shared["id"], faction["id"]} <= set(annotations_in(replicas["colleague"]))
+
+    _end_membership(clerk, ids["person_member"], ids["committee_a"])
+    edited = {**shared, "text": "nach dem Ausscheiden", "clocks": {**shared["clocks"], "text": [2, "dev-a"]}}
+    edited_faction = {**faction, "text": "auch", "clocks": {**faction["clocks"], "text": [2, "dev-a"]}}
+    second, second_faction = push_ok(
+        me, item(edited, base=first["version"]), item(edited_faction, base=first_faction["version"])
+    )
+    replicas["colleague"].sync(clients["colleague"])
+    assert set(annotations_in(replicas["colleague"])) == set()
+    assert readable(clients, shared["id"]) == readable(clients, faction["id"]) == {"member"}
+
+    joined = clerk.post(
+        "/api/v1/memberships",
+        json={"person_id": ids["person_member"], "organization_id": ids["committee_a"]},
+    )
+    assert joined.status_code == 201, joined.text
+    entries = replicas["colleague"].sync(clients["colleague"])
+    assert _annotation_ops(entries) == ["upsert", "upsert"], entries
+    got = annotations_in(replicas["colleague"])
+    assert got[shared["id"]]["record"] == edited and got[shared["id"]]["version"] == second["version"]
+    assert got[faction["id"]]["record"] == edited_faction
+    assert got[faction["id"]]["version"] == second_faction["version"]
+    assert readable(clients, shared["id"]) == {"member", "deputy", "clerk", "colleague"}
+    assert readable(clients, faction["id"]) == {"member", "colleague"}
+    # the author's next push builds on the version they have: nothing changed it behind their back
+    again = {**edited, "text": "wieder dabei", "clocks": {**edited["clocks"], "text": [3, "dev-a"]}}
+    push_ok(me, item(again, base=second["version"]))
