@@ -602,7 +602,7 @@ def test_regaining_access_shares_withheld_notes_again_without_a_push(
     back into the committee, the same transaction shares it again as its record says (committee and
     faction alike), so the colleague's next sync brings it -- the author pushes nothing in between, and
     the record and its version stay as pushed."""
-    server, world = annot_server
+    _, world = annot_server
     ids, me, clerk = world.ids, clients["member"], clients["clerk"]
     shared = record(ids["user_member"], ids["private_file"], "committee")
     faction = record(ids["user_member"], ids["private_file"], "faction")
@@ -636,3 +636,36 @@ def test_regaining_access_shares_withheld_notes_again_without_a_push(
     # the author's next push builds on the version they have: nothing changed it behind their back
     again = {**edited, "text": "wieder dabei", "clocks": {**edited["clocks"], "text": [3, "dev-a"]}}
     push_ok(me, item(again, base=second["version"]))
+
+
+def test_a_file_back_in_sight_shares_its_withheld_notes_again(
+    annot_server: tuple[LiveServer, World], clients: dict[str, httpx.Client]
+) -> None:
+    """The author ("other") notes a public file; the paper turns non-public (out of their sight) and their
+    edit is withheld; when the paper is public again, the same change shares the note as its record says."""
+    _, world = annot_server
+    ids, clerk, other = world.ids, clients["clerk"], clients["other"]
+    note = record(ids["user_other"], ids["public_file"], "committee", author_name="Person other")
+    (first,) = push_ok(other, item(note))
+
+    def set_public(public: bool) -> None:
+        paper = clerk.get(f"/api/v1/papers/{ids['public_paper']}").json()
+        r = clerk.patch(
+            f"/api/v1/papers/{ids['public_paper']}",
+            json={"public": public},
+            headers={"If-Match": str(paper["version"])},
+        )
+        assert r.status_code == 200, r.text
+
+    set_public(False)
+    edited = {**note, "text": "nicht mehr zu sehen", "clocks": {**note["clocks"], "text": [2, "dev-a"]}}
+    (second,) = push_ok(other, item(edited, base=first["version"]))
+    replicas = feeds(clients)
+    assert note["id"] not in annotations_in(replicas["deputy"])
+    assert readable(clients, note["id"]) == {"other"}
+
+    set_public(True)
+    replicas["deputy"].sync(clients["deputy"])
+    got = annotations_in(replicas["deputy"])[note["id"]]
+    assert got["record"] == edited and got["version"] == second["version"]
+    assert readable(clients, note["id"]) == set(ROLES) - {"foreign_clerk"}
