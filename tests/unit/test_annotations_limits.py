@@ -15,6 +15,7 @@ from gremalda.core.annotations.merge import create
 from gremalda.core.annotations.records import Annotation, InkPoint, Kind, to_dict
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.store.database import ReplicaDatabase, open_database
+from gremalda.store.textindex import TextIndex
 from sync.protocol.limits import (
     MAX_ANNOTATION_BYTES,
     MAX_INK_STROKES,
@@ -124,3 +125,18 @@ def test_a_record_larger_than_the_limit_can_still_be_deleted_and_kept_on_this_de
     grown = store.edit(local.id, text="y" * MAX_ANNOTATION_BYTES)
     assert store.get(local.id) == grown and grown.text == "y" * MAX_ANNOTATION_BYTES
     assert [e.record for e in store.pending_outbox()] == [gone]  # nothing queued of the kept one
+
+
+def test_re_anchoring_moves_the_others_and_leaves_a_record_over_the_limit_where_it_is(
+    store: AnnotationStore, db: ReplicaDatabase
+) -> None:
+    """A record stored over the limit before it was checked here is not moved onto a new version (the
+    move could not be shared); the document's other annotations are moved."""
+    db.conn.execute("INSERT INTO file (id, state) VALUES ('42', 'complete'), ('43', 'complete')")
+    TextIndex(db.conn).add_pages("43", [(1, "Neue Fassung")])
+    big = note("x" * MAX_ANNOTATION_BYTES)
+    store.apply_remote(big, 1)
+    small = store.save(note("klein"))
+    moved = store.reanchor_file("42", "43", "b" * 64)
+    assert [a.id for a in moved] == [small.id] and moved[0].file_id == "43"
+    assert store.get(big.id) == big
