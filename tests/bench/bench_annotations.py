@@ -56,12 +56,10 @@ from gremalda.core.syncing import push_changes, synchronise  # noqa: E402
 from gremalda.paths import data_paths  # noqa: E402
 from gremalda.store.database import open_database  # noqa: E402
 from gremalda.store.replica import StoreReplica, account_user_id, open_store  # noqa: E402
-from sync.server.blobstore import BlobStore  # noqa: E402
-from sync.server.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from sync.server.demo.bulk import MEMBER_USERNAME, BulkOptions, add_files, seed_council  # noqa: E402
 from sync.server.models.annotations import Annotation as ServerAnnotation  # noqa: E402
 from sync.server.passwords import hash_password  # noqa: E402
-from tests.bench.harness import cpu_plan, logger, our_server, percentile, pin, run_bench  # noqa: E402
+from tests.bench.harness import cpu_plan, logger, our_server, percentile, pin, run_bench, server_data  # noqa: E402
 
 PASSWORD = "bench-password-1"
 BATCH = 500
@@ -159,14 +157,9 @@ def render_figures(small: bool) -> dict[str, Any]:
 
 def run(tmp: Path, small: bool) -> dict[str, Any]:
     count = 300 if small else 1000
-    data_dir = tmp / "server"
-    data_dir.mkdir()
-    url = f"sqlite:///{data_dir / 'gremalda.sqlite3'}"
-    migrate(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
+    data_dir, url, engine, sessions, blobs = server_data(tmp)
     council = seed_council(sessions, hash_password(PASSWORD), BulkOptions(meetings=4))
-    [document] = add_files(sessions, BlobStore(data_dir / "blobs"), council, 1, 50_000)
+    [document] = add_files(sessions, blobs, council, 1, 50_000)
     result: dict[str, Any] = {
         "bench": "annotations",
         "small": small,

@@ -49,8 +49,6 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from sync.server.blobstore import BlobStore  # noqa: E402
-from sync.server.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from sync.server.demo.bulk import MEMBER_USERNAME, BulkFile, BulkOptions, add_files, seed_council  # noqa: E402
 from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream  # noqa: E402
 from sync.server.models import Change  # noqa: E402
@@ -65,6 +63,7 @@ from tests.bench.harness import (  # noqa: E402
     our_server,
     pin,
     run_bench,
+    server_data,
 )
 from tests.harness.nginx import NginxServer, nginx_missing_reason, nginx_server  # noqa: E402
 
@@ -316,13 +315,7 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
     if shutil.which("curl") is None:
         raise RuntimeError("curl not found: install it (Debian: apt-get install curl)")
 
-    data_dir = tmp / "server"
-    data_dir.mkdir()
-    url = f"sqlite:///{data_dir / 'gremalda.sqlite3'}"
-    migrate(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
-    blobs = BlobStore(data_dir / "blobs")
+    data_dir, url, engine, sessions, blobs = server_data(tmp)
 
     log(
         f"seeding {size.meetings} meetings × 25 agenda items through the ORM ({'SMALL' if small else 'full'})"

@@ -47,7 +47,7 @@ from gremalda.errors import KeyringUnavailable  # noqa: E402
 from gremalda.paths import data_paths  # noqa: E402
 from gremalda.store.replica import open_store  # noqa: E402
 from sync.server.blobstore import BlobStore  # noqa: E402
-from sync.server.db import make_engine, make_sessionmaker, migrate, write_session  # noqa: E402
+from sync.server.db import write_session  # noqa: E402
 from sync.server.models import (  # noqa: E402
     AgendaItem,
     Body,
@@ -63,7 +63,7 @@ from sync.server.models import (  # noqa: E402
     User,
 )
 from sync.server.passwords import hash_password  # noqa: E402
-from tests.bench.harness import logger, our_server, percentile, run_bench  # noqa: E402
+from tests.bench.harness import logger, our_server, percentile, run_bench, server_data  # noqa: E402
 
 PASSWORD = "bench-password-1"
 CLIENTS = 40
@@ -236,12 +236,8 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
 
     clients = 10 if small else CLIENTS
     count = 2 if small else ROUNDS
-    data_dir = tmp / "server"
-    data_dir.mkdir()
-    url = f"sqlite:///{data_dir / 'gremalda.sqlite3'}"
-    migrate(url)
-    engine = make_engine(url)
-    ids = seed(make_sessionmaker(engine), BlobStore(data_dir / "blobs"), clients)
+    data_dir, url, engine, sessions, blobs = server_data(tmp)
+    ids = seed(sessions, blobs, clients)
     engine.dispose()
     result: dict[str, Any] = {
         "bench": "late_paper",

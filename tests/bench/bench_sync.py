@@ -73,7 +73,7 @@ from gremalda.store.replica import StoreReplica, open_store  # noqa: E402
 from gremalda.store.vault import Vault  # noqa: E402
 from sync.engine import Phase, Progress, SyncEngine, SyncReport  # noqa: E402
 from sync.server.blobstore import BlobStore  # noqa: E402
-from sync.server.db import make_engine, make_sessionmaker, migrate, write_session  # noqa: E402
+from sync.server.db import write_session  # noqa: E402
 from sync.server.demo.bulk import (  # noqa: E402
     CLERK_USERNAME,
     MEMBER_USERNAME,
@@ -88,7 +88,7 @@ from sync.server.models import File, FileRole  # noqa: E402
 from sync.server.passwords import hash_password  # noqa: E402
 from tests.bench.bench_backend import STREAMS, curl_download, machine_busy  # noqa: E402
 from tests.bench.bench_vault import pseudo_random  # noqa: E402
-from tests.bench.harness import cpu_plan, cpu_seconds, logger, our_server, pin, run_bench  # noqa: E402
+from tests.bench.harness import cpu_plan, cpu_seconds, logger, our_server, pin, run_bench, server_data  # noqa: E402
 
 PASSWORD = "bench-password-1"
 MIB = 1 << 20
@@ -284,13 +284,7 @@ def run(tmp: Path, small: bool) -> dict[str, Any]:
     if free < needed:
         raise RuntimeError(f"needs {needed / GB:.1f} GB free in {tmp.parent}, has {free / GB:.1f}")
 
-    data_dir = tmp / "server"
-    data_dir.mkdir()
-    url = f"sqlite:///{data_dir / 'gremalda.sqlite3'}"
-    migrate(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
-    blobs = BlobStore(data_dir / "blobs")
+    data_dir, url, engine, sessions, blobs = server_data(tmp)
     log(
         f"seeding {size.meetings} meetings × 25 agenda items through the ORM ({'SMALL' if small else 'full'})"
     )

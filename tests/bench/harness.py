@@ -23,12 +23,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import Engine  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from sync.server.blobstore import BlobStore  # noqa: E402
+from sync.server.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from tests.bench.keyring_session import reexec_in_keyring  # noqa: E402
 from tests.harness.ports import LOOPBACK, free_port, wait_for_port  # noqa: E402
 
@@ -112,6 +117,27 @@ def run_bench(
 
 
 # --- our server as a subprocess, CPU pinning ---------------------------------------------------------
+
+
+class ServerData(NamedTuple):
+    """Our server's data directory with its SQLite database (migrated) and blob store, to seed through
+    the ORM before the server starts on it."""
+
+    data_dir: Path
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+
+
+def server_data(tmp: Path) -> ServerData:
+    """``tmp/server``: the database migrated, an engine and sessions on it, the blob store."""
+    data_dir = tmp / "server"
+    data_dir.mkdir()
+    url = f"sqlite:///{data_dir / 'gremalda.sqlite3'}"
+    migrate(url)
+    engine = make_engine(url)
+    return ServerData(data_dir, url, engine, make_sessionmaker(engine), BlobStore(data_dir / "blobs"))
 
 
 @dataclass
