@@ -124,7 +124,12 @@ def test_add_open_and_remove_a_source(
 
     # opening a meeting fetches its files; meanwhile the agenda says they are being fetched
     meeting_id, missing = _meeting_with_files(client, list(meetings))
-    with qtbot.waitSignal(window.oparlFilesFetched, timeout=WAIT) as fetched:
+    # (the window may be fetching the files of the meeting it showed by itself: wait for this one's)
+    with qtbot.waitSignal(
+        window.oparlFilesFetched,
+        timeout=WAIT,
+        check_params_cb=lambda fetched_id, _e: fetched_id == meeting_id,
+    ) as fetched:
         window.navigation.select(("meeting", meeting_id))
         qtbot.waitUntil(lambda: "Fetching" in window.agenda.source_note.text(), timeout=WAIT)
     assert fetched.args == [meeting_id, None]
