@@ -37,6 +37,7 @@ from typing import Any
 
 from gremalda.errors import GremaldaError
 from gremalda.store.database import Connection, sqlite_errors
+from gremalda.store.objects import remove_object
 from gremalda.store.replica import Store, StoreReplica, put_state
 from gremalda.store.vault import VaultWriter
 from sync.oparl.mapping import Entity, Record, file_tag
@@ -389,11 +390,10 @@ class OParlStoreReplica:
 
     @staticmethod
     def _drop(conn: Connection, kind: str, oid: str, applied: Applied) -> None:
-        if conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, oid)).rowcount:
+        """Remove the object as a feed removal does (the annotations of its files keep their label)."""
+        if conn.execute("SELECT 1 FROM object WHERE type = ? AND id = ?", (kind, oid)).fetchone():
             applied.removed[kind] += 1
-        if kind == "file" and conn.execute("DELETE FROM file WHERE id = ?", (oid,)).rowcount:
-            applied.files_removed += 1
-            put_state(conn, "gc_pending", "1")
+        applied.files_removed += remove_object(conn, kind, oid)
 
     def _put(self, conn: Connection, record: Record, owner: str, applied: Applied) -> None:
         data = {**record.data, "oparl_owner": owner}

@@ -25,20 +25,22 @@ import hashlib
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from gremalda.core import delivery
 from gremalda.core.annotations.errors import InvalidAnnotation
+from gremalda.core.annotations.labels import remember_placed
 from gremalda.core.annotations.records import from_dict
 from gremalda.core.annotations.store import TARGET_TYPE as ANNOTATION
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.paths import DataPaths, data_paths
+from gremalda.store import objects
 from gremalda.store.database import ReplicaDatabase, open_replica, sqlite_errors
 from gremalda.store.keys import VAULT_KEY, get_or_create_key
+from gremalda.store.objects import STALE
+from gremalda.store.objects import put_state as put_state  # imported from here by others
 from gremalda.store.vault import (
     Vault,
     VaultChecksumMismatch,
@@ -60,8 +62,6 @@ from sync.engine import (
 
 log = logging.getLogger(__name__)
 
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_STALE = "stale:"  # sync_state key prefix: an unfinished download of content that changed (see _drop_stale)
 # Files from this size on are written resumably (kept across an interrupted download, resumed with
 # Range); smaller ones are fetched again whole, which costs less than the resumable writer's syncs.
 RESUMABLE_FROM = 4 << 20
@@ -122,18 +122,6 @@ def account_user_id(store: Store) -> str | None:
         return None
 
 
-def put_state(conn: Any, key: str, value: str | None) -> None:
-    """Set (or, with None, delete) a sync_state key inside the caller's transaction."""
-    if value is None:
-        conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
-    else:
-        conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-
 class StoreReplica:
     """The sync engine's view of a :class:`Store` (see the module docstring)."""
 
@@ -191,14 +179,14 @@ class StoreReplica:
                         gone_notes.append(entry.id)
                     continue
                 if entry.op == "upsert":
-                    self.put_object(conn, entry.kind, oid, entry.data or {})
+                    objects.put_object(conn, entry.kind, oid, entry.data or {})
                     if snapshot:
                         conn.execute(
                             "INSERT OR IGNORE INTO snapshot_seen (type, id) VALUES (?, ?)", (entry.kind, oid)
                         )
                     upserts += 1
                 else:
-                    files_removed += self.remove_object(conn, entry.kind, oid)
+                    files_removed += objects.remove_object(conn, entry.kind, oid)
                     removes += 1
             if snapshot and last:
                 gone = conn.execute(
@@ -206,10 +194,12 @@ class StoreReplica:
                     "(SELECT 1 FROM snapshot_seen s WHERE s.type = object.type AND s.id = object.id)"
                 ).fetchall()
                 notes.remember_documents(oid for kind, oid in gone if kind == "file")
+                for kind in {kind for kind, _ in gone}:  # files that stay keep the place that goes
+                    remember_placed(conn, kind)
                 for kind, oid in gone:
                     conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, oid))
                     if kind == "file":
-                        files_removed += self._remove_file(conn, oid)
+                        files_removed += objects.remove_file(conn, oid)
                 removes += len(gone)
                 seen = conn.execute("SELECT id FROM snapshot_seen WHERE type = ?", (ANNOTATION,)).fetchall()
                 removes += notes.remove_others_except([int(r[0]) for r in seen])
@@ -219,7 +209,7 @@ class StoreReplica:
                     "(SELECT 1 FROM object o WHERE o.type = 'file' AND o.id = file.id)"
                 ).fetchall()
                 for (oid,) in orphans:
-                    files_removed += self._remove_file(conn, oid)
+                    files_removed += objects.remove_file(conn, oid)
                 conn.execute("DELETE FROM snapshot_seen")
                 put_state(conn, "snapshot", None)
             removes += notes.remove_others(gone_notes)
@@ -309,76 +299,18 @@ class StoreReplica:
         return delivery.pending_count(self._db)
 
     def _drop_stale(self) -> None:
-        """Destroy what downloads of replaced content kept (noted by _upsert_file); runs on the sync
+        """Destroy what downloads of replaced content kept (noted by objects.upsert_file); runs on the sync
         thread before any download of the pass starts."""
         rows = self._db.conn.execute(
-            "SELECT key, value FROM sync_state WHERE key LIKE ?", (f"{_STALE}%",)
+            "SELECT key, value FROM sync_state WHERE key LIKE ?", (f"{STALE}%",)
         ).fetchall()
         for key, version in rows:
-            self._vault.delete(str(key)[len(_STALE) :], int(version))
+            self._vault.delete(str(key)[len(STALE) :], int(version))
             self.store.set_state(str(key), None)
 
-    @staticmethod
-    def put_object(conn: Any, kind: str, oid: str, data: dict[str, Any]) -> bool:
-        """Store an object as the server has it, inside the caller's transaction: from the feed, or the
-        server's answer to a write made here (the clerk's local echo, :mod:`gremalda.core.clerk.local`).
-        Never older over newer: a feed page read before a write but applied after its echo does not
-        bring the old version back, nor does a late echo undo what the feed brought. A file's row (its
-        content and download state) follows its object. False when a newer version was kept."""
-        taken = conn.execute(
-            "INSERT INTO object (type, id, data, version, modified) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (type, id) DO UPDATE SET data = excluded.data, "
-            "version = excluded.version, modified = excluded.modified "
-            "WHERE excluded.version IS NULL OR object.version IS NULL "
-            "OR excluded.version >= object.version",
-            (
-                kind,
-                oid,
-                json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                data.get("version") if isinstance(data.get("version"), int) else None,
-                str(data.get("modified") or ""),
-            ),
-        )
-        if taken.rowcount <= 0:
-            return False
-        if kind == "file":
-            StoreReplica._upsert_file(conn, oid, data)
-        return True
-
-    @staticmethod
-    def remove_object(conn: Any, kind: str, oid: str) -> int:
-        """Remove an object the server deleted, inside the caller's transaction (a file's row too: its
-        content is destroyed by the next :meth:`collect_garbage`). Returns the file rows removed."""
-        conn.execute("DELETE FROM object WHERE type = ? AND id = ?", (kind, oid))
-        return StoreReplica._remove_file(conn, oid) if kind == "file" else 0
-
-    @staticmethod
-    def _upsert_file(conn: Any, oid: str, data: dict[str, Any]) -> None:
-        sha = data.get("sha256")
-        size = data.get("size")
-        sha = sha.lower() if isinstance(sha, str) and _SHA256.fullmatch(sha.lower()) else None
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            size = None
-        row = conn.execute("SELECT sha256, vault_version FROM file WHERE id = ?", (oid,)).fetchone()
-        if row is None:
-            conn.execute("INSERT INTO file (id, sha256, size) VALUES (?, ?, ?)", (oid, sha, size))
-        elif row[0] != sha:  # new content: fetch it; the old stays readable until then
-            # bytes kept by an unfinished download of the old content must not be continued with the
-            # new content's rest: noted here, destroyed right after this transaction (or, after a
-            # crash, before the next downloads: see _drop_stale)
-            put_state(conn, f"{_STALE}{oid}", str((row[1] or 0) + 1))
-            conn.execute(
-                "UPDATE file SET sha256 = ?, size = ?, state = 'missing', received = 0, "
-                "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-                (sha, size, oid),
-            )
-            put_state(conn, "gc_pending", "1")  # an unfinished download of the old content
-
-    @staticmethod
-    def _remove_file(conn: Any, oid: str) -> int:
-        removed = conn.execute("DELETE FROM file WHERE id = ?", (oid,)).rowcount
-        put_state(conn, "gc_pending", "1")
-        return int(removed > 0)
+    # the clerk's local echo (gremalda.core.clerk.local) and older callers reach these here
+    put_object = staticmethod(objects.put_object)
+    remove_object = staticmethod(objects.remove_object)
 
     # -------------------------------------------------------------------------------- the files
 

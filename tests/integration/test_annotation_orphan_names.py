@@ -18,8 +18,8 @@ import pytest
 
 from gremalda.cli.annotations import list_ as cli_list
 from gremalda.core.annotations.errors import AnnotationTooLarge
+from gremalda.core.annotations.labels import document_label
 from gremalda.core.annotations.records import Annotation, to_dict
-from gremalda.core.annotations.store import document_label
 from gremalda.core.library import Library
 from sync.protocol.limits import MAX_ANNOTATION_BYTES, annotation_record_bytes
 from tests.integration.annotdevices import Device, Devices, RestartableServer, devices, restartable_world

@@ -77,3 +77,46 @@ def test_annotations_on_a_file_the_clerk_deleted_keep_its_name(store: Store) -> 
     local.forget(store, "file", 9)  # the clerk deleted it: gone before the feed tells
     assert notes.document_labels(["9"]) == {"9": "Vorlage Haushalt"}
     assert notes.get(made.id) is not None  # the user's own annotation stays (an orphan)
+
+
+def _note_on_9(store: Store) -> AnnotationStore:
+    notes = AnnotationStore(store.db, "laptop", user_id="3")
+    notes.save(
+        create(
+            "laptop",
+            now="2026-12-01T10:00:00Z",
+            file_id="9",
+            kind=Kind.NOTE,
+            page=0,
+            author_id="3",
+            author_name="Max",
+            rect=(1.0, 1.0, 20.0, 20.0),
+            text="Kosten?",
+        )
+    )
+    return notes
+
+
+def _item_with_file(store: Store) -> None:
+    local.remember(store, {"type": "meeting", "id": 1, "version": 1, "name": "Rat", "modified": "x"})
+    item = {"type": "agenda_item", "id": 2, "version": 1, "number": "3", "meeting_id": 1, "modified": "x"}
+    local.remember(store, item)
+    local.remember(store, {**_file(1, OLD), "name": "Vorlage Haushalt", "agenda_item_id": 2})
+
+
+def test_a_file_forgotten_after_its_agenda_item_keeps_the_item_in_its_name(store: Store) -> None:
+    _item_with_file(store)
+    notes = _note_on_9(store)
+    local.forget(store, "agenda_item", 2)  # the clerk deleted the item; its file goes later
+    local.forget(store, "file", 9)
+    assert notes.document_labels(["9"]) == {"9": "Vorlage Haushalt — TOP 3 · Rat"}
+
+
+def test_a_feed_removal_split_across_pages_keeps_the_place(store: Store) -> None:
+    replica = StoreReplica(store)
+    _item_with_file(store)
+    notes = _note_on_9(store)
+    replica.apply_page([Change(seq=1, kind="agenda_item", id=2, op="remove", data=None)], "c1", last=True)
+    replica.apply_page([Change(seq=2, kind="meeting", id=1, op="remove", data=None)], "c2", last=True)
+    replica.apply_page([Change(seq=3, kind="file", id=9, op="remove", data=None)], "c3", last=True)
+    assert notes.document_labels(["9"]) == {"9": "Vorlage Haushalt — TOP 3 · Rat"}

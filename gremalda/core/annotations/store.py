@@ -25,12 +25,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from gremalda.core.annotations import labels
 from gremalda.core.annotations.anchor import Locate, PageTexts, reanchor
 from gremalda.core.annotations.errors import AnnotationTooLarge, InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.merge import delete, edit, merge
 from gremalda.core.annotations.records import Annotation, check_shareable, from_json
-from gremalda.core.library import Library
-from gremalda.core.records import FileEntry
 from gremalda.store.database import ReplicaDatabase, sqlite_errors
 
 TARGET_TYPE = "annotation"
@@ -280,35 +279,16 @@ class AnnotationStore:
         return self.orphaned(ids)
 
     def remember_documents(self, file_ids: Iterable[str]) -> int:
-        """Keep, with the annotations of these files, the files' labels (their name and where they
-        belong, as :func:`document_label` makes it) while the replica still holds them: called right
-        before the files leave it, so that the kept annotations still name their document. Files without
-        annotations cost one indexed lookup each. Joins the caller's transaction if one is open. Returns
-        how many files' labels were kept."""
-        kept = 0
-        library = Library(self.db.conn)
+        """Keep, with the annotations of these files, the files' labels while the replica still holds
+        them (see :func:`~gremalda.core.annotations.labels.remember_documents`). Joins the caller's
+        transaction if one is open. Returns how many files' labels were kept."""
         with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            for file_id in dict.fromkeys(file_ids):
-                if conn.execute("SELECT 1 FROM annotation WHERE file_id = ?", (file_id,)).fetchone() is None:
-                    continue
-                entry = library.file(file_id)
-                if entry is None:
-                    continue
-                conn.execute(
-                    "UPDATE annotation SET label = ? WHERE file_id = ?", (document_label(entry), file_id)
-                )
-                kept += 1
-        return kept
+            return labels.remember_documents(conn, file_ids)
 
     def document_labels(self, file_ids: Iterable[str]) -> dict[str, str]:
         """The labels kept for these files (see :meth:`remember_documents`), for those that have one."""
         with sqlite_errors(self.db.path):
-            rows = self.db.conn.execute(
-                "SELECT file_id, max(label) FROM annotation WHERE label IS NOT NULL"
-                " AND file_id IN (SELECT value FROM json_each(?)) GROUP BY file_id",
-                (json.dumps(list(dict.fromkeys(file_ids))),),
-            ).fetchall()
-        return {str(r[0]): str(r[1]) for r in rows}
+            return labels.document_labels(self.db.conn, file_ids)
 
     def needing_attention(self) -> list[Annotation]:
         """Live annotations that re-anchoring could not place in a new version of their document."""
@@ -569,13 +549,6 @@ class AnnotationStore:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (LAST_OUTBOX_ID, str(row[0])),
         )
-
-
-def document_label(entry: FileEntry) -> str:
-    """ "Haushalt 2027 — Drucksache 2026/123": a file's name and where it belongs (the meeting, agenda
-    item, paper or e-file), as the command line lists documents."""
-    name = entry.name or entry.file_name or entry.id
-    return f"{name} — {entry.context}" if entry.context else name
 
 
 def _sorted(records: Iterable[Annotation]) -> list[Annotation]:

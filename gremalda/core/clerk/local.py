@@ -13,11 +13,11 @@ import json
 from typing import Any
 
 from gremalda.core.account import stored_account
-from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.clerk.errors import NotClerk, NotInReplica
 from gremalda.errors import NotSignedIn
+from gremalda.store import objects
 from gremalda.store.database import sqlite_errors
-from gremalda.store.replica import Store, StoreReplica
+from gremalda.store.replica import Store
 
 KIND_NAMES = {
     "meeting": "meeting",
@@ -103,14 +103,12 @@ def remember(store: Store, data: dict[str, Any]) -> None:
     if not isinstance(kind, str) or not isinstance(oid, int):
         return
     with sqlite_errors(store.db.path), store.db.transaction() as conn:
-        StoreReplica.put_object(conn, kind, str(oid), data)
+        objects.put_object(conn, kind, str(oid), data)
 
 
 def forget(store: Store, kind: str, object_id: str | int) -> None:
     """Drop a deleted object from the replica (a file's own row too; the files of a deleted agenda item
-    stay until the feed removes them). Annotations on a deleted file keep its name, as when the feed
-    removes it."""
+    stay until the feed removes them). Annotations on a deleted file keep its name and place, as when
+    the feed removes it (also after the item it belonged to: see :func:`objects.remove_object`)."""
     with sqlite_errors(store.db.path), store.db.transaction() as conn:
-        if kind == "file":
-            AnnotationStore(store.db).remember_documents([str(object_id)])
-        StoreReplica.remove_object(conn, kind, str(object_id))
+        objects.remove_object(conn, kind, str(object_id))
