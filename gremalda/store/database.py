@@ -171,7 +171,8 @@ ALTER TABLE annotation ADD COLUMN server_id INTEGER;
 
 # The name of an annotation's document (its title and where it belonged: "Haushalt 2027 — Drucksache
 # 2026/123"), kept when the document leaves the replica, so that the kept (orphaned) annotation still
-# names it (see AnnotationStore.remember_documents). Terse: page 1 has few bytes left (see above).
+# names it (see gremalda.core.annotations.labels). NULL until then: rows of a schema-6 replica stay as
+# they were. Terse: page 1 has few bytes left (see above).
 _SCHEMA_7 = """
 ALTER TABLE annotation ADD COLUMN label TEXT;
 """

@@ -493,12 +493,16 @@ def test_the_schema_fits_on_the_first_page(tmp_path: Path) -> None:
     pages are damaged still opens and reports them (instead of failing like a wrong key). Measured on a
     plaintext copy (same layout, no per-page reserve): the free bytes must cover SQLCipher's reserve."""
     with open_database(tmp_path / "r.db", os.urandom(32), create=True) as db:
-        reserve = 80  # IV and HMAC-SHA512 at the end of every page (SQLCipher 4 defaults)
-        assert db.conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"
-        db.conn.execute(f"ATTACH DATABASE '{tmp_path / 'plain.db'}' AS plaintext KEY ''")
-        db.conn.execute("SELECT sqlcipher_export('plaintext')")
-        db.conn.execute("DETACH DATABASE plaintext")
-    page = (tmp_path / "plain.db").read_bytes()[:4096]
+        _assert_schema_on_page_1(db, tmp_path / "plain.db")
+
+
+def _assert_schema_on_page_1(db: database.ReplicaDatabase, plain: Path) -> None:
+    reserve = 80  # IV and HMAC-SHA512 at the end of every page (SQLCipher 4 defaults)
+    assert db.conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"
+    db.conn.execute(f"ATTACH DATABASE '{plain}' AS plaintext KEY ''")
+    db.conn.execute("SELECT sqlcipher_export('plaintext')")
+    db.conn.execute("DETACH DATABASE plaintext")
+    page = plain.read_bytes()[:4096]
     assert page[100] == 0x0D, "sqlite_master no longer fits on page 1 (page 1 is not a leaf page)"
     cells = int.from_bytes(page[103:105], "big")
     content = int.from_bytes(page[105:107], "big")
@@ -557,3 +561,35 @@ def test_error_hierarchy() -> None:
     assert issubclass(KeyringLocked, KeyringUnavailable)
     assert KeyringUnavailable.environment and not errors.InternalError.environment
     assert KeyMissing("custom", detail="d").message == "custom"
+
+
+def test_schema_6_replica_with_annotations_upgrades_to_7(tmp_path: Path) -> None:
+    """A replica at schema 6 holding annotations (with server ids) opens as 7: the rows stay as they
+    were, without a kept label; the schema still fits on the database's first page."""
+    key = os.urandom(32)
+    path = tmp_path / "six.db"
+    with open_database(path, key, create=True):  # a private, encrypted file ...
+        pass
+    path.unlink()
+    for extra in ("-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    conn = sqlcipher3.connect(str(path), isolation_level=None)  # ... made again, as client 6 made it
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        assert migrate(conn, MIGRATIONS[:6]) == 6
+        conn.execute(
+            "INSERT INTO annotation (id, file_id, data, version, server_id) VALUES"
+            " ('a1', '9', '{\"id\": \"a1\"}', 3, 41), ('a2', '10', '{\"id\": \"a2\"}', NULL, NULL)"
+        )
+    finally:
+        conn.close()
+    with open_database(path, key, create=False) as db:
+        assert db.schema_version == 7 == len(MIGRATIONS)
+        rows = db.conn.execute(
+            "SELECT id, file_id, data, version, server_id, label FROM annotation ORDER BY id"
+        ).fetchall()
+        assert [tuple(r) for r in rows] == [
+            ("a1", "9", '{"id": "a1"}', 3, 41, None),
+            ("a2", "10", '{"id": "a2"}', None, None, None),
+        ]
+        _assert_schema_on_page_1(db, tmp_path / "plain.db")
