@@ -129,19 +129,11 @@ class Finding:
         return f"{text} ({detail})"[:500] if detail else text
 
 
-def REASON_TOO_LARGE(limit: int = MAX_SIZE) -> str:  # noqa: N802 (reads like the constants around it)
-    return Finding("too_large", {"limit": limit}).text
-
-
 def _size(n: int) -> str:
     for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= factor:
             return f"{n / factor:.3g} {unit}"
     return f"{n} bytes"
-
-
-def REASON_TIMEOUT(seconds: float) -> str:  # noqa: N802 (reads like the constants around it)
-    return Finding("timeout", {"seconds": seconds}).text
 
 
 def _unreadable(exc: OSError) -> Finding:
