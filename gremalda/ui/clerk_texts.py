@@ -122,7 +122,7 @@ FINDINGS: dict[str, tuple[str, Values]] = {
         _none,
     ),
     "damaged_pages": (
-        QT_TRANSLATE_NOOP("ClerkText", "The PDF is damaged: pages that cannot be read: %1 of %2 (page %3)."),
+        QT_TRANSLATE_NOOP("ClerkText", "The PDF is damaged: %1 of %2 pages cannot be read (page %3)."),
         lambda p: (p.get("count"), p.get("pages"), _pages(p)),
     ),
     "worker_died": (

@@ -23,6 +23,7 @@ from gremalda.ui.clerk_texts import (
     FINDINGS,
     SERVER_REFUSALS,
     clerk_message,
+    fill,
     finding_text,
     server_refusal,
     translated_finding,
@@ -83,6 +84,20 @@ def test_the_codes_are_all_known_to_the_window() -> None:
     assert set(FINDINGS) | {"scanned"} == set(TEXTS)
     assert set(CLERK_REASONS) | set(COMPOSED) == set(REASONS)
     assert set(_refusal_codes()) <= set(SERVER_REFUSALS)
+
+
+def test_the_window_sources_say_in_english_what_the_preflight_says() -> None:
+    # one wording: the source the German is translated from is the preflight's English text
+    for code, (source, values) in FINDINGS.items():
+        finding = _finding(code)
+        assert fill(source, *values(finding.params)) == finding.text, code
+
+
+def test_a_preflight_refusal_keeps_its_english_reason_and_the_finding_code() -> None:
+    error = FileRefused.by_preflight("Plan.pdf", _finding("locked"))
+    assert error.params["finding_code"] == "locked"
+    assert REASONS["preflight"].format(**error.params) == error.message  # as every coded error
+    assert error.message == "Plan.pdf: " + _finding("locked").text
 
 
 @pytest.mark.usefixtures("german")

@@ -125,7 +125,7 @@ class FileRefused(ClerkError):
             REASONS["preflight"].format(name=name, reason=finding.text),
             detail=detail,
             code="preflight",
-            params={"name": name, "reason": finding.code},
+            params={"name": name, "reason": finding.text, "finding_code": finding.code},
         )
         error.finding = finding
         return error

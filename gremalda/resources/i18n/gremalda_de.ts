@@ -963,7 +963,7 @@
       <translation>Das PDF ist beschädigt: Keine Seite kann gelesen werden (es ist vielleicht unvollständig, z. B. ein Download oder eine Kopie, die nicht fertig wurde).</translation>
     </message>
     <message>
-      <source>The PDF is damaged: pages that cannot be read: %1 of %2 (page %3).</source>
+      <source>The PDF is damaged: %1 of %2 pages cannot be read (page %3).</source>
       <translation>Das PDF ist beschädigt: nicht lesbare Seiten: %1 von %2 (Seite %3).</translation>
     </message>
     <message>
