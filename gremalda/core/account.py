@@ -26,14 +26,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from gremalda.core.annotations.store import device_id
 from gremalda.errors import AccountMismatch, GremaldaError, NotSignedIn, SyncFailed
 from gremalda.paths import DataPaths
 from gremalda.store.database import open_replica, sqlite_errors
 from gremalda.store.keys import KEY_NAMES, delete_key
-from gremalda.store.replica import Store, open_store, put_state
+from gremalda.store.replica import Store, account_id, open_store, put_state
+from gremalda.store.replica import stored_account as stored_account  # read in one place
 from sync.client import Account, ServerApi, SignInRequired, SyncClientError, Tokens, check_server_url
 from sync.client.token_holder import TokenHolder
 
@@ -88,22 +88,12 @@ class Identity:
     device: str
 
 
-def stored_account(store: Store) -> dict[str, Any] | None:
-    """The signed-in account as sign-in stored it ({id, username, role, body_id, person_id}); None when
-    nobody is signed in (or what is stored is not an account)."""
-    try:
-        data = json.loads(store.state("account") or "null")
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) and data.get("id") is not None else None
-
-
 def identity(store: Store) -> Identity:
     """The signed-in user of the replica (see :class:`Identity`); :class:`NotSignedIn` when there is none."""
     account = stored_account(store)
-    if account is None:
+    user_id = None if account is None else account_id(account)
+    if account is None or user_id is None:
         raise NotSignedIn()
-    user_id = str(account["id"])
     name = str(account.get("username") or "")
     person_id = account.get("person_id")
     if person_id is not None:

@@ -28,6 +28,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from gremalda.core import delivery
 from gremalda.core.annotations.errors import InvalidAnnotation
@@ -113,13 +114,30 @@ def open_store(data_dir: DataPaths | str | os.PathLike[str] | None, *, create: b
     return Store(paths, db, vault)
 
 
+def stored_account(store: Store) -> dict[str, Any] | None:
+    """The signed-in account as sign-in stored it ({id, username, role, body_id, person_id}); None when
+    nobody is signed in (or what is stored is not an account: no usable id). Read here and nowhere else
+    (the identity of :mod:`gremalda.core.account`, the clerk's checks, the annotations' author)."""
+    try:
+        data = json.loads(store.state("account") or "null")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and account_id(data) is not None else None
+
+
+def account_id(account: dict[str, Any]) -> str | None:
+    """The account's user id as annotations name their author ("3"): the server's integer id, also
+    when stored as digits ("03" is "3"); None when it is none (a bool, a fraction, other text)."""
+    value = account.get("id")
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def account_user_id(store: Store) -> str | None:
     """The signed-in user's id (the author id of their annotations), or None when not signed in."""
-    try:
-        value = json.loads(store.state("account") or "null")
-        return str(int(value["id"])) if value is not None else None
-    except (ValueError, TypeError, KeyError):
-        return None
+    account = stored_account(store)
+    return None if account is None else account_id(account)
 
 
 class StoreReplica:

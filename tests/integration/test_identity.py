@@ -16,8 +16,9 @@ from gremalda.core.annotations.store import device_id
 from gremalda.core.clerk import local
 from gremalda.errors import NotSignedIn
 from gremalda.paths import data_paths
-from gremalda.store.replica import Store, open_store, put_state
+from gremalda.store.replica import Store, StoreReplica, account_user_id, open_store, put_state
 from gremalda.ui.annotations.model import read_identity
+from gremalda.ui.clerk.reads import is_clerk
 
 
 @pytest.fixture
@@ -69,3 +70,22 @@ def test_not_signed_in(store: Store) -> None:
     assert read_identity(store) == exchange.Identity("", "", device_id(store.db))
     _sign_in(store, ["not", "an", "account"])
     assert stored_account(store) is None and read_identity(store).user_id == ""
+
+
+@pytest.mark.parametrize("stored", [3, "3", "03", " 3 "])
+def test_the_user_id_reads_the_same_everywhere(store: Store, stored: object) -> None:
+    _sign_in(store, {"id": stored, "username": "member", "role": "clerk"})
+    assert identity(store).user_id == account_user_id(store) == read_identity(store).user_id == "3"
+    assert StoreReplica(store).annotations.user_id == "3"  # whose annotations are one's own
+    assert is_clerk(store) and local.require_clerk(store)["role"] == "clerk"
+
+
+@pytest.mark.parametrize("stored", [True, 3.0, "x", "", None])
+def test_an_id_that_is_none_is_no_account_anywhere(store: Store, stored: object) -> None:
+    _sign_in(store, {"id": stored, "username": "member", "role": "clerk"})
+    assert stored_account(store) is None and account_user_id(store) is None
+    with pytest.raises(NotSignedIn):
+        identity(store)
+    with pytest.raises(NotSignedIn):
+        local.require_clerk(store)
+    assert not is_clerk(store)  # the clerk's window is not offered to an account that cannot write

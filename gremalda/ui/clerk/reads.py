@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from gremalda.core.library import parse_time
-from gremalda.store.replica import Store
+from gremalda.store.replica import Store, stored_account
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,9 @@ def _get(store: Store, kind: str, object_id: object) -> dict[str, Any] | None:
 
 
 def is_clerk(store: Store) -> bool:
-    raw = store.state("account")
-    try:
-        data = json.loads(raw) if raw else None
-    except ValueError:
-        return False
-    return isinstance(data, dict) and data.get("role") == "clerk"
+    """Whether a clerk is signed in (the account as :func:`stored_account` reads it)."""
+    account = stored_account(store)
+    return account is not None and account.get("role") == "clerk"
 
 
 def committees(store: Store) -> list[tuple[int, str]]:
