@@ -10,10 +10,12 @@ stop (take-over) instead of waiting for its idle timeout. So that a server proce
 directory can do the same, the holder describes itself in `holder.json` (a token and when bytes last
 arrived, kept current while it receives) and heeds a `takeover` file naming its token -- it stops, keeping
 what arrived, unless bytes arrived too recently: the lock, not the heartbeat, keeps a live transfer whole,
-so a late or mistaken request stops nothing. Finishing records the digest before the bytes move
-into the blob store; an upload found at its full size but not complete (the server stopped while finishing)
-is finished again by `settle`. Uploads expire a while after their last transfer (`Settings.upload_expiry`)
-and are swept away.
+so a late or mistaken request stops nothing. Once it stops receiving it marks itself as finishing in
+`holder.json` (it makes the bytes durable, perhaps hashes and moves a large file, then lets go): no
+heartbeat comes any more, but it is not stalled, so other processes answer busy at once. Finishing
+records the digest before the bytes move into the blob store; an upload found at its full size but not
+complete (the server stopped while finishing) is finished again by `settle`. Uploads expire a while after
+their last transfer (`Settings.upload_expiry`) and are swept away.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ class Holder:
     """The transfer holding an upload, as any server process sees it (from `holder.json`)."""
 
     token: str
-    idle: float  # seconds since bytes last arrived (or since it began)
+    idle: float  # seconds since bytes last arrived (or since it began); 0 while finishing
+    finishing: bool = False  # it receives no more bytes and lets go of the upload soon
 
 
 class TransferBusy(Exception):
@@ -178,9 +181,12 @@ class Staging:
 
     def remote_holder(self, upload_id: str) -> Holder | None:
         """The transfer holding the upload as it describes itself (of any process); None when none does
-        (or it is finishing)."""
+        (or one is just starting). One that stopped receiving and is finishing (making its bytes durable,
+        checking and storing them) says so: it is never stalled, however long ago bytes arrived."""
         try:
             raw = json.loads((self._dir(upload_id) / "holder.json").read_text("utf-8"))
+            if raw.get("finishing") is True:
+                return Holder(str(raw["token"]), 0.0, finishing=True)
             return Holder(str(raw["token"]), max(0.0, time.time() - float(raw["heard"])))
         except (KeyError, OSError, ValueError, TypeError):
             return None
@@ -305,6 +311,12 @@ class Transfer:
         with contextlib.suppress(OSError):  # without it other processes wait for the idle timeout
             self.staging._write_small(self._path("holder.json"), {"token": self.token, "heard": heard})
             self._beaten = self.heard
+
+    def finishing(self) -> None:
+        """Tells other processes that it receives no more bytes and lets go soon (holder.json): from now
+        on its silent heartbeat does not make it look stalled."""
+        with contextlib.suppress(OSError):  # without it other processes may wait up to their deadline
+            self.staging._write_small(self._path("holder.json"), {"token": self.token, "finishing": True})
 
     def asked_to_stop(self, takeover_seconds: float) -> bool:
         """Whether another process asked this transfer to stop and it is idle long enough to give way. A

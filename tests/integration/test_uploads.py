@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import io
 import json
+import logging
 import random
 import socket
 import time
@@ -24,6 +25,7 @@ import pytest
 
 from sync.client.api import ServerApi
 from sync.client.uploads import run_upload
+from sync.server.api.uploads import first_failure
 from sync.server.db import write_session
 from sync.server.deploy import DEFAULT_PREFIX, nginx_locations, nginx_upstream
 from sync.server.models import Role, User
@@ -582,3 +584,16 @@ def test_an_upload_the_server_stopped_finishing_is_finished(
         assert server.ctx.blobs.path(sha).read_bytes() == data
         with server.client(server.token("clerk")) as c:
             assert c.get(f"/api/v1/uploads/{upload_id}").json()["complete"] is True
+
+
+def test_a_transfer_failing_in_several_ways_answers_the_first_and_logs_the_rest(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The receiving task group may fail with more than one error, in nested groups (the reader's and the
+    heartbeat's): the request answers the first, and the others are logged rather than dropped."""
+    reader, heartbeat, deeper = OSError("disk full"), PermissionError("holder.json"), ValueError("x")
+    nested = BaseExceptionGroup("outer", [BaseExceptionGroup("inner", [reader, heartbeat]), deeper])
+    with caplog.at_level(logging.ERROR, logger="gremalda.server.uploads"):
+        assert first_failure(nested) is reader
+    logged = [r.exc_info[1] for r in caplog.records if r.exc_info]
+    assert logged == [heartbeat, deeper]

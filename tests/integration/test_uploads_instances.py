@@ -20,6 +20,7 @@ import pytest
 
 from sync.client.api import ServerApi
 from sync.client.uploads import run_upload
+from sync.server.staging import Staging
 from tests.conftest import new_pg_database
 from tests.integration.live import live_server
 from tests.integration.test_uploads import (
@@ -177,3 +178,42 @@ def test_a_live_transfer_on_one_instance_is_not_taken_over_from_the_other(
             assert last.status_code == 200 and last.json()["complete"], last.text
         assert last.json()["sha256"] == hashlib.sha256(data).hexdigest()
         assert one.ctx.blobs.path(last.json()["sha256"]).read_bytes() == data
+
+
+def test_a_transfer_finishing_on_one_instance_gets_busy_at_once_from_the_other(
+    tmp_path: Path, server_url: str
+) -> None:
+    """A transfer of another process that stopped receiving long ago and is finishing (making its bytes
+    durable, hashing and storing a large file) sends no heartbeat, yet it is not stalled: the second
+    instance answers "upload_busy" with Retry-After 1 at once -- it does not ask it to stop (no `takeover`
+    file) and wait for it. The holder here is the staging directory's own transfer, as a server process
+    holds it (its bytes last arrived a minute ago)."""
+    settings: dict[str, Any] = {"upload_takeover_seconds": 0.5, "upload_idle_seconds": 30.0}
+    data = pdf_bytes(512 * KiB, seed=23)
+    data_dir = tmp_path / "data"
+    with live_server(data_dir, server_url, **settings) as one:
+        build_world(one.ctx)
+        token = one.token("clerk")
+        with second_instance(data_dir, server_url, **settings) as two, one.client(token) as c1:
+            upload_id = start(c1, data)
+            assert put(c1, upload_id, data, 0, 256 * KiB).json()["offset"] == 256 * KiB
+            staging = Staging(one.ctx.settings.upload_dir, 3600.0)  # as another server process has it
+            upload = staging.load(upload_id)
+            assert upload is not None
+            holder = staging.open_transfer(upload)
+            try:
+                holder.heard -= 60.0  # its bytes last arrived a minute ago: it looks stalled ...
+                holder.beat()
+                holder.finishing()  # ... but it receives no more and is finishing
+                with httpx.Client(base_url=two, headers={"Authorization": f"Bearer {token}"}) as c2:
+                    busy = put(c2, upload_id, data, 256 * KiB, len(data))
+                assert busy.status_code == 409, busy.text
+                assert busy.json()["error"]["code"] == "upload_busy"
+                assert busy.headers["Retry-After"] == "1"
+                assert not (staging.root / upload_id / "takeover").exists()  # not asked to stop
+            finally:
+                holder.close()
+            assert not (staging.root / upload_id / "holder.json").exists()
+            last = put(c1, upload_id, data, 256 * KiB, len(data))
+            assert last.status_code == 200 and last.json()["complete"], last.text
+        assert last.json()["sha256"] == hashlib.sha256(data).hexdigest()

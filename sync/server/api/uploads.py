@@ -11,6 +11,7 @@ the same holds: the holder keeps its heartbeat in the staging directory and heed
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -30,6 +31,8 @@ from sync.server.context import ServerContext
 from sync.server.errors import Forbidden, Invalid, NotFound, PayloadTooLarge, UnsupportedMedia
 from sync.server.models import Role
 from sync.server.staging import ContentRefused, OffsetMoved, Staging, Transfer, TransferBusy, Upload
+
+log = logging.getLogger("gremalda.server.uploads")
 
 HEED_EVERY_SECONDS = 0.5  # at most this often a transfer renews its heartbeat and looks for a request to stop
 
@@ -205,6 +208,10 @@ async def _open(ctx: ServerContext, staged: Staging, upload: Upload) -> Transfer
             if remote is None:
                 if deadline is None:  # finishing, or just starting
                     return _busy(upload, wait)
+            elif remote.finishing and remote.token == asked:
+                pass  # the transfer asked to stop is winding up (keeping what it got)
+            elif remote.finishing:  # it got all its bytes and is storing them, or lets go any moment
+                return _busy(upload, 1)
             elif remote.idle < takeover or (asked is not None and remote.token != asked):
                 return _busy(upload, wait - remote.idle)  # live, or another transfer got it first
             elif asked is None:  # stalled: asked to stop (it checks it is still idle)
@@ -235,14 +242,31 @@ async def _receive(ctx: ServerContext, request: Request, transfer: Transfer, len
             async with anyio.create_task_group() as group:
                 group.start_soon(_heed, ctx, transfer)
                 await read_then_stop_heeding(group.cancel_scope)
-    except BaseExceptionGroup as failed:  # the reader's own error, as it was
-        raise failed.exceptions[0] from None
+    except BaseExceptionGroup as failed:  # the reader's own error, as it was (the others are logged)
+        raise first_failure(failed) from None
     finally:
         transfer.interrupt = None
         with anyio.CancelScope(shield=True):
+            await run_in_threadpool(transfer.finishing)  # no heartbeat from now on, but not stalled
             await _flush(transfer, pending)
             await run_in_threadpool(transfer.checkpoint)
     return too_long[0]
+
+
+def first_failure(failed: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first error of a task group's (perhaps nested) group, which the request answers; the others
+    (e.g. the heartbeat's, failing at the same time) are logged, not lost."""
+    leaves: list[BaseException] = []
+    stack: list[BaseException] = [failed]
+    while stack:
+        exc = stack.pop()
+        if isinstance(exc, BaseExceptionGroup):
+            stack.extend(reversed(exc.exceptions))
+        else:
+            leaves.append(exc)
+    for other in leaves[1:]:
+        log.error("an upload transfer failed in more than one way", exc_info=other)
+    return leaves[0]
 
 
 async def _heed(ctx: ServerContext, transfer: Transfer) -> None:
