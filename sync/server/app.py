@@ -24,6 +24,7 @@ from sync.server.db import make_engine, make_sessionmaker, migrate
 from sync.server.errors import ApiError, PayloadTooLarge
 from sync.server.events import ChangeWatcher
 from sync.server.oparl import routes as oparl
+from sync.server.periodic import PeriodicTasks
 from sync.server.staging import Staging
 
 log = logging.getLogger("gremalda.server")
@@ -125,6 +126,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.ctx = ctx
     app.state.staging = Staging(settings.upload_dir, settings.upload_expiry.total_seconds())
     app.state.events = ChangeWatcher(ctx)
+    app.state.periodic = PeriodicTasks(ctx)  # run while the Server below runs
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -203,8 +205,20 @@ def close_streams(app: object) -> None:
 
 class Server(uvicorn.Server):
     """uvicorn's server that ends the push channel's streams first when it stops; otherwise it would
-    wait for them (forever, or until its graceful-shutdown timeout cancels them)."""
+    wait for them (forever, or until its graceful-shutdown timeout cancels them). It runs the app's
+    periodic passes while it runs."""
+
+    def _periodic(self) -> PeriodicTasks | None:
+        periodic = getattr(getattr(self.config.app, "state", None), "periodic", None)
+        return periodic if isinstance(periodic, PeriodicTasks) else None
+
+    async def startup(self, sockets: list[Any] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and (periodic := self._periodic()) is not None:
+            periodic.start()  # the server's periodic passes (periodic.py)
 
     async def shutdown(self, sockets: list[Any] | None = None) -> None:
         close_streams(self.config.app)
+        if (periodic := self._periodic()) is not None:
+            periodic.stop()
         await super().shutdown(sockets)

@@ -10,7 +10,9 @@ order on PostgreSQL as on SQLite.
 An annotation withheld from others because its author could not see its file (api/annotations.py) is
 shared again, in the same transaction, as soon as its author may see the file again: when the file's
 audience widens (it is re-evaluated as the file's dependent) or when the author's own rights grow (a
-membership, an e-file share, their account's role or person changes).
+membership, an e-file share, their account's role or person changes). Rights that grow without a write --
+a membership whose start date comes -- are caught by `reshare_withheld`, a pass the server runs every hour
+(periodic.py).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ _BUSY = "feed_busy"
 _REEVALUATE = "feed_reevaluate"
 _WRITTEN = "feed_written"
 _GRANTED = "feed_granted"  # ("p", person id) / ("u", user id) whose rights may have grown
+_TODAY = "feed_today"  # the day authors' rights are judged on (date.today() unless a pass says otherwise)
 
 
 def _synced(obj: object) -> bool:
@@ -104,11 +107,21 @@ def _withheld_of(session: Session, granted: set[tuple[str, int]]) -> list[Annota
     )
 
 
+def reshare_withheld(session: Session, today: date) -> None:
+    """Looks again at every withheld annotation as of `today`: those whose authors may see their files by
+    now (a membership that began today, though it was written before) are shared again as their records
+    say, with their feed entries, when the session commits. Nothing is written for the others."""
+    authors = session.scalars(select(Annotation.author_id).where(Annotation.visibility == aud.WITHHELD))
+    session.info.setdefault(_GRANTED, set()).update(("u", author) for author in set(authors))
+    session.info[_TODAY] = today
+
+
 @event.listens_for(Session, "before_commit")
 def _publish(session: Session) -> None:
     if session.info.get(_BUSY):
         return
     session.flush()
+    today: date = session.info.pop(_TODAY, None) or date.today()
     pending: dict[int, object] = session.info.pop(_PENDING, {})
     deleted: dict[tuple[Kind, int], object] = session.info.pop(_DELETED, {})
     for model, obj_id in session.info.pop(_REEVALUATE, set()):
@@ -121,7 +134,7 @@ def _publish(session: Session) -> None:
         return
     session.info[_BUSY] = True
     try:
-        FeedWriter(session).write(list(pending.values()), deleted)
+        FeedWriter(session, today).write(list(pending.values()), deleted)
         session.flush()
         session.info[_WRITTEN] = True
     finally:
@@ -140,12 +153,13 @@ def _forget(session: Session) -> None:
     session.info.pop(_DELETED, None)
     session.info.pop(_REEVALUATE, None)
     session.info.pop(_GRANTED, None)
+    session.info.pop(_TODAY, None)
     session.info.pop(_WRITTEN, None)
 
 
 class FeedWriter:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, session: Session, today: date) -> None:
+        self.session, self.today = session, today
         self.resolver = aud.AudienceResolver(session)
         self._author_keys: dict[int, aud.Audience] = {}
 
@@ -216,7 +230,7 @@ class FeedWriter:
             return
         if note.author_id not in self._author_keys:
             author = self.session.get(User, note.author_id)
-            keys = aud.user_keys(self.session, author, date.today()) if author else frozenset()
+            keys = aud.user_keys(self.session, author, self.today) if author else frozenset()
             self._author_keys[note.author_id] = keys
         if self.resolver.file(file) & self._author_keys[note.author_id]:
             visibility = json.loads(note.payload).get("visibility")

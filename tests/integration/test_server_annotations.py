@@ -9,6 +9,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from gremalda.core.annotations import authoring
 from sync.server.api.annotation_record import MAX_STROKE_POINTS, MAX_STROKES
 from sync.server.db import write_session
 from sync.server.models import Annotation, Change, IdempotencyRecord, Membership
+from sync.server.periodic import PeriodicTasks
 from tests.integration.annotworld import add_factions, item, push, push_ok, record
 from tests.integration.feedclient import Replica
 from tests.integration.live import LiveServer
@@ -669,3 +671,47 @@ def test_a_file_back_in_sight_shares_its_withheld_notes_again(
     got = annotations_in(replicas["deputy"])[note["id"]]
     assert got["record"] == edited and got["version"] == second["version"]
     assert readable(clients, note["id"]) == set(ROLES) - {"foreign_clerk"}
+
+
+def test_a_membership_beginning_later_shares_withheld_notes_on_its_start_date(
+    annot_server: tuple[LiveServer, World], clients: dict[str, httpx.Client]
+) -> None:
+    """The author's note is withheld (they left the committee); a membership starting tomorrow, written
+    today, changes nothing yet. On its start date nothing is written, so the server's periodic pass looks
+    again: run as of today it shares nothing; run as of tomorrow it shares the note again as its record
+    says, with its feed entry, and the record and its version stay as pushed."""
+    server, world = annot_server
+    ids, me, clerk = world.ids, clients["member"], clients["clerk"]
+    shared = record(ids["user_member"], ids["private_file"], "committee")
+    (first,) = push_ok(me, item(shared))
+    replicas = feeds(clients)
+    _end_membership(clerk, ids["person_member"], ids["committee_a"])
+    edited = {**shared, "text": "nach dem Ausscheiden", "clocks": {**shared["clocks"], "text": [2, "dev-a"]}}
+    (second,) = push_ok(me, item(edited, base=first["version"]))
+    replicas["colleague"].sync(clients["colleague"])
+    assert shared["id"] not in annotations_in(replicas["colleague"])
+
+    tomorrow = date.today() + timedelta(days=1)
+    with write_session(server.ctx.sessions) as s:
+        s.add(
+            Membership(
+                person_id=ids["person_member"], organization_id=ids["committee_a"], start_date=tomorrow
+            )
+        )
+    assert readable(clients, shared["id"]) == {"member"}
+    written = _last_seq(server)
+    PeriodicTasks(server.ctx, today=date.today).run_once()
+    assert _last_seq(server) == written  # nothing to share yet, nothing written
+    assert readable(clients, shared["id"]) == {"member"}
+
+    PeriodicTasks(server.ctx, today=lambda: tomorrow).run_once()  # the pass on the start date
+    entries = replicas["colleague"].sync(clients["colleague"])
+    assert _annotation_ops(entries) == ["upsert"], entries
+    got = annotations_in(replicas["colleague"])[shared["id"]]
+    assert got["record"] == edited and got["version"] == second["version"]
+    assert readable(clients, shared["id"]) == {"member", "deputy", "clerk", "colleague"}
+    written = _last_seq(server)
+    PeriodicTasks(
+        server.ctx, today=lambda: tomorrow
+    ).run_once()  # once shared, the next pass has nothing to do
+    assert _last_seq(server) == written
