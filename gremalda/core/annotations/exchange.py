@@ -10,11 +10,15 @@
   from it, as a local edit (so it merges and syncs like any other edit), and brought back if it had
   been deleted. Someone else's annotation here is never changed (counted as read-only); one of
   someone else's that is not here becomes the user's own copy under a UUID derived from the file.
+  Ink larger than one record may be (other programs' handwriting: a page in one annotation) becomes
+  several records with derived, stable ids; an annotation that still could not be shared (a note of
+  more than 64 KiB) refuses the file as InvalidXfdf naming it.
 * :func:`meeting_summary`: the notes of a meeting as a PDF (see :mod:`.summary`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import uuid
@@ -26,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from gremalda.core.account import Identity, identity
-from gremalda.core.annotations.errors import InvalidAnnotation, InvalidXfdf
+from gremalda.core.annotations.errors import AnnotationTooLarge, InvalidAnnotation, InvalidXfdf
 from gremalda.core.annotations.merge import edit, restore
-from gremalda.core.annotations.records import Annotation
+from gremalda.core.annotations.records import Annotation, Kind, Stroke, check_shareable, to_dict
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.annotations.summary import gather
 from gremalda.core.annotations.xfdf import NAME_NAMESPACE, PageFrame
@@ -41,6 +45,7 @@ from gremalda.files import TargetExists, write_atomically
 from gremalda.pdf.annotated import annotated_pdf, page_frames
 from gremalda.pdf.summary import summary_pdf
 from gremalda.store.replica import Store
+from sync.protocol.limits import MAX_ANNOTATION_BYTES, MAX_INK_STROKES, annotation_record_bytes
 
 A4_HEIGHT = 841.89  # points
 
@@ -182,8 +187,8 @@ def import_xfdf(
     parsed = parse_xfdf(data, frames_of(document, password), file_id=file_id)
     now = now or now_iso()
     counts = ImportCounts(unsupported=parsed.unsupported)
-    planned: list[Annotation] = []
-    for item in parsed.annotations:
+    planned: list[tuple[Annotation, XfdfAnnotation]] = []
+    for item in (part for whole in parsed.annotations for part in _shareable_parts(whole, file_id, who)):
         existing = annotations.get(item.id)
         if existing is not None and (existing.file_id, existing.kind) != (file_id, item.kind):
             # the same name for an annotation on another document, or of another kind: not this one
@@ -193,11 +198,7 @@ def import_xfdf(
             item = replace(item, id=_derived(file_id, item.id))
             existing = annotations.get(item.id)
         if existing is None:
-            planned.append(
-                item.record(
-                    file_id=file_id, author_id=who.user_id, author_name=who.author_name, device=who.device
-                )
-            )
+            planned.append((_new(item, file_id, who), item))
             counts.created += 1
             continue
         changes = _changes(existing, item)
@@ -209,12 +210,71 @@ def import_xfdf(
             record = existing if existing.alive else restore(existing, who.device, modified=now)
             if changes:
                 record = _edit(record, who.device, now, changes, item)
-            planned.append(record)
+            planned.append((record, item))
             counts.updated += 1
+    for record, item in planned:  # before anything is stored
+        _shareable(record, item)
     with store.db.transaction():
-        for record in planned:
-            annotations.save(record)
+        for record, item in planned:
+            try:
+                annotations.save(record)
+            except AnnotationTooLarge as exc:  # merged with what is stored here, it grew too large
+                raise _too_large(item, exc) from None
     return counts
+
+
+def _new(item: XfdfAnnotation, file_id: str, who: Identity) -> Annotation:
+    return item.record(file_id=file_id, author_id=who.user_id, author_name=who.author_name, device=who.device)
+
+
+def _too_large(item: XfdfAnnotation, exc: AnnotationTooLarge) -> InvalidXfdf:
+    return InvalidXfdf(
+        f"The annotation “{item.name}” is too large to share ({exc.detail or exc.message}). "
+        "Nothing of the file has been imported.",
+        detail=exc.detail,
+    )
+
+
+def _shareable(record: Annotation, item: XfdfAnnotation) -> None:
+    try:
+        check_shareable(record)
+    except AnnotationTooLarge as exc:
+        raise _too_large(item, exc) from None
+
+
+# Room left in an ink record split from a large one for the merge metadata later edits add.
+_SPLIT_MARGIN = 1024
+
+
+def _shareable_parts(item: XfdfAnnotation, file_id: str, who: Identity) -> list[XfdfAnnotation]:
+    """``item``, or, for ink with more strokes than one record may hold (other programs put a page of
+    handwriting in one annotation), several ink annotations of at most MAX_INK_STROKES strokes and
+    MAX_ANNOTATION_BYTES each, in stroke order: the first keeps its id, the others get ids derived from
+    it, so that importing the file again gives the same records."""
+    strokes: tuple[Stroke, ...] = item.values.get("strokes", ())
+    if item.kind is not Kind.INK or len(strokes) <= 1:
+        return [item]
+    sizes = [len(json.dumps(s, separators=(",", ":"))) + 1 for s in strokes]  # ASCII; with its comma
+    whole = annotation_record_bytes(to_dict(_new(item, file_id, who)))
+    if len(strokes) <= MAX_INK_STROKES and whole <= MAX_ANNOTATION_BYTES:
+        return [item]
+    budget = MAX_ANNOTATION_BYTES - _SPLIT_MARGIN - (whole - sum(sizes))
+    groups: list[list[Stroke]] = [[]]
+    used = 0
+    for one, size in zip(strokes, sizes, strict=True):
+        if groups[-1] and (len(groups[-1]) >= MAX_INK_STROKES or used + size > budget):
+            groups.append([])
+            used = 0
+        groups[-1].append(one)
+        used += size
+    return [
+        replace(
+            item,
+            id=item.id if n == 0 else _derived(file_id, f"{item.id}\x00part {n + 1}"),
+            values={**item.values, "strokes": tuple(group)},
+        )
+        for n, group in enumerate(groups)
+    ]
 
 
 def _edit(

@@ -4,8 +4,9 @@ Defensive: the data is parsed by expat with any DOCTYPE, entity declaration or e
 at most :data:`~gremalda.core.annotations.xfdf.MAX_BYTES` long; a malformed file or annotation (not
 XML, another root, a bad number or colour, a page the document does not have) raises
 :class:`InvalidXfdf` naming what is wrong, before anything is stored. Annotation types we do not have
-(squares, stamps, …) are counted, not imported; popups belong to their parent and are skipped. Names
-that are not UUIDs (other programs' ids) become a UUID5 of the target file and the name, so that
+(squares, stamps, …) are counted, not imported; popups belong to their parent and are skipped. The ink
+of other programs is simplified as drawn ink is (:func:`~gremalda.core.annotations.authoring.stroke`).
+Names that are not UUIDs (other programs' ids) become a UUID5 of the target file and the name, so that
 importing the same file twice gives the same records.
 """
 
@@ -22,9 +23,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 from xml.parsers import expat
 
+from gremalda.core.annotations.authoring import INK_MAX_POINTS, stroke
 from gremalda.core.annotations.errors import InvalidAnnotation, InvalidXfdf
 from gremalda.core.annotations.merge import create
-from gremalda.core.annotations.records import Annotation, Kind, Quad, TextQuote, Visibility
+from gremalda.core.annotations.records import Annotation, Kind, Quad, Stroke, TextQuote, Visibility
 from gremalda.core.annotations.xfdf import (
     ELEMENT,
     MAX_ANNOTATIONS,
@@ -279,16 +281,17 @@ class _Reader:
                 x0, y0, x1, y1 = self.rect(frame)
                 values["quads"] = ((x0, y0, x1, y0, x0, y1, x1, y1),)
         elif self.kind is Kind.INK:
+            # Another program's handwriting keeps every point its pen gave: simplified as drawn ink is
+            # (a stroke of ours was already, and stays as it is unless it is too long to share).
+            ours_ = self.e.get(ours("visibility")) is not None
             strokes = []
             for gesture in self.e.iter(f"{self.ns}gesture"):
                 nums = self.numbers(gesture.text or "", "an ink gesture", multiple=2)
                 pressure = self.pressure(gesture, len(nums) // 2)
-                strokes.append(
-                    tuple(
-                        (*frame.to_ours(nums[i], nums[i + 1]), pressure[i // 2])
-                        for i in range(0, len(nums), 2)
-                    )
+                drawn: Stroke = tuple(
+                    (*frame.to_ours(nums[i], nums[i + 1]), pressure[i // 2]) for i in range(0, len(nums), 2)
                 )
+                strokes.append(drawn if ours_ and len(drawn) <= INK_MAX_POINTS else stroke(drawn))
             if not strokes:
                 self.fail("an ink annotation without strokes")
             values["strokes"] = tuple(strokes)
