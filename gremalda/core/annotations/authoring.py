@@ -24,8 +24,10 @@ from typing import Any
 from gremalda.core.annotations.anchor import page_text_hash, quote_at
 from gremalda.core.annotations.records import Annotation, InkPoint, Kind, Quad, Rect, Stroke, TextQuote
 from gremalda.pdf.render import Matrix, PageWords, Word
+from sync.protocol.limits import MAX_STROKE_POINTS
 
 __all__ = [
+    "INK_MAX_POINTS",
     "INK_TOLERANCE",
     "NOTE_SIZE",
     "bounds",
@@ -44,7 +46,8 @@ __all__ = [
 ]
 
 INK_TOLERANCE = 0.35  # points: a simplified stroke stays this close to what was drawn (0.12 mm)
-INK_MAX_POINTS = 800  # a stroke's record stays well under the server's 64 KiB (and 1,000 points a stroke)
+# a stroke stays well under the server's limit of points a stroke (1,000: sync/protocol/limits.py)
+INK_MAX_POINTS = MAX_STROKE_POINTS * 4 // 5
 NOTE_SIZE = 20.0  # points: the side of a sticky note's icon
 
 

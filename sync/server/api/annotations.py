@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
-from sync.protocol.limits import MAX_ANNOTATION_BYTES
+from sync.protocol.limits import MAX_ANNOTATION_BYTES, annotation_record_bytes
 from sync.server import audience as aud
 from sync.server.api.annotation_record import InvalidRecord, check_record
 from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
@@ -207,9 +207,8 @@ class Batch:
         return result
 
     def change(self, uuid: str, base: int | None, record: dict[str, Any]) -> Result:
-        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         try:
-            size = len(text.encode("utf-8"))
+            size = annotation_record_bytes(record)
         except UnicodeEncodeError:
             return _rejected(uuid, "The annotation contains text that is not valid Unicode.")
         if size > MAX_RECORD_BYTES:
@@ -263,7 +262,7 @@ class Batch:
         elif checked.visibility != "faction":
             row.faction_ids = ""
         row.deleted = checked.deleted
-        row.payload = text
+        row.payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))  # what was measured
         self.touched.add(uuid)
         pending = _Pending(uuid, row)
         self.pending.append(pending)
