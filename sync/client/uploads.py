@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO, TypedDict, Unpack
+from typing import Any, BinaryIO, Protocol, TypedDict, Unpack
 
 from sync.client.errors import (
     NotFound,
@@ -54,9 +54,19 @@ class UploadResult:
     mime_type: str
 
 
-# an authenticated request: `Session._request` (method, path, json_body=, content=, headers=, ok=) or a
-# wrapper of it; returns (status, parsed JSON body)
-Requester = Callable[..., tuple[int, Any]]
+class Requester(Protocol):
+    """An authenticated request: ``Session._request`` or a wrapper of it; (status, parsed JSON body)."""
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+    ) -> tuple[int, Any]: ...
 
 
 class SourceChanged(SyncClientError):

@@ -71,10 +71,6 @@ class EventListener(Worker):
         self.failures = 0  # connections that ended in an error
         self.last_error: BaseException | None = None
 
-    def stop(self, timeout: float | None = 10.0) -> None:
-        """End the stream (a waiting read ends at once) and the thread."""
-        super().stop(timeout)
-
     def _starting(self) -> None:
         self.tried.clear()
 
