@@ -191,6 +191,7 @@ def our_server(
                 wait_for_port(LOOPBACK, port, 60, alive=functools.partial(_alive, running))
             except ConnectionError:
                 proc = None
+                _end(running, grace=5)  # it may still be starting: it must not outlive the benchmark
                 if attempt == 2:
                     raise RuntimeError(f"gremalda-server did not start; see {log_path}") from None
                 continue
@@ -198,14 +199,22 @@ def our_server(
         assert proc is not None
         yield OurServer(f"http://{LOOPBACK}:{port}", proc)
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        if proc is not None:
+            _end(proc, grace=15)
+
+
+def _end(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """Stops the server ``proc`` (SIGINT), killing its process group when it has not ended after ``grace``
+    seconds."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def cpu_seconds(pids: list[int]) -> float:
