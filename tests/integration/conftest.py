@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from gremalda.core.account import sign_out
+from gremalda.paths import data_paths
+from gremalda.store.replica import Store, open_store
 from tests.conftest import new_pg_database
 from tests.integration.annotdevices import Devices, RestartableServer, devices, restartable_world
 from tests.integration.live import LiveServer, live_server
@@ -66,3 +69,14 @@ def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[De
     """Client devices signed in to `world`'s server (closed, their keys deleted, at the end)."""
     with devices(tmp_path, world[0]) as made:
         yield made
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty replica of its own (real SQLCipher, its key in the OS keyring: removed at the end)."""
+    paths = data_paths(tmp_path / "client")
+    try:
+        with open_store(paths, create=True) as opened:
+            yield opened
+    finally:
+        sign_out(paths)

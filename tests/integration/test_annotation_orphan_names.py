@@ -10,9 +10,7 @@ name it instead of showing a bare id."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -22,22 +20,10 @@ from gremalda.core.annotations.labels import document_label
 from gremalda.core.annotations.records import Annotation, to_dict
 from gremalda.core.library import Library
 from sync.protocol.limits import MAX_ANNOTATION_BYTES, annotation_record_bytes
-from tests.integration.annotdevices import Device, Devices, RestartableServer, devices, restartable_world
+from tests.integration.annotdevices import Device, Devices, RestartableServer
 from tests.integration.annotdevices import server_record as server_state
 from tests.integration.syncworld import Corpus
 from tests.integration.world import World, minimal_pdf
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
-    with restartable_world(tmp_path / "server") as served:
-        yield served
-
-
-@pytest.fixture
-def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
-    with devices(tmp_path, world[0]) as made:
-        yield made
 
 
 def _label(device: Device, file_id: int) -> str:

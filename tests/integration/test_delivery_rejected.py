@@ -5,31 +5,14 @@ loopback behind the fault-injecting proxy, a real replica (SQLCipher, keys in th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from gremalda.core import delivery
 from gremalda.core.syncing import push_changes, synchronise
 from tests.harness.faultproxy import Fault
-from tests.integration.annotdevices import Devices, RestartableServer, devices, restartable_world
+from tests.integration.annotdevices import Devices, RestartableServer
 from tests.integration.latepapers import Clerk
 from tests.integration.world import World
 
 DELIVERIES = r"/api/v1/deliveries$"
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
-    with restartable_world(tmp_path / "server") as served:
-        yield served
-
-
-@pytest.fixture
-def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
-    with devices(tmp_path, world[0]) as made:
-        yield made
 
 
 def _set_state(server: RestartableServer, meeting: int, state: str) -> None:

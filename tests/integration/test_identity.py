@@ -5,30 +5,17 @@ export service and the clerk's writes: a real replica (keys in the OS keyring: r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from gremalda.core.account import identity, sign_out, stored_account
+from gremalda.core.account import identity, stored_account
 from gremalda.core.annotations import exchange
 from gremalda.core.annotations.store import device_id
 from gremalda.core.clerk import local
 from gremalda.errors import NotSignedIn
-from gremalda.paths import data_paths
-from gremalda.store.replica import Store, StoreReplica, account_user_id, open_store, put_state
+from gremalda.store.replica import Store, StoreReplica, account_user_id, put_state
 from gremalda.ui.annotations.model import read_identity
 from gremalda.ui.clerk.reads import is_clerk
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    paths = data_paths(tmp_path / "client")
-    try:
-        with open_store(paths, create=True) as opened:
-            yield opened
-    finally:
-        sign_out(paths)
 
 
 def _sign_in(store: Store, account: object, person: object | None = None) -> None:

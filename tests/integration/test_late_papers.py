@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -24,24 +23,12 @@ from gremalda.store.replica import open_store
 from sync.client import ServerApi, TransferCancelled
 from sync.engine import Phase, Progress
 from tests.harness.faultproxy import Fault, FaultProxy
-from tests.integration.annotdevices import Devices, RestartableServer, devices, restartable_world
+from tests.integration.annotdevices import Devices, RestartableServer
 from tests.integration.latepapers import Clerk, ConnectedClient, wait_until
 from tests.integration.syncworld import real_pdfs
 from tests.integration.world import World
 
 SECONDS = 30.0  # generous: a late paper normally arrives within a second or two
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[RestartableServer, World]]:
-    with restartable_world(tmp_path / "server") as served:
-        yield served
-
-
-@pytest.fixture
-def group(tmp_path: Path, world: tuple[RestartableServer, World]) -> Iterator[Devices]:
-    with devices(tmp_path, world[0]) as made:
-        yield made
 
 
 @pytest.fixture

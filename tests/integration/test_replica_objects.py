@@ -4,31 +4,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from gremalda.core.account import sign_out
 from gremalda.core.annotations.merge import create
 from gremalda.core.annotations.records import Kind
 from gremalda.core.annotations.store import AnnotationStore
 from gremalda.core.clerk import local
-from gremalda.paths import data_paths
-from gremalda.store.replica import Store, StoreReplica, open_store
+from gremalda.store.replica import Store, StoreReplica
 from sync.client.api import Change
 
 OLD, NEW = "a" * 64, "b" * 64
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    paths = data_paths(tmp_path / "client")
-    try:
-        with open_store(paths, create=True) as opened:
-            yield opened
-    finally:
-        sign_out(paths)
 
 
 def _file(version: int, sha256: str) -> dict[str, object]:
