@@ -31,6 +31,7 @@ from typing import Any
 from gremalda.core.annotations.store import LAST_OUTBOX_ID
 from gremalda.core.library import Library, ref_id
 from gremalda.store.database import ReplicaDatabase, sqlite_errors
+from gremalda.store.objects import put_state
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +57,6 @@ def _state(conn: Any, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _put_state(conn: Any, key: str, value: str | None) -> None:
-    if value is None:
-        conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
-    else:
-        conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-
 def _enqueue(conn: Any, meeting: int, payload: dict[str, Any]) -> int:
     """An outbox row for a report, inside the caller's transaction; ids only ever grow (as annotations')."""
     row = conn.execute(
@@ -87,7 +77,7 @@ def _enqueue(conn: Any, meeting: int, payload: dict[str, Any]) -> int:
             json.dumps(payload, separators=(",", ":")),
         ),
     )
-    _put_state(conn, LAST_OUTBOX_ID, str(outbox_id))
+    put_state(conn, LAST_OUTBOX_ID, str(outbox_id))
     return outbox_id
 
 
@@ -129,7 +119,7 @@ def queue_complete(db: ReplicaDatabase, *, now: datetime | None = None) -> int:
             with db.transaction() as conn:
                 payload = {"meeting_id": number, "event": "complete", "at": now_iso(), "files": shas}
                 _enqueue(conn, number, payload)
-                _put_state(conn, key, digest)
+                put_state(conn, key, digest)
             queued += 1
     return queued
 
@@ -187,7 +177,7 @@ def note_opened(conn: Any, file_id: str, at: str) -> int:
         if number is None or _state(conn, key) is not None:
             continue
         _enqueue(conn, number, {"meeting_id": number, "event": "opened", "at": at})
-        _put_state(conn, key, at)
+        put_state(conn, key, at)
         queued += 1
     return queued
 
@@ -235,7 +225,7 @@ def settle(conn: Any, answers: Iterable[tuple[int, str, str]]) -> None:
             ).fetchone()
             if status == "stale" and row is not None:
                 if json.loads(row[1]).get("event") == "complete":
-                    _put_state(conn, f"{COMPLETE_KEY}{row[0]}", None)  # report the folder anew
+                    put_state(conn, f"{COMPLETE_KEY}{row[0]}", None)  # report the folder anew
                 log.info("sync: delivery report of meeting %s was stale: %s", row[0], message)
         else:
             row = conn.execute(
@@ -246,7 +236,7 @@ def settle(conn: Any, answers: Iterable[tuple[int, str, str]]) -> None:
             if row is not None and json.loads(row[1]).get("event") == "complete":
                 # not accepted: forget the list, so that it is reported again once the meeting is
                 # published (again); of the refused complete reports of a meeting only this one stays
-                _put_state(conn, f"{COMPLETE_KEY}{row[0]}", None)
+                put_state(conn, f"{COMPLETE_KEY}{row[0]}", None)
                 conn.execute(
                     "DELETE FROM outbox WHERE target_type = ? AND action = ? AND target_id = ? AND id <> ?"
                     " AND json_extract(payload, '$.event') = 'complete'",

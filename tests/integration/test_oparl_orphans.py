@@ -4,32 +4,15 @@ our server's documents does: a real replica (keys in the OS keyring: run under `
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from gremalda.core.account import sign_out
 from gremalda.core.annotations.merge import create
 from gremalda.core.annotations.records import Kind
 from gremalda.core.annotations.store import AnnotationStore
-from gremalda.paths import data_paths
 from gremalda.store.oparl_replica import OParlStoreReplica, add_source, delete_source
-from gremalda.store.replica import Store, open_store
+from gremalda.store.replica import Store
 from sync.oparl.mapping import Entity, Record
 
 MEETING, ITEM, FILE = "https://ris.example/m/1", "https://ris.example/i/1", "https://ris.example/f/1"
 LABEL = "Haushalt 2027 — TOP 3 · Rat"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    paths = data_paths(tmp_path / "client")
-    try:
-        with open_store(paths, create=True) as opened:
-            yield opened
-    finally:
-        sign_out(paths)
 
 
 def _meeting(*, with_file: bool = True) -> Entity:
