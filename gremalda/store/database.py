@@ -41,7 +41,7 @@ from gremalda.errors import (
     WrongKey,
 )
 from gremalda.paths import DataPaths, data_paths, ensure_data_dirs
-from gremalda.store.keys import DATABASE_KEY, KEY_BYTES, get_or_create_key, os_keyring
+from gremalda.store.keys import DATABASE_KEY, KEY_BYTES, open_with_key, os_keyring
 
 BUSY_TIMEOUT_MS = 5000
 _PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
@@ -321,8 +321,9 @@ def open_replica(data_dir: DataPaths | str | os.PathLike[str] | None, *, create:
         _check_header(paths.database)
     if create:
         ensure_data_dirs(paths)
-    key = get_or_create_key(DATABASE_KEY, paths.root, create=not present)
-    return open_database(paths.database, key, create=create)
+    return open_with_key(  # the key may be served from memory: retried once if stale (see keys)
+        DATABASE_KEY, paths.root, not present, lambda key: open_database(paths.database, key, create=create)
+    )
 
 
 def open_database(path: Path, key: bytes, *, create: bool) -> ReplicaDatabase:

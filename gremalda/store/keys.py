@@ -9,6 +9,14 @@ There is no fallback. A missing or unusable keyring (keyring's ``fail`` or ``nul
 without an OS keyring, ``keyrings.alt`` plaintext or file backends, an unreachable D-Bus, a locked
 collection) raises :class:`~gremalda.errors.KeyringUnavailable` telling the user what to install or
 unlock; a key is never written to a file.
+
+A key read from or written to the keyring is kept in this process's memory (never on disk) and served from
+there when the replica is opened again (a Secret Service call takes about 24 ms, and calls are serialised).
+Deleting a key here drops it at once. Another process's changes are not seen until they matter: a cached
+key serves only the replica this process already opened with it (creating a replica always asks the
+keyring), and when a cached key no longer opens the replica (another process signed out and in, making
+new keys), :func:`open_with_key` drops the data directory's cached keys and reads the keyring once more.
+A keyring locked or gone from D-Bus after the key was read goes unnoticed by this process.
 """
 
 from __future__ import annotations
@@ -97,9 +105,64 @@ def _choose_linux_backend() -> None:
 def get_or_create_key(name: str, data_dir: Path, create: bool) -> bytes:
     """The key ``name`` of the replica in ``data_dir``. When there is none: a new random key, stored in
     the keyring, if ``create``; otherwise :class:`KeyMissing`. A stored value that is not a key of the
-    right size raises :class:`WrongKey` and is left as it is."""
-    backend = os_keyring()
+    right size raises :class:`WrongKey` and is left as it is. Without ``create``, a key this process
+    already read or wrote is served from memory; with it, the keyring is always asked (a new replica
+    must get the key that is in the keyring, not one another process has deleted since)."""
+    return _key(name, data_dir, create, cached=not create)[0]
+
+
+def open_with_key(
+    name: str, data_dir: Path, create: bool, use: Callable[[bytes], _T], *, cached: bool = True
+) -> _T:
+    """``use(key)`` with the key ``name`` of the replica in ``data_dir`` (see :func:`get_or_create_key`;
+    ``cached=False``: ask the keyring even without ``create``). When ``use`` raises :class:`WrongKey` for
+    a key served from memory, the data directory's cached keys are dropped and the keyring is read once
+    more: another process may have replaced the replica and its keys. Nothing else is retried."""
+    key, from_cache = _key(name, data_dir, create, cached=cached and not create)
+    try:
+        return use(key)
+    except WrongKey:
+        if not from_cache:
+            raise
+        forget_keys(data_dir)
+        fresh = get_or_create_key(name, data_dir, create=False)
+        if fresh == key:
+            raise
+        log.info("the cached key %s of %s was replaced in the keyring; using the new one", name, data_dir)
+    return use(fresh)
+
+
+def forget_keys(data_dir: Path) -> None:
+    """Drop this process's cached keys of the replica in ``data_dir``; the keyring is not touched."""
+    with _CACHE_LOCK:
+        for name in KEY_NAMES:
+            _CACHE.pop((SERVICE, key_account(name, data_dir)), None)
+
+
+# Keys by (service, account), in this process's memory only. Misses, creations and deletions hold the
+# lock through their keyring calls, so a deletion can never be followed by a late read caching the key.
+_CACHE: dict[tuple[str, str], bytes] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _key(name: str, data_dir: Path, create: bool, *, cached: bool) -> tuple[bytes, bool]:
+    """The key and whether it came from this process's memory."""
+    backend = os_keyring()  # no (longer an) OS keyring: refused even for a cached key
     account = key_account(name, data_dir)
+    if cached:
+        key = _CACHE.get((SERVICE, account))
+        if key is not None:
+            return key, True
+    with _CACHE_LOCK:
+        key = _CACHE.get((SERVICE, account)) if cached else None
+        if key is not None:  # another thread read it while this one waited
+            return key, True
+        key = _read_or_create(backend, account, create)
+        _CACHE[(SERVICE, account)] = key
+    return key, False
+
+
+def _read_or_create(backend: KeyringBackend, account: str, create: bool) -> bytes:
     stored = _call(backend.get_password, SERVICE, account)
     if stored is not None:
         return _decode(stored, account)
@@ -120,9 +183,11 @@ def delete_key(name: str, data_dir: Path) -> bool:
     becomes unreadable: crypto-shredding). Returns whether there was one."""
     backend = os_keyring()
     account = key_account(name, data_dir)
-    if _call(backend.get_password, SERVICE, account) is None:
-        return False
-    _call(backend.delete_password, SERVICE, account)
+    with _CACHE_LOCK:
+        _CACHE.pop((SERVICE, account), None)
+        if _call(backend.get_password, SERVICE, account) is None:
+            return False
+        _call(backend.delete_password, SERVICE, account)
     return True
 
 

@@ -39,7 +39,7 @@ from gremalda.core.annotations.store import AnnotationStore
 from gremalda.paths import DataPaths, data_paths
 from gremalda.store import objects
 from gremalda.store.database import ReplicaDatabase, open_replica, sqlite_errors
-from gremalda.store.keys import VAULT_KEY, get_or_create_key
+from gremalda.store.keys import VAULT_KEY, open_with_key
 from gremalda.store.objects import STALE
 from gremalda.store.objects import put_state as put_state  # imported from here by others
 from gremalda.store.vault import (
@@ -72,8 +72,10 @@ STORED_BATCH_SECONDS = 0.5  # ... or after this long
 
 def open_vault(paths: DataPaths, *, create: bool) -> Vault:
     """The vault of the data directory, its master key from the keyring (created with the replica)."""
-    key = get_or_create_key(VAULT_KEY, paths.root, create=create)
-    return Vault(paths.vault, key)
+    # a new vault (none there yet) always gets its key from the keyring, never a cached one
+    return open_with_key(
+        VAULT_KEY, paths.root, create, lambda key: Vault(paths.vault, key), cached=paths.vault.exists()
+    )
 
 
 @dataclass

@@ -190,6 +190,7 @@ def test_wrong_key_changes_nothing(data_dir: Path) -> None:
     before = _files(data_dir)
     right = _stored_hex(data_dir)
     keyring.set_password(SERVICE, key_account(DATABASE_KEY, data_dir), os.urandom(32).hex())
+    keys.forget_keys(data_dir)  # as in a new process: this one still holds the right key in memory
     for create in (False, True):
         with pytest.raises(WrongKey) as caught:
             open_replica(data_dir, create=create)
@@ -206,6 +207,7 @@ def test_malformed_key_entry_is_left_alone(data_dir: Path) -> None:
     _create(data_dir)
     account = key_account(DATABASE_KEY, data_dir)
     keyring.set_password(SERVICE, account, "not a key")
+    keys.forget_keys(data_dir)  # as in a new process
     with pytest.raises(WrongKey):
         open_replica(data_dir, create=True)
     assert keyring.get_password(SERVICE, account) == "not a key"
@@ -309,6 +311,7 @@ def test_dbus_failure_during_a_call(data_dir: Path, monkeypatch: pytest.MonkeyPa
         raise SecretServiceNotAvailableException("Could not connect to the D-Bus session bus")
 
     monkeypatch.setattr(backend, "get_password", broken)
+    keys.forget_keys(data_dir)  # as in a new process (the key is in this one's memory)
     with pytest.raises(KeyringUnavailable) as caught:
         open_replica(data_dir, create=False)
     assert INSTALL_HINT in caught.value.message and "D-Bus" in (caught.value.detail or "")
@@ -324,6 +327,8 @@ try:
         import secretstorage
         open_replica(data_dir, create=True).close()
         secretstorage.get_default_collection(secretstorage.dbus_init()).lock()
+        from gremalda.store.keys import forget_keys
+        forget_keys(data_dir)  # as in a new process (this one holds the key in memory)
     open_replica(data_dir, create=mode == "create").close()
     print(json.dumps({"error": None}))
 except GremaldaError as exc:
