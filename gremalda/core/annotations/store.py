@@ -8,13 +8,9 @@ same annotation replaces an older one that was never tried. Records from the ser
 go through :meth:`~AnnotationStore.apply_remote`, which merges. Annotations whose document left the
 replica are kept (:meth:`~AnnotationStore.orphaned`), never deleted by a sync.
 
-Push results (see :meth:`~AnnotationStore.acknowledge`, :meth:`~AnnotationStore.conflict`,
-:meth:`~AnnotationStore.reject`): an acknowledged change removes its outbox row and every older one of
-the same annotation (the newer state contains them); a conflict merges the server's current record and
-queues the merge when the server lacks part of it; a change the server refused is kept in the outbox
-with the server's message (``action`` ``'rejected'``) and not sent again until the annotation changes
-(:meth:`~AnnotationStore.rejected_outbox` lists them). Each annotation also keeps the server's id for it
-(``server_id``), by which the change feed names the ones to remove.
+Reading the outbox and recording the push results (acknowledged, refused) is the store's base class,
+:class:`~gremalda.core.annotations.outbox.AnnotationOutbox`; a conflict (:meth:`~AnnotationStore.conflict`)
+merges, so it is here, beside :meth:`~AnnotationStore.apply_remote`.
 """
 
 from __future__ import annotations
@@ -22,33 +18,22 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from gremalda.core.annotations import labels
 from gremalda.core.annotations.anchor import Locate, PageTexts, reanchor
 from gremalda.core.annotations.errors import AnnotationTooLarge, InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.merge import delete, edit, merge
+from gremalda.core.annotations.outbox import ACTION_PUT as ACTION_PUT  # the outbox names stay importable here
+from gremalda.core.annotations.outbox import ACTION_REJECTED, AnnotationOutbox
+from gremalda.core.annotations.outbox import LAST_OUTBOX_ID as LAST_OUTBOX_ID
+from gremalda.core.annotations.outbox import TARGET_TYPE as TARGET_TYPE
+from gremalda.core.annotations.outbox import OutboxEntry as OutboxEntry
 from gremalda.core.annotations.records import Annotation, check_shareable, from_json
 from gremalda.store.database import ReplicaDatabase, sqlite_errors
 
-TARGET_TYPE = "annotation"
-ACTION_PUT = "put"
-ACTION_REJECTED = "rejected"  # the server refused the change: kept, with its message, not sent again
 DEVICE_KEY = "annotation_device"
-LAST_OUTBOX_ID = "outbox_last_id"  # sync_state: the largest outbox id handed out
 LOCAL_KEY = "annotation_local_only"  # sync_state: ids of annotations the user keeps on this device only
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    idempotency_key: str
-    action: str
-    target_id: str
-    base_version: int | None
-    record: Annotation
-    attempts: int
 
 
 def device_id(db: ReplicaDatabase) -> str:
@@ -62,9 +47,11 @@ def device_id(db: ReplicaDatabase) -> str:
         return value
 
 
-class AnnotationStore:
+class AnnotationStore(AnnotationOutbox):
     """The annotations of one replica. ``user_id``: the signed-in user; when given, others' annotations
-    (shared with them, arriving through :meth:`apply_remote`) are read-only here and never queued."""
+    (shared with them, arriving through :meth:`apply_remote`) are read-only here and never queued. The
+    outbox (reading it, the push answers): see its base class
+    :class:`~gremalda.core.annotations.outbox.AnnotationOutbox`."""
 
     def __init__(self, db: ReplicaDatabase, device: str | None = None, *, user_id: str | None = None) -> None:
         self.db = db
@@ -296,92 +283,6 @@ class AnnotationStore:
 
     # --- sync ---------------------------------------------------------------------------------------------
 
-    def pending_outbox(self, limit: int | None = None) -> list[OutboxEntry]:
-        """The queued annotation changes to send, oldest first (not those the server refused)."""
-        return self._outbox(ACTION_PUT, limit)
-
-    def pending_payloads(self, limit: int) -> list[tuple[int, str, str, int | None, dict[str, Any]]]:
-        """The queued changes to send as :meth:`pending_outbox` lists them, as (outbox id, idempotency
-        key, annotation id, base version, record as JSON data): read without building the records (they
-        were checked when saved), for pushing."""
-        with sqlite_errors(self.db.path):
-            rows = self.db.conn.execute(
-                "SELECT id, idempotency_key, target_id, base_version, payload FROM outbox"
-                " WHERE target_type = ? AND action = ? ORDER BY id LIMIT ?",
-                (TARGET_TYPE, ACTION_PUT, limit),
-            ).fetchall()
-        return [(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
-
-    def rejected_outbox(self) -> list[tuple[OutboxEntry, str]]:
-        """Changes the server refused, oldest first, each with the server's message."""
-        entries = self._outbox(ACTION_REJECTED, None)
-        with sqlite_errors(self.db.path):
-            errors = dict(
-                self.db.conn.execute(
-                    "SELECT id, coalesce(last_error, '') FROM outbox WHERE target_type = ? AND action = ?",
-                    (TARGET_TYPE, ACTION_REJECTED),
-                ).fetchall()
-            )
-        return [(e, str(errors.get(e.id, ""))) for e in entries]
-
-    def pending_count(self) -> int:
-        """How many annotations have changes waiting for the server (refused ones not counted)."""
-        with sqlite_errors(self.db.path):
-            row = self.db.conn.execute(
-                "SELECT count(DISTINCT target_id) FROM outbox WHERE target_type = ? AND action = ?",
-                (TARGET_TYPE, ACTION_PUT),
-            ).fetchone()
-        return int(row[0])
-
-    def rejected_count(self) -> int:
-        """How many annotations have a change the server refused (listed by :meth:`rejected_outbox`)."""
-        with sqlite_errors(self.db.path):
-            row = self.db.conn.execute(
-                "SELECT count(DISTINCT target_id) FROM outbox WHERE target_type = ? AND action = ?",
-                (TARGET_TYPE, ACTION_REJECTED),
-            ).fetchone()
-        return int(row[0])
-
-    def server_id(self, annotation_id: str) -> int | None:
-        with sqlite_errors(self.db.path):
-            row = self.db.conn.execute(
-                "SELECT server_id FROM annotation WHERE id = ?", (annotation_id,)
-            ).fetchone()
-        return None if row is None else row[0]
-
-    def _outbox(self, action: str, limit: int | None) -> list[OutboxEntry]:
-        with sqlite_errors(self.db.path):
-            rows = self.db.conn.execute(
-                "SELECT id, idempotency_key, action, target_id, base_version, payload, attempts FROM outbox"
-                " WHERE target_type = ? AND action = ? ORDER BY id LIMIT ?",
-                (TARGET_TYPE, action, -1 if limit is None else limit),
-            ).fetchall()
-        return [OutboxEntry(r[0], r[1], r[2], r[3], r[4], from_json(r[5]), r[6]) for r in rows]
-
-    def acknowledge(
-        self, outbox_id: int, version: int, server_id: int | None = None, *, annotation_id: str | None = None
-    ) -> None:
-        """The server took the change ``outbox_id`` as ``version``: that row and the older ones of the same
-        annotation (contained in it, also refused or tried ones) leave the outbox; newer ones build on
-        ``version``. ``annotation_id``: the change's annotation, for when a newer change made while the
-        push was under way has replaced its row. Joins the caller's transaction if one is open."""
-        with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            target = self._target(outbox_id) or annotation_id
-            if target is None:
-                return
-            conn.execute(
-                "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND id <= ?",
-                (TARGET_TYPE, target, outbox_id),
-            )
-            row = conn.execute("SELECT version FROM annotation WHERE id = ?", (target,)).fetchone()
-            if row is not None and (row[0] is None or version >= row[0]):
-                conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (version, target))
-                conn.execute(
-                    "UPDATE outbox SET base_version = ? WHERE target_type = ? AND target_id = ?",
-                    (version, TARGET_TYPE, target),
-                )
-            self._set_server_id(target, server_id)
-
     def conflict(
         self, outbox_id: int, current: Annotation, current_version: int, server_id: int | None = None
     ) -> Annotation:
@@ -404,23 +305,6 @@ class AnnotationStore:
                 (current_version, TARGET_TYPE, current.id),
             )
         return merged
-
-    def reject(self, outbox_id: int, message: str) -> None:
-        """The server refused the change ``outbox_id`` for good (``message`` for people): it stays in the
-        outbox, marked, and is not sent again until the annotation changes (an older refused change of
-        the same annotation is dropped: this one contains it)."""
-        with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            target = self._target(outbox_id)
-            if target is None:
-                return
-            conn.execute(
-                "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND id < ? AND action = ?",
-                (TARGET_TYPE, target, outbox_id, ACTION_REJECTED),
-            )
-            conn.execute(
-                "UPDATE outbox SET action = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-                (ACTION_REJECTED, message, outbox_id),
-            )
 
     def remove_others(self, server_ids: Collection[int]) -> int:
         """Remove the annotations of other authors with these server ids (no longer visible here); the
@@ -450,29 +334,6 @@ class AnnotationStore:
                 ).rowcount
             )
 
-    def mark_sent(self, outbox_id: int, version: int | None = None) -> None:
-        """The server took the change ``outbox_id``; ``version`` is its new version of the record."""
-        with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            row = conn.execute(
-                "DELETE FROM outbox WHERE id = ? AND target_type = ? RETURNING target_id",
-                (outbox_id, TARGET_TYPE),
-            ).fetchone()
-            if row is not None and version is not None:
-                conn.execute("UPDATE annotation SET version = ? WHERE id = ?", (version, row[0]))
-                conn.execute(  # later changes of the same record now build on this version
-                    "UPDATE outbox SET base_version = ? WHERE target_type = ? AND target_id = ?",
-                    (version, TARGET_TYPE, row[0]),
-                )
-
-    def mark_failed(self, outbox_id: int, error: str) -> None:
-        """A try of the change ``outbox_id`` failed (it may have reached the server): it stays queued, is
-        sent again with its idempotency key, and a later change of the annotation does not replace it."""
-        with sqlite_errors(self.db.path), self.db.transaction() as conn:
-            conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND target_type = ?",
-                (error, outbox_id, TARGET_TYPE),
-            )
-
     def apply_remote(
         self, record: Annotation, version: int | None = None, *, server_id: int | None = None
     ) -> Annotation:
@@ -499,19 +360,6 @@ class AnnotationStore:
     def _mine(self, record: Annotation) -> bool:
         return self.user_id is None or record.author_id == self.user_id
 
-    def _target(self, outbox_id: int) -> str | None:
-        row = self.db.conn.execute(
-            "SELECT target_id FROM outbox WHERE id = ? AND target_type = ?", (outbox_id, TARGET_TYPE)
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    def _set_server_id(self, annotation_id: str, server_id: int | None) -> None:
-        if server_id is not None:
-            self.db.conn.execute(
-                "UPDATE annotation SET server_id = ? WHERE id = ? AND server_id IS NOT ?",
-                (server_id, annotation_id, server_id),
-            )
-
     def _require(self, annotation_id: str) -> Annotation:
         record = self.get(annotation_id)
         if record is None:
@@ -524,30 +372,6 @@ class AnnotationStore:
             " UPDATE SET file_id = excluded.file_id, data = excluded.data, version = excluded.version,"
             " label = CASE WHEN annotation.file_id = excluded.file_id THEN annotation.label END",
             (record.id, record.file_id, record.to_json(), version),
-        )
-
-    def _enqueue(self, record: Annotation, base_version: int | None) -> None:
-        conn = self.db.conn
-        conn.execute(  # an older change never tried is contained in this one
-            "DELETE FROM outbox WHERE target_type = ? AND target_id = ? AND attempts = 0 AND action = ?",
-            (TARGET_TYPE, record.id, ACTION_PUT),
-        )
-        # outbox ids only ever grow (SQLite would hand the id of a deleted last row out again): an id
-        # names one change for good, and a larger id is a later change, also while a push is under way
-        row = conn.execute(
-            "SELECT max(coalesce((SELECT max(id) FROM outbox), 0),"
-            " coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = ?), 0)) + 1",
-            (LAST_OUTBOX_ID,),
-        ).fetchone()
-        conn.execute(
-            "INSERT INTO outbox (id, idempotency_key, action, target_type, target_id, base_version, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (row[0], str(uuid.uuid4()), ACTION_PUT, TARGET_TYPE, record.id, base_version, record.to_json()),
-        )
-        conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (LAST_OUTBOX_ID, str(row[0])),
         )
 
 
