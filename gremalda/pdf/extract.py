@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -137,7 +138,7 @@ def _extract_document(doc: pymupdf.Document, password: str | None) -> ExtractRes
     )
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int | None = None) -> None:
     """Runs once in every worker, before PyMuPDF is imported there.
 
     PyMuPDF ≥ 1.26/2.0 imports ``pymupdf.layout`` and ``pymupdf4llm`` when they are installed; they load
@@ -149,7 +150,7 @@ def _worker_init() -> None:
     for optional in _OPTIONAL_PYMUPDF_ADDONS:
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]  # None makes `import` fail
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with_parent()  # a killed parent must not leave its workers waiting for work forever
+    exit_with_parent(parent)  # a killed parent must not leave its workers waiting for work forever
     import pymupdf
 
     pymupdf.TOOLS.mupdf_display_errors(False)
@@ -251,7 +252,10 @@ class TextExtractor:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.max_workers, mp_context=get_context("spawn"), initializer=_worker_init
+            max_workers=self.max_workers,
+            mp_context=get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
         )
 
     def _dispatch(self) -> None:

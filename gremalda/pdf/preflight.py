@@ -319,13 +319,13 @@ def _check(doc: Any, size: int, password: str | None) -> PreflightReport:
     )
 
 
-def _worker_init(memory_limit: int | None) -> None:
+def _worker_init(memory_limit: int | None, parent: int | None = None) -> None:
     """Runs once in a worker: optional PyMuPDF add-ons blocked (see gremalda.pdf.extract), Ctrl-C left to
     the parent, an address-space limit, MuPDF's chatter collected instead of printed."""
     for optional in ("pymupdf.layout", "pymupdf4llm"):
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with_parent()
+    exit_with_parent(parent)
     if memory_limit:
         with contextlib.suppress(ImportError, ValueError, OSError):
             import resource
@@ -362,7 +362,7 @@ class Preflighter:
             max_workers=1,
             mp_context=get_context("spawn"),
             initializer=_worker_init,
-            initargs=(self.memory_limit,),
+            initargs=(self.memory_limit, os.getpid()),
         )
 
     def check(self, source: bytes | str | os.PathLike[str], password: str | None = None) -> PreflightReport:
