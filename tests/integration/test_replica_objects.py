@@ -103,3 +103,30 @@ def test_a_feed_removal_split_across_pages_keeps_the_place(store: Store) -> None
     replica.apply_page([Change(seq=2, kind="meeting", id=1, op="remove", data=None)], "c2", last=True)
     replica.apply_page([Change(seq=3, kind="file", id=9, op="remove", data=None)], "c3", last=True)
     assert notes.document_labels(["9"]) == {"9": "Vorlage Haushalt — TOP 3 · Rat"}
+
+
+def test_a_file_removed_after_its_meeting_but_before_its_item_keeps_the_meeting_in_its_name(
+    store: Store,
+) -> None:
+    """The item is still there when the file goes, its meeting is not: the label made while the meeting was
+    there stays (a label that silently lost the meeting must not replace it)."""
+    replica = StoreReplica(store)
+    _item_with_file(store)
+    notes = _note_on_9(store)
+    replica.apply_page([Change(seq=1, kind="meeting", id=1, op="remove", data=None)], "c1", last=True)
+    replica.apply_page([Change(seq=2, kind="file", id=9, op="remove", data=None)], "c2", last=True)
+    replica.apply_page([Change(seq=3, kind="agenda_item", id=2, op="remove", data=None)], "c3", last=True)
+    assert notes.document_labels(["9"]) == {"9": "Vorlage Haushalt — TOP 3 · Rat"}
+
+
+def test_a_file_moved_to_another_item_is_named_by_its_new_place_when_it_goes(store: Store) -> None:
+    """A label made when some place object went is replaced when the file goes with its whole place there."""
+    _item_with_file(store)
+    notes = _note_on_9(store)
+    local.remember(
+        store, {"type": "agenda_item", "id": 5, "version": 1, "number": "7", "meeting_id": 1, "modified": "x"}
+    )
+    local.forget(store, "agenda_item", 2)  # labels the file as "TOP 3 · Rat"
+    local.remember(store, {**_file(2, OLD), "name": "Vorlage Haushalt", "agenda_item_id": 5})
+    local.forget(store, "file", 9)
+    assert notes.document_labels(["9"]) == {"9": "Vorlage Haushalt — TOP 7 · Rat"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from gremalda.core.library import UNAVAILABLE, Library
+from gremalda.core.library import Library, ref_id
 from gremalda.core.records import FileEntry
 from gremalda.store.database import Connection
 
@@ -43,7 +43,7 @@ def remember_documents(conn: Connection, file_ids: Iterable[str]) -> int:
         if entry is None:
             continue
         label = document_label(entry)
-        if entry.context and f"({UNAVAILABLE})" not in entry.context:
+        if _place_complete(conn, file_id):
             conn.execute("UPDATE annotation SET label = ? WHERE file_id = ?", (label, file_id))
         else:  # the place is gone already: a label made while it was there stays
             conn.execute(
@@ -51,6 +51,42 @@ def remember_documents(conn: Connection, file_ids: Iterable[str]) -> int:
             )
         kept += 1
     return kept
+
+
+def _owner(conn: Connection, kind: str, oid: object) -> dict[str, object] | None:
+    if oid is None:
+        return None
+    row = conn.execute("SELECT data FROM object WHERE type = ? AND id = ?", (kind, str(oid))).fetchone()
+    if row is None:
+        return None
+    data = json.loads(row[0])
+    return data if isinstance(data, dict) else None
+
+
+def _place_complete(conn: Connection, file_id: str) -> bool:
+    """Whether the replica still holds every object of the file's place (its agenda item and that item's
+    meeting, its paper, its meeting, or its document with process and e-file): only then may a label made
+    now replace one made earlier, while more of the place was there."""
+    file = _owner(conn, "file", file_id)
+    if file is None:
+        return False
+    chain: list[tuple[str, str]] = []
+    if ref_id(file.get("agenda_item_id")) is not None:
+        chain = [("agenda_item", "agenda_item_id"), ("meeting", "meeting_id")]
+    elif ref_id(file.get("paper_id")) is not None:
+        chain = [("paper", "paper_id")]
+    elif ref_id(file.get("meeting_id")) is not None:
+        chain = [("meeting", "meeting_id")]
+    elif ref_id(file.get("document_id")) is not None:
+        chain = [("document", "document_id"), ("process", "process_id"), ("efile", "efile_id")]
+    else:
+        return False  # no place to name
+    current: dict[str, object] | None = file
+    for kind, key in chain:
+        current = _owner(conn, kind, ref_id(current.get(key))) if current is not None else None
+        if current is None:
+            return False
+    return True
 
 
 def remember_placed(conn: Connection, kind: str) -> int:
