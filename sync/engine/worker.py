@@ -6,10 +6,11 @@ wait out after failures in a row. No Qt."""
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 
 
-class Worker:
+class Worker(ABC):
     """One thread running `_run` until it returns; `_run` should return soon once `stop_event` is set.
     Subclasses may override `_starting` (just before the thread starts) and `_stopping` (after
     `stop_event` is set: wake whatever `_run` waits for)."""
@@ -41,14 +42,15 @@ class Worker:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def _starting(self) -> None:
+    def _starting(self) -> None:  # noqa: B027 (an optional hook, empty by default)
         """Called by `start()` on the caller's thread, just before the thread starts."""
 
-    def _stopping(self) -> None:
+    def _stopping(self) -> None:  # noqa: B027 (an optional hook, empty by default)
         """Called by `stop()` right after `stop_event` is set."""
 
+    @abstractmethod
     def _run(self) -> None:
-        raise NotImplementedError
+        """The thread's work: runs until it returns (soon after `stop_event` is set)."""
 
 
 class Backoff:
