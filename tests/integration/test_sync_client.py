@@ -453,8 +453,14 @@ def test_a_ca_bundle_path_is_accepted(tmp_path: Path) -> None:
 @pytest.fixture
 def proxied(sqlite_server: tuple[LiveServer, World]) -> Iterator[tuple[FaultProxy, ServerApi, World]]:
     server, world = sqlite_server
-    with FaultProxy(server.url) as proxy, ServerApi(proxy.url, trust_env=False, timeout=2.0) as api:
-        api.login("member", PASSWORD, "behind a broken network")
+    # signing in hashes a password (scrypt, 32 MiB): under load that takes seconds, so it is not done
+    # under the short timeout the fault tests need to see a stalled answer as one
+    with ServerApi(server.url, trust_env=False, timeout=30.0) as signer:
+        tokens = signer.login("member", PASSWORD, "behind a broken network").tokens
+    with (
+        FaultProxy(server.url) as proxy,
+        ServerApi(proxy.url, trust_env=False, timeout=2.0, tokens=tokens) as api,
+    ):
         yield proxy, api, world
 
 
@@ -543,11 +549,9 @@ def test_reset_and_stall_are_offline(
 def test_a_trickling_server_is_given_up_on_and_a_stop_request_ends_a_download(
     proxied: tuple[FaultProxy, ServerApi, World],
 ) -> None:
-    proxy, _api, world = proxied
+    proxy, signed_in, world = proxied
     # a read timeout far above the rate window: under load, a late answer must not be taken for a dead server
-    api = ServerApi(proxy.url, trust_env=False, timeout=10.0)
-    api.login("member", PASSWORD, "behind a trickling network")
-    with api:
+    with ServerApi(proxy.url, trust_env=False, timeout=10.0, tokens=signed_in.tokens) as api:
         _trickle_then_stop(proxy, api, world)
 
 
