@@ -82,9 +82,8 @@ import re
 import secrets
 import struct
 import threading
-import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import FileIO
 from pathlib import Path
@@ -96,12 +95,31 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from gremalda.errors import ReplicaError, WrongKey
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on Linux/macOS: leftovers are removed only when old
-    fcntl = None  # type: ignore[assignment]
+from gremalda.store.vault_errors import (
+    SealBroken,
+    VaultBusy,
+    VaultChecksumMismatch,
+    VaultCorrupt,
+    VaultError,
+    VaultNotFound,
+    VaultResumeMismatch,
+    VaultStorageError,
+    VaultWrongKey,
+    storage_errors,
+)
+from gremalda.store.vault_io import (
+    BINARY,
+    create_tmp,
+    datasync,
+    fsync_dir,
+    preadv,
+    read_exact,
+    remove_leftovers,
+    sync_file_system,
+    uninitialised,
+    wipe,
+    write_all,
+)
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -114,6 +132,7 @@ __all__ = [
     "VaultCorrupt",
     "VaultError",
     "VaultNotFound",
+    "VaultResumeMismatch",
     "VaultStorageError",
     "VaultWriter",
     "VaultWrongKey",
@@ -139,131 +158,18 @@ _CHUNK_TAIL = struct.Struct(">IB")
 _MAX_CHUNKS = 1 << 32
 _NAME = re.compile(r"^([0-9a-f]{64})\.(0|[1-9][0-9]{0,18})$")
 
-_datasync = getattr(os, "fdatasync", os.fsync)
 # A resumable write is synced every this many chunks (and when suspended or committed): a process that
 # dies keeps everything it wrote (the page cache survives it); after a power cut a resume may go back
 # up to this many chunks (a chunk that did not reach the disk does not authenticate: the write then
 # starts afresh from the last good chunk or from nothing).
 _SYNC_EVERY = 16
-_BINARY = getattr(os, "O_BINARY", 0)  # Windows
-_preadv = getattr(os, "preadv", None)
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 _WORKERS = max(1, min(4, _CPUS))
 _CHUNKS_PER_WORKER = 8  # below 8 chunks a worker thread does not pay for itself
 Listing = list[tuple[str, int]]
 
-try:  # PyByteArray_FromStringAndSize(NULL, n): a bytearray whose bytes are not initialised (CPython)
-    import ctypes
-
-    _new_bytearray: Callable[[None, int], object] | None = ctypes.PYFUNCTYPE(
-        ctypes.py_object, ctypes.c_void_p, ctypes.c_ssize_t
-    )(("PyByteArray_FromStringAndSize", ctypes.pythonapi))
-except (ImportError, AttributeError):  # pragma: no cover - not CPython
-    _new_bytearray = None
-
-try:  # syncfs(2): flush one file system (Linux), instead of one fsync per file of a batch
-    _syncfs: Callable[[int], int] | None = ctypes.CDLL(None, use_errno=True).syncfs
-except (AttributeError, OSError, NameError):  # pragma: no cover - not Linux / not CPython
-    _syncfs = None
-
-
-def _wipe(buffer: bytearray) -> None:
-    """Overwrite ``buffer`` with zeros in place (memset: no temporary copy of its size)."""
-    if not buffer:
-        return
-    try:
-        ctypes.memset((ctypes.c_char * len(buffer)).from_buffer(buffer), 0, len(buffer))
-    except (NameError, TypeError, BufferError):  # pragma: no cover - not CPython, or exported
-        buffer[:] = bytes(len(buffer))
-
-
 _active_lock = threading.Lock()
 _active: set[tuple[str, str]] = set()
-
-
-# --- errors --------------------------------------------------------------------------------------------
-
-
-class VaultError(ReplicaError):
-    """A problem with the encrypted document vault."""
-
-    title = "Offline documents not usable"
-    default_message = "The offline copy of the documents cannot be used."
-
-
-class VaultNotFound(VaultError):
-    """The vault holds no such document version."""
-
-    title = "Document not available offline"
-    default_message = "This document is not (yet) in the offline copy. Synchronise to fetch it."
-
-
-class VaultCorrupt(VaultError):
-    """A stored file does not authenticate: damaged, truncated, extended, or not the file asked for."""
-
-    title = "Offline document damaged"
-    default_message = (
-        "The offline copy of this document is damaged or has been tampered with, so it is not shown. "
-        "Remove it and synchronise again."
-    )
-
-
-class VaultWrongKey(VaultCorrupt, WrongKey):
-    """The master key does not open this vault."""
-
-    title = "Wrong key"
-    default_message = (
-        "The key in the system keyring does not open the offline documents. Nothing has been changed "
-        "or deleted. Restore the keyring, or remove the data directory and synchronise again."
-    )
-
-
-class VaultChecksumMismatch(VaultError):
-    """The bytes written do not have the SHA-256 the writer was told to expect; nothing was kept."""
-
-    title = "Download damaged"
-    default_message = "A document arrived damaged (its checksum does not match) and was not stored."
-
-
-class VaultStorageError(VaultError):
-    """The disk refused: full, read-only, permissions."""
-
-    title = "Cannot store documents"
-    default_message = "The offline documents cannot be written or read. Check the free disk space."
-
-
-class VaultBusy(VaultError):
-    """Another writer of the same document version is still open (a bug in the caller)."""
-
-    title = "Document busy"
-    default_message = "This document is already being written."
-    environment = False
-
-
-class VaultResumeMismatch(VaultError):
-    """A resumed write did not continue the same document (the bytes after the resume point differ from
-    the ones a crash left half-written); the unfinished write was discarded."""
-
-    title = "Download discarded"
-    default_message = (
-        "A resumed download did not continue the same document; it was discarded. Synchronise again."
-    )
-
-
-class _SealBroken(VaultCorrupt):
-    """The sealed data key does not open: a wrong master key, another vault's file, or damage."""
-
-
-@contextlib.contextmanager
-def _storage(action: str) -> Iterator[None]:
-    """Convert OSError (the foreign error of this module) into :class:`VaultStorageError`."""
-    try:
-        yield
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise VaultStorageError(
-            f"Could not {action}: {reason}. {VaultStorageError.default_message}", detail=repr(exc)
-        ) from exc
 
 
 # --- small helpers -------------------------------------------------------------------------------------
@@ -283,22 +189,6 @@ def _check_version(version: int) -> None:
         raise TypeError(f"version must be an int, not {type(version).__name__}")
     if not 0 <= version <= MAX_VERSION:
         raise ValueError(f"version must be between 0 and {MAX_VERSION}")
-
-
-def _write_all(fd: int, data: memoryview | bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory; its renames are durable enough
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _chunk_aad_prefix(chunk_size: int, version: int, raw_id: bytes) -> bytes:
@@ -357,28 +247,6 @@ class _Cipher:
         self.aead.encrypt_into(self.nonce(index), plaintext, self.chunk_aad(index, last), out)
 
 
-def _uninitialised(size: int) -> bytearray:
-    """A bytearray of ``size`` bytes for the caller to overwrite completely. ``bytearray(size)`` first
-    zero-fills it on one thread, which measured at 1.4 GB/s on a 2-core VM: slower than AES-GCM, so a large
-    buffer is allocated without that and its pages are first touched by the decrypting threads."""
-    if size < (1 << 20) or _new_bytearray is None:
-        return bytearray(size)
-    made = _new_bytearray(None, size)
-    assert isinstance(made, bytearray)
-    return made
-
-
-def _read_exact(fh: FileIO, view: memoryview) -> int:
-    """Fill ``view`` from ``fh``; returns how many bytes were read (less only at the end of the file)."""
-    done = 0
-    while done < len(view):
-        got = fh.readinto(view[done:])
-        if not got:
-            break
-        done += got
-    return done
-
-
 # --- the vault -----------------------------------------------------------------------------------------
 
 
@@ -402,12 +270,12 @@ class Vault:
         self._data = self._root / "data"
         self._partial = self._root / "partial"
         self._tmp = self._root / "tmp"
-        with _storage("open the offline documents"):
+        with storage_errors("open the offline documents"):
             for directory in (self._root, self._data, self._partial, self._tmp):
                 directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._identity = str(self._root.resolve())
             self._check_key()
-            _remove_leftovers(self._tmp)  # encrypted leftovers of interrupted writes
+            remove_leftovers(self._tmp)  # encrypted leftovers of interrupted writes
 
     @property
     def root(self) -> Path:
@@ -464,17 +332,8 @@ class Vault:
     def sync(self) -> None:
         """Make every committed write durable (see ``durable=False``): one syncfs of the vault's file
         system where there is one, else a sync of all file systems."""
-        with _storage("store documents"):
-            if _syncfs is not None:
-                fd = os.open(self._data, os.O_RDONLY)
-                try:
-                    if _syncfs(fd) != 0:
-                        errno = ctypes.get_errno()
-                        raise OSError(errno, os.strerror(errno))
-                finally:
-                    os.close(fd)
-            else:  # pragma: no cover - not Linux
-                os.sync()
+        with storage_errors("store documents"):
+            sync_file_system(self._data)
 
     # -- reading --
 
@@ -520,7 +379,7 @@ class Vault:
         from the file size; the resumed writer verifies them (:attr:`VaultWriter.resumed_from`)."""
         raw_id = _encode_id(file_id)
         path = self._partial_path(raw_id, version)
-        with _storage("read an unfinished download"):
+        with storage_errors("read an unfinished download"):
             try:
                 fh = path.open("rb", buffering=0)
             except FileNotFoundError:
@@ -551,13 +410,13 @@ class Vault:
                 for path in directory.glob(stem + ".*")
                 if _NAME.match(path.name)
             ]
-        with _storage("delete a document"):
+        with storage_errors("delete a document"):
             touched = set()
             for path in targets:
                 if _shred(path):
                     touched.add(path.parent)
             for directory in touched:
-                _fsync_dir(directory)
+                fsync_dir(directory)
 
     # -- internals --
 
@@ -603,7 +462,7 @@ class Vault:
                 try:
                     self._read_header(fh, None, None)
                     break
-                except _SealBroken:
+                except SealBroken:
                     refused = refused or stored_file
                 except VaultCorrupt:  # shredded or truncated: says nothing about the key
                     continue
@@ -615,14 +474,14 @@ class Vault:
         self._atomic_write(path, head + nonce + self._check.encrypt(nonce, b"", head))
 
     def _atomic_write(self, path: Path, data: bytes) -> None:
-        tmp, fd = _create_tmp(self._tmp)
+        tmp, fd = create_tmp(self._tmp)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
     def _new_header(self, raw_id: bytes, version: int, chunk_size: int) -> tuple[bytes, _Header]:
         """A new file's header bytes (with a fresh data key and nonce prefix) and its parsed form."""
@@ -662,7 +521,7 @@ class Vault:
         try:
             opened = self._seal.decrypt(seal_nonce, sealed, fixed)
         except InvalidTag:
-            raise _SealBroken(detail=f"{getattr(fh, 'name', '?')}: its key does not unseal") from None
+            raise SealBroken(detail=f"{getattr(fh, 'name', '?')}: its key does not unseal") from None
         data_key, (stored_version,), stored_id = opened[:32], struct.unpack(">Q", opened[32:40]), opened[40:]
         if raw_id is not None and (stored_id != raw_id or stored_version != version):
             raise corrupt("it belongs to another document or version")
@@ -674,7 +533,7 @@ class Vault:
     def _open(self, file_id: str, version: int) -> Iterator[_OpenFile]:
         raw_id = _encode_id(file_id)
         path = self._data_path(raw_id, version)
-        with _storage("read a document"):
+        with storage_errors("read a document"):
             try:
                 fh = path.open("rb", buffering=0)
             except FileNotFoundError:
@@ -685,7 +544,7 @@ class Vault:
 
     def _scan(self, directory: Path) -> Listing:
         found: Listing = []
-        with _storage("list the offline documents"):
+        with storage_errors("list the offline documents"):
             for path in directory.iterdir():
                 match = _NAME.match(path.name)
                 if not match:
@@ -731,7 +590,7 @@ class _OpenFile:
         decrypted by several threads (AES-GCM releases the GIL)."""
         first = start // self.header.chunk_size
         last = self.chunks - 1 if end == self.size else (end - 1) // self.header.chunk_size
-        out = _uninitialised(end - start)
+        out = uninitialised(end - start)
         result = memoryview(out)
         count = last - first + 1
         workers = min(_WORKERS, count // _CHUNKS_PER_WORKER) or 1
@@ -791,8 +650,8 @@ class _OpenFile:
         """Read into ``view`` from ``offset`` without moving a shared file position (threads share it)."""
         done = 0
         while done < len(view):
-            if _preadv is not None:
-                got = _preadv(self.fh.fileno(), [view[done:]], offset + done)
+            if preadv is not None:
+                got = preadv(self.fh.fileno(), [view[done:]], offset + done)
             else:
                 with self.lock:
                     self.fh.seek(offset + done)
@@ -806,7 +665,7 @@ class _OpenFile:
 def _shred(path: Path) -> bool:
     """Overwrite the sealed key of the file at ``path`` with zeros, fsync, unlink. Whether it existed."""
     try:
-        fd = os.open(path, os.O_RDWR | _BINARY)
+        fd = os.open(path, os.O_RDWR | BINARY)
     except FileNotFoundError:
         return False
     try:
@@ -814,7 +673,7 @@ def _shred(path: Path) -> bool:
         if len(fixed) == _FIXED.size and fixed.startswith(MAGIC):
             sealed_length = _FIXED.unpack(fixed)[-1]
             os.lseek(fd, _FIXED.size - 12 - 2 - 8, os.SEEK_SET)  # nonce prefix, seal nonce, length, sealed
-            _write_all(fd, bytes(8 + 12 + 2 + sealed_length))
+            write_all(fd, bytes(8 + 12 + 2 + sealed_length))
             os.fsync(fd)
     finally:
         os.close(fd)
@@ -823,43 +682,6 @@ def _shred(path: Path) -> bool:
 
 
 # --- writing -------------------------------------------------------------------------------------------
-
-_LEFTOVER_AGE = 24 * 3600.0  # without file locks: a file in tmp/ this old is nobody's write any more
-
-
-def _create_tmp(directory: Path) -> tuple[Path, int]:
-    """A new file in ``tmp/``, locked (``flock``) for as long as it is open: a vault opened on the same
-    directory meanwhile (another thread's store, another process) never takes it for a leftover."""
-    while True:
-        path = directory / f"{secrets.token_hex(16)}.tmp"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
-        if fcntl is None:
-            return path, fd
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        if os.fstat(fd).st_nlink > 0:
-            return path, fd
-        os.close(fd)  # removed as a leftover between its creation and the lock: take another name
-
-
-def _remove_leftovers(directory: Path) -> None:
-    """Remove the files of ``tmp/`` that no write holds any more (a crash or kill left them)."""
-    for leftover in directory.iterdir():
-        try:
-            fd = os.open(leftover, os.O_RDONLY | _BINARY)
-        except FileNotFoundError:
-            continue
-        try:
-            if fcntl is None:
-                if time.time() - os.fstat(fd).st_mtime < _LEFTOVER_AGE:
-                    continue
-            else:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue  # being written right now
-            leftover.unlink(missing_ok=True)
-        finally:
-            os.close(fd)
 
 
 class _Handle:
@@ -909,16 +731,16 @@ class VaultWriter:
                 raise VaultBusy(detail=f"{name} already has an open writer")
             _active.add(claim)
         try:
-            with _storage("store a document"):
+            with storage_errors("store a document"):
                 if resumable:
                     self._path = vault._partial / name
                     fd, header, index = self._open_partial()
                 else:
                     _shred(vault._partial / name)
                     header_bytes, header = vault._new_header(raw_id, version, vault.chunk_size)
-                    self._path, fd = _create_tmp(vault._tmp)
+                    self._path, fd = create_tmp(vault._tmp)
                     try:
-                        _write_all(fd, header_bytes)
+                        write_all(fd, header_bytes)
                     except BaseException:
                         os.close(fd)
                         self._path.unlink(missing_ok=True)
@@ -934,9 +756,9 @@ class VaultWriter:
         self._size = header.chunk_size
         self._index = index
         self.resumed_from = index * header.chunk_size
-        self._buffer = _uninitialised(header.chunk_size)  # read only up to _fill; wiped on close
+        self._buffer = uninitialised(header.chunk_size)  # read only up to _fill; wiped on close
         self._fill = 0
-        self._out = memoryview(_uninitialised(header.slot))  # ciphertext only
+        self._out = memoryview(uninitialised(header.slot))  # ciphertext only
 
     @property
     def written(self) -> int:
@@ -947,7 +769,7 @@ class VaultWriter:
         """Open (creating if needed) this writer's partial file: fd, header, chunks kept."""
         vault, path = self._vault, self._path
         try:
-            fd = os.open(path, os.O_RDWR | _BINARY)
+            fd = os.open(path, os.O_RDWR | BINARY)
         except FileNotFoundError:
             fd = -1
         if fd >= 0:
@@ -960,12 +782,12 @@ class VaultWriter:
                 return (fd, *kept)
             os.close(fd)
             _shred(path)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | BINARY, 0o600)
         header_bytes, header = vault._new_header(self._raw_id, self._version, vault.chunk_size)
         try:
-            _write_all(fd, header_bytes)
+            write_all(fd, header_bytes)
             os.fsync(fd)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
         except BaseException:
             os.close(fd)
             raise
@@ -989,7 +811,7 @@ class VaultWriter:
             kept = body // header.slot
             try:
                 for index in range(kept):
-                    if _read_exact(fh, ciphertext) != header.slot or not cipher.decrypt_into(
+                    if read_exact(fh, ciphertext) != header.slot or not cipher.decrypt_into(
                         index, False, ciphertext, plaintext
                     ):  # a complete chunk that does not authenticate: damage, not a crash
                         log.warning("vault: unfinished write damaged at chunk %d, starting afresh", index)
@@ -1014,7 +836,7 @@ class VaultWriter:
         if self._hasher is not None:
             self._hasher.update(view)
         size, pos, total = self._size, 0, len(view)
-        with _storage("store a document"):
+        with storage_errors("store a document"):
             if self._fill:
                 take = min(size - self._fill, total)
                 self._buffer[self._fill : self._fill + take] = view[:take]
@@ -1042,12 +864,12 @@ class VaultWriter:
             common = min(len(torn), len(plaintext))  # compare the encrypted bytes, not the tags
             if out[:common] != torn[:common]:
                 self._abandon_changed()
-        _write_all(self._handle.fd, out)
+        write_all(self._handle.fd, out)
         if torn:  # the chunk written over the torn one may be shorter (the last one)
             os.ftruncate(self._handle.fd, os.lseek(self._handle.fd, 0, os.SEEK_CUR))
         self._index += 1
         if self._resumable and not last and self._index % _SYNC_EVERY == 0:
-            _datasync(self._handle.fd)  # what a resume after a power cut can count on
+            datasync(self._handle.fd)  # what a resume after a power cut can count on
 
     def _abandon_changed(self) -> None:
         self._close()
@@ -1067,13 +889,13 @@ class VaultWriter:
             self.discard()
             raise VaultChecksumMismatch(detail=f"expected sha256 {self._expected}, got {actual}")
         try:
-            with _storage("store a document"):
+            with storage_errors("store a document"):
                 self._emit(memoryview(self._buffer)[: self._fill], last=True)
                 if self._durable:
                     os.fsync(self._handle.fd)
                 os.replace(self._path, self._final)
                 if self._durable:
-                    _fsync_dir(self._final.parent)
+                    fsync_dir(self._final.parent)
         except BaseException:
             self.discard()
             raise
@@ -1083,7 +905,7 @@ class VaultWriter:
         """Throw the document away (an unfinished resumable write too). Does nothing once closed."""
         if self._handle.open:
             self._close()
-            with _storage("discard a document"):
+            with storage_errors("discard a document"):
                 _shred(self._path)
 
     def suspend(self) -> None:
@@ -1093,11 +915,11 @@ class VaultWriter:
             raise ValueError("only a resumable writer (resume=True) can be suspended")
         if self._handle.open:
             with contextlib.suppress(OSError):  # best effort: the chunks are in the page cache anyway
-                _datasync(self._handle.fd)
+                datasync(self._handle.fd)
         self._close()
 
     def _close(self) -> None:
-        _wipe(self._buffer)
+        wipe(self._buffer)
         self._fill = 0
         self._finalizer()
 
