@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from sync.client.errors import backoff_delays
 from sync.engine.engine import Cancelled
-from sync.engine.worker import Backoff, Worker
+from sync.threads import Backoff, Worker
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 
 from sync.client.api import ServerApi, ServerEvent
 from sync.client.errors import SignInRequired, SyncClientError, backoff_delays
-from sync.engine.worker import Backoff, Worker
+from sync.threads import Backoff, Worker
 
 log = logging.getLogger(__name__)
 
