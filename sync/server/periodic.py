@@ -11,26 +11,28 @@ no longer withheld for the next one.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import date
 
 from sync.server.context import ServerContext
 from sync.server.db import write_session
 from sync.server.publish import reshare_withheld
+from sync.threads import Worker
 
 log = logging.getLogger("gremalda.server.periodic")
 
 EVERY_SECONDS = 3600.0
 
 
-class PeriodicTasks:
+class PeriodicTasks(Worker):
+    """The passes on a thread of their own (a :class:`~sync.threads.Worker`): every `every` seconds (the
+    first after `every`) from `start()` until `stop()`."""
+
     def __init__(
         self, ctx: ServerContext, *, every: float = EVERY_SECONDS, today: Callable[[], date] = date.today
     ) -> None:
+        super().__init__("periodic-tasks")
         self.ctx, self.every, self.today = ctx, every, today
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> None:
         """One round of every pass (each in a transaction of its own)."""
@@ -38,19 +40,16 @@ class PeriodicTasks:
             reshare_withheld(session, self.today())
 
     def start(self) -> None:
-        """Runs the passes every `every` seconds (the first after `every`) until `stop`."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="periodic-tasks", daemon=True)
-            self._thread.start()
+        """Runs the passes until `stop`; while they run already, does nothing."""
+        if not self.running:
+            super().start()
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+    def stop(self, timeout: float | None = 30.0) -> None:
+        """Ends the passes, waiting at most `timeout` seconds for one that is under way."""
+        super().stop(timeout)
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self.every):
+    def _run(self) -> None:
+        while not self.stop_event.wait(self.every):
             try:
                 self.run_once()
             except Exception:  # the next round tries again; the server goes on meanwhile
