@@ -3,12 +3,9 @@
 The vault never sees a plaintext file and never writes one: documents come in as bytes (streamed through
 a :class:`VaultWriter`) and go out as bytes in memory (:meth:`Vault.read`, :meth:`Vault.read_range`).
 
-Keys
-    The caller passes a 256-bit *master key* (from the OS keyring; the vault never stores it). Three
-    subkeys are derived from it with HKDF-SHA256 (``info`` = ``gremalda-vault/1/<purpose>``): the *seal
-    key* that wraps the per-file keys, the *name key* that turns file ids into file names, and the
-    *check key* of the key-check file. Each stored file (one document version) has its own random
-    256-bit *data key*, sealed together with its file id and version in the file's header.
+The on-disk format (keys, names, the key check file, a file's header and chunks) and crypto-shredding
+are in :mod:`gremalda.store.vault_format`; disk and memory primitives in :mod:`gremalda.store.vault_io`;
+the errors in :mod:`gremalda.store.vault_errors`.
 
 Layout under the vault root (directories are created with mode 0700)::
 
@@ -17,36 +14,9 @@ Layout under the vault root (directories are created with mode 0700)::
     partial/<name>.<version> unfinished resumable writes: the same format, synced every 16 chunks
     tmp/<random>.tmp         files being written; removed when the vault is opened
 
-``<name>`` is HMAC-SHA256(name key, ``b"id\\0"`` ‖ UTF-8 file id) in hex: ids never become paths, and
-without the key nobody can tell which documents a device holds (only how many versions each has).
-
-``VAULT`` (38 bytes): magic ``GRMVROOT`` | u16 format (1) | 12-byte nonce | 16-byte AES-GCM tag of an
-empty message under the check key, the first 10 bytes as associated data.
-
-A file (integers big-endian)::
-
-    offset  size  field
-    0       8     magic b"GRMVAULT"
-    8       2     format version (1)
-    10      2     flags (0, reserved)
-    12      4     chunk size C (4 KiB .. 4 MiB; 1 MiB by default)
-    16      8     nonce prefix (random per file)
-    24      12    seal nonce (random)
-    36      2     sealed length S (= 56 + length of the file id in UTF-8)
-    38      S     sealed = AES-256-GCM(seal key, seal nonce,
-                                       data key (32) | version (u64) | file id (UTF-8),
-                                       associated data = bytes 0..37)
-    38+S          chunks 0..n-1, each AES-256-GCM(data key, nonce prefix | u32 index, plaintext, aad),
-                  i.e. ciphertext (as long as the plaintext) | 16-byte tag
-
-Chunks 0..n-2 hold exactly C plaintext bytes; the last chunk holds 0..C-1 bytes (so a file always has a
-last chunk, empty when the size is a multiple of C). The associated data of chunk i is ``b"GRMVAULT"`` |
-u16 format | u32 C | u64 version | u16 id length | file id | u32 i | u8 last, which binds every chunk to
-its file, version, position and to being (or not being) the end: truncation, appended bytes, reordered
-chunks, chunks or whole files moved between files or versions all fail authentication (VaultCorrupt).
-The plaintext size follows from the file size: with L = size - 38 - S and slot = C + 16,
-n = L // slot + 1 and size = L - 16 n; it is authenticated whenever the last chunk is decrypted
-(:meth:`Vault.read`, :meth:`Vault.size`, any range reaching the end).
+``<name>`` is a keyed hash of the file id (HMAC-SHA256 under a key derived from the master key): ids never
+become paths, and without the key nobody can tell which documents a device holds (only how many versions
+each has).
 
 Writes go to an encrypted file in ``tmp/`` (or ``partial/`` when resumable) that is fsynced, then renamed
 into ``data/`` atomically (and the directory fsynced): a crash never leaves a half-file under ``data/``,
@@ -75,25 +45,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 import logging
 import os
 import re
-import secrets
-import struct
 import threading
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
 from io import FileIO
 from pathlib import Path
 from types import TracebackType
 from typing import ClassVar
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from gremalda.store.vault_errors import (
     SealBroken,
@@ -106,6 +67,22 @@ from gremalda.store.vault_errors import (
     VaultStorageError,
     VaultWrongKey,
     storage_errors,
+)
+from gremalda.store.vault_format import (
+    DEFAULT_CHUNK_SIZE,
+    KEY_BYTES,
+    MAX_CHUNK_SIZE,
+    MAX_CHUNKS,
+    MAX_FILE_ID_BYTES,
+    MIN_CHUNK_SIZE,
+    NAME,
+    TAG,
+    ChunkCipher,
+    Header,
+    VaultCrypto,
+    check_version,
+    encode_id,
+    shred,
 )
 from gremalda.store.vault_io import (
     BINARY,
@@ -140,114 +117,18 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 1 << 20
-MIN_CHUNK_SIZE = 4 << 10  # the design uses 1–4 MiB; smaller chunks are accepted (tests use them)
-MAX_CHUNK_SIZE = 4 << 20
-MAX_FILE_ID_BYTES = 4096
-MAX_VERSION = (1 << 63) - 1
-
-MAGIC = b"GRMVAULT"
-ROOT_MAGIC = b"GRMVROOT"
-FORMAT_VERSION = 1
-TAG = 16
-KEY_BYTES = 32
-_FIXED = struct.Struct(">8sHHI8s12sH")  # magic, format, flags, chunk size, nonce prefix, seal nonce, S
-_SEALED_MIN = KEY_BYTES + 8 + TAG
-_CHECK = struct.Struct(">8sH12s16s")
-_CHUNK_TAIL = struct.Struct(">IB")
-_MAX_CHUNKS = 1 << 32
-_NAME = re.compile(r"^([0-9a-f]{64})\.(0|[1-9][0-9]{0,18})$")
-
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_WORKERS = max(1, min(4, _CPUS))  # threads decrypting one large read (read here at each read)
+_CHUNKS_PER_WORKER = 8  # below 8 chunks a worker thread does not pay for itself
+Listing = list[tuple[str, int]]
 # A resumable write is synced every this many chunks (and when suspended or committed): a process that
 # dies keeps everything it wrote (the page cache survives it); after a power cut a resume may go back
 # up to this many chunks (a chunk that did not reach the disk does not authenticate: the write then
 # starts afresh from the last good chunk or from nothing).
 _SYNC_EVERY = 16
-_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-_WORKERS = max(1, min(4, _CPUS))
-_CHUNKS_PER_WORKER = 8  # below 8 chunks a worker thread does not pay for itself
-Listing = list[tuple[str, int]]
 
 _active_lock = threading.Lock()
-_active: set[tuple[str, str]] = set()
-
-
-# --- small helpers -------------------------------------------------------------------------------------
-
-
-def _encode_id(file_id: str) -> bytes:
-    if not isinstance(file_id, str):
-        raise TypeError(f"file id must be a str, not {type(file_id).__name__}")
-    raw = file_id.encode("utf-8", "surrogatepass")
-    if len(raw) > MAX_FILE_ID_BYTES:
-        raise ValueError(f"file id longer than {MAX_FILE_ID_BYTES} bytes in UTF-8")
-    return raw
-
-
-def _check_version(version: int) -> None:
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise TypeError(f"version must be an int, not {type(version).__name__}")
-    if not 0 <= version <= MAX_VERSION:
-        raise ValueError(f"version must be between 0 and {MAX_VERSION}")
-
-
-def _chunk_aad_prefix(chunk_size: int, version: int, raw_id: bytes) -> bytes:
-    return MAGIC + struct.pack(">HIQH", FORMAT_VERSION, chunk_size, version, len(raw_id)) + raw_id
-
-
-def _derive(master_key: bytes, purpose: bytes) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=b"gremalda-vault/1/" + purpose)
-    return hkdf.derive(master_key)
-
-
-@dataclass(frozen=True)
-class _Header:
-    """A file's header, after the sealed part was authenticated."""
-
-    chunk_size: int
-    nonce_prefix: bytes
-    length: int  # bytes before chunk 0
-    data_key: bytes
-    version: int
-    raw_id: bytes
-
-    @property
-    def file_id(self) -> str:
-        return self.raw_id.decode("utf-8", "surrogatepass")
-
-    @property
-    def slot(self) -> int:
-        return self.chunk_size + TAG
-
-
-class _Cipher:
-    """The chunk cipher of one file: nonces and associated data per chunk."""
-
-    def __init__(self, header: _Header) -> None:
-        self.aead = AESGCM(header.data_key)
-        self.prefix = header.nonce_prefix
-        self.aad = _chunk_aad_prefix(header.chunk_size, header.version, header.raw_id)
-
-    def nonce(self, index: int) -> bytes:
-        return self.prefix + index.to_bytes(4, "big")
-
-    def chunk_aad(self, index: int, last: bool) -> bytes:
-        return self.aad + _CHUNK_TAIL.pack(index, last)
-
-    def decrypt_into(self, index: int, last: bool, ciphertext: memoryview, out: memoryview) -> bool:
-        """Decrypt and authenticate one chunk into ``out``; False (and ``out`` zeroed) if it fails."""
-        try:
-            self.aead.decrypt_into(self.nonce(index), ciphertext, self.chunk_aad(index, last), out)
-        except InvalidTag:
-            out[:] = bytes(len(out))  # decrypt_into leaves unauthenticated plaintext behind
-            return False
-        return True
-
-    def encrypt_into(self, index: int, last: bool, plaintext: memoryview, out: memoryview) -> None:
-        self.aead.encrypt_into(self.nonce(index), plaintext, self.chunk_aad(index, last), out)
-
-
-# --- the vault -----------------------------------------------------------------------------------------
+_active: set[tuple[str, str]] = set()  # (vault identity, file name) of every open writer
 
 
 class Vault:
@@ -264,9 +145,7 @@ class Vault:
         master = bytes(master_key)
         self._root = Path(root)
         self._chunk_size = chunk_size
-        self._seal = AESGCM(_derive(master, b"seal"))
-        self._name_key = _derive(master, b"names")
-        self._check = AESGCM(_derive(master, b"check"))
+        self._crypto = VaultCrypto(master)
         self._data = self._root / "data"
         self._partial = self._root / "partial"
         self._tmp = self._root / "tmp"
@@ -315,8 +194,8 @@ class Vault:
         ``durable=False``: the commit does not fsync the file and its directory; the caller makes a batch of
         commits durable with one :meth:`sync` before it relies on them (after a power cut an unsynced
         file may be missing or may not authenticate, never wrong)."""
-        raw_id = _encode_id(file_id)
-        _check_version(version)
+        raw_id = encode_id(file_id)
+        check_version(version)
         expected = None
         if expected_sha256 is not None:
             expected = expected_sha256.lower()
@@ -363,7 +242,7 @@ class Vault:
 
     def exists(self, file_id: str, version: int) -> bool:
         """Whether a committed file of this id and version is stored (nothing is decrypted)."""
-        return self._data_path(_encode_id(file_id), version).is_file()
+        return self._data_path(encode_id(file_id), version).is_file()
 
     def list(self) -> Listing:
         """The (file id, version) of every committed file, sorted. Files whose header does not
@@ -377,7 +256,7 @@ class Vault:
     def partial_size(self, file_id: str, version: int) -> int:
         """How many plaintext bytes an unfinished resumable write of this file holds (0 if none). Counted
         from the file size; the resumed writer verifies them (:attr:`VaultWriter.resumed_from`)."""
-        raw_id = _encode_id(file_id)
+        raw_id = encode_id(file_id)
         path = self._partial_path(raw_id, version)
         with storage_errors("read an unfinished download"):
             try:
@@ -386,7 +265,7 @@ class Vault:
                 return 0
             with fh:
                 try:
-                    header = self._read_header(fh, raw_id, version)
+                    header = self._crypto.read_header(fh, raw_id, version)
                 except VaultCorrupt:
                     return 0
                 length = os.fstat(fh.fileno()).st_size - header.length
@@ -397,35 +276,31 @@ class Vault:
     def delete(self, file_id: str, version: int | None = None) -> None:
         """Destroy document ``file_id`` at ``version`` (every version if None), committed and unfinished:
         its sealed data key is overwritten in place and fsynced, then the file is removed."""
-        raw_id = _encode_id(file_id)
+        raw_id = encode_id(file_id)
         if version is not None:
-            _check_version(version)
+            check_version(version)
             name = self._name(raw_id, version)
             targets = [self._data / name, self._partial / name]
         else:
-            stem = self._stem(raw_id)
+            stem = self._crypto.stem(raw_id)
             targets = [
                 path
                 for directory in (self._data, self._partial)
                 for path in directory.glob(stem + ".*")
-                if _NAME.match(path.name)
+                if NAME.match(path.name)
             ]
         with storage_errors("delete a document"):
             touched = set()
             for path in targets:
-                if _shred(path):
+                if shred(path):
                     touched.add(path.parent)
             for directory in touched:
                 fsync_dir(directory)
 
     # -- internals --
 
-    def _stem(self, raw_id: bytes) -> str:
-        return hmac.new(self._name_key, b"id\0" + raw_id, hashlib.sha256).hexdigest()
-
     def _name(self, raw_id: bytes, version: int) -> str:
-        _check_version(version)
-        return f"{self._stem(raw_id)}.{version}"
+        return self._crypto.name(raw_id, version)
 
     def _data_path(self, raw_id: bytes, version: int) -> Path:
         return self._data / self._name(raw_id, version)
@@ -440,27 +315,16 @@ class Vault:
         except FileNotFoundError:
             stored = None
         if stored is not None:
-            if len(stored) == _CHECK.size:
-                magic, fmt, nonce, tag = _CHECK.unpack(stored)
-                if magic == ROOT_MAGIC and fmt == FORMAT_VERSION:
-                    try:
-                        self._check.decrypt(nonce, tag, stored[:10])
-                        return
-                    except InvalidTag:
-                        raise VaultWrongKey(detail=f"key check of {path} failed") from None
-            raise VaultCorrupt(
-                "The key check file of the offline documents is damaged. Nothing has been deleted. Remove "
-                "the data directory and synchronise again.",
-                detail=f"{path}: not a vault key check",
-            )
+            self._crypto.verify_check(stored, path)
+            return
         # no key check (a new vault, or it was lost): the key must open a stored file, if any opens at all
         refused: Path | None = None
         for stored_file in sorted([*self._data.iterdir(), *self._partial.iterdir()]):
-            if not _NAME.match(stored_file.name):
+            if not NAME.match(stored_file.name):
                 continue
             with stored_file.open("rb", buffering=0) as fh:
                 try:
-                    self._read_header(fh, None, None)
+                    self._crypto.read_header(fh, None, None)
                     break
                 except SealBroken:
                     refused = refused or stored_file
@@ -469,9 +333,7 @@ class Vault:
         else:
             if refused is not None:
                 raise VaultWrongKey(detail=f"no key check, and no stored file opens (first: {refused})")
-        head = ROOT_MAGIC + struct.pack(">H", FORMAT_VERSION)
-        nonce = secrets.token_bytes(12)
-        self._atomic_write(path, head + nonce + self._check.encrypt(nonce, b"", head))
+        self._atomic_write(path, self._crypto.new_check())
 
     def _atomic_write(self, path: Path, data: bytes) -> None:
         tmp, fd = create_tmp(self._tmp)
@@ -483,55 +345,9 @@ class Vault:
         os.replace(tmp, path)
         fsync_dir(path.parent)
 
-    def _new_header(self, raw_id: bytes, version: int, chunk_size: int) -> tuple[bytes, _Header]:
-        """A new file's header bytes (with a fresh data key and nonce prefix) and its parsed form."""
-        data_key = AESGCM.generate_key(bit_length=256)
-        nonce_prefix = secrets.token_bytes(8)
-        seal_nonce = secrets.token_bytes(12)
-        sealed_length = _SEALED_MIN + len(raw_id)
-        fixed = _FIXED.pack(MAGIC, FORMAT_VERSION, 0, chunk_size, nonce_prefix, seal_nonce, sealed_length)
-        sealed = self._seal.encrypt(seal_nonce, data_key + struct.pack(">Q", version) + raw_id, fixed)
-        header = _Header(chunk_size, nonce_prefix, _FIXED.size + sealed_length, data_key, version, raw_id)
-        return fixed + sealed, header
-
-    def _read_header(self, fh: FileIO, raw_id: bytes | None, version: int | None) -> _Header:
-        """Parse and authenticate the header of an open file (at offset 0). With ``raw_id`` and
-        ``version``, also check that the file is that document version."""
-
-        def corrupt(why: str) -> VaultCorrupt:
-            return VaultCorrupt(detail=f"{getattr(fh, 'name', '?')}: {why}")
-
-        fixed = fh.read(_FIXED.size)
-        if len(fixed) < _FIXED.size:
-            raise corrupt("shorter than a header")
-        magic, fmt, flags, chunk_size, nonce_prefix, seal_nonce, sealed_length = _FIXED.unpack(fixed)
-        if magic != MAGIC:
-            raise corrupt("not a vault file")
-        if fmt != FORMAT_VERSION or flags:
-            raise corrupt(f"unknown format {fmt} (flags {flags})")
-        if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
-            raise corrupt(f"chunk size {chunk_size} out of range")
-        if not _SEALED_MIN <= sealed_length <= _SEALED_MIN + MAX_FILE_ID_BYTES:
-            raise corrupt(f"sealed length {sealed_length} out of range")
-        sealed = fh.read(sealed_length)
-        if len(sealed) < sealed_length:
-            raise corrupt("truncated header")
-        if not any(sealed):
-            raise corrupt("its key has been destroyed (deleted)")
-        try:
-            opened = self._seal.decrypt(seal_nonce, sealed, fixed)
-        except InvalidTag:
-            raise SealBroken(detail=f"{getattr(fh, 'name', '?')}: its key does not unseal") from None
-        data_key, (stored_version,), stored_id = opened[:32], struct.unpack(">Q", opened[32:40]), opened[40:]
-        if raw_id is not None and (stored_id != raw_id or stored_version != version):
-            raise corrupt("it belongs to another document or version")
-        return _Header(
-            chunk_size, nonce_prefix, _FIXED.size + sealed_length, data_key, stored_version, stored_id
-        )
-
     @contextlib.contextmanager
-    def _open(self, file_id: str, version: int) -> Iterator[_OpenFile]:
-        raw_id = _encode_id(file_id)
+    def _open(self, file_id: str, version: int) -> Iterator[OpenFile]:
+        raw_id = encode_id(file_id)
         path = self._data_path(raw_id, version)
         with storage_errors("read a document"):
             try:
@@ -539,19 +355,19 @@ class Vault:
             except FileNotFoundError:
                 raise VaultNotFound(detail=f"{file_id!r} version {version}") from None
             with fh:
-                header = self._read_header(fh, raw_id, version)
-                yield _OpenFile(fh, header, os.fstat(fh.fileno()).st_size)
+                header = self._crypto.read_header(fh, raw_id, version)
+                yield OpenFile(fh, header, os.fstat(fh.fileno()).st_size, _WORKERS)
 
     def _scan(self, directory: Path) -> Listing:
         found: Listing = []
         with storage_errors("list the offline documents"):
             for path in directory.iterdir():
-                match = _NAME.match(path.name)
+                match = NAME.match(path.name)
                 if not match:
                     continue
                 try:
                     with path.open("rb", buffering=0) as fh:
-                        header = self._read_header(fh, None, None)
+                        header = self._crypto.read_header(fh, None, None)
                 except (VaultCorrupt, FileNotFoundError) as exc:
                     log.warning("vault: skipping unreadable %s: %s", path, exc)
                     continue
@@ -562,13 +378,15 @@ class Vault:
         return sorted(found)
 
 
-class _OpenFile:
-    """A committed file opened for reading, its header authenticated."""
+class OpenFile:
+    """A committed file opened for reading, its header authenticated; large ranges are decrypted by up to
+    ``workers`` threads."""
 
-    def __init__(self, fh: FileIO, header: _Header, file_size: int) -> None:
+    def __init__(self, fh: FileIO, header: Header, file_size: int, workers: int) -> None:
         self.fh, self.header = fh, header
-        self.cipher = _Cipher(header)
+        self.cipher = ChunkCipher(header)
         self.lock = threading.Lock()
+        self.workers = workers
         body = file_size - header.length
         self.chunks = max(body, 0) // header.slot + 1
         self.last_length = body - (self.chunks - 1) * header.slot - TAG
@@ -593,7 +411,7 @@ class _OpenFile:
         out = uninitialised(end - start)
         result = memoryview(out)
         count = last - first + 1
-        workers = min(_WORKERS, count // _CHUNKS_PER_WORKER) or 1
+        workers = min(self.workers, count // _CHUNKS_PER_WORKER) or 1
         bounds = [first + count * k // workers for k in range(workers + 1)]
         failures: list[BaseException] = []
 
@@ -662,26 +480,7 @@ class _OpenFile:
         return done
 
 
-def _shred(path: Path) -> bool:
-    """Overwrite the sealed key of the file at ``path`` with zeros, fsync, unlink. Whether it existed."""
-    try:
-        fd = os.open(path, os.O_RDWR | BINARY)
-    except FileNotFoundError:
-        return False
-    try:
-        fixed = os.read(fd, _FIXED.size)
-        if len(fixed) == _FIXED.size and fixed.startswith(MAGIC):
-            sealed_length = _FIXED.unpack(fixed)[-1]
-            os.lseek(fd, _FIXED.size - 12 - 2 - 8, os.SEEK_SET)  # nonce prefix, seal nonce, length, sealed
-            write_all(fd, bytes(8 + 12 + 2 + sealed_length))
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-    path.unlink(missing_ok=True)
-    return True
-
-
-# --- writing -------------------------------------------------------------------------------------------
+# --- writing ---
 
 
 class _Handle:
@@ -736,8 +535,8 @@ class VaultWriter:
                     self._path = vault._partial / name
                     fd, header, index = self._open_partial()
                 else:
-                    _shred(vault._partial / name)
-                    header_bytes, header = vault._new_header(raw_id, version, vault.chunk_size)
+                    shred(vault._partial / name)
+                    header_bytes, header = vault._crypto.new_header(raw_id, version, vault.chunk_size)
                     self._path, fd = create_tmp(vault._tmp)
                     try:
                         write_all(fd, header_bytes)
@@ -752,7 +551,7 @@ class VaultWriter:
             raise
         self._handle = _Handle(fd, claim)
         self._finalizer = weakref.finalize(self, self._handle.close)
-        self._cipher = _Cipher(header)
+        self._cipher = ChunkCipher(header)
         self._size = header.chunk_size
         self._index = index
         self.resumed_from = index * header.chunk_size
@@ -765,7 +564,7 @@ class VaultWriter:
         """Plaintext bytes of the document so far (resumed ones included)."""
         return self._index * self._size + self._fill
 
-    def _open_partial(self) -> tuple[int, _Header, int]:
+    def _open_partial(self) -> tuple[int, Header, int]:
         """Open (creating if needed) this writer's partial file: fd, header, chunks kept."""
         vault, path = self._vault, self._path
         try:
@@ -781,9 +580,9 @@ class VaultWriter:
             if kept is not None:
                 return (fd, *kept)
             os.close(fd)
-            _shred(path)
+            shred(path)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | BINARY, 0o600)
-        header_bytes, header = vault._new_header(self._raw_id, self._version, vault.chunk_size)
+        header_bytes, header = vault._crypto.new_header(self._raw_id, self._version, vault.chunk_size)
         try:
             write_all(fd, header_bytes)
             os.fsync(fd)
@@ -793,17 +592,17 @@ class VaultWriter:
             raise
         return fd, header, 0
 
-    def _verify_partial(self, fd: int) -> tuple[_Header, int] | None:
+    def _verify_partial(self, fd: int) -> tuple[Header, int] | None:
         """Authenticate the full chunks of an unfinished write and cut off a torn chunk after them;
         None if the file is unusable (then it is started afresh)."""
         fh = os.fdopen(os.dup(fd), "rb", buffering=0)
         with fh:
             try:
-                header = self._vault._read_header(fh, self._raw_id, self._version)
+                header = self._vault._crypto.read_header(fh, self._raw_id, self._version)
             except VaultCorrupt as exc:
                 log.warning("vault: unfinished write not resumable, starting afresh: %s", exc)
                 return None
-            cipher = _Cipher(header)
+            cipher = ChunkCipher(header)
             body = os.fstat(fd).st_size - header.length
             ciphertext = memoryview(bytearray(header.slot))
             plaintext = memoryview(bytearray(header.chunk_size))
@@ -853,7 +652,7 @@ class VaultWriter:
                 self._fill = total - pos
 
     def _emit(self, plaintext: memoryview, last: bool) -> None:
-        if self._index >= _MAX_CHUNKS:
+        if self._index >= MAX_CHUNKS:
             raise VaultError(
                 "This document is too large for the offline copy.", detail="chunk index overflow"
             )
@@ -874,7 +673,7 @@ class VaultWriter:
     def _abandon_changed(self) -> None:
         self._close()
         with contextlib.suppress(OSError):
-            _shred(self._path)
+            shred(self._path)
         raise VaultResumeMismatch(
             detail=f"{self._path}: the bytes after the resume point differ from the ones stored before"
         )
@@ -906,7 +705,7 @@ class VaultWriter:
         if self._handle.open:
             self._close()
             with storage_errors("discard a document"):
-                _shred(self._path)
+                shred(self._path)
 
     def suspend(self) -> None:
         """Close a resumable writer, keeping its full chunks for a later resume (bytes after the last
