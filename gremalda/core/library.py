@@ -465,9 +465,18 @@ class Library:
 
     def file(self, file_id: str) -> FileEntry | None:
         """One file (also an older version), or ``None`` if the replica does not hold it."""
+        found = self.file_with_owners(file_id)
+        return None if found is None else found[0]
+
+    def file_with_owners(
+        self, file_id: str
+    ) -> tuple[FileEntry, Callable[[str, str | None], Data | None]] | None:
+        """:meth:`file`, and a lookup (type, id: the object, or ``None`` if the replica lacks it) that holds
+        what was read for it: the file and its place (agenda item and meeting, paper, meeting, or
+        document, process and e-file), so the caller walks the place without reading it again."""
         objects = _Objects(self.conn)
         data = objects.get("file", file_id)
-        return None if data is None else self._entries(objects, {file_id: data})[file_id]
+        return None if data is None else (self._entries(objects, {file_id: data})[file_id], objects.get)
 
     def resolve_file(self, ref: str) -> FileEntry:
         """The file a person means by ``ref``: a file id, else the file whose file name or name is ``ref``

@@ -13,7 +13,8 @@ one made earlier. Both run inside the caller's transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from gremalda.core.library import Library, ref_id
 from gremalda.core.records import FileEntry
@@ -39,11 +40,12 @@ def remember_documents(conn: Connection, file_ids: Iterable[str]) -> int:
     for file_id in dict.fromkeys(file_ids):
         if conn.execute("SELECT 1 FROM annotation WHERE file_id = ?", (file_id,)).fetchone() is None:
             continue
-        entry = library.file(file_id)
-        if entry is None:
+        found = library.file_with_owners(file_id)
+        if found is None:
             continue
+        entry, owners = found
         label = document_label(entry)
-        if _place_complete(conn, file_id):
+        if _place_complete(owners, file_id):
             conn.execute("UPDATE annotation SET label = ? WHERE file_id = ?", (label, file_id))
         else:  # the place is gone already: a label made while it was there stays
             conn.execute(
@@ -53,24 +55,15 @@ def remember_documents(conn: Connection, file_ids: Iterable[str]) -> int:
     return kept
 
 
-def _owner(conn: Connection, kind: str, oid: object) -> dict[str, object] | None:
-    if oid is None:
-        return None
-    row = conn.execute("SELECT data FROM object WHERE type = ? AND id = ?", (kind, str(oid))).fetchone()
-    if row is None:
-        return None
-    data = json.loads(row[0])
-    return data if isinstance(data, dict) else None
-
-
-def _place_complete(conn: Connection, file_id: str) -> bool:
+def _place_complete(owners: Callable[[str, str | None], dict[str, Any] | None], file_id: str) -> bool:
     """Whether the replica still holds every object of the file's place (its agenda item and that item's
     meeting, its paper, its meeting, or its document with process and e-file): only then may a label made
-    now replace one made earlier, while more of the place was there."""
-    file = _owner(conn, "file", file_id)
+    now replace one made earlier, while more of the place was there. `owners` looks up what the library
+    read for the file's label (nothing is read again)."""
+    file = owners("file", file_id)
     if file is None:
         return False
-    chain: list[tuple[str, str]] = []
+    chain: list[tuple[str, str]]
     if ref_id(file.get("agenda_item_id")) is not None:
         chain = [("agenda_item", "agenda_item_id"), ("meeting", "meeting_id")]
     elif ref_id(file.get("paper_id")) is not None:
@@ -81,9 +74,9 @@ def _place_complete(conn: Connection, file_id: str) -> bool:
         chain = [("document", "document_id"), ("process", "process_id"), ("efile", "efile_id")]
     else:
         return False  # no place to name
-    current: dict[str, object] | None = file
+    current: dict[str, Any] | None = file
     for kind, key in chain:
-        current = _owner(conn, kind, ref_id(current.get(key))) if current is not None else None
+        current = owners(kind, ref_id(current.get(key))) if current is not None else None
         if current is None:
             return False
     return True
