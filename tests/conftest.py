@@ -1,4 +1,4 @@
-"""Shared fixtures: a real PostgreSQL cluster for the session (when installed)."""
+"""Shared fixtures: a real PostgreSQL cluster for the session (when installed); Hypothesis settings."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ import itertools
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.harness.postgres import PostgresServer, postgres_missing_reason, postgres_server
+
+# Property-based tests check what is computed, never how fast: no deadline per example, and no health check
+# that fails because generating examples was slow (a loaded CI machine is 20-30x slower at moments). A
+# test's own @settings inherit this (one that lists suppressed health checks names too_slow again).
+settings.register_profile("gremalda", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("gremalda")
 
 _counter = itertools.count(1)
 

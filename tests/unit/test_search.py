@@ -327,7 +327,11 @@ def test_operators_are_words(service: SearchService) -> None:
     assert [t.prefix for t in query_terms("V*")] == [False]  # a one-letter prefix is searched as a word
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(query=st.text(max_size=60))
 def test_any_text_is_a_query(service: SearchService, query: str) -> None:
     service.search(query, SearchFilters(visibility="public"))

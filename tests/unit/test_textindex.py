@@ -226,7 +226,11 @@ def test_fts5_syntax_is_not_interpreted(db: ReplicaDatabase, query: str, finds: 
     assert index.search("Straße")  # nothing was dropped
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(query=st.text(max_size=40))
 def test_any_query_is_safe(db: ReplicaDatabase, query: str) -> None:
     index = TextIndex(db.conn)
@@ -239,7 +243,11 @@ def test_any_query_is_safe(db: ReplicaDatabase, query: str) -> None:
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüßÄÖÜẞéÉAEOUQ"
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     words=st.lists(st.text(alphabet=_LETTERS, min_size=1, max_size=12), min_size=1, max_size=12),
     seps=st.lists(st.sampled_from([" ", "-", ", ", "-\n", ". ", "\t"]), min_size=12, max_size=12),

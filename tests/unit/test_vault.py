@@ -102,7 +102,11 @@ def test_large_read_uses_threads_and_detects_damage_in_any_part(tmp_path: Path, 
         vault.read("big", 1)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     size=st.integers(0, 6 * C + 3) | st.sampled_from([0, 1, C - 1, C, C + 1, 3 * C]),
     cuts=st.lists(st.integers(0, 6 * C + 3), max_size=6),
