@@ -12,7 +12,9 @@ that calls the foreign library; above that, code sees only these classes. Subcla
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
+
+from gremalda.os_reasons import OsReason, action_message, action_reason
 
 
 class GremaldaError(Exception):
@@ -29,6 +31,23 @@ class GremaldaError(Exception):
 
     def __str__(self) -> str:
         return f"{self.title}: {self.message}"
+
+    # set by os_failure: why the operating system refused, the gremalda.os_reasons.ACTIONS key of the
+    # message and the path it names (the window translates the message by them: gremalda.ui.os_texts)
+    os_reason: OsReason | None = None
+    os_action: str = ""
+    os_path: str = ""
+
+    @classmethod
+    def os_failure(
+        cls, cause: OSError | OsReason, action: str, path: object = "", *, detail: str | None = None
+    ) -> Self:
+        """The error for ``action`` (a key of gremalda.os_reasons.ACTIONS) on ``path`` refused by the
+        operating system: the reason as a phrase of ours, the system's own words in ``detail``."""
+        reason = cause if isinstance(cause, OsReason) else action_reason(action, cause)
+        error = cls(action_message(action, reason, path), detail=detail or reason.system or None)
+        error.os_reason, error.os_action, error.os_path = reason, action, str(path)
+        return error
 
 
 class InternalError(GremaldaError):

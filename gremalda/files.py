@@ -1,15 +1,18 @@
 """Files the user chose to write or read (exports, imports): written whole or not at all — a temporary
 file beside the target, synced, then renamed over it, so a failed export never leaves half a file — and
-read with a size limit; failures as errors written for people instead of ``OSError``."""
+read with a size limit; failures as errors written for people instead of ``OSError`` (the reason as a
+code of gremalda.os_reasons, translated by the window)."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from gremalda.errors import GremaldaError
+from gremalda.os_reasons import OsReason
 
 
 class FileNotSaved(GremaldaError):
@@ -36,7 +39,7 @@ def write_atomically(target: Path, data: bytes | bytearray, *, overwrite: bool =
     ``overwrite`` is false; :class:`FileNotSaved` when it cannot be written."""
     target = Path(target).expanduser()
     if target.is_dir():
-        raise FileNotSaved(f"“{target}” is a folder; give a file name.")
+        raise FileNotSaved.os_failure(OsReason("is_a_folder", errno.EISDIR), "save_file", target)
     if target.exists() and not overwrite:
         raise TargetExists(f"“{target}” exists; add --force to overwrite it, or choose another name.")
     temporary: str | None = None
@@ -49,10 +52,7 @@ def write_atomically(target: Path, data: bytes | bytearray, *, overwrite: bool =
         os.replace(temporary, target)
         temporary = None
     except OSError as exc:
-        raise FileNotSaved(
-            f"“{target}” could not be saved: {exc.strerror or exc}. Choose another folder or name.",
-            detail=repr(exc),
-        ) from exc
+        raise FileNotSaved.os_failure(exc, "save_file", target) from exc
     finally:
         if temporary is not None:
             with contextlib.suppress(OSError):
@@ -66,7 +66,7 @@ def read_limited(source: Path, limit: int) -> bytes:
         with Path(source).open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise FileNotRead(f"“{source}” could not be read: {exc.strerror or exc}.", detail=repr(exc)) from exc
+        raise FileNotRead.os_failure(exc, "read_file", source) from exc
     if len(data) > limit:
         size = f"{limit // (1024 * 1024)} MB"
         raise FileNotRead(f"“{source}” is larger than {size}: it is not a file of this kind.")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gremalda.errors import DataDirUnusable
+from gremalda.os_reasons import OsReason, system_text
 
 APP_NAME = "gremalda"
 DATABASE_NAME = "replica.db"
@@ -75,9 +76,8 @@ def _ensure_private_dir(directory: Path) -> None:
             raise DataDirUnusable(f"{directory} is not a directory. Choose another data directory.")
         if stat.S_IMODE(info.st_mode) != _PRIVATE and info.st_uid == os.getuid():
             directory.chmod(_PRIVATE)  # mkdir's mode is masked by the umask; an old directory may be open
+    except FileExistsError as exc:  # mkdir(exist_ok=True): a file where a folder of the path should be
+        reason = OsReason("not_a_folder", exc.errno, system_text(exc))
+        raise DataDirUnusable.os_failure(reason, "data_dir", directory) from exc
     except OSError as exc:
-        raise DataDirUnusable(
-            f"Cannot create or use the data directory {directory}: {exc.strerror or exc}. "
-            "Check its permissions, or choose another one with --data-dir.",
-            detail=repr(exc),
-        ) from exc
+        raise DataDirUnusable.os_failure(exc, "data_dir", directory) from exc

@@ -13,6 +13,7 @@ from gremalda.core.annotations.xfdf import MAX_BYTES
 from gremalda.core.errors import DocumentNotFound
 from gremalda.core.library import Library, parse_time
 from gremalda.errors import DataDirUnusable
+from gremalda.os_reasons import READ, OsReason
 from gremalda.paths import data_paths
 from gremalda.store.replica import Store, open_store
 
@@ -169,7 +170,8 @@ def _read_input(path: Path) -> bytes:
         with open(path.expanduser(), "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise DataDirUnusable(f"Could not read {path}: {exc.strerror or exc}.", detail=repr(exc)) from None
+        reason = OsReason.of(exc, READ)
+        raise DataDirUnusable(f"Could not read {path}: {reason.text}.", detail=reason.system) from None
     return data
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from gremalda.os_reasons import READ, OsReason
 from gremalda.pdf.orphans import exit_with_parent
 
 __all__ = [
@@ -137,7 +138,13 @@ def _size(n: int) -> str:
 
 
 def _unreadable(exc: OSError) -> Finding:
-    return Finding("unreadable", {"error": str(exc.strerror or exc), "errno": exc.errno})
+    """The refusal of a file that cannot be read: the reason as a phrase of ours (gremalda.os_reasons),
+    the system's own words as the finding's detail only when the reason is not one we know."""
+    reason = OsReason.of(exc, READ)
+    params = reason.params()
+    if not reason.known:
+        params["detail"] = reason.system
+    return Finding("unreadable", params)
 
 
 def page_list(pages: list[int], limit: int = 12) -> str:

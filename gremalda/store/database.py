@@ -40,6 +40,7 @@ from gremalda.errors import (
     ReplicaTooNew,
     WrongKey,
 )
+from gremalda.os_reasons import UNKNOWN, OsReason
 from gremalda.paths import DataPaths, data_paths, ensure_data_dirs
 from gremalda.store.keys import DATABASE_KEY, KEY_BYTES, open_with_key, os_keyring
 
@@ -399,6 +400,15 @@ def sqlite_errors(path: Path) -> Iterator[None]:
         raise convert_sqlite_error(exc, path) from exc
 
 
+# SQLite's errors of the disk as the operating system's reasons (gremalda.os_reasons)
+_SQLITE_REASONS = (
+    ("SQLITE_FULL", "disk_full"),
+    ("SQLITE_IOERR", "io_error"),
+    ("SQLITE_READONLY", "not_writable"),
+    ("SQLITE_PERM", "no_permission"),
+)
+
+
 def convert_sqlite_error(exc: Exception, path: Path) -> GremaldaError:
     """The client's error for an SQLite/SQLCipher error on the replica at ``path``."""
     name = str(getattr(exc, "sqlite_errorname", "") or "")
@@ -408,11 +418,8 @@ def convert_sqlite_error(exc: Exception, path: Path) -> GremaldaError:
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
         return ReplicaCorrupt(detail=detail)
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_FULL")):
-        return DataDirUnusable(
-            f"Gremalda cannot read or write its offline copy {path}: {exc}. Check the disk space and "
-            "the permissions of the data directory.",
-            detail=detail,
-        )
+        code = next((c for prefix, c in _SQLITE_REASONS if name.startswith(prefix)), UNKNOWN)
+        return DataDirUnusable.os_failure(OsReason(code, None, detail), "replica_io", path)
     return InternalError(detail=detail)
 
 
@@ -461,15 +468,11 @@ def _create_private_file(path: Path) -> None:
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600))
     except OSError as exc:
-        raise DataDirUnusable(
-            f"Cannot create the offline copy {path}: {exc.strerror}. Check the permissions of the data "
-            "directory, or choose another one with --data-dir.",
-            detail=repr(exc),
-        ) from exc
+        raise DataDirUnusable.os_failure(exc, "create_replica", path) from exc
 
 
 def _unreadable(path: Path, exc: OSError) -> DataDirUnusable:
-    return DataDirUnusable(f"Cannot read the offline copy {path}: {exc.strerror}.", detail=repr(exc))
+    return DataDirUnusable.os_failure(exc, "read_replica", path)
 
 
 def _user_version(conn: Connection) -> int:

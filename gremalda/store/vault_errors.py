@@ -100,8 +100,6 @@ def storage_errors(action: str) -> Iterator[None]:
     """Convert OSError (the foreign error of the vault) into :class:`VaultStorageError`."""
     try:
         yield
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise VaultStorageError(
-            f"Could not {action}: {reason}. {VaultStorageError.default_message}", detail=repr(exc)
-        ) from exc
+    except OSError as exc:  # the reason as a code (gremalda.os_reasons); the action in the details
+        kind = "read_documents" if action.startswith(("read", "list")) else "store_documents"
+        raise VaultStorageError.os_failure(exc, kind, detail=f"Could not {action}: {exc!r}") from exc

@@ -8,18 +8,17 @@ English text the core wrote, which says exactly the same (and for server refusal
 
 from __future__ import annotations
 
-import errno
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject
 
 from gremalda.core.clerk.errors import ClerkError
+from gremalda.os_reasons import READ, WATCH, params_reason
 from gremalda.pdf.preflight import Finding, page_list
+from gremalda.ui.os_texts import fill, reason_text, translated_reason
 
 CONTEXT = "ClerkText"
-_PLACEHOLDER = re.compile(r"%(\d)")
 
 
 def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 (pyside6-lupdate finds it by name)
@@ -31,16 +30,6 @@ def _t(source: str, n: int = -1) -> str | None:
     """The translation of ``source``; None when there is none (it is the source itself)."""
     text = QCoreApplication.translate(CONTEXT, source, None, n)
     return None if text == source else text
-
-
-def fill(template: str, *values: object) -> str:
-    """``template`` with %1, %2, … replaced in one pass (a value containing "%2" stays as it is)."""
-
-    def value(match: re.Match[str]) -> str:
-        index = int(match.group(1)) - 1
-        return str(values[index]) if 0 <= index < len(values) else match.group(0)
-
-    return _PLACEHOLDER.sub(value, template)
 
 
 def _number(value: Any) -> str:
@@ -60,19 +49,11 @@ def _pages(params: Mapping[str, Any]) -> str:
     return page_list([int(p) for p in params.get("pages_found") or []])
 
 
-# the operating system's reasons a clerk is told in their language (others as the system said them)
-OS_ERRORS: dict[int, str] = {
-    errno.ENOENT: QT_TRANSLATE_NOOP("ClerkText", "the file does not exist"),
-    errno.EACCES: QT_TRANSLATE_NOOP("ClerkText", "no permission to read it"),
-    errno.EPERM: QT_TRANSLATE_NOOP("ClerkText", "no permission to read it"),
-    errno.EISDIR: QT_TRANSLATE_NOOP("ClerkText", "it is a folder"),
-}
-
-
-def _os_error(params: Mapping[str, Any]) -> str:
-    code = params.get("errno")
-    source = OS_ERRORS.get(code) if isinstance(code, int) else None
-    return (_t(source) if source else None) or str(params.get("error") or "")
+def _os_error(params: Mapping[str, Any], access: str = READ) -> str:
+    """The operating system's reason the params name (by their reason code or errno), in the user's
+    language (gremalda.ui.os_texts); in English the core's own phrase (``error``)."""
+    reason = params_reason(dict(params), access)
+    return translated_reason(reason) or str(params.get("error") or "") or reason_text(reason)
 
 
 # --- the preflight's findings ------------------------------------------------------------------------------
@@ -304,7 +285,7 @@ CLERK_REASONS: dict[str, tuple[str, Values]] = {
     ),
     "hot_folder_unwatchable": (
         QT_TRANSLATE_NOOP("ClerkText", "The hot folder %1 cannot be watched: %2."),
-        lambda p: (p.get("folder"), _os_error(p)),
+        lambda p: (p.get("folder"), _os_error(p, WATCH)),
     ),
 }
 COMPOSED = ("not_in_replica", "server_refused", "preflight")

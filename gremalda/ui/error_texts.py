@@ -3,7 +3,8 @@
 The error classes (Qt-free) carry English text. Here each known class gets its title and, when the
 error carries its class's default message, that message, translated; a specific message a raise site
 wrote (naming a file or a server) is shown as written, except a clerk error's: it names its reason by
-a code with parameters, translated in gremalda.ui.clerk_texts."""
+a code with parameters, translated in gremalda.ui.clerk_texts; and an error made from an OSError
+(GremaldaError.os_failure): its message is translated by its action and reason in gremalda.ui.os_texts."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from gremalda.core.clerk.errors import ClerkError
 from gremalda.errors import GremaldaError
 from gremalda.ui.clerk_texts import clerk_message
+from gremalda.ui.os_texts import os_message
 from sync.protocol.limits import MAX_ANNOTATION_BYTES, MAX_INK_STROKES, MAX_STROKE_POINTS
 
 translate = QCoreApplication.translate
@@ -302,6 +304,8 @@ def error_text(error: GremaldaError) -> tuple[str, str]:
             title = known[0]
         if message == error.message and getattr(cls, "default_message", None) == error.message:
             message = known[1]
+    if error.os_reason is not None:  # made from an OSError: its template and reason, translated
+        message = os_message(error) or message
     if isinstance(error, ClerkError) and error.code:
         message = clerk_message(error) or message
     return title, message

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gremalda.core.clerk.errors import FileRefused, UploadStopped
+from gremalda.os_reasons import READ, OsReason
 from gremalda.pdf.preflight import Preflighter, PreflightReport
 from gremalda.store.replica import Store
 from sync.client import NotFound, ServerApi, SyncClientError, TransferCancelled
@@ -67,12 +68,9 @@ def prepare(path: Path, preflighter: Preflighter | None = None) -> Source:
     try:
         sha, size = digest(path)
     except OSError as exc:
+        reason = OsReason.of(exc, READ)
         raise FileRefused.because(
-            "file_unreadable",
-            name=path.name,
-            error=str(exc.strerror or exc),
-            errno=exc.errno,
-            detail=repr(exc),
+            "file_unreadable", name=path.name, detail=reason.system, **reason.params()
         ) from None
     if preflighter is None:
         with Preflighter() as checker:
@@ -146,12 +144,9 @@ def upload(
             store.set_state(key, None)  # expired or unknown on the server: start afresh
             resume_id = None
         except OSError as exc:
+            reason = OsReason.of(exc, READ)
             raise FileRefused.because(
-                "file_unreadable",
-                name=source.path.name,
-                error=str(exc.strerror or exc),
-                errno=exc.errno,
-                detail=repr(exc),
+                "file_unreadable", name=source.path.name, detail=reason.system, **reason.params()
             ) from None
         except SyncClientError:
             raise  # the kept id stays: the next attempt resumes

@@ -26,6 +26,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from gremalda.core.clerk.errors import ClerkError
+from gremalda.os_reasons import WATCH, OsReason
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +89,9 @@ class HotFolder:
             observer.schedule(_Events(self), str(self.path), recursive=False)
             observer.start()
         except OSError as exc:
+            reason = OsReason.of(exc, WATCH)
             raise HotFolderUnusable.because(
-                "hot_folder_unwatchable",
-                folder=str(self.path),
-                error=str(exc.strerror or exc),
-                errno=exc.errno,
-                detail=repr(exc),
+                "hot_folder_unwatchable", folder=str(self.path), detail=reason.system, **reason.params()
             ) from None
         self._observer = observer
         self._thread = threading.Thread(target=self._run, name="gremalda-hotfolder", daemon=True)
