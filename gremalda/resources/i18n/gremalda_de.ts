@@ -919,18 +919,6 @@
   <context>
     <name>ClerkText</name>
     <message>
-      <source>the file does not exist</source>
-      <translation>die Datei existiert nicht</translation>
-    </message>
-    <message>
-      <source>no permission to read it</source>
-      <translation>keine Berechtigung, sie zu lesen</translation>
-    </message>
-    <message>
-      <source>it is a folder</source>
-      <translation>es ist ein Ordner</translation>
-    </message>
-    <message>
       <source>The file cannot be read: %1.</source>
       <translation>Die Datei kann nicht gelesen werden: %1.</translation>
     </message>
@@ -2799,6 +2787,153 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
         <numerusform>%n Anmerkung nur auf diesem Gerät behalten.</numerusform>
         <numerusform>%n Anmerkungen nur auf diesem Gerät behalten.</numerusform>
       </translation>
+    </message>
+  </context>
+  <context>
+    <name>OsText</name>
+    <message>
+      <source>the file or folder does not exist</source>
+      <translation>die Datei oder der Ordner existiert nicht</translation>
+    </message>
+    <message>
+      <source>the file does not exist</source>
+      <translation>die Datei existiert nicht</translation>
+    </message>
+    <message>
+      <source>the folder does not exist</source>
+      <translation>der Ordner existiert nicht</translation>
+    </message>
+    <message>
+      <source>no permission</source>
+      <translation>keine Berechtigung</translation>
+    </message>
+    <message>
+      <source>no permission to read it</source>
+      <translation>keine Berechtigung, sie zu lesen</translation>
+    </message>
+    <message>
+      <source>no permission to write there</source>
+      <translation>keine Berechtigung, dort zu schreiben</translation>
+    </message>
+    <message>
+      <source>no permission to write, or a read-only drive</source>
+      <translation>keine Schreibberechtigung, oder das Laufwerk ist schreibgeschützt</translation>
+    </message>
+    <message>
+      <source>it is a folder, not a file</source>
+      <translation>es ist ein Ordner, keine Datei</translation>
+    </message>
+    <message>
+      <source>a part of the path is a file, not a folder</source>
+      <translation>ein Teil des Pfads ist eine Datei, kein Ordner</translation>
+    </message>
+    <message>
+      <source>the disk is full</source>
+      <translation>der Datenträger ist voll</translation>
+    </message>
+    <message>
+      <source>your storage quota on this drive is used up</source>
+      <translation>Ihr Speicherkontingent auf diesem Laufwerk ist aufgebraucht</translation>
+    </message>
+    <message>
+      <source>the drive is read-only</source>
+      <translation>das Laufwerk ist schreibgeschützt</translation>
+    </message>
+    <message>
+      <source>the file name or the path is too long</source>
+      <translation>der Dateiname oder der Pfad ist zu lang</translation>
+    </message>
+    <message>
+      <source>too many files are open; close other programs or restart Gremalda</source>
+      <translation>zu viele Dateien sind geöffnet; schließen Sie andere Programme oder starten Sie Gremalda neu</translation>
+    </message>
+    <message>
+      <source>the drive reported a read or write error; it may be damaged or disconnected</source>
+      <translation>das Laufwerk meldet einen Lese- oder Schreibfehler; vielleicht ist es beschädigt oder nicht mehr verbunden</translation>
+    </message>
+    <message>
+      <source>a file or folder of that name exists already</source>
+      <translation>eine Datei oder ein Ordner dieses Namens existiert bereits</translation>
+    </message>
+    <message>
+      <source>the folder is not empty</source>
+      <translation>der Ordner ist nicht leer</translation>
+    </message>
+    <message>
+      <source>it cannot be moved directly to another drive</source>
+      <translation>es kann nicht direkt auf ein anderes Laufwerk verschoben werden</translation>
+    </message>
+    <message>
+      <source>the drive is not available; it may have been removed or not be mounted</source>
+      <translation>das Laufwerk ist nicht verfügbar; vielleicht wurde es entfernt oder ist nicht eingehängt</translation>
+    </message>
+    <message>
+      <source>the file or drive is in use by another program</source>
+      <translation>die Datei oder das Laufwerk wird von einem anderen Programm verwendet</translation>
+    </message>
+    <message>
+      <source>the file is too large for this drive</source>
+      <translation>die Datei ist zu groß für dieses Laufwerk</translation>
+    </message>
+    <message>
+      <source>there is not enough memory</source>
+      <translation>es ist nicht genug Arbeitsspeicher frei</translation>
+    </message>
+    <message>
+      <source>the path has too many symbolic links; a link may point to itself</source>
+      <translation>der Pfad enthält zu viele symbolische Verknüpfungen; vielleicht zeigt eine auf sich selbst</translation>
+    </message>
+    <message>
+      <source>the network drive or connection cannot be reached</source>
+      <translation>das Netzlaufwerk oder die Verbindung ist nicht erreichbar</translation>
+    </message>
+    <message>
+      <source>the connection to the other program was broken off</source>
+      <translation>die Verbindung zum anderen Programm ist abgebrochen</translation>
+    </message>
+    <message>
+      <source>the other program refused the connection</source>
+      <translation>das andere Programm hat die Verbindung abgelehnt</translation>
+    </message>
+    <message>
+      <source>the system's limit of watched folders is reached; close programs that watch many folders</source>
+      <translation>die Höchstzahl überwachter Ordner des Systems ist erreicht; schließen Sie Programme, die viele Ordner überwachen</translation>
+    </message>
+    <message>
+      <source>the operating system reported an unexpected error; see the details</source>
+      <translation>das Betriebssystem hat einen unerwarteten Fehler gemeldet; siehe Details</translation>
+    </message>
+    <message>
+      <source>“%1” could not be saved: %2. Choose another folder or name.</source>
+      <translation>„%1“ konnte nicht gespeichert werden: %2. Wählen Sie einen anderen Ordner oder Namen.</translation>
+    </message>
+    <message>
+      <source>“%1” could not be read: %2.</source>
+      <translation>„%1“ konnte nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+      <source>Cannot create or use the data directory %1: %2. Check its permissions, or choose another one with --data-dir.</source>
+      <translation>Das Datenverzeichnis %1 kann nicht angelegt oder genutzt werden: %2. Prüfen Sie seine Berechtigungen oder wählen Sie mit --data-dir ein anderes.</translation>
+    </message>
+    <message>
+      <source>Cannot create the offline copy %1: %2. Check the permissions of the data directory, or choose another one with --data-dir.</source>
+      <translation>Die Offline-Kopie %1 kann nicht angelegt werden: %2. Prüfen Sie die Berechtigungen des Datenverzeichnisses oder wählen Sie mit --data-dir ein anderes.</translation>
+    </message>
+    <message>
+      <source>Cannot read the offline copy %1: %2.</source>
+      <translation>Die Offline-Kopie %1 kann nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+      <source>Gremalda cannot read or write its offline copy %1: %2. Check the disk space and the permissions of the data directory.</source>
+      <translation>Gremalda kann seine Offline-Kopie %1 nicht lesen oder schreiben: %2. Prüfen Sie den freien Speicherplatz und die Berechtigungen des Datenverzeichnisses.</translation>
+    </message>
+    <message>
+      <source>The documents could not be stored on this device: %2.</source>
+      <translation>Die Dokumente konnten nicht auf diesem Gerät gespeichert werden: %2.</translation>
+    </message>
+    <message>
+      <source>The documents stored on this device could not be read: %2.</source>
+      <translation>Die auf diesem Gerät gespeicherten Dokumente konnten nicht gelesen werden: %2.</translation>
     </message>
   </context>
   <context>
