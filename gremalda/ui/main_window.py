@@ -1,14 +1,14 @@
 """The main window: navigation on the left, a meeting's agenda (or an e-file) and the documents in the
 centre (tabs, split view), page thumbnails, outline and search as docks, sync state in the status bar.
 
-Everything that reads the replica runs on the worker threads (:mod:`gremalda.ui.workers`); the sync
-engine on its own thread (:mod:`gremalda.ui.sync_bridge`). Views refresh from the results."""
+Everything that reads the replica runs on the worker threads (:mod:`gremalda.ui.workers`, the jobs in
+:mod:`gremalda.ui.replica_reads`); the sync engine on its own thread (:mod:`gremalda.ui.sync_bridge`).
+Views refresh from the results."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
@@ -29,16 +29,12 @@ from PySide6.QtWidgets import (
 
 from gremalda import __version__
 from gremalda.core.library import Library
-from gremalda.core.navigation import Navigation, build_navigation
-from gremalda.core.oparl import fetch_meeting_files, meeting_source
+from gremalda.core.navigation import Navigation
+from gremalda.core.oparl import fetch_meeting_files
 from gremalda.core.readstate import Badge, ReadState
-from gremalda.core.records import EFileTree, FileEntry, MeetingFolder, ReplicaStatus
+from gremalda.core.records import FileEntry, ReplicaStatus
 from gremalda.errors import GremaldaError, NotSignedIn
 from gremalda.paths import DataPaths
-from gremalda.store import oparl_replica
-from gremalda.store.oparl_replica import OParlSourceUnknown, OParlStoreReplica
-from gremalda.store.replica import Store
-from gremalda.store.vault import VaultNotFound
 from gremalda.ui import error_reporter
 from gremalda.ui.actions import Actions, build_menus, style_icons
 from gremalda.ui.agenda_view import AgendaView
@@ -53,6 +49,17 @@ from gremalda.ui.navigation_tree import NavigationTree
 from gremalda.ui.notice_banner import NoticeBanner
 from gremalda.ui.oparl_tasks import OParlTasks
 from gremalda.ui.preferences import Preferences
+from gremalda.ui.replica_reads import (
+    EFileLoaded,
+    MeetingLoaded,
+    NavigationLoaded,
+    OParlMeeting,
+    Opened,
+    load_efile,
+    load_meeting,
+    load_navigation,
+    read_document,
+)
 from gremalda.ui.status_bar import StatusBar
 from gremalda.ui.sync_bridge import SyncBridge, SyncResult, is_offline
 from gremalda.ui.workers import ReplicaWorkers
@@ -60,88 +67,6 @@ from gremalda.ui.workers import ReplicaWorkers
 log = logging.getLogger(__name__)
 
 Place = tuple[str, str, int]  # (kind: meeting | efile | document, id, page)
-
-
-@dataclass(frozen=True)
-class _Opened:
-    data: bytes
-    last_page: int | None
-    entry: FileEntry
-
-
-def _read_document(store: Store, file_id: str) -> _Opened:
-    """On a worker: the decrypted bytes of the file's stored content, where the user left it, and mark
-    it opened."""
-    entry = Library(store.db.conn).file(file_id)
-    if entry is None or not entry.stored or entry.vault_version is None:
-        raise VaultNotFound()
-    buffer = store.vault.read(entry.id, entry.vault_version)
-    data = bytes(buffer)
-    del buffer
-    state = ReadState(store.db)
-    last_page = state.last_page(entry.id)
-    state.mark_opened(entry.id, entry.sha256)
-    return _Opened(data, last_page, entry)
-
-
-@dataclass(frozen=True)
-class _OParlMeeting:
-    """A meeting of an OParl source: where it comes from, and how many of its files are not stored."""
-
-    source_name: str
-    system_url: str
-    files: str  # the source's policy: "none" or "all"
-    missing: int
-
-
-def _oparl_names(store: Store) -> dict[str, str]:
-    """Ids of the bodies and meetings that come from OParl sources -> the source's name."""
-    names = {row.id: row.name or row.system_url for row in oparl_replica.sources(store)}
-    if not names:
-        return {}
-    rows = store.db.conn.execute(
-        "SELECT id, json_extract(data, '$.source_id') FROM object WHERE type IN ('body', 'meeting') "
-        "AND json_extract(data, '$.source') = 'oparl'"
-    ).fetchall()
-    return {str(oid): names.get(int(sid), "") for oid, sid in rows if sid is not None}
-
-
-def _load_navigation(store: Store) -> tuple[Navigation, ReplicaStatus, dict[str, str]]:
-    return build_navigation(store.db.conn), Library(store.db.conn).status(), _oparl_names(store)
-
-
-MeetingLoaded = tuple[MeetingFolder | None, dict[str, Badge], _OParlMeeting | None]
-
-
-def _oparl_meeting(store: Store, meeting_id: str) -> _OParlMeeting | None:
-    try:
-        row = meeting_source(store, meeting_id)
-    except OParlSourceUnknown:
-        return None
-    missing = len(OParlStoreReplica(store, row.id).file_tasks(meeting_id))
-    return _OParlMeeting(row.name or row.system_url, row.system_url, row.files, missing)
-
-
-def _load_meeting(meeting_id: str) -> Callable[[Store], MeetingLoaded]:
-    def job(store: Store) -> MeetingLoaded:
-        folder = Library(store.db.conn).meeting(meeting_id)
-        if folder is None:
-            return None, {}, None
-        files = [*folder.meeting_files, *(f for item in folder.items for f in item.files)]
-        return folder, ReadState(store.db).badges(files), _oparl_meeting(store, meeting_id)
-
-    return job
-
-
-def _load_efile(efile_id: str) -> Callable[[Store], tuple[EFileTree | None, dict[str, Badge]]]:
-    def job(store: Store) -> tuple[EFileTree | None, dict[str, Badge]]:
-        tree = Library(store.db.conn).efile(efile_id)
-        if tree is None:
-            return None, {}
-        files = [d.files[0] for p in tree.processes for d in p.documents if d.files]
-        return tree, ReadState(store.db).badges(files)
-
-    return job
 
 
 def default_view_factory() -> tuple[ViewFactory, Callable[[], None]]:
@@ -523,9 +448,9 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read the navigation and status again (after a sync), and the folder shown."""
-        self.workers.submit(_load_navigation, self._navigation_loaded)
+        self.workers.submit(load_navigation, self._navigation_loaded)
 
-    def _navigation_loaded(self, result: tuple[Navigation, ReplicaStatus, dict[str, str]]) -> None:
+    def _navigation_loaded(self, result: NavigationLoaded) -> None:
         navigation, status, oparl = result
         self.navigation_data = navigation
         self.status = status
@@ -552,7 +477,7 @@ class MainWindow(QMainWindow):
         self._folder_wanted = ("meeting", meeting_id)
         self._record(("meeting", meeting_id, 0))
         self.workers.submit(
-            _load_meeting(meeting_id), lambda result: self._meeting_loaded(request, meeting_id, result)
+            load_meeting(meeting_id), lambda result: self._meeting_loaded(request, meeting_id, result)
         )
 
     def show_efile(self, efile_id: str) -> None:
@@ -564,7 +489,7 @@ class MainWindow(QMainWindow):
         self._folder_wanted = ("efile", efile_id)
         self._record(("efile", efile_id, 0))
         self.workers.submit(
-            _load_efile(efile_id), lambda result: self._efile_loaded(request, efile_id, result)
+            load_efile(efile_id), lambda result: self._efile_loaded(request, efile_id, result)
         )
 
     def _reload_folder(self) -> None:
@@ -577,11 +502,11 @@ class MainWindow(QMainWindow):
         request = self._folder_request
         if kind == "meeting":
             self.workers.submit(
-                _load_meeting(object_id), lambda result: self._meeting_loaded(request, object_id, result)
+                load_meeting(object_id), lambda result: self._meeting_loaded(request, object_id, result)
             )
         else:
             self.workers.submit(
-                _load_efile(object_id), lambda result: self._efile_loaded(request, object_id, result)
+                load_efile(object_id), lambda result: self._efile_loaded(request, object_id, result)
             )
 
     def _meeting_loaded(self, request: int, meeting_id: str, result: MeetingLoaded) -> None:
@@ -600,7 +525,7 @@ class MainWindow(QMainWindow):
 
     # --- OParl sources
 
-    def _show_oparl_note(self, meeting_id: str, oparl: _OParlMeeting | None) -> None:
+    def _show_oparl_note(self, meeting_id: str, oparl: OParlMeeting | None) -> None:
         """A meeting of an OParl source says where it comes from; its files not stored yet are fetched
         now (the source's choice "files of a meeting when it is opened")."""
         if oparl is None:
@@ -662,9 +587,7 @@ class MainWindow(QMainWindow):
         self._oparl_tried.clear()
         self.refresh()
 
-    def _efile_loaded(
-        self, request: int, efile_id: str, result: tuple[EFileTree | None, dict[str, Badge]]
-    ) -> None:
+    def _efile_loaded(self, request: int, efile_id: str, result: EFileLoaded) -> None:
         if request != self._folder_request:
             return
         tree, badges = result
@@ -720,7 +643,7 @@ class MainWindow(QMainWindow):
                     tab.view.highlight(query, page)
             return tab
         self.workers.submit(
-            lambda store: _read_document(store, entry.id),
+            lambda store: read_document(store, entry.id),
             lambda opened: self._document_read(tab, opened, page, query),
             lambda error: self._document_failed(tab, error),
         )
@@ -729,7 +652,7 @@ class MainWindow(QMainWindow):
     def _alive(self, tab: DocumentTab) -> bool:
         return any(t is tab for t in self.documents.all_tabs())
 
-    def _document_read(self, tab: DocumentTab, opened: _Opened, page: int | None, query: str | None) -> None:
+    def _document_read(self, tab: DocumentTab, opened: Opened, page: int | None, query: str | None) -> None:
         if not self._alive(tab):
             return
         start = page if page is not None else (opened.last_page or 0)

@@ -133,7 +133,7 @@ def test_a_sync_reload_while_a_chosen_meeting_loads_does_not_undo_the_choice(
 ) -> None:
     """A background sync re-reads the navigation and the folder while the meeting the user just chose is
     still loading: the reload must read the chosen meeting, not the one still on screen."""
-    from gremalda.ui.main_window import _load_navigation
+    from gremalda.ui.replica_reads import load_navigation as _load_navigation
 
     window = make_window(replica)
     shown = str(gui_world.world.ids["published_meeting"])
