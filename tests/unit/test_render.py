@@ -29,7 +29,7 @@ from gremalda.pdf.tilecache import TileCache, TileKey
 
 PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
 PASSWORD = "openpassword"  # from the sample collection's files.json, see shared/data/README.md
-WAIT = 60  # seconds; generous for a loaded CI machine, never reached when things work
+WAIT = 300  # seconds; generous for a loaded CI machine, never reached when things work
 
 needs_pdfs = pytest.mark.skipif(
     not PDF_DIR.is_dir(), reason=f"sample PDF folder {PDF_DIR} is absent (shared test data not installed)"
@@ -63,6 +63,22 @@ def _die() -> None:
 def _sleep(seconds: float) -> str:
     time.sleep(seconds)
     return "slept"
+
+
+def _hold(busy: str, gate: str) -> str:
+    """Keep a worker busy: say so (the file ``busy``), then wait until the file ``gate`` exists."""
+    Path(busy).touch()
+    deadline = time.monotonic() + 2 * WAIT
+    while not os.path.exists(gate) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return "held"
+
+
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + WAIT
+    while not path.exists():
+        assert time.monotonic() < deadline, f"no {path.name}"
+        time.sleep(0.01)
 
 
 @pytest.fixture(scope="module")
@@ -296,10 +312,13 @@ def test_night_mode_keeps_the_hue_of_coloured_text(renderer: Renderer) -> None:
 
 
 @needs_pdfs
-def test_stale_generations_are_dropped(renderer: Renderer) -> None:
+def test_stale_generations_are_dropped(renderer: Renderer, tmp_path: Path) -> None:
     renderer.open("geo", _pdf("GeoTopo-komprimiert.pdf")).result(WAIT)
-    blockers = [renderer._submit_call(_sleep, 1.0, priority=-100) for _ in range(2)]  # both workers busy
-    time.sleep(0.2)
+    gate = tmp_path / "gate"
+    busy = [tmp_path / f"busy-{n}" for n in range(2)]
+    blockers = [renderer._submit_call(_hold, str(b), str(gate), priority=-100) for b in busy]
+    for path in busy:  # both workers busy until the gate opens: what follows waits in the queue
+        _wait_for(path)
     old = [renderer.render("geo", n, 1.0, generation=1) for n in range(20)]
     unaffected = renderer.render("geo", 0, 0.2, generation=None)  # thumbnails never go stale
     renderer.set_generation("geo", 2)
@@ -307,9 +326,10 @@ def test_stale_generations_are_dropped(renderer: Renderer) -> None:
     late = renderer.render("geo", 30, 1.0, generation=1)  # made stale already
     assert late.cancelled()
     new = [renderer.render("geo", n, 1.0, generation=2) for n in (40, 41)]
+    gate.touch()
     assert [f.result(WAIT).page for f in new] == [40, 41]
     assert unaffected.result(WAIT).page == 0
-    assert [b.result(WAIT) for b in blockers] == ["slept", "slept"]
+    assert [b.result(WAIT) for b in blockers] == ["held", "held"]
     with pytest.raises(CancelledError):
         old[0].result(0)
     renderer.set_generation("geo", 1)  # lowering is ignored
@@ -317,11 +337,12 @@ def test_stale_generations_are_dropped(renderer: Renderer) -> None:
 
 
 @needs_pdfs
-def test_priority_orders_the_queue() -> None:
+def test_priority_orders_the_queue(tmp_path: Path) -> None:
     with Renderer(workers=1) as renderer:  # one worker: completion order is dispatch order
         renderer.open("geo", _pdf("GeoTopo-komprimiert.pdf")).result(WAIT)
-        blocker = renderer._submit_call(_sleep, 0.5, priority=-100)
-        time.sleep(0.1)
+        gate = tmp_path / "gate"
+        blocker = renderer._submit_call(_hold, str(tmp_path / "busy"), str(gate), priority=-100)
+        _wait_for(tmp_path / "busy")  # the worker is busy until all four wait in the queue
         order: list[int] = []
 
         def note(future: Future[RenderedImage]) -> None:
@@ -332,6 +353,7 @@ def test_priority_orders_the_queue() -> None:
             future = renderer.render("geo", page, 0.3, priority=priority)
             future.add_done_callback(note)
             futures.append(future)
+        gate.touch()
         for f in [*futures, blocker]:
             f.result(WAIT)
         assert order == [3, 2, 4, 1]  # lower first, equal ones first come first served
@@ -366,28 +388,33 @@ def test_a_request_that_always_crashes_fails_clearly(renderer: Renderer) -> None
 
 
 def test_a_stuck_worker_is_stopped_after_the_timeout() -> None:
-    with Renderer(workers=1, timeout_s=1.0) as r:
-        start = time.monotonic()
-        with pytest.raises(RenderError) as failed:
-            r._submit_call(_sleep, 60).result(WAIT)
+    with Renderer(workers=1, timeout_s=WAIT) as r:
+        # the worker's start counts towards the limit of its first request: it starts under a generous one
+        assert r._submit_call(_sleep, 0).result(WAIT) == "slept"
+        r.timeout_s = 1.0  # the limit of the requests handed over from now on
+        with pytest.raises(RenderError) as failed:  # stopped by the limit: the sleep outlasts the wait
+            r._submit_call(_sleep, 10 * WAIT).result(WAIT)
         assert failed.value.message == ERR_TIMEOUT
-        assert time.monotonic() - start < 20
+        r.timeout_s = WAIT  # the new worker starts under the generous limit again
         assert r._submit_call(_sleep, 0).result(WAIT) == "slept"
 
 
 @needs_pdfs
-def test_close_document_and_close() -> None:
+def test_close_document_and_close(tmp_path: Path) -> None:
     r = Renderer(workers=1)
     r.open("geo", _pdf("GeoTopo-komprimiert.pdf")).result(WAIT)
     r.render("geo", 0, 0.2).result(WAIT)
     assert r.documents_in_workers() == [["geo"]]
-    blocker = r._submit_call(_sleep, 0.5, priority=-100)
+    gate = tmp_path / "gate"
+    blocker = r._submit_call(_hold, str(tmp_path / "busy"), str(gate), priority=-100)
+    _wait_for(tmp_path / "busy")  # the worker is busy until the gate opens: the renders wait in the queue
     queued = [r.render("geo", n, 0.2) for n in range(5)]
     r.close_document("geo")
     assert all(f.cancelled() for f in queued)
     with pytest.raises(RenderError) as failed:
         r.render("geo", 0, 0.2).result(WAIT)
     assert failed.value.message == ERR_NOT_OPEN
+    gate.touch()
     blocker.result(WAIT)
     deadline = time.monotonic() + WAIT
     while r.documents_in_workers() != [[]] and time.monotonic() < deadline:
@@ -395,9 +422,9 @@ def test_close_document_and_close() -> None:
     assert r.documents_in_workers() == [[]]
 
     r.open("geo", _pdf("GeoTopo-komprimiert.pdf")).result(WAIT)
-    running = r._submit_call(_sleep, 0.5, priority=-100)
+    running = r._submit_call(_hold, str(tmp_path / "busy-again"), str(tmp_path / "never"), priority=-100)
     waiting = r.render("geo", 1, 0.2)
-    time.sleep(0.1)
+    _wait_for(tmp_path / "busy-again")  # in the worker (not only queued) when the renderer closes
     pids = r.worker_pids()
     r.close()
     assert waiting.cancelled()
