@@ -1,0 +1,108 @@
+"""What the main window shows of synchronisation: the status bar while a pass runs and after it (online
+or offline, what arrived, sources and documents that failed), the notice over the agenda, the sign-in
+dialog when the server ended this device's sign-in; the window reads the replica again after each pass.
+
+The texts keep the translation context "MainWindow" they had in the window class; those with a number
+are the window's (:meth:`MainWindow.arrivals_text`, :meth:`MainWindow.download_failures_text`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt
+
+from gremalda.core.library import Library
+from gremalda.core.records import ReplicaStatus
+from gremalda.errors import GremaldaError, NotSignedIn
+from gremalda.ui import error_reporter
+from gremalda.ui.sync_bridge import SyncBridge, SyncResult, is_offline
+
+if TYPE_CHECKING:
+    from gremalda.ui.main_window import MainWindow
+
+translate = QCoreApplication.translate
+
+
+class SyncFeedback:
+    """See the module docstring; :meth:`attach` wires it to the window's sync bridge (or says that the
+    window does not synchronise)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def attach(self, sync: SyncBridge | None) -> None:
+        status_bar = self.window.status_bar
+        if sync is not None:
+            sync.started.connect(self._started)
+            sync.progress.connect(status_bar.show_progress)
+            sync.finished.connect(self._finished)
+            sync.failed.connect(self._failed)
+        else:
+            status_bar.set_sync_off()
+            self.window.actions_["sync"].setEnabled(False)
+
+    def sync_now(self) -> None:
+        if self.window.sync is not None:
+            self.window.sync.sync_now()
+
+    def _started(self, _requested: bool) -> None:
+        self.window.status_bar.sync_started()
+
+    def _finished(self, result: SyncResult) -> None:
+        window = self.window
+        status_bar = window.status_bar
+        status_bar.sync_stopped()
+        status_bar.set_online(True)
+        arrivals = result.arrivals
+        if arrivals:
+            text = window.arrivals_text(len(arrivals.new), len(arrivals.changed))
+            window.notice.show_notice(text)
+            status_bar.notice(text)
+        window.call_search_panel("refresh")  # the search panel reads the filters' choices again
+        for source in result.sources:
+            if source.error:
+                status_bar.notice(
+                    translate("MainWindow", "%1 could not be synchronised: %2")
+                    .replace("%1", source.source.name or source.source.system_url)
+                    .replace("%2", source.error)
+                )
+        failures = result.outcome.sync.failures if result.outcome is not None else ()
+        if failures:
+            status_bar.notice(window.download_failures_text(len(failures)))
+        window.refresh()
+
+    def _failed(self, error: GremaldaError, requested: bool) -> None:
+        status_bar = self.window.status_bar
+        status_bar.sync_stopped()
+        if is_offline(error):
+            status_bar.set_online(False)
+            status_bar.notice(
+                translate(
+                    "MainWindow", "Offline: the server could not be reached. Your documents stay readable."
+                )
+            )
+            if requested:
+                error_reporter.report(error)
+            return
+        if isinstance(error, NotSignedIn):
+            status_bar.set_online(False)
+            self.ask_sign_in()
+            return
+        error_reporter.report(error)
+
+    def ask_sign_in(self) -> None:
+        """The server ended this device's sign-in: ask for the password (server and user as before)."""
+        self.window.workers.submit(lambda store: Library(store.db.conn).status(), self._show_sign_in)
+
+    def _show_sign_in(self, status: ReplicaStatus) -> None:
+        from gremalda.ui.login_dialog import LoginDialog
+
+        window = self.window
+        if window.findChild(LoginDialog) is not None or window.closing:
+            return
+        dialog = LoginDialog(
+            window.paths, window, server=status.server_url or "", user=status.username or "", first_run=False
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.sync_now)
+        dialog.open()

@@ -1,0 +1,134 @@
+"""The main window's view commands: find, zoom and go to a page in the current document, move it to the
+other half, split view, night mode, full screen, the focus areas (F6) and the search over all documents.
+
+The texts keep the translation context "MainWindow" they had in the window class."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
+
+from gremalda.ui.document_area import DocumentViewLike
+
+if TYPE_CHECKING:
+    from gremalda.ui.main_window import MainWindow
+
+translate = QCoreApplication.translate
+
+
+class ViewCommands:
+    """See the module docstring; the slots of the window's view actions."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def with_view(self, action: Callable[[DocumentViewLike], object]) -> None:
+        tab = self.window.documents.current_tab()
+        if tab is not None and tab.is_loaded:
+            action(tab.view)
+
+    def find_in_document(self) -> None:
+        """Ctrl+F: the view's own find bar when it has one, else the window's."""
+        tab = self.window.documents.current_tab()
+        if tab is None or not tab.is_loaded:
+            return
+        show = getattr(tab.view, "show_find_bar", None)
+        if callable(show):
+            self.window.find_bar.hide()
+            show()
+        else:
+            self.window.find_bar.open_bar()
+
+    def zoom(self, direction: int) -> None:
+        tab = self.window.documents.current_tab()
+        if tab is not None and tab.is_loaded:
+            tab.zoom(direction)
+
+    def set_zoom(self, mode: str, percent: float | None = None) -> None:
+        tab = self.window.documents.current_tab()
+        if tab is not None and tab.is_loaded:
+            tab.set_zoom(mode, percent)
+
+    def go_to_page(self) -> None:
+        tab = self.window.documents.current_tab()
+        if tab is None or not tab.is_loaded:
+            return
+        count = getattr(tab.info, "page_count", 0) or 1
+        page, ok = QInputDialog.getInt(
+            self.window,
+            translate("MainWindow", "Go to page"),
+            translate("MainWindow", "Page (1–%1):").replace("%1", str(count)),
+            tab.view.current_page() + 1,
+            1,
+            max(count, 1),
+        )
+        if ok:
+            tab.view.go_to_page(page - 1)
+
+    def move_current_tab(self) -> None:
+        tab = self.window.documents.current_tab()
+        if tab is not None:
+            self.window.documents.move_to_other(tab)
+
+    def night_toggled(self) -> None:
+        window = self.window
+        window.night_mode = window.actions_["night"].isChecked()
+        for tab in window.documents.all_tabs():
+            tab.view.set_night_mode(window.night_mode)
+
+    def split_toggled(self) -> None:
+        documents = self.window.documents
+        on = self.window.actions_["split"].isChecked()
+        if on == documents.split:
+            return
+        current = documents.current_tab()
+        documents.set_split(on)
+        if on and current is not None and not documents.right.count():
+            self.window.open_file(current.entry, beside=True)
+
+    def split_changed(self, on: bool) -> None:
+        action = self.window.actions_["split"]
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+
+    def full_screen(self) -> None:
+        if self.window.actions_["full_screen"].isChecked():
+            self.window.showFullScreen()
+        else:
+            self.window.showNormal()
+
+    # --- focus areas (F6) and the search panel
+
+    def cycle_focus(self, step: int) -> None:
+        window = self.window
+        areas: list[QWidget] = [window.navigation, window.agenda.tree]
+        areas += [p for p in window.documents.panes() if p.isVisible() and p.count()]
+        if window.search_dock.isVisible():
+            areas.append(window.search_dock.widget())
+        focus = QApplication.focusWidget()
+        current = next(
+            (i for i, w in enumerate(areas) if focus is not None and (w is focus or w.isAncestorOf(focus))),
+            -1,
+        )
+        target = areas[(current + step) % len(areas)]
+        if target in window.documents.panes():
+            widget = cast(Any, target).currentWidget()
+            (widget or target).setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def search_all(self) -> None:
+        dock = self.window.search_dock
+        dock.show()
+        dock.raise_()
+        panel = self.window.search_panel
+        focus_query = getattr(panel, "focus_query", None) if panel is not None else None
+        if callable(focus_query):
+            focus_query()
+        else:
+            dock.widget().setFocus()
