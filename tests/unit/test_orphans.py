@@ -12,10 +12,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-# The worker: starts slowly (its parent is killed meanwhile), then watches the parent it was given.
+# The worker: starts slowly (until the file argv[2] exists; its parent may be killed meanwhile), then watches
+# the parent it was given.
 WORKER = """
-import sys, time
-time.sleep(float(sys.argv[2]))
+import os, sys, time
+deadline = time.monotonic() + 600
+while not os.path.exists(sys.argv[2]) and time.monotonic() < deadline:
+    time.sleep(0.01)
 from gremalda.pdf.orphans import exit_with_parent
 exit_with_parent(int(sys.argv[1]))
 open(sys.argv[3], "w").close()  # watching
@@ -39,10 +42,11 @@ def _running(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] != "Z"  # a zombie has ended
 
 
-def _start(tmp_path: Path, delay: float) -> tuple[subprocess.Popen[str], int, Path]:
+def _start(tmp_path: Path, started: Path) -> tuple[subprocess.Popen[str], int, Path]:
+    """The parent and its worker, which goes on from its start once the file ``started`` exists."""
     marker = tmp_path / "watching"
     parent = subprocess.Popen(
-        [sys.executable, "-c", PARENT, WORKER, str(delay), str(marker)],
+        [sys.executable, "-c", PARENT, WORKER, str(started), str(marker)],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE,
@@ -62,9 +66,11 @@ def _wait_until_ended(pid: int) -> bool:
 
 
 def test_a_worker_whose_parent_died_while_it_started_ends_at_once(tmp_path: Path) -> None:
-    parent, worker, marker = _start(tmp_path, delay=1.0)
+    started = tmp_path / "started"
+    parent, worker, marker = _start(tmp_path, started)
     parent.kill()  # before the worker got to watch it
     parent.wait()
+    started.touch()  # the worker goes on only now
     try:
         assert _wait_until_ended(worker), "the worker outlived its parent"
         assert not marker.exists()  # it never started watching a foster parent
@@ -74,7 +80,9 @@ def test_a_worker_whose_parent_died_while_it_started_ends_at_once(tmp_path: Path
 
 
 def test_a_watching_worker_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
-    parent, worker, marker = _start(tmp_path, delay=0.0)
+    started = tmp_path / "started"
+    started.touch()  # at once
+    parent, worker, marker = _start(tmp_path, started)
     try:
         deadline = time.monotonic() + 60
         while not marker.exists() and time.monotonic() < deadline:
