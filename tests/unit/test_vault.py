@@ -562,6 +562,7 @@ CHILD = textwrap.dedent(
             position += step
             print("written", min(position, size), flush=True)
             time.sleep(0.001)
+        sys.stdin.readline()  # the parent's go-ahead: a kill meant for this run comes before the commit
     print("committed", flush=True)
     """
 )
@@ -569,16 +570,21 @@ CHILD = textwrap.dedent(
 
 def run_child(root: Path, size: int, seed: int, kill_at: int | None) -> tuple[int, int, bool]:
     """Run the writer in a child process, SIGKILLed once it reported ``kill_at`` bytes written (while it
-    goes on writing). Returns where it resumed, the last position it reported, and whether it committed."""
+    goes on writing; it commits only when let, so a kill that comes late still comes first). Returns where it
+    resumed, the last position it reported, and whether it committed."""
     env = {**os.environ, "VAULT_TEST_KEY": KEY.hex(), "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(root), str(size), str(seed)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env=env,
         cwd=ROOT,
     )
-    assert child.stdout is not None
+    assert child.stdin is not None and child.stdout is not None
+    if kill_at is None:
+        child.stdin.write("commit\n")  # read once everything is written
+        child.stdin.flush()
     resumed = int(child.stdout.readline().split()[1])
     reported, committed = resumed, False
     for line in child.stdout:
@@ -588,7 +594,7 @@ def run_child(root: Path, size: int, seed: int, kill_at: int | None) -> tuple[in
             if kill_at is not None and reported >= kill_at:
                 child.send_signal(signal.SIGKILL)
                 break
-    rest, _ = child.communicate(timeout=60)
+    rest, _ = child.communicate(timeout=300)
     committed = committed or "committed" in rest.split()
     assert committed == (child.returncode == 0)
     return resumed, reported, committed
