@@ -263,3 +263,44 @@ def test_the_german_window_says_the_disk_is_full_when_an_export_does_not_fit(
         reporter.close_all()
         assert sorted(p.name for p in stick.iterdir()) == ["filler"]  # no half-written file left
         assert file_id
+
+
+def test_a_german_clerk_reads_why_a_file_cannot_be_attached(
+    qtbot: Any,
+    fake_views: Callable[[QWidget], FakeDocumentView],
+    preferences: Preferences,
+    gui_world: GuiWorld,
+    tmp_path: Path,
+) -> None:
+    """The preflight of a file that cannot be read (a file where its folder should be): the upload list
+    says why in German, nothing is uploaded."""
+    ids = gui_world.world.ids
+    assert install_translations(None, QLocale("de_DE")) == "de"
+    window: MainWindow | None = None
+    try:
+        window = MainWindow(
+            gui_world.replica(tmp_path, "clerk"), preferences=preferences, view_factory=fake_views, sync=False
+        )
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        window.show()
+        qtbot.waitExposed(window)
+        with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
+            window.start()
+        ws = window.clerk
+        qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+        meeting_id, item_id = str(ids["published_meeting"]), str(ids["public_item"])
+        ws.editor.show_meeting(meeting_id)
+        qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+        plain = tmp_path / "Scans"
+        plain.write_text("eine Datei, kein Ordner")
+        with qtbot.waitSignal(ws.editor.uploads.refused, timeout=WAIT) as refused:
+            ws.editor.attach("agenda_item", item_id, [plain / "Plan.pdf"])
+        reason = "Die Datei kann nicht gelesen werden: ein Teil des Pfads ist eine Datei, kein Ordner."
+        assert refused.args[1] == reason
+        uploads = ws.editor.uploads.list
+        assert uploads.item(uploads.count() - 1).text() == f"Plan.pdf: abgelehnt — {reason}"
+    finally:
+        error_reporter.reporter().close_all()
+        if window is not None:
+            window.shutdown()
+        assert install_translations("en") == "en"
