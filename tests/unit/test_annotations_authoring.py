@@ -35,6 +35,7 @@ from gremalda.pdf.render import PageWords, Renderer, Word
 
 PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
 DEVICE = "device-a"
+WAIT = 300  # s for a worker's answer: it comes at once when things work; generous for a loaded CI machine
 
 
 def _line(text: str, y: float, block: int, line: int, start: int, x: float = 72.0) -> list[Word]:
@@ -188,10 +189,10 @@ def renderer() -> Iterator[Renderer]:
 @pytest.mark.parametrize("name", ["pdflatex-4-pages.pdf", "habibi-rotated.pdf", "multicolumn.pdf"])
 def test_worker_words_point_into_the_text_the_indexer_stores(renderer: Renderer, name: str) -> None:
     data = (PDF_DIR / name).read_bytes()
-    info = renderer.open(name, data).result(timeout=60)
+    info = renderer.open(name, data).result(timeout=WAIT)
     extracted = extract_in_process(data)
     for page, text in extracted.pages[:3]:
-        words = renderer.words(name, page - 1).result(timeout=60)  # the index counts pages from 1
+        words = renderer.words(name, page - 1).result(timeout=WAIT)  # the index counts pages from 1
         assert words.text == text
         assert words.words, f"{name} page {page} has words"
         assert all(text[w.start : w.end] == w.text for w in words.words if w.end > w.start)
@@ -203,10 +204,10 @@ def test_worker_words_point_into_the_text_the_indexer_stores(renderer: Renderer,
 
 
 def test_rotated_page_reports_its_matrix(renderer: Renderer) -> None:
-    info = renderer.open("rot", (PDF_DIR / "habibi-rotated.pdf").read_bytes()).result(timeout=60)
+    info = renderer.open("rot", (PDF_DIR / "habibi-rotated.pdf").read_bytes()).result(timeout=WAIT)
     page = info.pages[0]
     assert page.width > page.height  # shown turned by 90°
-    words = renderer.words("rot", 0).result(timeout=60)
+    words = renderer.words("rot", 0).result(timeout=WAIT)
     for w in words.words:  # every word lands on the shown page through the matrix
         x, y = transform(page.matrix, (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
         assert 0 <= x <= page.width and 0 <= y <= page.height
