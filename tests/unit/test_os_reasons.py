@@ -274,3 +274,30 @@ def test_the_vault_on_a_full_disk(tmp_path: Path) -> None:
         assert error.message == "The documents could not be stored on this device: the disk is full."
         assert (error.detail or "").startswith("Could not store ") and "No space left" in (error.detail or "")
         del vault
+
+
+def test_the_offline_copy_on_a_full_disk(tmp_path: Path) -> None:
+    """SQLite's own disk errors (not OSErrors) read as the same reasons: a real database filling a tmpfs."""
+    import sqlcipher3
+
+    from gremalda.store.database import convert_sqlite_error
+
+    with small_tmpfs(tmp_path / "disk", size_kib=128) as disk:
+        path = disk / "replica.db"
+        conn = sqlcipher3.connect(str(path))
+        try:
+            conn.execute("CREATE TABLE t (b BLOB)")
+            with pytest.raises(sqlcipher3.Error) as caught:
+                for _ in range(1000):
+                    conn.execute("INSERT INTO t VALUES (?)", (os.urandom(8192),))
+                    conn.commit()
+        finally:
+            conn.close()
+        error = convert_sqlite_error(caught.value, path)
+        assert isinstance(error, DataDirUnusable)
+        assert error.os_reason is not None and error.os_reason.code == "disk_full"
+        assert error.message == (
+            f"Gremalda cannot read or write its offline copy {path}: the disk is full. Check the disk space "
+            "and the permissions of the data directory."
+        )
+        assert "SQLITE_FULL" in (error.detail or "")
