@@ -1,7 +1,8 @@
 """The clerk workspace's reasons in the user's language: the preflight's findings and the clerk errors'
 specific messages, by their codes (gremalda.pdf.preflight.TEXTS, gremalda.core.clerk.errors.REASONS),
 with their parameters filled in. A server refusal with a known server error code (sync/server/errors.py)
-gets a sentence of ours; an unknown one keeps the server's text.
+gets a sentence of ours; an unknown one keeps the server's text. The operating system's reasons (a file
+that cannot be read, a hot folder that cannot be watched) are gremalda.ui.os_texts' phrases.
 
 Each function returns None when there is no translation (the English UI): the caller then shows the
 English text the core wrote, which says exactly the same (and for server refusals, the server's own)."""
