@@ -11,6 +11,7 @@ Settings (preferences) do not live here, and secrets never do: keys are in the O
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def _ensure_private_dir(directory: Path) -> None:
             directory.mkdir(mode=_PRIVATE)
         info = directory.stat()
         if not stat.S_ISDIR(info.st_mode):
-            raise DataDirUnusable(f"{directory} is not a directory. Choose another data directory.")
+            raise DataDirUnusable.os_failure(OsReason("not_a_folder", errno.ENOTDIR), "data_dir", directory)
         if stat.S_IMODE(info.st_mode) != _PRIVATE and info.st_uid == os.getuid():
             directory.chmod(_PRIVATE)  # mkdir's mode is masked by the umask; an old directory may be open
     except FileExistsError as exc:  # mkdir(exist_ok=True): a file where a folder of the path should be

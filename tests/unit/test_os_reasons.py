@@ -301,3 +301,12 @@ def test_the_offline_copy_on_a_full_disk(tmp_path: Path) -> None:
             "and the permissions of the data directory."
         )
         assert "SQLITE_FULL" in (error.detail or "")
+
+
+def test_a_data_directory_that_is_a_file(tmp_path: Path) -> None:
+    plain = tmp_path / "data"
+    plain.write_text("x")
+    with pytest.raises(DataDirUnusable) as caught:
+        ensure_data_dirs(DataPaths(plain))
+    assert caught.value.os_reason is not None and caught.value.os_reason.code == "not_a_folder"
+    assert caught.value.os_action == "data_dir" and caught.value.os_path == str(plain)
