@@ -63,7 +63,7 @@ class RestartableServer:
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name=f"uvicorn-{self.port}", daemon=True)
         thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # polled: returns as soon as it runs
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the test server did not start")
@@ -73,7 +73,7 @@ class RestartableServer:
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
-            self._thread.join(timeout=15)
+            self._thread.join(timeout=60)
         self._server = self._thread = None
 
     @property
@@ -109,7 +109,7 @@ class Device:
     paths: DataPaths
     store: Store
     proxy: FaultProxy | None = None
-    timeout: float = 10.0
+    timeout: float = 30.0  # generous: a slow answer of a loaded machine is not a dead server
     replica: StoreReplica = field(init=False)
 
     def __post_init__(self) -> None:
@@ -125,15 +125,16 @@ class Device:
         assert uid is not None
         return uid
 
-    def api(self) -> ServerApi:
-        return replica_api(self.store, timeout=self.timeout)
+    def api(self, timeout: float | None = None) -> ServerApi:
+        """A client with the device's timeout, or `timeout` (a short one where a stall is to be noticed)."""
+        return replica_api(self.store, timeout=self.timeout if timeout is None else timeout)
 
     def sync(self, retry: RetryPolicy = QUICK, **kwargs: Any) -> SyncReport:
         with self.api() as api:
             return SyncEngine(api, self.replica, retry=retry, workers=2, **kwargs).run_once()
 
-    def push(self, retry: RetryPolicy = QUICK) -> SyncReport:
-        with self.api() as api:
+    def push(self, retry: RetryPolicy = QUICK, *, timeout: float | None = None) -> SyncReport:
+        with self.api(timeout) as api:
             return SyncEngine(api, self.replica, retry=retry).push_only()
 
     def note(
@@ -173,7 +174,7 @@ class Devices:
         self.devices: list[Device] = []
         self._stack = ExitStack()
 
-    def add(self, user: str, name: str, *, proxy: bool = False, timeout: float = 10.0) -> Device:
+    def add(self, user: str, name: str, *, proxy: bool = False, timeout: float = 30.0) -> Device:
         fault_proxy = self._stack.enter_context(FaultProxy(self.server.url)) if proxy else None
         paths = data_paths(self.tmp / f"device-{name}")
         url = fault_proxy.url if fault_proxy is not None else self.server.url
@@ -183,7 +184,7 @@ class Devices:
         self.devices.append(device)
         return device
 
-    def add_behind_proxy(self, user: str, name: str, *, timeout: float = 10.0) -> tuple[Device, FaultProxy]:
+    def add_behind_proxy(self, user: str, name: str, *, timeout: float = 30.0) -> tuple[Device, FaultProxy]:
         """A device that reaches the server through a fault-injecting proxy of its own, and that proxy."""
         device = self.add(user, name, proxy=True, timeout=timeout)
         assert device.proxy is not None

@@ -214,8 +214,9 @@ def stored_tokens(store: Store) -> Tokens:
     )
 
 
-def replica_api(store: Store, *, timeout: float = 10.0) -> ServerApi:
-    """A client for the replica's server with its stored tokens (like `connect`, with a short timeout)."""
+def replica_api(store: Store, *, timeout: float = 30.0) -> ServerApi:
+    """A client for the replica's server with its stored tokens (like `connect`; a test that needs a stall
+    noticed quickly passes a short `timeout`)."""
     url = store.state("server_url")
     assert url is not None
     return ServerApi(url, tokens=stored_tokens(store), timeout=timeout, trust_env=False)

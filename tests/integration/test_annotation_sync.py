@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -224,7 +225,7 @@ def test_faults_lose_nothing_and_a_replay_after_a_lost_answer_does_nothing_twice
     world: tuple[RestartableServer, World], group: Devices
 ) -> None:
     _server, w = world
-    laptop, proxy = group.add_behind_proxy("member", "laptop", timeout=2.0)
+    laptop, proxy = group.add_behind_proxy("member", "laptop")  # a generous timeout but for the stall
     laptop.sync()
     made = _push_all(laptop, 5, w.ids["public_file"])
     order = [a.id for a in made]
@@ -250,8 +251,9 @@ def test_faults_lose_nothing_and_a_replay_after_a_lost_answer_does_nothing_twice
         edits.append(record.id)
         proxy.clear()
         proxy.inject(fault, path=BATCH)
+        stalls = fault.kind.value == "stall"
         with pytest.raises(Offline if fault.kind.value in ("reset", "truncate", "stall") else ServerError):
-            laptop.push(retry=ONCE)
+            laptop.push(retry=ONCE, timeout=2.0 if stalls else None)  # a short timeout only for the stall
         assert [t for t, _ in _outbox(laptop)] == edits  # nothing lost, in order
     proxy.clear()
     report = laptop.sync()
@@ -476,7 +478,8 @@ def proxy_waits(proxy: FaultProxy, path: str) -> Iterator[None]:
     """The block starts something that sends a request to `path`; returns once the proxy has seen it."""
     seen = proxy.seen(path)
     yield
-    for _ in range(3000):
+    deadline = time.monotonic() + 120  # polled: returns as soon as the request came
+    while time.monotonic() < deadline:
         if proxy.seen(path) > seen:
             return
         threading.Event().wait(0.01)
@@ -617,7 +620,7 @@ def test_three_devices_converge_through_offline_periods_and_faults_and_share_wha
     _server, w = world
     add_factions(_server.live.ctx, w)
     for n in range(3):
-        group.add("member", f"device-{n}", proxy=True, timeout=3.0)
+        group.add("member", f"device-{n}", proxy=True)  # no stall among the faults: a generous timeout
     Devices3.reader = group.add("colleague", "colleague")
     _converge(*group.devices, rounds=1)
     Devices3.group = group
