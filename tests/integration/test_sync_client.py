@@ -17,6 +17,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,9 @@ def test_expired_access_token_is_refreshed_once_and_persisted(tmp_path: Path) ->
         saved: list[Tokens] = []
         with _api(server, on_tokens=saved.append) as api:
             first = api.login("member", PASSWORD, "laptop").tokens
-            time.sleep(1.2)
+            time.sleep(1.2)  # the access token expired
+            # the refreshed token lives long: on a slow machine it must not expire again before it is used
+            server.ctx.settings = replace(server.ctx.settings, access_token_ttl=timedelta(hours=1))
             # several threads find the token expired at once: one refresh, the others retry with it
             # (a second refresh with the same refresh token would make the server revoke the device)
             errors: list[BaseException] = []
@@ -453,13 +456,14 @@ def test_a_ca_bundle_path_is_accepted(tmp_path: Path) -> None:
 @pytest.fixture
 def proxied(sqlite_server: tuple[LiveServer, World]) -> Iterator[tuple[FaultProxy, ServerApi, World]]:
     server, world = sqlite_server
-    # signing in hashes a password (scrypt, 32 MiB): under load that takes seconds, so it is not done
-    # under the short timeout the fault tests need to see a stalled answer as one
+    # signing in hashes a password (scrypt, 32 MiB): under load that takes seconds. The client has a
+    # generous timeout: on a loaded machine a late answer is not a dead server (the stall test makes its
+    # own client with a short timeout for the one request that stalls)
     with ServerApi(server.url, trust_env=False, timeout=30.0) as signer:
         tokens = signer.login("member", PASSWORD, "behind a broken network").tokens
     with (
         FaultProxy(server.url) as proxy,
-        ServerApi(proxy.url, trust_env=False, timeout=2.0, tokens=tokens) as api,
+        ServerApi(proxy.url, trust_env=False, timeout=30.0, tokens=tokens) as api,
     ):
         yield proxy, api, world
 
@@ -539,9 +543,13 @@ def test_html_page_with_status_200_is_a_protocol_error(proxied: tuple[FaultProxy
 def test_reset_and_stall_are_offline(
     proxied: tuple[FaultProxy, ServerApi, World], fault: Fault, message: str
 ) -> None:
-    proxy, api, _ = proxied
+    proxy, signed_in, _ = proxied
     proxy.inject(fault, path=r"/changes$", times=1)
-    with pytest.raises(Offline, match=message) as info:
+    # a short timeout for this one request, which stalls (or is reset)
+    with (
+        ServerApi(proxy.url, trust_env=False, timeout=2.0, tokens=signed_in.tokens) as api,
+        pytest.raises(Offline, match=message) as info,
+    ):
         api.changes(None)
     assert info.value.retryable
 
@@ -549,10 +557,8 @@ def test_reset_and_stall_are_offline(
 def test_a_trickling_server_is_given_up_on_and_a_stop_request_ends_a_download(
     proxied: tuple[FaultProxy, ServerApi, World],
 ) -> None:
-    proxy, signed_in, world = proxied
-    # a read timeout far above the rate window: under load, a late answer must not be taken for a dead server
-    with ServerApi(proxy.url, trust_env=False, timeout=10.0, tokens=signed_in.tokens) as api:
-        _trickle_then_stop(proxy, api, world)
+    proxy, api, world = proxied  # a read timeout far above the rate window: a late answer is no dead server
+    _trickle_then_stop(proxy, api, world)
 
 
 def _trickle_then_stop(proxy: FaultProxy, api: ServerApi, world: World) -> None:
@@ -568,8 +574,8 @@ def _trickle_then_stop(proxy: FaultProxy, api: ServerApi, world: World) -> None:
     sink = MemorySink()
     with pytest.raises(TransferCancelled):  # asked after every read: stops half a second in
         api.download(world.ids["public_file"], sink, should_stop=lambda: time.monotonic() - started > 0.5)
-    assert 0.5 < time.monotonic() - started < len(world.pdf) / 400  # before the whole file could come
-    assert 0 < len(sink.data) < len(world.pdf)  # what arrived is kept
+    assert time.monotonic() - started > 0.5
+    assert 0 < len(sink.data) < len(world.pdf)  # stopped before the whole file came; what arrived is kept
 
 
 # ------------------------------------------ the direct download path: pooled connections, TLS, proxies
@@ -749,7 +755,11 @@ def test_downloads_reuse_their_connections_and_hand_out_full_chunks(
     assert errors == []
     assert relay.accepted <= 2 + 4  # at most one connection per thread that downloads at once
     api.close()  # closes the pooled connections
-    deadline = time.monotonic() + 5
+    _wait_for_no_open_clients(relay)
+
+
+def _wait_for_no_open_clients(relay: _Relay) -> None:
+    deadline = time.monotonic() + 60  # polled: returns as soon as the relay saw them closed
     while relay.open_clients() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert relay.open_clients() == 0
@@ -779,7 +789,7 @@ def test_a_connection_is_dropped_after_an_error_and_a_closed_one_is_replaced(
 
     # the server closed the idle connection: noticed before it is used, a new one is opened
     relay.close_idle()
-    time.sleep(0.1)
+    _wait_for_no_open_clients(relay)  # the relay's side is closed
     sink = MemorySink()
     assert api.download(file_id, sink, expected_sha256=digest).sha256 == digest
     assert bytes(sink.data) == pdf and relay.accepted == 6
@@ -913,7 +923,9 @@ def test_a_download_with_an_expired_access_token_refreshes_once(tmp_path: Path) 
         saved: list[Tokens] = []
         with _api(server, on_tokens=saved.append) as api:
             api.login("member", PASSWORD, "laptop")
-            time.sleep(1.2)
+            time.sleep(1.2)  # the access token expired
+            # the refreshed token lives long: on a slow machine it must not expire again before it is used
+            server.ctx.settings = replace(server.ctx.settings, access_token_ttl=timedelta(hours=1))
             errors: list[BaseException] = []
             sinks = [MemorySink() for _ in range(4)]
 
