@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,9 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from sync.server.api.write import WRITABLE
+from sync.server.db import write_session
 from sync.server.feed import last_seq
-from sync.server.models import Base, Paper, Person
+from sync.server.models import Base, Device, Paper, Person
 from tests.conftest import new_pg_database
 from tests.integration.live import LiveServer, live_server
 from tests.integration.world import World, build_world
@@ -936,14 +936,17 @@ def test_forged_or_missing_tokens(world_server: tuple[LiveServer, World], author
 
 
 def test_expired_token(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> None:
-    with live_server(
-        tmp_path, database_url(request, backend, tmp_path), access_token_ttl=timedelta(seconds=1)
-    ) as server:
+    with live_server(tmp_path, database_url(request, backend, tmp_path)) as server:
         world = build_world(server.ctx)
-        token = server.token("clerk")
-        with server.client(token) as c:
+        signed_in = server.login("clerk")
+        with server.client(signed_in["access_token"]) as c:
             assert c.get("/api/v1/me").status_code == 200
-            time.sleep(1.2)
+            # its lifetime is over (moved into the past rather than waited out: on a slow machine a
+            # lifetime short enough to wait for could end before the first request)
+            with write_session(server.ctx.sessions) as s:
+                device = s.get(Device, signed_in["device_id"])
+                assert device is not None
+                device.access_expires = datetime.now(UTC) - timedelta(seconds=1)
             with unchanged(server):
                 for method, path, body in (
                     ("POST", "/api/v1/papers", {"name": "zu spät"}),
