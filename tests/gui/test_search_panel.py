@@ -26,7 +26,7 @@ from gremalda.store.vault import Vault
 from gremalda.ui.search_panel import HIT_ROLE, SearchPanel, hit_html
 from tests.unit.test_search import ALL_CURRENT, JUGEND, add_file, build_council
 
-WAIT_MS = 10_000
+WAIT_MS = 120_000  # the waits return as soon as the panel's worker answered; generous for a loaded CI machine
 
 
 @pytest.fixture
@@ -53,14 +53,14 @@ def make_panel(qtbot: Any) -> Iterator[Callable[..., SearchPanel]]:
         qtbot.addWidget(panel)
         panel.resize(420, 640)
         panel.show()
-        qtbot.waitExposed(panel)
+        qtbot.waitExposed(panel, timeout=WAIT_MS)
         panels.append(panel)
         return panel
 
     yield make
     for panel in panels:
-        panel.shutdown()
-        assert not panel._worker.alive
+        panel.shutdown()  # waits 5 s for the worker: a loaded machine may need longer to end its search
+        qtbot.waitUntil(lambda panel=panel: not panel._worker.alive, timeout=WAIT_MS)
 
 
 @pytest.fixture
@@ -117,9 +117,11 @@ def test_folding_and_no_hits(qtbot: Any, panel: SearchPanel) -> None:
     assert panel.model.rowCount() == 0 and "No document" in panel.status_label.text()
     for garbage in ('"', "*", "-", "NEAR(", "^:"):
         panel.set_query(garbage)
-        qtbot.wait(50)
+        qtbot.waitUntil(lambda: panel._pending is None, timeout=WAIT_MS)  # answered
     panel.query_edit.clear()
-    qtbot.waitUntil(lambda: panel.results() is None and "Type words" in panel.status_label.text())
+    qtbot.waitUntil(
+        lambda: panel.results() is None and "Type words" in panel.status_label.text(), timeout=WAIT_MS
+    )
     assert panel.model.rowCount() == 0
 
 
