@@ -31,7 +31,7 @@ from gremalda.ui.preferences import Preferences
 from gremalda.ui.sync_bridge import SyncBridge
 from tests.gui.conftest import QUICK, FakeDocumentView, GuiWorld, rich_pdf
 
-WAIT = 20_000  # ms
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 OTHER = "999999"  # an author id no user of the test world has
 QUAD = (72.0, 290.0, 300.0, 290.0, 72.0, 303.0, 300.0, 303.0)
 
@@ -48,7 +48,7 @@ def make_window(
         windows.append(window)
         window.resize(1300, 850)
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=WAIT)
         with qtbot.waitSignal(window.folderShown, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.annotations.model.ready, timeout=WAIT)

@@ -24,7 +24,7 @@ from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from tests.gui.conftest import FakeDocumentView, GuiWorld
 
-WAIT = 20_000  # ms
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 PDFS = Path(__file__).resolve().parents[3] / "shared" / "data" / "pdf"
 ENCRYPTED = PDFS / "libreoffice-writer-password.pdf"
 PASSWORD = "openpassword"  # the collection's files.json
@@ -43,7 +43,7 @@ def make_window(
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=WAIT)
         with qtbot.waitSignal(window.folderShown, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.annotations.model.ready, timeout=WAIT)

@@ -18,7 +18,7 @@ from gremalda.ui.annotations.model import AnnotationModel
 from sync.protocol.limits import MAX_ANNOTATION_BYTES, MAX_INK_STROKES
 from tests.gui.conftest import GuiWorld
 
-WAIT = 30_000  # ms; reached only when something is broken
+WAIT = 120_000  # ms; reached only when something is broken (generous for a loaded CI machine)
 TOO_LONG = (
     "This note is too long to be shared: at most 64 KiB of text and drawing per annotation. Shorten it,"
     " or split it into several annotations. The change was not saved."

@@ -36,7 +36,7 @@ from sync.server.db import write_session
 from sync.server.models import AgendaItem, Consultation, File, Meeting
 from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
 
-WAIT = 30_000  # ms
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def open_window(
         windows.append(window)
         window.resize(1400, 900)
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=WAIT)
         with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)

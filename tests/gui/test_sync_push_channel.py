@@ -18,7 +18,7 @@ from gremalda.ui.sync_bridge import SyncBridge
 from tests.integration.annotdevices import Device, Devices, RestartableServer, devices, restartable_world
 from tests.integration.world import World
 
-WAIT = 30_000
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 LATE = "Tischvorlage während der ersten Synchronisierung"
 
 
