@@ -98,7 +98,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-_WORKERS = max(1, min(4, _CPUS))  # threads decrypting one large read (read here at each read)
+_WORKERS = max(1, min(4, _CPUS))  # threads decrypting one large read; read at each open (tests change it)
 Listing = list[tuple[str, int]]
 
 
