@@ -423,7 +423,7 @@ class FaultProxy:
         *,
         seed: int = 0,
         port: int = 0,
-        upstream_timeout: float = 30.0,
+        upstream_timeout: float = 120.0,  # a loaded CI machine's server may be slow to answer
         preserve_host: bool = False,
     ) -> None:
         parts = urlsplit(upstream_url)

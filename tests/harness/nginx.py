@@ -197,7 +197,8 @@ def _log_tail(path: Path, lines: int = 30) -> str:
 def _stop(proc: subprocess.Popen[bytes]) -> bool:
     """Graceful quit, then fast shutdown, then SIGKILL to the process group. True when graceful sufficed."""
     graceful = True
-    for sig, grace in ((signal.SIGQUIT, 10.0), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+    # graceful quit is at once when things work; a loaded CI machine may need seconds for it
+    for sig, grace in ((signal.SIGQUIT, 60.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
         if proc.poll() is not None:
             break
         with contextlib.suppress(ProcessLookupError):
@@ -238,7 +239,7 @@ def _wait_for_pid_file(proc: subprocess.Popen[bytes], pid_path: Path, deadline: 
 
 @contextlib.contextmanager
 def nginx_server(
-    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None, http_extra: str = ""
+    root: Path, base_dir: Path, *, timeout: float = 120.0, locations: str | None = None, http_extra: str = ""
 ) -> Iterator[NginxServer]:
     """Like :func:`running_nginx` but yields a :class:`NginxServer` with port, pid, paths and timing."""
     executable = find_nginx()
@@ -315,7 +316,7 @@ def nginx_server(
 
 @contextlib.contextmanager
 def running_nginx(
-    root: Path, base_dir: Path, *, timeout: float = 15.0, locations: str | None = None, http_extra: str = ""
+    root: Path, base_dir: Path, *, timeout: float = 120.0, locations: str | None = None, http_extra: str = ""
 ) -> Iterator[str]:
     """Serve ``root`` as static files with a real nginx on 127.0.0.1 and yield ``http://127.0.0.1:PORT``.
 

@@ -379,9 +379,10 @@ def _stop(
     """Stop and reap the postmaster. Returns a complaint when a clean fast shutdown did not work."""
     problem: str | None = None
     if proc.poll() is None:
-        command = [str(bin_dir / "pg_ctl"), "stop", "-D", str(data_dir), "-m", "fast", "-w", "-t", "30"]
+        # a fast shutdown is at once when things work; a loaded CI machine may need much longer for it
+        command = [str(bin_dir / "pg_ctl"), "stop", "-D", str(data_dir), "-m", "fast", "-w", "-t", "120"]
         try:
-            result = _run(command, account, cwd, timeout=40)
+            result = _run(command, account, cwd, timeout=150)
             if result.returncode != 0:
                 problem = f"pg_ctl stop failed ({result.returncode}): {result.stderr.strip()}"
         except (OSError, subprocess.SubprocessError) as exc:
@@ -408,7 +409,7 @@ def _stop(
 
 @contextlib.contextmanager
 def postgres_server(
-    base_dir: Path, *, dbname: str = DEFAULT_DBNAME, timeout: float = 60.0
+    base_dir: Path, *, dbname: str = DEFAULT_DBNAME, timeout: float = 300.0
 ) -> Iterator[PostgresServer]:
     """Like :func:`running_postgres`, but yields a :class:`PostgresServer` (port, pid, paths, timings)."""
     if not _DBNAME.fullmatch(dbname):
@@ -477,7 +478,7 @@ def postgres_server(
                     ) from None
         assert proc is not None
         with psycopg.connect(
-            host=LOOPBACK, port=port, user=SUPERUSER, dbname="postgres", autocommit=True, connect_timeout=10
+            host=LOOPBACK, port=port, user=SUPERUSER, dbname="postgres", autocommit=True, connect_timeout=60
         ) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
         start_seconds = time.monotonic() - started
@@ -503,7 +504,9 @@ def postgres_server(
 
 
 @contextlib.contextmanager
-def running_postgres(base_dir: Path, *, dbname: str = DEFAULT_DBNAME, timeout: float = 60.0) -> Iterator[str]:
+def running_postgres(
+    base_dir: Path, *, dbname: str = DEFAULT_DBNAME, timeout: float = 300.0
+) -> Iterator[str]:
     """Run a fresh PostgreSQL cluster in ``base_dir`` on 127.0.0.1 and yield its SQLAlchemy URL.
 
     The URL has the form ``postgresql+psycopg://postgres@127.0.0.1:PORT/DBNAME`` (trust auth, no password).
