@@ -38,7 +38,7 @@ from gremalda.ui.preferences import Preferences
 from tests.gui.conftest import FakeDocumentView, GuiWorld
 from tests.harness.tmpfs import fill_up, small_tmpfs
 
-WAIT = 20_000  # ms
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 UNKNOWN_ERRNO = errno.EREMCHG  # "Remote address changed": no words of ours for it
 
 
@@ -193,7 +193,7 @@ def german_window(
         window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=False)
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=WAIT)
         with qtbot.waitSignal(window.folderShown, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.annotations.model.ready, timeout=WAIT)
@@ -283,7 +283,7 @@ def test_a_german_clerk_reads_why_a_file_cannot_be_attached(
         )
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=WAIT)
         with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
             window.start()
         ws = window.clerk
