@@ -117,7 +117,12 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     if run_migrations:
         migrate(settings.effective_database_url)
     engine = make_engine(settings.effective_database_url)
-    ctx = ServerContext(settings, engine, make_sessionmaker(engine), BlobStore(settings.blob_dir))
+    ctx = ServerContext(
+        settings,
+        engine,
+        make_sessionmaker(engine, time_zone=settings.body_time_zone),
+        BlobStore(settings.blob_dir),
+    )
     app = FastAPI(
         title="Gremalda document-management backend",
         version="1.0",

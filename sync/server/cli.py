@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         from sync.server.blobstore import BlobStore
         from sync.server.demo.seed import print_accounts, seed_demo
 
-        sessions = make_sessionmaker(make_engine(url))
+        sessions = make_sessionmaker(make_engine(url), time_zone=settings.body_time_zone)
         accounts = seed_demo(sessions, BlobStore(settings.blob_dir))
         print_accounts(accounts, f"http://{args.host}:{args.port}")
     import uvicorn

@@ -43,11 +43,15 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+def make_sessionmaker(engine: Engine, *, time_zone: str = "") -> sessionmaker[Session]:
+    """Sessions on `engine`; `time_zone` (the server's body time zone) is what a body's feed record says
+    (`sync.server.serialize`: the client counts the notice period there); empty: the default zone."""
     # every session that can write our models must feed the change log: make sure its hooks are on
     from sync.server import publish  # noqa: F401
+    from sync.server.serialize import TIME_ZONE_INFO
 
-    return sessionmaker(engine, expire_on_commit=False)
+    info = {TIME_ZONE_INFO: time_zone} if time_zone else {}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 @contextmanager

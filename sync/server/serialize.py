@@ -6,7 +6,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from sync.protocol.kinds import Kind
+from sync.protocol.notice import DEFAULT_TIME_ZONE
 from sync.server.models import (
     AgendaItem,
     Annotation,
@@ -39,6 +42,8 @@ KIND_OF: dict[type, Kind] = {
     Annotation: Kind.ANNOTATION,
 }
 MODEL_OF: dict[Kind, type] = {v: k for k, v in KIND_OF.items()}
+# the session info key of the server's body time zone (`sync.server.db.make_sessionmaker`)
+TIME_ZONE_INFO = "gremalda_body_time_zone"
 
 _FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.BODY: ("name", "short_name", "website", "notice_days"),
@@ -93,6 +98,10 @@ def to_dict(obj: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"type": kind.wire, "id": obj.id}
     for name in _FIELDS[kind]:
         data[name] = _value(getattr(obj, name))
+    if kind is Kind.BODY:
+        # the zone its notice period (Ladungsfrist) counts days in: a server setting, not a column
+        session = object_session(obj)
+        data["time_zone"] = (session.info.get(TIME_ZONE_INFO) if session else None) or DEFAULT_TIME_ZONE
     data["version"] = obj.version
     data["created"] = _value(obj.created)
     data["modified"] = _value(obj.modified)

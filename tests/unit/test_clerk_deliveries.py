@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pymupdf
 import pytest
@@ -16,6 +17,7 @@ from gremalda.core.clerk.deliveries import DeliveryTable
 from gremalda.core.clerk.errors import ServerTrouble
 from gremalda.core.clerk.numbering import renumber, sub_part
 
+BERLIN = ZoneInfo("Europe/Berlin")
 ANSWER: dict[str, object] = {
     "meeting": {
         "id": 7,
@@ -42,8 +44,8 @@ ANSWER: dict[str, object] = {
 }  # fmt: skip
 
 
-def local(text: str) -> str:
-    return datetime.fromisoformat(text).astimezone().isoformat(timespec="seconds")
+def local(text: str) -> str:  # the body's time zone (the answer names none: the default, Berlin)
+    return datetime.fromisoformat(text).astimezone(BERLIN).isoformat(timespec="seconds")
 
 
 def test_csv_for_german_excel() -> None:
@@ -52,8 +54,8 @@ def test_csv_for_german_excel() -> None:
     assert text.startswith("\ufeff") and "\r\n" in text
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0] == [
-        "Name", "Funktion", "Stellvertretung", "Vollständig erhalten (erstmals)",
-        "Vollständig (aktueller Stand)", "Erstmals geöffnet", "Ladungsfrist",
+        "Mitglied", "Funktion", "Stellvertretung", "Einladung vollständig",
+        "Aktueller Stand vollständig", "Erstmals geöffnet", "Status",
     ]  # fmt: skip
     assert rows[1] == [
         "Anna Ärger", "Mitglied", "nein", local("2026-03-05T09:00:03+00:00"),
@@ -62,7 +64,7 @@ def test_csv_for_german_excel() -> None:
     assert [r[-1] for r in rows[1:]] == ["fristgerecht", "verspätet", "nicht zugestellt", "kein Zugang"]
     assert rows[3][2] == "ja" and rows[3][3] == ""
     english = table.to_csv("en")
-    assert english.splitlines()[0].removeprefix("\ufeff").startswith("Name;Role;Deputy;First complete")
+    assert english.splitlines()[0].removeprefix("\ufeff").startswith("Member;Role;Deputy;Invitation complete")
 
 
 def test_pdf_has_the_heading_and_highlights_late_and_missing_rows() -> None:
@@ -72,10 +74,11 @@ def test_pdf_has_the_heading_and_highlights_late_and_missing_rows() -> None:
     text = "".join(page.get_text() for page in doc)
     assert "Zustellnachweis" in text and "Ausschuss für Umwelt" in text
     assert "Frist: Zugang bis" in text and table.deadline is not None
-    assert table.deadline.astimezone().strftime("%d.%m.%Y %H:%M") in text
+    assert table.deadline.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M") in text
     for name in ("Anna Ärger", "Bernd Spät", "Carla Fehlt", "Dieter Ohne", "verspätet", "nicht zugestellt"):
         assert name in text
-    assert "1 von 4 fristgerecht, 1 verspätet, 1 nicht zugestellt, 1 ohne Zugang" in " ".join(text.split())
+    summary = "1 von 4 fristgerecht, 1 verspätet, 1 nicht zugestellt, 0 ausstehend, 1 ohne Zugang"
+    assert summary in " ".join(text.split())
     page = doc[0]
     colours = {
         tuple(round(c, 2) for c in drawing["fill"])
@@ -101,7 +104,7 @@ def test_a_malformed_answer_is_a_clear_error() -> None:
     table = DeliveryTable.from_json(
         {"meeting": {"id": 1, "name": "x", "start": "2026-01-10T10:00:00Z", "notice_days": 7}, "rows": []}
     )
-    assert table.deadline == datetime(2026, 1, 3, 10, tzinfo=UTC)
+    assert table.deadline == datetime(2026, 1, 2, 23, 59, 59, tzinfo=BERLIN)  # the server's rule
 
 
 def test_numbering_keeps_sub_numbers_with_their_main_item() -> None:

@@ -1,12 +1,13 @@
 # mypy: disable-error-code="no-untyped-call"
 """The proof-of-delivery table of a meeting (issue 6): per member and deputy, when a device had the
 published folder complete and when the member first opened it, and the notice-period (Ladungsfrist)
-check; exportable as CSV and PDF.
+check; exportable as CSV and PDF with the dialog's headings. Times are shown in the body's time zone (the
+server's ``time_zone``), where the notice period counts days, not in this machine's.
 
 CSV choice: German Excel opens a double-clicked ``.csv`` with the system's list separator, which is
 the semicolon in German locales, and reads it as UTF-8 only with a byte order mark. So :meth:`to_csv`
 writes semicolon-separated values with a leading UTF-8 BOM (``\\ufeff``; encode the text as UTF-8),
-``\\r\\n`` line ends, German headings by default, and times as ISO 8601 in the local time zone with
+``\\r\\n`` line ends, German headings by default, and times as ISO 8601 in the body's time zone with
 its offset (``2026-12-01T18:04:05+01:00``): unambiguous, sortable, and read as text, not reformatted.
 """
 
@@ -16,27 +17,34 @@ import csv
 import html
 import io
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from gremalda.core.clerk.errors import ServerTrouble
 from gremalda.core.library import parse_time
+from sync.protocol.notice import DEFAULT_TIME_ZONE, body_zone, notice_deadline
 
-STATUSES = ("on_time", "late", "missing", "no_account")
+STATUSES = ("on_time", "late", "missing", "pending", "no_account")
+# the dialog's default order (its Status column's): what needs the clerk's attention first; the exports
+# keep the server's order (members before deputies, by name)
+STATUS_ORDER = {"missing": 0, "late": 1, "pending": 2, "no_account": 3, "on_time": 4}
 LABELS: dict[str, dict[str, str]] = {
     "de": {
-        "name": "Name",
+        # the headings as the dialog shows them (DeliveryDialog's German translation)
+        "name": "Mitglied",
         "role": "Funktion",
         "deputy": "Stellvertretung",
-        "first_complete_at": "Vollständig erhalten (erstmals)",
-        "current_complete_at": "Vollständig (aktueller Stand)",
+        "first_complete_at": "Einladung vollständig",
+        "current_complete_at": "Aktueller Stand vollständig",
         "first_opened_at": "Erstmals geöffnet",
-        "status": "Ladungsfrist",
+        "status": "Status",
         "yes": "ja",
         "no": "nein",
         "on_time": "fristgerecht",
         "late": "verspätet",
         "missing": "nicht zugestellt",
+        "pending": "ausstehend",
         "no_account": "kein Zugang",
         "title": "Zustellnachweis",
         "meeting": "Sitzung",
@@ -46,21 +54,22 @@ LABELS: dict[str, dict[str, str]] = {
         "notice": "Frist (Tage)",
         "made": "Erstellt",
         "summary": "{on_time} von {total} fristgerecht, {late} verspätet, {missing} nicht zugestellt, "
-        "{no_account} ohne Zugang",
+        "{pending} ausstehend, {no_account} ohne Zugang",
     },
     "en": {
-        "name": "Name",
+        "name": "Member",
         "role": "Role",
         "deputy": "Deputy",
-        "first_complete_at": "First complete",
-        "current_complete_at": "Complete (current folder)",
+        "first_complete_at": "Invitation complete",
+        "current_complete_at": "Current folder complete",
         "first_opened_at": "First opened",
-        "status": "Notice period",
+        "status": "Status",
         "yes": "yes",
         "no": "no",
         "on_time": "on time",
         "late": "late",
-        "missing": "not delivered",
+        "missing": "missing",
+        "pending": "pending",
         "no_account": "no account",
         "title": "Proof of delivery",
         "meeting": "Meeting",
@@ -69,19 +78,19 @@ LABELS: dict[str, dict[str, str]] = {
         "deadline": "Deadline: received by",
         "notice": "Notice (days)",
         "made": "Made",
-        "summary": "{on_time} of {total} on time, {late} late, {missing} not delivered, "
+        "summary": "{on_time} of {total} on time, {late} late, {missing} missing, {pending} pending, "
         "{no_account} without account",
     },
 }
 COLUMNS = ("name", "role", "deputy", "first_complete_at", "current_complete_at", "first_opened_at", "status")
 
 
-def _local(value: datetime | None) -> str:
-    return value.astimezone().isoformat(timespec="seconds") if value is not None else ""
+def _local(value: datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).isoformat(timespec="seconds") if value is not None else ""
 
 
-def _readable(value: datetime | None) -> str:
-    return value.astimezone().strftime("%d.%m.%Y %H:%M") if value is not None else "–"
+def _readable(value: datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%d.%m.%Y %H:%M") if value is not None else "–"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +107,7 @@ class DeliveryRow:
 
     @property
     def flagged(self) -> bool:
-        """Late or missing: highlighted in the table."""
+        """Late or missing (not pending: its deadline has not passed yet): highlighted in the table."""
         return self.status in ("late", "missing")
 
 
@@ -120,6 +129,11 @@ class DeliveryTable:
     notice_days: int
     deadline: datetime | None
     rows: tuple[DeliveryRow, ...]
+    time_zone: str = DEFAULT_TIME_ZONE  # the body's (IANA name): the notice period counts days there
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return body_zone(self.time_zone)
 
     @classmethod
     def from_json(cls, data: Any) -> DeliveryTable:
@@ -143,8 +157,9 @@ class DeliveryTable:
             start = parse_time(meeting.get("start"))
             notice = int(meeting.get("notice_days") or 0)
             deadline = parse_time(meeting.get("deadline"))
-            if deadline is None and start is not None:
-                deadline = start - timedelta(days=notice)
+            zone = body_zone(meeting.get("time_zone"))
+            if deadline is None and start is not None:  # an older server: the same rule
+                deadline = notice_deadline(start, notice, zone).shown
             return cls(
                 meeting_id=int(meeting["id"]),
                 meeting_name=str(meeting.get("name") or ""),
@@ -153,6 +168,7 @@ class DeliveryTable:
                 notice_days=notice,
                 deadline=deadline,
                 rows=rows,
+                time_zone=zone.key,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ServerTrouble.because("bad_delivery_table", detail=repr(exc)) from None
@@ -166,13 +182,14 @@ class DeliveryTable:
     def cells(self, row: DeliveryRow, language: str = "de", *, readable: bool = False) -> list[str]:
         labels = LABELS[language]
         show = _readable if readable else _local
+        zone = self.zone
         return [
             row.name,
             row.role,
             labels["yes"] if row.deputy else labels["no"],
-            show(row.first_complete_at),
-            show(row.current_complete_at),
-            show(row.first_opened_at),
+            show(row.first_complete_at, zone),
+            show(row.current_complete_at, zone),
+            show(row.first_opened_at, zone),
             labels[row.status],
         ]
 
@@ -197,12 +214,13 @@ class DeliveryTable:
             cls = f' class="{row.status}"' if row.flagged else ""
             cells = "".join(f"<td>{esc(c)}</td>" for c in self.cells(row, language, readable=True))
             body.append(f"<tr{cls}>{cells}</tr>")
+        zone = self.zone
         facts = [
-            (labels["start"], _readable(self.start)),
-            (labels["published"], _readable(self.published_at)),
+            (labels["start"], _readable(self.start, zone)),
+            (labels["published"], _readable(self.published_at, zone)),
             (labels["notice"], str(self.notice_days)),
-            (labels["deadline"], _readable(self.deadline)),
-            (labels["made"], _readable(datetime.now().astimezone())),
+            (labels["deadline"], f"{_readable(self.deadline, zone)} ({zone.key})"),
+            (labels["made"], _readable(datetime.now(zone), zone)),
         ]
         summary = labels["summary"].format(total=len(self.rows), **counts)
         return (

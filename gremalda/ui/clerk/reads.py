@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from gremalda.core.library import parse_time
 from gremalda.store.replica import Store, stored_account
+from sync.protocol.notice import (
+    DEFAULT_NOTICE_DAYS,
+    DEFAULT_TIME_ZONE,
+    NoticeDeadline,
+    body_zone,
+    notice_deadline,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class DeskItem:
     files: tuple[DeskFile, ...]
     papers: tuple[str, ...]  # "reference name" of each paper consulted on the item
     paper_ids: tuple[str, ...] = ()  # their ids, in the same order
+    paper_files: tuple[tuple[DeskFile, ...], ...] = ()  # each paper's current documents, same order
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,25 @@ class MeetingDesk:
     files: tuple[DeskFile, ...]  # the meeting's own documents
     members: int  # active memberships (members and deputies) of its committee
     notice_days: int
+    time_zone: str = DEFAULT_TIME_ZONE  # the body's (its feed record's time_zone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return body_zone(self.time_zone)
+
+    @property
+    def notice(self) -> NoticeDeadline | None:
+        """The notice deadline (Ladungsfrist) by the server's rule (`sync.protocol.notice`): whole
+        calendar days in the body's time zone."""
+        if self.start is None:
+            return None
+        return notice_deadline(self.start, self.notice_days, self.zone)
 
     @property
     def deadline(self) -> datetime | None:
-        """The notice deadline (Ladungsfrist): start minus the body's notice days."""
-        return self.start - timedelta(days=self.notice_days) if self.start is not None else None
+        """The last moment that is on time (23:59:59 in the body's time zone)."""
+        notice = self.notice
+        return notice.shown if notice is not None else None
 
 
 def _objects(store: Store, kind: str) -> list[dict[str, Any]]:
@@ -128,11 +151,13 @@ def meeting_desk(store: Store, meeting_id: str) -> MeetingDesk | None:
     for item in agenda:
         papers = []
         paper_ids = []
+        paper_files = []
         for c in consultations:
             if c.get("agenda_item_id") == item.get("id"):
                 paper = _get(store, "paper", c.get("paper_id"))
                 if paper is not None:
                     paper_ids.append(str(paper.get("id")))
+                    paper_files.append(tuple(_current_files(store, "paper_id", paper.get("id"))))
                     papers.append(
                         " ".join(
                             p for p in (str(paper.get("reference") or ""), str(paper.get("name") or "")) if p
@@ -147,6 +172,7 @@ def meeting_desk(store: Store, meeting_id: str) -> MeetingDesk | None:
                 tuple(_current_files(store, "agenda_item_id", item["id"])),
                 tuple(papers),
                 tuple(paper_ids),
+                tuple(paper_files),
             )
         )
     today = date.today()
@@ -157,6 +183,7 @@ def meeting_desk(store: Store, meeting_id: str) -> MeetingDesk | None:
     )
     body = _get(store, "body", body_id) if body_id is not None else None
     notice = body.get("notice_days") if body is not None else None
+    zone = body_zone(body.get("time_zone") if body is not None else None)
     return MeetingDesk(
         id=str(meeting["id"]),
         name=str(meeting.get("name") or ""),
@@ -170,7 +197,8 @@ def meeting_desk(store: Store, meeting_id: str) -> MeetingDesk | None:
         items=tuple(items),
         files=tuple(_current_files(store, "meeting_id", meeting_id)),
         members=members,
-        notice_days=notice if isinstance(notice, int) else 7,
+        notice_days=notice if isinstance(notice, int) else DEFAULT_NOTICE_DAYS,
+        time_zone=zone.key,
     )
 
 

@@ -4,7 +4,7 @@ and when the member opened it; the body's clerks read a table per meeting with t
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
+from sync.protocol.notice import DEFAULT_NOTICE_DAYS
+from sync.protocol.notice import notice_deadline as shared_notice_deadline
 from sync.server import audience as aud
 from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
 from sync.server.api.schemas import PathId, Strict
@@ -85,21 +87,11 @@ def folder_files(session: Session, meeting_id: int, keys: frozenset[str]) -> set
 
 
 def notice_deadline(start: datetime, notice_days: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The notice period (Ladungsfrist) in whole calendar days of the body's local time, as the rules of
-    procedure count it (German Gemeindeordnungen: the invitation must reach the members at least N days
-    before the meeting day; neither the day of receipt nor the meeting day counts): a folder received on
-    local day D is on time when at least `notice_days` whole days lie between D and the meeting's local
-    date, i.e. D ≤ meeting date − (notice_days + 1). With 7 days for a meeting on Wednesday the 9th, receipt
-    by Tuesday the 1st, 23:59:59 local time, is on time.
-
-    Returns (deadline, end): the deadline as shown (23:59:59 local time of that day, with its offset) and
-    the first instant that is late (midnight local time starting the next day): on time means received
-    before `end`. Midnight exists on every day in Europe's time zones (they change at 02:00/03:00)."""
-    meeting_day = start.astimezone(zone).date()
-    last_day = meeting_day - timedelta(days=notice_days + 1)
-    deadline = datetime.combine(last_day, time(23, 59, 59), tzinfo=zone)
-    end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=zone)
-    return deadline, end
+    """The notice period (Ladungsfrist) by the rule the client shows too (`sync.protocol.notice`): the
+    deadline as shown (23:59:59 local time of the last day, with its offset) and the first instant that is
+    late (the next local midnight)."""
+    found = shared_notice_deadline(start, notice_days, zone)
+    return found.shown, found.late_from
 
 
 def _upsert_delivery(session: Session, meeting_id: int, user_id: int) -> Delivery:
@@ -229,10 +221,11 @@ def meeting_deliveries(
     """One row per member and deputy of the meeting's organization: when a device of theirs first held the
     published folder complete, whether it still holds it as it is now, when they first opened it, and the
     notice check (on time: complete by the end of the local day `notice_days + 1` days before the meeting's
-    local date, see `notice_deadline`; `deadline` is that 23:59:59 with the body's UTC offset)."""
+    local date, see `notice_deadline`; `deadline` is that 23:59:59 with the body's UTC offset, `time_zone`
+    the body's zone). Not received yet: "pending" until the deadline has passed, "missing" after it."""
     meeting = _clerk_meeting(session, who, meeting_id)
     body = session.get(CouncilBody, meeting.body_id)
-    notice_days = body.notice_days if body is not None else 7
+    notice_days = body.notice_days if body is not None else DEFAULT_NOTICE_DAYS
     zone = ZoneInfo(ctx.settings.body_time_zone)
     deadline, late_from = notice_deadline(meeting.start, notice_days, zone)
     day = meeting.start.astimezone(zone).date()
@@ -255,7 +248,8 @@ def meeting_deliveries(
     deliveries = {
         d.user_id: d for d in session.scalars(select(Delivery).where(Delivery.meeting_id == meeting.id))
     }
-    today = utcnow().date()
+    now = utcnow()
+    today = now.date()
     rows = []
     for m, p in sorted(by_person.values(), key=lambda mp: (mp[0].deputy, mp[1].name, mp[1].id)):
         row: dict[str, Any] = {
@@ -274,7 +268,10 @@ def meeting_deliveries(
             row.update(_account_row(session, meeting, accounts, deliveries, today))
             first = row["_first"]
             del row["_first"]
-            row["status"] = "missing" if first is None else ("on_time" if first < late_from else "late")
+            if first is not None:
+                row["status"] = "on_time" if first < late_from else "late"
+            else:  # not received: pending until the deadline has passed, then missing
+                row["status"] = "pending" if now < late_from else "missing"
         rows.append(row)
     return {
         "meeting": {
@@ -284,6 +281,7 @@ def meeting_deliveries(
             "published_at": _iso(meeting.published_at),
             "notice_days": notice_days,
             "deadline": deadline.isoformat(),
+            "time_zone": ctx.settings.body_time_zone,
         },
         "rows": rows,
     }
