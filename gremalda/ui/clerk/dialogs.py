@@ -90,16 +90,24 @@ class ChoiceDialog(QDialog):
 class NoteDialog(QDialog):
     """A PDF and a change note (a late paper, a replacement); both are required."""
 
-    def __init__(self, title: str, explanation: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, explanation: str, parent: QWidget | None = None, *, path: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("noteDialog")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        text = QLabel(explanation, self)
-        text.setWordWrap(True)
+        self.setMinimumWidth(520)  # the path and the note's example are readable
+        self.explanation = QLabel(explanation, self)
+        self.explanation.setObjectName("noteExplanation")
+        self.explanation.setWordWrap(True)
         self.path = QLineEdit(self)
         self.path.setObjectName("notePath")
         self.path.setAccessibleName(self.tr("PDF file"))
+        self.path.setPlaceholderText(self.tr("Path of the PDF, or Browse…"))
+        self.path.setMinimumWidth(260)
+        if path is not None:
+            self.path.setText(str(path))
         browse = QPushButton(self.tr("&Browse…"), self)
         browse.setObjectName("noteBrowse")
         browse.clicked.connect(self._browse)
@@ -108,16 +116,22 @@ class NoteDialog(QDialog):
         self.note.setAccessibleName(self.tr("Change note"))
         self.note.setPlaceholderText(self.tr("e.g. Tischvorlage: corrected figures on page 3"))
         self.problem = QLabel(self)
+        self.problem.setObjectName("noteProblem")
         self.problem.setWordWrap(True)
         self.problem.hide()
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
+        # labels of their own: a row given a layout gets a label without a buddy ("&" shown, no Alt key)
+        self.path_label = QLabel(self.tr("&File:"), self)
+        self.path_label.setBuddy(self.path)
+        self.note_label = QLabel(self.tr("Change &note:"), self)
+        self.note_label.setBuddy(self.note)
         form = QFormLayout()
-        form.addRow(self.tr("&File:"), file_row)
-        form.addRow(self.tr("Change &note:"), self.note)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
+        form.addRow(self.path_label, file_row)
+        form.addRow(self.note_label, self.note)
+        self.column = layout = QVBoxLayout(self)
+        layout.addWidget(self.explanation)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(_buttons(self))
@@ -143,3 +157,15 @@ class NoteDialog(QDialog):
             return
         self.problem.setText(problem)
         self.problem.show()
+        self._grow()
+
+    def _grow(self) -> None:
+        """Grow (never shrink) to the height the texts need at the present width: the explanation and
+        the problem stay readable when a problem is shown."""
+        layout = self.column
+        layout.activate()
+        width = self.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height(), self.sizeHint().height())
+        if needed > self.height():
+            self.resize(width, needed)
