@@ -10,6 +10,10 @@ file seen again (a rescan, a touch without change) is not.
 
 ``on_new(path)`` is called on the hot folder's own thread; keep it short (hand the path to the UI).
 Exceptions it raises are logged, not propagated. :meth:`stop` ends the thread and joins the observer.
+
+:func:`file_away` moves a file that has been attached into a subfolder (the window's "Erledigt"): the
+folder is not watched recursively, so the file is not reported again, after a restart either, and the
+clerk sees in the file manager which files are done (nothing is deleted).
 """
 
 from __future__ import annotations
@@ -39,6 +43,32 @@ def candidate(path: Path) -> bool:
     if name.startswith((".", "~$", "~")) or name.lower().endswith(PARTIAL_SUFFIXES):
         return False
     return name.lower().endswith(".pdf")
+
+
+def file_away(path: Path, subfolder: str) -> Path:
+    """Move ``path`` into ``subfolder`` beside it (made when missing); a name taken there gets " (2)",
+    " (3)" ... Returns the new path; raises :class:`OSError` when it cannot be moved (it stays)."""
+    target_dir = path.parent / subfolder
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / path.name
+    number = 1
+    while True:
+        try:
+            # link + unlink: never replaces a file of the same name (a rename would, silently)
+            os.link(path, target)
+        except FileExistsError:
+            number += 1
+            target = target_dir / f"{path.stem} ({number}){path.suffix}"
+            continue
+        except OSError:  # no hard links here (some network shares): a rename that checks first
+            if target.exists():
+                number += 1
+                target = target_dir / f"{path.stem} ({number}){path.suffix}"
+                continue
+            os.replace(path, target)
+            return target
+        path.unlink()
+        return target
 
 
 class HotFolderUnusable(ClerkError):

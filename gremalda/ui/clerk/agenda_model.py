@@ -1,5 +1,6 @@
 """The agenda editor's model and tree: the meeting's own documents first, then the agenda items (TOP
-number, title, a non-public mark) with their documents.
+number, title, a non-public mark) with their documents and the papers consulted on them, each paper with
+its documents (so they can be replaced and removed here too).
 
 Drag and drop: an item dragged onto another takes that item's place (between two: goes there); the new
 order is asked for with ``orderRequested`` (the service renumbers) and shown at once. PDFs dropped from
@@ -71,8 +72,11 @@ class AgendaModel(QStandardItemModel):
                 tips.append(self.tr("Papers: %1").replace("%1", ", ".join(item.papers)))
             node.setToolTip("\n".join(tips))
             paper_ids = item.paper_ids or ("",) * len(item.papers)
-            for paper, paper_id in zip(item.papers, paper_ids, strict=False):
+            paper_files = item.paper_files or ((),) * len(item.papers)
+            for paper, paper_id, entries in zip(item.papers, paper_ids, paper_files, strict=False):
                 child = self._node(self.tr("Paper %1").replace("%1", paper), "paper", paper_id)
+                for entry in entries:  # replace, remove, open them like the item's own
+                    child.appendRow(self._file(entry))
                 node.appendRow(child)
             for entry in item.files:
                 node.appendRow(self._file(entry))

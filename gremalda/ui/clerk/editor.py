@@ -1,8 +1,11 @@
 """The agenda editor of the meeting shown (the clerk workspace's dock): a header with the meeting's state
 (draft; or published at, and the notice deadline), the agenda with drag and drop (see
-:mod:`.agenda_model`), buttons for the item commands, the hot folder's inbox and the uploads. A context
-menu on a row (and the Delete key) removes what it shows: an agenda item, a document ("Remove document"),
-a paper's link to its item ("Unlink paper"), each after a confirmation.
+:mod:`.agenda_model`), buttons for the item commands (wrapping into further rows in a narrow dock), the
+hot folder's inbox and the uploads. Files dropped on (or assigned from the inbox to) a published meeting
+are late papers: ``lateRequested`` asks the workspace for the late-paper dialog with its change note.
+A context menu on a row (and the Delete key) removes what it shows: an agenda item, a document
+("Remove document"; a paper's documents are listed under it), a paper's link to its item ("Unlink
+paper"), each after a confirmation.
 
 Reads come from the replica (replica workers), writes go through the clerk runner; after each write
 ``written`` is emitted (the workspace starts a sync pass) and the meeting is read again (the service
@@ -16,7 +19,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMenu,
@@ -28,11 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.core.clerk import ClerkService
+from gremalda.errors import GremaldaError
+from gremalda.pdf.preflight import PreflightReport
 from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE, AgendaEditorTree, AgendaModel
+from gremalda.ui.clerk.flow_layout import FlowLayout
 from gremalda.ui.clerk.inbox import Inbox
+from gremalda.ui.clerk.notice_text import zoned_time
 from gremalda.ui.clerk.reads import MeetingDesk, meeting_desk
 from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.clerk.uploads import Request, UploadQueue
+from gremalda.ui.clerk_texts import finding_text
+from gremalda.ui.error_texts import error_text
 from gremalda.ui.formatting import meeting_time
 from gremalda.ui.workers import ReplicaWorkers
 
@@ -40,6 +48,8 @@ from gremalda.ui.workers import ReplicaWorkers
 class AgendaEditor(QWidget):
     loaded = Signal(object)  # MeetingDesk | None, after each read
     written = Signal()  # a write reached the server
+    replaceRequested = Signal()  # the context menu of a document  # noqa: N815 (Qt's naming)
+    lateRequested = Signal(str, str, list)  # owner kind, id, [Path] for a published meeting  # noqa: N815
 
     def __init__(self, runner: ClerkRunner, workers: ReplicaWorkers, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +77,7 @@ class AgendaEditor(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self.show_context_menu)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
+        row = FlowLayout()
         for name, text, slot in (
             ("add", self.tr("&Add item…"), self.ask_add),
             ("rename", self.tr("Re&name…"), self.ask_rename),
@@ -83,11 +93,14 @@ class AgendaEditor(QWidget):
             row.addWidget(button)
         self.buttons["up"].setToolTip(self.tr("Move the item up (Alt+Up)"))
         self.buttons["down"].setToolTip(self.tr("Move the item down (Alt+Down)"))
-        row.addStretch(1)
         self.inbox = Inbox(self)
         self.inbox.assignRequested.connect(self.assign_from_inbox)
         self.uploads = UploadQueue(runner, self)
         self.uploads.attached.connect(lambda _file_id: self.reload())
+        # an inbox entry leaves only once its file is attached; a refused one stays with the reason
+        self.uploads.attachedFile.connect(lambda path, _file_id: self.inbox.attached(Path(path)))
+        self.uploads.refused.connect(lambda path, reason: self.inbox.refused(Path(path), reason))
+        self.inbox.arrived.connect(self._check_arrival)
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -144,7 +157,7 @@ class AgendaEditor(QWidget):
             else:
                 state = self.tr("Published.")
             deadline = self.tr("Notice deadline (%n day(s)): %1", "", desk.notice_days).replace(
-                "%1", meeting_time(desk.deadline)
+                "%1", zoned_time(desk.deadline, desk.zone)
             )
             self.header.setText(
                 f"<b>{_esc(desk.name)}</b><br/>{_esc(meeting_time(desk.start))} · {_esc(state)}"
@@ -269,6 +282,9 @@ class AgendaEditor(QWidget):
         menu.setObjectName("agendaContextMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if kind == "file":
+            menu.addAction(self.tr("Replace document…"), self.replaceRequested.emit).setObjectName(
+                "replace_document"
+            )
             menu.addAction(self.tr("Remove document…"), self.ask_detach).setObjectName("remove_document")
         elif kind == "paper":
             menu.addAction(self.tr("Unlink paper…"), self.ask_unlink).setObjectName("unlink_paper")
@@ -325,8 +341,20 @@ class AgendaEditor(QWidget):
         if file_id is None or self.desk is None:
             return
         files = [*self.desk.files, *(f for i in self.desk.items for f in i.files)]
+        of_papers = {
+            f.id: paper
+            for i in self.desk.items
+            for paper, entries in zip(i.papers, i.paper_files, strict=False)
+            for f in entries
+        }
+        files += [f for i in self.desk.items for entries in i.paper_files for f in entries]
         name = next((f.name for f in files if f.id == file_id), "")
         text = self.tr("Remove the document “%1”?").replace("%1", name)
+        if file_id in of_papers:
+            text += " " + self.tr(
+                "It belongs to the paper “%1”: it is removed from the paper, on every agenda that "
+                "consults it."
+            ).replace("%1", of_papers[file_id])
         if self.desk.state != "draft":
             text += " " + self.tr(
                 "The meeting is published: the document disappears from the members' devices with "
@@ -385,15 +413,37 @@ class AgendaEditor(QWidget):
         self.uploads.add(Request(path, kind, owner, change_note=note, supersedes_id=file_id))
 
     def _dropped(self, kind: str, owner_id: str, paths: list[Path]) -> None:
-        self.attach(kind, owner_id, paths)
-        self.inbox.remove(paths)
+        self.add_documents(kind, owner_id, paths)
 
     def assign_from_inbox(self, paths: list[Path]) -> None:
         kind, owner_id = self.model_.owner(self.tree.currentIndex())
         if not owner_id:
             return
-        self.attach(kind, owner_id, paths)
-        self.inbox.remove(paths)
+        self.add_documents(kind, owner_id, paths)
+
+    def add_documents(self, kind: str, owner_id: str, paths: Sequence[Path]) -> None:
+        """Dropped or assigned documents: in a draft attached at once; in a published meeting each is a
+        late paper (Nachtrag, Tischvorlage) that needs a change note for the members."""
+        if not paths:
+            return
+        if self.desk is not None and self.desk.state != "draft":
+            self.lateRequested.emit(kind, owner_id, [Path(p) for p in paths])
+        else:
+            self.attach(kind, owner_id, paths)
+
+    def _check_arrival(self, path: Path) -> None:
+        """A file arrived in the hot folder: its preflight at once, the result shown in the inbox."""
+
+        def checked(report: PreflightReport) -> None:
+            refusal = finding_text(report.refusal) if report.refusal is not None else None
+            warnings = [finding_text(f) for f in report.findings]
+            self.inbox.checked(path, self.uploads.report_text(report), refusal, warnings)
+
+        def failed(error: BaseException) -> None:
+            message = error_text(error)[1] if isinstance(error, GremaldaError) else str(error)
+            self.inbox.checked(path, "", message, [])
+
+        self.uploads.check(path, checked, failed)
 
     def close(self) -> bool:
         self.inbox.stop()

@@ -1,7 +1,10 @@
 """The meeting's inbox: PDFs that arrive in the watched hot folder (configured in the Clerk menu) are
-listed here within seconds, once completely written. From here the clerk drags them onto an agenda item
-(they are dragged as files, like from the file manager) or assigns the chosen ones to the item chosen in
-the agenda editor. Assigned documents leave the inbox; the files stay in the hot folder."""
+listed here within seconds, once completely written, and checked at once (the preflight): a refused one
+shows the reason, one with warnings says so. From here the clerk drags them onto an agenda item (they
+are dragged as files, like from the file manager) or assigns the chosen ones to the item chosen in the
+agenda editor. A document leaves the inbox only once it is attached: its file is then moved into the
+subfolder "Erledigt" ("Done") of the hot folder, so it is not listed again, after a restart either, and
+the file manager shows what is done. A refused document stays, with its reason."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,11 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.core.clerk import HotFolder
+from gremalda.core.clerk.hotfolder import file_away
 from gremalda.errors import GremaldaError
 from gremalda.ui import error_reporter
 
 log = logging.getLogger(__name__)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 21
+STATE_ROLE = Qt.ItemDataRole.UserRole + 22  # "checking" | "ok" | "warned" | "refused" | "stuck"
+REFUSED, WARNED = QColor("#b3261e"), QColor("#8a5300")
 
 
 class InboxList(QListWidget):
@@ -50,13 +57,16 @@ class Inbox(QWidget):
         super().__init__(parent)
         self.setObjectName("clerkInbox")
         self.folder: HotFolder | None = None
-        self.title = QLabel(self.tr("Inbox (hot folder not set)"), self)
+        self.title = QLabel(self._unset_text(), self)
+        self.title.setObjectName("inboxTitle")
+        self.title.setWordWrap(True)
         self.list = InboxList(self)
         self.list.setObjectName("inboxList")
         self.list.setAccessibleName(self.tr("Inbox: documents from the hot folder"))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setDragEnabled(True)
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.list.setWordWrap(True)
         self.title.setBuddy(self.list)
         self.assign = QPushButton(self.tr("&Assign to the chosen item"), self)
         self.assign.setObjectName("inboxAssign")
@@ -77,7 +87,7 @@ class Inbox(QWidget):
         self.stop()
         self.list.clear()
         if not folder:
-            self.title.setText(self.tr("Inbox (hot folder not set)"))
+            self.title.setText(self._unset_text())
             return
         try:
             self.folder = HotFolder(folder, self._arrived.emit).start()
@@ -86,6 +96,13 @@ class Inbox(QWidget):
             error_reporter.report(error)
             return
         self.title.setText(self.tr("&Inbox (%1)").replace("%1", folder))
+
+    def _unset_text(self) -> str:
+        return self.tr("Inbox (no hot folder set: Clerk ▸ Hot folder…)")
+
+    def done_folder(self) -> str:
+        """The name of the hot folder's subfolder that attached files are moved into."""
+        return self.tr("Done")
 
     def stop(self) -> None:
         if self.folder is not None:
@@ -101,12 +118,71 @@ class Inbox(QWidget):
             if str(self.list.item(row).data(PATH_ROLE)) in gone:
                 self.list.takeItem(row)
 
+    def item(self, path: Path) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            if str(self.list.item(row).data(PATH_ROLE)) == str(path):
+                return self.list.item(row)
+        return None
+
+    def state(self, path: Path) -> str | None:
+        item = self.item(path)
+        return None if item is None else str(item.data(STATE_ROLE))
+
     def _add(self, path: Path) -> None:
         self.remove([path])  # a new version of the same file: listed once
-        item = QListWidgetItem(path.name, self.list)
+        item = QListWidgetItem(self.tr("%1 — checking…").replace("%1", path.name), self.list)
         item.setData(PATH_ROLE, str(path))
+        item.setData(STATE_ROLE, "checking")
         item.setToolTip(str(path))
-        self.arrived.emit(path)
+        self.arrived.emit(path)  # the editor checks it (the preflight) and calls checked()
+
+    def checked(self, path: Path, summary: str, refusal: str | None, warnings: Sequence[str]) -> None:
+        """Show the preflight's result on the file's entry (a refused one: the reason, in red)."""
+        item = self.item(path)
+        if item is None:
+            return
+        if refusal is not None:
+            self._mark(item, "refused", self.tr("%1 — refused: %2"), refusal, [refusal])
+        elif warnings:
+            self._mark(
+                item, "warned", self.tr("%1 — %2; note: %3").replace("%3", warnings[0]), summary, warnings
+            )
+        else:
+            self._mark(item, "ok", self.tr("%1 — %2"), summary, [])
+
+    def refused(self, path: Path, reason: str) -> None:
+        """Attaching the file was refused: it stays in the inbox, with the reason."""
+        item = self.item(path)
+        if item is not None:
+            self._mark(item, "refused", self.tr("%1 — refused: %2"), reason, [reason])
+
+    def attached(self, path: Path) -> None:
+        """The file is attached: off the list, and moved into the hot folder's "Done" subfolder (not
+        listed again). When it cannot be moved it stays listed, saying so."""
+        item = self.item(path)
+        if item is None:
+            return
+        try:
+            file_away(path, self.done_folder())
+        except OSError as error:
+            log.warning("hot folder: %s could not be moved away: %s", path, error)
+            text = self.tr("%1 — attached, but not moved into the folder “%2”: %3")
+            self._mark(
+                item, "stuck", text.replace("%3", error.strerror or str(error)), self.done_folder(), []
+            )
+            return
+        self.remove([path])
+
+    def _mark(self, item: QListWidgetItem, state: str, text: str, detail: str, lines: Sequence[str]) -> None:
+        path = Path(str(item.data(PATH_ROLE)))
+        item.setData(STATE_ROLE, state)
+        item.setText(text.replace("%1", path.name).replace("%2", detail))
+        item.setToolTip("\n".join([str(path), *lines]))
+        colour = {"refused": REFUSED, "warned": WARNED, "stuck": WARNED}.get(state)
+        if colour is not None:
+            item.setForeground(colour)
+        else:
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
 
     def _assign(self) -> None:
         chosen = [Path(str(i.data(PATH_ROLE))) for i in self.list.selectedItems()]

@@ -6,6 +6,7 @@ where it stopped: the service keeps the upload's state)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class UploadQueue(QWidget):
     its Stop button. ``attached(file_id)`` after each success, ``refused(path, reason)`` for each refusal."""
 
     attached = Signal(str)
+    attachedFile = Signal(str, str)  # path, file id (after ``attached``)  # noqa: N815 (Qt's naming)
     refused = Signal(str, str)  # path, reason
     checked = Signal(str, object)  # path, PreflightReport
 
@@ -121,6 +123,15 @@ class UploadQueue(QWidget):
             lambda _svc: self._check(request.path), checked, lambda e: self._failed(row, request, e)
         )
 
+    def check(
+        self,
+        path: Path,
+        on_done: Callable[[PreflightReport], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Only the preflight of ``path`` (on the runner's thread); its report to ``on_done``."""
+        self.runner.submit(lambda _svc: self._check(path), on_done, on_error)
+
     def _upload(self, request: Request, row: QListWidgetItem, summary: str) -> None:
         stop = threading.Event()
         self.runner.submit(
@@ -146,6 +157,7 @@ class UploadQueue(QWidget):
         row.setText(self.tr("%1: %2 — attached").replace("%1", request.path.name).replace("%2", summary))
         self._finish(stop)
         self.attached.emit(file_id)
+        self.attachedFile.emit(str(request.path), file_id)
 
     def _failed(
         self,

@@ -90,6 +90,8 @@ class ClerkWorkspace(QObject):
         window.folderShown.connect(self._folder_shown)
         self.editor.written.connect(self._written)
         self.editor.loaded.connect(self._enable)
+        self.editor.lateRequested.connect(self.late_papers)
+        self.editor.replaceRequested.connect(self.replace_document)
 
     # --- role and state
 
@@ -241,23 +243,36 @@ class ClerkWorkspace(QObject):
 
     def late_paper(self) -> None:
         kind, owner = self.editor.model_.owner(self.editor.tree.currentIndex())
-        if not owner:
-            return
+        if owner:
+            self.late_papers(kind, owner, [])
+
+    def late_papers(self, kind: str, owner: str, paths: list[Path]) -> None:
+        """The late-paper dialog for ``owner``, prefilled with the first of ``paths`` (files dropped on, or
+        assigned from the inbox to, a published meeting); the others follow one by one."""
         where = self.tr("the chosen agenda item") if kind == "agenda_item" else self.tr("the meeting")
-        dialog = NoteDialog(
-            self.tr("Add late paper"),
-            self.tr(
-                "A late paper (Nachtrag, Tischvorlage) for %1. Members' devices receive it within seconds; "
-                "the change note tells them what it is."
-            ).replace("%1", where),
-            self.window,
-        )
+        text = self.tr(
+            "A late paper (Nachtrag, Tischvorlage) for %1. Members' devices receive it within seconds; "
+            "the change note tells them what it is."
+        ).replace("%1", where)
+        if paths:
+            text = (
+                self.tr(
+                    "The meeting is published: a document added now is a late paper and needs a change note."
+                )
+                + " "
+                + text
+            )
+        dialog = NoteDialog(self.tr("Add late paper"), text, self.window, path=paths[0] if paths else None)
         dialog.accepted.connect(
             lambda: self.editor.attach(
                 kind, owner, [dialog.values()[0]], role="late", note=dialog.values()[1]
             )
         )
+        if len(paths) > 1:
+            dialog.finished.connect(lambda _result: self.late_papers(kind, owner, paths[1:]))
         self._open(dialog)
+        if paths:
+            dialog.note.setFocus()  # the file is there: what changed is what is asked
 
     def replace_document(self) -> None:
         file_id = self.editor.current_file()

@@ -1,0 +1,308 @@
+"""The clerk workspace after the walkthrough (issue 6) against the real server on loopback, with a clerk's
+real replica, offscreen: the late-paper dialog's labels have buddies (Alt+D reaches the file field, in
+German too) and the dialog grows with a problem; a file dropped on a published meeting becomes a late paper
+with a change note (not an ordinary document); a paper's documents are listed under the paper and can be
+replaced and removed there; the hot folder's inbox checks files when they arrive, keeps refused ones with
+the reason, and does not list attached ones again after a restart (they are moved into "Done"); the dock
+fits a narrow window (its buttons wrap)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QLocale, QMimeData, QPoint, QRect, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy import select
+
+from gremalda.paths import DataPaths
+from gremalda.ui.clerk.agenda_model import KIND_ROLE
+from gremalda.ui.clerk.dialogs import NoteDialog
+from gremalda.ui.clerk.workspace import ClerkWorkspace
+from gremalda.ui.i18n import install_translations
+from gremalda.ui.main_window import MainWindow
+from gremalda.ui.preferences import Preferences
+from sync.server.db import write_session
+from sync.server.models import File
+from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
+
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
+BROKEN = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + b"\x00" * 4000
+
+
+@pytest.fixture
+def open_window(
+    qtbot: Any, fake_views: Callable[[QWidget], FakeDocumentView], preferences: Preferences
+) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(paths: DataPaths, *, sync: bool = True, width: int = 1400) -> MainWindow:
+        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=sync)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        windows.append(window)
+        window.resize(width, 900)
+        window.show()
+        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
+            window.start()
+        qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def _files(gui_world: GuiWorld, **owner: int) -> list[tuple[int, str, str, str, int | None]]:
+    """(id, name, role, change note, supersedes) of the server's files of the owner."""
+    with write_session(gui_world.server.ctx.sessions) as s:
+        field, value = next(iter(owner.items()))
+        rows = s.scalars(select(File).where(getattr(File, field) == value)).all()
+        return [(int(f.id), f.name, str(f.role), f.change_note, f.supersedes_id) for f in rows]
+
+
+def _drop_files(ws: ClerkWorkspace, index: Any, paths: list[Path]) -> None:
+    """A real drop event with file URLs (as a file manager sends it) on the row."""
+    tree = ws.editor.tree
+    tree.scrollTo(index)
+    point = tree.visualRect(index).center()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for enter in (QDragEnterEvent, QDragMoveEvent):
+        moving = enter(point, Qt.DropAction.CopyAction, data, buttons, modifiers)
+        moving.setAccepted(False)
+        QApplication.sendEvent(tree.viewport(), moving)
+        assert moving.isAccepted()
+    event = QDropEvent(point.toPointF(), Qt.DropAction.CopyAction, data, buttons, modifiers)
+    event.setAccepted(False)
+    QApplication.sendEvent(tree.viewport(), event)
+    assert event.isAccepted()
+
+
+def _clerk_on_published_meeting(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path, **kw: Any
+) -> ClerkWorkspace:
+    window = open_window(gui_world.replica(tmp_path, "clerk"), **kw)
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    meeting_id = str(gui_world.world.ids["published_meeting"])
+    ws.editor.show_meeting(meeting_id)
+    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+    assert ws.editor.desk is not None and ws.editor.desk.state == "published"
+    return ws
+
+
+def _late_dialog(qtbot: Any, ws: ClerkWorkspace) -> NoteDialog:
+    qtbot.waitUntil(lambda: isinstance(ws.dialog, NoteDialog), timeout=WAIT)
+    dialog = ws.dialog
+    assert isinstance(dialog, NoteDialog)
+    return dialog
+
+
+# --- the late-paper dialog
+
+
+def test_the_late_paper_dialogs_labels_reach_their_fields_with_alt_in_german(qtbot: Any) -> None:
+    """ "&Datei:" is a label with a buddy: Alt+D moves to the file field (the label shows "Datei:", no
+    "&"); the dialog is wide enough for the path; a problem makes it grow, not clip the explanation."""
+    try:
+        assert install_translations(None, QLocale("de_DE")) == "de"
+        explanation = "Ein Nachtrag (Tischvorlage) für den gewählten Punkt. " * 4
+        dialog = NoteDialog("Nachtrag hinzufügen", explanation)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog, timeout=WAIT)
+        dialog.activateWindow()
+        qtbot.waitActive(dialog, timeout=WAIT)
+        assert dialog.path_label.text() == "&Datei:" and dialog.path_label.buddy() is dialog.path
+        assert dialog.note_label.buddy() is dialog.note
+        assert dialog.width() >= 520 and dialog.path.width() >= 250
+        dialog.note.setFocus()
+        qtbot.waitUntil(dialog.note.hasFocus, timeout=WAIT)
+        qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(dialog.path.hasFocus, timeout=WAIT)
+
+        before = dialog.height()
+        dialog.accept()  # no file: the problem is shown, the dialog stays open and grows
+        assert dialog.isVisible() and dialog.problem.isVisible()
+        assert dialog.problem.text() == "Wählen Sie eine vorhandene PDF-Datei."
+        assert dialog.height() > before
+        needed = dialog.column.totalHeightForWidth(dialog.width())
+        assert dialog.height() >= needed
+        assert dialog.explanation.height() >= dialog.explanation.heightForWidth(dialog.explanation.width())
+    finally:
+        assert install_translations("en") == "en"
+
+
+# --- a published meeting: late papers, a paper's documents, the dock's width
+
+
+def test_a_file_dropped_on_a_published_meeting_is_a_late_paper_with_a_note(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    ids = gui_world.world.ids
+    ws = _clerk_on_published_meeting(open_window, gui_world, qtbot, tmp_path, width=1280)
+    item_id = str(ids["public_item"])
+    assert ws.editor.select("item", item_id)
+    pdf = tmp_path / "Nachtrag Stellenplan.pdf"
+    pdf.write_bytes(rich_pdf("Nachtrag", 1))
+    before = _files(gui_world, agenda_item_id=ids["public_item"])
+
+    _drop_files(ws, ws.editor.tree.currentIndex(), [pdf])
+    dialog = _late_dialog(qtbot, ws)
+    assert dialog.path.text() == str(pdf) and "published" in dialog.explanation.text()
+    assert _files(gui_world, agenda_item_id=ids["public_item"]) == before  # nothing without the note
+    dialog.note.setText("Nachtrag: neuer Stellenplan")
+    with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT) as attached:
+        dialog.accept()
+    file_id = int(attached.args[0])
+    assert (file_id, "Nachtrag Stellenplan", "late", "Nachtrag: neuer Stellenplan", None) in _files(
+        gui_world, agenda_item_id=ids["public_item"]
+    )
+
+    # cancelling the dialog attaches nothing
+    other = tmp_path / "Anlage.pdf"
+    other.write_bytes(rich_pdf("Anlage", 1))
+    _drop_files(ws, ws.editor.tree.currentIndex(), [other])
+    dialog = _late_dialog(qtbot, ws)
+    dialog.reject()
+    qtbot.waitUntil(lambda: ws.dialog is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0, timeout=WAIT)
+    assert "Anlage" not in [name for _i, name, *_ in _files(gui_world, agenda_item_id=ids["public_item"])]
+
+
+def test_a_papers_documents_are_listed_under_it_and_replaced_and_removed_there(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    ids = gui_world.world.ids
+    ws = _clerk_on_published_meeting(open_window, gui_world, qtbot, tmp_path)
+    old_id = str(gui_world.ids["rich_file"])  # the public paper's document, the paper consulted on the public item
+    assert ws.editor.select("file", old_id)
+    index = ws.editor.tree.currentIndex()
+    assert index.parent().data(KIND_ROLE) == "paper"
+    assert index.parent().parent().data(KIND_ROLE) == "item"
+
+    # replace it (the Clerk menu's "Replace document…", as the context menu offers it too)
+    ws.editor.show_context_menu(ws.editor.tree.visualRect(index).center())
+    menu = ws.editor.context_menu
+    assert menu is not None and [a.text() for a in menu.actions()] == [
+        "Replace document…",
+        "Remove document…",
+    ]
+    menu.close()
+    ws.actions["replace"].trigger()
+    dialog = _late_dialog(qtbot, ws)
+    new = tmp_path / "Haushaltsplan neu.pdf"
+    new.write_bytes(rich_pdf("Haushaltsplan neu", 2))
+    dialog.path.setText(str(new))
+    dialog.note.setText("Zahlen auf Seite 2 berichtigt")
+    with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT) as attached:
+        dialog.accept()
+    new_id = int(attached.args[0])
+    on_paper = _files(gui_world, paper_id=ids["public_paper"])
+    assert (new_id, "rich_file", "auxiliary", "Zahlen auf Seite 2 berichtigt", int(old_id)) in on_paper
+    qtbot.waitUntil(lambda: ws.editor.select("file", str(new_id)), timeout=WAIT)
+    qtbot.waitUntil(lambda: not ws.editor.select("file", old_id), timeout=WAIT)
+    assert ws.editor.select("file", str(new_id))
+    assert ws.editor.tree.currentIndex().parent().data(KIND_ROLE) == "paper"
+
+    # remove it: the confirmation says it leaves the paper
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and ws.window.workers.pending == 0, timeout=WAIT)
+    ws.editor.tree.setFocus()
+    assert ws.editor.select("file", str(new_id))
+    qtbot.keyClick(ws.editor.tree, Qt.Key.Key_Delete)
+    box = ws.editor.confirmation
+    assert isinstance(box, QMessageBox) and "belongs to the paper" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(
+        lambda: new_id not in [i for i, *_ in _files(gui_world, paper_id=ids["public_paper"])], timeout=WAIT
+    )
+    qtbot.waitUntil(lambda: not ws.editor.select("file", str(new_id)), timeout=WAIT)
+
+
+def test_the_clerk_dock_fits_a_narrow_window(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """The item buttons wrap into rows: the dock needs about 300 px, not the 689 px of one row; every
+    button stays visible (its Alt key works); the inbox says where its folder is set."""
+    ws = _clerk_on_published_meeting(open_window, gui_world, qtbot, tmp_path, sync=False, width=1280)
+    assert ws.dock.minimumSizeHint().width() <= 320
+    assert ws.editor.minimumSizeHint().width() <= 310
+    ws.window.resizeDocks([ws.dock], [320], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: ws.dock.width() <= 340, timeout=WAIT)
+    buttons = list(ws.editor.buttons.values())
+    assert all(b.isVisible() and b.isEnabled() for b in buttons)
+    assert all(ws.editor.rect().contains(QRect(b.mapTo(ws.editor, QPoint(0, 0)), b.size())) for b in buttons)
+    assert len({b.y() for b in buttons}) >= 2  # wrapped
+    assert "Clerk ▸ Hot folder…" in ws.editor.inbox.title.text()
+
+
+# --- the hot folder's inbox
+
+
+def test_the_inbox_checks_arrivals_keeps_refused_files_and_forgets_attached_ones_after_a_restart(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    ids = gui_world.world.ids
+    ws = _clerk_on_published_meeting(open_window, gui_world, qtbot, tmp_path)
+    inbox = ws.editor.inbox
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    good, broken = hot / "Vorlage.pdf", hot / "kaputt.pdf"
+    good.write_bytes(rich_pdf("Vorlage", 2))
+    broken.write_bytes(BROKEN)
+    ws.set_hot_folder(str(hot))
+
+    # checked on arrival: the reason of the refused one is shown before anything is assigned
+    qtbot.waitUntil(lambda: {inbox.state(good), inbox.state(broken)} == {"ok", "refused"}, timeout=WAIT)
+    assert inbox.state(good) == "ok" and "2 pages" in _text(inbox, good)
+    assert "refused" in _text(inbox, broken) and "PDF" in _text(inbox, broken)
+
+    # both assigned to an item of the published meeting: late papers, one note each
+    assert ws.editor.select("item", str(ids["public_item"]))
+    for row in range(inbox.list.count()):
+        inbox.list.item(row).setSelected(True)
+    inbox.assign.click()
+    first = _late_dialog(qtbot, ws)
+    first_path = first.path.text()
+    assert first_path in (str(good), str(broken))
+    results: dict[str, str] = {}
+    ws.editor.uploads.attachedFile.connect(lambda path, _id: results.__setitem__(path, "attached"))
+    ws.editor.uploads.refused.connect(lambda path, _reason: results.__setitem__(path, "refused"))
+    first.note.setText("Tischvorlage")
+    first.accept()  # the next file's dialog follows
+    qtbot.waitUntil(lambda: isinstance(ws.dialog, NoteDialog) and ws.dialog is not first, timeout=WAIT)
+    second = _late_dialog(qtbot, ws)
+    assert {first_path, second.path.text()} == {str(good), str(broken)}
+    second.note.setText("Tischvorlage")
+    second.accept()
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=WAIT)
+    assert results == {str(good): "attached", str(broken): "refused"}
+
+    # the refused one stays with its reason; the attached one left the list and the folder's top
+    assert inbox.paths() == [broken] and inbox.state(broken) == "refused"
+    assert not good.exists() and (hot / "Done" / "Vorlage.pdf").is_file()
+    assert ("Vorlage", "late", "Tischvorlage") in [
+        (n, r, c) for _i, n, r, c, _s in _files(gui_world, agenda_item_id=ids["public_item"])
+    ]
+
+    # a restart of the inbox (as when the program starts again): only the refused one is listed
+    inbox.watch(str(hot))
+    qtbot.waitUntil(lambda: inbox.state(broken) == "refused", timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0, timeout=WAIT)
+    assert inbox.paths() == [broken]
+
+    # a file that arrives under a name already done is listed again, and filed away beside the other
+    again = hot / "Vorlage.pdf"
+    again.write_bytes(rich_pdf("Vorlage zwei", 1))
+    qtbot.waitUntil(lambda: inbox.state(again) == "ok", timeout=WAIT)
+
+
+def _text(inbox: Any, path: Path) -> str:
+    item = inbox.item(path)
+    assert item is not None, path
+    return str(item.text())
