@@ -13,7 +13,7 @@
     </message>
     <message>
       <source>&amp;Add item…</source>
-      <translation>TOP &amp;hinzufügen…</translation>
+      <translation>TOP hin&amp;zufügen…</translation>
     </message>
     <message>
       <source>Re&amp;name…</source>
@@ -79,6 +79,10 @@
       <translation>Titel:</translation>
     </message>
     <message>
+      <source>Replace document…</source>
+      <translation>Dokument ersetzen…</translation>
+    </message>
+    <message>
       <source>Remove document…</source>
       <translation>Dokument entfernen…</translation>
     </message>
@@ -109,6 +113,10 @@
     <message>
       <source>Remove the document “%1”?</source>
       <translation>Das Dokument „%1“ entfernen?</translation>
+    </message>
+    <message>
+      <source>It belongs to the paper “%1”: it is removed from the paper, on every agenda that consults it.</source>
+      <translation>Es gehört zur Vorlage „%1“: Es wird aus der Vorlage entfernt, auf jeder Tagesordnung, die sie berät.</translation>
     </message>
     <message>
       <source>The meeting is published: the document disappears from the members' devices with their next synchronisation.</source>
@@ -480,6 +488,21 @@
     </message>
   </context>
   <context>
+    <name>AnnotationMenu</name>
+    <message>
+      <source>&amp;Visible to</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Who sees this annotation</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>only its author can change who sees it</source>
+      <translation type="unfinished"></translation>
+    </message>
+  </context>
+  <context>
     <name>AnnotationModel</name>
     <message>
       <source>Add highlight</source>
@@ -557,6 +580,10 @@
       <source>Change annotation</source>
       <translation>Anmerkung ändern</translation>
     </message>
+    <message>
+      <source>Change who sees the annotation</source>
+      <translation type="unfinished"></translation>
+    </message>
   </context>
   <context>
     <name>AnnotationPanel</name>
@@ -577,6 +604,10 @@
       <translation>Notiz</translation>
     </message>
     <message>
+      <source>“%1”</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
       <source>Drawing</source>
       <translation>Zeichnung</translation>
     </message>
@@ -587,6 +618,10 @@
     <message>
       <source>Show annotations of</source>
       <translation>Anmerkungen zeigen von</translation>
+    </message>
+    <message>
+      <source>Annotations &amp;in:</source>
+      <translation type="unfinished"></translation>
     </message>
     <message>
       <source>This document</source>
@@ -645,6 +680,10 @@
       <translation>Datum</translation>
     </message>
     <message>
+      <source>Visible to</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
       <source>Annotations</source>
       <translation>Anmerkungen</translation>
     </message>
@@ -679,6 +718,10 @@
     <message>
       <source>No annotations in these documents yet.</source>
       <translation>Zu diesen Dokumenten gibt es noch keine Anmerkungen.</translation>
+    </message>
+    <message>
+      <source>No annotations left in this version.</source>
+      <translation type="unfinished"></translation>
     </message>
     <message>
       <source>No annotations in this document yet.</source>
@@ -882,6 +925,18 @@
       <translation>Textfeld</translation>
     </message>
     <message>
+      <source>Annotation menu</source>
+      <translation type="unfinished">Menü der Anmerkung</translation>
+    </message>
+    <message>
+      <source>&amp;Edit text…</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>&amp;Delete</source>
+      <translation type="unfinished">&amp;Löschen</translation>
+    </message>
+    <message>
       <source>Erase</source>
       <translation>Radieren</translation>
     </message>
@@ -892,6 +947,41 @@
     <message>
       <source>Check this annotation: its text was not found in the new version.</source>
       <translation>Bitte prüfen: Der Text dieser Anmerkung wurde in der neuen Fassung nicht gefunden.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ArrivalNotice</name>
+    <message>
+      <source>New version for %1: %2</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>New version: %2</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Late paper for %1: %2</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Late paper: %2</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>New document for %1: %2</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>New document: %2</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>&amp;Open</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Among them: %1</source>
+      <translation type="unfinished"></translation>
     </message>
   </context>
   <context>
@@ -1098,7 +1188,7 @@
     </message>
     <message>
       <source>&amp;Clerk</source>
-      <translation>Sitzungs&amp;dienst</translation>
+      <translation>&amp;Sitzungsdienst</translation>
     </message>
     <message>
       <source>&amp;New meeting…</source>
@@ -1144,36 +1234,6 @@
       <source>The meeting was created as a draft.</source>
       <translation>Die Sitzung wurde als Entwurf angelegt.</translation>
     </message>
-    <message numerus="yes">
-      <source>Publish “%1”? Its folder becomes visible to the %n member(s) and deputies of the committee: this is the electronic invitation.</source>
-      <translation>
-        <numerusform>„%1“ veröffentlichen? Die Sitzungsmappe wird für das %n Mitglied und die Stellvertretungen des Gremiums sichtbar: das ist die elektronische Einladung.</numerusform>
-        <numerusform>„%1“ veröffentlichen? Die Sitzungsmappe wird für die %n Mitglieder und Stellvertretungen des Gremiums sichtbar: das ist die elektronische Einladung.</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
-      <source>Notice deadline (%n day(s) before the meeting): %1.</source>
-      <translation>
-        <numerusform>Ladungsfrist (%n Tag vor der Sitzung): %1.</numerusform>
-        <numerusform>Ladungsfrist (%n Tage vor der Sitzung): %1.</numerusform>
-      </translation>
-    </message>
-    <message>
-      <source>This deadline has passed already.</source>
-      <translation>Diese Frist ist bereits verstrichen.</translation>
-    </message>
-    <message>
-      <source>Publish meeting</source>
-      <translation>Sitzung veröffentlichen</translation>
-    </message>
-    <message>
-      <source>Publish</source>
-      <translation>Veröffentlichen</translation>
-    </message>
-    <message>
-      <source>Cancel</source>
-      <translation>Abbrechen</translation>
-    </message>
     <message>
       <source>The meeting is published: the members receive it now.</source>
       <translation>Die Sitzung ist veröffentlicht: die Mitglieder erhalten sie jetzt.</translation>
@@ -1201,6 +1261,10 @@
     <message>
       <source>A late paper (Nachtrag, Tischvorlage) for %1. Members' devices receive it within seconds; the change note tells them what it is.</source>
       <translation>Ein Nachtrag (Tischvorlage) für %1. Die Geräte der Mitglieder erhalten ihn in Sekunden; der Änderungshinweis sagt ihnen, worum es geht.</translation>
+    </message>
+    <message>
+      <source>The meeting is published: a document added now is a late paper and needs a change note.</source>
+      <translation>Die Sitzung ist veröffentlicht: Ein jetzt hinzugefügtes Dokument ist ein Nachtrag und braucht einen Änderungshinweis.</translation>
     </message>
     <message>
       <source>Choose the document to replace in the agenda editor first.</source>
@@ -1348,6 +1412,13 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>%n pending</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n without account</source>
       <translation>
         <numerusform>%n ohne Zugang</numerusform>
@@ -1365,6 +1436,10 @@
     <message>
       <source>missing</source>
       <translation>nicht zugestellt</translation>
+    </message>
+    <message>
+      <source>pending</source>
+      <translation type="unfinished"></translation>
     </message>
     <message>
       <source>no account</source>
@@ -1431,6 +1506,35 @@
     <message>
       <source>Opening %1…</source>
       <translation>%1 wird geöffnet …</translation>
+    </message>
+  </context>
+  <context>
+    <name>DocumentVersions</name>
+    <message>
+      <source>This version was replaced.</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s) moved to the new version</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>open it</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s) need your attention</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>show</source>
+      <translation type="unfinished"></translation>
     </message>
   </context>
   <context>
@@ -1970,16 +2074,12 @@ Passwort:</translation>
   <context>
     <name>Inbox</name>
     <message>
-      <source>Inbox (hot folder not set)</source>
-      <translation>Eingang (kein Eingangsordner eingestellt)</translation>
-    </message>
-    <message>
       <source>Inbox: documents from the hot folder</source>
       <translation>Eingang: Dokumente aus dem Eingangsordner</translation>
     </message>
     <message>
       <source>&amp;Assign to the chosen item</source>
-      <translation>Dem gewählten Punkt &amp;zuordnen</translation>
+      <translation>Dem gewählten Punkt zu&amp;ordnen</translation>
     </message>
     <message>
       <source>Inbox (hot folder not usable)</source>
@@ -1987,7 +2087,35 @@ Passwort:</translation>
     </message>
     <message>
       <source>&amp;Inbox (%1)</source>
-      <translation>&amp;Eingang (%1)</translation>
+      <translation>E&amp;ingang (%1)</translation>
+    </message>
+    <message>
+      <source>Inbox (no hot folder set: Clerk ▸ Hot folder…)</source>
+      <translation>Eingang (kein Eingangsordner eingestellt: Sitzungsdienst ▸ Eingangsordner…)</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Erledigt</translation>
+    </message>
+    <message>
+      <source>%1 — checking…</source>
+      <translation>%1 — wird geprüft…</translation>
+    </message>
+    <message>
+      <source>%1 — refused: %2</source>
+      <translation>%1 — abgelehnt: %2</translation>
+    </message>
+    <message>
+      <source>%1 — %2; note: %3</source>
+      <translation>%1 — %2; Hinweis: %3</translation>
+    </message>
+    <message>
+      <source>%1 — %2</source>
+      <translation>%1 — %2</translation>
+    </message>
+    <message>
+      <source>%1 — attached, but not moved into the folder “%2”: %3</source>
+      <translation>%1 — angehängt, aber nicht in den Ordner „%2“ verschoben: %3</translation>
     </message>
   </context>
   <context>
@@ -2470,8 +2598,12 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>PDF-Datei</translation>
     </message>
     <message>
+      <source>Path of the PDF, or Browse…</source>
+      <translation>Pfad der PDF-Datei, oder Durchsuchen…</translation>
+    </message>
+    <message>
       <source>&amp;Browse…</source>
-      <translation>&amp;Durchsuchen…</translation>
+      <translation>D&amp;urchsuchen…</translation>
     </message>
     <message>
       <source>Change note</source>
@@ -2523,6 +2655,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>Cancel editing the note</source>
       <translation>Bearbeiten der Notiz abbrechen</translation>
+    </message>
+    <message>
+      <source>&amp;Visible to:</source>
+      <translation type="unfinished"></translation>
     </message>
   </context>
   <context>
@@ -2967,6 +3103,29 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
   </context>
   <context>
+    <name>PublishConfirmation</name>
+    <message>
+      <source>Publish “%1”? Its folder becomes the electronic invitation for the members and deputies of the committee who have Gremalda access. Who has no access could not be checked now.</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>This deadline has passed already.</source>
+      <translation type="unfinished">Diese Frist ist bereits verstrichen.</translation>
+    </message>
+    <message>
+      <source>Publish meeting</source>
+      <translation type="unfinished">Sitzung veröffentlichen</translation>
+    </message>
+    <message>
+      <source>Publish</source>
+      <translation type="unfinished">Veröffentlichen</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation type="unfinished">Abbrechen</translation>
+    </message>
+  </context>
+  <context>
     <name>SearchPanel</name>
     <message>
       <source>page %1</source>
@@ -3196,6 +3355,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Fortschritt der Synchronisierung</translation>
     </message>
     <message>
+      <source>Annotations kept without their place, or to be checked in a new version: show them</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
       <source>Not synchronised yet</source>
       <translation>Noch nicht synchronisiert</translation>
     </message>
@@ -3231,6 +3394,13 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>
         <numerusform>%n Änderung wartet auf das Senden</numerusform>
         <numerusform>%n Änderungen warten auf das Senden</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n orphaned annotation(s)</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
       </translation>
     </message>
     <message>
@@ -3279,7 +3449,7 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
     <message>
       <source>S&amp;top upload</source>
-      <translation>Hochladen &amp;stoppen</translation>
+      <translation>Hochladen s&amp;toppen</translation>
     </message>
     <message>
       <source>Uploads:</source>
@@ -3338,6 +3508,71 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>text can be searched</source>
       <translation>Text durchsuchbar</translation>
+    </message>
+  </context>
+  <context>
+    <name>VersionBar</name>
+    <message>
+      <source>&amp;Open</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Close the message</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>New version: %1</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>This version was replaced by a new one.</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>It is not downloaded yet; it arrives with the next synchronisation.</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>&amp;Open the new version</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Show the new version in this tab, at the same page, with your annotations moved there</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>This document was updated; you see the new content.</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Change: %1</source>
+      <translation type="unfinished">Änderung: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>VisibilityBox</name>
+    <message>
+      <source>Visible to</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Who sees this annotation</source>
+      <translation type="unfinished"></translation>
+    </message>
+  </context>
+  <context>
+    <name>VisibilityPicker</name>
+    <message>
+      <source>Visible to (new annotations)</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Who sees new annotations</source>
+      <translation type="unfinished"></translation>
+    </message>
+    <message>
+      <source>Who sees your new annotations: %1</source>
+      <translation type="unfinished"></translation>
     </message>
   </context>
 </TS>

@@ -101,23 +101,6 @@
     </message>
   </context>
   <context>
-    <name>ClerkWorkspace</name>
-    <message numerus="yes">
-      <source>Publish “%1”? Its folder becomes visible to the %n member(s) and deputies of the committee: this is the electronic invitation.</source>
-      <translation>
-        <numerusform>Publish “%1”? Its folder becomes visible to the %n member and deputies of the committee: this is the electronic invitation.</numerusform>
-        <numerusform>Publish “%1”? Its folder becomes visible to the %n members and deputies of the committee: this is the electronic invitation.</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
-      <source>Notice deadline (%n day(s) before the meeting): %1.</source>
-      <translation>
-        <numerusform>Notice deadline (%n day before the meeting): %1.</numerusform>
-        <numerusform>Notice deadline (%n days before the meeting): %1.</numerusform>
-      </translation>
-    </message>
-  </context>
-  <context>
     <name>DeliveryDialog</name>
     <message numerus="yes">
       <source>%n late</source>
@@ -134,10 +117,34 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>%n pending</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n without account</source>
       <translation>
         <numerusform>%n without account</numerusform>
         <numerusform>%n without account</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>DocumentVersions</name>
+    <message numerus="yes">
+      <source>%n annotation(s) moved to the new version</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n annotation(s) need your attention</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
       </translation>
     </message>
   </context>
@@ -285,6 +292,13 @@
       <translation>
         <numerusform>%n change waiting to be sent</numerusform>
         <numerusform>%n changes waiting to be sent</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n orphaned annotation(s)</source>
+      <translation type="unfinished">
+        <numerusform></numerusform>
+        <numerusform></numerusform>
       </translation>
     </message>
     <message numerus="yes">
