@@ -1204,7 +1204,7 @@
     </message>
     <message>
       <source>Link &amp;paper…</source>
-      <translation>&amp;Vorlage verknüpfen…</translation>
+      <translation>V&amp;orlage verknüpfen…</translation>
     </message>
     <message>
       <source>Link e-file &amp;document…</source>
@@ -1216,11 +1216,11 @@
     </message>
     <message>
       <source>Add &amp;late paper (Nachtrag/Tischvorlage)…</source>
-      <translation>&amp;Nachtrag/Tischvorlage hinzufügen…</translation>
+      <translation>Nach&amp;trag/Tischvorlage hinzufügen…</translation>
     </message>
     <message>
       <source>&amp;Replace document…</source>
-      <translation>Dokument &amp;ersetzen…</translation>
+      <translation>Dokument e&amp;rsetzen…</translation>
     </message>
     <message>
       <source>Proof of &amp;delivery…</source>
@@ -2185,7 +2185,7 @@ Passwort:</translation>
     </message>
     <message>
       <source>&amp;Document</source>
-      <translation>&amp;Dokument</translation>
+      <translation>D&amp;okument</translation>
     </message>
     <message>
       <source>&amp;View</source>
@@ -2193,7 +2193,7 @@ Passwort:</translation>
     </message>
     <message>
       <source>&amp;Panels</source>
-      <translation>&amp;Bereiche</translation>
+      <translation>Bere&amp;iche</translation>
     </message>
     <message>
       <source>&amp;Annotations</source>
@@ -2297,11 +2297,11 @@ Passwort:</translation>
     </message>
     <message>
       <source>&amp;Move to the other half</source>
-      <translation>In die andere Hälfte &amp;verschieben</translation>
+      <translation>In die &amp;andere Hälfte verschieben</translation>
     </message>
     <message>
       <source>&amp;Find in document…</source>
-      <translation>Im Dokument &amp;suchen …</translation>
+      <translation>Im Dokument s&amp;uchen …</translation>
     </message>
     <message>
       <source>Find ne&amp;xt</source>
@@ -2313,7 +2313,7 @@ Passwort:</translation>
     </message>
     <message>
       <source>&amp;Go to page…</source>
-      <translation>Gehe zu &amp;Seite …</translation>
+      <translation>Gehe &amp;zu Seite …</translation>
     </message>
     <message>
       <source>&amp;Search all documents…</source>
@@ -2333,7 +2333,7 @@ Passwort:</translation>
     </message>
     <message>
       <source>Fit &amp;page</source>
-      <translation>&amp;Ganze Seite</translation>
+      <translation>Ganze &amp;Seite</translation>
     </message>
     <message>
       <source>&amp;Actual size</source>
@@ -2349,7 +2349,7 @@ Passwort:</translation>
     </message>
     <message>
       <source>S&amp;plit view</source>
-      <translation>&amp;Geteilte Ansicht</translation>
+      <translation>Ge&amp;teilte Ansicht</translation>
     </message>
     <message>
       <source>Two documents side by side</source>
