@@ -7,7 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -47,43 +57,75 @@ def badge_text(badge: Badge) -> str:
     }[badge]
 
 
+_PILL_SCALE = 0.85  # the badge's font, relative to the tree's
+_PILL_PAD = 6  # left and right of the pill's text
+_CELL_PAD = 4  # between the pill (or icon) and the cell's edges
+
+
+def _pill_font(font: QFont, badge: Badge) -> QFont:
+    pill = QFont(font)
+    pill.setPointSizeF(max(pill.pointSizeF() * _PILL_SCALE, 6.0))
+    pill.setBold(badge is not Badge.UNREAD)
+    return pill
+
+
+def pill_width(font: QFont, badge: Badge) -> int:
+    """The width of the cell that shows ``badge`` as a pill."""
+    metrics = QFontMetrics(_pill_font(font, badge))
+    return metrics.horizontalAdvance(badge_text(badge)) + 2 * (_PILL_PAD + _CELL_PAD)
+
+
 class BadgeDelegate(QStyledItemDelegate):
-    """Draws a document's badge as a coloured pill (its text stays the item's text for screen readers)."""
+    """The status column, compact so the titles get the width: a document's badge as a small coloured pill,
+    other states (not public, not downloaded) as their icon alone. The text stays the item's text (screen
+    readers read it) and its tooltip."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        badge = index.data(BADGE_ROLE)
-        if not isinstance(badge, Badge) or badge is Badge.READ:
-            super().paint(painter, option, index)
-            return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        badge = index.data(BADGE_ROLE)
+        is_badge = isinstance(badge, Badge) and badge is not Badge.READ
+        if not is_badge and opt.icon.isNull():
+            super().paint(painter, option, index)
+            return
+        icon_ = QIcon(opt.icon)  # a copy: the option is changed below
         opt.text = ""
+        opt.icon = QIcon()
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        if not isinstance(badge, Badge) or not is_badge:
+            size = opt.decorationSize
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(opt.rect.center())
+            target.moveLeft(opt.rect.left() + _CELL_PAD)
+            icon_.paint(painter, target)
+            return
         text = badge_text(badge)
         background, foreground = _BADGE_COLOURS[badge]
-        metrics = opt.fontMetrics
-        width = metrics.horizontalAdvance(text) + 12
+        font = _pill_font(opt.font, badge)
+        metrics = QFontMetrics(font)
+        width = metrics.horizontalAdvance(text) + 2 * _PILL_PAD
         height = metrics.height() + 2
-        rect = QRect(opt.rect.left() + 4, opt.rect.center().y() - height // 2, width, height)
+        rect = QRect(opt.rect.left() + _CELL_PAD, opt.rect.center().y() - height // 2, width, height)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(background))
         painter.drawRoundedRect(rect, height / 2, height / 2)
         painter.setPen(QColor(foreground))
-        font = QFont(opt.font)
-        font.setBold(badge is not Badge.UNREAD)
         painter.setFont(font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802 (Qt's name)
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 16, max(size.height(), option.fontMetrics.height() + 6))
+        badge = index.data(BADGE_ROLE)
+        if isinstance(badge, Badge) and badge is not Badge.READ:
+            return QSize(pill_width(option.font, badge), max(size.height(), option.fontMetrics.height() + 6))
+        return QSize(option.decorationSize.width() + 2 * _CELL_PAD, size.height())
 
 
 class AgendaTree(QTreeView):
@@ -168,7 +210,21 @@ class AgendaView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, max(self.fontMetrics().horizontalAdvance(self.tr("not public")) + 40, 90))
+        self._fit_status_column()
+
+    def _fit_status_column(self) -> None:
+        """The status column as wide as its widest badge (or its title): the rest is the titles'."""
+        font = self.tree.font()
+        header = self.tree.header()
+        title = self.model_.headerData(1, Qt.Orientation.Horizontal)
+        width = header.fontMetrics().horizontalAdvance(str(title or "")) + 16
+        width = max(width, 16 + 2 * _CELL_PAD)
+        badges = {item.data(BADGE_ROLE) for items in self._files.values() for item in items}
+        for badge in badges:
+            if isinstance(badge, Badge) and badge is not Badge.READ:
+                width = max(width, pill_width(font, badge))
+        if header.sectionSize(1) != width:
+            header.resizeSection(1, width)
 
     def set_source_note(self, text: str) -> None:
         """Where the meeting shown comes from (an OParl source, read-only), and its files' state."""
@@ -221,6 +277,7 @@ class AgendaView(QWidget):
                 row[0].appendRow(self._file_row(entry, badges.get(entry.id, Badge.READ)))
         if not folder.items and not folder.meeting_files:
             root.appendRow(self._row(self.tr("The agenda is empty."), "", "empty", ""))
+        self._fit_status_column()
         self.tree.expandAll()
         if restore is not None:
             self._restore(restore)
@@ -254,6 +311,7 @@ class AgendaView(QWidget):
                     row[0].appendRow(
                         self._row(document.title or self.tr("Document"), self.tr("no file"), "document", "")
                     )
+        self._fit_status_column()
         self.tree.expandAll()
         if restore is not None:
             self._restore(restore)
@@ -287,6 +345,7 @@ class AgendaView(QWidget):
             row[1].setText(mark)
             row[1].setIcon(icon("nonpublic"))
             row[1].setForeground(QColor("#b3261e"))
+            row[1].setToolTip(mark)
             row[0].setIcon(icon("nonpublic"))
             row[0].setData(f"{text} ({mark})", Qt.ItemDataRole.AccessibleTextRole)
             tooltip.append(self.tr("Not public: only for those entitled to it."))
@@ -302,6 +361,7 @@ class AgendaView(QWidget):
         row[0].setData(entry, FILE_ROLE)
         row[1].setData(entry, FILE_ROLE)
         row[1].setData(badge, BADGE_ROLE)
+        row[1].setToolTip(badge_text(badge))
         self._files.setdefault(entry.id, []).append(row[1])
         tooltip = [entry.file_name or label]
         if entry.size:
@@ -316,6 +376,8 @@ class AgendaView(QWidget):
             tooltip.append(self.tr("Not downloaded yet: it arrives with the next synchronisation."))
             if badge is Badge.READ:
                 row[1].setText(self.tr("not downloaded"))
+                row[1].setIcon(icon("not-downloaded"))
+                row[1].setToolTip(row[1].text())
         row[0].setToolTip("\n".join(tooltip))
         return row
 
@@ -323,6 +385,9 @@ class AgendaView(QWidget):
         for item in self._files.get(file_id, []):
             item.setData(badge, BADGE_ROLE)
             item.setText(badge_text(badge))
+            item.setIcon(QIcon())
+            item.setToolTip(badge_text(badge))
+        self._fit_status_column()
 
     def badge_of(self, file_id: str) -> Badge | None:
         items = self._files.get(file_id)

@@ -234,8 +234,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        if state is not None:
-            self.restoreState(state)
+        self._docks_restored = state is not None and self.restoreState(state)
         self.clerk = ClerkWorkspace(self)  # menu and dock for clerks only (issue 6)
         if state is None:
             self.thumbnails_dock.raise_()  # hiding the clerk's tab made its neighbour the current one
@@ -270,6 +269,11 @@ class MainWindow(QMainWindow):
         self._name_dock_tabs()
         if not self._shown_once:
             self._shown_once = True
+            if not self._docks_restored:  # the docks' first widths; after that the user's, restored
+                side = min(max(round(self.width() * 0.16), 200), 300)
+                self.resizeDocks(
+                    [self.navigation_dock, self.thumbnails_dock], [side, side], Qt.Orientation.Horizontal
+                )
             width = max(self.centre.width(), 600)
             self.centre.setSizes([int(width * 0.4), width - int(width * 0.4)])
 

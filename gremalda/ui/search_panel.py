@@ -348,6 +348,7 @@ class SearchPanel(QWidget):
         self.filter_box.setAccessibleName(self.tr("Search filters"))
         form = QFormLayout(self.filter_box)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # the dock may be narrow
         self.committee_combo = self._combo(self.tr("Committee filter"))
         self.kind_combo = self._combo(self.tr("Document kind filter"))
         self.visibility_combo = self._combo(self.tr("Public or non-public filter"))
@@ -438,7 +439,7 @@ class SearchPanel(QWidget):
         combo = QComboBox(self.filter_box)
         combo.setAccessibleName(name)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
+        combo.setMinimumContentsLength(8)
         return combo
 
     def _date_edit(self, name: str) -> QDateEdit:

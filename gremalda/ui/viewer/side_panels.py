@@ -1,4 +1,5 @@
-"""Side panels of a `DocumentView`: page thumbnails (rendered lazily) and the outline (bookmarks)."""
+"""Side panels of a `DocumentView`: page thumbnails (rendered lazily; centred, the page's label below) and
+the outline (bookmarks)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,25 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QIcon, QImage, QPixmap, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QListView, QTreeView, QWidget
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
 
 from gremalda.pdf.render import OutlineEntry, PageInfo, RenderedImage
 from gremalda.pdf.tilecache import TileKey
 from gremalda.ui.viewer.render_bridge import RenderBridge
 
-__all__ = ["OutlineTree", "ThumbnailList", "ThumbnailModel"]
+__all__ = ["OutlineTree", "ThumbnailDelegate", "ThumbnailList", "ThumbnailModel"]
 
 THUMB_SIZE = QSize(96, 128)  # logical pixels; a thumbnail fits in this box
+THUMB_GAP = 4  # logical pixels above the thumbnail and between it and its label
 P_THUMB = 8  # after the pages in view and their neighbours
 PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -144,6 +154,38 @@ class ThumbnailModel(QAbstractListModel):
                 del self._pending[key.page]
 
 
+class ThumbnailDelegate(QStyledItemDelegate):
+    """A thumbnail centred in the panel's width with the page's label centred below it (the row is as wide
+    as the panel, so the whole width is the click target and the selection)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        icon, text = QIcon(opt.icon), opt.text  # copies: the option is changed below
+        opt.icon, opt.text = QIcon(), ""
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = opt.rect
+        image = icon.actualSize(THUMB_SIZE)
+        left = rect.left() + (rect.width() - image.width()) // 2
+        top = rect.top() + THUMB_GAP + (THUMB_SIZE.height() - image.height()) // 2
+        icon.paint(painter, left, top, image.width(), image.height())
+        label = rect.adjusted(2, THUMB_GAP * 2 + THUMB_SIZE.height(), -2, 0)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = opt.palette.ColorRole.HighlightedText if selected else opt.palette.ColorRole.Text
+        painter.setPen(opt.palette.color(role))
+        painter.setFont(opt.font)
+        elided = opt.fontMetrics.elidedText(text, Qt.TextElideMode.ElideMiddle, label.width())
+        painter.drawText(label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802 (Qt's name)
+        height = THUMB_GAP * 3 + THUMB_SIZE.height() + option.fontMetrics.height()
+        return QSize(THUMB_SIZE.width() + 2 * THUMB_GAP, height)
+
+
 class ThumbnailList(QListView):
     """The thumbnail panel: click (or Enter) on a page to go there."""
 
@@ -156,6 +198,7 @@ class ThumbnailList(QListView):
         self.setViewMode(QListView.ViewMode.ListMode)
         self.setFlow(QListView.Flow.TopToBottom)
         self.setIconSize(THUMB_SIZE)
+        self.setItemDelegate(ThumbnailDelegate(self))
         self.setUniformItemSizes(True)  # Qt asks the size of one row only, and renders only what it paints
         self.setSpacing(4)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
