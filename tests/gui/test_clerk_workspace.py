@@ -261,14 +261,14 @@ def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
     ws.dialog.button(QMessageBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: ws.dialog is None, timeout=WAIT)
 
-    # publish: the confirmation names the members and the notice deadline
+    # publish: the confirmation says how many have access (the server's member list) and the deadline
     qtbot.waitUntil(lambda: ws.actions["publish"].isEnabled(), timeout=WAIT)
     ws.actions["publish"].trigger()
+    qtbot.waitUntil(lambda: isinstance(ws.dialog, QMessageBox), timeout=WAIT)
     box = ws.dialog
-    assert isinstance(box, QMessageBox)
     desk = ws.editor.desk
     assert desk is not None and desk.members >= 2
-    assert f"{desk.members} members" in box.text() and "Notice deadline (7 days" in box.text()
+    assert "for the 2 members and deputies" in box.text() and "Notice deadline (7 days" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(
         lambda: _server(gui_world, lambda s: s.get(Meeting, int(meeting_id)).state) == "published",
@@ -303,13 +303,13 @@ def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
     assert "Person member" in names and "Person deputy" in names
     assert " on time" in deliveries.summary.text() and f"of {len(names)} on time" in deliveries.summary.text()
     member_row = names.index("Person member")
-    assert deliveries.table.item(member_row, 6).text() == "missing"
+    assert deliveries.table.item(member_row, 6).text() == "pending"  # the deadline is a week away
     target = tmp_path / "nachweis.csv"
     with qtbot.waitSignal(deliveries.exported, timeout=WAIT):
         deliveries.export("csv", target)
     text = target.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][0] == "Name" and {r[0] for r in rows[1:]} == set(names)
+    assert rows[0][0] == "Mitglied" and {r[0] for r in rows[1:]} == set(names)
     target_pdf = tmp_path / "nachweis.pdf"
     with qtbot.waitSignal(deliveries.exported, timeout=WAIT):
         deliveries.export("pdf", target_pdf)

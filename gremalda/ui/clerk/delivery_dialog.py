@@ -1,16 +1,19 @@
 """Proof of delivery of one meeting: per member and deputy when a device had the published folder
 complete (first, and for the folder as it is now) and when the member first opened it, with the
-notice-period (Ladungsfrist) check; late and missing rows highlighted, a summary line, the body's notice
-days, refresh, and export as CSV and PDF (written atomically). Network and disk work runs on the clerk
-runner's thread."""
+notice-period (Ladungsfrist) check; late and missing rows highlighted and listed first (pending ones, whose
+deadline has not passed, are not), sortable by any column, a summary line, the body's notice days,
+refresh, and export as CSV and PDF (written atomically, with the same headings). Times are shown in the
+body's time zone, where the notice period counts days. Network and disk work runs on the clerk runner's
+thread."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,11 +30,25 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.core.clerk import DeliveryRow, DeliveryTable
+from gremalda.core.clerk.deliveries import STATUS_ORDER
 from gremalda.files import write_atomically
+from gremalda.ui.clerk.notice_text import zoned_time
 from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.formatting import meeting_time
 
 HIGHLIGHT = {"late": "#ffe08a", "missing": "#ffb3b3"}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME, STATUS = 0, 6  # columns
+
+
+class SortItem(QTableWidgetItem):
+    """A cell that sorts by its key (times by time, the status by urgency), not by its text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        if mine is None or theirs is None:
+            return super().__lt__(other)
+        return bool(mine < theirs)
 
 
 class DeliveryDialog(QDialog):
@@ -70,8 +87,16 @@ class DeliveryDialog(QDialog):
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        # the name takes the room left; the other columns are as wide as their contents (short words,
+        # times): all fit without scrolling sideways, the dialog is made wide enough for them
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(STATUS, Qt.SortOrder.AscendingOrder)  # missing and late first
+        self.table.setSortingEnabled(True)
         self.notice = QSpinBox(self)
         self.notice.setObjectName("noticeDays")
         self.notice.setAccessibleName(self.tr("Notice period in days (for the whole body)"))
@@ -145,16 +170,25 @@ class DeliveryDialog(QDialog):
             .replace("%1", table.meeting_name)
             .replace("%2", meeting_time(table.start))
             .replace("%3", published)
-            .replace("%4", meeting_time(table.deadline))
+            .replace("%4", zoned_time(table.deadline, table.zone))
         )
+        header = self.table.horizontalHeader()
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        self.table.setSortingEnabled(False)  # filled in the server's order, then sorted as chosen
+        self.table.clearContents()
         self.table.setRowCount(len(table.rows))
         for number, row in enumerate(table.rows):
-            for column, text in enumerate(self._cells(row)):
-                cell = QTableWidgetItem(text)
+            keys = self._keys(row, number)
+            for column_, text in enumerate(self._cells(row)):
+                cell = SortItem(text)
+                cell.setData(SORT_ROLE, keys[column_])
                 if row.flagged:
                     cell.setBackground(QColor(HIGHLIGHT[row.status]))
                     cell.setForeground(QColor("#1f2933"))
-                self.table.setItem(number, column, cell)
+                self.table.setItem(number, column_, cell)
+        self.table.setSortingEnabled(True)
+        self.table.sortItems(column, order)
+        self._fit_width()
         counts = table.counts()
         self.summary.setText(
             self.tr("%1 of %2 on time")
@@ -165,18 +199,57 @@ class DeliveryDialog(QDialog):
             + " · "
             + self.tr("%n missing", "", counts["missing"])
             + " · "
+            + self.tr("%n pending", "", counts["pending"])
+            + " · "
             + self.tr("%n without account", "", counts["no_account"])
         )
         self.loaded.emit(table)
 
+    def _fit_width(self) -> None:
+        """Widen the dialog (within the screen) so that every column shows its contents and the names
+        have room: no scrolling sideways."""
+        header = self.table.horizontalHeader()
+        name_width = max(header.sectionSizeHint(NAME), self.table.sizeHintForColumn(NAME))
+        others = sum(header.sectionSize(c) for c in range(self.table.columnCount()) if c != NAME)
+        scroll = self.table.verticalScrollBar().sizeHint().width()
+        layout = self.layout()
+        margins = layout.contentsMargins().left() + layout.contentsMargins().right() if layout else 24
+        wanted = name_width + others + scroll + 2 * self.table.frameWidth() + margins + 8
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().width() - 40 if screen is not None else wanted
+        if self.width() < wanted:
+            self.resize(min(wanted, room), self.height())
+
+    def _keys(self, row: DeliveryRow, number: int) -> list[Any]:
+        """What each column sorts by; ties keep the server's order (members first, by name)."""
+
+        def when(value: datetime | None) -> tuple[int, float, int]:
+            # not yet: after every time, ascending
+            return (0, value.timestamp(), number) if value is not None else (1, 0.0, number)
+
+        return [
+            (row.name.casefold(), number),
+            (row.role.casefold(), number),
+            (row.deputy, number),
+            when(row.first_complete_at),
+            when(row.current_complete_at),
+            when(row.first_opened_at),
+            (STATUS_ORDER.get(row.status, 0), number),
+        ]
+
     def _cells(self, row: DeliveryRow) -> list[str]:
+        zone = self.table_data.zone if self.table_data is not None else None
+
         def when(value: datetime | None) -> str:
-            return meeting_time(value) if value is not None else "–"
+            if value is None:
+                return "–"
+            return zoned_time(value, zone, say_zone=False) if zone is not None else meeting_time(value)
 
         status = {
             "on_time": self.tr("on time"),
             "late": self.tr("late"),
             "missing": self.tr("missing"),
+            "pending": self.tr("pending"),
             "no_account": self.tr("no account"),
         }.get(row.status, row.status)
         return [

@@ -2,7 +2,7 @@
 editor of the meeting shown, both only when the signed-in account has the clerk role.
 
 Menu: new and edit meeting, attach documents (file dialog), link a paper or an e-file document, publish
-(a confirmation naming the members and the notice deadline), add a late paper and replace a document
+(a confirmation naming who has access and the notice deadline), add a late paper and replace a document
 (each with a change note), proof of delivery, the hot folder. After every write a sync pass is started
 (the replica already shows the server's answer; the pass brings everything else)."""
 
@@ -15,13 +15,14 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
+from gremalda.core.clerk import DeliveryTable
 from gremalda.ui.clerk.delivery_dialog import DeliveryDialog
 from gremalda.ui.clerk.dialogs import ChoiceDialog, NoteDialog
 from gremalda.ui.clerk.editor import AgendaEditor
 from gremalda.ui.clerk.meeting_dialog import MeetingDialog
+from gremalda.ui.clerk.publish_confirmation import PublishConfirmation
 from gremalda.ui.clerk.reads import MeetingDesk, committees, efile_documents, is_clerk, papers
 from gremalda.ui.clerk.runner import ClerkRunner
-from gremalda.ui.formatting import meeting_time
 
 if TYPE_CHECKING:
     from gremalda.ui.main_window import MainWindow
@@ -40,6 +41,7 @@ class ClerkWorkspace(QObject):
         self.editor = AgendaEditor(self.runner, window.workers, window)
         self.dialog: Any = None  # the dialog open now (tests find it here)
         self._select_after: str | None = None
+        self._asking_publish = False  # the member list for the publish confirmation is being read
         self.dock = QDockWidget(self.tr("Clerk workspace"), window)
         self.dock.setObjectName("clerkDock")
         self.dock.setAccessibleName(self.tr("Clerk workspace"))
@@ -189,35 +191,23 @@ class ClerkWorkspace(QObject):
         self._notice(self.tr("The meeting was created as a draft."))
 
     def publish(self) -> None:
+        """Asks first (see :mod:`.publish_confirmation`): the server's member list says who has a Gremalda
+        account, so it is read before the question is shown (without it, the question says so)."""
         desk = self.editor.desk
-        if desk is None or desk.state == "published":
+        if desk is None or desk.state == "published" or self._asking_publish:
             return
-        text = self.tr(
-            "Publish “%1”? Its folder becomes visible to the %n member(s) and deputies of the committee: "
-            "this is the electronic invitation.",
-            "",
-            desk.members,
-        ).replace("%1", desk.name)
-        deadline = desk.deadline
-        if deadline is not None:
-            text += "\n\n" + self.tr(
-                "Notice deadline (%n day(s) before the meeting): %1.", "", desk.notice_days
-            ).replace("%1", meeting_time(deadline))
-            from datetime import datetime
+        self._asking_publish = True
 
-            if deadline < datetime.now().astimezone():
-                text += " " + self.tr("This deadline has passed already.")
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Publish meeting"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self.window,
-        )
-        box.setObjectName("publishConfirmation")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Publish"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        def ask(table: DeliveryTable | None) -> None:
+            self._asking_publish = False
+            if self.editor.desk is None or self.editor.desk.id != desk.id:
+                return  # another meeting was chosen meanwhile
+            self._confirm_publish(self.editor.desk, table)
+
+        self.runner.submit(lambda svc: svc.deliveries(desk.id), ask, lambda _error: ask(None))
+
+    def _confirm_publish(self, desk: MeetingDesk, table: DeliveryTable | None) -> None:
+        box = PublishConfirmation(desk, table, self.window)
         meeting_id = desk.id
 
         def answered(result: int) -> None:
