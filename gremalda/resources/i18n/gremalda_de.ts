@@ -1413,9 +1413,9 @@
     </message>
     <message numerus="yes">
       <source>%n pending</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n ausstehend</numerusform>
+        <numerusform>%n ausstehend</numerusform>
       </translation>
     </message>
     <message numerus="yes">
@@ -1439,7 +1439,7 @@
     </message>
     <message>
       <source>pending</source>
-      <translation type="unfinished"></translation>
+      <translation>ausstehend</translation>
     </message>
     <message>
       <source>no account</source>
@@ -3106,23 +3106,51 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <name>PublishConfirmation</name>
     <message>
       <source>Publish “%1”? Its folder becomes the electronic invitation for the members and deputies of the committee who have Gremalda access. Who has no access could not be checked now.</source>
-      <translation type="unfinished"></translation>
+      <translation>„%1“ veröffentlichen? Die Sitzungsmappe wird die elektronische Einladung für die Mitglieder und Stellvertretungen des Gremiums mit Gremalda-Zugang. Wer keinen Zugang hat, ließ sich gerade nicht prüfen.</translation>
+    </message>
+    <message numerus="yes">
+      <source>Publish “%1”? Its folder becomes the electronic invitation for the %n member(s) and deputies of the committee with Gremalda access.</source>
+      <translation>
+        <numerusform>„%1“ veröffentlichen? Die Sitzungsmappe wird die elektronische Einladung für %n Mitglied oder Stellvertretung des Gremiums mit Gremalda-Zugang.</numerusform>
+        <numerusform>„%1“ veröffentlichen? Die Sitzungsmappe wird die elektronische Einladung für die %n Mitglieder und Stellvertretungen des Gremiums mit Gremalda-Zugang.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n without Gremalda access – please invite them another way: %1.</source>
+      <translation>
+        <numerusform>%n ohne Gremalda-Zugang – bitte auf anderem Weg laden: %1.</numerusform>
+        <numerusform>%n ohne Gremalda-Zugang – bitte auf anderem Weg laden: %1.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n without Gremalda access – please invite them another way.</source>
+      <translation>
+        <numerusform>%n ohne Gremalda-Zugang – bitte auf anderem Weg laden.</numerusform>
+        <numerusform>%n ohne Gremalda-Zugang – bitte auf anderem Weg laden.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Notice deadline (%n day(s) before the meeting): %1.</source>
+      <translation>
+        <numerusform>Ladungsfrist (%n Tag vor der Sitzung): %1.</numerusform>
+        <numerusform>Ladungsfrist (%n Tage vor der Sitzung): %1.</numerusform>
+      </translation>
     </message>
     <message>
       <source>This deadline has passed already.</source>
-      <translation type="unfinished">Diese Frist ist bereits verstrichen.</translation>
+      <translation>Diese Frist ist bereits verstrichen.</translation>
     </message>
     <message>
       <source>Publish meeting</source>
-      <translation type="unfinished">Sitzung veröffentlichen</translation>
+      <translation>Sitzung veröffentlichen</translation>
     </message>
     <message>
       <source>Publish</source>
-      <translation type="unfinished">Veröffentlichen</translation>
+      <translation>Veröffentlichen</translation>
     </message>
     <message>
       <source>Cancel</source>
-      <translation type="unfinished">Abbrechen</translation>
+      <translation>Abbrechen</translation>
     </message>
   </context>
   <context>

@@ -118,9 +118,9 @@
     </message>
     <message numerus="yes">
       <source>%n pending</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n pending</numerusform>
+        <numerusform>%n pending</numerusform>
       </translation>
     </message>
     <message numerus="yes">
@@ -251,6 +251,37 @@
       <translation>
         <numerusform>%n annotation kept on this device only.</numerusform>
         <numerusform>%n annotations kept on this device only.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>PublishConfirmation</name>
+    <message numerus="yes">
+      <source>Publish “%1”? Its folder becomes the electronic invitation for the %n member(s) and deputies of the committee with Gremalda access.</source>
+      <translation>
+        <numerusform>Publish “%1”? Its folder becomes the electronic invitation for the %n member or deputy of the committee with Gremalda access.</numerusform>
+        <numerusform>Publish “%1”? Its folder becomes the electronic invitation for the %n members and deputies of the committee with Gremalda access.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n without Gremalda access – please invite them another way: %1.</source>
+      <translation>
+        <numerusform>%n without Gremalda access – please invite them another way: %1.</numerusform>
+        <numerusform>%n without Gremalda access – please invite them another way: %1.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n without Gremalda access – please invite them another way.</source>
+      <translation>
+        <numerusform>%n without Gremalda access – please invite them another way.</numerusform>
+        <numerusform>%n without Gremalda access – please invite them another way.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Notice deadline (%n day(s) before the meeting): %1.</source>
+      <translation>
+        <numerusform>Notice deadline (%n day before the meeting): %1.</numerusform>
+        <numerusform>Notice deadline (%n days before the meeting): %1.</numerusform>
       </translation>
     </message>
   </context>
