@@ -180,7 +180,7 @@ def test_a_papers_documents_are_listed_under_it_and_replaced_and_removed_there(
 ) -> None:
     ids = gui_world.world.ids
     ws = _clerk_on_published_meeting(open_window, gui_world, qtbot, tmp_path)
-    old_id = str(gui_world.ids["rich_file"])  # the public paper's document, the paper consulted on the public item
+    old_id = str(gui_world.ids["rich_file"])  # the public paper's document (consulted on the public item)
     assert ws.editor.select("file", old_id)
     index = ws.editor.tree.currentIndex()
     assert index.parent().data(KIND_ROLE) == "paper"
