@@ -60,7 +60,9 @@ class AnnotationCommands(QObject):
         super().__init__(window)
         self.window = window
         self.writer = ReplicaWorkers(window.paths, threads=1, parent=self)
-        self.model = AnnotationModel(window.paths, self, workers=self.writer)
+        self.model = AnnotationModel(
+            window.paths, self, workers=self.writer, settings=window.preferences.settings
+        )
         self.panel = AnnotationPanel(self.model, window)
         self.sync: SyncBridge | None = None
         self._select_when_open: tuple[str, str] | None = None  # (file id, annotation id)

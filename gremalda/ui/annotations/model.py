@@ -21,6 +21,12 @@ Identity (``user_id``, ``author_name``, ``device``) is read from the replica on 
 model is made (`gremalda.core.account.identity`: the signed-in account, its person's name, the
 annotation device id). ``ready`` tells whether it has come
 (``identityLoaded`` when it does); tools make records only then (`new`).
+
+Sharing (``visibility``): new records get the user's default (`default_visibility`, remembered per user
+in ``settings`` when given) where the document allows it (`sharing`: an OParl source's document keeps its
+annotations private, the faction needs the user in a faction — `gremalda.core.annotations.sharing`);
+`set_visibility` changes one record's like any other edit (undoable, written and queued the same way).
+``sharingChanged`` says that what the documents allow, or the default, was read or changed.
 """
 
 from __future__ import annotations
@@ -31,14 +37,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from gremalda.core.account import Identity, identity
 from gremalda.core.annotations import merge
 from gremalda.core.annotations.anchor import page_text_hash
 from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
-from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind
+from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind, Visibility
+from gremalda.core.annotations.sharing import Sharing, factions, file_is_local, refusal
 from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.errors import NotSignedIn
 from gremalda.paths import DataPaths
@@ -74,6 +81,7 @@ class AnchorInfo:
 
     sha256: str | None
     page_hashes: dict[int, str]
+    local: bool = False  # its annotations stay on this device (an OParl source's document)
 
 
 def read_anchor_info(store: Store, file_id: str) -> AnchorInfo:
@@ -81,7 +89,8 @@ def read_anchor_info(store: Store, file_id: str) -> AnchorInfo:
     sha256 = None if row is None or not row[0] else str(row[0])
     pages = store.db.conn.execute("SELECT page, text FROM page_text WHERE file_id = ?", (file_id,)).fetchall()
     # the index numbers pages from 1 (gremalda.pdf.extract), records from 0
-    return AnchorInfo(sha256, {int(page) - 1: page_text_hash(text) for page, text in pages})
+    hashes = {int(page) - 1: page_text_hash(text) for page, text in pages}
+    return AnchorInfo(sha256, hashes, file_is_local(store, file_id))
 
 
 def _outbox_count(store: Store) -> int:
@@ -98,12 +107,21 @@ class AnnotationModel(QObject):
     pendingChanged = Signal(int)  # noqa: N815 (Qt's naming) - annotation changes not yet on the server
     saveFailed = Signal(str)  # noqa: N815 (Qt's naming) - a sentence for people
     identityLoaded = Signal()  # noqa: N815 (Qt's naming)
+    sharingChanged = Signal()  # noqa: N815 (Qt's naming) - the default visibility or what may be chosen
 
     def __init__(
-        self, paths: DataPaths, parent: QObject | None = None, *, workers: ReplicaWorkers | None = None
+        self,
+        paths: DataPaths,
+        parent: QObject | None = None,
+        *,
+        workers: ReplicaWorkers | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.paths = paths
+        self.settings = settings
+        self._default = Visibility.PRIVATE
+        self._factions: tuple[str, ...] = ()
         self._writer = workers if workers is not None else ReplicaWorkers(paths, threads=1, parent=self)
         self.user_id = ""
         self.author_name = ""
@@ -128,8 +146,11 @@ class AnnotationModel(QObject):
     def _identity_read(self, identity: Identity) -> None:
         self.user_id, self.author_name, self.device = identity.user_id, identity.author_name, identity.device
         self._ready = True
+        self._default = self._stored_default()
         self.identityLoaded.emit()
+        self.sharingChanged.emit()
         self.count_outbox()
+        self._read_factions()
 
     def _identity_failed(self, exc: BaseException) -> None:
         self._ready = True
@@ -147,7 +168,10 @@ class AnnotationModel(QObject):
 
     def _read_anchor_info(self, file_id: str) -> None:
         def done(info: AnchorInfo) -> None:
+            old = self._anchors.get(file_id)
             self._anchors[file_id] = info
+            if old is None or old.local != info.local:
+                self.sharingChanged.emit()
 
         self._writer.submit(
             lambda store: read_anchor_info(store, file_id),
@@ -164,6 +188,7 @@ class AnnotationModel(QObject):
             for file_id in ids:  # its content may have been replaced by the pass
                 self._read_anchor_info(file_id)
         self.count_outbox()
+        self._read_factions()  # a pass may have brought a membership
 
     def count_outbox(self) -> None:
         """Read the outbox count again (after the writes queued before); ``pendingChanged`` when the
@@ -197,6 +222,57 @@ class AnnotationModel(QObject):
             self._stacks[file_id] = stack
         return stack
 
+    # --- sharing -----------------------------------------------------------------------------------------
+
+    def sharing(self, file_id: str) -> Sharing:
+        """What sharing the annotations of ``file_id`` allows (as last read; see the module docstring)."""
+        anchor = self._anchors.get(file_id)
+        local = anchor.local if anchor is not None else "://" in file_id
+        return Sharing(local=local, factions=self._factions)
+
+    def default_visibility(self) -> Visibility:
+        """Who sees the user's new annotations (where the document allows it, see `visibility_for`)."""
+        return self._default
+
+    def set_default_visibility(self, visibility: Visibility | str) -> None:
+        """Choose who sees the user's new annotations; remembered for this user in the settings."""
+        visibility = Visibility(visibility)
+        if self.settings is not None and self.user_id:
+            self.settings.setValue(_settings_key(self.user_id), visibility.value)
+        if visibility != self._default:
+            self._default = visibility
+            self.sharingChanged.emit()
+
+    def visibility_for(self, file_id: str) -> Visibility:
+        """The visibility a new record of ``file_id`` gets: the default, or private where the document
+        does not allow it."""
+        return Visibility.PRIVATE if refusal(self.sharing(file_id), self._default) else self._default
+
+    def set_visibility(self, id: str, visibility: Visibility | str) -> None:
+        """Change who sees the user's annotation ``id`` (undoable, like any edit)."""
+        visibility = Visibility(visibility)
+        current = self._records.get(id)
+        if current is not None and refusal(self.sharing(current.file_id), visibility) is not None:
+            raise InvalidAnnotation(detail=f"{id} cannot be shared as {visibility.value} here")
+        self.update(id, visibility=visibility)
+
+    def _stored_default(self) -> Visibility:
+        if self.settings is None or not self.user_id:
+            return self._default
+        value = self.settings.value(_settings_key(self.user_id), Visibility.PRIVATE.value)
+        try:
+            return Visibility(str(value))
+        except ValueError:
+            return Visibility.PRIVATE
+
+    def _read_factions(self) -> None:
+        def done(names: tuple[str, ...]) -> None:
+            if names != self._factions:
+                self._factions = names
+                self.sharingChanged.emit()
+
+        self._writer.submit(factions, done, lambda exc: log.warning("factions: %s", exc))
+
     # --- changes -------------------------------------------------------------------------------------------
 
     def new(self, file_id: str, kind: Kind, page: int, **values: Any) -> Annotation:
@@ -208,6 +284,7 @@ class AnnotationModel(QObject):
             values.setdefault("file_sha256", anchor.sha256)
             if page in anchor.page_hashes:
                 values.setdefault("page_text_hash", anchor.page_hashes[page])
+        values.setdefault("visibility", self.visibility_for(file_id))
         return merge.create(
             self.device,
             now=now_iso(),
@@ -368,6 +445,10 @@ def _message(exc: BaseException) -> str:
     return error_text(as_gremalda_error(exc))[1]
 
 
+def _settings_key(user_id: str) -> str:
+    return f"annotations/default_visibility/{user_id}"
+
+
 def _command_text(action: str, kind: Kind) -> str:
     """The undo/redo text of a change (whole phrases, so that translations can inflect them)."""
     texts = {
@@ -439,7 +520,10 @@ class _EditCommand(QUndoCommand):
         record = model.get(annotation_id)
         moved = set(after) <= {"quads", "strokes", "rect", "point"}
         action = "move" if moved else "change"
-        super().__init__(_command_text(action, record.kind) if record is not None else "")
+        text = _command_text(action, record.kind) if record is not None else ""
+        if set(after) == {"visibility"}:
+            text = translate("AnnotationModel", "Change who sees the annotation")
+        super().__init__(text)
         self.model, self.annotation_id, self.before, self.after = model, annotation_id, before, after
         self.file_id = record.file_id if record is not None else ""
 
