@@ -75,7 +75,8 @@ def annotation_text(a: Annotation) -> str:
     note or free text."""
     parts = []
     if a.quote is not None:
-        parts.append(f"“{' '.join(a.quote.exact.split())}”")
+        # the language's quotation marks (German „…“) around the marked words
+        parts.append(translate("AnnotationPanel", "“%1”").replace("%1", " ".join(a.quote.exact.split())))
     if a.text.strip():
         parts.append(" ".join(a.text.split()))
     return " — ".join(parts)

@@ -1,6 +1,7 @@
 """The annotation panel (a dock): the annotations of the current document, or of every document of the
-meeting (or e-file) shown, with their page, kind, text, author and date; filters by kind, by author and
-for one's own. Clicking one (or Enter) emits :attr:`AnnotationPanel.openAnnotation`: the window opens the
+meeting (or e-file) shown, with their page, kind, text, author, who sees them and date; filters by
+kind, by author and for one's own; one's own can be shared (the context menu's "Visible to"). Clicking
+one (or Enter) emits :attr:`AnnotationPanel.openAnnotation`: the window opens the
 document at its page and selects it there. Others' shared annotations are listed read-only with their
 author.
 
@@ -43,9 +44,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gremalda.core.annotations.records import Annotation, Kind
+from gremalda.core.annotations.records import Annotation, Kind, Visibility
 from gremalda.core.records import FileEntry
 from gremalda.ui.annotation_format import annotation_text, date_text, kind_icon, kind_name
+from gremalda.ui.annotations.annotation_menu import add_visibility_menu
+from gremalda.ui.annotations.visibility_picker import visibility_icon, visibility_line, visibility_name
 from gremalda.ui.formatting import file_label
 
 if TYPE_CHECKING:
@@ -59,10 +62,13 @@ PAGE_ROLE = Qt.ItemDataRole.UserRole + 3
 SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 MINE_ROLE = Qt.ItemDataRole.UserRole + 5
 
-COLUMNS = ("page", "kind", "text", "author", "date")
-PAGE, KIND, TEXT, AUTHOR, DATE = range(len(COLUMNS))
+COLUMNS = ("page", "kind", "text", "author", "date", "visibility")
+PAGE, KIND, TEXT, AUTHOR, DATE, VISIBILITY = range(len(COLUMNS))
 TEXT_LENGTH = 200  # characters of a quote or note shown in the list (all of it in the tooltip)
 NARROW = (340, 440)  # below these widths (pixels) the author, then the date column is hidden
+TINY = 260  # below this width the visibility column is hidden too (it stays in the tooltip)
+AUTHOR_SHARE = 0.22  # the author column takes at most this part of the list's width
+VISIBILITY_ROLE = Qt.ItemDataRole.UserRole + 6  # who sees it, as a name (the column shows an icon)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class PanelRow:
     author: str
     date: str
     read_only: bool
+    visibility: str = ""  # who sees it, as shown
 
 
 class AnnotationPanel(QWidget):
@@ -93,10 +100,13 @@ class AnnotationPanel(QWidget):
         self._document: tuple[str, str] | None = None  # (file id, title) of the current document
         self._folder_kind: str | None = None  # "meeting" | "efile"
         self._folder: list[tuple[str, str]] = []  # (file id, title) of the folder's documents, in order
+        self._others_listed = False  # others' annotations are listed (the author column says something)
 
         self.scope = QComboBox(self)
         self.scope.setObjectName("annotationScope")
         self.scope.setAccessibleName(self.tr("Show annotations of"))
+        self.scope_label = QLabel(self.tr("Annotations &in:"), self)
+        self.scope_label.setBuddy(self.scope)
         self.scope.addItem(self.tr("This document"), "document")
         self.scope.addItem(self.tr("This meeting"), "folder")
         self.kind_filter = QComboBox(self)
@@ -114,12 +124,13 @@ class AnnotationPanel(QWidget):
         self.mine_only.setAccessibleName(self.tr("Only my annotations"))
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.scope_label)
         top.addWidget(self.scope, 1)
+        top.addWidget(self.mine_only)
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.kind_filter, 1)
         filters.addWidget(self.author_filter, 1)
-        filters.addWidget(self.mine_only)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("annotationStatus")
@@ -133,8 +144,14 @@ class AnnotationPanel(QWidget):
                 self.tr("Text"),
                 self.tr("Author"),
                 self.tr("Date"),
+                "",
             ]
         )
+        # who sees each annotation: an icon per line (its name in the tooltip and for screen readers)
+        head = QStandardItem(visibility_icon(Visibility.COMMITTEE), "")
+        head.setToolTip(self.tr("Visible to"))
+        head.setData(self.tr("Visible to"), Qt.ItemDataRole.AccessibleTextRole)
+        self.model_.setHorizontalHeaderItem(VISIBILITY, head)
         self.model_.setSortRole(SORT_ROLE)
         self.view = QTreeView(self)
         self.view.setObjectName("annotationList")
@@ -151,11 +168,11 @@ class AnnotationPanel(QWidget):
         self.view.sortByColumn(PAGE, Qt.SortOrder.AscendingOrder)
         header = self.view.header()
         header.setStretchLastSection(False)
-        for column in (PAGE, KIND, DATE):
+        for column in (PAGE, KIND, VISIBILITY, DATE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(AUTHOR, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(AUTHOR, 120)
+        header.setSectionResizeMode(AUTHOR, QHeaderView.ResizeMode.Interactive)  # sized in _fit_columns
+        header.setMinimumSectionSize(24)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         layout = QVBoxLayout(self)
@@ -246,6 +263,7 @@ class AnnotationPanel(QWidget):
                     author=str(cells[AUTHOR].data()),
                     date=str(cells[DATE].data()),
                     read_only=not index.data(MINE_ROLE),
+                    visibility=str(cells[VISIBILITY].data(VISIBILITY_ROLE)),
                 )
             )
         return out
@@ -347,6 +365,8 @@ class AnnotationPanel(QWidget):
         if keep is not None:
             self.select(str(keep))
         self._update_status(len(every), len(shown))
+        self._others_listed = any(not self.annotation_model.is_mine(a) for a in shown)
+        self._fit_columns()
         self.listed.emit()
 
     def _document_row(self, title: str, file_id: str, order: int) -> QStandardItem:
@@ -384,6 +404,7 @@ class AnnotationPanel(QWidget):
                 (author.casefold(), position),
             ),
             (date_text(when, compact=True), (when, position)),
+            ("", (a.visibility.value, position)),
         ]
         if mine:
             tip = (
@@ -398,6 +419,7 @@ class AnnotationPanel(QWidget):
                 .replace("%2", kind_name(a.kind))
                 .replace("%3", author)
             )
+        tip += "\n" + visibility_line(a.visibility)
         if a.attention:
             tip += "\n" + self.tr("Not found again in the new version of the document: please check it.")
         if when:
@@ -420,6 +442,9 @@ class AnnotationPanel(QWidget):
         items[PAGE].setData(a.page, PAGE_ROLE)
         items[PAGE].setData(mine, MINE_ROLE)
         items[KIND].setIcon(kind_icon(a.kind, a.colour))
+        items[VISIBILITY].setIcon(visibility_icon(a.visibility))
+        items[VISIBILITY].setData(visibility_name(a.visibility), VISIBILITY_ROLE)
+        items[VISIBILITY].setData(visibility_line(a.visibility), Qt.ItemDataRole.AccessibleTextRole)
         if a.attention:
             items[TEXT].setText("⚠ " + items[TEXT].text())
         return items
@@ -478,9 +503,20 @@ class AnnotationPanel(QWidget):
         """A narrow dock keeps the text readable: the author, then the date column go (both stay in
         the tooltip)."""
         super().resizeEvent(event)
-        width = event.size().width()
-        self.view.setColumnHidden(AUTHOR, width < NARROW[0])
+        self._fit_columns(event.size().width())
+
+    def _fit_columns(self, width: int | None = None) -> None:
+        """The text column gets the room: the author column only when others' annotations are listed
+        (one's own name on every line says nothing) and at most `AUTHOR_SHARE` of the width; narrow
+        docks lose the author, then the date, then the visibility column (all stay in the tooltip)."""
+        width = self.width() if width is None else width
+        others = self._others_listed
+        self.view.setColumnHidden(AUTHOR, width < NARROW[0] or not others)
         self.view.setColumnHidden(DATE, width < NARROW[1])
+        self.view.setColumnHidden(VISIBILITY, width < TINY)
+        if others:
+            fitting = max(self.view.sizeHintForColumn(AUTHOR), self.view.header().sectionSizeHint(AUTHOR))
+            self.view.header().resizeSection(AUTHOR, min(fitting, max(60, int(width * AUTHOR_SHARE))))
 
     def delete_current(self) -> bool:
         """Delete the annotation of the current line when it is the user's (undoable in its document);
@@ -500,6 +536,9 @@ class AnnotationPanel(QWidget):
         menu = QMenu(self)
         menu.setAccessibleName(self.tr("Annotation menu"))
         menu.addAction(self.tr("&Show in the document"), lambda: self._open(index))
+        record = self.annotation_model.get(str(index.siblingAtColumn(PAGE).data(ID_ROLE)))
+        if record is not None:
+            add_visibility_menu(menu, self.annotation_model, record)
         delete = menu.addAction(self.tr("&Delete"), self.delete_current)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.setEnabled(bool(index.siblingAtColumn(PAGE).data(MINE_ROLE)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -238,9 +238,12 @@ class OrphanDialog(QDialog):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.view.header()
         header.setStretchLastSection(False)
-        for column in (DOCUMENT, PAGE, KIND, DATE, WHY):
+        for column in (PAGE, KIND, DATE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        for column in (DOCUMENT, WHY):  # long names and reasons: elided (whole in the tooltip)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.export_button = QPushButton(self.tr("&Export…"), self)
@@ -306,14 +309,14 @@ class OrphanDialog(QDialog):
                 why_text(orphan),
             ]
             items = [QStandardItem(text) for text in cells]
-            for item in items:
+            read_only = self.tr("By %1; read-only: only its author can delete it.").replace(
+                "%1", a.author_name or a.author_id
+            )
+            for item, text in zip(items, cells, strict=True):
                 item.setEditable(False)
-                if not orphan.mine:
-                    item.setToolTip(
-                        self.tr("By %1; read-only: only its author can delete it.").replace(
-                            "%1", a.author_name or a.author_id
-                        )
-                    )
+                tip = text if orphan.mine else read_only + ("\n" + text if text else "")
+                if tip:
+                    item.setToolTip(tip)
             items[DOCUMENT].setData(a.id, ID_ROLE)
             items[KIND].setIcon(kind_icon(a.kind, a.colour))
             self.model_.appendRow(items)
@@ -326,7 +329,21 @@ class OrphanDialog(QDialog):
                 self.tr("No orphaned annotations: every annotation is in its document.")
             )
         self._update_buttons()
+        self._fit_columns()
         self.loaded.emit()
+
+    def _fit_columns(self) -> None:
+        """Every column in view at the dialog's size: the document and the reason take what they need up
+        to a share of the width (longer ones elided, whole in the tooltip), the text the rest."""
+        width = self.view.viewport().width() or self.width()
+        header = self.view.header()
+        for column, share in ((DOCUMENT, 0.28), (WHY, 0.22)):
+            fitting = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            header.resizeSection(column, min(fitting, max(80, int(width * share))))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def _failed(self, error: BaseException) -> None:
         self.status_label.setText(self.tr("The annotations could not be read."))

@@ -2,7 +2,8 @@
 
 Not a dialog: a frame over the page area (the document stays visible and nothing else blocks). Save with
 the button or Ctrl+Enter, cancel with the button or Escape; ``accepted(text)`` or ``cancelled`` follows
-and the editor closes itself.
+and the editor closes itself. Given ``sharing``, it also offers who sees the annotation (`visibility`),
+the choices the document does not allow disabled with their reason.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from gremalda.core.annotations.records import Visibility
+from gremalda.core.annotations.sharing import Sharing
+from gremalda.ui.annotations.visibility_picker import VisibilityBox
 
 __all__ = ["NoteEditor"]
 
@@ -25,7 +31,15 @@ class NoteEditor(QFrame):
     accepted = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, title: str, text: str, parent: QWidget) -> None:
+    def __init__(
+        self,
+        title: str,
+        text: str,
+        parent: QWidget,
+        *,
+        sharing: Sharing | None = None,
+        visibility: Visibility = Visibility.PRIVATE,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("annotationNoteEditor")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -54,8 +68,17 @@ class NoteEditor(QFrame):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.label)
         layout.addWidget(self.field, 1)
+        self.visibility_box: VisibilityBox | None = None
+        if sharing is not None:
+            self.visibility_box = VisibilityBox(sharing, visibility, self)
+            shown = QLabel(self.tr("&Visible to:"), self)
+            shown.setBuddy(self.visibility_box)
+            row = QHBoxLayout()
+            row.addWidget(shown)
+            row.addWidget(self.visibility_box, 1)
+            layout.addLayout(row)
         layout.addWidget(self.buttons)
-        self.resize(280, 170)
+        self.resize(300, 200 if sharing is not None else 170)
 
     def open_at(self, point: QPoint) -> None:
         """Show at ``point`` of the parent (moved so that it stays inside), the text selected."""
@@ -71,6 +94,10 @@ class NoteEditor(QFrame):
 
     def text(self) -> str:
         return self.field.toPlainText()
+
+    def visibility(self) -> Visibility | None:
+        """Who is to see the annotation (None: the editor does not offer the choice)."""
+        return self.visibility_box.visibility() if self.visibility_box is not None else None
 
     def accept(self) -> None:
         if not self._done:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QP
 from PySide6.QtWidgets import QColorDialog, QMenu, QToolBar, QToolButton, QWidget
 
 from gremalda.ui.annotations.tools import AnnotationTools, Tool
+from gremalda.ui.annotations.visibility_picker import VisibilityPicker
 
 __all__ = ["COLOUR_CHOICES", "WIDTH_CHOICES", "AnnotationToolBar"]
 
@@ -113,6 +114,8 @@ class AnnotationToolBar(QToolBar):
         self.width_button.setMenu(self.width_menu)
         self.width_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.addWidget(self.width_button)
+        self.visibility_picker = VisibilityPicker(tools, self)  # who sees new annotations
+        self.addWidget(self.visibility_picker)
         self.addSeparator()
 
         self.undo_action = QAction(self.tr("Undo"), self)

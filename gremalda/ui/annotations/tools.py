@@ -8,7 +8,8 @@ Tools: highlight, underline, strike-out (a drag selects whole words, across line
 record is made on release, once the page's words are there), ink (mouse, or pen and stylus through
 `QTabletEvent` with pressure), sticky note (a click places it, the editor opens), free text (a click or a
 dragged box, the editor opens), eraser (click or drag over annotations deletes them, one undo step),
-select (click selects, drag moves ink, notes and free text, Delete deletes, double click edits the text).
+select (click selects, drag moves ink, notes and free text, Delete deletes, double click edits the text,
+the context menu changes who sees it or deletes it).
 Others' shared annotations are shown but never moved, erased or edited; hovering shows their author and
 date. Every change goes through the `AnnotationModel` (undoable, saved off the GUI thread). What the tools
 hold (document, tool, colours and widths, selection, coordinates, page words) is its base `ToolState`
@@ -20,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QPointF, QRectF, Qt, Slot
-from PySide6.QtGui import QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QTabletEvent
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtGui import QContextMenuEvent, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QTabletEvent
+from PySide6.QtWidgets import QMenu, QToolTip
 
 from gremalda.core.annotations import authoring
-from gremalda.core.annotations.records import Annotation, Kind
+from gremalda.core.annotations.records import Annotation, Kind, Visibility
+from gremalda.ui.annotations.annotation_menu import add_visibility_menu
 from gremalda.ui.annotations.note_editor import NoteEditor
 from gremalda.ui.annotations.overlay import page_transform
 from gremalda.ui.annotations.tool_drags import (
@@ -40,6 +42,7 @@ from gremalda.ui.annotations.tool_drags import (
     paint_selection,
 )
 from gremalda.ui.annotations.tool_state import ToolState
+from gremalda.ui.annotations.visibility_picker import visibility_line
 from gremalda.ui.viewer.page_area import PageArea
 from gremalda.ui.viewer.render_bridge import RenderBridge
 
@@ -91,6 +94,8 @@ class AnnotationTools(ToolState):
             return self._tooltip(event)
         if self._tool is Tool.BROWSE or self.model is None or not self.file_id:
             return False
+        if kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
+            return self._tool is Tool.SELECT and self.context_menu(QPointF(event.pos())) is not None
         if isinstance(event, QTabletEvent):
             return self._tablet(event)
         if not isinstance(event, QMouseEvent):
@@ -262,12 +267,20 @@ class AnnotationTools(ToolState):
         size = authoring.NOTE_SIZE
         page, colour = drag.page, self._colours[Tool.NOTE]
 
-        def save(text: str) -> None:
+        def save(text: str, visibility: Visibility | None) -> None:
             if self.model is not None:
                 rect = (x, y, x + size, y + size)
+                values = {} if visibility is None else {"visibility": visibility}
                 self.model.add(
                     self.model.new(
-                        self.file_id, Kind.NOTE, page, rect=rect, point=(x, y), text=text, colour=colour
+                        self.file_id,
+                        Kind.NOTE,
+                        page,
+                        rect=rect,
+                        point=(x, y),
+                        text=text,
+                        colour=colour,
+                        **values,
                     )
                 )
 
@@ -282,32 +295,79 @@ class AnnotationTools(ToolState):
             rect = (x, y, x + FREETEXT_SIZE[0], y + FREETEXT_SIZE[1])
         page, colour, width = drag.page, self._colours[Tool.FREETEXT], self._widths[Tool.FREETEXT]
 
-        def save(text: str) -> None:
+        def save(text: str, visibility: Visibility | None) -> None:
             if self.model is not None and text.strip():
+                values = {} if visibility is None else {"visibility": visibility}
                 self.model.add(
                     self.model.new(
-                        self.file_id, Kind.FREETEXT, page, rect=rect, text=text, colour=colour, width=width
+                        self.file_id,
+                        Kind.FREETEXT,
+                        page,
+                        rect=rect,
+                        text=text,
+                        colour=colour,
+                        width=width,
+                        **values,
                     )
                 )
 
         self._open_editor(self.tr("Text box"), "", pos, save)
 
     def _edit_text(self, record: Annotation, pos: QPointF) -> None:
-        def save(text: str) -> None:
-            if self.model is not None and text != record.text:
-                self.model.update(record.id, text=text)
+        def save(text: str, visibility: Visibility | None) -> None:
+            if self.model is not None:
+                changes = {"text": text, "visibility": visibility or record.visibility}
+                self.model.update(record.id, **changes)  # one undo step for both
 
         title = self.tr("Note") if record.kind is Kind.NOTE else self.tr("Text box")
-        self._open_editor(title, record.text, pos, save)
+        self._open_editor(title, record.text, pos, save, record.visibility)
 
-    def _open_editor(self, title: str, text: str, pos: QPointF, save: Callable[[str], None]) -> None:
+    def _open_editor(
+        self,
+        title: str,
+        text: str,
+        pos: QPointF,
+        save: Callable[[str, Visibility | None], None],
+        visibility: Visibility | None = None,
+    ) -> None:
         if self._editor is not None:
             self._editor.cancel()
-        editor = NoteEditor(title, text, self.area.viewport())
+        model = self.model
+        sharing = model.sharing(self.file_id) if model is not None else None
+        chosen = visibility or (
+            model.visibility_for(self.file_id) if model is not None else Visibility.PRIVATE
+        )
+        editor = NoteEditor(title, text, self.area.viewport(), sharing=sharing, visibility=chosen)
         self._editor = editor
-        editor.accepted.connect(save)
+        editor.accepted.connect(lambda words: save(words, editor.visibility()))
         editor.destroyed.connect(lambda: self._editor_gone(editor))
         editor.open_at(pos.toPoint())
+
+    def context_menu(self, pos: QPointF) -> QMenu | None:
+        """The Select tool's menu of the annotation at ``pos`` of the viewport (selected): who sees it,
+        edit its text, delete it (one's own); None when there is no annotation there."""
+        where = self._locate(pos)
+        model = self.model
+        if where is None or model is None:
+            return None
+        page, x, y = where
+        found = authoring.hit(self.annotations(page), page, x, y, HIT_PIXELS / self.area.zoom())
+        if found is None:
+            return None
+        self._select(found.id)
+        menu = QMenu(self.area.viewport())
+        menu.setObjectName("annotationContextMenu")
+        menu.setAccessibleName(self.tr("Annotation menu"))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        add_visibility_menu(menu, model, found)
+        mine = self._mine(found)
+        if found.kind in (Kind.NOTE, Kind.FREETEXT):
+            edit = menu.addAction(self.tr("&Edit text…"), lambda: self._edit_text(found, pos))
+            edit.setEnabled(mine)
+        delete = menu.addAction(self.tr("&Delete"), lambda: model.remove(found.id))
+        delete.setEnabled(mine)
+        menu.popup(self.area.viewport().mapToGlobal(pos.toPoint()))
+        return menu
 
     def _editor_gone(self, editor: NoteEditor) -> None:
         if self._editor is editor:
@@ -349,10 +409,11 @@ class AnnotationTools(ToolState):
         date = when.toString("dd.MM.yyyy HH:mm") if when.isValid() else ""
         words = found.text or (found.quote.exact if found.quote is not None else "")
         if self._mine(found):
-            text = words
+            text = visibility_line(found.visibility) + ("\n" + words if words else "")
         else:
             head = self.tr("%1, %2 (read-only)").replace("%1", found.author_name or found.author_id)
-            text = head.replace("%2", date) + ("\n" + words if words else "")
+            head = head.replace("%2", date) + "\n" + visibility_line(found.visibility)
+            text = head + ("\n" + words if words else "")
         if found.attention:
             text += "\n" + self.tr("Check this annotation: its text was not found in the new version.")
         if not text.strip():
