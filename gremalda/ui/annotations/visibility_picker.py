@@ -43,40 +43,41 @@ __all__ = [
 ]
 
 translate = QCoreApplication.translate
-CONTEXT = "VisibilityPicker"
 
 
 def visibility_name(visibility: Visibility) -> str:
     """The choice's name in menus and lists."""
     return {
-        Visibility.PRIVATE: translate(CONTEXT, "Only me"),
-        Visibility.FACTION: translate(CONTEXT, "Faction"),
-        Visibility.COMMITTEE: translate(CONTEXT, "Committee"),
+        Visibility.PRIVATE: translate("VisibilityPicker", "Only me"),
+        Visibility.FACTION: translate("VisibilityPicker", "Faction"),
+        Visibility.COMMITTEE: translate("VisibilityPicker", "Committee"),
     }[visibility]
 
 
 def visibility_line(visibility: Visibility) -> str:
     """The whole phrase (the tool bar's button, tooltips)."""
     return {
-        Visibility.PRIVATE: translate(CONTEXT, "Visible to: only me"),
-        Visibility.FACTION: translate(CONTEXT, "Visible to: faction"),
-        Visibility.COMMITTEE: translate(CONTEXT, "Visible to: committee"),
+        Visibility.PRIVATE: translate("VisibilityPicker", "Visible to: only me"),
+        Visibility.FACTION: translate("VisibilityPicker", "Visible to: faction"),
+        Visibility.COMMITTEE: translate("VisibilityPicker", "Visible to: committee"),
     }[visibility]
 
 
 def visibility_description(visibility: Visibility, factions: tuple[str, ...] = ()) -> str:
     if visibility is Visibility.PRIVATE:
-        return translate(CONTEXT, "Only you, on all your devices")
+        return translate("VisibilityPicker", "Only you, on all your devices")
     if visibility is Visibility.FACTION:
-        text = translate(CONTEXT, "You and the members of your faction who may see the document")
+        text = translate("VisibilityPicker", "You and the members of your faction who may see the document")
         return text + (f" ({', '.join(factions)})" if factions else "")
-    return translate(CONTEXT, "Everyone who may see the document (the committee's members)")
+    return translate("VisibilityPicker", "Everyone who may see the document (the committee's members)")
 
 
 def refusal_text(reason: Refusal) -> str:
     if reason == "local":
-        return translate(CONTEXT, "Annotations on documents of an OParl source stay private on this device.")
-    return translate(CONTEXT, "You are in no faction, so there is no faction to share with.")
+        return translate(
+            "VisibilityPicker", "Annotations on documents of an OParl source stay private on this device."
+        )
+    return translate("VisibilityPicker", "You are in no faction, so there is no faction to share with.")
 
 
 @cache
@@ -129,7 +130,7 @@ def add_visibility_actions(
         if reason is not None:
             action.setEnabled(False)
             action.setText(
-                translate(CONTEXT, "%1 (not possible: %2)")
+                translate("VisibilityPicker", "%1 (not possible: %2)")
                 .replace("%1", visibility_name(visibility))
                 .replace("%2", refusal_text(reason))
             )
