@@ -491,15 +491,15 @@
     <name>AnnotationMenu</name>
     <message>
       <source>&amp;Visible to</source>
-      <translation type="unfinished"></translation>
+      <translation>&amp;Sichtbar für</translation>
     </message>
     <message>
       <source>Who sees this annotation</source>
-      <translation type="unfinished"></translation>
+      <translation>Wer diese Anmerkung sieht</translation>
     </message>
     <message>
       <source>only its author can change who sees it</source>
-      <translation type="unfinished"></translation>
+      <translation>nur ihr Verfasser kann ändern, wer sie sieht</translation>
     </message>
   </context>
   <context>
@@ -582,7 +582,7 @@
     </message>
     <message>
       <source>Change who sees the annotation</source>
-      <translation type="unfinished"></translation>
+      <translation>Ändern, wer die Anmerkung sieht</translation>
     </message>
   </context>
   <context>
@@ -605,7 +605,7 @@
     </message>
     <message>
       <source>“%1”</source>
-      <translation type="unfinished"></translation>
+      <translation>„%1“</translation>
     </message>
     <message>
       <source>Drawing</source>
@@ -621,15 +621,15 @@
     </message>
     <message>
       <source>Annotations &amp;in:</source>
-      <translation type="unfinished"></translation>
+      <translation>Anmerkungen &amp;in:</translation>
     </message>
     <message>
       <source>This document</source>
-      <translation>Diesem Dokument</translation>
+      <translation>Dieses Dokument</translation>
     </message>
     <message>
       <source>This meeting</source>
-      <translation>Dieser Sitzung</translation>
+      <translation>Diese Sitzung</translation>
     </message>
     <message>
       <source>Annotation kind filter</source>
@@ -681,7 +681,7 @@
     </message>
     <message>
       <source>Visible to</source>
-      <translation type="unfinished"></translation>
+      <translation>Sichtbar für</translation>
     </message>
     <message>
       <source>Annotations</source>
@@ -689,7 +689,7 @@
     </message>
     <message>
       <source>This e-file</source>
-      <translation>Dieser E-Akte</translation>
+      <translation>Diese E-Akte</translation>
     </message>
     <message>
       <source>%1 (read-only)</source>
@@ -926,15 +926,15 @@
     </message>
     <message>
       <source>Annotation menu</source>
-      <translation type="unfinished">Menü der Anmerkung</translation>
+      <translation>Menü der Anmerkung</translation>
     </message>
     <message>
       <source>&amp;Edit text…</source>
-      <translation type="unfinished"></translation>
+      <translation>Text &amp;bearbeiten…</translation>
     </message>
     <message>
       <source>&amp;Delete</source>
-      <translation type="unfinished">&amp;Löschen</translation>
+      <translation>&amp;Löschen</translation>
     </message>
     <message>
       <source>Erase</source>
@@ -2658,7 +2658,7 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
     <message>
       <source>&amp;Visible to:</source>
-      <translation type="unfinished"></translation>
+      <translation>&amp;Sichtbar für:</translation>
     </message>
   </context>
   <context>
@@ -3581,26 +3581,74 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <name>VisibilityBox</name>
     <message>
       <source>Visible to</source>
-      <translation type="unfinished"></translation>
+      <translation>Sichtbar für</translation>
     </message>
     <message>
       <source>Who sees this annotation</source>
-      <translation type="unfinished"></translation>
+      <translation>Wer diese Anmerkung sieht</translation>
     </message>
   </context>
   <context>
     <name>VisibilityPicker</name>
     <message>
+      <source>Only me</source>
+      <translation>Nur ich</translation>
+    </message>
+    <message>
+      <source>Faction</source>
+      <translation>Fraktion</translation>
+    </message>
+    <message>
+      <source>Committee</source>
+      <translation>Gremium</translation>
+    </message>
+    <message>
+      <source>Visible to: only me</source>
+      <translation>Sichtbar für: nur ich</translation>
+    </message>
+    <message>
+      <source>Visible to: faction</source>
+      <translation>Sichtbar für: Fraktion</translation>
+    </message>
+    <message>
+      <source>Visible to: committee</source>
+      <translation>Sichtbar für: Gremium</translation>
+    </message>
+    <message>
+      <source>Only you, on all your devices</source>
+      <translation>Nur Sie, auf allen Ihren Geräten</translation>
+    </message>
+    <message>
+      <source>You and the members of your faction who may see the document</source>
+      <translation>Sie und die Mitglieder Ihrer Fraktion, die das Dokument sehen dürfen</translation>
+    </message>
+    <message>
+      <source>Everyone who may see the document (the committee's members)</source>
+      <translation>Alle, die das Dokument sehen dürfen (die Mitglieder des Gremiums)</translation>
+    </message>
+    <message>
+      <source>Annotations on documents of an OParl source stay private on this device.</source>
+      <translation>Anmerkungen zu Dokumenten einer OParl-Quelle bleiben privat auf diesem Gerät.</translation>
+    </message>
+    <message>
+      <source>You are in no faction, so there is no faction to share with.</source>
+      <translation>Sie gehören keiner Fraktion an, also gibt es keine Fraktion, mit der Sie teilen könnten.</translation>
+    </message>
+    <message>
+      <source>%1 (not possible: %2)</source>
+      <translation>%1 (nicht möglich: %2)</translation>
+    </message>
+    <message>
       <source>Visible to (new annotations)</source>
-      <translation type="unfinished"></translation>
+      <translation>Sichtbar für (neue Anmerkungen)</translation>
     </message>
     <message>
       <source>Who sees new annotations</source>
-      <translation type="unfinished"></translation>
+      <translation>Wer neue Anmerkungen sieht</translation>
     </message>
     <message>
       <source>Who sees your new annotations: %1</source>
-      <translation type="unfinished"></translation>
+      <translation>Wer Ihre neuen Anmerkungen sieht: %1</translation>
     </message>
   </context>
 </TS>
