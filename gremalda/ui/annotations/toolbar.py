@@ -1,4 +1,6 @@
 """`AnnotationToolBar`: the tool buttons of a document view (with shortcuts), colour and width, undo, redo.
+The buttons show icons (`tool_icons`), their name and shortcut in the tooltip and the accessible name, so
+that all of them fit beside a document in a 1280-pixel window.
 
 Shortcuts work while the keyboard focus is in the document view (`install_shortcuts`): B browse, S select,
 H highlight, U underline, K strike out, P pen, N note, T text box, E eraser; Ctrl+Z undo, Ctrl+Shift+Z and
@@ -9,12 +11,21 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
+from PySide6.QtCore import QEvent, QSize, Qt, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QResizeEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QColorDialog, QMenu, QToolBar, QToolButton, QWidget
 
+from gremalda.ui.annotations.tool_icons import tool_icon
 from gremalda.ui.annotations.tools import AnnotationTools, Tool
-from gremalda.ui.annotations.visibility_picker import VisibilityPicker
 
 __all__ = ["COLOUR_CHOICES", "WIDTH_CHOICES", "AnnotationToolBar"]
 
@@ -43,8 +54,9 @@ class AnnotationToolBar(QToolBar):
         self.tools = tools
         self.setObjectName("annotationToolBar")
         self.setAccessibleName(self.tr("Annotation tools"))
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.setIconSize(self.iconSize() * 0.75)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.setIconSize(QSize(18, 18))
+        self._fitted: tuple[int, tuple[str, ...]] | None = None  # the width and texts fit_width fitted
         self.group = QActionGroup(self)
         self.group.setExclusive(True)
         self.tool_actions: dict[Tool, QAction] = {}
@@ -59,17 +71,17 @@ class AnnotationToolBar(QToolBar):
             (Tool.FREETEXT, self.tr("Text box"), "T", self.tr("Write on the page: click or drag a box")),
             (Tool.ERASER, self.tr("Eraser"), "E", self.tr("Delete annotations: click or drag over them")),
         ):
-            action = QAction(text, self)
+            action = QAction(tool_icon(tool.value), text, self)
             action.setCheckable(True)
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{tip} ({key})")
+            action.setToolTip(f"{text}: {tip} ({key})")
             action.setStatusTip(tip)
             action.setData(tool.value)
             action.triggered.connect(partial(tools.set_tool, tool))
             self.group.addAction(action)
             self.addAction(action)
-            self._name(action, text)
+            self._name(action, text, f"{tip} ({key})")
             self.tool_actions[tool] = action
         self.tool_actions[Tool.BROWSE].setChecked(True)
         self.addSeparator()
@@ -95,7 +107,7 @@ class AnnotationToolBar(QToolBar):
         self.colour_button.setAccessibleName(self.tr("Annotation colour"))
         self.colour_button.setMenu(self.colour_menu)
         self.colour_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.colour_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.colour_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addWidget(self.colour_button)
 
         self.width_menu = QMenu(self)
@@ -109,23 +121,25 @@ class AnnotationToolBar(QToolBar):
             item.triggered.connect(partial(tools.set_width, width))
         self.width_button = QToolButton(self)
         self.width_button.setText(self.tr("Width"))
+        self.width_button.setIcon(tool_icon("width"))
+        self.width_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.width_button.setToolTip(self.tr("Line width of the pen and of text box frames"))
         self.width_button.setAccessibleName(self.tr("Line width"))
         self.width_button.setMenu(self.width_menu)
         self.width_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.addWidget(self.width_button)
-        self.visibility_picker = VisibilityPicker(tools, self)  # who sees new annotations
-        self.addWidget(self.visibility_picker)
         self.addSeparator()
 
-        self.undo_action = QAction(self.tr("Undo"), self)
+        self.undo_action = QAction(tool_icon("undo"), self.tr("Undo"), self)
         self.undo_action.setShortcuts(_keys(QKeySequence.StandardKey.Undo, "Ctrl+Z"))
-        self.redo_action = QAction(self.tr("Redo"), self)
+        self.redo_action = QAction(tool_icon("redo"), self.tr("Redo"), self)
         self.redo_action.setShortcuts(_keys(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
         for action, name in ((self.undo_action, self.tr("Undo")), (self.redo_action, self.tr("Redo"))):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{name} ({keys})")
             self.addAction(action)
-            self._name(action, name)
+            self._name(action, name, f"{name} ({keys})")
         self.undo_action.triggered.connect(self._undo)
         self.redo_action.triggered.connect(self._redo)
 
@@ -136,15 +150,55 @@ class AnnotationToolBar(QToolBar):
         self._document_changed()
         self._style_changed()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit_width()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a button's text changed (who sees new ones)
+            self.fit_width()
+        return handled
+
+    def _named_buttons(self) -> list[QToolButton]:
+        """The buttons added as widgets that show a text (who sees new annotations), not colour and width."""
+        placed = [self.widgetForAction(a) for a in self.actions()]
+        return [
+            w
+            for w in placed
+            if isinstance(w, QToolButton)
+            and w.defaultAction() is None
+            and w is not self.colour_button
+            and w is not self.width_button
+        ]
+
+    def fit_width(self) -> None:
+        """Names beside the icons when all of them fit in the bar's width, else icons alone (the names
+        stay in the tooltips): no tool ends up behind the bar's overflow button while icons would fit."""
+        named = self._named_buttons()
+        key = (self.width(), tuple(b.text() for b in named))
+        if key == self._fitted:  # fitted already (the layout requests the fitting itself makes)
+            return
+        self._fitted = key
+        beside, alone = Qt.ToolButtonStyle.ToolButtonTextBesideIcon, Qt.ToolButtonStyle.ToolButtonIconOnly
+        for tools_style, named_style in ((beside, beside), (alone, beside), (alone, alone)):
+            self.setToolButtonStyle(tools_style)
+            for button in named:
+                button.setToolButtonStyle(named_style)
+            if self.sizeHint().width() <= self.width():
+                return
+
     def install_shortcuts(self, widget: QWidget) -> None:
         """Make the shortcuts work while the focus is anywhere in ``widget`` (the document view)."""
         for action in [*self.tool_actions.values(), self.undo_action, self.redo_action]:
             widget.addAction(action)
 
-    def _name(self, action: QAction, name: str) -> None:
+    def _name(self, action: QAction, name: str, description: str = "") -> None:
+        """The button's accessible name (the tool's name) and description (what it does, its shortcut)."""
         button = self.widgetForAction(action)
         if button is not None:
             button.setAccessibleName(name)
+            button.setAccessibleDescription(description)
 
     @Slot(str)
     def _tool_changed(self, tool: str) -> None:
