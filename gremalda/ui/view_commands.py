@@ -104,23 +104,44 @@ class ViewCommands:
 
     # --- focus areas (F6) and the search panel
 
+    def focus_areas(self) -> list[QWidget]:
+        """Where F6 goes, in order: the navigation, the agenda, the documents of each half, then the panels
+        on screen (pages, outline, search, annotations, the clerk workspace: the docks shown, the tab in
+        front where they share a place) that hold something to focus."""
+        window = self.window
+        areas: list[QWidget] = []
+        if window.navigation_dock.isVisible():
+            areas.append(window.navigation)
+        areas.append(window.agenda.tree)
+        areas += [p for p in window.documents.panes() if p.isVisible() and p.count()]
+        docks = [window.thumbnails_dock, window.outline_dock, window.search_dock, window.annotation_dock]
+        clerk = getattr(window, "clerk", None)
+        if clerk is not None:
+            docks.append(clerk.dock)
+        for dock in docks:
+            widget = dock.widget()
+            # docks behind another's tab are "visible" but moved out of the window: what is on screen counts
+            on_screen = dock.isVisible() and not dock.visibleRegion().isEmpty()
+            if on_screen and widget is not None and _focusable(widget):
+                areas.append(widget)
+        return areas
+
     def cycle_focus(self, step: int) -> None:
         window = self.window
-        areas: list[QWidget] = [window.navigation, window.agenda.tree]
-        areas += [p for p in window.documents.panes() if p.isVisible() and p.count()]
-        if window.search_dock.isVisible():
-            areas.append(window.search_dock.widget())
+        areas = self.focus_areas()
         focus = QApplication.focusWidget()
         current = next(
             (i for i, w in enumerate(areas) if focus is not None and (w is focus or w.isAncestorOf(focus))),
             -1,
         )
+        if current < 0 and step < 0:
+            current = 0
         target = areas[(current + step) % len(areas)]
         if target in window.documents.panes():
             widget = cast(Any, target).currentWidget()
             (widget or target).setFocus(Qt.FocusReason.TabFocusReason)
         else:
-            target.setFocus(Qt.FocusReason.TabFocusReason)
+            (_focusable(target) or target).setFocus(Qt.FocusReason.TabFocusReason)
 
     def search_all(self) -> None:
         dock = self.window.search_dock
@@ -132,3 +153,22 @@ class ViewCommands:
             focus_query()
         else:
             dock.widget().setFocus()
+
+
+def _focusable(area: QWidget) -> QWidget | None:
+    """The widget of ``area`` that takes the focus: the area itself (or its focus proxy) when it takes it,
+    else the first visible widget inside it that takes the focus by Tab; None when there is none."""
+    proxy = area.focusProxy() or area
+    if proxy.isVisible() and proxy.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return proxy
+    widget = area.nextInFocusChain()
+    while widget is not None and widget is not area:
+        if (
+            area.isAncestorOf(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
