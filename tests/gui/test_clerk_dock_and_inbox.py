@@ -175,7 +175,7 @@ def test_a_file_dropped_on_a_published_meeting_is_a_late_paper_with_a_note(
     assert "Anlage" not in [name for _i, name, *_ in _files(gui_world, agenda_item_id=ids["public_item"])]
 
 
-def test_a_papers_documents_are_listed_under_it_and_replaced_and_removed_there(
+def test_a_papers_documents_are_listed_under_it_opened_replaced_and_removed_there(
     open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
 ) -> None:
     ids = gui_world.world.ids
@@ -189,11 +189,14 @@ def test_a_papers_documents_are_listed_under_it_and_replaced_and_removed_there(
     # replace it (the Clerk menu's "Replace document…", as the context menu offers it too)
     ws.editor.show_context_menu(ws.editor.tree.visualRect(index).center())
     menu = ws.editor.context_menu
-    assert menu is not None and [a.text() for a in menu.actions()] == [
-        "Replace document…",
-        "Remove document…",
-    ]
+    assert menu is not None
+    assert [a.text() for a in menu.actions()] == ["Open document", "Replace document…", "Remove document…"]
     menu.close()
+    # Enter on it opens it in the window
+    ws.editor.tree.setFocus()
+    assert ws.editor.select("file", old_id)
+    qtbot.keyClick(ws.editor.tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ws.window.documents.find_tab(old_id) is not None, timeout=WAIT)
     ws.actions["replace"].trigger()
     dialog = _late_dialog(qtbot, ws)
     new = tmp_path / "Haushaltsplan neu.pdf"

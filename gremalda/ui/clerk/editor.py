@@ -49,6 +49,7 @@ class AgendaEditor(QWidget):
     loaded = Signal(object)  # MeetingDesk | None, after each read
     written = Signal()  # a write reached the server
     replaceRequested = Signal()  # the context menu of a document  # noqa: N815 (Qt's naming)
+    openRequested = Signal(str)  # a document's file id: Enter, a double click, the context menu  # noqa: N815
     lateRequested = Signal(str, str, list)  # owner kind, id, [Path] for a published meeting  # noqa: N815
 
     def __init__(self, runner: ClerkRunner, workers: ReplicaWorkers, parent: QWidget | None = None) -> None:
@@ -74,6 +75,7 @@ class AgendaEditor(QWidget):
         self.tree.moveRequested.connect(self.move_current)
         self.tree.removeRequested.connect(self.ask_remove_current)
         self.tree.renameRequested.connect(self.ask_rename)
+        self.tree.activated.connect(self._activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self.show_context_menu)
         self.buttons: dict[str, QPushButton] = {}
@@ -282,6 +284,10 @@ class AgendaEditor(QWidget):
         menu.setObjectName("agendaContextMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if kind == "file":
+            file_id = str(index.data(ID_ROLE))
+            menu.addAction(self.tr("Open document"), lambda: self.openRequested.emit(file_id)).setObjectName(
+                "open_document"
+            )
             menu.addAction(self.tr("Replace document…"), self.replaceRequested.emit).setObjectName(
                 "replace_document"
             )
@@ -297,6 +303,11 @@ class AgendaEditor(QWidget):
         menu.aboutToHide.connect(lambda: setattr(self, "context_menu", None))
         self.context_menu = menu
         menu.popup(self.tree.viewport().mapToGlobal(point))
+
+    def _activated(self, index: QModelIndex) -> None:
+        """Enter or a double click on a document: open it in the window."""
+        if index.data(KIND_ROLE) == "file":
+            self.openRequested.emit(str(index.data(ID_ROLE)))
 
     def _confirm(self, title: str, text: str, yes: str, action: Callable[[ClerkService], Any]) -> None:
         """Ask (Cancel is the default); on Yes run ``action``."""

@@ -23,8 +23,10 @@ from gremalda.ui.clerk.meeting_dialog import MeetingDialog
 from gremalda.ui.clerk.publish_confirmation import PublishConfirmation
 from gremalda.ui.clerk.reads import MeetingDesk, committees, efile_documents, is_clerk, papers
 from gremalda.ui.clerk.runner import ClerkRunner
+from gremalda.ui.replica_reads import find_file
 
 if TYPE_CHECKING:
+    from gremalda.core.records import FileEntry
     from gremalda.ui.main_window import MainWindow
 
 HOT_FOLDER_KEY = "clerk/hot_folder"
@@ -94,6 +96,7 @@ class ClerkWorkspace(QObject):
         self.editor.loaded.connect(self._enable)
         self.editor.lateRequested.connect(self.late_papers)
         self.editor.replaceRequested.connect(self.replace_document)
+        self.editor.openRequested.connect(self.open_document)
 
     # --- role and state
 
@@ -263,6 +266,17 @@ class ClerkWorkspace(QObject):
         self._open(dialog)
         if paths:
             dialog.note.setFocus()  # the file is there: what changed is what is asked
+
+    def open_document(self, file_id: str) -> None:
+        """A document of the agenda editor (also a paper's) opened in the window."""
+
+        def found(entry: FileEntry | None) -> None:
+            if entry is None:
+                self._notice(self.tr("This document is not in the offline copy yet: synchronise first."))
+            else:
+                self.window.open_file(entry)
+
+        self.window.workers.submit(find_file(file_id), found)
 
     def replace_document(self) -> None:
         file_id = self.editor.current_file()
