@@ -79,6 +79,10 @@
       <translation>Titel:</translation>
     </message>
     <message>
+      <source>Open document</source>
+      <translation>Dokument öffnen</translation>
+    </message>
+    <message>
       <source>Replace document…</source>
       <translation>Dokument ersetzen…</translation>
     </message>
@@ -1265,6 +1269,10 @@
     <message>
       <source>The meeting is published: a document added now is a late paper and needs a change note.</source>
       <translation>Die Sitzung ist veröffentlicht: Ein jetzt hinzugefügtes Dokument ist ein Nachtrag und braucht einen Änderungshinweis.</translation>
+    </message>
+    <message>
+      <source>This document is not in the offline copy yet: synchronise first.</source>
+      <translation>Dieses Dokument ist noch nicht in der Offline-Kopie: Synchronisieren Sie zuerst.</translation>
     </message>
     <message>
       <source>Choose the document to replace in the agenda editor first.</source>
