@@ -185,6 +185,7 @@ class AnnotationCommands(QObject):
         )
 
     def _orphans_counted(self, count: int) -> None:
+        self.window.status_bar.set_orphans(count)  # lasting; its click opens the dialog (document_versions)
         if count > self._orphans_known:
             self.window.status_bar.notice(
                 self.tr(

@@ -1,12 +1,12 @@
-"""The window's status bar: online or offline, the last sync, pending work and progress, and how many
-documents are not on this device yet."""
+"""The window's status bar: online or offline, the last sync, pending work and progress, how many
+documents are not on this device yet, and a button while annotations are orphaned or flagged."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtCore import QDateTime, QLocale, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from gremalda.core.records import ReplicaStatus
 from gremalda.ui.sync_bridge import IndexProgress
@@ -26,6 +26,10 @@ def local_time_text(when: datetime) -> str:
 
 
 class StatusBar(QStatusBar):
+    """See the module docstring. ``orphansRequested``: the orphaned annotations' button was clicked."""
+
+    orphansRequested = Signal()  # noqa: N815 (Qt's naming)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
@@ -40,7 +44,24 @@ class StatusBar(QStatusBar):
         self.progress_bar.setAccessibleName(self.tr("Synchronisation progress"))
         self.progress_bar.hide()
         self.activity = self._label("activity")
-        for widget in (self.activity, self.progress_bar, self.pending, self.missing, self.last_sync):
+        self.orphans = QToolButton(self)  # lasting while annotations lost their place or need a look
+        self.orphans.setObjectName("orphans")
+        self.orphans.setAutoRaise(True)
+        self.orphans.setStyleSheet("#orphans { color: #8a4b00; font-weight: bold; }")
+        self.orphans.setToolTip(
+            self.tr("Annotations kept without their place, or to be checked in a new version: show them")
+        )
+        self.orphans.clicked.connect(self.orphansRequested)
+        self.orphans.hide()
+        self._orphans = 0
+        for widget in (
+            self.activity,
+            self.progress_bar,
+            self.orphans,
+            self.pending,
+            self.missing,
+            self.last_sync,
+        ):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.connection)
         self._online: bool | None = None
@@ -92,6 +113,19 @@ class StatusBar(QStatusBar):
         self.pending.setText(self.tr("%n change(s) waiting to be sent", "", count) if count else "")
         self.pending.setAccessibleName(self.pending.text())
         self.pending.setVisible(bool(count))
+
+    def set_orphans(self, count: int) -> None:
+        """How many of the user's annotations are orphaned or flagged (see Annotations → Orphaned
+        annotations): a button that opens them, shown while there are any."""
+        self._orphans = count
+        text = self.tr("%n orphaned annotation(s)", "", count) if count else ""
+        self.orphans.setText("⚠ " + text if text else "")
+        self.orphans.setAccessibleName(text)
+        self.orphans.setVisible(bool(count))
+
+    @property
+    def orphan_count(self) -> int:
+        return self._orphans
 
     @property
     def pending_count(self) -> int:
