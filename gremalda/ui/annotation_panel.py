@@ -92,6 +92,7 @@ class AnnotationPanel(QWidget):
 
     openAnnotation = Signal(str, int, str)  # file id, page (0-based), annotation id  # noqa: N815 (Qt's naming)
     listed = Signal()  # the list was filled again
+    versionLinkActivated = Signal(str)  # noqa: N815 (Qt's naming) - "open"/"attention" in the version hint
 
     def __init__(self, model: AnnotationModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +137,14 @@ class AnnotationPanel(QWidget):
         self.status_label.setObjectName("annotationStatus")
         self.status_label.setAccessibleName(self.tr("Annotations status"))
         self.status_label.setWordWrap(True)
+        # a replaced version's annotations: where they went (set by gremalda.ui.document_versions)
+        self.version_hint = QLabel(self)
+        self.version_hint.setObjectName("annotationVersionHint")
+        self.version_hint.setWordWrap(True)
+        self.version_hint.setTextFormat(Qt.TextFormat.RichText)
+        self.version_hint.linkActivated.connect(self.versionLinkActivated)
+        self.version_hint.hide()
+        self._version_hint: tuple[str, str] | None = None  # (file id, rich text)
         self.model_ = QStandardItemModel(0, len(COLUMNS), self)
         self.model_.setHorizontalHeaderLabels(
             [
@@ -180,6 +189,7 @@ class AnnotationPanel(QWidget):
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.version_hint)
         layout.addWidget(self.view, 1)
         self.setFocusProxy(self.view)
 
@@ -474,6 +484,8 @@ class AnnotationPanel(QWidget):
         elif not total:
             if self.current_scope() == "folder":
                 text = self.tr("No annotations in these documents yet.")
+            elif self._hinted():
+                text = self.tr("No annotations left in this version.")
             else:
                 text = self.tr("No annotations in this document yet.")
         elif shown == total:
@@ -486,6 +498,26 @@ class AnnotationPanel(QWidget):
             )
         self.status_label.setText(text)
         self.status_label.setAccessibleDescription(text)
+        self.version_hint.setVisible(self._hinted())
+
+    def set_version_hint(self, file_id: str | None, text: str) -> None:
+        """Shown while ``file_id`` is the document in view: what became of the annotations of this
+        replaced version (rich text; its links emit :attr:`versionLinkActivated`); None clears it."""
+        hint = (file_id, text) if file_id is not None and text else None
+        if hint == self._version_hint:
+            return
+        self._version_hint = hint
+        self.version_hint.setText(text)
+        self.refill()
+
+    def _hinted(self) -> bool:
+        hint, document = self._version_hint, self._document
+        return (
+            self.current_scope() == "document"
+            and hint is not None
+            and document is not None
+            and hint[0] == document[0]
+        )
 
     # --- opening
 

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedLayout,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from gremalda.core.records import FileEntry
 from gremalda.ui.formatting import file_label
+from gremalda.ui.version_bar import VersionBar
 
 if TYPE_CHECKING:
     from gremalda.ui.annotations.model import AnnotationModel
@@ -73,7 +75,14 @@ class DocumentTab(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setText(self.tr("Opening %1…").replace("%1", self.title))
-        self._layout = QStackedLayout(self)
+        self.version_bar = VersionBar(self)  # another version of the document (document_versions)
+        self.successor: FileEntry | None = None  # the newest version that replaced this one, when known
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.version_bar)
+        self._layout = QStackedLayout()
+        outer.addLayout(self._layout, 1)
         self._layout.addWidget(self.message)
         self._layout.addWidget(self.view_widget)
         self.setFocusProxy(self.view_widget)
@@ -270,6 +279,18 @@ class DocumentArea(QSplitter):
             self._balance()
         self._activate(pane)
         return tab, True
+
+    def retarget(self, tab: DocumentTab, entry: FileEntry) -> None:
+        """The tab shows ``entry`` from now on (another version of its document: the caller loads its
+        bytes): its title, tooltip and annotations follow."""
+        tab.entry, tab.key, tab.title = entry, document_key(entry), file_label(entry)
+        tab.successor = None
+        pane = self.pane_of(tab)
+        index = pane.indexOf(tab)
+        if index >= 0:
+            pane.setTabText(index, tab.title)
+            pane.setTabToolTip(index, entry.context or tab.title)
+        self._attach_annotations(tab)
 
     def close_tab(self, pane: DocumentPane, index: int) -> None:
         widget = pane.widget(index)

@@ -71,6 +71,21 @@ class DocumentOpening:
         )
         return tab
 
+    def load_into(self, tab: DocumentTab, file_id: str, page: int) -> None:
+        """Read the file's bytes into ``tab`` (another version of its document, already retargeted) at
+        ``page``; the annotation panel follows when it is the current tab."""
+
+        def read(opened: Opened) -> None:
+            if not self._alive(tab):
+                return
+            self._document_read(tab, opened, page, None)
+            if tab is self.window.documents.current_tab():
+                self.window.documents.currentChanged.emit(tab)
+
+        self.window.workers.submit(
+            lambda store: read_document(store, file_id), read, lambda error: self._document_failed(tab, error)
+        )
+
     def _alive(self, tab: DocumentTab) -> bool:
         return any(t is tab for t in self.window.documents.all_tabs())
 

@@ -1,9 +1,11 @@
 """A small banner above the agenda for news that needs no answer (documents arrived); it never takes
-the focus and closes with its button."""
+the focus and closes with its button. A notice may offer one action (open the document it names)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 
 class NoticeBanner(QFrame):
@@ -22,16 +24,30 @@ class NoticeBanner(QFrame):
         self.close_button.setAccessibleName(self.tr("Close the notice"))
         self.close_button.setToolTip(self.tr("Close the notice"))
         self.close_button.clicked.connect(self.hide)
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName("noticeAction")
+        self.action_button.clicked.connect(self._act)
+        self.action_button.hide()
+        self._action: Callable[[], object] | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button)
         layout.addWidget(self.close_button)
         self.hide()
 
-    def show_notice(self, text: str) -> None:
+    def show_notice(self, text: str, action: str = "", on_action: Callable[[], object] | None = None) -> None:
+        """Show ``text``; with ``action`` (a button's text) and ``on_action``, a button that does it."""
         self.label.setText(text)
         self.setAccessibleName(text)
+        self._action = on_action if action else None
+        self.action_button.setText(action)
+        self.action_button.setVisible(self._action is not None)
         self.show()
+
+    def _act(self) -> None:
+        if self._action is not None:
+            self._action()
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""

@@ -1,6 +1,8 @@
 """What the main window shows of synchronisation: the status bar while a pass runs and after it (online
-or offline, what arrived, sources and documents that failed), the notice over the agenda, the sign-in
-dialog when the server ended this device's sign-in; the window reads the replica again after each pass.
+or offline, what arrived, sources and documents that failed), the notice over the agenda (the count,
+then what arrived: :mod:`gremalda.ui.arrival_notice`), the sign-in dialog when the server ended this
+device's sign-in; the window reads the replica again after each pass, and its open tabs follow new
+versions of their documents (:mod:`gremalda.ui.document_versions`).
 
 The texts keep the translation context "MainWindow" they had in the window class; those with a number
 are the window's (:meth:`MainWindow.arrivals_text`, :meth:`MainWindow.download_failures_text`)."""
@@ -12,9 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt
 
 from gremalda.core.library import Library
-from gremalda.core.records import ReplicaStatus
+from gremalda.core.records import FileEntry, ReplicaStatus
 from gremalda.errors import GremaldaError, NotSignedIn
 from gremalda.ui import error_reporter
+from gremalda.ui.arrival_notice import ArrivalNotice, first_arrival, read_arrivals
+from gremalda.ui.document_versions import DocumentVersions
 from gremalda.ui.sync_bridge import SyncBridge, SyncResult, is_offline
 
 if TYPE_CHECKING:
@@ -29,9 +33,13 @@ class SyncFeedback:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.arrival_texts = ArrivalNotice(window)
+        self.versions: DocumentVersions | None = None
 
     def attach(self, sync: SyncBridge | None) -> None:
         status_bar = self.window.status_bar
+        self.versions = DocumentVersions(self.window)  # open tabs follow their documents' new versions
+        self.versions.attach(sync)
         if sync is not None:
             sync.started.connect(self._started)
             sync.progress.connect(status_bar.show_progress)
@@ -58,6 +66,10 @@ class SyncFeedback:
             text = window.arrivals_text(len(arrivals.new), len(arrivals.changed))
             window.notice.show_notice(text)
             status_bar.notice(text)
+            total = len(arrivals.new) + len(arrivals.changed)
+            window.workers.submit(
+                read_arrivals(arrivals), lambda read: self._arrivals_read(text, total, read)
+            )
         window.call_search_panel("refresh")  # the search panel reads the filters' choices again
         for source in result.sources:
             if source.error:
@@ -70,6 +82,23 @@ class SyncFeedback:
         if failures:
             status_bar.notice(window.download_failures_text(len(failures)))
         window.refresh()
+
+    def _arrivals_read(self, counted: str, total: int, read: list[tuple[FileEntry, bool]]) -> None:
+        """Name what arrived after the count (see :mod:`gremalda.ui.arrival_notice`), with a button
+        that opens it; unless a newer notice replaced the count meanwhile."""
+        window = self.window
+        first = first_arrival(read)
+        if first is None or window.notice.text() != counted:
+            return
+        entry, changed = first
+        text = self.arrival_texts.text(counted, entry, changed, total)
+        versions = self.versions
+        window.notice.show_notice(
+            text,
+            self.arrival_texts.action_text(),
+            lambda: versions.open_arrival(entry) if versions is not None else window.open_file(entry),
+        )
+        window.status_bar.notice(text)
 
     def _failed(self, error: GremaldaError, requested: bool) -> None:
         status_bar = self.window.status_bar

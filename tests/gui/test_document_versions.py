@@ -1,0 +1,249 @@
+"""A member has an annotated paper open in the window while the clerk replaces it (the real server on a
+loopback port, the real document view, real SQLCipher replica, keys in the OS keyring: run under
+`.ci/with-keyring`): the tab says that a new version arrived with the clerk's change note; opening it
+shows the new version in the same tab at the same page with the annotations the sync moved there; the
+old version's panel says where its annotations went; the status bar keeps a button for the flagged one
+that opens the orphaned annotations; new content under the same file id is loaded in place at the same
+page; and the notice of a late paper names its agenda item, its name and its change note and opens it.
+
+Set GREMALDA_SHOTS to a folder to keep screenshots of the window along the way."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from gremalda.core.library import Library
+from gremalda.core.records import FileEntry
+from gremalda.paths import DataPaths
+from gremalda.store.replica import open_store
+from gremalda.ui.document_area import DocumentTab
+from gremalda.ui.main_window import MainWindow
+from gremalda.ui.orphan_dialog import OrphanDialog
+from gremalda.ui.preferences import Preferences
+from gremalda.ui.sync_bridge import SyncBridge
+from tests.gui.conftest import GuiWorld
+from tests.unit.test_annotations_reanchoring import GONE, NEW, OLD, QUOTE, highlight, make_pdf, note
+
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
+NOTE = "Änderungsantrag: Absatz auf Seite 1 eingefügt"
+
+
+def shot(widget: QWidget, name: str) -> None:
+    folder = os.environ.get("GREMALDA_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+class Clerk:
+    """The body's clerk, through the server's HTTP API."""
+
+    def __init__(self, world: GuiWorld) -> None:
+        self.http: httpx.Client = world.server.client(world.server.token("clerk"))
+
+    def blob(self, data: bytes) -> str:
+        r = self.http.post("/api/v1/blobs", content=data, headers={"Content-Type": "application/pdf"})
+        assert r.status_code == 201, r.text
+        return str(r.json()["sha256"])
+
+    def file(self, data: bytes, name: str, **fields: Any) -> int:
+        body = {"name": name, "file_name": f"{name}.pdf", "sha256": self.blob(data), **fields}
+        r = self.http.post("/api/v1/files", json=body)
+        assert r.status_code == 201, r.text
+        return int(r.json()["id"])
+
+    def new_content(self, file_id: int, data: bytes) -> None:
+        r = self.http.patch(
+            f"/api/v1/files/{file_id}", json={"sha256": self.blob(data)}, headers={"If-Match": "*"}
+        )
+        assert r.status_code == 200, r.text
+
+
+@pytest.fixture
+def clerk(gui_world: GuiWorld) -> Iterator[Clerk]:
+    made = Clerk(gui_world)
+    yield made
+    made.http.close()
+
+
+@pytest.fixture
+def make_window(qtbot: Any, preferences: Preferences) -> Iterator[Callable[[DataPaths], MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(paths: DataPaths) -> MainWindow:
+        window = MainWindow(paths, preferences=preferences, sync_bridge=SyncBridge(paths, interval=3600))
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        windows.append(window)
+        window.resize(1400, 900)
+        window.show()
+        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+            window.start()
+        qtbot.waitUntil(lambda: window.annotations.model.ready, timeout=WAIT)
+        qtbot.waitUntil(lambda: window.status_bar.connection.text() == "Online", timeout=WAIT)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def entry(paths: DataPaths, file_id: int) -> FileEntry:
+    with open_store(paths) as store:
+        found = Library(store.db.conn).file(str(file_id))
+    assert found is not None
+    return found
+
+
+def open_at(qtbot: Any, window: MainWindow, found: FileEntry, page: int) -> DocumentTab:
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        tab = window.open_file(found, page=page)
+    assert tab is not None
+    qtbot.waitUntil(lambda: tab.view.current_page() == page, timeout=WAIT)
+    return tab
+
+
+def sync(qtbot: Any, window: MainWindow) -> None:
+    assert window.sync is not None
+    with qtbot.waitSignal(window.sync.finished, timeout=WAIT):
+        window.sync.sync_now()
+
+
+def test_a_replaced_open_document_offers_its_new_version_with_the_annotations_moved_there(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    clerk: Clerk,
+    make_window: Callable[[DataPaths], MainWindow],
+    tmp_path: Path,
+) -> None:
+    old_pdf, new_pdf = make_pdf(OLD), make_pdf(NEW, top=150.0)
+    paper = gui_world.world.ids["public_paper"]
+    old = clerk.file(old_pdf, "Vorlage Haushalt", paper_id=paper)
+    paths = gui_world.replica(tmp_path)
+    with open_store(paths) as store:
+        mark = highlight(store, str(old), old_pdf, 0, QUOTE)
+        lost = highlight(store, str(old), old_pdf, 0, GONE)  # its words are not in the new version
+        kept = note(store, str(old), old_pdf, 2)
+    window = make_window(paths)
+    window.annotation_dock.raise_()
+    panel = window.annotations.panel
+    tab = open_at(qtbot, window, entry(paths, old), 2)
+    qtbot.waitUntil(lambda: len(panel.rows()) == 3, timeout=WAIT)
+    assert not tab.version_bar.isVisible() and not window.status_bar.orphans.isVisible()
+
+    new = clerk.file(
+        new_pdf, "Vorlage Haushalt (neue Fassung)", paper_id=paper, supersedes_id=old, change_note=NOTE
+    )
+    sync(qtbot, window)
+    # the tab says what happened, with the clerk's change note; the old version still shows, at its page
+    qtbot.waitUntil(lambda: tab.version_bar.isVisible(), timeout=WAIT)
+    assert tab.version_bar.text() == f"New version: {NOTE}"
+    assert tab.entry.id == str(old) and tab.view.current_page() == 2
+    # the panel does not look as if the annotations were lost: it says where they went
+    qtbot.waitUntil(lambda: panel.version_hint.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: "3 annotations moved to the new version" in panel.version_hint.text(), timeout=WAIT
+    )
+    assert "1 annotation needs your attention" in panel.version_hint.text()
+    assert panel.rows() == [] and panel.status_label.text() == "No annotations left in this version."
+    # a lasting button in the status bar while the flagged one waits (not only a passing message)
+    orphans = window.status_bar.orphans
+    qtbot.waitUntil(lambda: orphans.isVisible(), timeout=WAIT)
+    assert orphans.text() == "⚠ 1 orphaned annotation"
+    shot(window, "v01_replaced_info_bar")
+
+    # Open: the same tab shows the new version at the same page, with the moved annotations
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        qtbot.mouseClick(tab.version_bar.open_button, Qt.MouseButton.LeftButton)
+    assert window.documents.current_tab() is tab and len(list(window.documents.all_tabs())) == 1
+    assert tab.entry.id == str(new) and tab.title == "Vorlage Haushalt (neue Fassung)"
+    qtbot.waitUntil(lambda: tab.view.document_info() is not None, timeout=WAIT)
+    assert tab.view.current_page() == 2 and not tab.version_bar.isVisible()
+    qtbot.waitUntil(
+        lambda: {r.annotation_id for r in panel.rows()} == {mark.id, lost.id, kept.id}, timeout=WAIT
+    )
+    assert {r.file_id for r in panel.rows()} == {str(new)}
+    assert not panel.version_hint.isVisible()
+    tools = tab.view.annotation_tools()
+    assert tools is not None and tools.select_annotation(mark.id)  # drawn on the new version's page
+    shot(window, "v02_new_version_opened")
+
+    # the status bar's button opens the orphaned (and flagged) annotations
+    qtbot.mouseClick(orphans, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(OrphanDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=WAIT)
+    shot(dialog, "v03_orphans_from_status_bar")
+    dialog.reject()
+
+    # new content under the same file id: loaded in place, at the same page, and said so
+    page = tab.view.current_page()
+    key = tab.key
+    clerk.new_content(new, make_pdf([*NEW, ["Anhang 2: Kosten"]], top=150.0))
+    sync(qtbot, window)
+    qtbot.waitUntil(lambda: tab.key != key and tab.version_bar.isVisible(), timeout=WAIT)
+    assert tab.entry.id == str(new) and len(list(window.documents.all_tabs())) == 1
+    assert tab.version_bar.text().startswith("This document was updated; you see the new content.")
+    qtbot.waitUntil(lambda: tab.view.page_count() == 4, timeout=WAIT)
+    assert tab.view.current_page() == page
+    shot(window, "v04_updated_in_place")
+
+    # another version: the notice's button, too, opens it in the tab that shows the version it replaced
+    third = clerk.file(
+        make_pdf(NEW, top=150.0) + b"\n% dritte Fassung\n",
+        "Vorlage Haushalt (dritte Fassung)",
+        paper_id=paper,
+        supersedes_id=new,
+        change_note="Dritte Fassung",
+    )
+    sync(qtbot, window)
+    qtbot.waitUntil(lambda: tab.version_bar.text() == "New version: Dritte Fassung", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.notice.action_button.isVisible(), timeout=WAIT)
+    assert "New version for Drucksache 22-0001: Vorlage Haushalt (dritte Fassung) — Dritte Fassung" in (
+        window.notice.text()
+    )
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        qtbot.mouseClick(window.notice.action_button, Qt.MouseButton.LeftButton)
+    assert tab.entry.id == str(third) and len(list(window.documents.all_tabs())) == 1
+    qtbot.waitUntil(
+        lambda: {r.annotation_id for r in panel.rows()} == {mark.id, lost.id, kept.id}, timeout=WAIT
+    )
+
+
+def test_the_notice_of_a_late_paper_names_its_item_and_change_note_and_opens_it(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    clerk: Clerk,
+    make_window: Callable[[DataPaths], MainWindow],
+    tmp_path: Path,
+) -> None:
+    paths = gui_world.replica(tmp_path)
+    window = make_window(paths)
+    late = clerk.file(
+        make_pdf(OLD),
+        "Änderungsantrag",
+        agenda_item_id=gui_world.world.ids["public_item"],
+        role="late",
+        change_note="Tischvorlage: Zahlen auf Seite 3 berichtigt",
+    )
+    sync(qtbot, window)
+    expected = (
+        "1 new document arrived. Late paper for TOP 1: Änderungsantrag — "
+        "Tischvorlage: Zahlen auf Seite 3 berichtigt"
+    )
+    qtbot.waitUntil(lambda: window.notice.text() == expected, timeout=WAIT)
+    button = window.notice.action_button
+    assert button.isVisible() and button.text() == "&Open"
+    shot(window, "v05_late_paper_notice")
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    current = window.documents.current_tab()
+    assert current is not None and current.entry.id == str(late)
