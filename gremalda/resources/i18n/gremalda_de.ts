@@ -725,7 +725,7 @@
     </message>
     <message>
       <source>No annotations left in this version.</source>
-      <translation type="unfinished"></translation>
+      <translation>In dieser Fassung gibt es keine Anmerkungen mehr.</translation>
     </message>
     <message>
       <source>No annotations in this document yet.</source>
@@ -957,35 +957,35 @@
     <name>ArrivalNotice</name>
     <message>
       <source>New version for %1: %2</source>
-      <translation type="unfinished"></translation>
+      <translation>Neue Fassung zu %1: %2</translation>
     </message>
     <message>
       <source>New version: %2</source>
-      <translation type="unfinished"></translation>
+      <translation>Neue Fassung: %2</translation>
     </message>
     <message>
       <source>Late paper for %1: %2</source>
-      <translation type="unfinished"></translation>
+      <translation>Nachtrag zu %1: %2</translation>
     </message>
     <message>
       <source>Late paper: %2</source>
-      <translation type="unfinished"></translation>
+      <translation>Nachtrag: %2</translation>
     </message>
     <message>
       <source>New document for %1: %2</source>
-      <translation type="unfinished"></translation>
+      <translation>Neues Dokument zu %1: %2</translation>
     </message>
     <message>
       <source>New document: %2</source>
-      <translation type="unfinished"></translation>
+      <translation>Neues Dokument: %2</translation>
     </message>
     <message>
       <source>&amp;Open</source>
-      <translation type="unfinished"></translation>
+      <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
       <source>Among them: %1</source>
-      <translation type="unfinished"></translation>
+      <translation>Darunter: %1</translation>
     </message>
   </context>
   <context>
@@ -1520,29 +1520,29 @@
     <name>DocumentVersions</name>
     <message>
       <source>This version was replaced.</source>
-      <translation type="unfinished"></translation>
+      <translation>Diese Fassung wurde ersetzt.</translation>
     </message>
     <message numerus="yes">
       <source>%n annotation(s) moved to the new version</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n Anmerkung in die neue Fassung übernommen</numerusform>
+        <numerusform>%n Anmerkungen in die neue Fassung übernommen</numerusform>
       </translation>
     </message>
     <message>
       <source>open it</source>
-      <translation type="unfinished"></translation>
+      <translation>öffnen</translation>
     </message>
     <message numerus="yes">
       <source>%n annotation(s) need your attention</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n Anmerkung braucht Ihre Aufmerksamkeit</numerusform>
+        <numerusform>%n Anmerkungen brauchen Ihre Aufmerksamkeit</numerusform>
       </translation>
     </message>
     <message>
       <source>show</source>
-      <translation type="unfinished"></translation>
+      <translation>anzeigen</translation>
     </message>
   </context>
   <context>
@@ -3392,7 +3392,7 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
     <message>
       <source>Annotations kept without their place, or to be checked in a new version: show them</source>
-      <translation type="unfinished"></translation>
+      <translation>Anmerkungen ohne ihren Platz oder in einer neuen Fassung zu prüfen: anzeigen</translation>
     </message>
     <message>
       <source>Not synchronised yet</source>
@@ -3434,9 +3434,9 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
     <message numerus="yes">
       <source>%n orphaned annotation(s)</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n verwaiste Anmerkung</numerusform>
+        <numerusform>%n verwaiste Anmerkungen</numerusform>
       </translation>
     </message>
     <message>
@@ -3550,39 +3550,39 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <name>VersionBar</name>
     <message>
       <source>&amp;Open</source>
-      <translation type="unfinished"></translation>
+      <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
       <source>Close the message</source>
-      <translation type="unfinished"></translation>
+      <translation>Hinweis schließen</translation>
     </message>
     <message>
       <source>New version: %1</source>
-      <translation type="unfinished"></translation>
+      <translation>Neue Fassung: %1</translation>
     </message>
     <message>
       <source>This version was replaced by a new one.</source>
-      <translation type="unfinished"></translation>
+      <translation>Diese Fassung wurde durch eine neue ersetzt.</translation>
     </message>
     <message>
       <source>It is not downloaded yet; it arrives with the next synchronisation.</source>
-      <translation type="unfinished"></translation>
+      <translation>Sie ist noch nicht heruntergeladen; sie kommt mit der nächsten Synchronisierung.</translation>
     </message>
     <message>
       <source>&amp;Open the new version</source>
-      <translation type="unfinished"></translation>
+      <translation>Neue Fassung ö&amp;ffnen</translation>
     </message>
     <message>
       <source>Show the new version in this tab, at the same page, with your annotations moved there</source>
-      <translation type="unfinished"></translation>
+      <translation>Die neue Fassung in diesem Tab auf derselben Seite zeigen, mit Ihren dorthin übernommenen Anmerkungen</translation>
     </message>
     <message>
       <source>This document was updated; you see the new content.</source>
-      <translation type="unfinished"></translation>
+      <translation>Dieses Dokument wurde aktualisiert; Sie sehen den neuen Inhalt.</translation>
     </message>
     <message>
       <source>Change: %1</source>
-      <translation type="unfinished">Änderung: %1</translation>
+      <translation>Änderung: %1</translation>
     </message>
   </context>
   <context>

@@ -135,16 +135,16 @@
     <name>DocumentVersions</name>
     <message numerus="yes">
       <source>%n annotation(s) moved to the new version</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n annotation moved to the new version</numerusform>
+        <numerusform>%n annotations moved to the new version</numerusform>
       </translation>
     </message>
     <message numerus="yes">
       <source>%n annotation(s) need your attention</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n annotation needs your attention</numerusform>
+        <numerusform>%n annotations need your attention</numerusform>
       </translation>
     </message>
   </context>
@@ -327,9 +327,9 @@
     </message>
     <message numerus="yes">
       <source>%n orphaned annotation(s)</source>
-      <translation type="unfinished">
-        <numerusform></numerusform>
-        <numerusform></numerusform>
+      <translation>
+        <numerusform>%n orphaned annotation</numerusform>
+        <numerusform>%n orphaned annotations</numerusform>
       </translation>
     </message>
     <message numerus="yes">
