@@ -186,6 +186,7 @@ class AgendaView(QWidget):
         self.tree.setItemDelegateForColumn(1, BadgeDelegate(self.tree))
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setWordWrap(True)
+        self.tree.setIndentation(14)  # narrower than the style's 20: the titles get the width
         self.tree.activated.connect(self._activated)
         self.tree.activatedBeside.connect(self._activated_beside)
         layout = QVBoxLayout(self)
