@@ -516,3 +516,60 @@ def test_the_orphan_dialog_shows_every_column_at_its_default_size(
     dialog.close()
     writer.close()
     model.close()
+
+
+def test_sharing_and_the_panel_speak_german(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    shared_file: str,
+    bridge: RenderBridge,
+    settings: QSettings,
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    from gremalda.ui.i18n import install_translations
+
+    paths = gui_world.replica(tmp_path, "deputy")
+    try:
+        assert install_translations(None, QLocale("de_DE")) == "de"
+        model = _model(qtbot, paths, settings)
+        view = _view(qtbot, bridge, model, shared_file)
+        picker = _picker(view)
+        assert picker.text() == "Sichtbar für: nur ich"
+        picker.fill_menu()
+        assert [a.text().split(" (")[0] for a in picker.menu_.actions()] == ["Nur ich", "Fraktion", "Gremium"]
+        assert "Sie gehören keiner Fraktion an" in _choice(picker.menu_, Visibility.FACTION).text()
+        picker.menu_.popup(picker.mapToGlobal(QPoint(0, picker.height())))
+        qtbot.waitUntil(picker.menu_.isVisible, timeout=WAIT)
+        _shot(picker.menu_, "visibility_menu_de")
+        picker.menu_.close()
+        _shot(view.annotation_toolbar() or view, "visibility_toolbar_de")
+
+        panel = AnnotationPanel(model)
+        qtbot.addWidget(panel)
+        panel.resize(520, 300)
+        panel.show()
+        panel.set_document(shared_file, "Sichtbarkeit")
+        highlight = model.new(
+            shared_file,
+            Kind.HIGHLIGHT,
+            0,
+            quads=((72.0, 290.0, 300.0, 290.0, 72.0, 303.0, 300.0, 303.0),),
+            quote=TextQuote("Beratung im Ausschuss"),
+        )
+        model.add(highlight)
+        rows = {r.annotation_id: r for r in panel.rows()}
+        assert rows[highlight.id].text == "„Beratung im Ausschuss“"
+        assert rows[highlight.id].visibility == "Nur ich"
+        assert panel.scope_label.text() == "Anmerkungen &in:"
+        assert [panel.scope.itemText(i) for i in range(panel.scope.count())] == [
+            "Dieses Dokument",
+            "Diese Sitzung",
+        ]
+        _shot(panel, "visibility_panel_de")
+        _saved(qtbot, model)
+        view.close_document()
+        model.close()
+    finally:
+        assert install_translations("en") == "en"

@@ -77,7 +77,7 @@ def refusal_text(reason: Refusal) -> str:
         return translate(
             "VisibilityPicker", "Annotations on documents of an OParl source stay private on this device."
         )
-    return translate("VisibilityPicker", "You are in no faction, so there is no faction to share with.")
+    return translate("VisibilityPicker", "You are in no faction.")
 
 
 @cache
