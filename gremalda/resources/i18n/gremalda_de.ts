@@ -3639,8 +3639,8 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Anmerkungen zu Dokumenten einer OParl-Quelle bleiben privat auf diesem Gerät.</translation>
     </message>
     <message>
-      <source>You are in no faction, so there is no faction to share with.</source>
-      <translation>Sie gehören keiner Fraktion an, also gibt es keine Fraktion, mit der Sie teilen könnten.</translation>
+      <source>You are in no faction.</source>
+      <translation>Sie gehören keiner Fraktion an.</translation>
     </message>
     <message>
       <source>%1 (not possible: %2)</source>
