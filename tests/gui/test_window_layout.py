@@ -199,3 +199,19 @@ def test_f6_reaches_the_panels_on_screen(
     qtbot.keyClick(window, Qt.Key.Key_F6)
     assert focus_in(window.search_dock)
     assert not focus_in(window.annotation_dock)
+
+
+def test_the_docks_start_narrow_and_keep_the_widths_the_user_set(
+    open_window: Callable[..., MainWindow],
+    long_replica: DataPaths,
+    fake_views: Callable[[QWidget], FakeDocumentView],
+    qtbot: Any,
+) -> None:
+    first = open_window(long_replica, fake_views)
+    side = round(SIZE[0] * 0.16)  # the first start: a sixth of the window, not the panels' wish
+    assert abs(first.navigation_dock.width() - side) <= 8
+    first.resizeDocks([first.navigation_dock], [330], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: abs(first.navigation_dock.width() - 330) <= 8, timeout=WAIT)
+    first.close()  # saves the window's layout in the preferences
+    second = open_window(long_replica, fake_views)
+    assert abs(second.navigation_dock.width() - 330) <= 8
