@@ -224,6 +224,12 @@ class AgendaView(QWidget):
         for badge in badges:
             if isinstance(badge, Badge) and badge is not Badge.READ:
                 width = max(width, pill_width(font, badge))
+        metrics = self.tree.fontMetrics()
+        for index in self._indexes():  # a status shown as text (an e-file document without a file)
+            status = index.siblingAtColumn(1)
+            text, decoration = status.data(), status.data(Qt.ItemDataRole.DecorationRole)
+            if text and decoration is None and not isinstance(status.data(BADGE_ROLE), Badge):
+                width = max(width, metrics.horizontalAdvance(str(text)) + 16)
         if header.sectionSize(1) != width:
             header.resizeSection(1, width)
 

@@ -23,7 +23,7 @@ from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
-from sync.server.models import AgendaItem, Consultation, Paper
+from sync.server.models import AgendaItem, Consultation, Document, Paper
 from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
@@ -51,6 +51,8 @@ def long_replica(gui_world: GuiWorld, tmp_path_factory: pytest.TempPathFactory) 
             paper_id = int(paper.id)
         gui_world.add_file(rich_pdf("Antrag"), f"Antrag 22-05{order}", paper_id=paper_id)
         gui_world.add_file(rich_pdf("Anlage"), f"Anlage 1 zu 22-05{order}", paper_id=paper_id)
+    with write_session(gui_world.server.ctx.sessions) as s:  # an e-file document without a file
+        s.add(Document(process_id=world.ids["shared_process"], title="Vermerk ohne Datei"))
     return gui_world.replica(tmp_path_factory.mktemp("layout-client"))
 
 
@@ -215,3 +217,20 @@ def test_the_docks_start_narrow_and_keep_the_widths_the_user_set(
     first.close()  # saves the window's layout in the preferences
     second = open_window(long_replica, fake_views)
     assert abs(second.navigation_dock.width() - 330) <= 8
+
+
+def test_a_status_shown_as_text_fits_the_status_column(
+    open_window: Callable[..., MainWindow],
+    long_replica: DataPaths,
+    gui_world: GuiWorld,
+    fake_views: Callable[[QWidget], FakeDocumentView],
+    qtbot: Any,
+) -> None:
+    window = open_window(long_replica, fake_views)
+    with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+        assert window.navigation.select(("efile", str(gui_world.world.ids["shared_efile"])))
+    tree = window.agenda.tree
+    statuses = [i.siblingAtColumn(1) for i in _rows(window) if i.data() == "Vermerk ohne Datei"]
+    assert [s.data() for s in statuses] == ["keine Datei"]
+    needed = tree.fontMetrics().horizontalAdvance("keine Datei")
+    assert tree.columnWidth(1) >= needed + 8
