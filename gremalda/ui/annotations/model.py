@@ -9,7 +9,8 @@ history (its commands no longer match what is stored).
 
 Each change is a command on the document's `QUndoStack` (`undo_stack`), so Ctrl+Z / Ctrl+Shift+Z work
 through the model: undoing an addition deletes (a tombstone), redoing it restores; undoing an edit edits
-the fields back (a new edit, so it merges like any other).
+the fields back (a new edit, so it merges like any other); the commands are in
+`gremalda.ui.annotations.undo_commands`.
 
 The window's one count of changes not on the server yet is ``pendingChanged(count)``: the replica's
 outbox (`gremalda.core.annotations.store.AnnotationStore.pending_count`), always read on the writer
@@ -34,11 +35,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
 
 from gremalda.core.account import Identity, identity
 from gremalda.core.annotations import merge
@@ -50,6 +50,7 @@ from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.errors import NotSignedIn
 from gremalda.paths import DataPaths
 from gremalda.store.replica import Store
+from gremalda.ui.annotations.undo_commands import AddCommand, EditCommand, RemoveCommand, now_iso
 from gremalda.ui.error_reporter import as_gremalda_error
 from gremalda.ui.error_texts import error_text
 from gremalda.ui.workers import ReplicaWorkers
@@ -57,12 +58,6 @@ from gremalda.ui.workers import ReplicaWorkers
 __all__ = ["AnnotationModel", "Identity", "now_iso"]
 
 log = logging.getLogger(__name__)
-translate = QCoreApplication.translate
-
-
-def now_iso() -> str:
-    """The wall-clock time shown on a record (``created``/``modified``), UTC, seconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def read_identity(store: Store) -> Identity:
@@ -302,7 +297,7 @@ class AnnotationModel(QObject):
         if not a.created:
             now = now_iso()
             a = replace(a, created=now, modified=a.modified or now)
-        self.undo_stack(a.file_id).push(_AddCommand(self, a))
+        self.undo_stack(a.file_id).push(AddCommand(self, a))
 
     def update(self, id: str, **changes: Any) -> None:
         """Change fields of the user's annotation ``id`` (undoable)."""
@@ -317,7 +312,7 @@ class AnnotationModel(QObject):
         if not changes:
             return
         before = {k: getattr(current, k) for k in changes}
-        self.undo_stack(current.file_id).push(_EditCommand(self, id, before, changes))
+        self.undo_stack(current.file_id).push(EditCommand(self, id, before, changes))
 
     def remove(self, id: str) -> None:
         """Delete the user's annotation ``id`` (undoable: a tombstone is stored)."""
@@ -325,7 +320,7 @@ class AnnotationModel(QObject):
         if current is None or not current.alive:
             return
         self._require_mine(current)
-        self.undo_stack(current.file_id).push(_RemoveCommand(self, current))
+        self.undo_stack(current.file_id).push(RemoveCommand(self, current))
 
     def close(self) -> None:
         """Finish the queued writes and stop the writer (the window is closing)."""
@@ -447,101 +442,3 @@ def _message(exc: BaseException) -> str:
 
 def _settings_key(user_id: str) -> str:
     return f"annotations/default_visibility/{user_id}"
-
-
-def _command_text(action: str, kind: Kind) -> str:
-    """The undo/redo text of a change (whole phrases, so that translations can inflect them)."""
-    texts = {
-        ("add", Kind.HIGHLIGHT): translate("AnnotationModel", "Add highlight"),
-        ("add", Kind.UNDERLINE): translate("AnnotationModel", "Add underline"),
-        ("add", Kind.STRIKEOUT): translate("AnnotationModel", "Add strike-out"),
-        ("add", Kind.INK): translate("AnnotationModel", "Add drawing"),
-        ("add", Kind.NOTE): translate("AnnotationModel", "Add note"),
-        ("add", Kind.FREETEXT): translate("AnnotationModel", "Add text box"),
-        ("delete", Kind.HIGHLIGHT): translate("AnnotationModel", "Delete highlight"),
-        ("delete", Kind.UNDERLINE): translate("AnnotationModel", "Delete underline"),
-        ("delete", Kind.STRIKEOUT): translate("AnnotationModel", "Delete strike-out"),
-        ("delete", Kind.INK): translate("AnnotationModel", "Delete drawing"),
-        ("delete", Kind.NOTE): translate("AnnotationModel", "Delete note"),
-        ("delete", Kind.FREETEXT): translate("AnnotationModel", "Delete text box"),
-        ("move", Kind.HIGHLIGHT): translate("AnnotationModel", "Move highlight"),
-        ("move", Kind.UNDERLINE): translate("AnnotationModel", "Move underline"),
-        ("move", Kind.STRIKEOUT): translate("AnnotationModel", "Move strike-out"),
-        ("move", Kind.INK): translate("AnnotationModel", "Move drawing"),
-        ("move", Kind.NOTE): translate("AnnotationModel", "Move note"),
-        ("move", Kind.FREETEXT): translate("AnnotationModel", "Move text box"),
-    }
-    return texts.get((action, kind), translate("AnnotationModel", "Change annotation"))
-
-
-class _AddCommand(QUndoCommand):
-    def __init__(self, model: AnnotationModel, record: Annotation) -> None:
-        super().__init__(_command_text("add", record.kind))
-        self.model, self.record, self.first = model, record, True
-
-    def redo(self) -> None:
-        m = self.model
-        if self.first:
-            self.first = False
-            m._write(self.record, m.get(self.record.id))
-            return
-        current = m._current(self.record)
-        m._write(merge.restore(current, m.device, modified=now_iso()), current)
-
-    def undo(self) -> None:
-        m = self.model
-        current = m._current(self.record)
-        if current.alive:
-            m._write(merge.delete(current, m.device, modified=now_iso()), current)
-
-
-class _RemoveCommand(QUndoCommand):
-    def __init__(self, model: AnnotationModel, record: Annotation) -> None:
-        super().__init__(_command_text("delete", record.kind))
-        self.model, self.record = model, record
-
-    def redo(self) -> None:
-        m = self.model
-        current = m._current(self.record)
-        if current.alive:
-            m._write(merge.delete(current, m.device, modified=now_iso()), current)
-
-    def undo(self) -> None:
-        m = self.model
-        current = m._current(self.record)
-        if not current.alive:
-            m._write(merge.restore(current, m.device, modified=now_iso()), current)
-
-
-class _EditCommand(QUndoCommand):
-    def __init__(
-        self, model: AnnotationModel, annotation_id: str, before: dict[str, Any], after: dict[str, Any]
-    ) -> None:
-        record = model.get(annotation_id)
-        moved = set(after) <= {"quads", "strokes", "rect", "point"}
-        action = "move" if moved else "change"
-        text = _command_text(action, record.kind) if record is not None else ""
-        if set(after) == {"visibility"}:
-            text = translate("AnnotationModel", "Change who sees the annotation")
-        super().__init__(text)
-        self.model, self.annotation_id, self.before, self.after = model, annotation_id, before, after
-        self.file_id = record.file_id if record is not None else ""
-
-    def _apply(self, values: dict[str, Any]) -> None:
-        m = self.model
-        current = m.get(self.annotation_id)
-        if current is None:
-            return
-        if (
-            current.file_id != self.file_id
-        ):  # re-anchored onto another document since: its geometry is not ours
-            values = {k: v for k, v in values.items() if FIELD_REGISTER[k] != "placement"}
-        if not current.alive or all(getattr(current, k) == v for k, v in values.items()):
-            return  # deleted meanwhile (an edit would bring it back), or nothing to do
-        m._write(merge.edit(current, m.device, modified=now_iso(), **values), current)
-
-    def redo(self) -> None:
-        self._apply(self.after)
-
-    def undo(self) -> None:
-        self._apply(self.before)
