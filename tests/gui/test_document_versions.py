@@ -107,6 +107,7 @@ def open_at(qtbot: Any, window: MainWindow, found: FileEntry, page: int) -> Docu
     with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
         tab = window.open_file(found, page=page)
     assert tab is not None
+    qtbot.waitUntil(lambda: tab.view.document_info() is not None, timeout=WAIT)
     qtbot.waitUntil(lambda: tab.view.current_page() == page, timeout=WAIT)
     return tab
 
@@ -181,6 +182,7 @@ def test_a_replaced_open_document_offers_its_new_version_with_the_annotations_mo
     dialog = window.findChild(OrphanDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: [o.annotation.id for o in dialog.orphans()] == [lost.id], timeout=WAIT)
     shot(dialog, "v03_orphans_from_status_bar")
     dialog.reject()
 
@@ -247,3 +249,29 @@ def test_the_notice_of_a_late_paper_names_its_item_and_change_note_and_opens_it(
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     current = window.documents.current_tab()
     assert current is not None and current.entry.id == str(late)
+
+
+def test_several_arrivals_name_the_count_and_the_first_late_paper(qapp: Any) -> None:
+    from gremalda.ui.arrival_notice import ArrivalNotice, first_arrival
+
+    def file(file_id: str, name: str, role: str, context: str, note: str = "") -> FileEntry:
+        return FileEntry(
+            id=file_id, name=name, file_name=f"{name}.pdf", mime_type="application/pdf", size=1, sha256=None,
+            role=role, state="complete", stored=True, vault_version=1, pages_indexed=0, context=context,
+            superseded=False, supersedes_id=None, change_note=note,
+        )  # fmt: skip
+
+    read = [
+        (file("1", "Anlage 2", "auxiliary", "TOP 3 · 3. Sitzung 02.12.2026"), False),
+        (file("2", "Haushalt", "main", "Drucksache 22-0561", "Zahlen berichtigt"), True),
+        (file("3", "Änderungsantrag", "late", "TOP 5 · 3. Sitzung 02.12.2026", "Tischvorlage"), False),
+    ]
+    first = first_arrival(read)
+    assert first is not None and first[0].id == "3"
+    texts = ArrivalNotice()
+    assert texts.text("2 new documents and 1 changed document arrived.", *first, 3) == (
+        "2 new documents and 1 changed document arrived. Among them: Late paper for TOP 5: Änderungsantrag"
+        " — Tischvorlage"
+    )
+    assert texts.describe(*read[1]) == "New version for Drucksache 22-0561: Haushalt — Zahlen berichtigt"
+    assert texts.describe(*read[0]) == "New document for TOP 3: Anlage 2"
