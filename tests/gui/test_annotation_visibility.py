@@ -277,6 +277,10 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     assert _choice(sub, Visibility.PRIVATE).isChecked()
     faction = _choice(sub, Visibility.FACTION)
     assert faction.isEnabled() and "Fraktion F" in faction.toolTip()
+    _shot(menu, "visibility_context_menu")
+    sub.popup(menu.mapToGlobal(QPoint(menu.width(), 0)))
+    qtbot.waitUntil(sub.isVisible, timeout=WAIT)
+    _shot(sub, "visibility_context_submenu")
     faction.trigger()
     menu.close()
     assert model.get(note.id).visibility is Visibility.FACTION  # type: ignore[union-attr]
