@@ -41,6 +41,12 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME, STATUS = 0, 6  # columns
 
 
+def _two_lines(text: str) -> str:
+    """A heading of several words on two lines (the break at its last space)."""
+    head, space, tail = text.rpartition(" ")
+    return f"{head}\n{tail}" if space else text
+
+
 class SortItem(QTableWidgetItem):
     """A cell that sorts by its key (times by time, the status by urgency), not by its text."""
 
@@ -74,16 +80,18 @@ class DeliveryDialog(QDialog):
         self.table = QTableWidget(0, 7, self)
         self.table.setObjectName("deliveryTable")
         self.table.setAccessibleName(self.tr("Delivery per member"))
+        self.headings = [  # the exports' headings too (gremalda.core.clerk.deliveries.LABELS)
+            self.tr("Member"),
+            self.tr("Role"),
+            self.tr("Deputy"),
+            self.tr("Invitation complete"),
+            self.tr("Current folder complete"),
+            self.tr("First opened"),
+            self.tr("Status"),
+        ]
+        # the times' headings on two lines (their words are wider than the times below them)
         self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Member"),
-                self.tr("Role"),
-                self.tr("Deputy"),
-                self.tr("Invitation complete"),
-                self.tr("Current folder complete"),
-                self.tr("First opened"),
-                self.tr("Status"),
-            ]
+            [_two_lines(text) if 3 <= column <= 5 else text for column, text in enumerate(self.headings)]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -217,7 +225,7 @@ class DeliveryDialog(QDialog):
         wanted = name_width + others + scroll + 2 * self.table.frameWidth() + margins + 8
         screen = self.screen() or QGuiApplication.primaryScreen()
         room = screen.availableGeometry().width() - 40 if screen is not None else wanted
-        if self.width() < wanted:
+        if self.width() < min(wanted, room):  # never narrower than it is
             self.resize(min(wanted, room), self.height())
 
     def _keys(self, row: DeliveryRow, number: int) -> list[Any]:
@@ -243,7 +251,7 @@ class DeliveryDialog(QDialog):
         def when(value: datetime | None) -> str:
             if value is None:
                 return "–"
-            return zoned_time(value, zone, say_zone=False) if zone is not None else meeting_time(value)
+            return zoned_time(value, zone, short=True) if zone is not None else meeting_time(value)
 
         status = {
             "on_time": self.tr("on time"),

@@ -13,10 +13,10 @@ from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, Q
 translate = QCoreApplication.translate
 
 
-def zoned_time(when: datetime | None, zone: ZoneInfo, *, say_zone: bool = True) -> str:
+def zoned_time(when: datetime | None, zone: ZoneInfo, *, short: bool = False) -> str:
     """`when` as "Tue 24 Nov 2026, 23:59" (the locale's words) in `zone`, with " (Europe/Berlin)" when this
-    machine's local time differs from the zone's at that moment (unless `say_zone` is false: a table
-    whose heading says it)."""
+    machine's local time differs from the zone's at that moment. `short`: the locale's short form
+    ("24.11.26 23:59") without the zone's name, for a table whose heading names it."""
     if when is None:
         return translate("Formatting", "no date")
     local = when.astimezone(zone)
@@ -26,7 +26,9 @@ def zoned_time(when: datetime | None, zone: ZoneInfo, *, say_zone: bool = True) 
         QTime(local.hour, local.minute, local.second),
         QTimeZone.utc(),
     )
+    if short:
+        return QLocale().toString(shown, QLocale.FormatType.ShortFormat)
     text = QLocale().toString(shown, translate("Formatting", "ddd d MMM yyyy, HH:mm"))
-    if say_zone and when.astimezone().utcoffset() != local.utcoffset():
+    if when.astimezone().utcoffset() != local.utcoffset():
         text += f" ({zone.key})"
     return text
