@@ -168,10 +168,12 @@ def _context_menu(qtbot: Any, view: DocumentView, pos: QPointF) -> QMenu:
     point = pos.toPoint()
     event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, viewport.mapToGlobal(point))
     QApplication.sendEvent(viewport, event)
-    menu = viewport.findChild(QMenu, "annotationContextMenu")
-    assert menu is not None
-    qtbot.waitUntil(menu.isVisible, timeout=WAIT)
-    return menu
+
+    def shown() -> list[QMenu]:  # (a closed one may still wait for its deletion)
+        return [m for m in viewport.findChildren(QMenu, "annotationContextMenu") if m.isVisible()]
+
+    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=WAIT)
+    return shown()[0]
 
 
 # --- tests --------------------------------------------------------------------------------------------
@@ -370,6 +372,18 @@ def test_faction_is_disabled_for_a_user_in_no_faction_and_everything_on_oparl_do
     sub = menu.findChild(QMenu, "annotationVisibilitySubmenu")
     assert sub is not None and not _choice(sub, Visibility.FACTION).isEnabled()
     menu.close()
+    # the menu key opens the selected annotation's menu, wherever the pointer is
+    viewport = view.page_area().viewport()
+    QApplication.sendEvent(
+        viewport,
+        QContextMenuEvent(
+            QContextMenuEvent.Reason.Keyboard, QPoint(2, 2), viewport.mapToGlobal(QPoint(2, 2))
+        ),
+    )
+    keyed = next(m for m in viewport.findChildren(QMenu, "annotationContextMenu") if m.isVisible())
+    keyed_sub = keyed.findChild(QMenu, "annotationVisibilitySubmenu")
+    assert keyed_sub is not None and _choice(keyed_sub, Visibility.PRIVATE).isChecked()
+    keyed.close()
 
     # the note editor: the faction's entry disabled
     box = VisibilityBox(model.sharing(shared_file), Visibility.PRIVATE)

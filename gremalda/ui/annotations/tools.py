@@ -95,7 +95,11 @@ class AnnotationTools(ToolState):
         if self._tool is Tool.BROWSE or self.model is None or not self.file_id:
             return False
         if kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
-            return self._tool is Tool.SELECT and self.context_menu(QPointF(event.pos())) is not None
+            pos = QPointF(event.pos())
+            selected = self._selected_record()
+            if event.reason() == QContextMenuEvent.Reason.Keyboard and selected is not None:
+                pos = self._viewport_point(selected)  # the menu key: the selected annotation's menu
+            return self._tool is Tool.SELECT and self.context_menu(pos) is not None
         if isinstance(event, QTabletEvent):
             return self._tablet(event)
         if not isinstance(event, QMouseEvent):
@@ -368,6 +372,13 @@ class AnnotationTools(ToolState):
         delete.setEnabled(mine)
         menu.popup(self.area.viewport().mapToGlobal(pos.toPoint()))
         return menu
+
+    def _viewport_point(self, record: Annotation) -> QPointF:
+        """The centre of ``record`` in the viewport's coordinates."""
+        x0, y0, x1, y1 = authoring.bounds(record)
+        x, y = authoring.transform(self._matrix(record.page), (x0 + x1) / 2, (y0 + y1) / 2)
+        rect, zoom = self.area.page_rect(record.page), self.area.zoom()
+        return QPointF(rect.x() + x * zoom, rect.y() + y * zoom)
 
     def _editor_gone(self, editor: NoteEditor) -> None:
         if self._editor is editor:
