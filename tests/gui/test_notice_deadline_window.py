@@ -22,10 +22,12 @@ from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gremalda.core.clerk import DeliveryTable
 from gremalda.paths import DataPaths
 from gremalda.ui.clerk.delivery_dialog import DeliveryDialog
 from gremalda.ui.clerk.notice_text import zoned_time
 from gremalda.ui.clerk.publish_confirmation import PublishConfirmation
+from gremalda.ui.clerk.reads import MeetingDesk
 from gremalda.ui.clerk.workspace import ClerkWorkspace
 from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
@@ -234,3 +236,56 @@ def test_the_delivery_table_fits_sorts_and_exports_the_dialogs_headings(
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0] == headings
     dialog.accept()
+
+
+def _desk(start: datetime, notice_days: int = 7) -> MeetingDesk:
+    return MeetingDesk(
+        id="1",
+        name="Rat, 1. Sitzung",
+        state="draft",
+        start=start,
+        end=None,
+        location="",
+        organization_id=1,
+        body_id=1,
+        published_at=None,
+        items=(),
+        files=(),
+        members=9,
+        notice_days=notice_days,
+        time_zone="Europe/Berlin",
+    )
+
+
+def _members(with_account: int, without: int) -> DeliveryTable:
+    rows = [
+        {
+            "person_id": n,
+            "name": f"Person {n}",
+            "user_id": n if n < with_account else None,
+            "status": "pending",
+        }
+        for n in range(with_account + without)
+    ]
+    return DeliveryTable.from_json({"meeting": {"id": 1, "name": "x", "notice_days": 7}, "rows": rows})
+
+
+def test_the_confirmation_warns_from_the_first_late_moment_and_names_only_a_few(qtbot: Any) -> None:
+    """The warning that the deadline has passed comes at local midnight after the last day (the server's
+    rule), not at "start minus seven days"; up to six without access are named, more are counted."""
+    start = datetime(2027, 4, 5, 0, 15, tzinfo=BERLIN)  # the old rule: passed only at 29 March, 00:15
+    desk = _desk(start)
+    box = PublishConfirmation(desk, _members(3, 2))
+    qtbot.addWidget(box)
+    late_from = datetime(2027, 3, 29, 0, 0, tzinfo=BERLIN)
+    before = box.question_text(desk, _members(3, 2), now=late_from - timedelta(seconds=1))
+    after = box.question_text(desk, _members(3, 2), now=late_from)
+    assert "passed already" not in before and "This deadline has passed already." in after
+    assert "for the 3 members and deputies of the committee with Gremalda access." in before
+    assert "2 without Gremalda access – please invite them another way: Person 3, Person 4." in before
+    many = box.question_text(desk, _members(1, 7), now=late_from)
+    assert "for the 1 member or deputy of the committee" in many
+    assert "7 without Gremalda access – please invite them another way." in many
+    assert "Person 1" not in many
+    unknown = box.question_text(desk, None, now=late_from)
+    assert "Who has no access could not be checked now." in unknown
