@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QColorDialog, QMenu, QToolBar, QToolButton, QWidge
 
 from gremalda.ui.annotations.tool_icons import tool_icon
 from gremalda.ui.annotations.tools import AnnotationTools, Tool
+from gremalda.ui.annotations.visibility_picker import VisibilityPicker
 
 __all__ = ["COLOUR_CHOICES", "WIDTH_CHOICES", "AnnotationToolBar"]
 
@@ -128,6 +129,8 @@ class AnnotationToolBar(QToolBar):
         self.width_button.setMenu(self.width_menu)
         self.width_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.addWidget(self.width_button)
+        self.visibility_picker = VisibilityPicker(tools, self)  # who sees new annotations
+        self.addWidget(self.visibility_picker)
         self.addSeparator()
 
         self.undo_action = QAction(tool_icon("undo"), self.tr("Undo"), self)
