@@ -287,5 +287,8 @@ def test_the_confirmation_warns_from_the_first_late_moment_and_names_only_a_few(
     assert "for the 1 member or deputy of the committee" in many
     assert "7 without Gremalda access – please invite them another way." in many
     assert "Person 1" not in many
+    nobody = box.question_text(desk, _members(0, 16), now=late_from)
+    assert "Nobody in the committee has Gremalda access" in nobody and "for the 0" not in nobody
+    assert "16 without Gremalda access – please invite them another way." in nobody
     unknown = box.question_text(desk, None, now=late_from)
     assert "Who has no access could not be checked now." in unknown

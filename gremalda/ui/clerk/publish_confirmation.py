@@ -43,12 +43,18 @@ class PublishConfirmation(QMessageBox):
         else:
             with_access = [row for row in table.rows if row.user_id is not None]
             without = [row for row in table.rows if row.user_id is None]
-            text = self.tr(
-                "Publish “%1”? Its folder becomes the electronic invitation for the %n member(s) and "
-                "deputies of the committee with Gremalda access.",
-                "",
-                len(with_access),
-            ).replace("%1", desk.name)
+            if with_access:
+                text = self.tr(
+                    "Publish “%1”? Its folder becomes the electronic invitation for the %n member(s) and "
+                    "deputies of the committee with Gremalda access.",
+                    "",
+                    len(with_access),
+                ).replace("%1", desk.name)
+            else:
+                text = self.tr(
+                    "Publish “%1”? Nobody in the committee has Gremalda access: nobody receives the folder "
+                    "as the electronic invitation."
+                ).replace("%1", desk.name)
             if without and len(without) <= NAMED_UP_TO:
                 text += " " + self.tr(
                     "%n without Gremalda access – please invite them another way: %1.", "", len(without)
