@@ -3123,6 +3123,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
         <numerusform>„%1“ veröffentlichen? Die Sitzungsmappe wird die elektronische Einladung für die %n Mitglieder und Stellvertretungen des Gremiums mit Gremalda-Zugang.</numerusform>
       </translation>
     </message>
+    <message>
+      <source>Publish “%1”? Nobody in the committee has Gremalda access: nobody receives the folder as the electronic invitation.</source>
+      <translation>„%1“ veröffentlichen? Niemand im Gremium hat Gremalda-Zugang: niemand erhält die Sitzungsmappe als elektronische Einladung.</translation>
+    </message>
     <message numerus="yes">
       <source>%n without Gremalda access – please invite them another way: %1.</source>
       <translation>
