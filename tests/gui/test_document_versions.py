@@ -160,6 +160,14 @@ def test_a_replaced_open_document_offers_its_new_version_with_the_annotations_mo
     qtbot.waitUntil(lambda: orphans.isVisible(), timeout=WAIT)
     assert orphans.text() == "⚠ 1 orphaned annotation"
     shot(window, "v01_replaced_info_bar")
+    # the panel's "show" link opens the orphaned annotations (the flagged one among them)
+    panel.version_hint.linkActivated.emit("attention")
+    qtbot.waitUntil(lambda: window.findChild(OrphanDialog) is not None, timeout=WAIT)
+    flagged = window.findChild(OrphanDialog)
+    assert flagged is not None
+    qtbot.waitUntil(lambda: [o.annotation.id for o in flagged.orphans()] == [lost.id], timeout=WAIT)
+    flagged.reject()
+    qtbot.waitUntil(lambda: window.findChild(OrphanDialog) is None, timeout=WAIT)
 
     # Open: the same tab shows the new version at the same page, with the moved annotations
     with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
