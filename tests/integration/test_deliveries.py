@@ -25,7 +25,7 @@ from tests.conftest import new_pg_database
 from tests.integration.live import LiveServer, live_server
 from tests.integration.world import World, build_world, minimal_pdf
 
-WAIT = 20.0  # how long a thread may take (never a measured limit)
+WAIT = 120.0  # how long a thread may take (never a measured limit; a loaded machine is slow)
 Live = tuple[LiveServer, World, dict[str, str]]
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -17,7 +17,7 @@ from tests.integration.annotdevices import Devices, RestartableServer, publish_p
 from tests.integration.latepapers import quick_backoff, wait_until
 from tests.integration.world import World
 
-SECONDS = 30.0  # generous: what must come normally comes within a second
+SECONDS = 120.0  # generous (polled): what must come normally comes within a second
 EVENTS = r"/api/v1/events$"
 
 

@@ -258,15 +258,15 @@ def test_background_sync_runs_passes_on_its_own_thread_and_stops(
     background = BackgroundSync(run_pass, interval=3600, on_result=on_result, on_error=errors.append)
     background.start()
     try:
-        assert arrived.wait(60), errors
+        assert arrived.wait(120), errors
         arrived.clear()
         assert outcomes[0].sync.files_downloaded > 0
         _add_file(server, world, b"%PDF-1.4 nachgereicht", paper_id=world.ids["public_paper"])
         background.trigger()
-        assert arrived.wait(60), errors
+        assert arrived.wait(120), errors
         assert outcomes[1].sync.files_downloaded == 1
     finally:
-        background.stop(timeout=30)
+        background.stop(timeout=120)
     assert not background.running and background.passes == 2
     assert threads == ["sync-background", "sync-background"]
     assert errors == []
@@ -291,8 +291,8 @@ def test_background_sync_stops_a_pass_midway_and_keeps_what_it_stored(
 
     background: BackgroundSync[SyncOutcome] = BackgroundSync(run_pass, interval=3600)
     background.start()
-    assert started.wait(60)
-    background.stop(timeout=30)
+    assert started.wait(120)
+    background.stop(timeout=120)
     assert not background.running and background.passes == 0
     with open_store(paths) as store:
         assert store.db.integrity_check() == []
@@ -374,7 +374,7 @@ def test_the_replica_stays_readable_while_a_sync_writes(
         report = _sync(paths, workers=2).sync
     finally:
         done.set()
-        thread.join(30)
+        thread.join(120)
     assert failures == [] and len(reads) > 0
     assert report.files_downloaded == 8
     assert_mirrors_server(server, paths)
