@@ -188,7 +188,7 @@ def _render(path: Path, page: int, out: Path, password: str | None) -> pymupdf.P
     args = ["pdftoppm", "-r", str(DPI), "-png", "-f", str(page + 1), "-l", str(page + 1), "-singlefile"]
     if password:
         args += ["-upw", password]
-    subprocess.run([*args, str(path), str(out)], check=True, capture_output=True, timeout=120)
+    subprocess.run([*args, str(path), str(out)], check=True, capture_output=True, timeout=300)
     return pymupdf.Pixmap(str(out) + ".png")
 
 

@@ -56,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
 
 
 def gremalda(
-    *args: str, tmp: Path, stdin: str | None = None, timeout: float = 120
+    *args: str, tmp: Path, stdin: str | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,

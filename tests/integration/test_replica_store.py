@@ -337,7 +337,7 @@ except GremaldaError as exc:
 
 
 def _probe(args: list[str], env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     return cast(dict[str, Any], json.loads(done.stdout.strip().splitlines()[-1]))
 
