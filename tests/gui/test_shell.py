@@ -459,7 +459,7 @@ def test_german_when_the_locale_is_german(
         window = MainWindow(replica, preferences=preferences, view_factory=fake_views, sync=False)
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         menus = [a.text() for a in window.menuBar().actions()]
-        assert menus[:3] == ["&Datei", "&Dokument", "&Ansicht"]
+        assert menus[:3] == ["&Datei", "D&okument", "&Ansicht"]  # Alt+D is Datei
         assert window.actions_["sync"].text() == "&Jetzt synchronisieren"
         assert window.status_bar.last_sync.text() == "Noch nicht synchronisiert"
         with qtbot.waitSignal(window.folderShown, timeout=WAIT):
