@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from gremalda.cli.progress import human_bytes
+from gremalda.core.council_time import wall_clock
 from gremalda.core.library import Library
 from gremalda.core.records import FileEntry, MeetingSummary
 from gremalda.errors import GremaldaError
@@ -17,7 +18,10 @@ from gremalda.store.textindex import TextIndex
 
 
 def _when(meeting: MeetingSummary) -> str:
-    return meeting.start.strftime("%d.%m.%Y %H:%M") if meeting.start else "(no date)"
+    """On the council's clock (the body's time zone, :mod:`gremalda.core.council_time`)."""
+    if meeting.start is None:
+        return "(no date)"
+    return wall_clock(meeting.start, meeting.zone).strftime("%d.%m.%Y %H:%M")
 
 
 def _file_line(entry: FileEntry, indent: str) -> str:

@@ -20,9 +20,10 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from gremalda.core.council_time import meeting_zone, wall_clock
 from gremalda.core.errors import DocumentAmbiguous, DocumentNotFound
 from gremalda.core.records import (
     AgendaEntry,
@@ -239,11 +240,22 @@ class _Objects:
 # --- labels ----------------------------------------------------------------------------------------------
 
 
-def meeting_label(meeting: Data) -> str:
-    """ "1. Sitzung Verkehrsausschuss 2026 12.03.2026": the name and the local date of the start."""
+def meeting_label(meeting: Data, objects: _Objects | None = None) -> str:
+    """ "1. Sitzung Verkehrsausschuss 2026 12.03.2026": the name and the date of the start in the body's
+    time zone (:func:`council_time.meeting_zone`; its body read through `objects`)."""
     name = _short(_text(meeting.get("name"))) or "Sitzung"
     start = parse_time(meeting.get("start"))
-    return f"{name} {start.astimezone():%d.%m.%Y}" if start else name
+    zone = _meeting_zone(meeting, objects) if objects is not None else meeting_zone(meeting, None)
+    return f"{name} {wall_clock(start, zone):%d.%m.%Y}" if start else name
+
+
+def _meeting_zone(meeting: Data, objects: _Objects) -> tzinfo | None:
+    """The zone of a meeting's times: its body's (the meeting's body, else its committee's)."""
+    body_id = ref_id(meeting.get("body_id"))
+    if body_id is None:
+        organization = objects.get("organization", ref_id(meeting.get("organization_id")))
+        body_id = ref_id(organization.get("body_id")) if organization else None
+    return meeting_zone(meeting, objects.get("body", body_id))
 
 
 def _item_label(item: Data) -> str:
@@ -263,13 +275,13 @@ def _context(file: Data, objects: _Objects) -> str:
         if item is None:
             return f"TOP ({UNAVAILABLE})"
         meeting = objects.get("meeting", ref_id(item.get("meeting_id")))
-        return _item_label(item) + (f" · {meeting_label(meeting)}" if meeting else "")
+        return _item_label(item) + (f" · {meeting_label(meeting, objects)}" if meeting else "")
     if (paper_id := ref_id(file.get("paper_id"))) is not None:
         paper = objects.get("paper", paper_id)
         return _paper_label(paper) if paper else f"Drucksache ({UNAVAILABLE})"
     if (meeting_id := ref_id(file.get("meeting_id"))) is not None:
         meeting = objects.get("meeting", meeting_id)
-        return meeting_label(meeting) if meeting else f"Sitzung ({UNAVAILABLE})"
+        return meeting_label(meeting, objects) if meeting else f"Sitzung ({UNAVAILABLE})"
     if (document_id := ref_id(file.get("document_id"))) is not None:
         document = objects.get("document", document_id)
         if document is None:
@@ -391,6 +403,7 @@ class Library:
             location=_text(data.get("location")),
             item_count=items,
             nonpublic_count=nonpublic,
+            zone=_meeting_zone(data, objects),
         )
 
     # e-files

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+
+from gremalda.core.council_time import DEFAULT_ZONE
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class MeetingSummary:
     location: str
     item_count: int
     nonpublic_count: int
+    # the zone its times are shown in (the body's; None: as an OParl source gave them), council_time
+    zone: tzinfo | None = DEFAULT_ZONE
 
     @property
     def cancelled(self) -> bool:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape as _html_escape
 
 from gremalda.core.annotations.records import Kind
 from gremalda.core.annotations.summary import DocumentNotes, MeetingNotes, Note, Section
+from gremalda.core.council_time import wall_clock, zone_label
 
 _PAGE = (0.0, 0.0, 595.0, 842.0)  # A4, points
 _MARGIN = 56.0
@@ -95,18 +96,26 @@ p { margin-top: 2pt; margin-bottom: 2pt; }
 """
 
 
-def _date(when: datetime | None, texts: Texts) -> str:
-    return when.astimezone().strftime("%d.%m.%Y %H:%M") if when is not None else texts["undated"]
+def _date(when: datetime | None, texts: Texts, zone: tzinfo | None) -> str:
+    """On the council's clock (the meeting's body's zone, :mod:`gremalda.core.council_time`)."""
+    return wall_clock(when, zone).strftime("%d.%m.%Y %H:%M") if when is not None else texts["undated"]
+
+
+def _zone_suffix(when: datetime | None, zone: tzinfo | None) -> str:
+    """ " (Europe/Berlin)" when this machine's clock differs from the council's (the whole summary uses
+    the council's)."""
+    label = zone_label(when, zone) if when is not None else ""
+    return f" ({label})" if label else ""
 
 
 def _title_html(notes: MeetingNotes, texts: Texts) -> str:
     m = notes.meeting
     rows = [
         (texts["committee"], m.organization or "–"),
-        (texts["date"], _date(m.start, texts)),
+        (texts["date"], _date(m.start, texts, m.zone) + _zone_suffix(m.start, m.zone)),
         (texts["place"], m.location or "–"),
         (texts["for"], notes.user_name or "–"),
-        (texts["made"], _date(notes.made, texts)),
+        (texts["made"], _date(notes.made, texts, m.zone)),
         (texts["count"], str(notes.count)),
     ]
     body = "".join(f"<p class='big'><b>{escape(k)}:</b> {escape(v)}</p>" for k, v in rows)
@@ -114,9 +123,9 @@ def _title_html(notes: MeetingNotes, texts: Texts) -> str:
     return f"<h1>{escape(texts['title'])}</h1><h2>{escape(m.name)}</h2>{body}{empty}"
 
 
-def _note_html(note: Note, texts: Texts) -> str:
+def _note_html(note: Note, texts: Texts, zone: tzinfo | None) -> str:
     author = note.author if note.mine else f"{note.author} ({texts['shared']})"
-    head = f"{texts['page']} {note.page} · {texts[note.kind]} · {author} · {_date(note.when, texts)}"
+    head = f"{texts['page']} {note.page} · {texts[note.kind]} · {author} · {_date(note.when, texts, zone)}"
     if note.attention:
         head += f" · {texts['attention']}"
     parts = [f"<p class='meta'>{escape(head)}</p>"]
@@ -131,7 +140,7 @@ def _lines(text: str) -> str:
     return "<br/>".join(escape(line) for line in text.splitlines() or [""])
 
 
-def _section_html(section: Section, texts: Texts) -> str:
+def _section_html(section: Section, texts: Texts, zone: tzinfo | None) -> str:
     if section.own:
         title = texts["own"]
     else:
@@ -139,13 +148,13 @@ def _section_html(section: Section, texts: Texts) -> str:
         title = " ".join(p for p in (number, section.name) if p)
     parts = [f"<h2>{escape(title)}</h2>"]
     for document in section.documents:
-        parts.append(_document_html(document, texts))
+        parts.append(_document_html(document, texts, zone))
     return "".join(parts)
 
 
-def _document_html(document: DocumentNotes, texts: Texts) -> str:
+def _document_html(document: DocumentNotes, texts: Texts, zone: tzinfo | None) -> str:
     name = document.name + (f" ({texts['older']})" if document.superseded else "")
-    return f"<h3>{escape(name)}</h3>" + "".join(_note_html(n, texts) for n in document.notes)
+    return f"<h3>{escape(name)}</h3>" + "".join(_note_html(n, texts, zone) for n in document.notes)
 
 
 def summary_pdf(notes: MeetingNotes, *, language: str = "de") -> bytes:
@@ -161,7 +170,7 @@ def summary_pdf(notes: MeetingNotes, *, language: str = "de") -> bytes:
     writer = pymupdf.DocumentWriter(buffer)
     stories = [_title_html(notes, texts)]
     if notes.sections:
-        stories.append("".join(_section_html(s, texts) for s in notes.sections))
+        stories.append("".join(_section_html(s, texts, notes.meeting.zone) for s in notes.sections))
     for html in stories:  # each starts on a new page
         story = pymupdf.Story(html=html, user_css=_CSS)
         more = True

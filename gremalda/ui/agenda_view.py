@@ -255,7 +255,7 @@ class AgendaView(QWidget):
         meeting = folder.meeting
         self.kind, self.object_id = "meeting", meeting.id
         self.title.setText(meeting.name or self.tr("Meeting"))
-        details = [meeting_time(meeting.start)]
+        details = [meeting_time(meeting.start, meeting.zone, named=True)]
         if meeting.organization:
             details.append(meeting.organization)
         if meeting.location:

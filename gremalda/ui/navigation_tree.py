@@ -129,7 +129,7 @@ class NavigationTree(QTreeView):
 
     def _meeting_item(self, meeting: MeetingSummary) -> QStandardItem:
         item = self._item(meeting_label(meeting), "meeting", meeting.id)
-        details = [meeting.name, meeting_time(meeting.start)]
+        details = [meeting.name, meeting_time(meeting.start, meeting.zone)]
         if meeting.location:
             details.append(meeting.location)
         details.append(self.tr("%n agenda item(s)", "", meeting.item_count))

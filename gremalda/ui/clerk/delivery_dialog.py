@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
 from gremalda.core.clerk import DeliveryRow, DeliveryTable
 from gremalda.core.clerk.deliveries import STATUS_ORDER
 from gremalda.files import write_atomically
-from gremalda.ui.clerk.notice_text import zoned_time
 from gremalda.ui.clerk.runner import ClerkRunner
-from gremalda.ui.formatting import meeting_time
+from gremalda.ui.formatting import council_time, meeting_time
 
 HIGHLIGHT = {"late": "#ffe08a", "missing": "#ffb3b3"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -169,16 +168,16 @@ class DeliveryDialog(QDialog):
         self.save_notice.setEnabled(self.body_id is not None)
         self.notice.setValue(table.notice_days)
         published = (
-            self.tr("published %1").replace("%1", meeting_time(table.published_at))
+            self.tr("published %1").replace("%1", council_time(table.published_at, table.zone))
             if table.published_at
             else self.tr("not published")
         )
         self.heading.setText(
             self.tr("%1 — starts %2, %3. Notice deadline: %4.")
             .replace("%1", table.meeting_name)
-            .replace("%2", meeting_time(table.start))
+            .replace("%2", meeting_time(table.start, table.zone))
             .replace("%3", published)
-            .replace("%4", zoned_time(table.deadline, table.zone))
+            .replace("%4", council_time(table.deadline, table.zone, named=True))  # names the zone
         )
         header = self.table.horizontalHeader()
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
@@ -251,7 +250,7 @@ class DeliveryDialog(QDialog):
         def when(value: datetime | None) -> str:
             if value is None:
                 return "–"
-            return zoned_time(value, zone, short=True) if zone is not None else meeting_time(value)
+            return council_time(value, zone, short=True)
 
         status = {
             "on_time": self.tr("on time"),

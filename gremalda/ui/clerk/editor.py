@@ -35,13 +35,12 @@ from gremalda.pdf.preflight import PreflightReport
 from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE, AgendaEditorTree, AgendaModel
 from gremalda.ui.clerk.flow_layout import FlowLayout
 from gremalda.ui.clerk.inbox import Inbox
-from gremalda.ui.clerk.notice_text import zoned_time
 from gremalda.ui.clerk.reads import MeetingDesk, meeting_desk
 from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.clerk.uploads import Request, UploadQueue
 from gremalda.ui.clerk_texts import finding_text
 from gremalda.ui.error_texts import error_text
-from gremalda.ui.formatting import meeting_time
+from gremalda.ui.formatting import council_time, meeting_time
 from gremalda.ui.workers import ReplicaWorkers
 
 
@@ -155,15 +154,15 @@ class AgendaEditor(QWidget):
             if desk.state == "draft":
                 state = self.tr("Draft: only clerks see it until it is published.")
             elif desk.published_at is not None:
-                state = self.tr("Published %1.").replace("%1", meeting_time(desk.published_at))
+                state = self.tr("Published %1.").replace("%1", council_time(desk.published_at, desk.zone))
             else:
                 state = self.tr("Published.")
             deadline = self.tr("Notice deadline (%n day(s)): %1", "", desk.notice_days).replace(
-                "%1", zoned_time(desk.deadline, desk.zone)
+                "%1", council_time(desk.deadline, desk.zone, named=True)
             )
+            start = meeting_time(desk.start, desk.zone)  # the deadline below names the zone
             self.header.setText(
-                f"<b>{_esc(desk.name)}</b><br/>{_esc(meeting_time(desk.start))} · {_esc(state)}"
-                f"<br/>{_esc(deadline)}"
+                f"<b>{_esc(desk.name)}</b><br/>{_esc(start)} · {_esc(state)}<br/>{_esc(deadline)}"
             )
         self._enable()
         self.loaded.emit(desk)
