@@ -23,7 +23,9 @@ class Worker(ABC):
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        if self._thread is not None:
+        """Start `_run` on a new thread; raises RuntimeError while the last one still runs (a thread that
+        outlived `stop()`'s timeout and ended since is dropped here)."""
+        if self.running:
             raise RuntimeError("already started")
         self.stop_event.clear()
         self._starting()

@@ -1,6 +1,7 @@
 """The shared worker-thread base (sync.threads): `stop()` wakes what `_run` waits for (the stop event, or
 whatever the `_stopping` hook releases), and a worker still busy after `stop()`'s timeout stays running
-(it cannot be started twice) until a later `stop()` finds it ended. tests/unit/test_worker.py covers
+(it cannot be started twice) until it ended: then `start()` runs a new round even when no later `stop()`
+found the old thread ended. tests/unit/test_worker.py covers
 start, stop and start again, and the backoff series."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from sync.threads import Worker
 
 WAIT = 10.0
+ENDED = 120.0  # how long a released round may take to end on a loaded machine (returns at once once it did)
 
 
 class Sleeper(Worker):
@@ -92,6 +94,32 @@ def test_a_worker_still_busy_after_the_stop_timeout_stays_running_until_a_later_
     worker.began.clear()
     worker.start()  # an ended worker starts again
     assert worker.began.wait(WAIT) and not worker.stop_event.is_set()
+    worker.release.set()
+    worker.stop(timeout=WAIT)
+    assert not worker.running
+
+
+def _wait_until_ended(worker: Worker) -> None:
+    deadline = threading.Event()
+    for _ in range(int(ENDED * 20)):
+        if not worker.running:
+            return
+        deadline.wait(0.05)
+    raise AssertionError("the released round did not end")
+
+
+def test_a_worker_whose_round_ended_after_the_stop_timeout_starts_again() -> None:
+    worker = Busy()
+    worker.start()
+    assert worker.began.wait(WAIT)
+    worker.stop(timeout=0)  # the round is held: stop() gives up waiting
+    assert worker.running
+    worker.began.clear()
+    worker.release.set()
+    _wait_until_ended(worker)  # the round ended, but no later stop() saw it
+    worker.release.clear()
+    worker.start()  # the dead thread is dropped, not "already started"
+    assert worker.began.wait(WAIT) and not worker.stop_event.is_set()  # a new round came
     worker.release.set()
     worker.stop(timeout=WAIT)
     assert not worker.running
