@@ -117,7 +117,7 @@ def build_menus(window: QMainWindow, actions: Actions, dock_toggles: list[QActio
         ],
     )
     view_menu.addSeparator()
-    panels = view_menu.addMenu(translate("MainWindow", "&Panels"))
+    panels = view_menu.addMenu(translate("MainWindow", "Pane&ls"))
     for action in dock_toggles:
         panels.addAction(action)
     annotation_names: list[str | None] = [

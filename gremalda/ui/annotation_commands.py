@@ -77,7 +77,7 @@ class AnnotationCommands(QObject):
         a.add(
             w,
             "annotations_panel",
-            self.tr("Annotations &panel"),
+            self.tr("&Annotations panel"),
             self.show_panel,
             ("Ctrl+Shift+A",),
             tip=self.tr("The annotations of this document or meeting"),

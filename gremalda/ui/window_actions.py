@@ -121,14 +121,14 @@ def make_actions(window: MainWindow) -> Actions:
     a.add(
         window,
         "find_next",
-        translate("MainWindow", "Find ne&xt"),
+        translate("MainWindow", "Find &next"),
         lambda: views.with_view(lambda v: v.find_next()),
         (key.FindNext, "F3"),
     )
     a.add(
         window,
         "find_previous",
-        translate("MainWindow", "Find pre&vious"),
+        translate("MainWindow", "Find p&revious"),
         lambda: views.with_view(lambda v: v.find_previous()),
         (key.FindPrevious, "Shift+F3"),
     )
@@ -188,7 +188,7 @@ def make_actions(window: MainWindow) -> Actions:
     a.add(
         window,
         "split",
-        translate("MainWindow", "S&plit view"),
+        translate("MainWindow", "&Split view"),
         views.split_toggled,
         ("Ctrl+Shift+L",),
         checkable=True,

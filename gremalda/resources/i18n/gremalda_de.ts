@@ -314,7 +314,7 @@
   <context>
     <name>AnnotationCommands</name>
     <message>
-      <source>Annotations &amp;panel</source>
+      <source>&amp;Annotations panel</source>
       <translation>&amp;Bereich Anmerkungen</translation>
     </message>
     <message>
@@ -1211,10 +1211,6 @@
       <translation>V&amp;orlage verknüpfen…</translation>
     </message>
     <message>
-      <source>Link e-file &amp;document…</source>
-      <translation>E-Akten-&amp;Dokument verknüpfen…</translation>
-    </message>
-    <message>
       <source>P&amp;ublish…</source>
       <translation>&amp;Veröffentlichen…</translation>
     </message>
@@ -1265,6 +1261,10 @@
     <message>
       <source>A late paper (Nachtrag, Tischvorlage) for %1. Members' devices receive it within seconds; the change note tells them what it is.</source>
       <translation>Ein Nachtrag (Tischvorlage) für %1. Die Geräte der Mitglieder erhalten ihn in Sekunden; der Änderungshinweis sagt ihnen, worum es geht.</translation>
+    </message>
+    <message>
+      <source>Link e-&amp;file document…</source>
+      <translation>E-Akten-&amp;Dokument verknüpfen…</translation>
     </message>
     <message>
       <source>The meeting is published: a document added now is a late paper and needs a change note.</source>
@@ -2200,7 +2200,7 @@ Passwort:</translation>
       <translation>&amp;Ansicht</translation>
     </message>
     <message>
-      <source>&amp;Panels</source>
+      <source>Pane&amp;ls</source>
       <translation>Bere&amp;iche</translation>
     </message>
     <message>
@@ -2312,12 +2312,16 @@ Passwort:</translation>
       <translation>Im Dokument s&amp;uchen …</translation>
     </message>
     <message>
-      <source>Find ne&amp;xt</source>
+      <source>Find &amp;next</source>
       <translation>&amp;Weitersuchen</translation>
     </message>
     <message>
-      <source>Find pre&amp;vious</source>
+      <source>Find p&amp;revious</source>
       <translation>&amp;Rückwärts suchen</translation>
+    </message>
+    <message>
+      <source>&amp;Split view</source>
+      <translation>Ge&amp;teilte Ansicht</translation>
     </message>
     <message>
       <source>&amp;Go to page…</source>
@@ -2354,10 +2358,6 @@ Passwort:</translation>
     <message>
       <source>Dark pages, pictures in true colours</source>
       <translation>Dunkle Seiten, Bilder in echten Farben</translation>
-    </message>
-    <message>
-      <source>S&amp;plit view</source>
-      <translation>Ge&amp;teilte Ansicht</translation>
     </message>
     <message>
       <source>Two documents side by side</source>
@@ -2520,6 +2520,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>&amp;End:</source>
       <translation>&amp;Ende:</translation>
+    </message>
+    <message>
+      <source>Times in %1</source>
+      <translation>Zeiten in %1</translation>
     </message>
     <message>
       <source>&amp;Location:</source>

@@ -8,6 +8,7 @@ Menu: new and edit meeting, attach documents (file dialog), link a paper or an e
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
 from gremalda.core.clerk import DeliveryTable
+from gremalda.core.council_time import DEFAULT_ZONE, replica_zone
 from gremalda.ui.clerk.delivery_dialog import DeliveryDialog
 from gremalda.ui.clerk.dialogs import ChoiceDialog, NoteDialog
 from gremalda.ui.clerk.editor import AgendaEditor
@@ -61,7 +63,7 @@ class ClerkWorkspace(QObject):
             (None, "", None, ""),
             ("attach", self.tr("&Attach documents…"), self.attach_files, "Ctrl+Shift+U"),
             ("link_paper", self.tr("Link &paper…"), self.link_paper, ""),
-            ("link_document", self.tr("Link e-file &document…"), self.link_document, ""),
+            ("link_document", self.tr("Link e-&file document…"), self.link_document, ""),
             (None, "", None, ""),
             ("publish", self.tr("P&ublish…"), self.publish, ""),
             ("late_paper", self.tr("Add &late paper (Nachtrag/Tischvorlage)…"), self.late_paper, ""),
@@ -159,15 +161,20 @@ class ClerkWorkspace(QObject):
     # --- meetings
 
     def new_meeting(self) -> None:
-        self.window.workers.submit(committees, lambda found: self._meeting_dialog(found, None))
+        self.window.workers.submit(
+            lambda store: (committees(store), replica_zone(store.db.conn)),
+            lambda found: self._meeting_dialog(found[0], None, found[1]),
+        )
 
     def edit_meeting(self) -> None:
         if self.editor.desk is not None:
             desk = self.editor.desk
             self.window.workers.submit(committees, lambda found: self._meeting_dialog(found, desk))
 
-    def _meeting_dialog(self, found: list[tuple[int, str]], desk: MeetingDesk | None) -> None:
-        dialog = MeetingDialog(found, desk, self.window)
+    def _meeting_dialog(
+        self, found: list[tuple[int, str]], desk: MeetingDesk | None, zone: tzinfo = DEFAULT_ZONE
+    ) -> None:
+        dialog = MeetingDialog(found, desk, self.window, zone=zone)
 
         def accepted() -> None:
             values = dialog.values()
