@@ -3441,10 +3441,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       </translation>
     </message>
     <message numerus="yes">
-      <source>%n orphaned annotation(s)</source>
+      <source>%n annotation(s) need attention</source>
       <translation>
-        <numerusform>%n verwaiste Anmerkung</numerusform>
-        <numerusform>%n verwaiste Anmerkungen</numerusform>
+        <numerusform>%n Anmerkung braucht Aufmerksamkeit</numerusform>
+        <numerusform>%n Anmerkungen brauchen Aufmerksamkeit</numerusform>
       </translation>
     </message>
     <message>

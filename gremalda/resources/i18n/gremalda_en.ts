@@ -326,10 +326,10 @@
       </translation>
     </message>
     <message numerus="yes">
-      <source>%n orphaned annotation(s)</source>
+      <source>%n annotation(s) need attention</source>
       <translation>
-        <numerusform>%n orphaned annotation</numerusform>
-        <numerusform>%n orphaned annotations</numerusform>
+        <numerusform>%n annotation needs attention</numerusform>
+        <numerusform>%n annotations need attention</numerusform>
       </translation>
     </message>
     <message numerus="yes">
