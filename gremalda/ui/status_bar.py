@@ -116,9 +116,10 @@ class StatusBar(QStatusBar):
 
     def set_orphans(self, count: int) -> None:
         """How many of the user's annotations are orphaned or flagged (see Annotations → Orphaned
-        annotations): a button that opens them, shown while there are any."""
+        annotations): a button that opens them, shown while there are any. Its words do not call them
+        orphaned: a flagged one (moved to a new version, to be checked) is not lost."""
         self._orphans = count
-        text = self.tr("%n orphaned annotation(s)", "", count) if count else ""
+        text = self.tr("%n annotation(s) need attention", "", count) if count else ""
         self.orphans.setText("⚠ " + text if text else "")
         self.orphans.setAccessibleName(text)
         self.orphans.setVisible(bool(count))

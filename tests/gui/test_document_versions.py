@@ -158,7 +158,7 @@ def test_a_replaced_open_document_offers_its_new_version_with_the_annotations_mo
     # a lasting button in the status bar while the flagged one waits (not only a passing message)
     orphans = window.status_bar.orphans
     qtbot.waitUntil(lambda: orphans.isVisible(), timeout=WAIT)
-    assert orphans.text() == "⚠ 1 orphaned annotation"
+    assert orphans.text() == "⚠ 1 annotation needs attention"  # flagged, not orphaned: not called lost
     shot(window, "v01_replaced_info_bar")
     # the panel's "show" link opens the orphaned annotations (the flagged one among them)
     panel.version_hint.linkActivated.emit("attention")
