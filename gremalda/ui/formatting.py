@@ -74,7 +74,8 @@ def short_meeting_name(meeting: MeetingSummary) -> str:
     """The meeting's name without its committee's (the navigation shows that above it)."""
     name = meeting.name
     if meeting.organization and meeting.organization in name:
-        shorter = " ".join(name.replace(meeting.organization, " ").split())
+        # "Ausschuss A, 3. Sitzung": "3. Sitzung", not ", 3. Sitzung"
+        shorter = " ".join(name.replace(meeting.organization, " ").split()).strip(" ,;:-–·")
         if shorter:
             return shorter
     return name
