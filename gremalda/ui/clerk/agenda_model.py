@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 from gremalda.ui.clerk.reads import DeskFile, MeetingDesk
 from gremalda.ui.formatting import role_text
 from gremalda.ui.icons import icon
+from gremalda.ui.wrap_delegate import WrapDelegate
 
 ITEM_MIME = "application/x-gremalda-agenda-item"
 KIND_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -224,7 +225,7 @@ class AgendaEditorTree(QTreeView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setWordWrap(True)
+        self.setItemDelegate(WrapDelegate(self))  # long titles wrap to further lines, not cut with "…"
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         alt = event.modifiers() & Qt.KeyboardModifier.AltModifier
