@@ -11,8 +11,11 @@ Bad input never raises into the caller and never breaks the extractor for good:
 
 * bytes that are no PDF, a PDF without pages, a wrong password → an `ExtractResult` with ``error`` set;
 * a worker that dies (a crash inside MuPDF) → ``error`` set, the pool is rebuilt for the next call;
-* a worker stuck longer than ``timeout_s`` → ``error`` set, the worker is terminated, the pool rebuilt;
-  other documents that were in flight in the same pool are resubmitted, they did nothing wrong.
+* a worker stuck longer than ``timeout_s`` → ``error`` set (saying how long it ran), the worker is
+  terminated, the pool rebuilt; other documents that were in flight in the same pool are resubmitted, they
+  did nothing wrong. The limit counts from the moment the worker has started on the document (it says
+  so through a pipe, see gremalda.pdf.workerstart), not from the hand-over: a worker's own start (``spawn``,
+  importing PyMuPDF) has a limit of its own (``start_timeout_s``), reported as ``ERR_WORKER_START``.
 
 `extract_in_process` is the worker function itself and can be called directly (tests, tools).
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import os
 import signal
 import sys
@@ -31,10 +35,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gremalda.pdf.orphans import exit_with_parent
+from gremalda.pdf.workerstart import START_TIMEOUT, announced, delay_start_for_tests, listen
 
 if TYPE_CHECKING:
     import pymupdf
@@ -44,6 +50,7 @@ __all__ = [
     "ERR_NOT_A_PDF",
     "ERR_NO_PAGES",
     "ERR_WORKER_DIED",
+    "ERR_WORKER_START",
     "ERR_WRONG_PASSWORD",
     "ExtractResult",
     "TextExtractor",
@@ -55,6 +62,11 @@ ERR_NO_PAGES = "This PDF has no readable pages (it is probably damaged)."
 ERR_WRONG_PASSWORD = "The password for this PDF is wrong."  # noqa: S105 (a message, not a secret)
 ERR_WORKER_DIED = "The text extraction worker stopped unexpectedly while reading this PDF."
 ERR_CLOSED = "The text extractor was closed before this PDF was read."
+ERR_WORKER_START = (
+    "The text extraction worker did not start within {seconds:g} s (the computer is very busy); this PDF "
+    "was not read."
+)
+ERR_TIMEOUT = "Reading this PDF took longer than {seconds:g} s and was stopped after {ran:g} s."
 
 # C0 control characters (except tab and newline) and DEL: MuPDF emits them for glyphs without a
 # Unicode mapping; they are noise in a full-text index.
@@ -138,15 +150,18 @@ def _extract_document(doc: pymupdf.Document, password: str | None) -> ExtractRes
     )
 
 
-def _worker_init(parent: int | None = None) -> None:
+def _worker_init(parent: int | None = None, started: Connection | None = None) -> None:
     """Runs once in every worker, before PyMuPDF is imported there.
 
     PyMuPDF ≥ 1.26/2.0 imports ``pymupdf.layout`` and ``pymupdf4llm`` when they are installed; they load
     onnxruntime, which writes a telemetry session file (``$TMPDIR/.ses``) and a database under ``~/.cache``
     and adds about 0.6 s to every worker start. Plain text extraction needs neither, so the worker blocks
     them (this module imports PyMuPDF lazily for exactly this reason). Also: quiet MuPDF's stderr chatter;
-    Ctrl-C belongs to the parent.
+    Ctrl-C belongs to the parent. ``started``: the pipe the worker says into which document it has
+    started on (gremalda.pdf.workerstart).
     """
+    delay_start_for_tests()
+    listen(started)
     for optional in _OPTIONAL_PYMUPDF_ADDONS:
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]  # None makes `import` fail
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -164,22 +179,31 @@ class _Job:
     outer: Future[ExtractResult]
     pool: ProcessPoolExecutor | None = None
     deadline: float = 0.0
+    number: int = 0  # the job's number in the "started" messages
+    limit: float = 0.0  # its time limit, once the worker has started on it
+    began: float | None = None  # when the worker started on it (monotonic)
 
 
 class TextExtractor:
     """Extracts page texts in worker processes; use as a context manager (or call `close`).
 
     At most ``max_workers`` documents are in a worker at once, the rest wait in order; ``timeout_s``
-    counts from the moment a document is handed to a worker.
+    (the value when a document is handed to a worker) counts from the moment the worker has started on
+    it; a worker that has not started on it ``start_timeout_s`` after the hand-over is given up.
     """
 
-    def __init__(self, max_workers: int = 1, timeout_s: float = 120.0) -> None:
+    def __init__(
+        self, max_workers: int = 1, timeout_s: float = 120.0, *, start_timeout_s: float = START_TIMEOUT
+    ) -> None:
         if max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         if timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
         self.max_workers = max_workers
         self.timeout_s = timeout_s
+        self.start_timeout_s = start_timeout_s
+        self._numbers = itertools.count(1)
+        self._started_r, self._started_w = get_context("spawn").Pipe(duplex=False)
         self._cond = threading.Condition(threading.RLock())
         self._pending: collections.deque[_Job] = collections.deque()
         self._running: dict[Future[ExtractResult], _Job] = {}
@@ -188,6 +212,8 @@ class TextExtractor:
         self._closed = False
         self._watchdog = threading.Thread(target=self._watch, name="gremalda-extract-watchdog", daemon=True)
         self._watchdog.start()
+        self._listener = threading.Thread(target=self._listen, name="gremalda-extract-started", daemon=True)
+        self._listener.start()
 
     # -- public API ---------------------------------------------------------------------------------
 
@@ -223,6 +249,11 @@ class TextExtractor:
         for old in retired:
             old.shutdown(wait=True, cancel_futures=True)
         self._watchdog.join()
+        with contextlib.suppress(OSError):
+            self._started_w.send(None)  # ends the listener
+        self._listener.join()
+        self._started_r.close()
+        self._started_w.close()
 
     def __enter__(self) -> TextExtractor:
         return self
@@ -255,7 +286,7 @@ class TextExtractor:
             max_workers=self.max_workers,
             mp_context=get_context("spawn"),
             initializer=_worker_init,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self._started_w),
         )
 
     def _dispatch(self) -> None:
@@ -269,7 +300,8 @@ class TextExtractor:
                 if self._pool is None:
                     self._pool = self._new_pool()
                 try:
-                    inner = self._pool.submit(job.fn, *job.args)
+                    job.number, job.began = next(self._numbers), None
+                    inner = self._pool.submit(announced, job.number, job.fn, *job.args)
                     break
                 except (BrokenProcessPool, RuntimeError):  # broken or shut down under us: start afresh
                     self._discard_pool()
@@ -277,7 +309,8 @@ class TextExtractor:
                 _resolve(job.outer, ExtractResult(error=ERR_WORKER_DIED))
                 continue
             job.pool = self._pool
-            job.deadline = time.monotonic() + self.timeout_s
+            job.limit = self.timeout_s
+            job.deadline = time.monotonic() + self.start_timeout_s  # until the worker has started on it
             self._running[inner] = job
             inner.add_done_callback(self._on_done)
         self._cond.notify_all()
@@ -309,6 +342,23 @@ class TextExtractor:
             _resolve(job.outer, result)
             self._dispatch()
 
+    def _listen(self) -> None:
+        """Listener thread: a worker started on a job; its time limit counts from now."""
+        while True:
+            try:
+                number = self._started_r.recv()
+            except (EOFError, OSError):
+                return
+            if number is None:
+                return
+            with self._cond:
+                for job in self._running.values():
+                    if job.number == number and job.began is None:
+                        job.began = time.monotonic()
+                        job.deadline = job.began + job.limit
+                        self._cond.notify_all()
+                        break
+
     def _watch(self) -> None:
         """Watchdog thread: terminates a worker that has been busy with one document for too long."""
         with self._cond:
@@ -325,13 +375,13 @@ class TextExtractor:
         victims = [job for job in self._running.values() if job not in expired]
         self._running.clear()
         self._discard_pool(terminate=True)
+        now = time.monotonic()
         for job in expired:
-            _resolve(
-                job.outer,
-                ExtractResult(
-                    error=f"Reading this PDF took longer than {self.timeout_s:g} s and was stopped."
-                ),
-            )
+            if job.began is None:
+                error = ERR_WORKER_START.format(seconds=self.start_timeout_s)
+            else:
+                error = ERR_TIMEOUT.format(seconds=job.limit, ran=_seconds(now - job.began))
+            _resolve(job.outer, ExtractResult(error=error))
         for job in reversed(victims):  # innocent bystanders: back to the front of the queue
             job.outer = _restartable(job.outer)
             self._pending.appendleft(job)
@@ -352,6 +402,11 @@ def _restartable(outer: Future[ExtractResult]) -> Future[ExtractResult]:
 
     inner.add_done_callback(forward)
     return inner
+
+
+def _seconds(value: float) -> float:
+    """A duration for a message: whole seconds, tenths under ten seconds."""
+    return round(value, 1) if value < 10 else float(round(value))
 
 
 def _resolve(future: Future[ExtractResult], result: ExtractResult) -> None:

@@ -23,27 +23,36 @@ English texts.
 The check runs in a worker process (``spawn``), never in the caller: a hostile or pathological PDF
 cannot hang or crash the CLI or the UI. The worker has an address-space limit (``MEMORY_LIMIT``, Linux
 and other systems with ``RLIMIT_AS``) and each document a time limit (``timeout_s``); on timeout the
-worker is killed and the document refused. :class:`Preflighter` keeps one worker for many documents;
+worker is killed and the document refused, saying how long it ran. The limit counts from the moment the
+worker has started on the document (it says so, see gremalda.pdf.workerstart), not from the request: a
+worker's own start (``spawn``, importing PyMuPDF: seconds on a busy machine) has a limit of its own
+(``start_timeout_s``), and a worker that does not start in time is reported as such, not as a damaged
+file. :class:`Preflighter` keeps one worker for many documents;
 :func:`preflight` checks one. :func:`preflight_in_process` is the worker function (tests, tools).
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from gremalda.os_reasons import READ, OsReason
 from gremalda.pdf.orphans import exit_with_parent
+from gremalda.pdf.workerstart import START_TIMEOUT, announced, delay_start_for_tests, listen
 
 __all__ = [
     "MEMORY_LIMIT",
@@ -91,7 +100,12 @@ TEXTS: dict[str, str] = {
     "worker_died": REASON_WORKER_DIED,
     "out_of_memory": REASON_OUT_OF_MEMORY,
     "timeout": (
-        "Reading the PDF took longer than {seconds:g} s and was stopped (the file is probably damaged)."
+        "Reading the PDF took longer than {seconds:g} s and was stopped after {ran:g} s (the file is "
+        "probably damaged)."
+    ),
+    "worker_start": (
+        "The PDF could not be checked: the checking process did not start within {seconds:g} s (the "
+        "computer is very busy). Try again later; the file itself may well be fine."
     ),
     # warnings
     "repaired": (
@@ -123,6 +137,8 @@ class Finding:
             params["page_list"] = page_list(list(params["pages_found"]))
         if "limit" in params:
             params["limit_text"] = _size(int(params["limit"]))
+        if self.code == "timeout":
+            params.setdefault("ran", params.get("seconds", 0))  # a finding made before it said how long
         if self.code == "scanned":
             params["what"] = "page has" if params.get("count") == 1 else "pages have"
         text = TEXTS[self.code].format(**params)
@@ -326,9 +342,14 @@ def _check(doc: Any, size: int, password: str | None) -> PreflightReport:
     )
 
 
-def _worker_init(memory_limit: int | None, parent: int | None = None) -> None:
+def _worker_init(
+    memory_limit: int | None, parent: int | None = None, started: Connection | None = None
+) -> None:
     """Runs once in a worker: optional PyMuPDF add-ons blocked (see gremalda.pdf.extract), Ctrl-C left to
-    the parent, an address-space limit, MuPDF's chatter collected instead of printed."""
+    the parent, an address-space limit, MuPDF's chatter collected instead of printed; ``started``: the
+    pipe the worker says into which document it has started on (gremalda.pdf.workerstart)."""
+    delay_start_for_tests()
+    listen(started)
     for optional in ("pymupdf.layout", "pymupdf4llm"):
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -349,8 +370,10 @@ def _worker_init(memory_limit: int | None, parent: int | None = None) -> None:
 class Preflighter:
     """Checks documents one after another in a worker process; use as a context manager.
 
-    A document that takes longer than ``timeout_s`` or kills its worker is refused, the worker is
-    replaced for the next one. Thread-safe only in the sense that calls are serialised by the pool."""
+    A document that takes longer than ``timeout_s`` (counted from the moment the worker has started on
+    it) or kills its worker is refused, the worker is replaced for the next one. A worker that has not
+    started on the document ``start_timeout_s`` after it was handed over is given up ("worker_start").
+    Thread-safe only in the sense that calls are serialised by the pool."""
 
     def __init__(
         self,
@@ -358,18 +381,26 @@ class Preflighter:
         memory_limit: int | None = MEMORY_LIMIT,
         *,
         max_size: int = MAX_SIZE,
+        start_timeout_s: float = START_TIMEOUT,
     ) -> None:
         self.timeout_s = timeout_s
+        self.start_timeout_s = start_timeout_s
         self.memory_limit = memory_limit
         self.max_size = max_size
         self._pool: ProcessPoolExecutor | None = None
+        self._jobs = itertools.count(1)
+        self._started: tuple[Connection, Connection] | None = None  # (reader, writer) of the pipe
+        self._began: dict[int, float] = {}  # job -> when its worker said it started on it (read early)
+        self._reading = threading.Lock()  # callers on several threads read the pipe in turn
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        if self._started is None:
+            self._started = get_context("spawn").Pipe(duplex=False)
         return ProcessPoolExecutor(
             max_workers=1,
             mp_context=get_context("spawn"),
             initializer=_worker_init,
-            initargs=(self.memory_limit, os.getpid()),
+            initargs=(self.memory_limit, os.getpid(), self._started[1]),
         )
 
     def check(self, source: bytes | str | os.PathLike[str], password: str | None = None) -> PreflightReport:
@@ -402,11 +433,21 @@ class Preflighter:
             if self._pool is None:
                 self._pool = self._new_pool()
             try:
-                future = self._pool.submit(preflight_in_process, data, password)
-                return future.result(timeout=self.timeout_s)
-            except FutureTimeout:
-                self._kill()
-                return PreflightReport(size=size, refusal=Finding("timeout", {"seconds": self.timeout_s}))
+                job = next(self._jobs)
+                future = self._pool.submit(announced, job, preflight_in_process, data, password)
+                began = self._wait_started(job, future)
+                if began is None:
+                    self._kill()
+                    return PreflightReport(
+                        size=size, refusal=Finding("worker_start", {"seconds": self.start_timeout_s})
+                    )
+                try:
+                    return future.result(timeout=max(0.0, began + self.timeout_s - time.monotonic()))
+                except FutureTimeout:
+                    ran = time.monotonic() - began
+                    self._kill()
+                    params = {"seconds": self.timeout_s, "ran": _seconds(ran)}
+                    return PreflightReport(size=size, refusal=Finding("timeout", params))
             except BrokenProcessPool:
                 self._kill()
                 if attempt == 1:
@@ -416,6 +457,28 @@ class Preflighter:
                 self._kill()
                 return PreflightReport(size=size, refusal=Finding("out_of_memory"))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait_started(self, job: int, future: Any) -> float | None:
+        """When the worker started on ``job`` (monotonic; its result may already be there), or None when
+        it did not start within ``start_timeout_s``."""
+        assert self._started is not None
+        reader = self._started[0]
+        handed = time.monotonic()
+        while True:
+            with self._reading:
+                while reader.poll(0):
+                    try:
+                        self._began[reader.recv()] = time.monotonic()
+                    except (EOFError, OSError):  # cannot happen while we hold the writing end
+                        break
+                if job in self._began:
+                    return self._began.pop(job)
+            if future.done():  # finished (or the worker died) before its message was read
+                return time.monotonic()
+            left = handed + self.start_timeout_s - time.monotonic()
+            if left <= 0:
+                return None
+            reader.poll(min(left, 0.2))  # the message, or a look at the future every 0.2 s
 
     def _kill(self) -> None:
         pool, self._pool = self._pool, None
@@ -434,6 +497,9 @@ class Preflighter:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        pipe, self._started = self._started, None
+        for end in pipe or ():
+            end.close()
 
     def __enter__(self) -> Preflighter:
         return self
@@ -442,6 +508,11 @@ class Preflighter:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _seconds(value: float) -> float:
+    """A duration for a message: whole seconds, tenths under ten seconds."""
+    return round(value, 1) if value < 10 else float(round(value))
 
 
 def preflight(

@@ -17,6 +17,9 @@ PyMuPDF holds the GIL while it renders, so a `Renderer` keeps its PyMuPDF in ``s
 * A worker that dies (a crash inside MuPDF) is restarted; the request it was working on is tried once
   more on a fresh worker (then fails with `RenderError`), and the documents are sent to the new worker
   again when it next needs them. A request running longer than ``timeout_s`` kills its worker and fails.
+  The limit counts from the moment the worker has started on the request (and, before it, on loading the
+  document: the same limit again); a fresh worker's own start (``spawn``, importing PyMuPDF) has a limit
+  of its own (``start_timeout_s``), whose expiry fails the request with ``ERR_WORKER_START``.
 * Nothing raises into the caller for bad documents: `DocumentInfo.error` holds a sentence for people;
   a page that cannot be rendered fails its future with `RenderError` (its ``message`` is for people).
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import logging
 import os
 import threading
 import time
@@ -51,6 +55,7 @@ from gremalda.pdf.renderworker import (
     ERR_WRONG_PASSWORD,
     worker_main,
 )
+from gremalda.pdf.workerstart import START_TIMEOUT
 
 __all__ = [
     "ERR_CLOSED",
@@ -63,6 +68,7 @@ __all__ = [
     "ERR_TIMEOUT",
     "ERR_TOO_LARGE",
     "ERR_WORKER_DIED",
+    "ERR_WORKER_START",
     "ERR_WRONG_PASSWORD",
     "IDENTITY",
     "DocumentInfo",
@@ -77,8 +83,10 @@ __all__ = [
     "Word",
 ]
 
+log = logging.getLogger(__name__)
 ERR_WORKER_DIED = "The page renderer stopped unexpectedly while working on this document."
 ERR_TIMEOUT = "Rendering took too long and was stopped."
+ERR_WORKER_START = "The page renderer did not start in time (the computer is very busy); try again."
 ERR_CLOSED = "The page renderer was closed."
 ERR_NOT_OPEN = "This document is not open."
 
@@ -225,6 +233,9 @@ class _Worker:
     deadline: float = 0.0
     started_at: float = 0.0
     restart_at: float = 0.0
+    ready: bool = False  # the process has said it started
+    limit: float = 0.0  # the time limit of its job, from the moment it started on it
+    began: float = 0.0  # when it started on the current step of its job
 
 
 _Outcome = tuple[Future[Any], str, Any]  # (future, "result" | "error" | "cancel", value)
@@ -233,14 +244,23 @@ _Outcome = tuple[Future[Any], str, Any]  # (future, "result" | "error" | "cancel
 class Renderer:
     """Renders PDF pages in ``workers`` processes; see the module docstring.
 
-    ``timeout_s`` bounds one request in a worker; ``max_documents`` bounds the documents one worker
-    keeps open.
+    ``timeout_s`` bounds one request in a worker (from the moment the worker has started on it);
+    ``start_timeout_s`` a fresh worker's start; ``max_documents`` bounds the documents one worker keeps
+    open.
     """
 
-    def __init__(self, workers: int = 2, *, timeout_s: float = 60.0, max_documents: int = 8) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        *,
+        timeout_s: float = 60.0,
+        max_documents: int = 8,
+        start_timeout_s: float = START_TIMEOUT,
+    ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.timeout_s = timeout_s
+        self.start_timeout_s = start_timeout_s
         self.max_documents = max(1, max_documents)
         self._ctx = get_context("spawn")
         self._lock = threading.RLock()
@@ -513,7 +533,9 @@ class Renderer:
             else:
                 messages.append((job.kind, job.key, *job.args))
             worker.job = job
-            worker.deadline = now + self.timeout_s
+            worker.limit = self.timeout_s
+            # until the worker says it started (on the load, then on the request): its start's limit
+            worker.deadline = now + (self.timeout_s if worker.ready else self.start_timeout_s)
             sends.append((worker, messages))
         return sends
 
@@ -555,7 +577,13 @@ class Renderer:
         now = time.monotonic()
         for worker in workers:
             if worker.job is not None and worker.deadline <= now:
-                self._lost(worker, ERR_TIMEOUT, retry=False)
+                if worker.ready:
+                    ran, limit = now - worker.began, worker.limit
+                    log.warning("render request stopped after %.1f s (limit %g s)", ran, limit)
+                    self._lost(worker, ERR_TIMEOUT, retry=False)
+                else:
+                    log.warning("render worker did not start within %g s", self.start_timeout_s)
+                    self._lost(worker, ERR_WORKER_START, retry=False)
 
     def _receive(self, worker: _Worker) -> None:
         job, conn = worker.job, worker.conn
@@ -567,6 +595,12 @@ class Renderer:
                 samples = conn.recv_bytes()
         except (OSError, EOFError):
             self._lost(worker, ERR_WORKER_DIED)
+            return
+        if message[0] in ("ready", "started"):  # the job's limit counts from now
+            with self._lock:
+                worker.ready = True
+                worker.began = time.monotonic()
+                worker.deadline = worker.began + worker.limit
             return
         with self._lock:
             worker.job = None
@@ -617,6 +651,7 @@ class Renderer:
         worker.process, worker.conn = process, parent
         worker.docs = OrderedDict()
         worker.started_at = time.monotonic()
+        worker.ready = False
 
     @staticmethod
     def _detach(worker: _Worker) -> tuple[Any, Connection | None]:

@@ -6,12 +6,14 @@
 document it was sent open (with a few recently used display lists, so that the sharp render after the quick
 one, and the tiles of one page, do not interpret the page again) and answers one request at a time over a
 `multiprocessing` connection. It speaks in plain tuples and bytes; the client side builds the public
-dataclasses, so this module imports nothing of Gremalda but `gremalda.pdf.words` (itself without imports of
-ours), and PyMuPDF only once the worker has started.
+dataclasses, so this module imports nothing of Gremalda but `gremalda.pdf.words` and
+`gremalda.pdf.workerstart` (themselves without imports of ours), and PyMuPDF only once the worker has started.
 
 Protocol (client → worker), one message at a time, the next request only after the answer:
 
-* ``("load", key, password)`` followed by ``send_bytes(pdf)``: open (or replace) a document; no answer.
+* ``("load", key, password)`` followed by ``send_bytes(pdf)``: open (or replace) a document; answered
+  only by ``("started",)``, as every request is before its answer (the worker's first message is
+  ``("ready",)``: it has started).
 * ``("close", key)``: forget a document; no answer.
 * ``("info", key)`` → ``("ok", info_tuple)``, see `_info`.
 * ``("render", key, page, scale, clip, night)`` → ``("image", (width, height, stride, clip))`` followed by
@@ -37,6 +39,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from gremalda.pdf.words import page_words
+from gremalda.pdf.workerstart import delay_start_for_tests
 
 if TYPE_CHECKING:
     import pymupdf
@@ -73,8 +76,15 @@ class _Doc:
 
 
 def worker_main(conn: Connection) -> None:
-    """Entry point of a render worker process: serve requests from ``conn`` until it closes."""
+    """Entry point of a render worker process: serve requests from ``conn`` until it closes.
+
+    It says ``("ready",)`` once started, and ``("started",)`` whenever it starts loading a document or
+    working on a request: the parent's time limits count from these (gremalda.pdf.workerstart)."""
     _prepare_process()
+    try:
+        conn.send(("ready",))
+    except (OSError, EOFError):
+        return
     docs: dict[str, _Doc] = {}
     lists: collections.OrderedDict[tuple[str, int], Any] = collections.OrderedDict()
     while True:
@@ -88,6 +98,10 @@ def worker_main(conn: Connection) -> None:
         if kind == "load":
             _, key, password = message
             data = conn.recv_bytes()
+            try:
+                conn.send(("started",))
+            except (OSError, EOFError):
+                return
             _forget(docs, lists, key)
             docs[key] = _load(data, password)
             continue
@@ -95,6 +109,7 @@ def worker_main(conn: Connection) -> None:
             _forget(docs, lists, message[1])
             continue
         try:
+            conn.send(("started",))
             if kind == "render":
                 _, key, page, scale, clip, night = message
                 answer = _render(docs.get(key), lists, key, page, scale, clip, night)
@@ -127,6 +142,7 @@ def _prepare_process() -> None:
     lowers its own CPU priority: on a two-core laptop two busy workers would otherwise delay the GUI
     thread by tens of milliseconds while scrolling fast.
     """
+    delay_start_for_tests()
     for optional in _OPTIONAL_PYMUPDF_ADDONS:
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]  # None makes `import` fail
     signal.signal(signal.SIGINT, signal.SIG_IGN)

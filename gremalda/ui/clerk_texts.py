@@ -122,7 +122,16 @@ FINDINGS: dict[str, tuple[str, Values]] = {
     "timeout": (
         QT_TRANSLATE_NOOP(
             "ClerkText",
-            "Reading the PDF took longer than %1 s and was stopped (the file is probably damaged).",
+            "Reading the PDF took longer than %1 s and was stopped after %2 s (the file is probably "
+            "damaged).",
+        ),
+        lambda p: (_number(p.get("seconds", 0)), _number(p.get("ran", p.get("seconds", 0)))),
+    ),
+    "worker_start": (
+        QT_TRANSLATE_NOOP(
+            "ClerkText",
+            "The PDF could not be checked: the checking process did not start within %1 s (the computer "
+            "is very busy). Try again later; the file itself may well be fine.",
         ),
         lambda p: (_number(p.get("seconds", 0)),),
     ),
