@@ -20,11 +20,12 @@ from sync.server.api import events as events_api
 from sync.server.blobstore import BlobStore
 from sync.server.config import Settings
 from sync.server.context import ServerContext
-from sync.server.db import make_engine, make_sessionmaker, migrate
+from sync.server.db import make_engine, make_sessionmaker, migrate, write_session
 from sync.server.errors import ApiError, PayloadTooLarge
 from sync.server.events import ChangeWatcher
 from sync.server.oparl import routes as oparl
 from sync.server.periodic import PeriodicTasks
+from sync.server.publish import republish_bodies
 from sync.server.staging import Staging
 
 log = logging.getLogger("gremalda.server")
@@ -123,6 +124,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         make_sessionmaker(engine, time_zone=settings.body_time_zone),
         BlobStore(settings.blob_dir),
     )
+    with write_session(ctx.sessions) as session:
+        republish_bodies(session)  # their records name the zone of this start's settings
     app = FastAPI(
         title="Gremalda document-management backend",
         version="1.0",

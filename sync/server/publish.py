@@ -30,6 +30,7 @@ from sync.server import audience as aud
 from sync.server.events import committed
 from sync.server.models import (
     Annotation,
+    Body,
     Change,
     Consultation,
     EFileShare,
@@ -43,7 +44,7 @@ from sync.server.models import (
     utcnow,
 )
 from sync.server.models.base import Versioned
-from sync.server.serialize import KIND_OF, to_json
+from sync.server.serialize import KIND_OF, body_time_zone, to_json
 
 _PENDING = "feed_pending"
 _DELETED = "feed_deleted"
@@ -114,6 +115,25 @@ def reshare_withheld(session: Session, today: date) -> None:
     authors = session.scalars(select(Annotation.author_id).where(Annotation.visibility == aud.WITHHELD))
     session.info.setdefault(_GRANTED, set()).update(("u", author) for author in set(authors))
     session.info[_TODAY] = today
+
+
+def republish_bodies(session: Session) -> int:
+    """Bodies whose feed record names another time zone than the server's setting (`serialize.body_time_zone`:
+    the server was restarted with another GREMALDA_TIME_ZONE, or the record was written before records named
+    one) are written again, as an edit of the body would, when the session commits: clients then count
+    notice periods in the zone the server counts them in. Returns how many."""
+    zone = body_time_zone(session)
+    records = session.execute(
+        select(FeedObject.obj_id, FeedObject.payload).where(
+            FeedObject.kind == int(Kind.BODY), FeedObject.deleted.is_(False)
+        )
+    )
+    stale = [
+        obj_id for obj_id, payload in records if payload and json.loads(payload).get("time_zone") != zone
+    ]
+    for body in session.scalars(select(Body).where(Body.id.in_(stale))):
+        body.modified = utcnow()  # dirty: the flush's collector touches it (version) and it is published
+    return len(stale)
 
 
 @event.listens_for(Session, "before_commit")

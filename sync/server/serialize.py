@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 
 from sync.protocol.kinds import Kind
 from sync.protocol.notice import DEFAULT_TIME_ZONE
@@ -91,6 +91,11 @@ def _value(value: Any) -> Any:
     return value
 
 
+def body_time_zone(session: Session | None) -> str:
+    """The time zone a body's feed record names when written in `session` (the server's setting)."""
+    return (session.info.get(TIME_ZONE_INFO) if session else None) or DEFAULT_TIME_ZONE
+
+
 def to_dict(obj: Any) -> dict[str, Any]:
     if isinstance(obj, Annotation):
         return json.loads(to_json(obj))  # type: ignore[no-any-return]
@@ -100,8 +105,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
         data[name] = _value(getattr(obj, name))
     if kind is Kind.BODY:
         # the zone its notice period (Ladungsfrist) counts days in: a server setting, not a column
-        session = object_session(obj)
-        data["time_zone"] = (session.info.get(TIME_ZONE_INFO) if session else None) or DEFAULT_TIME_ZONE
+        data["time_zone"] = body_time_zone(object_session(obj))
     data["version"] = obj.version
     data["created"] = _value(obj.created)
     data["modified"] = _value(obj.modified)
