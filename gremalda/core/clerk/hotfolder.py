@@ -2,14 +2,19 @@
 
 :class:`HotFolder` watches one folder (not its subfolders) with watchdog and scans what is already
 there when it starts. A PDF (``*.pdf``, any case) counts once its size and modification time have not
-changed for ``settle_s`` (about a second) and it is not empty: a file still being copied or downloaded
-is not reported half-written. Temporary and partial names are ignored: hidden files (``.name``), Office
-lock files (``~$name``), ``.part``, ``.crdownload``, ``.tmp``, ``.partial``, ``.download``. Each file is
-reported once per (path, size, mtime): a file replaced by a new version is reported again, the same
-file seen again (a rescan, a touch without change) is not.
+changed for ``settle_s`` (2.5 s: a copy from a slow share or a busy machine pauses for more than a
+second) and it is not empty: a file still being copied or downloaded is not reported half-written.
+Temporary and partial names are ignored: hidden files (``.name``), Office lock files (``~$name``),
+``.part``, ``.crdownload``, ``.tmp``, ``.partial``, ``.download``. Each file is reported once per (path,
+size, mtime): a file replaced by a new version is reported again, the same file seen again (a rescan, a
+touch without change) is not. When a copy stalls for longer than ``settle_s`` all the same, the
+half-written file is reported; once it changes again, ``on_changed(path)`` (optional) says so at once
+(what was said about the reported version no longer holds), and the complete file is reported again
+when it is still.
 
-``on_new(path)`` is called on the hot folder's own thread; keep it short (hand the path to the UI).
-Exceptions it raises are logged, not propagated. :meth:`stop` ends the thread and joins the observer.
+``on_new(path)`` and ``on_changed(path)`` are called on the hot folder's own thread; keep them short
+(hand the path to the UI). Exceptions they raise are logged, not propagated. :meth:`stop` ends the
+thread and joins the observer.
 
 :func:`file_away` moves a file that has been attached into a subfolder (the window's "Erledigt"): the
 folder is not watched recursively, so the file is not reported again, after a restart either, and the
@@ -96,11 +101,13 @@ class HotFolder:
         path: str | os.PathLike[str],
         on_new: Callable[[Path], None],
         *,
-        settle_s: float = 1.0,
+        on_changed: Callable[[Path], None] | None = None,
+        settle_s: float = 2.5,
         poll_s: float = 0.25,
     ) -> None:
         self.path = Path(path)
         self.on_new = on_new
+        self.on_changed = on_changed
         self.settle_s = settle_s
         self.poll_s = poll_s
         self._lock = threading.Lock()
@@ -108,6 +115,8 @@ class HotFolder:
         self._stopping = threading.Event()
         self._watching: dict[Path, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, stable since)
         self._seen: set[tuple[Path, int, int]] = set()
+        self._reported: dict[Path, tuple[int, int]] = {}  # path -> (size, mtime_ns) last reported
+        self._changing: set[Path] = set()  # reported paths whose change was told (on_changed)
         self._observer: Any = None
         self._thread: threading.Thread | None = None
 
@@ -179,6 +188,7 @@ class HotFolder:
     def _check(self) -> None:
         now = time.monotonic()
         ready: list[Path] = []
+        changed: list[Path] = []
         with self._lock:
             for path, (size, mtime, since) in list(self._watching.items()):
                 try:
@@ -189,6 +199,10 @@ class HotFolder:
                 current = (info.st_size, info.st_mtime_ns)
                 if current != (size, mtime):
                     self._watching[path] = (*current, now)
+                    last = self._reported.get(path)
+                    if last is not None and last != current and path not in self._changing:
+                        self._changing.add(path)  # a reported file is being written again
+                        changed.append(path)
                     continue
                 if now - since < self.settle_s or info.st_size == 0:
                     continue
@@ -196,7 +210,15 @@ class HotFolder:
                 key = (path, info.st_size, info.st_mtime_ns)
                 if key not in self._seen:
                     self._seen.add(key)
+                    self._reported[path] = (info.st_size, info.st_mtime_ns)
+                    self._changing.discard(path)
                     ready.append(path)
+        for path in changed:
+            try:
+                if self.on_changed is not None:
+                    self.on_changed(path)
+            except Exception:
+                log.exception("hot folder: handling the change of %s failed", path)
         for path in ready:
             try:
                 self.on_new(path)

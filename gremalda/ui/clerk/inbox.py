@@ -4,7 +4,12 @@ shows the reason, one with warnings says so. From here the clerk drags them onto
 are dragged as files, like from the file manager) or assigns the chosen ones to the item chosen in the
 agenda editor. A document leaves the inbox only once it is attached: its file is then moved into the
 subfolder "Erledigt" ("Done") of the hot folder, so it is not listed again, after a restart either, and
-the file manager shows what is done. A refused document stays, with its reason."""
+the file manager shows what is done. A refused document stays, with its reason.
+
+A file is listed once: when a listed file is written again (a copy that stalled long enough to be
+reported half-written, then went on; a new version saved over it), its entry says so at once, the complete
+file is checked again when it is still, and its new result replaces the old one (a check of an older
+version that comes back late is ignored)."""
 
 from __future__ import annotations
 
@@ -52,6 +57,7 @@ class Inbox(QWidget):
     assignRequested = Signal(list)  # [Path]  # noqa: N815 (Qt's naming)
     arrived = Signal(object)  # Path, on the GUI thread
     _arrived = Signal(object)
+    _changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,16 +87,21 @@ class Inbox(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._arrived.connect(self._add, Qt.ConnectionType.QueuedConnection)
+        self._changed.connect(self._rewriting, Qt.ConnectionType.QueuedConnection)
+        self._checks: dict[str, int] = {}  # path -> arrival checks asked for and not answered yet
+        self._rewritten: set[str] = set()  # listed paths written again since their last arrival
 
     def watch(self, folder: str) -> None:
         """Watch ``folder`` ("" : none) instead of the one watched so far."""
         self.stop()
         self.list.clear()
+        self._checks.clear()
+        self._rewritten.clear()
         if not folder:
             self.title.setText(self._unset_text())
             return
         try:
-            self.folder = HotFolder(folder, self._arrived.emit).start()
+            self.folder = HotFolder(folder, self._arrived.emit, on_changed=self._changed.emit).start()
         except GremaldaError as error:
             self.title.setText(self.tr("Inbox (hot folder not usable)"))
             error_reporter.report(error)
@@ -130,6 +141,8 @@ class Inbox(QWidget):
 
     def _add(self, path: Path) -> None:
         self.remove([path])  # a new version of the same file: listed once
+        self._checks[str(path)] = self._checks.get(str(path), 0) + 1
+        self._rewritten.discard(str(path))
         item = QListWidgetItem(self.tr("%1 — checking…").replace("%1", path.name), self.list)
         item.setData(PATH_ROLE, str(path))
         item.setData(STATE_ROLE, "checking")
@@ -137,7 +150,13 @@ class Inbox(QWidget):
         self.arrived.emit(path)  # the editor checks it (the preflight) and calls checked()
 
     def checked(self, path: Path, summary: str, refusal: str | None, warnings: Sequence[str]) -> None:
-        """Show the preflight's result on the file's entry (a refused one: the reason, in red)."""
+        """Show the preflight's result on the file's entry (a refused one: the reason, in red). The result
+        of an arrival whose file has been written again since is ignored: the newer one's comes."""
+        key = str(path)
+        outstanding = max(0, self._checks.get(key, 0) - 1)
+        self._checks[key] = outstanding
+        if outstanding or key in self._rewritten:
+            return
         item = self.item(path)
         if item is None:
             return
@@ -149,6 +168,14 @@ class Inbox(QWidget):
             )
         else:
             self._mark(item, "ok", self.tr("%1 — %2"), summary, [])
+
+    def _rewriting(self, path: Path) -> None:
+        """A listed file is being written again: what was said about it no longer holds."""
+        item = self.item(path)
+        if item is None:
+            return
+        self._rewritten.add(str(path))
+        self._mark(item, "checking", self.tr("%1 — being written again, checked when complete…"), "", [])
 
     def refused(self, path: Path, reason: str) -> None:
         """Attaching the file was refused: it stays in the inbox, with the reason."""

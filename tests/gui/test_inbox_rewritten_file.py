@@ -1,0 +1,89 @@
+"""The clerk's inbox and a file written again: a copy into the hot folder that stalls long enough to be
+reported half-written (and refused by the arrival check), then completes, ends as one entry with the
+complete file's result; a late result of an older version never overwrites the newer one's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gremalda.pdf.preflight import Preflighter
+from gremalda.ui.clerk.inbox import Inbox
+from tests.gui.conftest import rich_pdf
+
+WAIT = 300_000  # ms: a guard against hangs, never reached when things work
+SHOTS = Path(os.environ.get("GREMALDA_TEST_SHOTS", "/tmp/s5b-inbox-shots"))
+
+
+@pytest.fixture
+def inbox(qtbot: Any) -> Iterator[Inbox]:
+    widget = Inbox()
+    qtbot.addWidget(widget)
+    widget.resize(520, 240)
+    yield widget
+    widget.stop()
+
+
+def shot(widget: Inbox, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def test_a_half_written_pdf_that_completes_later_ends_as_one_entry_with_the_good_result(
+    inbox: Inbox, qtbot: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "hot"
+    folder.mkdir()
+    checker = Preflighter()
+
+    def check(path: Path) -> None:  # what the clerk editor does with an arrival (editor._check_arrival)
+        report = checker.check(path)
+        inbox.checked(path, f"{report.pages} pages", report.refused_reason, report.warnings)
+
+    inbox.arrived.connect(check)
+    inbox.watch(str(folder))
+    assert inbox.folder is not None
+    inbox.folder.settle_s = 0.5  # stands for a copy stalled longer than the (longer) real stillness window
+    data = rich_pdf("Haushaltssatzung 2027", pages=4)
+    target = folder / "Vorlage 12.pdf"
+    try:
+        with target.open("wb") as handle:
+            handle.write(data[:200])  # the copy stalls after its first bytes ...
+            handle.flush()
+            qtbot.waitUntil(lambda: inbox.state(target) == "refused", timeout=WAIT)
+            shot(inbox, "1-half-written-refused")
+            handle.write(data[200:])  # ... and goes on
+            handle.flush()
+        qtbot.waitUntil(lambda: inbox.state(target) == "ok", timeout=WAIT)
+    finally:
+        checker.close()
+    shot(inbox, "2-complete-accepted")
+    assert inbox.paths() == [target]  # one entry
+    item = inbox.item(target)
+    assert item is not None
+    assert item.text() == "Vorlage 12.pdf — 4 pages"
+    assert "refused" not in item.toolTip()
+
+
+def test_a_late_result_of_an_older_version_is_ignored(inbox: Inbox, tmp_path: Path) -> None:
+    path = tmp_path / "Bericht.pdf"
+    inbox._add(path)  # reported half-written ...
+    inbox._rewriting(path)  # ... written again before its check came back
+    assert inbox.state(path) == "checking"
+    shot(inbox, "3-being-written-again")
+    assert inbox.item(path) is not None and "being written again" in inbox.item(path).text()  # type: ignore[union-attr]
+    inbox.checked(path, "", "The PDF is damaged: no page can be read.", [])  # the old version's result
+    assert inbox.state(path) == "checking"  # not a stale refusal
+    inbox._add(path)  # the complete file, reported again
+    inbox._add(path)  # and once more (a new version saved over it) before any result
+    inbox.checked(path, "2 pages", "The PDF has no pages.", [])  # the result of the one before
+    assert inbox.state(path) == "checking"
+    inbox.checked(path, "3 pages", None, [])
+    assert inbox.state(path) == "ok" and inbox.paths() == [path]
+    assert inbox.item(path).text() == "Bericht.pdf — 3 pages"  # type: ignore[union-attr]
+    inbox.refused(path, "The server refused it.")  # attaching refused later: still shown
+    assert inbox.state(path) == "refused"
