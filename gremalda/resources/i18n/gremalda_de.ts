@@ -1057,8 +1057,12 @@
       <translation>Das Lesen des PDFs brauchte zu viel Speicher (die Datei ist wahrscheinlich beschädigt oder bösartig).</translation>
     </message>
     <message>
-      <source>Reading the PDF took longer than %1 s and was stopped (the file is probably damaged).</source>
-      <translation>Das Lesen des PDFs dauerte länger als %1 s und wurde abgebrochen (die Datei ist wahrscheinlich beschädigt).</translation>
+      <source>Reading the PDF took longer than %1 s and was stopped after %2 s (the file is probably damaged).</source>
+      <translation>Das Lesen des PDFs dauerte länger als %1 s und wurde nach %2 s abgebrochen (die Datei ist wahrscheinlich beschädigt).</translation>
+    </message>
+    <message>
+      <source>The PDF could not be checked: the checking process did not start within %1 s (the computer is very busy). Try again later; the file itself may well be fine.</source>
+      <translation>Das PDF konnte nicht geprüft werden: Der Prüfprozess ist nicht innerhalb von %1 s gestartet (der Computer ist sehr ausgelastet). Versuchen Sie es später noch einmal; die Datei selbst ist wahrscheinlich in Ordnung.</translation>
     </message>
     <message>
       <source>The PDF was damaged and had to be repaired while reading it; it can be read here, but check it, other programs may not read it.</source>
@@ -2120,6 +2124,10 @@ Passwort:</translation>
     <message>
       <source>%1 — %2</source>
       <translation>%1 — %2</translation>
+    </message>
+    <message>
+      <source>%1 — being written again, checked when complete…</source>
+      <translation>%1 — wird gerade neu geschrieben, wird geprüft, sobald die Datei vollständig ist…</translation>
     </message>
     <message>
       <source>%1 — attached, but not moved into the folder “%2”: %3</source>
@@ -3641,6 +3649,10 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     <message>
       <source>Everyone who may see the document (the committee's members)</source>
       <translation>Alle, die das Dokument sehen dürfen (die Mitglieder des Gremiums)</translation>
+    </message>
+    <message>
+      <source>A private copy stays on this device: it is not shared with anyone.</source>
+      <translation type="unfinished"></translation>
     </message>
     <message>
       <source>Annotations on documents of an OParl source stay private on this device.</source>
