@@ -5,6 +5,8 @@ the author's factions who may see it) need a document of our server: annotations
 documents stay on this device (`AnnotationStore.local_only`), so sharing them is refused here with the
 reason ``"local"``. ``faction`` needs the author to be an active member (or deputy) of a faction today
 (the server shares with the factions it finds then, sync/server/audience.py); in none: ``"no_faction"``.
+An annotation the user kept as a private copy (the orphan dialog's "Keep as private copy" for a change the
+server refused, `AnnotationStore.keep_local`) is never sent again, so it cannot be shared: ``"kept"``.
 """
 
 from __future__ import annotations
@@ -15,26 +17,31 @@ from datetime import date
 from typing import Any, Literal
 
 from gremalda.core.annotations.records import Visibility
+from gremalda.core.annotations.store import LOCAL_KEY
 from gremalda.store.replica import Store, stored_account
 
-__all__ = ["Refusal", "Sharing", "factions", "file_is_local", "refusal", "sharing"]
+__all__ = ["Refusal", "Sharing", "factions", "file_is_local", "kept_local", "refusal", "sharing"]
 
-Refusal = Literal["local", "no_faction"]
+Refusal = Literal["local", "no_faction", "kept"]
 
 
 @dataclass(frozen=True)
 class Sharing:
     """What sharing an annotation of one document allows: whether the document's annotations stay on
-    this device (``local``) and the names of the user's factions today (empty: in none)."""
+    this device (``local``) and the names of the user's factions today (empty: in none); for one
+    annotation also whether it is a private copy kept on this device (``kept``)."""
 
     local: bool = False
     factions: tuple[str, ...] = ()
+    kept: bool = False
 
 
 def refusal(sharing: Sharing, visibility: Visibility) -> Refusal | None:
     """Why ``visibility`` cannot be chosen (None: it can)."""
     if visibility is Visibility.PRIVATE:
         return None
+    if sharing.kept:
+        return "kept"
     if sharing.local:
         return "local"
     if visibility is Visibility.FACTION and not sharing.factions:
@@ -96,6 +103,19 @@ def file_is_local(store: Store, file_id: str) -> bool:
     )
 
 
-def sharing(store: Store, file_id: str) -> Sharing:
-    """What sharing allows for the annotations of ``file_id`` (see the module docstring)."""
-    return Sharing(local=file_is_local(store, file_id), factions=factions(store))
+def kept_local(store: Store) -> frozenset[str]:
+    """The ids of the annotations the user keeps on this device only (private copies; the list
+    `AnnotationStore.keep_local` writes)."""
+    row = store.db.conn.execute("SELECT value FROM sync_state WHERE key = ?", (LOCAL_KEY,)).fetchone()
+    try:
+        value = json.loads(row[0]) if row is not None else []
+    except ValueError:
+        return frozenset()
+    return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
+
+
+def sharing(store: Store, file_id: str, annotation_id: str | None = None) -> Sharing:
+    """What sharing allows for the annotations of ``file_id`` (see the module docstring); with
+    ``annotation_id``, for that one (a kept private copy cannot be shared)."""
+    kept = annotation_id is not None and annotation_id in kept_local(store)
+    return Sharing(local=file_is_local(store, file_id), factions=factions(store), kept=kept)

@@ -1,6 +1,7 @@
 """The context menu of one annotation, shared by the Select tool on the page and the annotation panel:
 who sees it (a submenu of the three choices; one's own only, an undoable edit through the
-`AnnotationModel`), and the entries the caller adds (edit the text, delete, show)."""
+`AnnotationModel`; a private copy kept on this device offers only "Only me", the others say why), and the
+entries the caller adds (edit the text, delete, show)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def add_visibility_menu(menu: QMenu, model: AnnotationModel, record: Annotation)
         if current is not None and current.alive and current.visibility != visibility:
             model.set_visibility(record.id, visibility)
 
-    add_visibility_actions(sub, model.sharing(record.file_id), record.visibility, choose)
+    add_visibility_actions(sub, model.sharing(record.file_id, record.id), record.visibility, choose)
     if not model.is_mine(record):
         sub.setEnabled(False)
         sub.menuAction().setToolTip(

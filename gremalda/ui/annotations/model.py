@@ -45,7 +45,7 @@ from gremalda.core.annotations import merge
 from gremalda.core.annotations.anchor import page_text_hash
 from gremalda.core.annotations.errors import InvalidAnnotation, ReadOnlyAnnotation
 from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind, Visibility
-from gremalda.core.annotations.sharing import Sharing, factions, file_is_local, refusal
+from gremalda.core.annotations.sharing import Sharing, factions, file_is_local, kept_local, refusal
 from gremalda.core.annotations.store import AnnotationStore, device_id
 from gremalda.errors import NotSignedIn
 from gremalda.paths import DataPaths
@@ -117,6 +117,7 @@ class AnnotationModel(QObject):
         self.settings = settings
         self._default = Visibility.PRIVATE
         self._factions: tuple[str, ...] = ()
+        self._kept: frozenset[str] = frozenset()  # ids of private copies kept on this device (never shared)
         self._writer = workers if workers is not None else ReplicaWorkers(paths, threads=1, parent=self)
         self.user_id = ""
         self.author_name = ""
@@ -219,11 +220,12 @@ class AnnotationModel(QObject):
 
     # --- sharing -----------------------------------------------------------------------------------------
 
-    def sharing(self, file_id: str) -> Sharing:
-        """What sharing the annotations of ``file_id`` allows (as last read; see the module docstring)."""
+    def sharing(self, file_id: str, annotation_id: str | None = None) -> Sharing:
+        """What sharing the annotations of ``file_id`` allows (as last read; see the module docstring);
+        with ``annotation_id``, that one's (a private copy kept on this device cannot be shared)."""
         anchor = self._anchors.get(file_id)
         local = anchor.local if anchor is not None else "://" in file_id
-        return Sharing(local=local, factions=self._factions)
+        return Sharing(local=local, factions=self._factions, kept=annotation_id in self._kept)
 
     def default_visibility(self) -> Visibility:
         """Who sees the user's new annotations (where the document allows it, see `visibility_for`)."""
@@ -247,7 +249,7 @@ class AnnotationModel(QObject):
         """Change who sees the user's annotation ``id`` (undoable, like any edit)."""
         visibility = Visibility(visibility)
         current = self._records.get(id)
-        if current is not None and refusal(self.sharing(current.file_id), visibility) is not None:
+        if current is not None and refusal(self.sharing(current.file_id, id), visibility) is not None:
             raise InvalidAnnotation(detail=f"{id} cannot be shared as {visibility.value} here")
         self.update(id, visibility=visibility)
 
@@ -267,6 +269,13 @@ class AnnotationModel(QObject):
                 self.sharingChanged.emit()
 
         self._writer.submit(factions, done, lambda exc: log.warning("factions: %s", exc))
+
+        def kept(ids: frozenset[str]) -> None:  # the orphan dialog's private copies (after it, a refresh)
+            if ids != self._kept:
+                self._kept = ids
+                self.sharingChanged.emit()
+
+        self._writer.submit(kept_local, kept, lambda exc: log.warning("private copies: %s", exc))
 
     # --- changes -------------------------------------------------------------------------------------------
 

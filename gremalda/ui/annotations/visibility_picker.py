@@ -73,6 +73,10 @@ def visibility_description(visibility: Visibility, factions: tuple[str, ...] = (
 
 
 def refusal_text(reason: Refusal) -> str:
+    if reason == "kept":
+        return translate(
+            "VisibilityPicker", "A private copy stays on this device: it is not shared with anyone."
+        )
     if reason == "local":
         return translate(
             "VisibilityPicker", "Annotations on documents of an OParl source stay private on this device."
