@@ -139,6 +139,8 @@ class Finding:
             params["limit_text"] = _size(int(params["limit"]))
         if self.code == "timeout":
             params.setdefault("ran", params.get("seconds", 0))  # a finding made before it said how long
+        if self.code == "worker_start":
+            params.setdefault("seconds", START_TIMEOUT)
         if self.code == "scanned":
             params["what"] = "page has" if params.get("count") == 1 else "pages have"
         text = TEXTS[self.code].format(**params)

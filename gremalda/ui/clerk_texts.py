@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QObject
 from gremalda.core.clerk.errors import ClerkError
 from gremalda.os_reasons import READ, WATCH, params_reason
 from gremalda.pdf.preflight import Finding, page_list
+from gremalda.pdf.workerstart import START_TIMEOUT
 from gremalda.ui.os_texts import fill, reason_text, translated_reason
 
 CONTEXT = "ClerkText"
@@ -133,7 +134,7 @@ FINDINGS: dict[str, tuple[str, Values]] = {
             "The PDF could not be checked: the checking process did not start within %1 s (the computer "
             "is very busy). Try again later; the file itself may well be fine.",
         ),
-        lambda p: (_number(p.get("seconds", 0)),),
+        lambda p: (_number(p.get("seconds", START_TIMEOUT)),),
     ),
     "repaired": (
         QT_TRANSLATE_NOOP(
