@@ -7,12 +7,14 @@ passed already."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gremalda.core.clerk import DeliveryTable
 from gremalda.ui.clerk.notice_text import zoned_time
 from gremalda.ui.clerk.reads import MeetingDesk
+from sync.protocol.notice import NoticeDeadline, notice_deadline
 
 NAMED_UP_TO = 6  # members without access are named when there are at most this many
 
@@ -63,11 +65,23 @@ class PublishConfirmation(QMessageBox):
                 text += " " + self.tr(
                     "%n without Gremalda access – please invite them another way.", "", len(without)
                 )
-        notice = desk.notice
+        notice = _notice(desk, table)
         if notice is not None:
-            text += "\n\n" + self.tr(
-                "Notice deadline (%n day(s) before the meeting): %1.", "", desk.notice_days
-            ).replace("%1", zoned_time(notice.shown, desk.zone))
-            if notice.passed(now or datetime.now(UTC)):
+            days, zone, deadline = notice
+            text += "\n\n" + self.tr("Notice deadline (%n day(s) before the meeting): %1.", "", days).replace(
+                "%1", zoned_time(deadline.shown, zone)
+            )
+            if deadline.passed(now or datetime.now(UTC)):
                 text += " " + self.tr("This deadline has passed already.")
         return text
+
+
+def _notice(desk: MeetingDesk, table: DeliveryTable | None) -> tuple[int, ZoneInfo, NoticeDeadline] | None:
+    """The notice days, the zone and the deadline to show: the server's table's when it was read and has
+    one (its zone is the server's live setting; the replica's body record may name an older one), else the
+    replica's."""
+    if table is None or table.start is None or table.deadline is None:
+        notice = desk.notice
+        return (desk.notice_days, desk.zone, notice) if notice is not None else None
+    ruled = notice_deadline(table.start, table.notice_days, table.zone)  # late_from: when it has passed
+    return table.notice_days, table.zone, NoticeDeadline(shown=table.deadline, late_from=ruled.late_from)
