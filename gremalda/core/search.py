@@ -30,10 +30,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
+from gremalda.core.council_time import meeting_zone, wall_clock
 from gremalda.core.library import Library, parse_time, ref_id
 from gremalda.store.database import Connection, sqlite_errors
 from gremalda.store.textindex import (
@@ -190,15 +191,18 @@ def _flag(value: Any, default: bool) -> bool:
     return bool(value) if isinstance(value, int) else default
 
 
-def _day(value: Any) -> date | None:
-    """The local date of an ISO date or date-time (``None`` when absent or unreadable)."""
+def _day(value: Any, zone: tzinfo | Literal["machine"] | None = "machine") -> date | None:
+    """The date of an ISO date or date-time (``None`` when absent or unreadable): on this machine's
+    clock, or on a council's (`zone`, :func:`council_time.wall_clock`)."""
     if isinstance(value, str) and len(value.strip()) == 10:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
             return None
     moment = parse_time(value)
-    return moment.astimezone().date() if moment is not None else None
+    if moment is None:
+        return None
+    return moment.astimezone().date() if zone == "machine" else wall_clock(moment, zone).date()
 
 
 def _fields(conn: Connection, kind: str, *names: str) -> list[tuple[Any, ...]]:
@@ -232,13 +236,19 @@ class _Objects:
             meeting = items.get(ref_id(item_id) or "", (None, True))[0]
             if (paper := ref_id(paper_id)) is not None and meeting is not None:
                 meetings_of_paper[paper].add(meeting)
+        zones = {str(i): tz for i, tz in _fields(conn, "body", "time_zone")}
         return cls(
             organizations={
                 str(i): (_text(n), _text(k)) for i, n, k in _fields(conn, "organization", "name", "kind")
             },
-            meetings={
-                str(i): (ref_id(o), _day(s))
-                for i, o, s in _fields(conn, "meeting", "organization_id", "start")
+            meetings={  # a meeting's date on its council's clock (its body's time zone)
+                str(i): (
+                    ref_id(o),
+                    _day(s, meeting_zone({"source": src}, {"time_zone": zones.get(ref_id(b) or "")})),
+                )
+                for i, o, s, b, src in _fields(
+                    conn, "meeting", "organization_id", "start", "body_id", "source"
+                )
             },
             items=items,
             papers={

@@ -1,0 +1,86 @@
+"""Council times read from a real SQLCipher replica (random key, no keyring) in the server's wire form: a
+meeting just after midnight in Berlin (the evening before in UTC) has Berlin's date and time in the
+library's records, in a file's context label and in the search hit's meeting date, whatever this
+machine's zone; an OParl meeting whose body names no zone keeps the source's offset; a new meeting's
+zone is our server's body's."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from gremalda.core.council_time import replica_zone, wall_clock
+from gremalda.core.library import Library
+from gremalda.core.search import SearchService
+from gremalda.store.database import ReplicaDatabase, open_database
+from gremalda.store.textindex import TextIndex
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def put(db: ReplicaDatabase, kind: str, object_id: int | str, /, **fields: Any) -> None:
+    data = {"type": kind, "id": object_id, **fields, "version": 1, "modified": "2027-01-05T09:00:00+00:00"}
+    db.conn.execute(
+        "INSERT INTO object (type, id, data, version, modified) VALUES (?, ?, ?, 1, ?)",
+        (kind, str(object_id), json.dumps(data), data["modified"]),
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[ReplicaDatabase]:
+    oparl = "https://oparl.example/"
+    with open_database(tmp_path / "r.db", os.urandom(32), create=True) as database:
+        put(database, "body", 1, name="Bezirksversammlung", time_zone="Europe/Berlin")
+        put(database, "organization", 2, body_id=1, name="Verkehrsausschuss", kind="committee")
+        # 00:15 on Monday 5 April in Berlin: Sunday 22:15 in UTC
+        put(database, "meeting", 100, body_id=1, organization_id=2, name="Sitzung nach Mitternacht",
+            start="2027-04-04T22:15:00Z", state="published")  # fmt: skip
+        put(database, "agenda_item", 200, meeting_id=100, number="1", order=1, name="Veloroute", public=True)
+        put(database, "file", 400, body_id=1, name="Vorlage", file_name="400.pdf", role="main",
+            agenda_item_id=200, mime_type="application/pdf")  # fmt: skip
+        database.conn.execute("INSERT INTO file (id) VALUES ('400')")
+        TextIndex(database.conn).add_pages("400", [(1, "Die Veloroute am Elbufer.")])
+        # an OParl source: its body names no zone; the meeting's start comes with the source's offset
+        put(database, "body", oparl + "body/1", name="Stadt", source="oparl", source_id=1)
+        put(database, "organization", oparl + "org/1", body_id=oparl + "body/1", name="Rat", source="oparl",
+            source_id=1, kind="committee")  # fmt: skip
+        put(database, "meeting", oparl + "meeting/1", body_id=oparl + "body/1",
+            organization_id=oparl + "org/1", name="Ratssitzung", start="2027-04-05T00:15:00+03:00",
+            source="oparl", source_id=1)  # fmt: skip
+        yield database
+
+
+def test_library_records_and_labels_carry_the_bodys_zone(db: ReplicaDatabase) -> None:
+    meetings = {m.id: m for m in Library(db.conn).meetings()}
+    ours = meetings["100"]
+    assert ours.zone == BERLIN and ours.start is not None
+    assert wall_clock(ours.start, ours.zone).strftime("%d.%m.%Y %H:%M") == "05.04.2027 00:15"
+    theirs = meetings["https://oparl.example/meeting/1"]
+    assert theirs.zone is None and theirs.start is not None  # as the source gave it
+    assert wall_clock(theirs.start, theirs.zone).strftime("%d.%m.%Y %H:%M %z") == "05.04.2027 00:15 +0300"
+    entry = Library(db.conn).file("400")
+    assert entry is not None
+    assert entry.context == "TOP 1 · Sitzung nach Mitternacht 05.04.2027"  # Berlin's date, not UTC's 04.04.
+
+
+def test_search_shows_the_meetings_date_on_the_councils_clock(db: ReplicaDatabase) -> None:
+    hits = SearchService(db.conn, db.path).search("Veloroute", limit=10).hits
+    assert [(h.file_id, h.meeting_date) for h in hits] == [("400", date(2027, 4, 5))]
+
+
+def test_a_new_meeting_gets_our_servers_body_zone(db: ReplicaDatabase, tmp_path: Path) -> None:
+    assert replica_zone(db.conn) == BERLIN
+    db.conn.execute(
+        "UPDATE object SET data = json_set(data, '$.time_zone', 'Europe/Lisbon') "
+        "WHERE type = 'body' AND id = '1'"
+    )
+    assert replica_zone(db.conn) == ZoneInfo("Europe/Lisbon")
+    with open_database(tmp_path / "empty.db", os.urandom(32), create=True) as empty:
+        assert replica_zone(empty.conn) == BERLIN  # nothing synced yet: the default
