@@ -397,6 +397,9 @@ class DocumentView(QWidget):
                 "The page renderer stopped unexpectedly while working on this document."
             ),
             render.ERR_TIMEOUT: self.tr("Rendering took too long and was stopped."),
+            render.ERR_WORKER_START: self.tr(
+                "The page renderer did not start in time (the computer is very busy); try again."
+            ),
         }
         return known.get(error, error)
 
