@@ -1624,6 +1624,10 @@ Passwort:</translation>
       <translation>Die Darstellung dauerte zu lange und wurde abgebrochen.</translation>
     </message>
     <message>
+      <source>The page renderer did not start in time (the computer is very busy); try again.</source>
+      <translation>Die Seitendarstellung ist nicht rechtzeitig gestartet (der Computer ist sehr ausgelastet); bitte erneut versuchen.</translation>
+    </message>
+    <message>
       <source>Searching…</source>
       <translation>Suche läuft …</translation>
     </message>
