@@ -11,12 +11,11 @@ changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -33,9 +32,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -44,31 +40,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gremalda.core.annotations.records import Annotation, Kind, Visibility
+from gremalda.core.annotations.records import Annotation, Visibility
 from gremalda.core.records import FileEntry
-from gremalda.ui.annotation_format import annotation_text, date_text, kind_icon, kind_name
+from gremalda.ui.annotation_filters import AnnotationFilterBar
+from gremalda.ui.annotation_rows import (
+    AUTHOR,
+    COLUMNS,
+    DATE,
+    FILE_ROLE,
+    ID_ROLE,
+    KIND,
+    MINE_ROLE,
+    PAGE,
+    PAGE_ROLE,
+    SORT_ROLE,
+    TEXT,
+    VISIBILITY,
+    VISIBILITY_ROLE,
+    annotation_items,
+    document_items,
+)
 from gremalda.ui.annotations.annotation_menu import add_visibility_menu
-from gremalda.ui.annotations.visibility_picker import visibility_icon, visibility_line, visibility_name
+from gremalda.ui.annotations.visibility_picker import visibility_icon
 from gremalda.ui.formatting import file_label
 
 if TYPE_CHECKING:
     from gremalda.ui.annotations.model import AnnotationModel
 
-translate = QCoreApplication.translate
+__all__ = ["AUTHOR", "COLUMNS", "TEXT", "VISIBILITY", "AnnotationPanel", "PanelRow"]
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-FILE_ROLE = Qt.ItemDataRole.UserRole + 2
-PAGE_ROLE = Qt.ItemDataRole.UserRole + 3
-SORT_ROLE = Qt.ItemDataRole.UserRole + 4
-MINE_ROLE = Qt.ItemDataRole.UserRole + 5
-
-COLUMNS = ("page", "kind", "text", "author", "date", "visibility")
-PAGE, KIND, TEXT, AUTHOR, DATE, VISIBILITY = range(len(COLUMNS))
-TEXT_LENGTH = 200  # characters of a quote or note shown in the list (all of it in the tooltip)
 NARROW = (340, 440)  # below these widths (pixels) the author, then the date column is hidden
 TINY = 260  # below this width the visibility column is hidden too (it stays in the tooltip)
 AUTHOR_SHARE = 0.22  # the author column takes at most this part of the list's width
-VISIBILITY_ROLE = Qt.ItemDataRole.UserRole + 6  # who sees it, as a name (the column shows an icon)
 
 
 @dataclass(frozen=True)
@@ -103,35 +106,10 @@ class AnnotationPanel(QWidget):
         self._folder: list[tuple[str, str]] = []  # (file id, title) of the folder's documents, in order
         self._others_listed = False  # others' annotations are listed (the author column says something)
 
-        self.scope = QComboBox(self)
-        self.scope.setObjectName("annotationScope")
-        self.scope.setAccessibleName(self.tr("Show annotations of"))
-        self.scope_label = QLabel(self.tr("Annotations &in:"), self)
-        self.scope_label.setBuddy(self.scope)
-        self.scope.addItem(self.tr("This document"), "document")
-        self.scope.addItem(self.tr("This meeting"), "folder")
-        self.kind_filter = QComboBox(self)
-        self.kind_filter.setObjectName("annotationKindFilter")
-        self.kind_filter.setAccessibleName(self.tr("Annotation kind filter"))
-        self.kind_filter.addItem(self.tr("All kinds"), None)
-        for kind in Kind:
-            self.kind_filter.addItem(kind_icon(kind), kind_name(kind), kind.value)
-        self.author_filter = QComboBox(self)
-        self.author_filter.setObjectName("annotationAuthorFilter")
-        self.author_filter.setAccessibleName(self.tr("Author filter"))
-        self.author_filter.addItem(self.tr("All authors"), None)
-        self.mine_only = QCheckBox(self.tr("Only &mine"), self)
-        self.mine_only.setObjectName("annotationMineOnly")
-        self.mine_only.setAccessibleName(self.tr("Only my annotations"))
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.scope_label)
-        top.addWidget(self.scope, 1)
-        top.addWidget(self.mine_only)
-        filters = QHBoxLayout()
-        filters.setContentsMargins(0, 0, 0, 0)
-        filters.addWidget(self.kind_filter, 1)
-        filters.addWidget(self.author_filter, 1)
+        self.filters = AnnotationFilterBar(self)  # which annotations (gremalda.ui.annotation_filters)
+        self.scope, self.scope_label = self.filters.scope, self.filters.scope_label
+        self.kind_filter, self.author_filter = self.filters.kind_filter, self.filters.author_filter
+        self.mine_only = self.filters.mine_only
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("annotationStatus")
@@ -186,17 +164,14 @@ class AnnotationPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.status_label)
         layout.addWidget(self.version_hint)
         layout.addWidget(self.view, 1)
         self.setFocusProxy(self.view)
 
-        self.scope.currentIndexChanged.connect(lambda _index: self._scope_changed())
-        self.kind_filter.currentIndexChanged.connect(lambda _index: self.refill())
-        self.author_filter.currentIndexChanged.connect(lambda _index: self.refill())
-        self.mine_only.toggled.connect(lambda _on: self.refill())
+        self.filters.scopeChanged.connect(self._scope_changed)
+        self.filters.filtersChanged.connect(self.refill)
         self.view.clicked.connect(self._open)
         self.view.installEventFilter(self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -235,7 +210,7 @@ class AnnotationPanel(QWidget):
             self.scope.setCurrentIndex(index)
 
     def current_scope(self) -> str:
-        return str(self.scope.currentData())
+        return self.filters.current_scope()
 
     def file_ids(self) -> list[str]:
         """The documents whose annotations are listed."""
@@ -304,15 +279,7 @@ class AnnotationPanel(QWidget):
     # --- listing
 
     def _update_scope_choice(self) -> None:
-        index = self.scope.findData("folder")
-        text = self.tr("This e-file") if self._folder_kind == "efile" else self.tr("This meeting")
-        self.scope.setItemText(index, text)
-        enabled = self._folder_kind is not None
-        choices = self.scope.model()
-        if isinstance(choices, QStandardItemModel):
-            choices.item(index).setEnabled(enabled)
-        if not enabled and self.current_scope() == "folder":
-            self.scope.setCurrentIndex(self.scope.findData("document"))
+        self.filters.set_folder_kind(self._folder_kind)
 
     def _scope_changed(self) -> None:
         for file_id in self.file_ids():
@@ -337,18 +304,9 @@ class AnnotationPanel(QWidget):
         every: list[Annotation] = []
         for file_id in file_ids:
             every.extend(a for a in self.annotation_model.annotations(file_id) if a.alive)
-        self._update_authors(every)
-        kind = self.kind_filter.currentData()
-        author = self.author_filter.currentData()
-        mine_only = self.mine_only.isChecked()
+        self.filters.update_authors(every)
         order = {file_id: n for n, file_id in enumerate(file_ids)}
-        shown = [
-            a
-            for a in every
-            if (kind is None or a.kind.value == kind)
-            and (author is None or (a.author_name or a.author_id) == author)
-            and (not mine_only or self.annotation_model.is_mine(a))
-        ]
+        shown = [a for a in every if self.filters.shows(a, self.annotation_model.is_mine(a))]
         shown.sort(key=lambda a: (order.get(a.file_id, 0), a.page, a.created, a.id))
         sorting = self.view.isSortingEnabled()
         self.view.setSortingEnabled(False)
@@ -356,15 +314,15 @@ class AnnotationPanel(QWidget):
         grouped = self.current_scope() == "folder"
         parents: dict[str, QStandardItem] = {}
         for position, a in enumerate(shown):
-            line = self._row(a, position)
+            line = annotation_items(a, position, self.annotation_model.is_mine(a))
             if not grouped:
                 self.model_.appendRow(line)
                 continue
             parent = parents.get(a.file_id)
             if parent is None:
-                parent = self._document_row(
-                    titles.get(a.file_id, a.file_id), a.file_id, order.get(a.file_id, 0)
-                )
+                items = document_items(titles.get(a.file_id, a.file_id), a.file_id, order.get(a.file_id, 0))
+                self.model_.appendRow(items)
+                parent = items[PAGE]
                 parents[a.file_id] = parent
             parent.appendRow(line)
         for row in range(self.model_.rowCount()):
@@ -378,102 +336,6 @@ class AnnotationPanel(QWidget):
         self._others_listed = any(not self.annotation_model.is_mine(a) for a in shown)
         self._fit_columns()
         self.listed.emit()
-
-    def _document_row(self, title: str, file_id: str, order: int) -> QStandardItem:
-        """The line of a document (meeting scope) that holds its annotations' lines."""
-        items = []
-        for _column in COLUMNS:
-            item = QStandardItem()
-            item.setData(_sort_value((order,)), SORT_ROLE)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            items.append(item)
-        first = items[PAGE]
-        first.setText(title)
-        first.setToolTip(title)
-        font = first.font()
-        font.setBold(True)
-        first.setFont(font)
-        first.setData(file_id, FILE_ROLE)
-        self.model_.appendRow(items)
-        return first
-
-    def _row(self, a: Annotation, position: int) -> list[QStandardItem]:
-        mine = self.annotation_model.is_mine(a)
-        author = a.author_name or a.author_id
-        text = annotation_text(a)
-        when = a.modified or a.created
-        cells = [
-            (str(a.page + 1), (a.page, position)),
-            (kind_name(a.kind), (kind_name(a.kind), position)),
-            (
-                text if len(text) <= TEXT_LENGTH else text[: TEXT_LENGTH - 1] + "…",
-                (text.casefold(), position),
-            ),
-            (
-                author if mine else self.tr("%1 (read-only)").replace("%1", author),
-                (author.casefold(), position),
-            ),
-            (date_text(when, compact=True), (when, position)),
-            ("", (a.visibility.value, position)),
-        ]
-        if mine:
-            tip = (
-                self.tr("Page %1 · %2 · by you")
-                .replace("%1", str(a.page + 1))
-                .replace("%2", kind_name(a.kind))
-            )
-        else:
-            tip = (
-                self.tr("Page %1 · %2 · by %3; read-only: only its author can change it.")
-                .replace("%1", str(a.page + 1))
-                .replace("%2", kind_name(a.kind))
-                .replace("%3", author)
-            )
-        tip += "\n" + visibility_line(a.visibility)
-        if a.attention:
-            tip += "\n" + self.tr("Not found again in the new version of the document: please check it.")
-        if when:
-            tip += "\n" + date_text(when)
-        if text:
-            tip += "\n" + text
-        items = []
-        for shown, sort_key in cells:
-            item = QStandardItem(shown)
-            item.setData(_sort_value(sort_key), SORT_ROLE)
-            item.setToolTip(tip)
-            item.setEditable(False)
-            if not mine:
-                font = item.font()
-                font.setItalic(True)
-                item.setFont(font)
-            items.append(item)
-        items[PAGE].setData(a.id, ID_ROLE)
-        items[PAGE].setData(a.file_id, FILE_ROLE)
-        items[PAGE].setData(a.page, PAGE_ROLE)
-        items[PAGE].setData(mine, MINE_ROLE)
-        items[KIND].setIcon(kind_icon(a.kind, a.colour))
-        items[VISIBILITY].setIcon(visibility_icon(a.visibility))
-        items[VISIBILITY].setData(visibility_name(a.visibility), VISIBILITY_ROLE)
-        items[VISIBILITY].setData(visibility_line(a.visibility), Qt.ItemDataRole.AccessibleTextRole)
-        if a.attention:
-            items[TEXT].setText("⚠ " + items[TEXT].text())
-        return items
-
-    def _update_authors(self, annotations: Sequence[Annotation]) -> None:
-        chosen = self.author_filter.currentData()
-        authors = sorted({a.author_name or a.author_id for a in annotations}, key=str.casefold)
-        if chosen is not None and chosen not in authors:
-            authors.append(chosen)  # keep the choice while its annotations are gone from view
-        present = [self.author_filter.itemData(i) for i in range(1, self.author_filter.count())]
-        if present == authors:
-            return
-        self.author_filter.blockSignals(True)
-        while self.author_filter.count() > 1:
-            self.author_filter.removeItem(1)
-        for name in authors:
-            self.author_filter.addItem(name, name)
-        self.author_filter.setCurrentIndex(max(0, self.author_filter.findData(chosen)) if chosen else 0)
-        self.author_filter.blockSignals(False)
 
     def _update_status(self, total: int, shown: int) -> None:
         if not self.file_ids():
@@ -585,11 +447,3 @@ class AnnotationPanel(QWidget):
                 self.delete_current()
                 return True
         return super().eventFilter(watched, event)
-
-
-def _sort_value(key: tuple[object, ...]) -> str:
-    """A sort key the item model compares as text: numbers padded, parts joined."""
-    parts = []
-    for part in key:
-        parts.append(f"{part:010d}" if isinstance(part, int) else str(part))
-    return "\x1f".join(parts)

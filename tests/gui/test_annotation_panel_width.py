@@ -1,0 +1,98 @@
+"""The annotation panel fits a narrow dock (German, the member's window at 1280×800 against a real server
+on loopback, a real replica): its filter bar wraps ("Nur meine" moves below the scope) and its combo boxes
+shrink, so the panel needs about 220 px, not the ~345 px of one row; the right-hand docks then start at
+the window's side width and the agenda gets the room. Every filter stays visible and usable when narrow.
+Offscreen; PNGs of the panel and the window are saved in the test's tmp."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gremalda.paths import DataPaths
+from gremalda.ui.i18n import install_translations
+from gremalda.ui.main_window import MainWindow
+from gremalda.ui.preferences import Preferences
+from tests.gui.conftest import FakeDocumentView, GuiWorld
+
+WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
+SIZE = (1280, 800)
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    install_translations("de")
+    yield
+    install_translations("en")  # the other tests read English
+
+
+@pytest.fixture
+def window(
+    qtbot: Any,
+    preferences: Preferences,
+    german: None,
+    replica: DataPaths,
+    fake_views: Callable[[QWidget], FakeDocumentView],
+) -> Iterator[MainWindow]:
+    w = MainWindow(replica, preferences=preferences, view_factory=fake_views, sync=False)
+    qtbot.addWidget(w, before_close_func=lambda x: x.shutdown())
+    w.resize(*SIZE)
+    w.show()
+    qtbot.waitExposed(w, timeout=WAIT)
+    with qtbot.waitSignal(w.folderShown, timeout=WAIT):
+        w.start()
+    qtbot.waitUntil(lambda: w.workers.pending == 0, timeout=WAIT)
+    yield w
+    w.shutdown()
+
+
+def test_the_annotation_panel_fits_a_narrow_dock_in_german(
+    window: MainWindow, gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    entry = next(e for e in window.agenda.files() if e.id == str(gui_world.ids["rich_file"]))
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        window.open_file(entry)
+    dock = window.annotation_dock
+    dock.show()
+    dock.raise_()
+    panel = window.annotations.panel
+    qtbot.waitUntil(panel.isVisible, timeout=WAIT)
+    assert panel.scope_label.text() == "Anmerkungen &in:"
+    assert panel.minimumSizeHint().width() <= 240, panel.minimumSizeHint()
+    assert dock.minimumSizeHint().width() <= 250, dock.minimumSizeHint()
+
+    # the right-hand docks start at the window's side width (a sixth), not at the panel's old 345 px
+    side = round(SIZE[0] * 0.16)
+    qtbot.waitUntil(lambda: dock.width() <= side + 40, timeout=WAIT)
+    # the centre (agenda | documents) gets the rest: the agenda is wider than with a 345 px panel
+    assert window.centre.width() >= SIZE[0] - window.navigation_dock.width() - dock.width() - 40
+    assert window.agenda.width() >= round((SIZE[0] - 205 - 345) * 0.4) + 20, window.agenda.width()
+    window.grab().save(str(tmp_path / "window.png"))
+
+    # at its narrowest every filter is on screen, inside the panel, and "Nur meine" still filters
+    window.resizeDocks([dock], [panel.minimumSizeHint().width()], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: panel.width() <= 250, timeout=WAIT)
+    QApplication.processEvents()
+    controls = (panel.scope_label, panel.scope, panel.kind_filter, panel.author_filter, panel.mine_only)
+    for control in controls:
+        assert control.isVisible()
+        place = QRect(control.mapTo(panel, QPoint(0, 0)), control.size())
+        assert panel.rect().contains(place), (control.objectName(), place, panel.rect())
+    assert panel.mine_only.y() > panel.scope.y()  # wrapped below the scope
+    assert panel.mine_only.sizeHint().width() <= panel.mine_only.width()  # "Nur meine" not cut
+    panel.grab().save(str(tmp_path / "panel-narrow.png"))
+    shown = len(panel.rows())
+    panel.mine_only.setChecked(True)
+    assert len(panel.rows()) <= shown
+
+    # wide again: "Nur meine" goes back beside the scope
+    window.resizeDocks([dock], [420], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: panel.width() >= 380, timeout=WAIT)
+    QApplication.processEvents()
+    assert abs(panel.mine_only.y() - panel.scope.y()) <= 8
+    panel.grab().save(str(tmp_path / "panel-wide.png"))
