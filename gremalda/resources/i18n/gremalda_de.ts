@@ -3656,7 +3656,7 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
     </message>
     <message>
       <source>A private copy stays on this device: it is not shared with anyone.</source>
-      <translation type="unfinished"></translation>
+      <translation>Eine private Kopie bleibt auf diesem Gerät und wird mit niemandem geteilt.</translation>
     </message>
     <message>
       <source>Annotations on documents of an OParl source stay private on this device.</source>
