@@ -52,7 +52,8 @@ def candidate(path: Path) -> bool:
 
 def file_away(path: Path, subfolder: str) -> Path:
     """Move ``path`` into ``subfolder`` beside it (made when missing); a name taken there gets " (2)",
-    " (3)" ... Returns the new path; raises :class:`OSError` when it cannot be moved (it stays)."""
+    " (3)" ... Returns the new path; raises :class:`OSError` when it cannot be moved (it stays where it
+    was, and only there)."""
     target_dir = path.parent / subfolder
     target_dir.mkdir(exist_ok=True)
     target = target_dir / path.name
@@ -72,7 +73,11 @@ def file_away(path: Path, subfolder: str) -> Path:
                 continue
             os.replace(path, target)
             return target
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError:  # the file would be in both places (listed again, filed twice): undo the link
+            target.unlink(missing_ok=True)
+            raise
         return target
 
 
