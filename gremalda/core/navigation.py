@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, tzinfo
 
 from gremalda.core.library import Library
 from gremalda.core.records import EFileTree, MeetingSummary
@@ -39,13 +39,17 @@ class Navigation:
     upcoming: frozenset[str]  # ids of the upcoming meetings
 
 
-def _start_of_today(now: datetime) -> datetime:
-    local = now.astimezone()
+def _start_of_today(now: datetime, zone: tzinfo | None) -> datetime:
+    """Midnight today on the council's clock (`zone`; None: this machine's)."""
+    local = now.astimezone(zone)
     return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
 
 
 def is_upcoming(meeting: MeetingSummary, now: datetime) -> bool:
-    return meeting.start is not None and meeting.start >= _start_of_today(now)
+    """Starts today or later, "today" on the council's clock (the body's zone, else the start's own)."""
+    if meeting.start is None:
+        return False
+    return meeting.start >= _start_of_today(now, meeting.zone or meeting.start.tzinfo)
 
 
 def upcoming_first(meetings: Iterable[MeetingSummary], now: datetime) -> list[MeetingSummary]:

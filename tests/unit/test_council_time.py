@@ -81,3 +81,18 @@ def test_with_another_machine_zone_in_a_subprocess_berlin_stays_berlin() -> None
         ).stdout.split()
         named = "" if tz == "Europe/Berlin" else "Europe/Berlin"
         assert out == ["16:00", *([named] if named else []), "14:00", machine], (tz, out)
+
+
+def test_upcoming_counts_from_midnight_on_the_councils_clock() -> None:
+    """Half past midnight in Tokyo (15:30 UTC the day before): a Tokyo council's meeting of yesterday
+    23:00 is past, though this machine's (UTC) day had not begun it yet; one of tonight is upcoming."""
+    from gremalda.core.navigation import is_upcoming
+    from gremalda.core.records import MeetingSummary
+
+    def meeting(start: datetime) -> MeetingSummary:
+        return MeetingSummary("1", "Sitzung", start, None, "published", "Rat", "", 0, 0, zone=TOKYO)
+
+    now = datetime(2027, 4, 5, 0, 30, tzinfo=TOKYO)
+    assert not is_upcoming(meeting(datetime(2027, 4, 4, 23, 0, tzinfo=TOKYO)), now)
+    assert is_upcoming(meeting(datetime(2027, 4, 5, 19, 0, tzinfo=TOKYO)), now)
+    assert is_upcoming(meeting(datetime(2027, 4, 5, 0, 5, tzinfo=TOKYO)), now)  # earlier today
