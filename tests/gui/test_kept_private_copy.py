@@ -23,6 +23,7 @@ from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
 from gremalda.ui.annotations.annotation_menu import add_visibility_menu
 from gremalda.ui.annotations.model import AnnotationModel
+from gremalda.ui.annotations.visibility_picker import VisibilityBox
 from gremalda.ui.i18n import install_translations
 from gremalda.ui.orphan_dialog import OrphanDialog
 from tests.gui.conftest import GuiWorld
@@ -94,6 +95,8 @@ def test_a_kept_private_copy_cannot_be_shared(qtbot: Any, model: AnnotationModel
     for shared in (Visibility.FACTION, Visibility.COMMITTEE):
         enabled, text, tip = choices[shared]
         assert not enabled and reason in text and tip == reason, (shared, choices[shared])
+    box = VisibilityBox(model.sharing("999999", kept.id), Visibility.PRIVATE)  # the note editor's choice
+    assert box.allowed(Visibility.PRIVATE) and not box.allowed(Visibility.COMMITTEE)
     with pytest.raises(InvalidAnnotation):
         model.set_visibility(kept.id, Visibility.COMMITTEE)
     # an annotation not kept (its change still listed as refused) can still be shared with the committee

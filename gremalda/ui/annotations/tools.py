@@ -324,7 +324,7 @@ class AnnotationTools(ToolState):
                 self.model.update(record.id, **changes)  # one undo step for both
 
         title = self.tr("Note") if record.kind is Kind.NOTE else self.tr("Text box")
-        self._open_editor(title, record.text, pos, save, record.visibility)
+        self._open_editor(title, record.text, pos, save, record.visibility, record.id)
 
     def _open_editor(
         self,
@@ -333,11 +333,12 @@ class AnnotationTools(ToolState):
         pos: QPointF,
         save: Callable[[str, Visibility | None], None],
         visibility: Visibility | None = None,
+        annotation_id: str | None = None,
     ) -> None:
         if self._editor is not None:
             self._editor.cancel()
         model = self.model
-        sharing = model.sharing(self.file_id) if model is not None else None
+        sharing = model.sharing(self.file_id, annotation_id) if model is not None else None
         chosen = visibility or (
             model.visibility_for(self.file_id) if model is not None else Visibility.PRIVATE
         )
