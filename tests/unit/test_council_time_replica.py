@@ -84,3 +84,20 @@ def test_a_new_meeting_gets_our_servers_body_zone(db: ReplicaDatabase, tmp_path:
     assert replica_zone(db.conn) == ZoneInfo("Europe/Lisbon")
     with open_database(tmp_path / "empty.db", os.urandom(32), create=True) as empty:
         assert replica_zone(empty.conn) == BERLIN  # nothing synced yet: the default
+
+
+def test_the_notes_summary_pdf_dates_the_meeting_on_the_councils_clock(db: ReplicaDatabase) -> None:
+    import pymupdf
+
+    from gremalda.core.annotations.summary import MeetingNotes
+    from gremalda.core.council_time import zone_label
+    from gremalda.pdf.summary import summary_pdf
+
+    meeting = {m.id: m for m in Library(db.conn).meetings()}["100"]
+    assert meeting.start is not None
+    notes = MeetingNotes(meeting, "Person member", meeting.start, ())
+    with pymupdf.open(stream=summary_pdf(notes), filetype="pdf") as doc:
+        text = " ".join(page.get_text() for page in doc)
+    named = f" ({label})" if (label := zone_label(meeting.start, BERLIN)) else ""
+    assert f"05.04.2027 00:15{named}" in " ".join(text.split())
+    assert "04.04.2027 22:15" not in text
