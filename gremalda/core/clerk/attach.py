@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gremalda.core.clerk.errors import FileRefused, UploadStopped
 from gremalda.os_reasons import READ, OsReason
@@ -32,14 +34,29 @@ _BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069/\\]")
 
 
 @dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """One version of a file on disk: its size and modification time (ns), and its bytes' sha256."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    def seen(self, info: os.stat_result) -> bool:
+        """Whether ``info`` (a stat) still shows this version's size and modification time."""
+        return (info.st_size, info.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
-    """A document on disk as it will be uploaded: its bytes' digest and size, names, preflight."""
+    """A document on disk as it will be uploaded: its bytes' digest and size, names, preflight; its
+    fingerprint when the file did not change while it was read (None: it did)."""
 
     path: Path
     sha256: str
     size: int
     file_name: str
     report: PreflightReport
+    fingerprint: Fingerprint | None = None
 
 
 def digest(path: Path) -> tuple[str, int]:
@@ -50,6 +67,63 @@ def digest(path: Path) -> tuple[str, int]:
             hasher.update(chunk)
             size += len(chunk)
     return hasher.hexdigest(), size
+
+
+def _read(path: Path) -> tuple[str, int, Fingerprint | None]:
+    """sha256 and size of the file's bytes, and its fingerprint when it stayed the same while read."""
+    before = path.stat()
+    sha, size = digest(path)
+    after = path.stat()
+    same = (
+        (before.st_size, before.st_mtime_ns)
+        == (after.st_size, after.st_mtime_ns)
+        == (size, after.st_mtime_ns)
+    )
+    return sha, size, Fingerprint(size, after.st_mtime_ns, sha) if same else None
+
+
+def fingerprint(path: Path) -> Fingerprint | None:
+    """The file's fingerprint now; None when it cannot be read or changed while it was read."""
+    try:
+        return _read(path)[2]
+    except OSError:
+        return None
+
+
+class KnownReports(Preflighter):
+    """A preflighter that knows the reports of checks made elsewhere (the inbox checks a file when it
+    arrives): :func:`prepare` takes a passing report it was told for the same version of the file (same
+    size, modification time and sha256) instead of checking the file a second time, and keeps what it
+    read of each path for the caller (:meth:`prepared`: the version that was uploaded). Thread-safe."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._lock = threading.Lock()
+        self._known: dict[Path, tuple[Fingerprint, PreflightReport]] = {}
+        self._prepared: dict[Path, Fingerprint | None] = {}
+
+    def remember(self, path: Path, version: Fingerprint, report: PreflightReport) -> None:
+        """The report of a check of this version of the file (only a passing one is reused)."""
+        with self._lock:
+            if report.refusal is None:
+                self._known[path] = (version, report)
+            else:
+                self._known.pop(path, None)
+
+    def known(self, path: Path, version: Fingerprint) -> PreflightReport | None:
+        with self._lock:
+            found = self._known.get(path)
+        return found[1] if found is not None and found[0] == version else None
+
+    def _read_by_prepare(self, path: Path, version: Fingerprint | None) -> None:
+        with self._lock:
+            self._prepared[path] = version
+
+    def prepared(self, path: Path) -> Fingerprint | None:
+        """The version of ``path`` the last :func:`prepare` with this preflighter read (and forgets it);
+        None when it changed while it was read, or nothing was prepared."""
+        with self._lock:
+            return self._prepared.pop(path, None)
 
 
 def safe_file_name(name: str) -> str:
@@ -64,22 +138,30 @@ def safe_file_name(name: str) -> str:
 
 
 def prepare(path: Path, preflighter: Preflighter | None = None) -> Source:
-    """Preflight the document; FileRefused (nothing uploaded) when it is not fit for a meeting folder."""
+    """Preflight the document; FileRefused (nothing uploaded) when it is not fit for a meeting folder.
+    With :class:`KnownReports`, a passing report of the same version is reused, and the version read is
+    kept there."""
     try:
-        sha, size = digest(path)
+        sha, size, version = _read(path)
     except OSError as exc:
         reason = OsReason.of(exc, READ)
         raise FileRefused.because(
             "file_unreadable", name=path.name, detail=reason.system, **reason.params()
         ) from None
-    if preflighter is None:
-        with Preflighter() as checker:
-            report = checker.check(path)
-    else:
-        report = preflighter.check(path)
+    report: PreflightReport | None = None
+    if isinstance(preflighter, KnownReports):
+        preflighter._read_by_prepare(path, version)
+        if version is not None:
+            report = preflighter.known(path, version)
+    if report is None:  # not checked when it arrived, or changed since
+        if preflighter is None:
+            with Preflighter() as checker:
+                report = checker.check(path)
+        else:
+            report = preflighter.check(path)
     if report.refusal is not None:
         raise FileRefused.by_preflight(path.name, report.refusal, detail="; ".join(report.mupdf_messages))
-    return Source(path, sha, size, safe_file_name(path.name), report)
+    return Source(path, sha, size, safe_file_name(path.name), report, version)
 
 
 def _state_key(sha: str) -> str:

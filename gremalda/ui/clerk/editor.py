@@ -33,6 +33,7 @@ from gremalda.core.clerk import ClerkService
 from gremalda.errors import GremaldaError
 from gremalda.pdf.preflight import PreflightReport
 from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE, AgendaEditorTree, AgendaModel
+from gremalda.ui.clerk.arrival_checks import ArrivalChecks
 from gremalda.ui.clerk.flow_layout import FlowLayout
 from gremalda.ui.clerk.inbox import Inbox
 from gremalda.ui.clerk.reads import MeetingDesk, meeting_desk
@@ -98,9 +99,11 @@ class AgendaEditor(QWidget):
         self.inbox.assignRequested.connect(self.assign_from_inbox)
         self.uploads = UploadQueue(runner, self)
         self.uploads.attached.connect(lambda _file_id: self.reload())
-        # an inbox entry leaves only once its file is attached; a refused one stays with the reason
-        self.uploads.attachedFile.connect(lambda path, _file_id: self.inbox.attached(Path(path)))
+        # an inbox entry leaves only once its file is attached (and is still the version uploaded); a
+        # refused one stays with the reason
+        self.uploads.attachedVersion.connect(lambda path, version: self.inbox.attached(Path(path), version))
         self.uploads.refused.connect(lambda path, reason: self.inbox.refused(Path(path), reason))
+        self.arrivals = ArrivalChecks(self.uploads.known, self)  # not in the runner's queue
         self.inbox.arrived.connect(self._check_arrival)
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -442,7 +445,8 @@ class AgendaEditor(QWidget):
             self.attach(kind, owner_id, paths)
 
     def _check_arrival(self, path: Path) -> None:
-        """A file arrived in the hot folder: its preflight at once, the result shown in the inbox."""
+        """A file arrived in the hot folder: its preflight at once (on the arrival checks' own thread), the
+        result shown in the inbox."""
 
         def checked(report: PreflightReport) -> None:
             refusal = finding_text(report.refusal) if report.refusal is not None else None
@@ -453,10 +457,11 @@ class AgendaEditor(QWidget):
             message = error_text(error)[1] if isinstance(error, GremaldaError) else str(error)
             self.inbox.checked(path, "", message, [])
 
-        self.uploads.check(path, checked, failed)
+        self.arrivals.check(path, checked, failed)
 
     def close(self) -> bool:
         self.inbox.stop()
+        self.arrivals.close()
         self.uploads.close_checker()
         return super().close()
 

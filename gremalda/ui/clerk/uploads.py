@@ -1,15 +1,16 @@
 """Documents on their way into a meeting folder: each file is preflighted first (its report shown:
 pages, encryption, damage, text or scan), a refused one shows the reason and is not uploaded; the others
 are uploaded off the GUI thread with progress and can be stopped (attaching the same file again resumes
-where it stopped: the service keeps the upload's state)."""
+where it stopped: the service keeps the upload's state). A file checked when it arrived in the hot folder
+and unchanged since (same size, modification time and sha256) is not checked a second time. After an
+upload, :attr:`UploadQueue.attachedVersion` says which version of the file was uploaded, and whether the
+file still is that version (the hot folder's inbox moves it away only then)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.core.clerk import ClerkService
+from gremalda.core.clerk.attach import Fingerprint, KnownReports, fingerprint
 from gremalda.core.clerk.errors import UploadStopped
 from gremalda.errors import GremaldaError
 from gremalda.pdf.preflight import Preflighter, PreflightReport
@@ -52,6 +54,9 @@ class UploadQueue(QWidget):
 
     attached = Signal(str)
     attachedFile = Signal(str, str)  # path, file id (after ``attached``)  # noqa: N815 (Qt's naming)
+    # path, the Fingerprint of the version uploaded when the file still is that version, else None (it
+    # changed since it was read for the upload); before ``attachedFile``
+    attachedVersion = Signal(str, object)  # noqa: N815 (Qt's naming)
     refused = Signal(str, str)  # path, reason
     checked = Signal(str, object)  # path, PreflightReport
 
@@ -59,7 +64,8 @@ class UploadQueue(QWidget):
         super().__init__(parent)
         self.setObjectName("clerkUploads")
         self.runner = runner
-        self._preflighter: Preflighter | None = None  # used on the runner's thread only
+        # checks on the runner's thread; told the arrival checks' reports (from their thread)
+        self.known = KnownReports()
         self._stops: list[threading.Event] = []  # of the uploads queued or running
         self.list = QListWidget(self)
         self.list.setObjectName("uploadList")
@@ -123,20 +129,11 @@ class UploadQueue(QWidget):
             lambda _svc: self._check(request.path), checked, lambda e: self._failed(row, request, e)
         )
 
-    def check(
-        self,
-        path: Path,
-        on_done: Callable[[PreflightReport], None],
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        """Only the preflight of ``path`` (on the runner's thread); its report to ``on_done``."""
-        self.runner.submit(lambda _svc: self._check(path), on_done, on_error)
-
     def _upload(self, request: Request, row: QListWidgetItem, summary: str) -> None:
         stop = threading.Event()
         self.runner.submit(
             lambda svc: self._attach(svc, request, stop),
-            lambda file_id: self._done(row, request, summary, str(file_id), stop),
+            lambda result: self._done(row, request, summary, result, stop),
             lambda error: self._failed(row, request, error, stop),
         )
         self._stops.append(stop)
@@ -152,11 +149,18 @@ class UploadQueue(QWidget):
             self.bar.setValue(int(done * 100 / total))
 
     def _done(
-        self, row: QListWidgetItem, request: Request, summary: str, file_id: str, stop: threading.Event
+        self,
+        row: QListWidgetItem,
+        request: Request,
+        summary: str,
+        result: tuple[str, Fingerprint | None],
+        stop: threading.Event,
     ) -> None:
+        file_id, version = result
         row.setText(self.tr("%1: %2 — attached").replace("%1", request.path.name).replace("%2", summary))
         self._finish(stop)
         self.attached.emit(file_id)
+        self.attachedVersion.emit(str(request.path), version)
         self.attachedFile.emit(str(request.path), file_id)
 
     def _failed(
@@ -200,24 +204,26 @@ class UploadQueue(QWidget):
         """Stop the preflight worker (on the runner's thread, after what is queued)."""
         self.stop()
 
-        def close(_svc: Any) -> None:
-            if self._preflighter is not None:
-                self._preflighter.close()
-                self._preflighter = None
-
-        self.runner.submit(close)
+        self.runner.submit(lambda _svc: self.known.close())
 
     # --- the runner's thread
 
     def _checker(self) -> Preflighter:
-        if self._preflighter is None:
-            self._preflighter = Preflighter()
-        return self._preflighter
+        return self.known
 
     def _check(self, path: Path) -> PreflightReport:
         return self._checker().check(path)
 
-    def _attach(self, svc: ClerkService, request: Request, stop: threading.Event) -> str:
+    def _attach(
+        self, svc: ClerkService, request: Request, stop: threading.Event
+    ) -> tuple[str, Fingerprint | None]:
+        """The file id, and the version uploaded when the file still is that version (else None)."""
+        self.known.prepared(request.path)  # forget what an earlier attempt read
+        file_id = self._send(svc, request, stop)
+        uploaded = self.known.prepared(request.path)
+        return file_id, uploaded if uploaded is not None and fingerprint(request.path) == uploaded else None
+
+    def _send(self, svc: ClerkService, request: Request, stop: threading.Event) -> str:
         progress = self.runner.reporter(stop)
         if request.supersedes_id is not None:
             return svc.replace_file(
