@@ -3,11 +3,15 @@ real replica, offscreen: the late-paper dialog's labels have buddies (Alt+D reac
 German too) and the dialog grows with a problem; a file dropped on a published meeting becomes a late paper
 with a change note (not an ordinary document); a paper's documents are listed under the paper and can be
 replaced and removed there; the hot folder's inbox checks files when they arrive, keeps refused ones with
-the reason, and does not list attached ones again after a restart (they are moved into "Done"); the dock
-fits a narrow window (its buttons wrap)."""
+the reason, and does not list attached ones again after a restart (they are moved into "Done"), nor
+files one that was written again while it uploaded; it says in the user's language why an attached file
+was not moved; its checks do not hold up Publish; Cancel of the first of several late papers dropped at
+once stops them all; the dock fits a narrow window (its buttons wrap)."""
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +22,12 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import select
 
+from gremalda.core.clerk.attach import fingerprint
 from gremalda.paths import DataPaths
 from gremalda.ui.clerk.agenda_model import KIND_ROLE
 from gremalda.ui.clerk.dialogs import NoteDialog
+from gremalda.ui.clerk.inbox import Inbox
+from gremalda.ui.clerk.publish_confirmation import PublishConfirmation
 from gremalda.ui.clerk.workspace import ClerkWorkspace
 from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
@@ -309,3 +316,147 @@ def _text(inbox: Any, path: Path) -> str:
     item = inbox.item(path)
     assert item is not None, path
     return str(item.text())
+
+
+# --- a file written again while it uploads; arrival checks beside the runner; Cancel of several late papers
+
+SHOTS = Path(os.environ.get("GREMALDA_TEST_SHOTS", "/tmp/s5b-inbox-shots"))
+HOLD = 300.0  # s: a guard against hangs of a held gate, never reached when things work
+
+
+def _assign_as_late_paper(qtbot: Any, ws: ClerkWorkspace, path: Path, item_id: str) -> None:
+    inbox = ws.editor.inbox
+    assert ws.editor.select("item", item_id)
+    inbox.list.clearSelection()
+    entry = inbox.item(path)
+    assert entry is not None
+    entry.setSelected(True)
+    inbox.assign.click()
+    dialog = _late_dialog(qtbot, ws)
+    assert dialog.path.text() == str(path)
+    dialog.note.setText("Tischvorlage")
+    dialog.accept()
+
+
+def test_a_file_written_again_while_it_uploads_is_not_filed_away(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """The upload of the first version is held after its last byte reached the server; meanwhile the
+    scanner writes the file again. The end of the upload does not move the new, unsent content into
+    "Done": the file stays in the hot folder, its entry stays and says why."""
+    ids = gui_world.world.ids
+    ws = _clerk_on_published_meeting(open_window, gui_world, qtbot, tmp_path)
+    inbox = ws.editor.inbox
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    pdf = hot / "Vorlage.pdf"
+    pdf.write_bytes(rich_pdf("Vorlage", 2))
+    ws.set_hot_folder(str(hot))
+    qtbot.waitUntil(lambda: inbox.state(pdf) == "ok", timeout=WAIT)
+
+    sent_all, release = threading.Event(), threading.Event()
+
+    def hold(_token: object, done: int, total: int) -> None:  # on the runner's thread: the upload waits
+        if total and done == total and not sent_all.is_set():
+            sent_all.set()
+            release.wait(HOLD)
+
+    ws.runner.progress.connect(hold, Qt.ConnectionType.DirectConnection)
+    results: list[str] = []
+    ws.editor.uploads.attachedFile.connect(lambda path, _id: results.append(path))
+    _assign_as_late_paper(qtbot, ws, pdf, str(ids["public_item"]))
+    try:
+        qtbot.waitUntil(sent_all.is_set, timeout=WAIT)
+        second = rich_pdf("Vorlage, zweite Fassung", 3)
+        pdf.write_bytes(second)  # the scanner writes it again
+        qtbot.waitUntil(lambda: inbox.state(pdf) == "ok" and "3 pages" in _text(inbox, pdf), timeout=WAIT)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: results == [str(pdf)], timeout=WAIT)  # the first version is attached
+
+    assert inbox.state(pdf) == "changed"
+    assert "changed since it was attached: not moved" in _text(inbox, pdf)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    inbox.grab().save(str(SHOTS / "4-changed-while-uploading.png"))
+    assert inbox.paths() == [pdf]
+    assert pdf.read_bytes() == second  # the unsent version stays in the hot folder
+    done = hot / "Done"
+    assert not done.exists() or list(done.iterdir()) == []
+    assert ("Vorlage", "late", "Tischvorlage") in [
+        (n, r, c) for _i, n, r, c, _s in _files(gui_world, agenda_item_id=ids["public_item"])
+    ]
+
+
+def test_publish_asks_while_an_arrival_check_is_held(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """Arrival checks do not queue ahead of the member list that Publish reads (a scanner's 30 files
+    held up the question): with the arrival checks held, the confirmation comes."""
+    window = open_window(gui_world.replica(tmp_path, "clerk"))
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    meeting_id = str(gui_world.world.ids["draft_meeting"])
+    ws.editor.show_meeting(meeting_id)
+    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+    release = threading.Event()
+    ws.editor.arrivals.submit(lambda: release.wait(HOLD))  # the arrival checks' queue is held
+    try:
+        hot = tmp_path / "hot"
+        hot.mkdir()
+        pdf = hot / "Scan 001.pdf"
+        pdf.write_bytes(rich_pdf("Scan", 1))
+        ws.set_hot_folder(str(hot))
+        qtbot.waitUntil(lambda: ws.editor.inbox.state(pdf) == "checking", timeout=WAIT)
+
+        ws.actions["publish"].trigger()
+        qtbot.waitUntil(lambda: isinstance(ws.dialog, PublishConfirmation), timeout=WAIT)
+        assert ws.editor.inbox.state(pdf) == "checking"  # its check is still held
+        box = ws.dialog
+        assert isinstance(box, PublishConfirmation)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: ws.editor.inbox.state(pdf) == "ok", timeout=WAIT)
+
+
+def test_cancel_of_the_first_late_paper_dialog_of_several_dropped_files_stops_them_all(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    ids = gui_world.world.ids
+    ws = _clerk_on_published_meeting(open_window, gui_world, qtbot, tmp_path, sync=False)
+    assert ws.editor.select("item", str(ids["public_item"]))
+    paths = [tmp_path / f"Anlage {n}.pdf" for n in (1, 2, 3)]
+    for path in paths:
+        path.write_bytes(rich_pdf(path.stem, 1))
+    _drop_files(ws, ws.editor.tree.currentIndex(), paths)
+    first = _late_dialog(qtbot, ws)
+    assert first.path.text() == str(paths[0])
+    first.reject()
+    assert ws.dialog is None  # no dialog for the second and third file
+    assert ws.editor.uploads.list.count() == 0  # nothing attached
+
+
+def test_the_inbox_says_why_an_attached_file_was_not_moved_in_the_users_language(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """ "Erledigt" is a file: the entry names the reason in German, not the system's English."""
+    try:
+        assert install_translations(None, QLocale("de_DE")) == "de"
+        inbox = Inbox()
+        qtbot.addWidget(inbox)
+        inbox.resize(560, 200)
+        assert inbox.done_folder() == "Erledigt"
+        (tmp_path / "Erledigt").write_bytes(b"not a folder")
+        pdf = tmp_path / "Vorlage.pdf"
+        pdf.write_bytes(rich_pdf("Vorlage", 1))
+        inbox._add(pdf)  # as the hot folder reports it
+        inbox.attached(pdf, fingerprint(pdf))
+        assert inbox.state(pdf) == "stuck"
+        text = _text(inbox, pdf)
+        assert "eine Datei oder ein Ordner dieses Namens existiert bereits" in text, text
+        assert "File exists" not in text and "Erledigt" in text
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        inbox.grab().save(str(SHOTS / "5-not-moved-german.png"))
+        assert pdf.exists()
+    finally:
+        assert install_translations("en") == "en"

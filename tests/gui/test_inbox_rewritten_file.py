@@ -87,3 +87,18 @@ def test_a_late_result_of_an_older_version_is_ignored(inbox: Inbox, tmp_path: Pa
     assert inbox.item(path).text() == "Bericht.pdf — 3 pages"  # type: ignore[union-attr]
     inbox.refused(path, "The server refused it.")  # attaching refused later: still shown
     assert inbox.state(path) == "refused"
+
+
+def test_an_entry_attached_while_its_new_version_was_checked_keeps_saying_it_was_not_sent(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "Vorlage.pdf"
+    inbox._add(path)  # the new version is reported and being checked ...
+    inbox.attached(path, None)  # ... when the upload of the old one ends: not filed away
+    assert inbox.state(path) == "changed"
+    inbox.checked(path, "3 pages", None, [])  # the new version's result
+    item = inbox.item(path)
+    assert item is not None and inbox.state(path) == "changed"
+    assert "changed since it was attached: not moved" in item.text() and "3 pages" in item.toolTip()
+    inbox.checked(path, "", "The PDF is damaged: no page can be read.", [])  # a refusal is shown
+    assert inbox.state(path) == "refused"

@@ -4,7 +4,8 @@ shows the reason, one with warnings says so. From here the clerk drags them onto
 are dragged as files, like from the file manager) or assigns the chosen ones to the item chosen in the
 agenda editor. A document leaves the inbox only once it is attached: its file is then moved into the
 subfolder "Erledigt" ("Done") of the hot folder, so it is not listed again, after a restart either, and
-the file manager shows what is done. A refused document stays, with its reason.
+the file manager shows what is done. A refused document stays, with its reason; so does one written
+again while it was being uploaded (its new content was not sent: it is not filed away as done).
 
 A file is listed once: when a listed file is written again (a copy that stalled long enough to be
 reported half-written, then went on; a new version saved over it), its entry says so at once, the complete
@@ -31,13 +32,17 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.core.clerk import HotFolder
+from gremalda.core.clerk.attach import Fingerprint
 from gremalda.core.clerk.hotfolder import file_away
 from gremalda.errors import GremaldaError
+from gremalda.os_reasons import WRITE, OsReason
 from gremalda.ui import error_reporter
+from gremalda.ui.os_texts import reason_text
 
 log = logging.getLogger(__name__)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 21
-STATE_ROLE = Qt.ItemDataRole.UserRole + 22  # "checking" | "ok" | "warned" | "refused" | "stuck"
+# "checking" | "ok" | "warned" | "refused" | "stuck" (attached, not moved) | "changed" (written since read)
+STATE_ROLE = Qt.ItemDataRole.UserRole + 22
 REFUSED, WARNED = QColor("#b3261e"), QColor("#8a5300")
 
 
@@ -160,6 +165,10 @@ class Inbox(QWidget):
         item = self.item(path)
         if item is None:
             return
+        if refusal is None and item.data(STATE_ROLE) == "changed":
+            # attached while this version was being checked: what it says (not sent) still holds
+            item.setToolTip("\n".join([str(path), summary, *warnings]))
+            return
         if refusal is not None:
             self._mark(item, "refused", self.tr("%1 — refused: %2"), refusal, [refusal])
         elif warnings:
@@ -183,20 +192,32 @@ class Inbox(QWidget):
         if item is not None:
             self._mark(item, "refused", self.tr("%1 — refused: %2"), reason, [reason])
 
-    def attached(self, path: Path) -> None:
+    def attached(self, path: Path, uploaded: Fingerprint | None) -> None:
         """The file is attached: off the list, and moved into the hot folder's "Done" subfolder (not
-        listed again). When it cannot be moved it stays listed, saying so."""
+        listed again). ``uploaded`` is the version that was uploaded (None: the file changed since it was
+        read for the upload): a file that is no longer that version stays, saying so (its new content
+        was not sent). When it cannot be moved it stays listed, saying so."""
         item = self.item(path)
         if item is None:
+            return
+        try:
+            unchanged = uploaded is not None and uploaded.seen(path.stat())
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            log.warning("hot folder: %s changed since it was attached: not moved", path)
+            text = self.tr(
+                "%1 — changed since it was attached: not moved (attach it again to send this version)"
+            )
+            self._mark(item, "changed", text, "", [])
             return
         try:
             file_away(path, self.done_folder())
         except OSError as error:
             log.warning("hot folder: %s could not be moved away: %s", path, error)
+            reason = reason_text(OsReason.of(error, WRITE))
             text = self.tr("%1 — attached, but not moved into the folder “%2”: %3")
-            self._mark(
-                item, "stuck", text.replace("%3", error.strerror or str(error)), self.done_folder(), []
-            )
+            self._mark(item, "stuck", text.replace("%3", reason), self.done_folder(), [reason])
             return
         self.remove([path])
 
@@ -205,7 +226,7 @@ class Inbox(QWidget):
         item.setData(STATE_ROLE, state)
         item.setText(text.replace("%1", path.name).replace("%2", detail))
         item.setToolTip("\n".join([str(path), *lines]))
-        colour = {"refused": REFUSED, "warned": WARNED, "stuck": WARNED}.get(state)
+        colour = {"refused": REFUSED, "warned": WARNED, "stuck": WARNED, "changed": WARNED}.get(state)
         if colour is not None:
             item.setForeground(colour)
         else:
