@@ -248,7 +248,9 @@ class ClerkWorkspace(QObject):
 
     def late_papers(self, kind: str, owner: str, paths: list[Path]) -> None:
         """The late-paper dialog for ``owner``, prefilled with the first of ``paths`` (files dropped on, or
-        assigned from the inbox to, a published meeting); the others follow one by one."""
+        assigned from the inbox to, a published meeting); the others follow one by one, each after the one
+        before was added. Cancel stops: the rest are not added either (they stay where they were, in the
+        inbox too), as a clerk who cancels a run of dialogs expects, without one Cancel per file."""
         where = self.tr("the chosen agenda item") if kind == "agenda_item" else self.tr("the meeting")
         text = self.tr(
             "A late paper (Nachtrag, Tischvorlage) for %1. Members' devices receive it within seconds; "
@@ -268,8 +270,8 @@ class ClerkWorkspace(QObject):
                 kind, owner, [dialog.values()[0]], role="late", note=dialog.values()[1]
             )
         )
-        if len(paths) > 1:
-            dialog.finished.connect(lambda _result: self.late_papers(kind, owner, paths[1:]))
+        if len(paths) > 1:  # the next one after an OK; Cancel stops them all (nothing else is asked)
+            dialog.accepted.connect(lambda: self.late_papers(kind, owner, paths[1:]))
         self._open(dialog)
         if paths:
             dialog.note.setFocus()  # the file is there: what changed is what is asked
