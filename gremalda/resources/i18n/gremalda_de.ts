@@ -2134,6 +2134,10 @@ Passwort:</translation>
       <translation>%1 — wird gerade neu geschrieben, wird geprüft, sobald die Datei vollständig ist…</translation>
     </message>
     <message>
+      <source>%1 — changed since it was attached: not moved (attach it again to send this version)</source>
+      <translation>%1 — seit dem Anhängen geändert: nicht verschoben (erneut anhängen, um diese Fassung zu senden)</translation>
+    </message>
+    <message>
       <source>%1 — attached, but not moved into the folder “%2”: %3</source>
       <translation>%1 — angehängt, aber nicht in den Ordner „%2“ verschoben: %3</translation>
     </message>
