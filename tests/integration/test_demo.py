@@ -11,6 +11,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pymupdf
@@ -25,6 +26,7 @@ from sync.server.models import (
     Document,
     EFile,
     File,
+    FileRole,
     Meeting,
     MeetingState,
     Membership,
@@ -93,6 +95,28 @@ def test_demo_body_is_realistic(demo: tuple[Path, str]) -> None:
         if "Scan" not in file.name:
             assert re.search(r"[äöüÄÖÜß]", text), file.name
     assert max(pages) >= 3 and min(pages) >= 1
+
+
+def test_demo_meetings_are_at_council_hours_and_their_invitations_say_so(demo: tuple[Path, str]) -> None:
+    """Meetings start at 16:00 or 17:00 on the council's clock (Europe/Berlin, the server's default zone)
+    whatever this machine's zone, and each invitation's 'Termin' names that same time."""
+    tmp, url = demo
+    berlin = ZoneInfo("Europe/Berlin")
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as s:
+        meetings = {m.id: m.start.astimezone(berlin) for m in s.scalars(select(Meeting))}
+        invitations = list(s.scalars(select(File).where(File.role == FileRole.INVITATION)))
+    engine.dispose()
+    assert {start.strftime("%H:%M") for start in meetings.values()} <= {"16:00", "17:00"}
+    assert invitations
+    blobs = BlobStore(tmp / "blobs")
+    for file in invitations:
+        assert file.meeting_id is not None
+        with pymupdf.open(stream=blobs.path(file.sha256).read_bytes(), filetype="pdf") as doc:
+            text = doc[0].get_text()
+        start = meetings[file.meeting_id]
+        assert f"{start:%H:%M} Uhr" in text, file.name
+        assert f"{start:%d.%m.%Y}" in text, file.name
 
 
 def test_demo_seed_runs_once(demo: tuple[Path, str]) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +36,7 @@ from sync.server.models import (
     Role,
     User,
 )
+from sync.server.serialize import body_time_zone
 
 MEMBER_USERNAME = "bench-mitglied"
 CLERK_USERNAME = "bench-sitzungsdienst"
@@ -189,6 +191,8 @@ def seed_council(
     council.transactions = 1
 
     first_day = today - timedelta(days=int(opts.meetings * 1.6))
+    with sessions() as probe:
+        zone = ZoneInfo(body_time_zone(probe))  # meetings at 16-18 h on the council's clock
     paper_no = 0
     earlier_papers: list[int] = []
     for batch_start in range(0, opts.meetings, opts.meetings_per_commit):
@@ -197,7 +201,7 @@ def seed_council(
             for m in range(batch_start, min(opts.meetings, batch_start + opts.meetings_per_commit)):
                 org_id, org_name = orgs[m % len(orgs)]
                 day = first_day + timedelta(days=int(m * 1.6) + rnd.randint(0, 1))
-                begin = datetime(day.year, day.month, day.day, 16 + m % 3, 0, tzinfo=UTC)
+                begin = datetime(day.year, day.month, day.day, 16 + m % 3, 0, tzinfo=zone).astimezone(UTC)
                 state = MeetingState.PUBLISHED
                 if day > today + timedelta(days=21):
                     state = MeetingState.DRAFT

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from multiprocessing import get_context
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +42,7 @@ from sync.server.models import (
     User,
 )
 from sync.server.passwords import hash_password
+from sync.server.serialize import body_time_zone
 
 DEMO_PASSWORD = "gremalda-demo"  # noqa: S105 - printed at start, demo only
 
@@ -307,12 +309,12 @@ def _seed_with(session: Session, blobs: BlobStore, opts: DemoOptions, pdfs: _Pdf
     # meetings: per committee (and the parliament), past and upcoming
     orgs = [parliament, *committees]
     meetings: list[Meeting] = []
+    zone = ZoneInfo(body_time_zone(session))
     for m in range(opts.meetings):
         org = orgs[m % len(orgs)]
         day = today + timedelta(days=(m - opts.meetings * 2 // 3) * 5 + rnd.randint(0, 2))
-        start_at = datetime(day.year, day.month, day.day, 17 if m % 3 else 18, 0, tzinfo=UTC) - timedelta(
-            hours=1
-        )
+        # 16:00 or 17:00 on the council's clock (the body's time zone), whatever this machine's zone
+        start_at = datetime(day.year, day.month, day.day, 16 if m % 3 else 17, 0, tzinfo=zone).astimezone(UTC)
         state = MeetingState.PUBLISHED
         if day > today + timedelta(days=20):
             state = MeetingState.DRAFT
@@ -430,7 +432,7 @@ def _seed_with(session: Session, blobs: BlobStore, opts: DemoOptions, pdfs: _Pdf
                 pdfgen.invitation_pdf,
                 organization=host.name,
                 meeting_name=meeting.name,
-                start=meeting.start,
+                start=meeting.start.astimezone(ZoneInfo(body_time_zone(session))),  # as the council reads it
                 location=meeting.location,
                 agenda=agenda,
                 seed=m_idx,
