@@ -27,6 +27,14 @@ class FileNotRead(GremaldaError):
 
     title = "File not read"
     default_message = "The file could not be read. Check that it exists and that you may read it."
+    too_large: tuple[str, int] | None = None  # (path, limit in MB) when refused for its size
+
+    @classmethod
+    def larger_than(cls, source: Path, limit_mb: int) -> FileNotRead:
+        """The file is larger than any file of its kind is (the window translates it by this)."""
+        error = cls(f"“{source}” is larger than {limit_mb} MB: it is not a file of this kind.")
+        error.too_large = (str(source), limit_mb)
+        return error
 
 
 class TargetExists(GremaldaError):
@@ -68,6 +76,5 @@ def read_limited(source: Path, limit: int) -> bytes:
     except OSError as exc:
         raise FileNotRead.os_failure(exc, "read_file", source) from exc
     if len(data) > limit:
-        size = f"{limit // (1024 * 1024)} MB"
-        raise FileNotRead(f"“{source}” is larger than {size}: it is not a file of this kind.")
+        raise FileNotRead.larger_than(source, limit // (1024 * 1024))
     return data

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 
 from gremalda.core.clerk.errors import ClerkError
 from gremalda.errors import GremaldaError
+from gremalda.files import FileNotRead
 from gremalda.ui.clerk_texts import clerk_message
 from gremalda.ui.os_texts import os_message
 from sync.protocol.limits import MAX_ANNOTATION_BYTES, MAX_INK_STROKES, MAX_STROKE_POINTS
@@ -308,4 +309,8 @@ def error_text(error: GremaldaError) -> tuple[str, str]:
         message = os_message(error) or message
     if isinstance(error, ClerkError) and error.code:
         message = clerk_message(error) or message
+    if isinstance(error, FileNotRead) and error.too_large is not None:
+        path, limit_mb = error.too_large
+        message = translate("ErrorText", "“%1” is larger than %2 MB: it is not a file of this kind.")
+        message = message.replace("%1", path).replace("%2", QLocale().toString(limit_mb))
     return title, message

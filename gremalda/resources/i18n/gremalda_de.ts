@@ -1984,6 +1984,10 @@ Passwort:</translation>
       <source>The hot folder does not exist or cannot be read. Choose another folder.</source>
       <translation>Der Eingangsordner existiert nicht oder kann nicht gelesen werden. Wählen Sie einen anderen Ordner.</translation>
     </message>
+    <message>
+      <source>“%1” is larger than %2 MB: it is not a file of this kind.</source>
+      <translation>„%1“ ist größer als %2 MB: Das ist keine Datei dieser Art.</translation>
+    </message>
   </context>
   <context>
     <name>FindBar</name>
