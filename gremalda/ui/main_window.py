@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabBar,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -157,6 +158,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.centre)
 
         # docks
+        # docks on top of each other: their tabs run down the window's edge, where the full names fit
+        # however narrow the docks are (above or below a narrow dock they were cut to "Se… Gl…")
+        self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
+        self.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, QTabWidget.TabPosition.West)
         self.navigation_dock = self._dock("navigationDock", self.tr("Navigation"), self.navigation)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigation_dock)
         self.thumbnails = QStackedWidget(self)
