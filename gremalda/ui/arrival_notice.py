@@ -45,8 +45,15 @@ def first_arrival(entries: Sequence[tuple[FileEntry, bool]]) -> tuple[FileEntry,
     return min(entries, key=rank) if entries else None
 
 
+MEETING_ROLES = frozenset({"invitation", "minutes"})  # the meeting's own documents (Sitzungsunterlagen)
+
+
 def place_of(entry: FileEntry) -> str:
-    """Where the document belongs, shortly: "TOP 5" of "TOP 5 · 3. Sitzung … 02.12.2026"."""
+    """Where the document belongs, shortly: "TOP 5" of "TOP 5 · 3. Sitzung … 02.12.2026", "Drucksache
+    22-0561"; nothing for the meeting's own documents (invitation, minutes): their name says the meeting,
+    and their place is the whole meeting's label ("3. Sitzung … 03.12.2026"), not a place within it."""
+    if entry.role in MEETING_ROLES:
+        return ""
     return entry.context.split(" · ", 1)[0].strip()
 
 
