@@ -45,6 +45,7 @@ from gremalda.store.textindex import (
     _Term,
     normalise_word,
     parse_query,
+    whole_words,
 )
 
 Visibility = Literal["all", "public", "nonpublic"]
@@ -600,18 +601,26 @@ class SearchService:
                 if (where := pages.get(row_id)) is not None and (allowed is None or where[0] in allowed)
             ]
             scores = self._scores(terms, len(found), [row_id for row_id, _ in candidates], len(pages))
+            whole = self._whole(terms, len(candidates)) or {row_id for row_id, _ in candidates}
             newest = table.newest
             matched = [
-                (scores.get(row_id, 0.0), newest.get(file_id, 0), file_id, page, row_id)
+                (
+                    int(row_id not in whole),
+                    scores.get(row_id, 0.0),
+                    newest.get(file_id, 0),
+                    file_id,
+                    page,
+                    row_id,
+                )
                 for row_id, (file_id, page) in candidates
             ]
-            per = Counter(row[2] for row in matched)
+            per = Counter(row[3] for row in matched)
             best = _best(matched, limit, per_file)
             texts = dict(self.conn.execute(_TEXTS, (json.dumps([row[-1] for row in best]),)).fetchall())
             key = tuple(terms)
             hits = tuple(
                 self._hit(table, file_id, page, rank, snippet_parts(str(texts.get(row_id, "")), key), per)
-                for rank, _, file_id, page, row_id in best
+                for _, rank, _, file_id, page, row_id in best
             )
         return SearchResults(query, hits, len(matched), len(per), len(found), _ms(started))
 
@@ -638,6 +647,15 @@ class SearchService:
         else:
             rows = self.conn.execute(_MATCHES_AMONG, (_fts(rare), json.dumps(candidates)))
         return {int(r): float(s) for r, s in rows}
+
+    def _whole(self, terms: list[_Term], candidates: int) -> set[int] | None:
+        """The pages where every word occurs whole, when a word is searched as a prefix (``Zuwendung`` for
+        ``Zuwendungen``): they rank before those matching prefixes only. Listing them costs what listing
+        the matches does; ``None`` when there is no prefix or no candidate."""
+        whole = whole_words(terms)
+        if whole is None or not candidates:
+            return None
+        return {int(r) for (r,) in self.conn.execute(_ROWIDS, (_fts(whole),))}
 
     def _count(self, terms: list[_Term]) -> int:
         return int(self.conn.execute(_COUNT, (_fts(terms),)).fetchone()[0])
@@ -673,17 +691,18 @@ def _fts(terms: list[_Term]) -> str:
 
 
 def _best(
-    matched: list[tuple[float, int, str, int, int]], limit: int, per_file: int | None
-) -> list[tuple[float, int, str, int, int]]:
-    """The best ``limit`` of the (rank, -date, file id, page, row id) rows, at most ``per_file`` of one
-    file; equal ranks newest first, then by file id and page, so that the order is stable."""
+    matched: list[tuple[int, float, int, str, int, int]], limit: int, per_file: int | None
+) -> list[tuple[int, float, int, str, int, int]]:
+    """The best ``limit`` of the (prefix only, rank, -date, file id, page, row id) rows, at most
+    ``per_file`` of one file; whole-word matches first, equal ranks newest first, then by file id and
+    page, so that the order is stable."""
     if per_file is None:
         return heapq.nsmallest(limit, matched)
     taken: Counter[str] = Counter()
     chosen = []
     for row in sorted(matched):
-        if taken[row[2]] < per_file:
-            taken[row[2]] += 1
+        if taken[row[3]] < per_file:
+            taken[row[3]] += 1
             chosen.append(row)
             if len(chosen) == limit:
                 break

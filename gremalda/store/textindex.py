@@ -27,7 +27,10 @@ The FTS5 table is contentless: it holds only the index; the page text itself is 
 cut from the original text, with the words that matched marked.
 
 Queries are parsed here, never handed to FTS5 as they are: every word becomes a quoted FTS5 string,
-all words must occur (AND). Supported: ``"a phrase"``, a trailing ``*`` for a prefix. FTS5 operators typed
+all words must occur (AND). A word typed without quotes is a prefix (``Zuwendung`` finds ``Zuwendungen``
+and ``Zuwendungsempfänger``: German inflects and compounds), unless it is shorter than
+:data:`WORD_PREFIX_MIN` letters or a number; pages where every word occurs whole rank first. Supported:
+``"a phrase"`` (exact words), a trailing ``*`` for a prefix of any length. FTS5 operators typed
 by the user (``AND``, ``OR``, ``NOT``, ``NEAR(``, ``^``, ``:``, quotes, brackets) are searched as words or
 dropped as punctuation; they never reach FTS5 as syntax.
 """
@@ -46,6 +49,7 @@ MARK = ("\u27e6", "\u27e7")  # ⟦ ⟧: rare in documents; use Hit.parts to rend
 SNIPPET_WORDS = 24
 _LEAD_WORDS = 5
 _MAX_CHAIN = 8
+WORD_PREFIX_MIN = 3  # a shorter word typed without ``*`` is searched whole ("EU", "zu"): no huge prefix scans
 
 
 def _combining_marks() -> str:
@@ -125,11 +129,17 @@ def _index_columns(text: str) -> tuple[str, str]:
 class _Term:
     """One element of a query: a word, or a phrase of words (typed in quotes, or joined by punctuation
     as in ``1.000,50``); ``compound`` when its words are joined by hyphens (``Straßen-Ausbau``: the
-    phrase or the compound ``strassenausbau``); ``prefix`` for a trailing ``*``."""
+    phrase or the compound ``strassenausbau``); ``prefix`` for a trailing ``*``, and for a word typed
+    without quotes (:data:`WORD_PREFIX_MIN`)."""
 
     tokens: tuple[str, ...]
     prefix: bool
     compound: bool
+
+    @property
+    def whole(self) -> _Term:
+        """The term matching whole words only."""
+        return _Term(self.tokens, False, self.compound) if self.prefix else self
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -153,9 +163,17 @@ def parse_query(query: str) -> list[_Term]:
         words = _words(quoted if quoted is not None else bare)
         if words:
             compound = bare is not None and len(words) > 1 and all(w.joined_to_next for w in words[:-1])
-            prefix = bare is not None and bare.endswith("*")
-            terms.append(_Term(tuple(w.norm for w in words), prefix, compound))
+            typed = bare is not None and bare.endswith("*")
+            last = words[-1].norm
+            implied = bare is not None and not typed and len(last) >= WORD_PREFIX_MIN and not last.isdigit()
+            terms.append(_Term(tuple(w.norm for w in words), typed or implied, compound))
     return terms
+
+
+def whole_words(terms: Sequence[_Term]) -> list[_Term] | None:
+    """``terms`` with whole words for the prefixes (pages matching these rank first), or ``None`` if
+    there is no prefix."""
+    return [term.whole for term in terms] if any(term.prefix for term in terms) else None
 
 
 def fts_query(query: str) -> str:
@@ -305,14 +323,25 @@ class TextIndex:
         terms = parse_query(query)
         if not terms or limit < 1:
             return []
-        rows = self.conn.execute(
-            "SELECT p.file_id, p.page, p.text, m.rank FROM "
-            "(SELECT rowid, rank FROM page_fts WHERE page_fts MATCH ? ORDER BY rank LIMIT ?) AS m "
-            "JOIN page_text AS p ON p.id = m.rowid ORDER BY m.rank, p.file_id, p.page",
-            (" AND ".join(term.fts() for term in terms), limit),
-        ).fetchall()
+        whole = whole_words(terms)
+        rows = self._ranked(whole, limit) if whole else []
+        seen = {(f, p) for f, p, _, _ in rows}
+        rows += [row for row in self._ranked(terms, limit) if (row[0], row[1]) not in seen][
+            : limit - len(rows)
+        ]
         matcher = _Matcher(terms)
         return [Hit(str(f), int(p), float(r), _snippet(t, matcher, snippet_words)) for f, p, t, r in rows]
+
+    def _ranked(self, terms: Sequence[_Term], limit: int) -> list[tuple[str, int, str, float]]:
+        return [
+            (str(f), int(p), str(t), float(r))
+            for f, p, t, r in self.conn.execute(
+                "SELECT p.file_id, p.page, p.text, m.rank FROM "
+                "(SELECT rowid, rank FROM page_fts WHERE page_fts MATCH ? ORDER BY rank LIMIT ?) AS m "
+                "JOIN page_text AS p ON p.id = m.rowid ORDER BY m.rank, p.file_id, p.page",
+                (" AND ".join(term.fts() for term in terms), limit),
+            )
+        ]
 
     def optimize(self) -> None:
         """Merge the index's segments (after a large initial indexing)."""

@@ -83,10 +83,14 @@ def test_normalise_text() -> None:
 
 
 def test_query_is_quoted() -> None:
-    assert fts_query("Straße") == '"strasse"'
-    assert fts_query("Straßen-Ausbau") == '("strassen ausbau" OR "strassenausbau")'
+    assert fts_query("Straße") == '"strasse"*'  # a word typed without quotes is a prefix
+    assert fts_query('"Straße"') == '"strasse"'
+    assert fts_query("Straßen-Ausbau") == '("strassen ausbau"* OR "strassenausbau"*)'
     assert fts_query('"neue Straße" Größ*') == '"neue strasse" AND "gross"*'
-    assert fts_query('NEAR("a" b) AND c OR ^d') == '"near" AND "a" AND "b" AND "and" AND "c" AND "or" AND "d"'
+    assert (
+        fts_query('NEAR("a" b) AND c OR ^d') == '"near"* AND "a" AND "b" AND "and"* AND "c" AND "or" AND "d"'
+    )
+    assert fts_query("EU 2025 1.000,50") == '"eu" AND "2025" AND "1 000 50"'  # short words, numbers: whole
     assert fts_query('" * ( ) : ^ + -') == ""
 
 
@@ -108,7 +112,9 @@ GERMAN = {
 
 @pytest.mark.parametrize("query", ["Straße", "Strasse", "STRASSE", "strasse", "straße"])
 def test_eszett(db: ReplicaDatabase, query: str) -> None:
-    assert _found(_index(db, GERMAN), query) == {"eszett", "ss", "caps"}
+    index = _index(db, GERMAN)
+    assert _found(index, f'"{query}"') == {"eszett", "ss", "caps"}
+    assert _found(index, query) == {"eszett", "ss", "caps", "hyphen", "compound"}  # and Straßen(-)ausbau
 
 
 @pytest.mark.parametrize("query", ["Größe", "Groesse", "grosse", "GRÖSSE", "groeße"])
@@ -137,7 +143,8 @@ def test_line_break_hyphenation(db: ReplicaDatabase) -> None:
 def test_parts_of_a_hyphenated_word(db: ReplicaDatabase) -> None:
     index = _index(db, GERMAN)
     assert _found(index, "Ausbau") == {"hyphen"}  # "Straßenausbau" is one word: no compound splitting
-    assert _found(index, "Straßen") == {"hyphen"}
+    assert _found(index, '"Straßen"') == {"hyphen"}
+    assert _found(index, "Straßen") == {"hyphen", "compound"}  # a prefix: "Straßenausbau" too
 
 
 def test_phrase_prefix_and_and(db: ReplicaDatabase) -> None:
@@ -272,7 +279,7 @@ def test_reindex_replace_and_remove(db: ReplicaDatabase) -> None:
     index = _index(db, {"f": []})
     assert index.add_pages("f", [(0, "Alte Fassung"), (1, "Seite zwei")], sha256="a" * 64) == 2
     assert index.add_pages("f", [(1, "Zweite Seite neu")], sha256="a" * 64) == 2  # a page re-extracted
-    assert _found(index, "zwei") == set() and _found(index, "Zweite") == {"f"}
+    assert _found(index, '"zwei"') == set() and _found(index, "Zweite") == {"f"}
     info = index.indexed("f")
     assert info is not None and (info.sha256, info.pages) == ("a" * 64, 2)
     assert index.add_pages("f", [(0, "Neue Fassung")], sha256="b" * 64) == 1  # new content: old pages go
