@@ -14,9 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
+from gremalda.ui.clerk.list_style import refused_colour
 from gremalda.ui.clerk.reads import DeskFile, MeetingDesk
 from gremalda.ui.formatting import role_text
 from gremalda.ui.icons import icon
@@ -67,7 +68,7 @@ class AgendaModel(QStandardItemModel):
                 mark = self.tr("not public")
                 node.setText(f"{text}  ({mark})")
                 node.setIcon(icon("nonpublic"))
-                node.setForeground(QColor("#b3261e"))
+                node.setForeground(refused_colour())  # the application palette's
                 tips.append(self.tr("Not public: only for those entitled to it."))
             if item.papers:
                 tips.append(self.tr("Papers: %1").replace("%1", ", ".join(item.papers)))

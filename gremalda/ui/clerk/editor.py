@@ -115,10 +115,10 @@ class AgendaEditor(QWidget):
         splitter.addWidget(top)
         splitter.addWidget(self.inbox)
         splitter.addWidget(self.uploads)
-        splitter.setStretchFactor(0, 6)
+        splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([600, 120, 120])
+        splitter.setSizes([500, 160, 160])  # the lists keep at least ~4 entries (their minimum heights)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -161,7 +161,7 @@ class AgendaEditor(QWidget):
             else:
                 state = self.tr("Published.")
             deadline = self.tr("Notice deadline (%n day(s)): %1", "", desk.notice_days).replace(
-                "%1", council_time(desk.deadline, desk.zone, named=True)
+                "%1", council_time(desk.deadline, desk.zone, named=True, unbroken=True)
             )
             start = meeting_time(desk.start, desk.zone)  # the deadline below names the zone
             self.header.setText(

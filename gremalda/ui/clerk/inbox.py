@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,13 +36,14 @@ from gremalda.core.clerk.hotfolder import file_away
 from gremalda.errors import GremaldaError
 from gremalda.os_reasons import WRITE, OsReason
 from gremalda.ui import error_reporter
+from gremalda.ui.clerk.list_style import list_height, refused_colour, warned_colour
 from gremalda.ui.os_texts import reason_text
 
 log = logging.getLogger(__name__)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 21
 # "checking" | "ok" | "warned" | "refused" | "stuck" (attached, not moved) | "changed" (written since read)
 STATE_ROLE = Qt.ItemDataRole.UserRole + 22
-REFUSED, WARNED = QColor("#b3261e"), QColor("#8a5300")
+SHOWN_ENTRIES = 4  # the inbox list is at least this many one-line entries tall
 
 
 class InboxList(QListWidget):
@@ -78,6 +78,8 @@ class Inbox(QWidget):
         self.list.setDragEnabled(True)
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)  # wrapped entries would run together
+        self.list.setMinimumHeight(list_height(self.list, SHOWN_ENTRIES))
         self.title.setBuddy(self.list)
         self.assign = QPushButton(self.tr("&Assign to the chosen item"), self)
         self.assign.setObjectName("inboxAssign")
@@ -226,9 +228,11 @@ class Inbox(QWidget):
         item.setData(STATE_ROLE, state)
         item.setText(text.replace("%1", path.name).replace("%2", detail))
         item.setToolTip("\n".join([str(path), *lines]))
-        colour = {"refused": REFUSED, "warned": WARNED, "stuck": WARNED, "changed": WARNED}.get(state)
-        if colour is not None:
-            item.setForeground(colour)
+        palette = self.list.palette()
+        if state == "refused":
+            item.setForeground(refused_colour(palette))
+        elif state in ("warned", "stuck", "changed"):
+            item.setForeground(warned_colour(palette))
         else:
             item.setData(Qt.ItemDataRole.ForegroundRole, None)
 

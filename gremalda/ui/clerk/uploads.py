@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,9 +30,12 @@ from gremalda.core.clerk.errors import UploadStopped
 from gremalda.errors import GremaldaError
 from gremalda.pdf.preflight import Preflighter, PreflightReport
 from gremalda.ui import error_reporter
+from gremalda.ui.clerk.list_style import list_height, refused_colour
 from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.clerk_texts import finding_text
 from gremalda.ui.error_texts import error_text
+
+SHOWN_ENTRIES = 4  # the upload list is at least this many one-line entries tall
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class UploadQueue(QWidget):
         self.list.setObjectName("uploadList")
         self.list.setAccessibleName(self.tr("Documents checked and uploaded"))
         self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)  # wrapped entries would run together
+        self.list.setMinimumHeight(list_height(self.list, SHOWN_ENTRIES))
         self.bar = QProgressBar(self)
         self.bar.setObjectName("uploadProgress")
         self.bar.setAccessibleName(self.tr("Upload progress"))
@@ -117,7 +121,7 @@ class UploadQueue(QWidget):
                 row.setText(
                     self.tr("%1: refused — %2").replace("%1", request.path.name).replace("%2", reason)
                 )
-                row.setForeground(QColor("#b3261e"))
+                row.setForeground(refused_colour(self.list.palette()))
                 self.refused.emit(str(request.path), reason)
                 return
             row.setText(
@@ -180,7 +184,7 @@ class UploadQueue(QWidget):
             return
         message = error_text(error)[1] if isinstance(error, GremaldaError) else str(error)
         row.setText(self.tr("%1: not attached — %2").replace("%1", request.path.name).replace("%2", message))
-        row.setForeground(QColor("#b3261e"))
+        row.setForeground(refused_colour(self.list.palette()))
         error_reporter.report(error)
 
     def _finish(self, stop: threading.Event | None) -> None:
