@@ -1,8 +1,9 @@
 """Annotations kept although they lost their place (Annotations → Orphaned annotations…): those whose
 document is no longer on this device (deleted on the server, or the user may no longer see it) and those
 that re-anchoring could not place in a new version of their document (flagged for attention). Each is
-listed with its document, page, kind, text and date; they can be exported (XFDF, or a text list) and
-deleted after a confirmation. Nothing goes without the user asking for it.
+listed with its document, page, kind, text, the date it was written (not when re-anchoring moved it) and
+why; they can be exported (XFDF, or a text list) and deleted after a confirmation. Nothing goes without
+the user asking for it.
 
 Reads and deletions run on the annotation writer (the model's one thread), so they come in order with
 the model's own writes; the model reads the documents concerned again afterwards."""
@@ -13,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QRect, Qt, Signal
 from PySide6.QtGui import QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,7 +132,7 @@ def orphans_text(orphans: Sequence[Orphan]) -> str:
                     translate("OrphanDialog", "page %1").replace("%1", str(a.page + 1)),
                     kind_name(a.kind),
                     a.author_name or a.author_id,
-                    date_text(a.modified or a.created),
+                    date_text(a.created),
                     why_text(orphan),
                 )
                 if part
@@ -273,9 +274,19 @@ class OrphanDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.buttons)
-        self.resize(860, 440)
+        screen = (parent or self).screen()
+        self.fit_screen(screen.availableGeometry() if screen is not None else None)
         self._update_buttons()
         self.reload()
+
+    def fit_screen(self, available: QRect | None) -> None:
+        """The first size on a screen of this free area: wide enough for the names and the reasons on a
+        1280 screen (was 860 px, cutting both beside empty space), within the screen on a small one."""
+        width, height = 1180, 480
+        if available is not None:
+            width = max(min(width, available.width() - 60), 480)
+            height = max(min(height, available.height() - 80), 300)
+        self.resize(width, height)
 
     # --- reading
 
@@ -305,7 +316,7 @@ class OrphanDialog(QDialog):
                 str(a.page + 1),
                 kind_name(a.kind),
                 annotation_text(a),
-                date_text(a.modified or a.created),
+                date_text(a.created),
                 why_text(orphan),
             ]
             items = [QStandardItem(text) for text in cells]
@@ -337,7 +348,7 @@ class OrphanDialog(QDialog):
         to a share of the width (longer ones elided, whole in the tooltip), the text the rest."""
         width = self.view.viewport().width() or self.width()
         header = self.view.header()
-        for column, share in ((DOCUMENT, 0.28), (WHY, 0.22)):
+        for column, share in ((DOCUMENT, 0.28), (WHY, 0.3)):
             fitting = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
             header.resizeSection(column, min(fitting, max(80, int(width * share))))
 
