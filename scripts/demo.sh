@@ -3,7 +3,8 @@
 # "mitglied") signed in and synchronised, and the desktop window on the next meeting. Closing the
 # window stops the backend. Extra arguments go to `gremalda gui` (e.g. --smoke-test shot.png).
 #
-# Environment: VENV (.venv), DATA_DIR (var/demo: the backend's data, seeded once), CLIENT_DIR
+# Environment: VENV (.venv), DATA_DIR (var/demo: the backend's data, seeded once, and again when the demo's
+# seed has changed since: sync/server/demo/reseed.py), CLIENT_DIR
 # (var/demo-client: made afresh each time), HOST (127.0.0.1), PORT (8765), DEMO_USER (mitglied; the clerk:
 # sitzungsdienst, who gets the clerk workspace).
 set -euo pipefail
@@ -45,7 +46,7 @@ fi
 
 mkdir -p "$(dirname "$DATA_DIR")" var
 log=var/demo-server.log
-say "starting the backend on $URL (the first start seeds the demo council, which takes a minute; log: $log)"
+say "starting the backend on $URL (the first start, or the first after the demo changed, seeds the demo council, which takes a minute; log: $log)"
 "$VENV/bin/gremalda-server" --demo --data-dir "$DATA_DIR" --host "$HOST" --port "$PORT" >"$log" 2>&1 &
 server=$!
 stop_server() {
@@ -65,6 +66,11 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 curl -sf -o /dev/null "$URL/health" || { say "the backend did not answer on $URL/health"; exit 1; }
+# a demo seeded by older code was removed and seeded afresh (or kept, when not ours to remove): say so
+if seeded=$(grep -m1 -e '^gremalda-server: demo reseeded:' -e '^gremalda-server: the demo in ' "$log"); then
+  say "${seeded#gremalda-server: }"
+  say "the demo client ($CLIENT_DIR) is made afresh below as at every start: it keeps nothing of the old demo"
+fi
 
 say "signing the demo user in ($DEMO_USER) and synchronising into $CLIENT_DIR"
 "$VENV/bin/gremalda" logout --yes --data-dir "$CLIENT_DIR" >/dev/null 2>&1 || true

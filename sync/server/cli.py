@@ -19,7 +19,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument(
-        "--demo", action="store_true", help="seed the demo body (once) and print the demo accounts"
+        "--demo",
+        action="store_true",
+        help="seed the demo body (again when an older demo seeded it) and print the demo accounts",
     )
     p.add_argument("--log-level", default="info")
     p.add_argument(
@@ -95,10 +97,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.demo:
         from sync.server.blobstore import BlobStore
+        from sync.server.demo.reseed import mark_seeded, reseed_if_outdated
         from sync.server.demo.seed import print_accounts, seed_demo
 
+        demo = reseed_if_outdated(settings)  # a demo seeded by older code is seeded afresh
+        if demo.said:
+            print(f"gremalda-server: {demo.said}", file=sys.stderr, flush=True)
         sessions = make_sessionmaker(make_engine(url), time_zone=settings.body_time_zone)
         accounts = seed_demo(sessions, BlobStore(settings.blob_dir))
+        if demo.current:
+            mark_seeded(settings)
         print_accounts(accounts, f"http://{args.host}:{args.port}")
     import uvicorn
 

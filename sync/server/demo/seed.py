@@ -109,6 +109,12 @@ def _store_pdf(
     return file
 
 
+# Bump whenever the seeded data changes: `gremalda-server --demo` (make demo) seeds a data dir whose demo
+# was seeded by another version afresh (sync.server.demo.reseed). 1: 2026-12-02 (meetings on the council's
+# clock); a data dir without a version was seeded before.
+DEMO_SEED_VERSION = 1
+
+
 def seed_demo(
     sessions: sessionmaker[Session], blobs: BlobStore, options: DemoOptions | None = None
 ) -> list[DemoAccount]:
