@@ -1,11 +1,13 @@
 """The window's status bar: online or offline, the last sync, pending work and progress, how many
-documents are not on this device yet, and a button while annotations are orphaned or flagged."""
+documents are not on this device yet, and a button while annotations are orphaned or flagged. A notice
+too long for the room left of them ends in "…" (Qt cut it mid-word), whole in the tooltip."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, Signal
+from PySide6.QtCore import QDateTime, QLocale, QRect, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from gremalda.core.records import ReplicaStatus
@@ -54,16 +56,18 @@ class StatusBar(QStatusBar):
         self.orphans.clicked.connect(self.orphansRequested)
         self.orphans.hide()
         self._orphans = 0
-        for widget in (
+        self._permanent: tuple[QWidget, ...] = (
             self.activity,
             self.progress_bar,
             self.orphans,
             self.pending,
             self.missing,
             self.last_sync,
-        ):
+            self.connection,
+        )
+        for widget in self._permanent:
             self.addPermanentWidget(widget)
-        self.addPermanentWidget(self.connection)
+        self.messageChanged.connect(lambda _text: self._update_message_tip())
         self._online: bool | None = None
         self._pending = 0
         self.pending.hide()
@@ -170,3 +174,45 @@ class StatusBar(QStatusBar):
 
     def notice(self, text: str) -> None:
         self.showMessage(text, NOTICE_MS)
+
+    # --- a notice too long for its room: elided, whole in the tooltip
+
+    def message_rect(self) -> QRect:
+        """Where the notice is drawn: left of the permanent widgets shown (as QStatusBar places it)."""
+        left, right = 6, self.width() - 12
+        shown = [w for w in self._permanent if w.isVisible()]
+        if shown and self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            left = max(left, max(w.geometry().right() + 1 for w in shown) + 2)
+        elif shown:
+            right = min(right, min(w.x() for w in shown) - 2)
+        return QRect(left, 0, max(right - left, 0), self.height())
+
+    def shown_message(self) -> str:
+        """The notice as it is drawn: whole, or cut at a character with "…" when it does not fit."""
+        message = self.currentMessage()
+        if not message:
+            return ""
+        width = self.message_rect().width()
+        return self.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, width)
+
+    def _update_message_tip(self) -> None:
+        message = self.currentMessage()
+        self.setToolTip(message if message and self.shown_message() != message else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._update_message_tip()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)  # the frames, and a notice that fits
+        message, shown = self.currentMessage(), self.shown_message()
+        self._update_message_tip()  # the room changes as the permanent widgets show and hide
+        if shown == message:
+            return
+        rect = self.message_rect()  # Qt drew the notice cut at the edge: drawn again, elided
+        painter = QPainter(self)
+        painter.fillRect(rect, self.palette().window())
+        painter.setPen(self.palette().windowText().color())
+        flags = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+        painter.drawText(rect, int(flags), shown)
+        painter.end()
