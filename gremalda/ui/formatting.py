@@ -34,11 +34,13 @@ def council_time(
     named: bool = False,
     short: bool = False,
     machine: tzinfo | None = None,
+    unbroken: bool = False,
 ) -> str:
     """A council's time (a meeting's start, a deadline, a delivery) as "Tue 24 Nov 2026, 23:59" (the
     locale's words) on the council's clock (`zone`: the body's, None: as an OParl source gave it).
     `named`: with " (Europe/Berlin)" when this machine's clock (`machine`: another zone, for a test) shows
-    a different time then; `short`: the locale's short form ("24.11.26 23:59"), never named."""
+    a different time then; `short`: the locale's short form ("24.11.26 23:59"), never named; `unbroken`:
+    the zone's name is not broken across lines in a wrapping label ("(Europe/" and "Berlin)" were)."""
     if when is None:
         return translate("Formatting", "no date")
     shown = wall_qdatetime(when, zone)
@@ -47,8 +49,17 @@ def council_time(
     # a Qt date format: the translation may reorder it (German: "ddd dd.MM.yyyy, HH:mm")
     text = QLocale().toString(shown, translate("Formatting", "ddd d MMM yyyy, HH:mm"))
     if named and (label := zone_label(when, zone, machine)):
-        text += f" ({label})"
+        text += f" ({unbroken_zone(label) if unbroken else label})"
     return text
+
+
+WORD_JOINER = "\u2060"  # invisible; no line break on either side
+
+
+def unbroken_zone(label: str) -> str:
+    """A zone's name ("Europe/Berlin") that a wrapping label keeps on one line: a word joiner after each
+    "/" and "-" (where lines may otherwise break)."""
+    return label.replace("/", "/" + WORD_JOINER).replace("-", "-" + WORD_JOINER)
 
 
 def meeting_time(when: datetime | None, zone: tzinfo | None, *, named: bool = False) -> str:

@@ -177,7 +177,7 @@ class DeliveryDialog(QDialog):
             .replace("%1", table.meeting_name)
             .replace("%2", meeting_time(table.start, table.zone))
             .replace("%3", published)
-            .replace("%4", council_time(table.deadline, table.zone, named=True))  # names the zone
+            .replace("%4", council_time(table.deadline, table.zone, named=True, unbroken=True))
         )
         header = self.table.horizontalHeader()
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()

@@ -14,5 +14,6 @@ from gremalda.ui.formatting import council_time
 def zoned_time(when: datetime | None, zone: ZoneInfo, *, short: bool = False) -> str:
     """`when` as "Tue 24 Nov 2026, 23:59" (the locale's words) in `zone`, with " (Europe/Berlin)" when this
     machine's local time differs from the zone's at that moment. `short`: the locale's short form
-    ("24.11.26 23:59") without the zone's name, for a table whose heading names it."""
-    return council_time(when, zone, named=not short, short=short)
+    ("24.11.26 23:59") without the zone's name, for a table whose heading names it. The zone's name is
+    not broken across lines (:func:`~gremalda.ui.formatting.unbroken_zone`)."""
+    return council_time(when, zone, named=not short, short=short, unbroken=True)
