@@ -66,7 +66,7 @@ class AnnotationCommands(QObject):
         self.panel = AnnotationPanel(self.model, window)
         self.sync: SyncBridge | None = None
         self._select_when_open: tuple[str, str] | None = None  # (file id, annotation id)
-        self._orphans_known = 0  # orphaned or flagged annotations when last counted
+        self._orphans_known: int | None = None  # orphaned or flagged annotations when last counted
         self._closed = False
         self.exchange = AnnotationExchange(self)  # the exports and imports, the password prompt
 
@@ -186,7 +186,8 @@ class AnnotationCommands(QObject):
 
     def _orphans_counted(self, count: int) -> None:
         self.window.status_bar.set_orphans(count)  # lasting; its click opens the dialog (document_versions)
-        if count > self._orphans_known:
+        # told when more lose their place later; at the start the button says it (a notice repeated it)
+        if self._orphans_known is not None and count > self._orphans_known:
             self.window.status_bar.notice(
                 self.tr(
                     "%n annotation(s) kept without their place: see Annotations → Orphaned annotations.",
