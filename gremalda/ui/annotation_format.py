@@ -9,6 +9,7 @@ from functools import cache
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QApplication
 
 from gremalda.core.annotations.records import Annotation, Kind
 
@@ -26,16 +27,22 @@ def kind_name(kind: Kind) -> str:
     }[kind]
 
 
-@cache
 def kind_icon(kind: Kind, colour: str = "#ffd700") -> QIcon:
-    """A small picture of the kind in the annotation's colour."""
+    """A small picture of the kind in the annotation's colour, its lines in the palette's text colour
+    (readable on dark and high-contrast themes; one picture per colour)."""
+    palette = QApplication.palette()
+    return _kind_icon(kind, colour, palette.color(palette.ColorRole.Text).name())
+
+
+@cache
+def _kind_icon(kind: Kind, colour: str, ink_colour: str) -> QIcon:
     size = 16
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     colour_ = QColor(colour)
-    ink = QColor("#303030")
+    ink = QColor(ink_colour)
     if kind is Kind.HIGHLIGHT:
         painter.fillRect(1, 4, 14, 9, colour_)
         painter.setPen(QPen(ink, 1.2))

@@ -554,9 +554,10 @@ def test_sharing_and_the_panel_speak_german(
         model = _model(qtbot, paths, settings)
         view = _view(qtbot, bridge, model, shared_file)
         picker = _picker(view)
-        assert picker.text() == "Sichtbar für: nur ich"
+        assert picker.text() == "Sichtbar für: Nur ich"  # the menu's words
         picker.fill_menu()
-        assert [a.text().split(" (")[0] for a in picker.menu_.actions()] == ["Nur ich", "Fraktion", "Gremium"]
+        texts = [a.text().split(" (")[0].replace("&", "") for a in picker.menu_.actions()]  # accelerators
+        assert texts == ["Nur ich", "Fraktion", "Gremium"]
         assert "Sie gehören keiner Fraktion an" in _choice(picker.menu_, Visibility.FACTION).text()
         picker.menu_.popup(picker.mapToGlobal(QPoint(0, picker.height())))
         qtbot.waitUntil(picker.menu_.isVisible, timeout=WAIT)

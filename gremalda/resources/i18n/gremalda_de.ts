@@ -767,7 +767,7 @@
     </message>
     <message>
       <source>Read and scroll (no tool)</source>
-      <translation>Lesen und blättern (kein Werkzeug)</translation>
+      <translation>blättern, ohne etwas zu markieren (kein Werkzeug)</translation>
     </message>
     <message>
       <source>Select</source>
@@ -775,31 +775,23 @@
     </message>
     <message>
       <source>Select, move, edit and delete annotations</source>
-      <translation>Anmerkungen auswählen, verschieben, bearbeiten und löschen</translation>
+      <translation>Anmerkungen anklicken, verschieben, bearbeiten und löschen</translation>
     </message>
     <message>
       <source>Highlight</source>
       <translation>Hervorheben</translation>
     </message>
     <message>
-      <source>Highlight text: drag over the words</source>
-      <translation>Text hervorheben: über die Wörter ziehen</translation>
-    </message>
-    <message>
       <source>Underline</source>
       <translation>Unterstreichen</translation>
-    </message>
-    <message>
-      <source>Underline text: drag over the words</source>
-      <translation>Text unterstreichen: über die Wörter ziehen</translation>
     </message>
     <message>
       <source>Strike out</source>
       <translation>Durchstreichen</translation>
     </message>
     <message>
-      <source>Strike out text: drag over the words</source>
-      <translation>Text durchstreichen: über die Wörter ziehen</translation>
+      <source>drag over the words</source>
+      <translation>über die Wörter ziehen</translation>
     </message>
     <message>
       <source>Pen</source>
@@ -807,7 +799,7 @@
     </message>
     <message>
       <source>Draw by hand with the mouse, a pen or a stylus</source>
-      <translation>Von Hand zeichnen, mit der Maus, einem Stift oder Eingabestift</translation>
+      <translation>von Hand zeichnen, mit der Maus oder auf einem Tablett</translation>
     </message>
     <message>
       <source>Note</source>
@@ -815,7 +807,7 @@
     </message>
     <message>
       <source>Place a sticky note: click where it belongs</source>
-      <translation>Eine Haftnotiz setzen: dorthin klicken, wo sie hingehört</translation>
+      <translation>an die Stelle klicken, an die sie gehört</translation>
     </message>
     <message>
       <source>Text box</source>
@@ -3639,8 +3631,20 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Gremium</translation>
     </message>
     <message>
+      <source>&amp;Only me</source>
+      <translation>&amp;Nur ich</translation>
+    </message>
+    <message>
+      <source>&amp;Faction</source>
+      <translation>&amp;Fraktion</translation>
+    </message>
+    <message>
+      <source>&amp;Committee</source>
+      <translation>&amp;Gremium</translation>
+    </message>
+    <message>
       <source>Visible to: only me</source>
-      <translation>Sichtbar für: nur ich</translation>
+      <translation>Sichtbar für: Nur ich</translation>
     </message>
     <message>
       <source>Visible to: faction</source>

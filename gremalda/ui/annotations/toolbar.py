@@ -64,9 +64,10 @@ class AnnotationToolBar(QToolBar):
         for tool, text, key, tip in (
             (Tool.BROWSE, self.tr("Browse"), "B", self.tr("Read and scroll (no tool)")),
             (Tool.SELECT, self.tr("Select"), "S", self.tr("Select, move, edit and delete annotations")),
-            (Tool.HIGHLIGHT, self.tr("Highlight"), "H", self.tr("Highlight text: drag over the words")),
-            (Tool.UNDERLINE, self.tr("Underline"), "U", self.tr("Underline text: drag over the words")),
-            (Tool.STRIKEOUT, self.tr("Strike out"), "K", self.tr("Strike out text: drag over the words")),
+            # the name says what it does: the tip says how (the tooltip reads "Highlight: drag over …")
+            (Tool.HIGHLIGHT, self.tr("Highlight"), "H", self.tr("drag over the words")),
+            (Tool.UNDERLINE, self.tr("Underline"), "U", self.tr("drag over the words")),
+            (Tool.STRIKEOUT, self.tr("Strike out"), "K", self.tr("drag over the words")),
             (Tool.INK, self.tr("Pen"), "P", self.tr("Draw by hand with the mouse, a pen or a stylus")),
             (Tool.NOTE, self.tr("Note"), "N", self.tr("Place a sticky note: click where it belongs")),
             (Tool.FREETEXT, self.tr("Text box"), "T", self.tr("Write on the page: click or drag a box")),
@@ -77,12 +78,12 @@ class AnnotationToolBar(QToolBar):
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.setToolTip(f"{text}: {tip} ({key})")
-            action.setStatusTip(tip)
+            action.setStatusTip(f"{text}: {tip}")
             action.setData(tool.value)
             action.triggered.connect(partial(tools.set_tool, tool))
             self.group.addAction(action)
             self.addAction(action)
-            self._name(action, text, f"{tip} ({key})")
+            self._name(action, text, f"{text}: {tip} ({key})")
             self.tool_actions[tool] = action
         self.tool_actions[Tool.BROWSE].setChecked(True)
         self.addSeparator()

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QPixmap,
     QStandardItemModel,
 )
-from PySide6.QtWidgets import QComboBox, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QMenu, QToolButton, QWidget
 
 from gremalda.core.annotations.records import Visibility
 from gremalda.core.annotations.sharing import Refusal, Sharing, refusal
@@ -37,6 +37,8 @@ __all__ = [
     "add_visibility_actions",
     "refusal_text",
     "visibility_description",
+    "visibility_entry",
+    "visibility_header_icon",
     "visibility_icon",
     "visibility_line",
     "visibility_name",
@@ -51,6 +53,15 @@ def visibility_name(visibility: Visibility) -> str:
         Visibility.PRIVATE: translate("VisibilityPicker", "Only me"),
         Visibility.FACTION: translate("VisibilityPicker", "Faction"),
         Visibility.COMMITTEE: translate("VisibilityPicker", "Committee"),
+    }[visibility]
+
+
+def visibility_entry(visibility: Visibility) -> str:
+    """The choice's name as a menu entry, with its accelerator (unique among the three)."""
+    return {
+        Visibility.PRIVATE: translate("VisibilityPicker", "&Only me"),
+        Visibility.FACTION: translate("VisibilityPicker", "&Faction"),
+        Visibility.COMMITTEE: translate("VisibilityPicker", "&Committee"),
     }[visibility]
 
 
@@ -84,15 +95,48 @@ def refusal_text(reason: Refusal) -> str:
     return translate("VisibilityPicker", "You are in no faction.")
 
 
-@cache
 def visibility_icon(visibility: Visibility) -> QIcon:
-    """A small picture: a padlock (only me), two people (faction), three people (committee)."""
+    """A small picture: a padlock (only me), two people (faction), three people (committee); the lock's
+    shackle in the palette's text colour (readable on dark and high-contrast themes)."""
+    palette = QApplication.palette()
+    return _visibility_icon(visibility, palette.color(palette.ColorRole.Text).name())
+
+
+def visibility_header_icon() -> QIcon:
+    """A neutral picture for the column of who sees each annotation (an eye, in the palette's text
+    colour): none of the three choices' pictures, which would read as the column's value."""
+    palette = QApplication.palette()
+    return _eye_icon(palette.color(palette.ColorRole.Text).name())
+
+
+@cache
+def _eye_icon(ink_colour: str) -> QIcon:
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    ink = QColor(ink_colour)
+    painter.setPen(QPen(ink, 1.4))
+    eye = QPainterPath()
+    eye.moveTo(1.5, 8)
+    eye.quadTo(8, 0.5, 14.5, 8)
+    eye.quadTo(8, 15.5, 1.5, 8)
+    painter.drawPath(eye)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ink)
+    painter.drawEllipse(QRectF(5.5, 5.5, 5, 5))
+    painter.end()
+    return QIcon(pixmap)
+
+
+@cache
+def _visibility_icon(visibility: Visibility, ink_colour: str) -> QIcon:
     size = 16
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    ink = QColor("#404040")
+    ink = QColor(ink_colour)
     if visibility is Visibility.PRIVATE:
         painter.setPen(QPen(ink, 1.6))
         painter.drawArc(QRectF(4.5, 1.5, 7, 8), 0, 180 * 16)
@@ -126,7 +170,7 @@ def add_visibility_actions(
     group.setExclusive(True)
     for visibility in Visibility:
         reason = refusal(sharing, visibility)
-        action = QAction(visibility_icon(visibility), visibility_name(visibility), menu)
+        action = QAction(visibility_icon(visibility), visibility_entry(visibility), menu)
         action.setCheckable(True)
         action.setChecked(visibility is current)
         action.setData(visibility.value)
@@ -135,8 +179,8 @@ def add_visibility_actions(
             action.setEnabled(False)
             action.setText(
                 translate("VisibilityPicker", "%1 (not possible: %2)")
-                .replace("%1", visibility_name(visibility))
-                .replace("%2", refusal_text(reason))
+                .replace("%1", visibility_entry(visibility))
+                .replace("%2", refusal_text(reason).replace("&", "&&"))
             )
             tip = refusal_text(reason)
         action.setToolTip(tip)
