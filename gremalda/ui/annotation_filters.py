@@ -1,7 +1,8 @@
 """The annotation panel's filter bar: which annotations are listed ("Annotations in:" this document or the
 meeting / e-file shown), of which kind, by which author, only one's own. Narrow docks keep it whole: the
 combo boxes shrink to a few characters (their full text in the open list), and "Only mine" moves from the
-first row to a row of its own when the first row runs out of width, so the panel can be about 220 px wide.
+first row to a row of its own (beside the author filter, so the kind and the author filter get a row
+each) when the first row runs out of width, so the panel can be about 220 px wide.
 
 Its strings keep the translation context "AnnotationPanel" (they were the panel's)."""
 
@@ -67,11 +68,13 @@ class AnnotationFilterBar(QWidget):
         self.top.addWidget(self.scope_label)
         self.top.addWidget(self.scope, 1)
         self.top.addWidget(self.mine_only)
-        filters = QHBoxLayout()
+        self.filters_row = filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.kind_filter, 1)
         filters.addWidget(self.author_filter, 1)
-        self.own_row = QHBoxLayout()  # "Only mine" when the first row is too narrow for it
+        # the author filter and "Only mine" when the first row is too narrow for "Only mine": the kind
+        # and author boxes get a row each, wide enough to read their choice
+        self.own_row = QHBoxLayout()
         self.own_row.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -163,5 +166,11 @@ class AnnotationFilterBar(QWidget):
         if beside == (self.top.indexOf(self.mine_only) >= 0):
             return
         (self.own_row if beside else self.top).removeWidget(self.mine_only)
-        (self.top if beside else self.own_row).addWidget(self.mine_only)
+        (self.own_row if beside else self.filters_row).removeWidget(self.author_filter)
+        if beside:
+            self.filters_row.addWidget(self.author_filter, 1)
+            self.top.addWidget(self.mine_only)
+        else:
+            self.own_row.addWidget(self.author_filter, 1)
+            self.own_row.addWidget(self.mine_only)
         self.updateGeometry()

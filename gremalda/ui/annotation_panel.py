@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QPoint,
     Qt,
     Signal,
@@ -35,12 +36,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from gremalda.core.annotations.records import Annotation, Visibility
+from gremalda.core.annotations.records import Annotation
 from gremalda.core.records import FileEntry
 from gremalda.ui.annotation_filters import AnnotationFilterBar
 from gremalda.ui.annotation_rows import (
@@ -61,7 +64,7 @@ from gremalda.ui.annotation_rows import (
     document_items,
 )
 from gremalda.ui.annotations.annotation_menu import add_visibility_menu
-from gremalda.ui.annotations.visibility_picker import visibility_icon
+from gremalda.ui.annotations.visibility_picker import visibility_header_icon
 from gremalda.ui.formatting import file_label
 
 if TYPE_CHECKING:
@@ -70,6 +73,8 @@ if TYPE_CHECKING:
 __all__ = ["AUTHOR", "COLUMNS", "TEXT", "VISIBILITY", "AnnotationPanel", "PanelRow"]
 
 NARROW = (340, 440)  # below these widths (pixels) the author, then the date column is hidden
+KIND_NAMES = 440  # below this width the kind shows as its icon only (its name in the tooltip)
+NARROWEST = 28  # pixels of the page and kind columns then at least
 TINY = 260  # below this width the visibility column is hidden too (it stays in the tooltip)
 AUTHOR_SHARE = 0.22  # the author column takes at most this part of the list's width
 
@@ -88,6 +93,21 @@ class PanelRow:
     date: str
     read_only: bool
     visibility: str = ""  # who sees it, as shown
+
+
+class KindDelegate(QStyledItemDelegate):
+    """The kind column: its icon and name, or (``icon_only``: a narrow dock) its icon alone, the name
+    staying in the tooltip and the accessible text, so the annotation's text gets the width."""
+
+    icon_only = False
+
+    def initStyleOption(  # noqa: N802 (Qt's name)
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if self.icon_only and not option.icon.isNull():
+            option.text = ""
+            option.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDisplay
 
 
 class AnnotationPanel(QWidget):
@@ -121,6 +141,9 @@ class AnnotationPanel(QWidget):
         self.version_hint.setWordWrap(True)
         self.version_hint.setTextFormat(Qt.TextFormat.RichText)
         self.version_hint.linkActivated.connect(self.versionLinkActivated)
+        # its links ("open", "show") reachable by Tab and followed by Enter, not by the mouse only
+        self.version_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.version_hint.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.version_hint.hide()
         self._version_hint: tuple[str, str] | None = None  # (file id, rich text)
         self.model_ = QStandardItemModel(0, len(COLUMNS), self)
@@ -134,11 +157,17 @@ class AnnotationPanel(QWidget):
                 "",
             ]
         )
-        # who sees each annotation: an icon per line (its name in the tooltip and for screen readers)
-        head = QStandardItem(visibility_icon(Visibility.COMMITTEE), "")
+        # who sees each annotation: an icon per line (its name in the tooltip and for screen readers);
+        # the header a neutral eye, not one of the choices' pictures
+        head = QStandardItem(visibility_header_icon(), "")
         head.setToolTip(self.tr("Visible to"))
         head.setData(self.tr("Visible to"), Qt.ItemDataRole.AccessibleTextRole)
         self.model_.setHorizontalHeaderItem(VISIBILITY, head)
+        for column, name in ((PAGE, self.tr("Page")), (KIND, self.tr("Kind"))):
+            self.model_.setHeaderData(column, Qt.Orientation.Horizontal, name, Qt.ItemDataRole.ToolTipRole)
+            self.model_.setHeaderData(
+                column, Qt.Orientation.Horizontal, name, Qt.ItemDataRole.AccessibleTextRole
+            )
         self.model_.setSortRole(SORT_ROLE)
         self.view = QTreeView(self)
         self.view.setObjectName("annotationList")
@@ -161,6 +190,8 @@ class AnnotationPanel(QWidget):
         header.setSectionResizeMode(AUTHOR, QHeaderView.ResizeMode.Interactive)  # sized in _fit_columns
         header.setMinimumSectionSize(24)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.kind_delegate = KindDelegate(self.view)  # the kind as its icon only when narrow
+        self.view.setItemDelegateForColumn(KIND, self.kind_delegate)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -408,6 +439,17 @@ class AnnotationPanel(QWidget):
         self.view.setColumnHidden(AUTHOR, width < NARROW[0] or not others)
         self.view.setColumnHidden(DATE, width < NARROW[1])
         self.view.setColumnHidden(VISIBILITY, width < TINY)
+        icon_only = width < KIND_NAMES
+        header = self.view.header()
+        if icon_only != self.kind_delegate.icon_only:
+            self.kind_delegate.icon_only = icon_only
+            mode = QHeaderView.ResizeMode.Fixed if icon_only else QHeaderView.ResizeMode.ResizeToContents
+            for column in (PAGE, KIND):
+                header.setSectionResizeMode(column, mode)
+            self.view.doItemsLayout()
+        if icon_only:  # the page and kind columns as wide as their cells (their headers' names elided)
+            for column in (PAGE, KIND):
+                header.resizeSection(column, max(self.view.sizeHintForColumn(column), NARROWEST))
         if others:
             fitting = max(self.view.sizeHintForColumn(AUTHOR), self.view.header().sectionSizeHint(AUTHOR))
             self.view.header().resizeSection(AUTHOR, min(fitting, max(60, int(width * AUTHOR_SHARE))))

@@ -50,7 +50,7 @@ def annotation_items(a: Annotation, position: int, mine: bool) -> list[QStandard
     equal sort keys in that order; ``mine``: it is the user's, else it is read-only)."""
     author = a.author_name or a.author_id
     text = annotation_text(a)
-    when = a.modified or a.created
+    when = a.created  # when it was written (re-anchoring in a new version changes `modified`)
     cells = [
         (str(a.page + 1), (a.page, position)),
         (kind_name(a.kind), (kind_name(a.kind), position)),
@@ -103,6 +103,7 @@ def annotation_items(a: Annotation, position: int, mine: bool) -> list[QStandard
     items[PAGE].setData(a.page, PAGE_ROLE)
     items[PAGE].setData(mine, MINE_ROLE)
     items[KIND].setIcon(kind_icon(a.kind, a.colour))
+    items[KIND].setData(kind_name(a.kind), Qt.ItemDataRole.AccessibleTextRole)  # shown as icon when narrow
     items[VISIBILITY].setIcon(visibility_icon(a.visibility))
     items[VISIBILITY].setData(visibility_name(a.visibility), VISIBILITY_ROLE)
     items[VISIBILITY].setData(visibility_line(a.visibility), Qt.ItemDataRole.AccessibleTextRole)
