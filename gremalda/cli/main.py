@@ -75,7 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?", help="the meeting's or e-file's id")
 
     p = command("search", browse.search, "search the text of every document (offline)")
-    p.add_argument("query", nargs="+", help='words to find (all of them); "quoted phrase", prefix*')
+    p.add_argument(
+        "query",
+        nargs="+",
+        help="words to find (all of them; a word of 3 letters or more also finds longer words it begins: "
+        "Zuwendung finds Zuwendungen); '\"quoted words\"' exactly, as a phrase; prefix* for any length",
+    )
     p.add_argument("--limit", type=int, default=20)
 
     p = command("gui", _gui, "open the desktop window")
