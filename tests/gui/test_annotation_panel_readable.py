@@ -184,8 +184,7 @@ def test_german_tooltips_picker_and_visibility_menu_agree(
     tips = {action.text(): action.toolTip() for action in toolbar.group.actions()}
     assert tips["Hervorheben"] == "Hervorheben: über die Wörter ziehen (H)"
     assert tips["Unterstreichen"].count("unterstreichen") == 0, tips
-    for text, tip in tips.items():
-        assert tip.casefold().count(text.casefold()) == 1, (text, tip)
+    _once(tips)
 
     picker = _picker(view)
     assert picker.text() == "Sichtbar für: Nur ich"
@@ -212,3 +211,28 @@ def test_german_tooltips_picker_and_visibility_menu_agree(
     sub = add_visibility_menu(menu, model, record)
     letters = [accelerator(a.text()) for a in sub.actions() if a.data()]
     assert None not in letters and len(set(letters)) == 3
+
+
+def _once(tips: dict[str, str]) -> None:
+    """Each tool's tooltip names it once, then says how (one colon)."""
+    assert len(tips) == 9, tips
+    for text, tip in tips.items():
+        assert tip.startswith(text + ": ") and tip.count(":") == 1, (text, tip)
+        assert tip.casefold().count(text.casefold()) == 1, (text, tip)
+
+
+def test_english_tool_tooltips_name_the_tool_once(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    shared_file: str,
+    bridge: RenderBridge,
+    settings: QSettings,
+    tmp_path: Path,
+) -> None:
+    paths: DataPaths = gui_world.replica(tmp_path, "deputy")
+    view = _view(qtbot, bridge, _model(qtbot, paths, settings), shared_file)
+    toolbar = view.annotation_toolbar()
+    assert toolbar is not None
+    tips = {action.text(): action.toolTip() for action in toolbar.group.actions()}
+    assert tips["Highlight"] == "Highlight: drag over the words (H)"
+    _once(tips)

@@ -766,16 +766,8 @@
       <translation>Lesen</translation>
     </message>
     <message>
-      <source>Read and scroll (no tool)</source>
-      <translation>blättern, ohne etwas zu markieren (kein Werkzeug)</translation>
-    </message>
-    <message>
       <source>Select</source>
       <translation>Auswählen</translation>
-    </message>
-    <message>
-      <source>Select, move, edit and delete annotations</source>
-      <translation>Anmerkungen anklicken, verschieben, bearbeiten und löschen</translation>
     </message>
     <message>
       <source>Highlight</source>
@@ -794,36 +786,44 @@
       <translation>über die Wörter ziehen</translation>
     </message>
     <message>
-      <source>Pen</source>
-      <translation>Stift</translation>
+      <source>read and scroll (no tool)</source>
+      <translation>blättern, ohne etwas zu markieren (kein Werkzeug)</translation>
     </message>
     <message>
-      <source>Draw by hand with the mouse, a pen or a stylus</source>
-      <translation>von Hand zeichnen, mit der Maus oder auf einem Tablett</translation>
+      <source>pick annotations to move, edit or delete them</source>
+      <translation>Anmerkungen anklicken, um sie zu verschieben, zu bearbeiten oder zu löschen</translation>
+    </message>
+    <message>
+      <source>Pen</source>
+      <translation>Stift</translation>
     </message>
     <message>
       <source>Note</source>
       <translation>Notiz</translation>
     </message>
     <message>
-      <source>Place a sticky note: click where it belongs</source>
-      <translation>an die Stelle klicken, an die sie gehört</translation>
-    </message>
-    <message>
       <source>Text box</source>
       <translation>Textfeld</translation>
-    </message>
-    <message>
-      <source>Write on the page: click or drag a box</source>
-      <translation>Auf die Seite schreiben: klicken oder ein Feld aufziehen</translation>
     </message>
     <message>
       <source>Eraser</source>
       <translation>Radierer</translation>
     </message>
     <message>
-      <source>Delete annotations: click or drag over them</source>
-      <translation>Anmerkungen löschen: anklicken oder darüber ziehen</translation>
+      <source>draw by hand with the mouse or a stylus</source>
+      <translation>von Hand zeichnen, mit der Maus oder auf einem Tablett</translation>
+    </message>
+    <message>
+      <source>click where it belongs</source>
+      <translation>an die Stelle klicken, an die sie gehört</translation>
+    </message>
+    <message>
+      <source>click or drag a box to write on the page</source>
+      <translation>klicken oder ein Feld aufziehen, um auf die Seite zu schreiben</translation>
+    </message>
+    <message>
+      <source>click or drag over annotations to delete them</source>
+      <translation>Anmerkungen anklicken oder darüber ziehen, um sie zu löschen</translation>
     </message>
     <message>
       <source>Annotation colours</source>

@@ -61,17 +61,17 @@ class AnnotationToolBar(QToolBar):
         self.group = QActionGroup(self)
         self.group.setExclusive(True)
         self.tool_actions: dict[Tool, QAction] = {}
+        # the name says what a tool does, the tip how: the tooltip reads "Highlight: drag over the words (H)"
         for tool, text, key, tip in (
-            (Tool.BROWSE, self.tr("Browse"), "B", self.tr("Read and scroll (no tool)")),
-            (Tool.SELECT, self.tr("Select"), "S", self.tr("Select, move, edit and delete annotations")),
-            # the name says what it does: the tip says how (the tooltip reads "Highlight: drag over …")
+            (Tool.BROWSE, self.tr("Browse"), "B", self.tr("read and scroll (no tool)")),
+            (Tool.SELECT, self.tr("Select"), "S", self.tr("pick annotations to move, edit or delete them")),
             (Tool.HIGHLIGHT, self.tr("Highlight"), "H", self.tr("drag over the words")),
             (Tool.UNDERLINE, self.tr("Underline"), "U", self.tr("drag over the words")),
             (Tool.STRIKEOUT, self.tr("Strike out"), "K", self.tr("drag over the words")),
-            (Tool.INK, self.tr("Pen"), "P", self.tr("Draw by hand with the mouse, a pen or a stylus")),
-            (Tool.NOTE, self.tr("Note"), "N", self.tr("Place a sticky note: click where it belongs")),
-            (Tool.FREETEXT, self.tr("Text box"), "T", self.tr("Write on the page: click or drag a box")),
-            (Tool.ERASER, self.tr("Eraser"), "E", self.tr("Delete annotations: click or drag over them")),
+            (Tool.INK, self.tr("Pen"), "P", self.tr("draw by hand with the mouse or a stylus")),
+            (Tool.NOTE, self.tr("Note"), "N", self.tr("click where it belongs")),
+            (Tool.FREETEXT, self.tr("Text box"), "T", self.tr("click or drag a box to write on the page")),
+            (Tool.ERASER, self.tr("Eraser"), "E", self.tr("click or drag over annotations to delete them")),
         ):
             action = QAction(tool_icon(tool.value), text, self)
             action.setCheckable(True)
