@@ -118,7 +118,7 @@ class AgendaEditor(QWidget):
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([500, 160, 160])  # the lists keep at least ~4 entries (their minimum heights)
+        splitter.setSizes([420, 220, 160])  # the lists keep at least ~4 entries (their minimum heights)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 21
 # "checking" | "ok" | "warned" | "refused" | "stuck" (attached, not moved) | "changed" (written since read)
 STATE_ROLE = Qt.ItemDataRole.UserRole + 22
-SHOWN_ENTRIES = 4  # the inbox list is at least this many one-line entries tall
+SHOWN_LINES = 7  # the inbox list is at least this many lines tall: ~4 entries, some wrapped in a narrow dock
 
 
 class InboxList(QListWidget):
@@ -79,7 +79,7 @@ class Inbox(QWidget):
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)  # wrapped entries would run together
-        self.list.setMinimumHeight(list_height(self.list, SHOWN_ENTRIES))
+        self.list.setMinimumHeight(list_height(self.list, SHOWN_LINES))
         self.title.setBuddy(self.list)
         self.assign = QPushButton(self.tr("&Assign to the chosen item"), self)
         self.assign.setObjectName("inboxAssign")

@@ -56,7 +56,7 @@ def warned_colour(palette: QPalette | None = None) -> QColor:
     return readable(QColor(WARNED), (palette or QGuiApplication.palette()).color(QPalette.ColorRole.Base))
 
 
-def list_height(widget: QListWidget, entries: int) -> int:
-    """The height that shows ``entries`` one-line entries of the list (and its frame)."""
-    row = widget.fontMetrics().lineSpacing() + 2 * max(widget.spacing(), 3)
-    return entries * row + 2 * widget.frameWidth()
+def list_height(widget: QListWidget, lines: int) -> int:
+    """The height that shows ``lines`` lines of the list's text, one-line entries' margins and its frame."""
+    line = widget.fontMetrics().lineSpacing()
+    return lines * line + lines * max(widget.spacing(), 2) + 2 * widget.frameWidth()

@@ -35,7 +35,7 @@ from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.clerk_texts import finding_text
 from gremalda.ui.error_texts import error_text
 
-SHOWN_ENTRIES = 4  # the upload list is at least this many one-line entries tall
+SHOWN_LINES = 6  # the upload list is at least this many lines tall (~4 entries, some wrapped)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class UploadQueue(QWidget):
         self.list.setAccessibleName(self.tr("Documents checked and uploaded"))
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)  # wrapped entries would run together
-        self.list.setMinimumHeight(list_height(self.list, SHOWN_ENTRIES))
+        self.list.setMinimumHeight(list_height(self.list, SHOWN_LINES))
         self.bar = QProgressBar(self)
         self.bar.setObjectName("uploadProgress")
         self.bar.setAccessibleName(self.tr("Upload progress"))
