@@ -267,3 +267,16 @@ def gui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GuiWorld]:
 def replica(gui_world: GuiWorld, tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     """One synchronised replica of the member of committee A, shared by a module's tests."""
     return gui_world.replica(tmp_path_factory.mktemp("gui-client"))
+
+
+def show_in_clerk_editor(qtbot: Any, window: Any, meeting_id: int | str, *, timeout: int = 120_000) -> None:
+    """The meeting chosen as a clerk chooses it — in the window, which the clerk's editor follows — and
+    waited for in both. (Calling the editor directly races with the window's first folder: the window
+    shows the next meeting when its navigation arrives, and the editor follows that when it lands.)"""
+    wanted = ("meeting", str(meeting_id))
+    with qtbot.waitSignal(
+        window.folderShown, timeout=timeout, check_params_cb=lambda *shown: tuple(shown) == wanted
+    ):
+        window.folders.show_meeting(str(meeting_id))
+    editor = window.clerk.editor
+    qtbot.waitUntil(lambda: editor.desk is not None and editor.desk.id == str(meeting_id), timeout=timeout)

@@ -34,7 +34,7 @@ from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
 from sync.server.models import File
-from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
+from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 BROKEN = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + b"\x00" * 4000
@@ -97,8 +97,7 @@ def _clerk_on_published_meeting(
     ws = window.clerk
     qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
     meeting_id = str(gui_world.world.ids["published_meeting"])
-    ws.editor.show_meeting(meeting_id)
-    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+    show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
     assert ws.editor.desk is not None and ws.editor.desk.state == "published"
     return ws
 
@@ -396,8 +395,7 @@ def test_publish_asks_while_an_arrival_check_is_held(
     ws = window.clerk
     qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
     meeting_id = str(gui_world.world.ids["draft_meeting"])
-    ws.editor.show_meeting(meeting_id)
-    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+    show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
     release = threading.Event()
     ws.editor.arrivals.submit(lambda: release.wait(HOLD))  # the arrival checks' queue is held
     try:

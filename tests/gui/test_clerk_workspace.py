@@ -34,7 +34,7 @@ from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
 from sync.server.models import AgendaItem, Consultation, File, Meeting
-from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
+from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 
@@ -349,8 +349,7 @@ def test_a_clerk_removes_a_document_and_unlinks_a_paper(
     ws = window.clerk
     qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
     meeting_id, item_id = str(ids["published_meeting"]), str(ids["public_item"])
-    ws.editor.show_meeting(meeting_id)
-    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+    show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
     pdf = tmp_path / "Anlage.pdf"
     pdf.write_bytes(rich_pdf("Anlage", 1))
     with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT) as attached:
@@ -424,8 +423,7 @@ def test_a_german_clerk_reads_refusals_and_errors_in_german(
         ws = window.clerk
         qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
         meeting_id, item_id = str(ids["published_meeting"]), str(ids["public_item"])
-        ws.editor.show_meeting(meeting_id)
-        qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+        show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
 
         # the preflight refuses a broken PDF: the reason in German, nothing uploaded
         broken = tmp_path / "kaputt.pdf"

@@ -31,7 +31,7 @@ from gremalda.ui.navigation_tree import ID_ROLE, KIND_ROLE
 from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
 from sync.server.models import Meeting, MeetingState
-from tests.gui.conftest import FakeDocumentView, GuiWorld
+from tests.gui.conftest import FakeDocumentView, GuiWorld, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -175,8 +175,7 @@ def test_member_sees_berlin_times_in_navigation_and_header(
 
 
 def _show(qtbot: Any, ws: ClerkWorkspace, meeting_id: int) -> None:
-    ws.editor.show_meeting(str(meeting_id))
-    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == str(meeting_id), timeout=WAIT)
+    show_in_clerk_editor(qtbot, ws.window, meeting_id, timeout=WAIT)
 
 
 def _server_start(gui_world: GuiWorld, name: str) -> datetime | None:

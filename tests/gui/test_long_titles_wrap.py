@@ -21,7 +21,7 @@ from gremalda.ui.preferences import Preferences
 from gremalda.ui.wrap_delegate import WrapDelegate
 from sync.server.db import write_session
 from sync.server.models import AgendaItem
-from tests.gui.conftest import FakeDocumentView, GuiWorld
+from tests.gui.conftest import FakeDocumentView, GuiWorld, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 WORD = "Parkraumbewirtschaftungsgebührensatzung"
@@ -104,8 +104,7 @@ def test_a_long_agenda_title_wraps_in_the_clerks_agenda_editor(
     window = open_window(gui_world.replica(tmp_path, "clerk"))
     ws = window.clerk
     qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
-    ws.editor.show_meeting(str(meeting_id))
-    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == str(meeting_id), timeout=WAIT)
+    show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
     ws.dock.show()
     window.resizeDocks([ws.dock], [320], Qt.Orientation.Horizontal)
     tree = ws.editor.tree

@@ -35,7 +35,7 @@ from gremalda.ui.preferences import Preferences
 from sync.protocol.notice import notice_deadline
 from sync.server.db import write_session
 from sync.server.models import Delivery, Meeting, MeetingState, Membership, Person
-from tests.gui.conftest import FakeDocumentView, GuiWorld
+from tests.gui.conftest import FakeDocumentView, GuiWorld, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -98,8 +98,7 @@ def _add_meeting_and_member(gui_world: GuiWorld) -> dict[str, int]:
 
 
 def _show(qtbot: Any, ws: ClerkWorkspace, meeting_id: int) -> None:
-    ws.editor.show_meeting(str(meeting_id))
-    qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == str(meeting_id), timeout=WAIT)
+    show_in_clerk_editor(qtbot, ws.window, meeting_id, timeout=WAIT)
 
 
 def _open_deliveries(qtbot: Any, ws: ClerkWorkspace) -> DeliveryDialog:
