@@ -40,7 +40,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gremalda.pdf.orphans import exit_with_parent
-from gremalda.pdf.workerstart import START_TIMEOUT, announced, delay_start_for_tests, listen
+from gremalda.pdf.workerstart import START_TIMEOUT, announced, delay_start_for_tests, listen, seconds_text
 
 if TYPE_CHECKING:
     import pymupdf
@@ -380,7 +380,7 @@ class TextExtractor:
             if job.began is None:
                 error = ERR_WORKER_START.format(seconds=self.start_timeout_s)
             else:
-                error = ERR_TIMEOUT.format(seconds=job.limit, ran=_seconds(now - job.began))
+                error = ERR_TIMEOUT.format(seconds=job.limit, ran=seconds_text(now - job.began))
             _resolve(job.outer, ExtractResult(error=error))
         for job in reversed(victims):  # innocent bystanders: back to the front of the queue
             job.outer = _restartable(job.outer)
@@ -402,11 +402,6 @@ def _restartable(outer: Future[ExtractResult]) -> Future[ExtractResult]:
 
     inner.add_done_callback(forward)
     return inner
-
-
-def _seconds(value: float) -> float:
-    """A duration for a message: whole seconds, tenths under ten seconds."""
-    return round(value, 1) if value < 10 else float(round(value))
 
 
 def _resolve(future: Future[ExtractResult], result: ExtractResult) -> None:

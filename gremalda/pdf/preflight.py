@@ -52,7 +52,7 @@ from typing import Any
 
 from gremalda.os_reasons import READ, OsReason
 from gremalda.pdf.orphans import exit_with_parent
-from gremalda.pdf.workerstart import START_TIMEOUT, announced, delay_start_for_tests, listen
+from gremalda.pdf.workerstart import START_TIMEOUT, announced, delay_start_for_tests, listen, seconds_text
 
 __all__ = [
     "MEMORY_LIMIT",
@@ -448,7 +448,7 @@ class Preflighter:
                 except FutureTimeout:
                     ran = time.monotonic() - began
                     self._kill()
-                    params = {"seconds": self.timeout_s, "ran": _seconds(ran)}
+                    params = {"seconds": self.timeout_s, "ran": seconds_text(ran)}
                     return PreflightReport(size=size, refusal=Finding("timeout", params))
             except BrokenProcessPool:
                 self._kill()
@@ -510,11 +510,6 @@ class Preflighter:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-
-def _seconds(value: float) -> float:
-    """A duration for a message: whole seconds, tenths under ten seconds."""
-    return round(value, 1) if value < 10 else float(round(value))
 
 
 def preflight(

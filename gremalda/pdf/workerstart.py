@@ -21,7 +21,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-__all__ = ["START_DELAY_ENV", "START_TIMEOUT", "announced", "delay_start_for_tests", "listen"]
+__all__ = ["START_DELAY_ENV", "START_TIMEOUT", "announced", "delay_start_for_tests", "listen", "seconds_text"]
 
 START_TIMEOUT = 120.0  # seconds a worker may take to start (spawn, import PyMuPDF) before it is given up
 START_DELAY_ENV = "GREMALDA_TEST_WORKER_START_DELAY"  # tests: seconds every worker's start is delayed
@@ -52,3 +52,8 @@ def announced(job: int, fn: Callable[..., T], *args: Any) -> T:
         with contextlib.suppress(OSError):
             _announce.send(job)
     return fn(*args)
+
+
+def seconds_text(value: float) -> float:
+    """A duration for a message: whole seconds, tenths under ten seconds."""
+    return round(value, 1) if value < 10 else float(round(value))
