@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from sync.server.api.deliveries import _upsert_delivery, notice_deadline
+from sync.protocol.notice import notice_deadline
+from sync.server.api.deliveries import _upsert_delivery
 from sync.server.config import time_zone_name
 from sync.server.db import write_session
 from sync.server.demo.seed import DEMO_PASSWORD, DemoOptions, seed_demo
@@ -414,7 +415,8 @@ def test_the_demo_council_has_a_clerk_and_a_delivery_table(tmp_path: Path) -> No
 def test_the_notice_deadline_counts_whole_local_days(
     start: str, days: int, deadline: str, late_from: str
 ) -> None:
-    shown, end = notice_deadline(datetime.fromisoformat(start), days, BERLIN)
+    found = notice_deadline(datetime.fromisoformat(start), days, BERLIN)
+    shown, end = found.shown, found.late_from
     assert shown.isoformat() == deadline
     assert end == datetime.fromisoformat(late_from)
     assert end - shown == timedelta(seconds=1)

@@ -1,6 +1,6 @@
 """Proof of delivery (Ladungsnachweis): devices report when they hold a published meeting folder complete
 and when the member opened it; the body's clerks read a table per meeting with the notice-period check
-(Ladungsfrist, see `notice_deadline`), and set the notice period per body."""
+(Ladungsfrist, see `sync.protocol.notice.notice_deadline`), and set the notice period per body."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
-from sync.protocol.notice import DEFAULT_NOTICE_DAYS
-from sync.protocol.notice import notice_deadline as shared_notice_deadline
+from sync.protocol.notice import DEFAULT_NOTICE_DAYS, notice_deadline
 from sync.server import audience as aud
 from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
 from sync.server.api.schemas import PathId, Strict
@@ -84,14 +83,6 @@ def folder_files(session: Session, meeting_id: int, keys: frozenset[str]) -> set
         )
     )
     return {sha for file_id, sha in current.items() if file_id in shown}
-
-
-def notice_deadline(start: datetime, notice_days: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The notice period (Ladungsfrist) by the rule the client shows too (`sync.protocol.notice`): the
-    deadline as shown (23:59:59 local time of the last day, with its offset) and the first instant that is
-    late (the next local midnight)."""
-    found = shared_notice_deadline(start, notice_days, zone)
-    return found.shown, found.late_from
 
 
 def _upsert_delivery(session: Session, meeting_id: int, user_id: int) -> Delivery:
@@ -227,7 +218,8 @@ def meeting_deliveries(
     body = session.get(CouncilBody, meeting.body_id)
     notice_days = body.notice_days if body is not None else DEFAULT_NOTICE_DAYS
     zone = ZoneInfo(ctx.settings.body_time_zone)
-    deadline, late_from = notice_deadline(meeting.start, notice_days, zone)
+    found = notice_deadline(meeting.start, notice_days, zone)
+    deadline, late_from = found.shown, found.late_from
     day = meeting.start.astimezone(zone).date()
     memberships = [
         (m, p)
