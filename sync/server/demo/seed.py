@@ -438,7 +438,7 @@ def _seed_with(session: Session, blobs: BlobStore, opts: DemoOptions, pdfs: _Pdf
                 pdfgen.invitation_pdf,
                 organization=host.name,
                 meeting_name=meeting.name,
-                start=meeting.start.astimezone(ZoneInfo(body_time_zone(session))),  # as the council reads it
+                start=meeting.start.astimezone(zone),  # as the council reads it
                 location=meeting.location,
                 agenda=agenda,
                 seed=m_idx,
