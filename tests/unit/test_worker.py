@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sync.engine.worker import Backoff, Worker
+from sync.threads import Backoff, Worker
 
 WAIT = 10.0
 
