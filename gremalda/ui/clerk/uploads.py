@@ -28,7 +28,7 @@ from gremalda.core.clerk import ClerkService
 from gremalda.core.clerk.attach import Fingerprint, KnownReports, fingerprint
 from gremalda.core.clerk.errors import UploadStopped
 from gremalda.errors import GremaldaError
-from gremalda.pdf.preflight import Preflighter, PreflightReport
+from gremalda.pdf.preflight import PreflightReport
 from gremalda.ui import error_reporter
 from gremalda.ui.clerk.list_style import list_height, refused_colour
 from gremalda.ui.clerk.runner import ClerkRunner
@@ -212,11 +212,8 @@ class UploadQueue(QWidget):
 
     # --- the runner's thread
 
-    def _checker(self) -> Preflighter:
-        return self.known
-
     def _check(self, path: Path) -> PreflightReport:
-        return self._checker().check(path)
+        return self.known.check(path)
 
     def _attach(
         self, svc: ClerkService, request: Request, stop: threading.Event
@@ -236,7 +233,7 @@ class UploadQueue(QWidget):
                 request.change_note,
                 on_progress=progress,
                 stop=stop,
-                preflighter=self._checker(),
+                preflighter=self.known,
             )
         return svc.attach(
             request.owner_kind,
@@ -246,5 +243,5 @@ class UploadQueue(QWidget):
             change_note=request.change_note,
             on_progress=progress,
             stop=stop,
-            preflighter=self._checker(),
+            preflighter=self.known,
         )
