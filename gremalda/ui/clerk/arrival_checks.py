@@ -34,7 +34,6 @@ class ArrivalChecks(QObject):
     def __init__(self, known: KnownReports, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.known = known
-        self.pending = 0  # asked for and not answered yet
         self._queue: queue.Queue[tuple[Callable[[], Any], Done | None, Failed | None] | None]
         self._queue = queue.Queue()
         self._checker: Preflighter | None = None  # on the thread only
@@ -52,7 +51,6 @@ class ArrivalChecks(QObject):
     ) -> None:
         if self._closed:
             return
-        self.pending += 1
         self._queue.put((call, on_done, on_error))
 
     def close(self, timeout: float = 10.0) -> None:
@@ -100,7 +98,6 @@ class ArrivalChecks(QObject):
 
     @Slot(object, object, object)
     def _deliver(self, callbacks: tuple[Done | None, Failed | None], result: object, error: object) -> None:
-        self.pending -= 1
         on_done, on_error = callbacks
         if isinstance(error, BaseException):
             (on_error or error_reporter.report)(error)
