@@ -5,13 +5,13 @@ new edit, so it merges like any other)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from gremalda.core.annotations import merge
+from gremalda.core.annotations.exchange import now_iso
 from gremalda.core.annotations.records import FIELD_REGISTER, Annotation, Kind
 
 if TYPE_CHECKING:
@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["AddCommand", "EditCommand", "RemoveCommand", "now_iso"]
 
 translate = QCoreApplication.translate
-
-
-def now_iso() -> str:
-    """The wall-clock time shown on a record (``created``/``modified``), UTC, seconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _command_text(action: str, kind: Kind) -> str:
