@@ -35,7 +35,7 @@ from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.os_texts import ACTIONS, REASONS, fill, os_message, reason_text
 from gremalda.ui.preferences import Preferences
-from tests.gui.conftest import FakeDocumentView, GuiWorld
+from tests.gui.conftest import FakeDocumentView, GuiWorld, show_in_clerk_editor
 from tests.harness.tmpfs import fill_up, small_tmpfs
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
@@ -289,8 +289,7 @@ def test_a_german_clerk_reads_why_a_file_cannot_be_attached(
         ws = window.clerk
         qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
         meeting_id, item_id = str(ids["published_meeting"]), str(ids["public_item"])
-        ws.editor.show_meeting(meeting_id)
-        qtbot.waitUntil(lambda: ws.editor.desk is not None and ws.editor.desk.id == meeting_id, timeout=WAIT)
+        show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
         plain = tmp_path / "Scans"
         plain.write_text("eine Datei, kein Ordner")
         with qtbot.waitSignal(ws.editor.uploads.refused, timeout=WAIT) as refused:
