@@ -67,3 +67,22 @@ def test_a_refused_report_is_not_reused(checkers: tuple[Preflighter, KnownReport
     assert refused.refusal is not None
     known.remember(path, version, refused)
     assert known.known(path, version) is None
+
+
+def test_a_check_before_the_upload_is_remembered_for_the_upload(
+    checkers: tuple[Preflighter, KnownReports], tmp_path: Path
+) -> None:
+    """The window checks a dropped file before it queues the upload; the upload reuses that report (the
+    file was checked twice), and a check on the arrivals' own checker is remembered the same way."""
+    arrivals, known = checkers
+    dropped = tmp_path / "Antrag.pdf"
+    dropped.write_bytes(_pdf(2))
+    report = known.check_remembered(dropped)
+    assert known.check_remembered(dropped) is report
+    assert prepare(dropped, known).report is report
+
+    arrived = tmp_path / "Anlage.pdf"
+    arrived.write_bytes(_pdf(1))
+    checked = known.check_remembered(arrived, arrivals)
+    version = fingerprint(arrived)
+    assert version is not None and known.known(arrived, version) is checked

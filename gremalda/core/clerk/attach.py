@@ -115,6 +115,21 @@ class KnownReports(Preflighter):
             found = self._known.get(path)
         return found[1] if found is not None and found[0] == version else None
 
+    def check_remembered(self, path: Path, checker: Preflighter | None = None) -> PreflightReport:
+        """The report of ``path`` as it is now: the one held for this version, else a check (with
+        ``checker``, default this preflighter) that is remembered when the file did not change meanwhile."""
+        version = fingerprint(path)
+        if version is not None and (held := self.known(path, version)) is not None:
+            return held
+        report = (checker or self).check(path)
+        try:
+            unchanged = version is not None and version.seen(path.stat())
+        except OSError:
+            unchanged = False
+        if version is not None and unchanged:  # the report is about this version
+            self.remember(path, version, report)
+        return report
+
     def _read_by_prepare(self, path: Path, version: Fingerprint | None) -> None:
         with self._lock:
             self._prepared[path] = version

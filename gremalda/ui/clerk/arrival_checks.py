@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from gremalda.core.clerk.attach import KnownReports, fingerprint
+from gremalda.core.clerk.attach import KnownReports
 from gremalda.pdf.preflight import Preflighter, PreflightReport
 from gremalda.ui import error_reporter
 
@@ -66,15 +66,7 @@ class ArrivalChecks(QObject):
     def _check(self, path: Path) -> PreflightReport:
         if self._checker is None:
             self._checker = Preflighter()
-        version = fingerprint(path)
-        report = self._checker.check(path)
-        try:
-            unchanged = version is not None and version.seen(path.stat())
-        except OSError:
-            unchanged = False
-        if version is not None and unchanged:  # the report is about this version
-            self.known.remember(path, version, report)
-        return report
+        return self.known.check_remembered(path, self._checker)
 
     def _work(self) -> None:
         try:

@@ -213,7 +213,7 @@ class UploadQueue(QWidget):
     # --- the runner's thread
 
     def _check(self, path: Path) -> PreflightReport:
-        return self.known.check(path)
+        return self.known.check_remembered(path)
 
     def _attach(
         self, svc: ClerkService, request: Request, stop: threading.Event
