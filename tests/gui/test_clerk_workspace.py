@@ -334,6 +334,51 @@ def test_a_member_sees_no_clerk_menu(
     assert not any(a.isEnabled() for a in ws.actions.values())
 
 
+def test_a_new_item_is_chosen_even_when_an_older_read_lands_after_the_write(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """ "Add item" puts the new item after the chosen one and chooses it, so the next one goes after it. A
+    read of the meeting that began before the write and lands after it (a sync pass, the push channel)
+    lacks the new item; the new item is still chosen when the read that has it lands. (CI once saw the
+    third item land second: the stale read had used up the wish to choose the new one.)"""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"))
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    meeting_id = str(ids["published_meeting"])
+    show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    editor = ws.editor
+    stale = editor.desk
+    assert stale is not None and stale.items
+    first = stale.items[0]
+    assert editor.select("item", first.id)
+    real_reload = editor.reload
+    reloads: list[int] = []
+
+    def stale_read_first() -> None:  # the read that began before the write lands first, then the fresh one
+        reloads.append(1)
+        if len(reloads) == 1:
+            editor._loaded(meeting_id, stale)
+        real_reload()
+
+    editor.reload = stale_read_first  # type: ignore[method-assign]
+    try:
+        editor.add_item("Neuer Punkt")
+        qtbot.waitUntil(
+            lambda: editor.desk is not None and any(i.name == "Neuer Punkt" for i in editor.desk.items),
+            timeout=WAIT,
+        )
+    finally:
+        editor.reload = real_reload  # type: ignore[method-assign]
+    assert reloads, "the write was followed by a read"
+    assert editor.desk is not None
+    names = [i.name for i in editor.desk.items]
+    assert names.index("Neuer Punkt") == names.index(first.name) + 1  # after the chosen item
+    new_id = next(i.id for i in editor.desk.items if i.name == "Neuer Punkt")
+    assert editor.current_key() == ("item", new_id)
+
+
 def _row(ws: ClerkWorkspace, kind: str, object_id: str) -> Any:
     assert ws.editor.select(kind, object_id), (kind, object_id)
     return ws.editor.tree.currentIndex()

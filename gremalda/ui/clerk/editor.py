@@ -128,6 +128,8 @@ class AgendaEditor(QWidget):
     # --- reading
 
     def show_meeting(self, meeting_id: str | None) -> None:
+        if meeting_id != self.meeting_id:
+            self._pending_select = None  # a wish for another meeting's node
         self.meeting_id = meeting_id
         self.reload()
 
@@ -147,10 +149,13 @@ class AgendaEditor(QWidget):
         self.desk = desk
         self.model_.show(desk)
         self.tree.expandAll()
-        wanted, self._pending_select = self._pending_select, None
-        for key in (wanted, current):
-            if key is not None and self.select(*key):
-                break
+        wanted = self._pending_select
+        if wanted is not None and self.select(*wanted):
+            self._pending_select = None  # the node just written is on screen and chosen
+        elif current is not None:
+            # A read that began before the write landed does not have the new node yet: keep what is
+            # chosen, and keep the wish for the read that follows the write.
+            self.select(*current)
         if desk is None:
             self.header.setText(self.tr("Choose a meeting in the navigation, or make a new one."))
         else:
