@@ -676,9 +676,9 @@ def test_a_file_back_in_sight_shares_its_withheld_notes_again(
 def test_a_membership_beginning_later_shares_withheld_notes_on_its_start_date(
     annot_server: tuple[LiveServer, World], clients: dict[str, httpx.Client]
 ) -> None:
-    """The author's note is withheld (they left the committee); a membership starting tomorrow, written
+    """The author's note is withheld (they left the committee); a membership starting later, written
     today, changes nothing yet. On its start date nothing is written, so the server's periodic pass looks
-    again: run as of today it shares nothing; run as of tomorrow it shares the note again as its record
+    again: run as of today it shares nothing; run as of the start date it shares the note again as its record
     says, with its feed entry, and the record and its version stay as pushed."""
     server, world = annot_server
     ids, me, clerk = world.ids, clients["member"], clients["clerk"]
@@ -691,27 +691,26 @@ def test_a_membership_beginning_later_shares_withheld_notes_on_its_start_date(
     replicas["colleague"].sync(clients["colleague"])
     assert shared["id"] not in annotations_in(replicas["colleague"])
 
-    tomorrow = date.today() + timedelta(days=1)
+    # the day is read once and the new membership starts two days later: a run that crosses midnight
+    # (the server's own checks read the clock again) still finds the start date in the future
+    today = date.today()
+    start = today + timedelta(days=2)
     with write_session(server.ctx.sessions) as s:
         s.add(
-            Membership(
-                person_id=ids["person_member"], organization_id=ids["committee_a"], start_date=tomorrow
-            )
+            Membership(person_id=ids["person_member"], organization_id=ids["committee_a"], start_date=start)
         )
     assert readable(clients, shared["id"]) == {"member"}
     written = _last_seq(server)
-    PeriodicTasks(server.ctx, today=date.today).run_once()
+    PeriodicTasks(server.ctx, today=lambda: today).run_once()
     assert _last_seq(server) == written  # nothing to share yet, nothing written
     assert readable(clients, shared["id"]) == {"member"}
 
-    PeriodicTasks(server.ctx, today=lambda: tomorrow).run_once()  # the pass on the start date
+    PeriodicTasks(server.ctx, today=lambda: start).run_once()  # the pass on the start date
     entries = replicas["colleague"].sync(clients["colleague"])
     assert _annotation_ops(entries) == ["upsert"], entries
     got = annotations_in(replicas["colleague"])[shared["id"]]
     assert got["record"] == edited and got["version"] == second["version"]
     assert readable(clients, shared["id"]) == {"member", "deputy", "clerk", "colleague"}
     written = _last_seq(server)
-    PeriodicTasks(
-        server.ctx, today=lambda: tomorrow
-    ).run_once()  # once shared, the next pass has nothing to do
+    PeriodicTasks(server.ctx, today=lambda: start).run_once()  # once shared, the next pass has nothing to do
     assert _last_seq(server) == written
