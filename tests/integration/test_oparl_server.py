@@ -505,11 +505,21 @@ def _list(
     return objects
 
 
+def _a_moment_after_every_write() -> datetime:
+    """A time later than every time written so far (the server runs in this process, on this clock) and
+    not later than any written from now on: the clock is read until it has moved on by a microsecond.
+    (A margin back from "now" would take in the world's last writes when the test starts within it.)"""
+    first = datetime.now(UTC)
+    while (now := datetime.now(UTC)) <= first:
+        pass
+    return now
+
+
 def test_modified_since_answers_changes_and_tombstones(fresh_server: tuple[LiveServer, World]) -> None:
     server, world = fresh_server
     ids = world.ids
     body = ids["body"]
-    since = datetime.now(UTC) - timedelta(milliseconds=1)
+    since = _a_moment_after_every_write()
     stamp = since.isoformat()
     anonymous = server.client()
     clerk = server.client(server.token("clerk"))
@@ -572,7 +582,7 @@ def test_modified_since_answers_changes_and_tombstones(fresh_server: tuple[LiveS
 def test_times_with_offsets_filter_by_their_instant(fresh_server: tuple[LiveServer, World]) -> None:
     server, world = fresh_server
     body = world.ids["body"]
-    since = datetime.now(UTC) - timedelta(milliseconds=1)
+    since = _a_moment_after_every_write()
     with write_session(server.ctx.sessions) as s:
         s.add(Paper(body_id=body, reference="22-0010", name="Nach der Zeit"))
     plus_one = since.astimezone(timezone(timedelta(hours=1))).isoformat()  # the same instant
