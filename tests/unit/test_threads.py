@@ -13,7 +13,7 @@ import pytest
 
 from sync.threads import Worker
 
-WAIT = 10.0
+WAIT = 120.0  # s: a guard against hangs (a thread starting or ending); returns at once when things work
 ENDED = 120.0  # how long a released round may take to end on a loaded machine (returns at once once it did)
 
 

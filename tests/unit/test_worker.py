@@ -11,7 +11,7 @@ import pytest
 
 from sync.threads import Backoff, Worker
 
-WAIT = 10.0
+WAIT = 120.0  # s: a guard against hangs (a thread starting or ending); returns at once when things work
 
 
 class Waiter(Worker):
@@ -44,7 +44,7 @@ def test_a_worker_runs_on_its_own_thread_until_stopped_and_can_start_again() -> 
         assert worker.running
         with pytest.raises(RuntimeError, match="already started"):
             worker.start()
-        worker.stop()
+        worker.stop(timeout=WAIT)  # (its default, 10 s, is short for a thread ending on a loaded machine)
         assert not worker.running
     assert worker.calls == ["starting", "run on test-worker", "stopping"] * 2
 
