@@ -495,6 +495,9 @@ class SearchPanel(QWidget):
         """The replica changed (after a sync): read the filters' choices again and search again."""
         self._worker.refresh()
         if self.query_edit.text().strip():
+            # search again even when the same search is under way: it may have begun before the sync
+            # wrote, and its results would be the replica as it was (the worker refreshes, then searches)
+            self._pending = None
             self._submit()
 
     def shutdown(self) -> None:

@@ -8,6 +8,7 @@ no server); one searches a replica synchronised from a real server and indexed f
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -236,6 +237,31 @@ def test_refresh_after_the_replica_changed(
     wait_for(qtbot, panel, "Tischvorlage")
     assert shown(panel) == {"411"}
     assert panel.kind_combo.findText("late paper") > 0
+
+
+def test_a_search_under_way_when_the_replica_changes_is_run_again(
+    qtbot: Any, panel: SearchPanel, council: tuple[DataPaths, bytes]
+) -> None:
+    """A sync pass writes while a search runs and refreshes the panel before that search's hits land:
+    the panel searches again (the hits of the search that began before the write lacked what it wrote)."""
+    searched = threading.Event()
+    worker = panel._worker
+    send = worker._send
+
+    def sent(reply: Any) -> None:
+        send(reply)
+        if reply.results is not None:
+            searched.set()
+
+    worker._send = sent  # type: ignore[method-assign]
+    panel.set_query("Tischvorlage")  # at once: the worker searches ...
+    assert searched.wait(WAIT_MS / 1000)  # ... and its hits wait for the GUI thread, which is busy here
+    paths, key = council
+    with open_database(paths.database, key, create=False) as db:  # the sync pass writes ...
+        add_file(db, 411, "Tischvorlage", "late", ["Die Tischvorlage zum TOP 3."], meeting_id=100)
+    panel.refresh()  # ... and tells the panel, before those hits landed
+    wait_for(qtbot, panel, "Tischvorlage")
+    assert shown(panel) == {"411"}
 
 
 def test_errors_are_shown_in_the_panel(
