@@ -26,6 +26,7 @@ class FolderLoading:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self._request = 0
+        self._navigation_request = 0  # the navigation read last begun: an older one landing later is dropped
         # the folder last asked for: a reload after a sync reloads this one, even before it has shown
         self.wanted: tuple[str, str] | None = None
         self._listed: list[str] = []  # documents shown in the agenda, marked seen when the user moves on
@@ -33,7 +34,14 @@ class FolderLoading:
 
     def refresh(self) -> None:
         """Read the navigation and status again (after a sync), and the folder shown."""
-        self.window.workers.submit(load_navigation, self.navigation_loaded)
+        self._navigation_request += 1
+        request = self._navigation_request
+        self.window.workers.submit(load_navigation, lambda result: self._navigation_read(request, result))
+
+    def _navigation_read(self, request: int, result: NavigationLoaded) -> None:
+        if request != self._navigation_request:
+            return  # a read that began before a newer one (an earlier sync pass) and landed after it
+        self.navigation_loaded(result)
 
     def navigation_loaded(self, result: NavigationLoaded) -> None:
         window = self.window
@@ -67,8 +75,9 @@ class FolderLoading:
         )
 
     def show_efile(self, efile_id: str) -> None:
-        agenda = self.window.agenda
-        if (agenda.kind, agenda.object_id) == ("efile", efile_id):
+        if self.wanted == ("efile", efile_id):
+            # shown or loading already (a process or document of it chosen in the navigation); not what
+            # the agenda shows, which may be the e-file left for a meeting that is still loading
             return
         self.leave_folder()
         self._request += 1

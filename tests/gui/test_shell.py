@@ -10,6 +10,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -38,6 +40,7 @@ from gremalda.ui.i18n import install_translations, qm_path
 from gremalda.ui.login_dialog import LoginDialog
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
+from gremalda.ui.replica_reads import load_navigation
 from gremalda.ui.settings_dialog import SettingsDialog
 from gremalda.ui.sync_bridge import SyncBridge
 from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf
@@ -133,20 +136,92 @@ def test_a_sync_reload_while_a_chosen_meeting_loads_does_not_undo_the_choice(
 ) -> None:
     """A background sync re-reads the navigation and the folder while the meeting the user just chose is
     still loading: the reload must read the chosen meeting, not the one still on screen."""
-    from gremalda.ui.replica_reads import load_navigation as _load_navigation
-
     window = make_window(replica)
     shown = str(gui_world.world.ids["published_meeting"])
     chosen = str(gui_world.ids["past_meeting"])
     assert window.agenda.object_id == shown
     with open_store(replica) as store:
-        navigation = _load_navigation(store)
+        navigation = load_navigation(store)
     with qtbot.waitSignal(window.folderShown, timeout=WAIT, check_params_cb=lambda _k, i: i == chosen):
         assert window.navigation.select(("meeting", chosen))  # its folder is read on a worker ...
         window._navigation_loaded(navigation)  # ... when a sync pass's navigation read arrives
     qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
     assert (window.agenda.kind, window.agenda.object_id) == ("meeting", chosen)
     assert window.navigation.current_key() == ("meeting", chosen)
+
+
+@contextmanager
+def _hold_first(window: MainWindow, wanted: Callable[[Any], bool]) -> Iterator[list[tuple[Any, Any]]]:
+    """The first job for the window's workers that ``wanted`` picks is held back (the others run): a
+    read that began before those that follow it, landed by :func:`_land` after them (the workers are
+    several threads; under load they finish in any order)."""
+    held: list[tuple[Any, Any]] = []
+    real = window.workers.submit
+
+    def submit(job: Any, on_done: Any = None, on_error: Any = None) -> None:
+        if not held and wanted(job):
+            held.append((job, on_done))
+            return
+        real(job, on_done, on_error)
+
+    window.workers.submit = submit  # type: ignore[method-assign]
+    try:
+        yield held
+    finally:
+        del window.workers.submit
+
+
+def _land(paths: DataPaths, held: list[tuple[Any, Any]]) -> None:
+    """Run the held job on the replica now and hand its result to its callback, as the workers would."""
+    assert len(held) == 1, "the job was submitted and held"
+    job, on_done = held.pop()
+    with open_store(paths) as store:
+        result = job(store)
+    on_done(result)
+
+
+def test_a_navigation_read_that_lands_after_a_newer_one_is_dropped(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    """Two sync passes close together: the first pass's navigation read may land after the second's. It
+    shows the replica as it was before the second pass, so it is dropped (it emptied the navigation
+    when the first read was the one at start, before the first sync)."""
+    window = make_window(replica)
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    meetings = window.navigation.meeting_ids()
+    assert meetings
+    with _hold_first(window, lambda job: job is load_navigation) as held:
+        window.refresh()  # the first pass's read: held back
+        with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
+            window.refresh()  # the second pass's read lands first
+    fresh = window.navigation_data
+    assert fresh is not None
+    job = held[0][0]
+    empty = replace(fresh, bodies=(), efiles=(), next_meeting=None, upcoming=frozenset())
+    held[0] = (lambda store: (empty, *job(store)[1:]), held[0][1])  # the replica before the first sync
+    _land(replica, held)
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert window.navigation_data is fresh
+    assert window.navigation.meeting_ids() == meetings
+
+
+def test_choosing_the_e_file_again_while_a_meeting_loads_shows_the_e_file(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    """The e-file is on screen; the user chooses a meeting and, before it is shown, the e-file again:
+    the e-file stays (the agenda still showing it did not mean that it was the last choice)."""
+    window = make_window(gui_world.replica(tmp_path))
+    efile = str(gui_world.world.ids["shared_efile"])
+    meeting = str(gui_world.ids["past_meeting"])
+    with qtbot.waitSignal(
+        window.folderShown, timeout=WAIT, check_params_cb=lambda k, i: (k, i) == ("efile", efile)
+    ):
+        assert window.navigation.select(("efile", efile))
+    assert window.navigation.select(("meeting", meeting))  # read on a worker: it cannot land before ...
+    assert window.navigation.select(("efile", efile))  # ... the e-file is chosen again
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert (window.agenda.kind, window.agenda.object_id) == ("efile", efile)
+    assert window.navigation.current_key() == ("efile", efile)
 
 
 def test_agenda_marks_non_public_items_and_lists_their_documents(
