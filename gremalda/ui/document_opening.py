@@ -3,10 +3,19 @@ at its page with the words highlighted; the document's bytes are read on a worke
 of the document area. Also what follows the current document: its page thumbnails and outline in the
 docks, the page it is read at.
 
+A tab's bytes can be asked for again before the first read lands (another version shown in it, new
+content after a sync, a search hit at another page of a document still opening), and the workers are
+several threads: only the read a tab asked for last is shown in it, whatever order they land in.
+
 The texts keep the translation context "MainWindow" they had in the window class."""
 
 from __future__ import annotations
 
+import itertools
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -24,7 +33,16 @@ from gremalda.ui.window_actions import update_actions
 if TYPE_CHECKING:
     from gremalda.ui.main_window import MainWindow
 
+log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
+
+
+@dataclass
+class _Lookup:
+    then: Callable[[FileEntry | None], None]
+    landed: bool = False
+    failed: bool = False  # the look-up failed (reported): nothing follows
+    entry: FileEntry | None = None
 
 
 class DocumentOpening:
@@ -32,6 +50,27 @@ class DocumentOpening:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self._reads: dict[DocumentTab, int] = {}  # the read each tab asked for last
+        self._numbers = itertools.count(1)
+        self._lookups: deque[_Lookup] = deque()  # files looked up, in the order asked for
+
+    def _read_into(self, tab: DocumentTab, file_id: str, read: Callable[[Opened], None]) -> None:
+        """Read the file's bytes for ``tab`` on a worker; ``read`` gets them unless the tab asked for
+        another read since (or was closed)."""
+        number = next(self._numbers)
+        self._reads[tab] = number
+
+        def done(opened: Opened) -> None:
+            if self._reads.get(tab) == number and self._alive(tab):
+                read(opened)
+
+        def failed(error: BaseException) -> None:
+            if self._reads.get(tab) == number:
+                self._document_failed(tab, error)
+            else:  # a read the tab no longer waits for (it shows another version now)
+                log.info("an earlier read of file %s for a tab failed: %s", file_id, error)
+
+        self.window.workers.submit(lambda store: read_document(store, file_id), done, failed)
 
     def open_selected(self, beside: bool = False) -> None:
         navigation, agenda = self.window.navigation, self.window.agenda
@@ -59,16 +98,15 @@ class DocumentOpening:
         tab, load = window.documents.open(entry, beside=beside)
         window.history.record(("document", entry.id, page or 0))
         if not load:
-            if tab.is_loaded and page is not None:
+            if page is None:
+                return tab
+            if tab.is_loaded:
                 tab.view.go_to_page(page)
                 if query:
                     tab.view.highlight(query, page)
-            return tab
-        window.workers.submit(
-            lambda store: read_document(store, entry.id),
-            lambda opened: self._document_read(tab, opened, page, query),
-            lambda error: self._document_failed(tab, error),
-        )
+                return tab
+            # still opening (its read has not landed): read again for this page, which replaces that read
+        self._read_into(tab, entry.id, lambda opened: self._document_read(tab, opened, page, query))
         return tab
 
     def load_into(self, tab: DocumentTab, file_id: str, page: int) -> None:
@@ -76,15 +114,11 @@ class DocumentOpening:
         ``page``; the annotation panel follows when it is the current tab."""
 
         def read(opened: Opened) -> None:
-            if not self._alive(tab):
-                return
             self._document_read(tab, opened, page, None)
             if tab is self.window.documents.current_tab():
                 self.window.documents.currentChanged.emit(tab)
 
-        self.window.workers.submit(
-            lambda store: read_document(store, file_id), read, lambda error: self._document_failed(tab, error)
-        )
+        self._read_into(tab, file_id, read)
 
     def _alive(self, tab: DocumentTab) -> bool:
         return any(t is tab for t in self.window.documents.all_tabs())
@@ -119,7 +153,28 @@ class DocumentOpening:
                 return
             self.open_file(entry, page=page, query=query)
 
-        self.window.workers.submit(find_file(file_id), found)
+        self.when_found(file_id, found)
+
+    def when_found(self, file_id: str, then: Callable[[FileEntry | None], None]) -> None:
+        """Look the file up on a worker, then ``then(entry)`` (None: not in the replica). The look-ups
+        land in the order they were asked for, although the workers may finish them in another: of two
+        hits opened one after the other, the second is the tab in front."""
+        lookup = _Lookup(then)
+        self._lookups.append(lookup)
+
+        def landed(entry: FileEntry | None) -> None:
+            lookup.entry, lookup.landed = entry, True
+            while self._lookups and self._lookups[0].landed:
+                first = self._lookups.popleft()
+                if not first.failed:
+                    first.then(first.entry)
+
+        def failed(error: BaseException) -> None:
+            lookup.failed = True
+            landed(None)
+            error_reporter.report(error)
+
+        self.window.workers.submit(find_file(file_id), landed, failed)
 
     # --- what follows the open documents
 
@@ -129,6 +184,7 @@ class DocumentOpening:
         self.window.history.page_settled(file_id, page)
 
     def tab_closing(self, tab: DocumentTab) -> None:
+        self._reads.pop(tab, None)
         for stack, name in ((self.window.thumbnails, "thumbnails"), (self.window.outline, "outline")):
             widget = tab.panels.pop(name, None)
             if widget is not None:

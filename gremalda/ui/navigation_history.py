@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gremalda.core.records import FileEntry
-from gremalda.ui.replica_reads import find_file
 from gremalda.ui.window_actions import update_actions
 
 if TYPE_CHECKING:
@@ -90,4 +89,4 @@ class NavigationHistory:
                 finally:
                     self.navigating = False
 
-        self.window.workers.submit(find_file(file_id), found)
+        self.window.opening.when_found(file_id, found)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.etree import ElementTree
 
 import pytest
@@ -35,7 +35,7 @@ from gremalda.paths import DataPaths, data_paths
 from gremalda.store.replica import open_store
 from gremalda.ui import error_reporter
 from gremalda.ui.agenda_view import BADGE_ROLE, FILE_ROLE
-from gremalda.ui.document_area import DocumentTab
+from gremalda.ui.document_area import DocumentTab, document_key
 from gremalda.ui.i18n import install_translations, qm_path
 from gremalda.ui.login_dialog import LoginDialog
 from gremalda.ui.main_window import MainWindow
@@ -180,6 +180,14 @@ def _land(paths: DataPaths, held: list[tuple[Any, Any]]) -> None:
     on_done(result)
 
 
+def _reads_document(job: Any) -> bool:
+    return "read_document" in getattr(getattr(job, "__code__", None), "co_names", ())
+
+
+def _finds_file(job: Any) -> bool:
+    return getattr(job, "__qualname__", "").startswith("find_file.")
+
+
 def test_a_navigation_read_that_lands_after_a_newer_one_is_dropped(
     make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
 ) -> None:
@@ -222,6 +230,66 @@ def test_choosing_the_e_file_again_while_a_meeting_loads_shows_the_e_file(
     qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
     assert (window.agenda.kind, window.agenda.object_id) == ("efile", efile)
     assert window.navigation.current_key() == ("efile", efile)
+
+
+def test_a_tab_shows_the_version_read_last_whatever_order_the_reads_land_in(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    """A tab still opening is asked for another version (a sync pass found new content, the user chose
+    the new version): the read of the first one may land after the second's; the tab keeps the second."""
+    window = make_window(replica)
+    first = next(e for e in window.agenda.files() if e.id == str(gui_world.world.ids["public_file"]))
+    other = next(e for e in window.agenda.files() if e.id == str(gui_world.ids["rich_file"]))
+    with _hold_first(window, _reads_document) as held:
+        tab = window.open_file(first)
+    assert tab is not None and not tab.is_loaded
+    window.documents.retarget(tab, other)  # as DocumentVersions does before it reads the other version
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        window.opening.load_into(tab, other.id, 1)
+    view = cast(FakeDocumentView, tab.view)
+    assert view.key == document_key(other)
+    _land(replica, held)  # the first read lands last
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert tab.entry.id == other.id and view.key == document_key(other) and view.page == 1
+
+
+def test_a_hit_in_a_document_still_opening_opens_it_at_the_hit(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    """The user opens a document and, before it is shown, a search hit on page 3 of it: it opens at the
+    hit with the words highlighted, not where the first read would have opened it."""
+    window = make_window(replica)
+    entry = next(e for e in window.agenda.files() if e.id == str(gui_world.ids["rich_file"]))
+    with _hold_first(window, _reads_document) as held:
+        tab = window.open_file(entry)
+    assert tab is not None and not tab.is_loaded
+    assert window.open_file(entry, page=2, query="Größe") is tab
+    _land(replica, held)  # the first read lands first (the hit's read is still under way)
+    qtbot.waitUntil(lambda: window.workers.pending == 0 and tab.is_loaded, timeout=WAIT)
+    view = cast(FakeDocumentView, tab.view)
+    assert view.page == 2 and ("highlight", "Größe", 2) in view.calls
+
+
+def test_two_hits_open_in_the_order_chosen_whatever_order_their_look_ups_land_in(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    """Two hits opened one after the other: the second is in front, although the first one's look-up
+    (on another worker thread) lands after the second's."""
+    window = make_window(replica)
+    first, second = str(gui_world.world.ids["public_file"]), str(gui_world.ids["rich_file"])
+    with _hold_first(window, _finds_file) as held:
+        window.open_hit(first, 0, "Größe")
+    window.open_hit(second, 1, "Größe")
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    _land(replica, held)
+    qtbot.waitUntil(
+        lambda: (
+            window.workers.pending == 0 and len([t for t in window.documents.all_tabs() if t.is_loaded]) == 2
+        ),
+        timeout=WAIT,
+    )
+    current = window.documents.current_tab()
+    assert current is not None and current.entry.id == second
 
 
 def test_agenda_marks_non_public_items_and_lists_their_documents(
