@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -93,6 +94,14 @@ def _item_index(ws: ClerkWorkspace, name: str) -> Any:
     raise AssertionError(f"no item {name!r} in {[model.index(r, 0).data() for r in range(model.rowCount())]}")
 
 
+def _chosen_item(ws: ClerkWorkspace) -> str | None:
+    """The name of the agenda item chosen in the editor (None: no item)."""
+    key, desk = ws.editor.current_key(), ws.editor.desk
+    if key is None or key[0] != "item" or desk is None:
+        return None
+    return next((i.name for i in desk.items if i.id == key[1]), None)
+
+
 def _item_id(ws: ClerkWorkspace, name: str) -> str:
     return str(_item_index(ws, name).data(ID_ROLE))
 
@@ -166,8 +175,12 @@ def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
     # the agenda: three items, each after the one chosen
     for count, name in enumerate(("Eröffnung", "Haushalt 2027", "Verschiedenes"), start=1):
         ws.editor.add_item(name)
+        # the new item listed AND chosen (a read with it can land before the editor knows its id, and
+        # the next item goes after the chosen one)
         qtbot.waitUntil(
-            lambda count=count: ws.editor.desk is not None and len(ws.editor.desk.items) == count,
+            lambda count=count, name=name: (
+                _chosen_item(ws) == name and ws.editor.desk is not None and len(ws.editor.desk.items) == count
+            ),
             timeout=WAIT,
         )
     assert _agenda(gui_world, meeting_id) == [
@@ -377,6 +390,112 @@ def test_a_new_item_is_chosen_even_when_an_older_read_lands_after_the_write(
     assert names.index("Neuer Punkt") == names.index(first.name) + 1  # after the chosen item
     new_id = next(i.id for i in editor.desk.items if i.name == "Neuer Punkt")
     assert editor.current_key() == ("item", new_id)
+
+
+def _held_read(editor: Any, gate: threading.Event) -> threading.Event:
+    """Ask the editor to read its meeting, on a worker that reads at once and then waits for ``gate``
+    before its result goes back (a read that began earlier and lands later). Returns an event set once
+    the read has been made."""
+    read = threading.Event()
+    workers = editor.workers
+    real_submit = workers.submit
+
+    def submit(job: Callable[[Any], Any], *callbacks: Any) -> None:
+        def held(store: Any) -> Any:
+            result = job(store)
+            read.set()
+            gate.wait()
+            return result
+
+        real_submit(held, *callbacks)
+
+    workers.submit = submit
+    try:
+        editor.reload()
+    finally:
+        del workers.submit  # the instance's own method again
+    return read
+
+
+def test_a_read_that_began_earlier_and_lands_later_does_not_undo_a_newer_one(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """The replica workers are two threads: a read of the meeting made before a new item was added (a sync
+    pass's, the push channel's) can land after the read that has the item. The editor keeps the newer."""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"))
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    meeting_id = str(ids["published_meeting"])
+    show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    editor = ws.editor
+    gate = threading.Event()
+    try:
+        read = _held_read(editor, gate)
+        qtbot.waitUntil(read.is_set, timeout=WAIT)  # it has read the agenda without the new item
+        editor.add_item("Nachgereichter Punkt")
+
+        def new_shown() -> bool:
+            desk = editor.desk
+            return desk is not None and any(i.name == "Nachgereichter Punkt" for i in desk.items)
+
+        qtbot.waitUntil(new_shown, timeout=WAIT)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    assert new_shown(), "the older read, landing last, must not undo the newer one"
+    new_id = next(i.id for i in editor.desk.items if i.name == "Nachgereichter Punkt") if editor.desk else ""
+    assert editor.current_key() == ("item", new_id)
+
+
+def test_a_read_made_while_a_move_is_being_written_does_not_undo_the_move(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """Alt+Down moves the item on screen at once and writes the new order. A read of the meeting that
+    lands while the write is under way lacks the move: it must not put the item back (a second Alt+Down
+    would then move it from its old place, and the clerk's two moves become one)."""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"))
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    meeting_id = str(ids["published_meeting"])
+    show_in_clerk_editor(qtbot, window, meeting_id, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    editor = ws.editor
+    before = editor.model_.item_ids()
+    assert len(before) >= 2
+    first = before[0]
+    moved = [before[1], first, *before[2:]]
+    gate = threading.Event()
+    ws.runner.submit(lambda _svc: gate.wait())  # the runner is busy: the move's write waits behind this
+    try:
+        assert editor.select("item", first)
+        editor.move_current(1)
+        assert editor.model_.item_ids() == moved  # on screen at once
+        landed: list[object] = []
+        real_landed = editor._landed
+
+        def landing(number: int, writes_done: int, meeting: str, desk: Any) -> None:
+            landed.append(number)
+            real_landed(number, writes_done, meeting, desk)
+
+        editor._landed = landing  # type: ignore[method-assign,assignment]
+        editor.reload()  # a read while the write waits (it cannot have the move)
+        qtbot.waitUntil(lambda: bool(landed), timeout=WAIT)
+        del editor._landed
+        assert editor.model_.item_ids() == moved, "the read made during the write put the item back"
+    finally:
+        gate.set()
+    qtbot.waitUntil(
+        lambda: editor.desk is not None and [i.id for i in editor.desk.items] == moved, timeout=WAIT
+    )
+    assert editor.current_key() == ("item", first)
+    editor.move_current(-1)  # the order as it was, for the tests that follow (the world is shared)
+    qtbot.waitUntil(
+        lambda: editor.desk is not None and [i.id for i in editor.desk.items] == before, timeout=WAIT
+    )
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
 
 
 def _row(ws: ClerkWorkspace, kind: str, object_id: str) -> Any:
