@@ -13,7 +13,10 @@ what became of its document:
 The annotation panel, for a replaced version shown, tells where its annotations went ("3 annotations
 moved to the new version — open it"; "1 needs your attention — show" opening the orphaned annotations)
 instead of looking empty; the status bar keeps a button while orphaned or flagged annotations exist
-(its count is the annotation commands'; the button opens their dialog)."""
+(its count is the annotation commands'; the button opens their dialog).
+
+The checks run on the window's workers, several threads: a check that began before a newer one and lands
+after it is not followed (it would take a tab back to the content or the version it read then)."""
 
 from __future__ import annotations
 
@@ -34,6 +37,9 @@ from gremalda.ui.document_area import DocumentTab, document_key
 if TYPE_CHECKING:
     from gremalda.ui.main_window import MainWindow
     from gremalda.ui.sync_bridge import SyncBridge
+
+
+CHECKED = "versionsChecked"  # a tab's property: the number of the newest check it followed
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class DocumentVersions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self._asked = 0  # the checks begun; a tab keeps the number of the newest one it followed
 
     def attach(self, sync: SyncBridge | None) -> None:
         w = self.window
@@ -122,9 +129,11 @@ class DocumentVersions(QObject):
         chosen = [t for t in (self._tabs() if tabs is None else tabs) if t.is_loaded]
         if not chosen or self.window.closing:
             return
+        self._asked += 1
+        number = self._asked
         self.window.workers.submit(
             read_versions(t.entry.id for t in chosen),
-            lambda found: self._checked(chosen, found),
+            lambda found: self._checked(chosen, found, number),
         )
 
     def _opened(self, tab: DocumentTab) -> None:
@@ -133,10 +142,15 @@ class DocumentVersions(QObject):
         elif tab.version_bar.kind == "replaced":
             tab.version_bar.hide_bar()
 
-    def _checked(self, tabs: list[DocumentTab], found: dict[str, Versions]) -> None:
+    def _checked(self, tabs: list[DocumentTab], found: dict[str, Versions], number: int) -> None:
         for tab in tabs:
             if not self._alive(tab) or tab.entry.id not in found:
                 continue
+            # The workers are several threads: a check that began before a newer one (an earlier pass,
+            # the tab's opening) can land after it and would take the tab back to what it read then.
+            if int(tab.property(CHECKED) or 0) > number:
+                continue
+            tab.setProperty(CHECKED, number)
             versions = found[tab.entry.id]
             if versions.newest is not None:
                 if not tab.version_bar.property("followed"):

@@ -24,7 +24,7 @@ from gremalda.core.library import Library
 from gremalda.core.records import FileEntry
 from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
-from gremalda.ui.document_area import DocumentTab
+from gremalda.ui.document_area import DocumentTab, document_key
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.orphan_dialog import OrphanDialog
 from gremalda.ui.preferences import Preferences
@@ -283,3 +283,45 @@ def test_several_arrivals_name_the_count_and_the_first_late_paper(qapp: Any) -> 
     )
     assert texts.describe(*read[1]) == "New version for Drucksache 22-0561: Haushalt — Zahlen berichtigt"
     assert texts.describe(*read[0]) == "New document for TOP 3: Anlage 2"
+
+
+def test_a_check_that_began_before_new_content_and_lands_after_it_leaves_the_tab_as_it_is(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    clerk: Clerk,
+    make_window: Callable[[DataPaths], MainWindow],
+    tmp_path: Path,
+) -> None:
+    """The checks run on several worker threads: one that began before a pass brought new content (after
+    an earlier pass, or the tab's opening) can land after the check that loaded the new content. It must
+    not take the tab back to the content it read then. The bad order is forced: the older check's job is
+    held, run before the new content comes, and its answer handed over last."""
+    paper = gui_world.world.ids["public_paper"]
+    file_id = clerk.file(make_pdf(OLD), "Vorlage Verkehr", paper_id=paper)
+    paths = gui_world.replica(tmp_path)
+    window = make_window(paths)
+    versions = window.sync_feedback.versions
+    assert versions is not None
+    tab = open_at(qtbot, window, entry(paths, file_id), 1)
+    key = tab.key
+    workers = window.workers
+    held: list[tuple[Any, Any]] = []
+    real_submit = workers.submit
+    workers.submit = lambda job, on_done=None, on_error=None: held.append((job, on_done))  # type: ignore[method-assign]
+    try:
+        versions.check([tab])  # the older check
+    finally:
+        workers.submit = real_submit  # type: ignore[method-assign]
+    [(job, done)] = held
+    with open_store(paths) as store:
+        stale = job(store)  # it read the replica before the new content came
+    assert document_key(stale[str(file_id)].current) == key
+
+    clerk.new_content(file_id, make_pdf([*OLD, ["Anhang: Kosten"]]))
+    sync(qtbot, window)  # the newer check: the tab loads the new content
+    qtbot.waitUntil(lambda: tab.key != key and tab.version_bar.isVisible(), timeout=WAIT)
+    new_key = tab.key
+    qtbot.waitUntil(lambda: tab.view.page_count() == len(OLD) + 1, timeout=WAIT)
+    done(stale)  # the older check lands last
+    assert tab.key == new_key and tab.entry.id == str(file_id)
+    assert tab.version_bar.text().startswith("This document was updated; you see the new content.")
