@@ -66,6 +66,7 @@ class AnnotationCommands(QObject):
         self.panel = AnnotationPanel(self.model, window)
         self.sync: SyncBridge | None = None
         self._select_when_open: tuple[str, str] | None = None  # (file id, annotation id)
+        self._shown_request = 0  # the annotation last asked to be shown (an older look-up is dropped)
         self._orphans_known: int | None = None  # orphaned or flagged annotations when last counted
         self._closed = False
         self.exchange = AnnotationExchange(self)  # the exports and imports, the password prompt
@@ -212,8 +213,13 @@ class AnnotationCommands(QObject):
         self.panel.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def open_annotation(self, file_id: str, page: int, annotation_id: str) -> None:
-        """Show the annotation: its document (opened when it is not), at its page, selected."""
+        """Show the annotation: its document (opened when it is not), at its page, selected. The last one
+        asked for wins: a look-up of an earlier one (the workers are several threads) that lands later
+        opens nothing."""
         w = self.window
+        self._shown_request += 1
+        request = self._shown_request
+        self._select_when_open = None  # an earlier annotation's document still opening: not selected
         tab = w.documents.find_tab(file_id)
         if tab is not None and tab.is_loaded:
             pane = w.documents.pane_of(tab)
@@ -223,6 +229,8 @@ class AnnotationCommands(QObject):
             return
 
         def found(entry: FileEntry | None) -> None:
+            if request != self._shown_request:
+                return  # another annotation was asked for since
             if entry is None:
                 error_reporter.report(DocumentGone())
                 return

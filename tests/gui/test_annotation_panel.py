@@ -252,6 +252,41 @@ def test_a_click_opens_the_document_at_the_annotations_page(
         qtbot.keyClick(panel.view, Qt.Key.Key_Return)
 
 
+def test_a_look_up_of_an_earlier_click_landing_after_a_later_click_opens_nothing(
+    make_window: Callable[..., MainWindow], annotated: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    """A click on an annotation of a document not open looks the document up on a worker (several
+    threads); a click on another annotation meanwhile is the one the user wants last. The earlier look-up
+    landing after it must not open its document over the one shown. The bad order is forced: the
+    look-up is held and handed over after the second click."""
+    window = make_window(annotated)
+    panel = window.annotations.panel
+    window.annotations.show_panel()
+    tab = _open(qtbot, window, gui_world.ids["rich_file"])
+    panel.set_scope("folder")
+    qtbot.waitUntil(lambda: len(panel.rows()) == 3, timeout=WAIT)
+    ink = next(i for i, r in enumerate(panel.rows()) if r.read_only)  # on the invitation, not open
+    workers = window.workers
+    held: list[tuple[Any, Any]] = []
+    real_submit = workers.submit
+    workers.submit = lambda job, on_done=None, on_error=None: held.append((job, on_done))  # type: ignore[method-assign]
+    try:
+        panel.activate_row(ink)  # its document is looked up
+    finally:
+        workers.submit = real_submit  # type: ignore[method-assign]
+    [(job, done)] = held
+    note = next(r for r in panel.rows() if r.kind == "Note")  # in the open document
+    with qtbot.waitSignal(window.annotations.annotationShown, timeout=WAIT) as shown:
+        panel.activate_row(panel.rows().index(note))
+    assert shown.args == [note.annotation_id]
+    with open_store(annotated) as store:
+        entry = job(store)
+    assert entry is not None and entry.id == str(gui_world.ids["Einladung"])
+    done(entry)  # the earlier click's look-up lands last
+    assert window.documents.current_tab() is tab and len(list(window.documents.all_tabs())) == 1
+    assert panel.current_annotation_id() == note.annotation_id
+
+
 def test_the_panel_follows_the_model_live(
     make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
 ) -> None:
