@@ -5,8 +5,10 @@ the reason, where mounting is not allowed."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +26,7 @@ def small_tmpfs(where: Path, *, size_kib: int = 64, read_only: bool = False) -> 
             ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=120,  # at once when things work; a loaded machine may take seconds
             check=False,
         )
     except OSError as exc:  # no mount program
@@ -37,7 +39,24 @@ def small_tmpfs(where: Path, *, size_kib: int = 64, read_only: bool = False) -> 
     try:
         yield where
     finally:
-        subprocess.run(["umount", str(where)], capture_output=True, timeout=30, check=True)
+        _unmount(where)
+
+
+def _unmount(where: Path) -> None:
+    """Unmount ``where``. A file still open on it makes umount fail ("target is busy"): an open file the
+    test's objects hold until the garbage collector gets to them (an exception's traceback keeps the frames
+    of a failed write, and their files, alive in a reference cycle), so collect first and try again a few
+    times; as a last resort detach it lazily (gone from the tree at once, freed when the last file closes)
+    rather than fail a test over the moment the collector ran."""
+    for attempt in range(5):
+        gc.collect()
+        result = subprocess.run(
+            ["umount", str(where)], capture_output=True, text=True, timeout=120, check=False
+        )
+        if result.returncode == 0:
+            return
+        time.sleep(0.1 * (attempt + 1))
+    subprocess.run(["umount", "--lazy", str(where)], capture_output=True, text=True, timeout=120, check=True)
 
 
 def fill_up(directory: Path) -> None:
