@@ -568,6 +568,10 @@ class FaultProxy:
     def _register(self, sock: socket.socket) -> None:
         with self._lock:
             self._live.add(sock)
+            stopping = self._stopping.is_set()
+        if stopping:  # accepted just before stop() and registered after it dropped the live connections:
+            with contextlib.suppress(OSError):  # dropped here, or stop() would wait for it to end
+                sock.shutdown(socket.SHUT_RDWR)
 
     def _unregister(self, sock: socket.socket) -> None:
         with self._lock:
