@@ -16,6 +16,7 @@ from typing import Any
 
 import pymupdf
 import pytest
+import shiboken6
 from PySide6.QtCore import QLocale, QMimeData, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -626,3 +627,41 @@ def test_a_german_clerk_reads_refusals_and_errors_in_german(
     finally:
         reporter.close_all()
         assert install_translations("en") == "en"
+
+
+def test_the_delivery_dialog_closed_before_its_table_lands(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """The proof of delivery closed (and deleted) before the member list it asked for lands, and before
+    the reread after saving the notice period: the answers go nowhere, no error."""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"), sync=False)
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    show_in_clerk_editor(qtbot, window, str(ids["published_meeting"]), timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    gate = threading.Event()
+    ws.runner.submit(lambda _svc: gate.wait())  # the runner is busy: the dialog's reads wait behind this
+    try:
+        dialog = ws.show_deliveries()
+        assert dialog is not None and dialog.table_data is None
+        dialog.reject()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=WAIT)  # deleted on close
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: ws.runner.pending == 0, timeout=WAIT)
+
+    dialog = ws.show_deliveries()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table_data is not None, timeout=WAIT)
+    gate = threading.Event()
+    ws.runner.submit(lambda _svc: gate.wait())
+    try:
+        dialog.save_notice.click()  # the same period again (the world is shared), then a reread
+        dialog.export("csv", tmp_path / "nachweis.csv")
+        dialog.reject()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=WAIT)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: ws.runner.pending == 0, timeout=WAIT)
+    assert (tmp_path / "nachweis.csv").exists()  # written all the same

@@ -8,10 +8,12 @@ thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
@@ -151,6 +153,7 @@ class DeliveryDialog(QDialog):
         meeting_id = self.meeting_id
         self.refresh_button.setEnabled(False)
 
+        @self._while_open
         def failed(error: BaseException) -> None:
             self.refresh_button.setEnabled(True)
             self.heading.setText(self.tr("The proof of delivery could not be loaded."))
@@ -158,7 +161,17 @@ class DeliveryDialog(QDialog):
 
             error_reporter.report(error)
 
-        self.runner.submit(lambda svc: svc.deliveries(meeting_id), self._show, failed)
+        self.runner.submit(lambda svc: svc.deliveries(meeting_id), self._while_open(self._show), failed)
+
+    def _while_open(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``callback`` for an answer of the runner, dropped when the dialog is gone meanwhile (closed
+        and deleted while the member list or an export was under way)."""
+
+        def call(value: Any) -> None:
+            if shiboken6.isValid(self):
+                callback(value)
+
+        return call
 
     def _show(self, table: DeliveryTable) -> None:
         self.table_data = table
@@ -273,7 +286,9 @@ class DeliveryDialog(QDialog):
         body_id, days = self.body_id, self.notice.value()
         if body_id is None:
             return
-        self.runner.submit(lambda svc: svc.set_notice_days(body_id, days), lambda _r: self.refresh())
+        self.runner.submit(
+            lambda svc: svc.set_notice_days(body_id, days), self._while_open(lambda _r: self.refresh())
+        )
 
     def _ask_export(self, kind: str) -> None:
         name = (self.table_data.meeting_name if self.table_data else "") or self.tr("Proof of delivery")
@@ -294,4 +309,4 @@ class DeliveryDialog(QDialog):
             write_atomically(path, data)
             return str(path)
 
-        self.runner.submit(job, self.exported.emit)
+        self.runner.submit(job, self._while_open(self.exported.emit))
