@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -414,6 +415,41 @@ def stalled_put(
     return sock
 
 
+class QuietLater:
+    """A PUT of begin..end-1 that sends `sent` bytes of its body and then goes quiet, but only once the
+    test calls `go_quiet()`: until then the last `reserve` of those bytes trickle in (16 bytes every 20 ms,
+    over a minute), so that the transfer is live however long a loaded machine takes for what the test asks
+    meanwhile (a transfer stalled from the start would be idle past the take-over time by then). The caller
+    closes it."""
+
+    def __init__(
+        self, server: LiveServer, token: str, upload_id: str, data: bytes, begin: int, end: int, sent: int,
+        reserve: int = 64 * KiB,
+    ) -> None:  # fmt: skip
+        self.sock = stalled_put(server, token, upload_id, data, begin, end, sent - reserve)
+        self._data, self._pos, self._until = data, begin + sent - reserve, begin + sent
+        self._quiet = threading.Event()
+        self._thread = threading.Thread(target=self._trickle, name="trickling-put", daemon=True)
+        self._thread.start()
+
+    def _trickle(self) -> None:
+        while self._pos < self._until:
+            step = 16 if not self._quiet.wait(0.02) else self._until - self._pos
+            self.sock.sendall(self._data[self._pos : self._pos + step])
+            self._pos += step
+
+    def go_quiet(self) -> None:
+        """Sends the rest of the `sent` bytes at once; from then on the connection is quiet."""
+        self._quiet.set()
+        self._thread.join()
+        assert self._pos == self._until  # every byte sent: the trickle did not fail
+
+    def close(self) -> None:
+        self._quiet.set()
+        self._thread.join()
+        self.sock.close()
+
+
 def held(directory: Path) -> bool:
     """Whether a transfer holds the upload (its flock on `lock`, formerly on `data.part`; flock conflicts
     between open files of one process too)."""
@@ -489,7 +525,8 @@ def test_a_transfer_still_open_is_waited_out_not_spun_on(tmp_path: Path, server_
             upload_id = start(c, data)
             assert put(c, upload_id, data, 0, 256 * KiB).json()["offset"] == 256 * KiB
             directory = server.ctx.settings.upload_dir / upload_id
-            sock = stalled_put(server, token, upload_id, data, 256 * KiB, 768 * KiB, 100 * KiB)
+            stalling = QuietLater(server, token, upload_id, data, 256 * KiB, 768 * KiB, 100 * KiB)
+            sock = stalling.sock
             try:
                 wait_until(lambda: held(directory), "the stalled transfer to hold the upload")
                 busy = put(c, upload_id, data, 256 * KiB, 512 * KiB)
@@ -497,6 +534,7 @@ def test_a_transfer_still_open_is_waited_out_not_spun_on(tmp_path: Path, server_
                 assert busy.json()["error"]["code"] == "upload_busy"
                 assert busy.json()["offset"] == 256 * KiB
                 assert 1 <= int(busy.headers["Retry-After"]) <= window
+                stalling.go_quiet()  # from now on it stalls: the window counts from here
                 with signed_in_api(server) as api:
                     counting = Counting(api)
                     started = time.monotonic()
@@ -510,7 +548,7 @@ def test_a_transfer_still_open_is_waited_out_not_spun_on(tmp_path: Path, server_
                 status, old = answer_of(sock)
                 assert status == 200 and old == {"offset": 356 * KiB, "complete": False}
             finally:
-                sock.close()
+                stalling.close()
         print(f"{way}: {counting.puts} PUTs, {counting.busy} answered busy")
         # waited as asked (each busy answer asks for at least a second), not thousands of tries
         assert 1 <= counting.busy <= took + 1

@@ -26,6 +26,7 @@ from tests.integration.live import live_server
 from tests.integration.test_uploads import (
     Counting,
     KiB,
+    QuietLater,
     answer_of,
     held,
     offset_of,
@@ -103,7 +104,8 @@ def test_a_stalled_transfer_on_one_instance_is_taken_over_from_the_other(
             upload_id = start(c1, data)
             assert put(c1, upload_id, data, 0, 256 * KiB).json()["offset"] == 256 * KiB
             directory = one.ctx.settings.upload_dir / upload_id
-            sock = stalled_put(one, token, upload_id, data, 256 * KiB, 768 * KiB, 100 * KiB)
+            stalling = QuietLater(one, token, upload_id, data, 256 * KiB, 768 * KiB, 100 * KiB)
+            sock = stalling.sock
             try:
                 wait_until(lambda: held(directory), "the stalled transfer to hold the upload")
                 with httpx.Client(
@@ -114,6 +116,7 @@ def test_a_stalled_transfer_on_one_instance_is_taken_over_from_the_other(
                 assert busy.json()["error"]["code"] == "upload_busy"
                 assert busy.json()["offset"] == 256 * KiB
                 assert 1 <= int(busy.headers["Retry-After"]) <= 2
+                stalling.go_quiet()  # from now on it stalls: the take-over time counts from here
                 with signed_in(two) as api:
                     counting = Counting(api)
                     result = run_upload(
@@ -124,7 +127,7 @@ def test_a_stalled_transfer_on_one_instance_is_taken_over_from_the_other(
                 status, old = answer_of(sock)  # the first instance's transfer ended, keeping what it got
                 assert status == 200 and old == {"offset": 356 * KiB, "complete": False}
             finally:
-                sock.close()
+                stalling.close()
         assert counting.busy >= 1  # waited as asked for the take-over (how often depends on the timing)
         assert counting.puts == counting.busy + 1 + 3  # then told the offset moved, and the rest from there
         assert result.sha256 == hashlib.sha256(data).hexdigest()
