@@ -78,6 +78,9 @@ class OParlDialog(QDialog):
         self.settings = settings
         self.tasks = OParlTasks(self)
         self._busy = False
+        # the list read last begun: each read runs on a thread of its own, so an older one (from before an
+        # add or a remove) may land after a newer one; it is dropped
+        self._list_request = 0
         title = self.tr("Council information systems (OParl)")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
@@ -187,7 +190,14 @@ class OParlDialog(QDialog):
     # --- the list
 
     def reload(self) -> None:
-        self.tasks.run("list", lambda _stop: list_sources(self.paths), self._listed, self._failed)
+        self._list_request += 1
+        request = self._list_request
+
+        def listed(sources: list[SourceInfo]) -> None:
+            if request == self._list_request:
+                self._listed(sources)
+
+        self.tasks.run("list", lambda _stop: list_sources(self.paths), listed, self._failed)
 
     def _listed(self, sources: list[SourceInfo]) -> None:
         self.sources.clear()

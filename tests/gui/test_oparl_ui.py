@@ -54,8 +54,8 @@ def window(
     win = MainWindow(client, preferences=preferences, view_factory=fake_views, sync=False)
     qtbot.addWidget(win, before_close_func=lambda w: w.shutdown())
     win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win, timeout=WAIT)
+    with qtbot.waitExposed(win, timeout=WAIT):
+        win.show()
     with qtbot.waitSignal(win.navigationLoaded, timeout=WAIT):
         win.start()
     yield win
@@ -123,16 +123,29 @@ def test_add_open_and_remove_a_source(
     assert all("OParl" in tip for tip in meetings.values())
 
     # opening a meeting fetches its files; meanwhile the agenda says they are being fetched
+    # (the window may be fetching the files of the meeting it showed by itself: that ends first, so that
+    # the meeting chosen here is one whose files are still to be fetched)
+    qtbot.waitUntil(lambda: window.oparl_tasks.running == 0 and window.workers.pending == 0, timeout=WAIT)
     meeting_id, missing = _meeting_with_files(client, list(meetings))
-    # (the window may be fetching the files of the meeting it showed by itself: wait for this one's)
-    with qtbot.waitSignal(
-        window.oparlFilesFetched,
-        timeout=WAIT,
-        check_params_cb=lambda fetched_id, _e: fetched_id == meeting_id,
-    ) as fetched:
-        window.navigation.select(("meeting", meeting_id))
-        qtbot.waitUntil(lambda: "Fetching" in window.agenda.source_note.text(), timeout=WAIT)
+    notes: list[str] = []  # every note the agenda showed: "Fetching" may show only for moments
+    set_note = window.agenda.set_source_note
+
+    def noted(text: str) -> None:
+        notes.append(text)
+        set_note(text)
+
+    window.agenda.set_source_note = noted  # type: ignore[method-assign]
+    try:
+        with qtbot.waitSignal(
+            window.oparlFilesFetched,
+            timeout=WAIT,
+            check_params_cb=lambda fetched_id, _e: fetched_id == meeting_id,
+        ) as fetched:
+            window.navigation.select(("meeting", meeting_id))
+    finally:
+        del window.agenda.set_source_note
     assert fetched.args == [meeting_id, None]
+    assert any("Fetching" in note for note in notes), notes
     qtbot.waitUntil(lambda: sum(e.stored for e in window.agenda.files()) >= missing, timeout=WAIT)
     assert "read-only" in window.agenda.source_note.text()
     assert "Fetching" not in window.agenda.source_note.text()
@@ -144,6 +157,38 @@ def test_add_open_and_remove_a_source(
     assert _meetings(window) == {}
     qtbot.waitUntil(lambda: dialog.sources.count() == 0, timeout=WAIT)
     assert list_sources(client) == []
+    dialog.close()
+
+
+def test_an_older_list_of_sources_landing_after_a_newer_one_is_dropped(
+    qtbot: Any, window: MainWindow, client: DataPaths, fixture_server: OParlFixture
+) -> None:
+    """The dialog reads its list of sources on a thread per read: a read from before a source was added
+    may land after the read that has it; the list keeps the source."""
+    dialog = _open_dialog(qtbot, window)
+    qtbot.waitUntil(lambda: dialog.tasks.running == 0, timeout=WAIT)
+    held: list[Callable[[Any], None]] = []
+    run = dialog.tasks.run
+
+    def hold_the_list(name: str, task: Any, on_done: Any, on_error: Any) -> None:
+        if name == "list" and not held:
+            held.append(on_done)
+            return
+        run(name, task, on_done, on_error)
+
+    before = list_sources(client)  # what that read found: no source yet
+    assert before == []
+    dialog.tasks.run = hold_the_list  # type: ignore[method-assign]
+    try:
+        dialog.reload()  # the read from before the source was added: held back
+    finally:
+        del dialog.tasks.run
+    add_source(client, fixture_server.system_url)
+    dialog.reload()
+    qtbot.waitUntil(lambda: dialog.sources.count() == 1, timeout=WAIT)
+    held[0](before)  # the older read lands last
+    qtbot.waitUntil(lambda: dialog.tasks.running == 0, timeout=WAIT)
+    assert dialog.sources.count() == 1
     dialog.close()
 
 
