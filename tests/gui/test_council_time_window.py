@@ -72,8 +72,8 @@ def _window(
     window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=False)
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.resize(1300, 850)
-    window.show()
-    qtbot.waitExposed(window, timeout=WAIT)
+    with qtbot.waitExposed(window, timeout=WAIT):
+        window.show()
     with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
         window.start()
     return window

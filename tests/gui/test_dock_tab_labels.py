@@ -49,8 +49,8 @@ def test_every_dock_tab_shows_its_whole_name_at_1280_by_800(
     window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=False)
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.resize(*SIZE)
-    window.show()
-    qtbot.waitExposed(window, timeout=WAIT)
+    with qtbot.waitExposed(window, timeout=WAIT):
+        window.show()
     with qtbot.waitSignal(window.folderShown, timeout=WAIT):
         window.start()
     qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)

@@ -56,8 +56,8 @@ def test_a_long_single_word_wraps_inside_the_word_instead_of_being_cut(qtbot: An
     metrics = QFontMetrics(tree.font())
     width = metrics.horizontalAdvance(WORD) // 2 + 40  # the word needs about two lines
     tree.resize(width, 300)
-    tree.show()
-    qtbot.waitExposed(tree, timeout=WAIT)
+    with qtbot.waitExposed(tree, timeout=WAIT):
+        tree.show()
     index = model.index(0, 0)
     qtbot.waitUntil(lambda: tree.visualRect(index).height() >= 2 * metrics.lineSpacing(), timeout=WAIT)
     rect = tree.visualRect(index)
@@ -83,8 +83,8 @@ def open_window(
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
         window.resize(1280, 800)
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
         with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)

@@ -192,8 +192,8 @@ def german_window(
     try:
         window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=False)
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
         with qtbot.waitSignal(window.folderShown, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.annotations.model.ready, timeout=WAIT)
@@ -282,8 +282,8 @@ def test_a_german_clerk_reads_why_a_file_cannot_be_attached(
             gui_world.replica(tmp_path, "clerk"), preferences=preferences, view_factory=fake_views, sync=False
         )
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
         with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
             window.start()
         ws = window.clerk

@@ -53,8 +53,8 @@ def make_panel(qtbot: Any) -> Iterator[Callable[..., SearchPanel]]:
         panel = SearchPanel(source, **options)
         qtbot.addWidget(panel)
         panel.resize(420, 640)
-        panel.show()
-        qtbot.waitExposed(panel, timeout=WAIT_MS)
+        with qtbot.waitExposed(panel, timeout=WAIT_MS):
+            panel.show()
         panels.append(panel)
         return panel
 

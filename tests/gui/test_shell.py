@@ -59,8 +59,8 @@ def make_window(
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
         window.resize(1300, 850)
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
         if show_next:
             with qtbot.waitSignal(window.folderShown, timeout=WAIT):
                 window.start()
@@ -371,7 +371,8 @@ def test_split_view_shows_a_paper_beside_its_attachment_and_ctrl_tab_switches(
     _open(qtbot, window, ids["invitation_file"])
     _open(qtbot, window, ids["private_file"])
     assert documents.left.count() == 3
-    window.activateWindow()
+    with qtbot.waitActive(window, timeout=WAIT):
+        window.activateWindow()
     start = documents.left.currentIndex()
     qtbot.keyClick(window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
     assert documents.left.currentIndex() == (start + 1) % 3
@@ -428,7 +429,8 @@ def test_night_mode_zoom_find_and_back(
     assert view.calls[-2:] == [("find", "Maß"), ("find_next",)]
     # back (Alt+Left) to the document, then to the meeting shown before; forward again
     _show_meeting(qtbot, window, gui_world.ids["past_meeting"])
-    window.activateWindow()
+    with qtbot.waitActive(window, timeout=WAIT):
+        window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.documents.current_tab() is tab
     with qtbot.waitSignal(window.folderShown, timeout=WAIT):
@@ -770,7 +772,8 @@ def test_typing_in_the_search_panel_and_enter_opens_the_hit_highlighted(
     pytest.importorskip("gremalda.ui.search_panel")
     window = make_window(replica)
     panel: Any = window.search_panel
-    window.activateWindow()
+    with qtbot.waitActive(window, timeout=WAIT):
+        window.activateWindow()
     qtbot.keyClick(
         window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
@@ -790,7 +793,8 @@ def test_f6_moves_the_focus_through_the_areas(
 ) -> None:
     window = make_window(replica)
     _open(qtbot, window, gui_world.ids["rich_file"])
-    window.activateWindow()
+    with qtbot.waitActive(window, timeout=WAIT):
+        window.activateWindow()
     window.navigation.setFocus()
     qtbot.waitUntil(window.navigation.hasFocus, timeout=WAIT)
     qtbot.keyClick(window, Qt.Key.Key_F6)

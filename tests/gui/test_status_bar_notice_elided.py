@@ -40,8 +40,8 @@ def test_a_long_notice_is_elided_with_an_ellipsis_and_whole_in_the_tooltip(qtbot
     window.setStatusBar(bar)
     window.setCentralWidget(QLabel("Dokument"))
     window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window, timeout=WAIT)
+    with qtbot.waitExposed(window, timeout=WAIT):
+        window.show()
     bar.set_orphans(2)
     bar.set_pending(3)
     bar.last_sync.setText("Zuletzt synchronisiert: 14:03")

@@ -87,8 +87,8 @@ def view(qtbot: Any, bridge: RenderBridge) -> Iterator[DocumentView]:
     v = DocumentView(bridge)
     qtbot.addWidget(v)
     v.resize(800, 600)
-    v.show()
-    qtbot.waitExposed(v, timeout=LOAD_MS)
+    with qtbot.waitExposed(v, timeout=LOAD_MS):
+        v.show()
     yield v
     v.close_document()
 
@@ -446,9 +446,9 @@ def test_thumbnails_render_lazily_and_navigate(qtbot: Any, view: DocumentView, b
     panel.setParent(host)
     panel.resize(180, 500)
     host.resize(180, 500)
-    host.show()
-    panel.show()
-    qtbot.waitExposed(host, timeout=LOAD_MS)
+    with qtbot.waitExposed(host, timeout=LOAD_MS):
+        host.show()
+        panel.show()
     model = panel.model()
     assert model.rowCount() == 117
     assert model.index(0, 0).data() == info.pages[0].label == "i"
@@ -474,9 +474,9 @@ def test_outline_navigates(qtbot: Any, view: DocumentView) -> None:
     tree.setParent(host)
     host.resize(300, 500)
     tree.resize(300, 500)
-    host.show()
-    tree.show()
-    qtbot.waitExposed(host, timeout=LOAD_MS)
+    with qtbot.waitExposed(host, timeout=LOAD_MS):
+        host.show()
+        tree.show()
     model = tree.model()
     top_titles = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert top_titles[0] == "1 Topologische Grundbegriffe"

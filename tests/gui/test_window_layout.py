@@ -72,8 +72,8 @@ def open_window(qtbot: Any, preferences: Preferences, german: None) -> Iterator[
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
         window.resize(*SIZE)
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
         with qtbot.waitSignal(window.folderShown, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
@@ -177,7 +177,8 @@ def test_f6_reaches_the_panels_on_screen(
     window.annotation_dock.show()
     window.annotation_dock.raise_()
     qtbot.waitUntil(lambda: window.annotations.panel.isVisible(), timeout=WAIT)
-    window.activateWindow()
+    with qtbot.waitActive(window, timeout=WAIT):
+        window.activateWindow()
     window.agenda.tree.setFocus()
     qtbot.waitUntil(window.agenda.tree.hasFocus, timeout=WAIT)
 
