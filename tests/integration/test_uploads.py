@@ -562,8 +562,9 @@ def test_a_range_the_server_ended_early_continues_from_its_offset(tmp_path: Path
     """A PUT cut short by the server's idle timeout is answered 200 with a smaller offset than was sent:
     the client continues from there instead of failing."""
     data = pdf_bytes(768 * KiB, seed=12)
-    # long enough that a stall of a loaded machine's event loop does not cut the client's own PUTs short
-    with live_server(tmp_path / "data", server_url, upload_idle_seconds=5.0) as server:
+    # long, so that a stall of a loaded machine's event loop does not cut the client's own PUTs short; only
+    # the PUT that goes quiet is read with a short one (a PUT reads the setting when it begins)
+    with live_server(tmp_path / "data", server_url, upload_idle_seconds=120.0) as server:
         build_world(server.ctx)
         token = server.token("clerk")
         with signed_in_api(server) as api:
@@ -575,9 +576,14 @@ def test_a_range_the_server_ended_early_continues_from_its_offset(tmp_path: Path
                     return real(method, path, **kwargs)
                 begin, end = (int(x) for x in kwargs["headers"]["Content-Range"][6:].split("/")[0].split("-"))
                 upload_id = path.rsplit("/", 1)[1]
-                sock = stalled_put(server, token, upload_id, data, begin, end + 1, 100 * KiB)
-                with sock:
-                    status, answer = answer_of(sock)  # after the idle timeout
+                patient = server.ctx.settings
+                server.ctx.settings = dataclasses.replace(patient, upload_idle_seconds=5.0)
+                try:
+                    sock = stalled_put(server, token, upload_id, data, begin, end + 1, 100 * KiB)
+                    with sock:
+                        status, answer = answer_of(sock)  # after the idle timeout
+                finally:
+                    server.ctx.settings = patient
                 cut.append(answer)
                 return status, answer
 
