@@ -102,3 +102,36 @@ def test_an_entry_attached_while_its_new_version_was_checked_keeps_saying_it_was
     assert "changed since it was attached: not moved" in item.text() and "3 pages" in item.toolTip()
     inbox.checked(path, "", "The PDF is damaged: no page can be read.", [])  # a refusal is shown
     assert inbox.state(path) == "refused"
+
+
+def test_a_report_of_the_folder_watched_before_is_not_listed(
+    inbox: Inbox, qtbot: Any, tmp_path: Path
+) -> None:
+    """The hot folder's thread hands each report to the GUI thread; one on its way when the clerk chooses
+    another hot folder (or the watch stops) belongs to the folder watched before: it is not listed."""
+    before, after = tmp_path / "Scanner alt", tmp_path / "Scanner neu"
+    before.mkdir()
+    after.mkdir()
+    inbox.watch(str(before))
+    old = inbox.folder
+    assert old is not None
+    stale = before / "Alt.pdf"
+    old.on_new(stale)  # as the old folder's thread reports it: on its way to the GUI thread ...
+    assert old.on_changed is not None
+    old.on_changed(after / "Neu.pdf")  # (a change it saw, of a name the new folder has too)
+    inbox.watch(str(after))  # ... when another folder is chosen
+    new = inbox.folder
+    assert new is not None and new is not old
+    fresh = after / "Neu.pdf"
+    new.on_new(fresh)  # reported by the new folder after the stale ones (queued in this order)
+    qtbot.waitUntil(lambda: fresh in inbox.paths(), timeout=WAIT)
+    assert inbox.paths() == [fresh] and inbox.state(fresh) == "checking"
+    item = inbox.item(fresh)
+    assert item is not None and "being written again" not in item.text()
+
+    new.on_new(after / "Später.pdf")  # on its way when the watch stops (the clerk signs out)
+    inbox.stop()
+    marker = after / "Marke.pdf"
+    inbox._arrived.emit(inbox._watch, marker)  # a report of the watch now on, queued after the stale one
+    qtbot.waitUntil(lambda: marker in inbox.paths(), timeout=WAIT)
+    assert inbox.paths() == [fresh, marker]

@@ -61,8 +61,8 @@ class InboxList(QListWidget):
 class Inbox(QWidget):
     assignRequested = Signal(list)  # [Path]  # noqa: N815 (Qt's naming)
     arrived = Signal(object)  # Path, on the GUI thread
-    _arrived = Signal(object)
-    _changed = Signal(object)
+    _arrived = Signal(int, object)  # the watch it comes from, Path (from the hot folder's thread)
+    _changed = Signal(int, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,8 +93,11 @@ class Inbox(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
-        self._arrived.connect(self._add, Qt.ConnectionType.QueuedConnection)
-        self._changed.connect(self._rewriting, Qt.ConnectionType.QueuedConnection)
+        self._arrived.connect(self._arrived_from, Qt.ConnectionType.QueuedConnection)
+        self._changed.connect(self._changed_in, Qt.ConnectionType.QueuedConnection)
+        # which watch is on: a report of the folder watched before (on its way to the GUI thread when
+        # another folder was chosen, or the watch stopped) is dropped, not listed in this one's inbox
+        self._watch = 0
         self._checks: dict[str, int] = {}  # path -> arrival checks asked for and not answered yet
         self._rewritten: set[str] = set()  # listed paths written again since their last arrival
 
@@ -107,8 +110,13 @@ class Inbox(QWidget):
         if not folder:
             self.title.setText(self._unset_text())
             return
+        watch = self._watch
         try:
-            self.folder = HotFolder(folder, self._arrived.emit, on_changed=self._changed.emit).start()
+            self.folder = HotFolder(
+                folder,
+                lambda path: self._arrived.emit(watch, path),
+                on_changed=lambda path: self._changed.emit(watch, path),
+            ).start()
         except GremaldaError as error:
             self.title.setText(self.tr("Inbox (hot folder not usable)"))
             error_reporter.report(error)
@@ -123,6 +131,7 @@ class Inbox(QWidget):
         return self.tr("Done")
 
     def stop(self) -> None:
+        self._watch += 1  # what the folder watched so far reported and has not landed yet is dropped
         if self.folder is not None:
             self.folder.stop()
             self.folder = None
@@ -145,6 +154,14 @@ class Inbox(QWidget):
     def state(self, path: Path) -> str | None:
         item = self.item(path)
         return None if item is None else str(item.data(STATE_ROLE))
+
+    def _arrived_from(self, watch: int, path: Path) -> None:
+        if watch == self._watch:
+            self._add(path)
+
+    def _changed_in(self, watch: int, path: Path) -> None:
+        if watch == self._watch:
+            self._rewriting(path)
 
     def _add(self, path: Path) -> None:
         self.remove([path])  # a new version of the same file: listed once
