@@ -15,8 +15,10 @@ moved to the new version — open it"; "1 needs your attention — show" opening
 instead of looking empty; the status bar keeps a button while orphaned or flagged annotations exist
 (its count is the annotation commands'; the button opens their dialog).
 
-The checks run on the window's workers, several threads: a check that began before a newer one and lands
-after it is not followed (it would take a tab back to the content or the version it read then)."""
+A tab still opening when a pass ends is checked once it has opened (the read of its document may have
+begun before the pass). The checks run on the window's workers, several threads: a check that began
+before a newer one and lands after it is not followed (it would take a tab back to the content or the
+version it read then)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 
 
 CHECKED = "versionsChecked"  # a tab's property: the number of the newest check it followed
+MISSED = "versionsMissed"  # a tab's property: a check came while it was still opening
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,14 @@ class DocumentVersions(QObject):
         return shiboken6.isValid(tab) and any(t is tab for t in self._tabs())
 
     def check(self, tabs: Iterable[DocumentTab] | None = None) -> None:
-        """Ask the replica what became of the open tabs' documents (after a pass: all of them)."""
-        chosen = [t for t in (self._tabs() if tabs is None else tabs) if t.is_loaded]
+        """Ask the replica what became of the open tabs' documents (after a pass: all of them). A tab still
+        opening is checked when it has opened (its read may have begun before the pass)."""
+        chosen = []
+        for tab in self._tabs() if tabs is None else tabs:
+            if tab.is_loaded:
+                chosen.append(tab)
+            else:
+                tab.setProperty(MISSED, True)
         if not chosen or self.window.closing:
             return
         self._asked += 1
@@ -137,7 +146,9 @@ class DocumentVersions(QObject):
         )
 
     def _opened(self, tab: DocumentTab) -> None:
-        if tab.entry.superseded or tab.successor is not None:
+        missed = bool(tab.property(MISSED))
+        tab.setProperty(MISSED, False)
+        if missed or tab.entry.superseded or tab.successor is not None:
             self.check([tab])
         elif tab.version_bar.kind == "replaced":
             tab.version_bar.hide_bar()

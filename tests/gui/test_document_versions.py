@@ -75,11 +75,12 @@ def clerk(gui_world: GuiWorld) -> Iterator[Clerk]:
 
 
 @pytest.fixture
-def make_window(qtbot: Any, preferences: Preferences) -> Iterator[Callable[[DataPaths], MainWindow]]:
+def make_window(qtbot: Any, preferences: Preferences) -> Iterator[Callable[..., MainWindow]]:
     windows: list[MainWindow] = []
 
-    def make(paths: DataPaths) -> MainWindow:
-        window = MainWindow(paths, preferences=preferences, sync_bridge=SyncBridge(paths, interval=3600))
+    def make(paths: DataPaths, **bridge: Any) -> MainWindow:
+        sync_bridge = SyncBridge(paths, interval=3600, **bridge)
+        window = MainWindow(paths, preferences=preferences, sync_bridge=sync_bridge)
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
         window.resize(1400, 900)
@@ -325,3 +326,44 @@ def test_a_check_that_began_before_new_content_and_lands_after_it_leaves_the_tab
     done(stale)  # the older check lands last
     assert tab.key == new_key and tab.entry.id == str(file_id)
     assert tab.version_bar.text().startswith("This document was updated; you see the new content.")
+
+
+def test_a_tab_still_opening_when_a_pass_brings_its_new_version_is_checked_once_open(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    clerk: Clerk,
+    make_window: Callable[..., MainWindow],
+    tmp_path: Path,
+) -> None:
+    """The read of a document begun before a pass and landing after it carries the file as it was: not
+    replaced yet. The pass's check left the tab out (not open yet); the tab is checked when it has
+    opened and says that a new version replaced it. The bad order is forced: the tab's read is held, run
+    before the pass, and handed over after it."""
+    paper = gui_world.world.ids["public_paper"]
+    old = clerk.file(make_pdf(OLD), "Vorlage Schulweg", paper_id=paper)
+    paths = gui_world.replica(tmp_path)
+    window = make_window(paths, push_channel=False)  # no pass but the one asked for below
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    workers = window.workers
+    held: list[tuple[Any, Any, Any]] = []
+    real_submit = workers.submit
+    workers.submit = lambda job, on_done=None, on_error=None: held.append((job, on_done, on_error))  # type: ignore[method-assign]
+    try:
+        tab = window.open_file(entry(paths, old), page=0)
+    finally:
+        workers.submit = real_submit  # type: ignore[method-assign]
+    assert tab is not None and not tab.is_loaded and held
+    with open_store(paths) as store:
+        results = [job(store) for job, _done, _error in held]  # read before the new version came
+
+    clerk.file(make_pdf(NEW), "Vorlage Schulweg (neu)", paper_id=paper, supersedes_id=old, change_note=NOTE)
+    sync(qtbot, window)  # its check leaves out the tab, which is still opening
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert not tab.version_bar.isVisible()
+    with qtbot.waitSignal(window.documentOpened, timeout=WAIT):
+        for (_job, done, _error), result in zip(held, results, strict=True):
+            if done is not None:
+                done(result)  # the read lands after the pass
+    assert not tab.entry.superseded  # the file as it was read, before the pass
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert tab.version_bar.isVisible() and tab.version_bar.text() == f"New version: {NOTE}"
