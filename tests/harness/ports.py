@@ -69,7 +69,7 @@ def free_port() -> int:
 def wait_for_port(
     host: str,
     port: int,
-    timeout: float = 10.0,
+    timeout: float = 120.0,  # at once when things work; a server on a loaded machine may take long to start
     *,
     alive: Callable[[], bool] | None = None,
     interval: float = 0.02,
