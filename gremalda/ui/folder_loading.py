@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gremalda.core.readstate import ReadState
+from gremalda.core.readstate import Badge, ReadState
 from gremalda.ui.replica_reads import (
     EFileLoaded,
     MeetingLoaded,
@@ -30,6 +30,9 @@ class FolderLoading:
         # the folder last asked for: a reload after a sync reloads this one, even before it has shown
         self.wanted: tuple[str, str] | None = None
         self._listed: list[str] = []  # documents shown in the agenda, marked seen when the user moves on
+        # documents marked seen (the marks run on a worker too): a folder read that lands before its mark
+        # is written still finds them new, which they are no longer
+        self._marked: set[str] = set()
         self._first_load = True
 
     def refresh(self) -> None:
@@ -110,6 +113,7 @@ class FolderLoading:
             return
         window = self.window
         folder, badges, oparl = result
+        badges = self._seen(badges)
         if folder is None:  # gone or no longer visible: the next navigation read shows the next meeting
             self.wanted = None
             window.agenda.show_empty()
@@ -125,6 +129,7 @@ class FolderLoading:
             return
         window = self.window
         tree, badges = result
+        badges = self._seen(badges)
         if tree is None:
             self.wanted = None
             window.agenda.show_empty()
@@ -138,4 +143,12 @@ class FolderLoading:
         """The user moves on: what the agenda listed is no longer new."""
         listed, self._listed = self._listed, []
         if listed:
+            self._marked.update(listed)
             self.window.workers.submit(lambda store: ReadState(store.db).mark_listed(listed))
+
+    def _seen(self, badges: dict[str, Badge]) -> dict[str, Badge]:
+        """The badges read, with documents marked seen no longer new (their mark may not be written yet)."""
+        return {
+            file_id: Badge.UNREAD if badge is Badge.NEW and file_id in self._marked else badge
+            for file_id, badge in badges.items()
+        }

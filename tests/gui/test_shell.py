@@ -82,7 +82,11 @@ def _open(qtbot: Any, window: MainWindow, file_id: int | str, *, beside: bool = 
 
 
 def _show_meeting(qtbot: Any, window: MainWindow, meeting_id: int | str) -> None:
-    with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+    with qtbot.waitSignal(
+        window.folderShown,
+        timeout=WAIT,
+        check_params_cb=lambda kind, i: (kind, i) == ("meeting", str(meeting_id)),
+    ):
         assert window.navigation.select(("meeting", str(meeting_id)))
 
 
@@ -177,7 +181,8 @@ def _land(paths: DataPaths, held: list[tuple[Any, Any]]) -> None:
     job, on_done = held.pop()
     with open_store(paths) as store:
         result = job(store)
-    on_done(result)
+    if on_done is not None:
+        on_done(result)
 
 
 def _reads_document(job: Any) -> bool:
@@ -332,6 +337,26 @@ def test_badges_go_from_new_to_unread_to_read(
         if index.data(FILE_ROLE) is not None and index.data(FILE_ROLE).id == file_id:
             badge_index = index.siblingAtColumn(1)
             assert badge_index.data(BADGE_ROLE) is Badge.READ and badge_index.data() == ""
+
+
+def test_documents_seen_are_not_new_when_their_folder_is_read_before_the_mark_is_written(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    """Moving on marks the agenda's documents seen, on a worker; going back at once reads the folder on
+    the other worker, which may finish first: the documents are not new any more all the same."""
+    paths = gui_world.replica(tmp_path)
+    window = make_window(paths)
+    file_id = str(gui_world.world.ids["public_file"])
+    assert window.agenda.badge_of(file_id) is Badge.NEW
+    with _hold_first(window, lambda job: "mark_listed" in job.__code__.co_names) as held:
+        _show_meeting(qtbot, window, gui_world.ids["past_meeting"])  # the mark: held back
+    _show_meeting(qtbot, window, gui_world.world.ids["published_meeting"])  # read before the mark
+    assert window.agenda.badge_of(file_id) is Badge.UNREAD
+    _land(paths, held)
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    _show_meeting(qtbot, window, gui_world.ids["past_meeting"])
+    _show_meeting(qtbot, window, gui_world.world.ids["published_meeting"])
+    assert window.agenda.badge_of(file_id) is Badge.UNREAD  # and so they are in the replica
 
 
 def test_a_document_opens_in_a_tab_and_remembers_its_page(
