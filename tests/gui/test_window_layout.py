@@ -139,18 +139,22 @@ def test_every_annotation_tool_is_on_the_bar_at_1280(
     view = blocker.args[0].view
     qtbot.waitUntil(lambda: view.annotation_toolbar() is not None, timeout=WAIT)
     bar = view.annotation_toolbar()
-    qtbot.waitUntil(lambda: bar.isVisible() and bar.width() > 0, timeout=WAIT)
-    QApplication.processEvents()
-    hidden = []
-    for action in bar.actions():
-        if action.isSeparator():
-            continue
-        widget = bar.widgetForAction(action)
-        if widget is None or not widget.isVisible():
-            hidden.append(action.text() or (widget.accessibleName() if widget is not None else "?"))
-    assert not hidden, f"behind the overflow button at {bar.width()} px: {hidden}"
-    overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
-    assert overflow is None or not overflow.isVisible()
+
+    def all_on_the_bar() -> None:
+        assert bar.isVisible() and bar.width() > 0
+        hidden = []
+        for action in bar.actions():
+            if action.isSeparator():
+                continue
+            widget = bar.widgetForAction(action)
+            if widget is None or not widget.isVisible():
+                hidden.append(action.text() or (widget.accessibleName() if widget is not None else "?"))
+        assert not hidden, f"behind the overflow button at {bar.width()} px: {hidden}"
+        overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        assert overflow is None or not overflow.isVisible()
+
+    # the bar is laid out in a few steps after it shows (each one an event): wait for the outcome itself
+    qtbot.waitUntil(all_on_the_bar, timeout=WAIT)
     # icons; the German name and the shortcut in the tooltip, the name as the accessible name, the
     # shortcut in the accessible description
     for action in bar.tool_actions.values():
