@@ -56,7 +56,8 @@ class OParlMeetings:
 
     def fetch_meeting_files(self, meeting_id: str) -> None:
         """Fetch the files of a meeting of an OParl source off the GUI thread; the agenda is shown again
-        when they are stored."""
+        when they are stored, when the meeting is the one last chosen (a read of it that began before
+        they were stored may still be under way)."""
         window = self.window
         self._fetching.add(meeting_id)
         self._tried.add(meeting_id)
@@ -64,14 +65,14 @@ class OParlMeetings:
 
         def done(_result: object) -> None:
             self._fetching.discard(meeting_id)
-            if (window.agenda.kind, window.agenda.object_id) == ("meeting", meeting_id):
+            if window.folders.wanted == ("meeting", meeting_id):  # shown, or still loading (read too early)
                 window.folders.reload_folder()
             window.oparlFilesFetched.emit(meeting_id, None)
 
         def failed(error: GremaldaError) -> None:
             self._fetching.discard(meeting_id)
             window.status_bar.notice(error_text(error)[1])
-            if (window.agenda.kind, window.agenda.object_id) == ("meeting", meeting_id):
+            if window.folders.wanted == ("meeting", meeting_id):
                 window.folders.reload_folder()
             window.oparlFilesFetched.emit(meeting_id, error)
 

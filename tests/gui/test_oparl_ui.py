@@ -160,6 +160,46 @@ def test_add_open_and_remove_a_source(
     dialog.close()
 
 
+def test_a_meeting_still_loading_when_its_files_arrive_shows_them(
+    qtbot: Any, window: MainWindow, client: DataPaths, fixture_server: OParlFixture
+) -> None:
+    """The files of an OParl meeting are stored while the meeting just chosen is still being read (the
+    read began before they were stored, and lands after): it is read again and shows them."""
+    dialog = _open_dialog(qtbot, window)
+    _add(qtbot, window, dialog, fixture_server.system_url, files="none")  # fetched below, not on opening
+    dialog.close()
+    qtbot.waitUntil(lambda: window.oparl_tasks.running == 0 and window.workers.pending == 0, timeout=WAIT)
+    meeting_id, missing = _meeting_with_files(client, list(_meetings(window)))
+    held: list[tuple[Callable[[Any], None], Any]] = []
+    submit = window.workers.submit
+
+    def read_now_land_later(job: Any, on_done: Any = None, on_error: Any = None) -> None:
+        if not held and getattr(job, "__qualname__", "").startswith("load_meeting."):
+            with open_store(client) as store:
+                held.append((on_done, job(store)))  # the meeting read before its files are stored ...
+            return
+        submit(job, on_done, on_error)
+
+    window.workers.submit = read_now_land_later  # type: ignore[method-assign]
+    try:
+        assert window.navigation.select(("meeting", meeting_id))
+    finally:
+        del window.workers.submit
+    assert held, "the meeting was read"
+    with qtbot.waitSignal(
+        window.oparlFilesFetched,
+        timeout=WAIT,
+        check_params_cb=lambda fetched_id, _e: fetched_id == meeting_id,
+    ) as fetched:
+        window.oparl.fetch_meeting_files(meeting_id)
+    assert fetched.args == [meeting_id, None]
+    on_done, read_before = held[0]
+    on_done(read_before)  # ... lands after they were stored
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert (window.agenda.kind, window.agenda.object_id) == ("meeting", meeting_id)
+    assert sum(e.stored for e in window.agenda.files()) >= missing
+
+
 def test_an_older_list_of_sources_landing_after_a_newer_one_is_dropped(
     qtbot: Any, window: MainWindow, client: DataPaths, fixture_server: OParlFixture
 ) -> None:
