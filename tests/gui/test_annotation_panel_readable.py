@@ -95,14 +95,19 @@ def test_at_the_default_width_the_text_gets_the_row_and_the_kind_its_icon(
     qtbot.waitUntil(lambda: len(panel.rows()) == 1, timeout=WAIT)
     side = round(SIZE[0] * 0.16)
     qtbot.waitUntil(lambda: dock.width() <= side + 40, timeout=WAIT)
-    QApplication.processEvents()
+
+    def text_gets_the_row() -> None:
+        viewport = panel.view.viewport().width()
+        text = panel.view.header().sectionSize(TEXT)
+        assert text >= viewport * 0.5, (text, viewport, panel.view.header().sectionSize(KIND))
+
+    # the dock, the panel and its header are laid out in a few steps (each one an event; a single
+    # processEvents may come before the last on a loaded machine): wait for the outcome itself
+    qtbot.waitUntil(text_gets_the_row, timeout=WAIT)
     panel.grab().save(str(tmp_path / "panel-default-width.png"))
 
     row = panel.rows()[0]
     assert row.kind == "Unterstreichung"
-    viewport = panel.view.viewport().width()
-    text = panel.view.header().sectionSize(TEXT)
-    assert text >= viewport * 0.5, (text, viewport, panel.view.header().sectionSize(KIND))
     kind = panel.line_index(0, KIND)
     assert "Unterstreichung" in str(kind.data(Qt.ItemDataRole.ToolTipRole))
     assert kind.data(Qt.ItemDataRole.AccessibleTextRole) == "Unterstreichung"
@@ -112,8 +117,7 @@ def test_at_the_default_width_the_text_gets_the_row_and_the_kind_its_icon(
     # wide: the kind's name again
     window.resizeDocks([dock], [520], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: panel.width() >= 480, timeout=WAIT)
-    QApplication.processEvents()
-    assert panel.view.header().sectionSize(KIND) > 60
+    qtbot.waitUntil(lambda: panel.view.header().sectionSize(KIND) > 60, timeout=WAIT)  # icon only: < 40
     panel.grab().save(str(tmp_path / "panel-wide.png"))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gremalda.paths import DataPaths
 from gremalda.ui.i18n import install_translations
@@ -77,14 +77,19 @@ def test_the_annotation_panel_fits_a_narrow_dock_in_german(
     # at its narrowest every filter is on screen, inside the panel, and "Nur meine" still filters
     window.resizeDocks([dock], [panel.minimumSizeHint().width()], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: panel.width() <= 250, timeout=WAIT)
-    QApplication.processEvents()
     controls = (panel.scope_label, panel.scope, panel.kind_filter, panel.author_filter, panel.mine_only)
-    for control in controls:
-        assert control.isVisible()
-        place = QRect(control.mapTo(panel, QPoint(0, 0)), control.size())
-        assert panel.rect().contains(place), (control.objectName(), place, panel.rect())
-    assert panel.mine_only.y() > panel.scope.y()  # wrapped below the scope
-    assert panel.mine_only.sizeHint().width() <= panel.mine_only.width()  # "Nur meine" not cut
+
+    def narrow_and_whole() -> None:
+        for control in controls:
+            assert control.isVisible()
+            place = QRect(control.mapTo(panel, QPoint(0, 0)), control.size())
+            assert panel.rect().contains(place), (control.objectName(), place, panel.rect())
+        assert panel.mine_only.y() > panel.scope.y()  # wrapped below the scope
+        assert panel.mine_only.sizeHint().width() <= panel.mine_only.width()  # "Nur meine" not cut
+
+    # the dock, the panel and its filter bar are laid out in a few steps (each one an event; a single
+    # processEvents may come before the last on a loaded machine): wait for the outcome itself
+    qtbot.waitUntil(narrow_and_whole, timeout=WAIT)
     panel.grab().save(str(tmp_path / "panel-narrow.png"))
     shown = len(panel.rows())
     panel.mine_only.setChecked(True)
@@ -93,6 +98,5 @@ def test_the_annotation_panel_fits_a_narrow_dock_in_german(
     # wide again: "Nur meine" goes back beside the scope
     window.resizeDocks([dock], [420], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: panel.width() >= 380, timeout=WAIT)
-    QApplication.processEvents()
-    assert abs(panel.mine_only.y() - panel.scope.y()) <= 8
+    qtbot.waitUntil(lambda: abs(panel.mine_only.y() - panel.scope.y()) <= 8, timeout=WAIT)
     panel.grab().save(str(tmp_path / "panel-wide.png"))
