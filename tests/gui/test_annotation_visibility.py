@@ -452,12 +452,15 @@ def test_the_panel_shows_who_sees_each_annotation_and_shares_from_its_menu(
     assert panel.scope_label.text() == "Annotations &in:" and panel.scope_label.buddy() is panel.scope
     assert not panel.view.isColumnHidden(VISIBILITY)
     header = panel.view.header()
-    # the text gets the room: wider than the author column, which is no wider than its names need
-    assert header.sectionSize(TEXT) > header.sectionSize(AUTHOR)
-    assert header.sectionSize(AUTHOR) <= panel.view.sizeHintForColumn(AUTHOR) + 40
-    assert (
-        header.sectionPosition(VISIBILITY) + header.sectionSize(VISIBILITY) <= panel.view.viewport().width()
-    )
+
+    def text_gets_the_room() -> None:  # wider than the author column, which is no wider than its names need
+        assert header.sectionSize(TEXT) > header.sectionSize(AUTHOR)
+        assert header.sectionSize(AUTHOR) <= panel.view.sizeHintForColumn(AUTHOR) + 40
+        right = header.sectionPosition(VISIBILITY) + header.sectionSize(VISIBILITY)
+        assert right <= panel.view.viewport().width()
+
+    # the columns fitted to their contents are laid out by the header a step later (an event): wait for it
+    qtbot.waitUntil(text_gets_the_room, timeout=WAIT)
     line = next(i for i, r in enumerate(panel.rows()) if r.annotation_id == mine.id)
     assert "Visible to: only me" in (panel.line_index(line).data(Qt.ItemDataRole.ToolTipRole) or "")
     _shot(panel, "visibility_panel")
@@ -521,9 +524,14 @@ def test_the_orphan_dialog_shows_every_column_at_its_default_size(
     qtbot.waitExposed(dialog, timeout=WAIT)
     qtbot.waitUntil(lambda: len(dialog.orphans()) >= 2, timeout=WAIT)
     header = dialog.view.header()
-    right = max(header.sectionPosition(c) + header.sectionSize(c) for c in range(header.count()))
-    assert right <= dialog.view.viewport().width()  # the date and the reason are in view
-    assert header.sectionSize(WHY) >= 60 and header.sectionSize(DOCUMENT) < dialog.width() // 2
+
+    def every_column_in_view() -> None:
+        right = max(header.sectionPosition(c) + header.sectionSize(c) for c in range(header.count()))
+        assert right <= dialog.view.viewport().width()  # the date and the reason are in view
+        assert header.sectionSize(WHY) >= 60 and header.sectionSize(DOCUMENT) < dialog.width() // 2
+
+    # the columns fitted to their contents are laid out by the header a step later (an event): wait for it
+    qtbot.waitUntil(every_column_in_view, timeout=WAIT)
     cell = next(
         dialog.model_.item(r, DOCUMENT)
         for r in range(dialog.model_.rowCount())
