@@ -296,7 +296,9 @@ def test_the_panel_follows_the_model_live(
     model = window.annotations.model
     file_id = str(gui_world.ids["rich_file"])
     _open(qtbot, window, file_id)
-    qtbot.waitUntil(lambda: panel.status_label.text() == "No annotations in this document yet.", timeout=WAIT)
+    # read from the replica (the panel says "none yet" at once, before the model's read has landed)
+    qtbot.waitUntil(lambda: model._writer.pending == 0, timeout=WAIT)
+    assert panel.status_label.text() == "No annotations in this document yet."
     note = model.new(file_id, Kind.NOTE, 0, rect=(10.0, 10.0, 30.0, 30.0), text="Frage an die Verwaltung")
     model.add(note)
     assert [r.text for r in panel.rows()] == ["Frage an die Verwaltung"]  # at once, before the disk
