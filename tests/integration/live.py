@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +18,16 @@ from sync.server.app import Server, create_app
 from sync.server.config import Settings
 from sync.server.context import ServerContext
 from tests.harness.ports import free_port
+
+
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections for as long as the block runs: bound but not listening,
+    so that no other process can take it meanwhile (a port that was free a moment ago may be listened on
+    by another test run on the machine by the time it is tried)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
 
 
 @dataclass

@@ -18,9 +18,10 @@ def test_client_checks_a_live_server(
 
 
 def test_client_reports_an_unreachable_server(capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.harness.ports import free_port
+    from tests.integration.live import closed_port
 
-    assert client_main(["check", "--server", f"http://127.0.0.1:{free_port()}"]) == 1
+    with closed_port() as port:
+        assert client_main(["check", "--server", f"http://127.0.0.1:{port}"]) == 1
     assert "cannot reach" in capsys.readouterr().err
 
 

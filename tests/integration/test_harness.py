@@ -24,6 +24,7 @@ from tests.harness.postgres import (
     postgres_server,
     running_postgres,
 )
+from tests.integration.live import closed_port
 
 PG_MISSING = postgres_missing_reason()
 NGINX_MISSING = nginx_missing_reason()
@@ -71,16 +72,16 @@ def test_wait_for_port_returns_once_something_listens() -> None:
 
 
 def test_wait_for_port_times_out_on_a_closed_port() -> None:
-    port = free_port()
-    started = time.monotonic()
-    with pytest.raises(TimeoutError, match=str(port)):
-        wait_for_port(LOOPBACK, port, timeout=0.3)
+    with closed_port() as port:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match=str(port)):
+            wait_for_port(LOOPBACK, port, timeout=0.3)
     assert time.monotonic() - started < 60.0  # it gives up (slack for a loaded machine)
 
 
 def test_wait_for_port_gives_up_early_when_the_server_died() -> None:
-    with pytest.raises(ConnectionError, match="exited"):
-        wait_for_port(LOOPBACK, free_port(), timeout=30.0, alive=lambda: False)
+    with pytest.raises(ConnectionError, match="exited"), closed_port() as port:
+        wait_for_port(LOOPBACK, port, timeout=30.0, alive=lambda: False)
 
 
 # --------------------------------------------------------------------------------------------- postgres

@@ -44,9 +44,8 @@ from sync.client import (
     backoff_delays,
 )
 from tests.harness.faultproxy import Fault, FaultProxy
-from tests.harness.ports import free_port
 from tests.integration.feedclient import server_view
-from tests.integration.live import LiveServer, live_server
+from tests.integration.live import LiveServer, closed_port, live_server
 from tests.integration.world import PASSWORD, World, build_world
 
 
@@ -279,7 +278,7 @@ def test_https_and_loopback_addresses_are_accepted(url: str) -> None:
 
 
 def test_connection_refused_is_offline_and_retryable() -> None:
-    with ServerApi(f"http://127.0.0.1:{free_port()}", trust_env=False, timeout=5) as api:
+    with closed_port() as port, ServerApi(f"http://127.0.0.1:{port}", trust_env=False, timeout=5) as api:
         with pytest.raises(Offline, match="could not be reached") as info:
             api.login("member", PASSWORD, "x")
         assert info.value.retryable
