@@ -3,6 +3,7 @@ runs on a thread of its own; problems are shown in the dialog itself, next to th
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -23,6 +24,8 @@ from gremalda.errors import GremaldaError
 from gremalda.paths import DataPaths
 from gremalda.ui.error_reporter import as_gremalda_error
 from gremalda.ui.error_texts import error_text
+
+log = logging.getLogger(__name__)
 
 SignIn = Callable[..., object]
 
@@ -140,9 +143,17 @@ class LoginDialog(QDialog):
         try:
             self._signer(self.paths, server, user, password)
         except BaseException as exc:  # shown in the dialog
-            self._finished.emit(as_gremalda_error(exc))
+            self._tell(as_gremalda_error(exc))
         else:
-            self._finished.emit(None)
+            self._tell(None)
+
+    def _tell(self, error: GremaldaError | None) -> None:
+        """On the sign-in thread: the answer to the dialog, unless the dialog is gone meanwhile (its window
+        closed while the server was still answering): then there is no one to tell."""
+        try:
+            self._finished.emit(error)
+        except RuntimeError:
+            log.info("a sign-in ended after its dialog was closed")
 
     @Slot(object)
     def _done(self, error: GremaldaError | None) -> None:

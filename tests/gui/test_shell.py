@@ -17,6 +17,7 @@ from typing import Any, cast
 from xml.etree import ElementTree
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -557,6 +558,34 @@ def test_login_dialog_shows_a_wrong_password_inline_then_signs_in(
         dialog.ok.click()
     with open_store(paths) as store:
         assert store.state("username") == "member"
+
+
+def test_a_sign_in_that_ends_after_its_dialog_is_gone_is_dropped_quietly(qtbot: Any, tmp_path: Path) -> None:
+    """The window closes, and its sign-in dialog with it, while the server is still answering: the answer
+    has no one to tell and is dropped (it raised on the sign-in thread, an error at quitting)."""
+    release = threading.Event()
+
+    def slow_sign_in(*_args: Any, **_kwargs: Any) -> None:
+        release.wait(600)  # released by the test (the bound only keeps a broken test from hanging)
+
+    dialog = LoginDialog(data_paths(tmp_path / "new-client"), signer=slow_sign_in)
+    dialog.server.setText("http://127.0.0.1:9")
+    dialog.user.setText("member")
+    dialog.password.setText("pw")
+    dialog.ok.click()
+    thread = dialog._thread
+    assert thread is not None and dialog.signing_in
+    raised: list[threading.ExceptHookArgs] = []
+    hook = threading.excepthook
+    threading.excepthook = raised.append
+    try:
+        shiboken6.delete(dialog)  # the dialog is gone (its window closed) ...
+        release.set()  # ... before the answer comes
+        thread.join(WAIT / 1000)
+    finally:
+        threading.excepthook = hook
+    assert not thread.is_alive()
+    assert [str(r.exc_value) for r in raised] == []
 
 
 def test_settings_dialog_saves_preferences(qtbot: Any, preferences: Preferences, tmp_path: Path) -> None:
