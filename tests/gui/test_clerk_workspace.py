@@ -393,13 +393,13 @@ def test_a_new_item_is_chosen_even_when_an_older_read_lands_after_the_write(
     assert editor.current_key() == ("item", new_id)
 
 
-def _held_read(editor: Any, gate: threading.Event) -> threading.Event:
-    """Ask the editor to read its meeting, on a worker that reads at once and then waits for ``gate``
-    before its result goes back (a read that began earlier and lands later). Returns an event set once
-    the read has been made."""
+def _held_read(editor: Any, gate: threading.Event, ask: Callable[[], None] | None = None) -> threading.Event:
+    """The editor's next read of its meeting (made now, or when ``ask`` makes the editor read) runs on a
+    worker that reads at once and then waits for ``gate`` before its result goes back (a read that began
+    earlier and lands later). Returns an event set once the read has been made."""
     read = threading.Event()
     workers = editor.workers
-    real_submit = workers.submit
+    real_submit, real_reload = workers.submit, editor.reload
 
     def submit(job: Callable[[Any], Any], *callbacks: Any) -> None:
         def held(store: Any) -> Any:
@@ -410,11 +410,16 @@ def _held_read(editor: Any, gate: threading.Event) -> threading.Event:
 
         real_submit(held, *callbacks)
 
-    workers.submit = submit
-    try:
-        editor.reload()
-    finally:
-        del workers.submit  # the instance's own method again
+    def reload_once() -> None:
+        del editor.reload  # the next reads are the editor's own
+        workers.submit = submit
+        try:
+            real_reload()
+        finally:
+            del workers.submit  # the instance's own method again
+
+    editor.reload = reload_once
+    (ask or editor.reload)()
     return read
 
 
@@ -497,6 +502,37 @@ def test_a_read_made_while_a_move_is_being_written_does_not_undo_the_move(
         lambda: editor.desk is not None and [i.id for i in editor.desk.items] == before, timeout=WAIT
     )
     qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+
+
+def test_an_item_added_while_another_meeting_is_being_read_goes_to_the_meeting_on_screen(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """Another meeting is chosen, its read not landed yet: the tree still shows the one before, the
+    chosen item is one of its items. "Add item" puts the new item there (after the chosen one), not into
+    the meeting still being read at a position of the other's list."""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"), sync=False)
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    shown, chosen = str(ids["draft_meeting"]), str(ids["published_meeting"])
+    show_in_clerk_editor(qtbot, window, shown, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    editor = ws.editor
+    assert editor.desk is not None and editor.desk.items
+    assert editor.select("item", editor.desk.items[-1].id)
+    gate = threading.Event()
+    try:
+        # chosen in the window (the editor follows the window's folder); the editor's read is held
+        read = _held_read(editor, gate, lambda: window.folders.show_meeting(chosen))
+        qtbot.waitUntil(read.is_set, timeout=WAIT)
+        assert editor.meeting_id == chosen and editor.desk.id == shown  # on screen: the one before
+        editor.add_item("Punkt der gezeigten Sitzung")
+        qtbot.waitUntil(lambda: ws.runner.pending == 0, timeout=WAIT)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: editor.desk is not None and editor.desk.id == chosen, timeout=WAIT)
+    assert [n for _number, n in _agenda(gui_world, shown)][-1] == "Punkt der gezeigten Sitzung"
+    assert "Punkt der gezeigten Sitzung" not in [n for _number, n in _agenda(gui_world, chosen)]
 
 
 def _row(ws: ClerkWorkspace, kind: str, object_id: str) -> Any:

@@ -263,8 +263,13 @@ class AgendaEditor(QWidget):
         if ok and name.strip():
             self.add_item(name.strip())
 
+    def shown_meeting(self) -> str | None:
+        """The meeting on screen, which the agenda's writes go to: the one chosen last may not have been
+        read yet (the tree still shows the one before, and a position in it is a position there)."""
+        return self.desk.id if self.desk is not None else None
+
     def add_item(self, name: str, *, public: bool = True) -> None:
-        meeting_id = self.meeting_id
+        meeting_id = self.shown_meeting()
         if meeting_id is None:
             return
         current = self.current_item()
@@ -273,11 +278,12 @@ class AgendaEditor(QWidget):
             position = self.model_.item_ids().index(current) + 2  # after the chosen item (1-based)
         self.run(
             lambda svc: svc.add_item(meeting_id, name, public=public, position=position),
-            lambda item_id: self._select_later(str(item_id)),
+            lambda item_id: self._select_later(meeting_id, str(item_id)),
         )
 
-    def _select_later(self, item_id: str) -> None:
-        self._pending_select = ("item", item_id)
+    def _select_later(self, meeting_id: str, item_id: str) -> None:
+        if meeting_id == self.meeting_id:  # not when another meeting was chosen meanwhile
+            self._pending_select = ("item", item_id)
 
     def ask_rename(self) -> None:
         item_id = self.current_item()
@@ -439,7 +445,7 @@ class AgendaEditor(QWidget):
             self.reorder(new)
 
     def reorder(self, order: list[str]) -> None:
-        meeting_id = self.meeting_id
+        meeting_id = self.shown_meeting()  # the order is the one on screen
         if meeting_id is not None:
             self.run(lambda svc: svc.reorder_items(meeting_id, order))
 
