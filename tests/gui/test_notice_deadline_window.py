@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,9 +40,22 @@ from tests.gui.conftest import FakeDocumentView, GuiWorld, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 BERLIN = ZoneInfo("Europe/Berlin")
-# just after local midnight (22:15 UTC the day before); seven days' notice: the deadline day is
-# Sunday 28 March 2027, when the clocks go forward
-START = datetime(2027, 4, 5, 0, 15, tzinfo=BERLIN)
+
+
+def _spring_forward(after: datetime) -> date:
+    """The next last Sunday of March (Berlin's clocks go forward) at least two weeks after ``after``."""
+    for year in itertools.count(after.year):
+        sunday = max(date(year, 3, day) for day in range(25, 32) if date(year, 3, day).weekday() == 6)
+        if datetime.combine(sunday, time(), BERLIN) > after + timedelta(days=14):
+            return sunday
+    raise AssertionError("unreachable")
+
+
+# just after local midnight (22:15 UTC the day before); seven days' notice: the deadline day is the
+# Sunday when the clocks go forward. The next one (the meeting is still ahead, and its deadline too,
+# whenever the tests run: a fixed year ran out)
+CLOCKS_FORWARD = _spring_forward(datetime.now(UTC))
+START = datetime.combine(CLOCKS_FORWARD + timedelta(days=8), time(0, 15), BERLIN)
 SHOTS = Path("/tmp/s5b_shots")  # the PNGs are looked at by the person changing the dialog
 
 
@@ -129,9 +143,9 @@ def test_one_deadline_in_editor_confirmation_and_delivery_table(
     window, ids = german_clerk
     ws = window.clerk
     deadline = notice_deadline(START, 7, BERLIN).shown
-    assert deadline == datetime(2027, 3, 28, 23, 59, 59, tzinfo=BERLIN)
+    assert deadline == datetime.combine(CLOCKS_FORWARD, time(23, 59, 59), BERLIN)
     shown = zoned_time(deadline, BERLIN)
-    assert "28.03.2027, 23:59" in shown  # Berlin's wall clock, whatever this machine's zone
+    assert f"{CLOCKS_FORWARD:%d.%m.%Y}, 23:59" in shown  # Berlin's wall clock, whatever this machine's zone
 
     # the agenda editor's header
     _show(qtbot, ws, ids["meeting"])
@@ -146,7 +160,7 @@ def test_one_deadline_in_editor_confirmation_and_delivery_table(
     assert "für die 2 Mitglieder und Stellvertretungen des Gremiums mit Gremalda-Zugang" in text
     assert "1 ohne Gremalda-Zugang – bitte auf anderem Weg laden: Ohne Konto." in text
     assert f"Ladungsfrist (7 Tage vor der Sitzung): {shown}." in text
-    assert "verstrichen" not in text  # in 2027
+    assert "verstrichen" not in text  # the deadline is ahead
     _shoot(box, "publish_confirmation.png", tmp_path)
     box.button(QMessageBox.StandardButton.Yes).click()
 
