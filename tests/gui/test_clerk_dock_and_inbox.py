@@ -51,8 +51,8 @@ def open_window(
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
         window.resize(width, 900)
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):  # (without "with" it waits for nothing)
+            window.show()
         with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
@@ -120,10 +120,10 @@ def test_the_late_paper_dialogs_labels_reach_their_fields_with_alt_in_german(qtb
         explanation = "Ein Nachtrag (Tischvorlage) für den gewählten Punkt. " * 4
         dialog = NoteDialog("Nachtrag hinzufügen", explanation)
         qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog, timeout=WAIT)
-        dialog.activateWindow()
-        qtbot.waitActive(dialog, timeout=WAIT)
+        with qtbot.waitExposed(dialog, timeout=WAIT):
+            dialog.show()
+        with qtbot.waitActive(dialog, timeout=WAIT):
+            dialog.activateWindow()
         assert dialog.path_label.text() == "&Datei:" and dialog.path_label.buddy() is dialog.path
         assert dialog.note_label.buddy() is dialog.note
         assert dialog.width() >= 520 and dialog.path.width() >= 250

@@ -52,8 +52,8 @@ def open_window(
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
         window.resize(1400, 900)
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):  # (without "with" it waits for nothing)
+            window.show()
         with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)

@@ -75,8 +75,8 @@ def german_clerk(
         window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=False)
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         window.resize(1400, 900)
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):  # (without "with" it waits for nothing)
+            window.show()
         with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window is not None and window.clerk.clerk, timeout=WAIT)
@@ -121,7 +121,7 @@ def _open_deliveries(qtbot: Any, ws: ClerkWorkspace) -> DeliveryDialog:
     dialog = ws.dialog
     assert isinstance(dialog, DeliveryDialog)
     qtbot.waitUntil(lambda: dialog.table_data is not None, timeout=WAIT)
-    qtbot.waitExposed(dialog, timeout=WAIT)
+    assert QTest.qWaitForWindowExposed(dialog, WAIT)  # shown by the action already
     return dialog
 
 
