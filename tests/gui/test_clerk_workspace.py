@@ -535,6 +535,33 @@ def test_an_item_added_while_another_meeting_is_being_read_goes_to_the_meeting_o
     assert "Punkt der gezeigten Sitzung" not in [n for _number, n in _agenda(gui_world, chosen)]
 
 
+def test_a_write_to_one_meeting_does_not_hold_up_the_reads_of_another(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """Reads asked for while a write to the meeting on screen is under way are dropped (the write's own
+    read follows); a write to the meeting shown before does not hold up the reads of the one shown now."""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"), sync=False)
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    before, now = str(ids["draft_meeting"]), str(ids["published_meeting"])
+    show_in_clerk_editor(qtbot, window, before, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    editor = ws.editor
+    gate = threading.Event()
+    ws.runner.submit(lambda _svc: gate.wait())  # the runner is busy: the write waits behind this
+    try:
+        editor.add_item("Punkt, langsam geschrieben")
+        show_in_clerk_editor(qtbot, window, now, timeout=WAIT)
+        with qtbot.waitSignal(editor.loaded, timeout=WAIT):  # a sync pass's read, say
+            editor.reload()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    assert "Punkt, langsam geschrieben" in [n for _number, n in _agenda(gui_world, before)]
+    assert editor.desk is not None and editor.desk.id == now
+
+
 def _row(ws: ClerkWorkspace, kind: str, object_id: str) -> Any:
     assert ws.editor.select(kind, object_id), (kind, object_id)
     return ws.editor.tree.currentIndex()

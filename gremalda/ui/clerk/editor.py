@@ -64,12 +64,14 @@ class AgendaEditor(QWidget):
         self._pending_select: tuple[str, str] | None = None
         # The replica workers are several threads: reads of the meeting land in any order. A read is
         # numbered when asked for; one older than a read already shown is dropped, and so is one asked
-        # for while a write was under way (it may lack the write, and undo what the tree already shows,
-        # e.g. a move by Alt+Down): the read after the write follows.
+        # for while a write to the meeting on screen was under way (it may lack the write, and undo what
+        # the tree already shows, e.g. a move by Alt+Down): the read after the write follows.
         self._reads = 0  # reads asked for
         self._shown_read = 0  # the newest read shown
-        self._writes = 0  # writes asked for (run())
-        self._writes_done = 0  # of them finished (answered or failed)
+        # writes asked for (run()) and of them finished (answered or failed), by the meeting on screen
+        # when each was asked for (a write to another meeting does not hold up this one's reads)
+        self._writes: dict[str | None, int] = {}
+        self._writes_done: dict[str | None, int] = {}
         self.header = QLabel(self.tr("Choose a meeting in the navigation, or make a new one."), self)
         self.header.setObjectName("clerkHeader")
         self.header.setWordWrap(True)
@@ -147,18 +149,19 @@ class AgendaEditor(QWidget):
             self._loaded(None, None)
             return
         self._reads += 1
-        number, writes_done = self._reads, self._writes_done
+        number, writes_done = self._reads, self._writes_done.get(meeting_id, 0)
         self.workers.submit(
             lambda store: meeting_desk(store, meeting_id),
             lambda d: self._landed(number, writes_done, meeting_id, d),
         )
 
     def _landed(self, number: int, writes_done: int, meeting_id: str, desk: MeetingDesk | None) -> None:
-        """A read asked for as ``number``, when ``writes_done`` writes had finished, has landed."""
+        """A read asked for as ``number``, when ``writes_done`` writes to its meeting had finished, has
+        landed."""
         if number < self._shown_read:
             return  # a newer read is on screen already
         shown = self.desk.id if self.desk is not None else None
-        if writes_done < self._writes and shown == meeting_id:
+        if writes_done < self._writes.get(meeting_id, 0) and shown == meeting_id:
             return  # it may lack a write (or undo a move on screen): the read after the write follows
         self._shown_read = number
         self._loaded(meeting_id, desk)
@@ -239,11 +242,14 @@ class AgendaEditor(QWidget):
 
     def run(self, call: Callable[[ClerkService], Any], on_done: Callable[[Any], None] | None = None) -> None:
         """Run a write on the runner; then read the meeting again (also after an error)."""
+        meeting_id = self.shown_meeting()
+        self._writes[meeting_id] = self._writes.get(meeting_id, 0) + 1
 
-        self._writes += 1
+        def finished() -> None:
+            self._writes_done[meeting_id] = self._writes_done.get(meeting_id, 0) + 1
 
         def done(result: Any) -> None:
-            self._writes_done += 1
+            finished()
             self.written.emit()
             if on_done is not None:
                 on_done(result)
@@ -252,7 +258,7 @@ class AgendaEditor(QWidget):
         def failed(error: BaseException) -> None:
             from gremalda.ui import error_reporter
 
-            self._writes_done += 1
+            finished()
             error_reporter.report(error)
             self.reload()
 
