@@ -24,7 +24,7 @@ from gremalda.pdf.extract import (
 
 PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
 # The time limit of the tests that are not about it: no document reaches it, also on a CI machine 30x slower
-# than usual (it counts from the hand-over to a worker, so a worker's start counts too).
+# than usual (it counts from the worker's start on the document; the start has a limit of its own).
 LIMIT = 600.0  # s
 WAIT = 300.0  # s: how long a test waits for a result; a result comes at once when things work
 
@@ -225,7 +225,7 @@ def test_killed_worker_is_reported_and_pool_recovers(tmp_path: Path) -> None:
 
 def test_timeout_terminates_the_stuck_worker() -> None:
     with TextExtractor(timeout_s=LIMIT) as ex:
-        ex.extract(b"warm up")  # the worker's start, under the generous limit (it counts towards the limit)
+        ex.extract(b"warm up")  # the worker's start, under the generous limit
         (pid,) = ex.worker_pids()
         ex.timeout_s = 2  # the limit of the documents handed over from now on
         # stopped by the limit: the hang would end only long after the wait for the result gave up

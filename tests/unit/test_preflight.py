@@ -25,7 +25,7 @@ from gremalda.pdf.preflight import (
 REPO = Path(__file__).resolve().parents[2]
 PDF_DIR = REPO.parent / "shared" / "data" / "pdf"
 # The per-document limit of the tests that are not about it: no sample reaches it, also on a CI machine 30x
-# slower than usual (a worker's start counts towards the limit of its first document).
+# slower than usual (it counts from the worker's start on the document; the start has a limit of its own).
 LIMIT = 600.0  # s
 
 

@@ -404,7 +404,7 @@ def test_a_request_that_always_crashes_fails_clearly(renderer: Renderer) -> None
 
 def test_a_stuck_worker_is_stopped_after_the_timeout() -> None:
     with Renderer(workers=1, timeout_s=WAIT) as r:
-        # the worker's start counts towards the limit of its first request: it starts under a generous one
+        # the worker starts under a generous limit (its start has a limit of its own, start_timeout_s)
         assert r._submit_call(_sleep, 0).result(WAIT) == "slept"
         r.timeout_s = 1.0  # the limit of the requests handed over from now on
         with pytest.raises(RenderError) as failed:  # stopped by the limit: the sleep outlasts the wait
