@@ -74,8 +74,8 @@ def window(
     w = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=False)
     qtbot.addWidget(w, before_close_func=lambda x: x.shutdown())
     w.resize(*SIZE)
-    w.show()
-    qtbot.waitExposed(w, timeout=WAIT)
+    with qtbot.waitExposed(w, timeout=WAIT):
+        w.show()
     with qtbot.waitSignal(w.folderShown, timeout=WAIT):
         w.start()
     qtbot.waitUntil(lambda: w.workers.pending == 0 and w.annotations.model.ready, timeout=WAIT)

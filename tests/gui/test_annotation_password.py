@@ -42,8 +42,8 @@ def make_window(
         window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=False)
         qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         windows.append(window)
-        window.show()
-        qtbot.waitExposed(window, timeout=WAIT)
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
         with qtbot.waitSignal(window.folderShown, timeout=WAIT):
             window.start()
         qtbot.waitUntil(lambda: window.annotations.model.ready, timeout=WAIT)

@@ -82,8 +82,8 @@ def view(
     v = DocumentView(bridge)
     qtbot.addWidget(v)
     v.resize(900, 1000)
-    v.show()
-    qtbot.waitExposed(v, timeout=LOAD_MS)
+    with qtbot.waitExposed(v, timeout=LOAD_MS):
+        v.show()
     with qtbot.waitSignal(v.documentLoaded, timeout=LOAD_MS):
         v.open_document(world[1], pdf, "Beispiel")
     v.set_zoom("percent", 100)
@@ -601,8 +601,8 @@ def test_ink_on_a_rotated_page_is_stored_as_pymupdf_reports_the_page(
     v = DocumentView(bridge)
     qtbot.addWidget(v)
     v.resize(900, 700)
-    v.show()
-    qtbot.waitExposed(v, timeout=LOAD_MS)
+    with qtbot.waitExposed(v, timeout=LOAD_MS):
+        v.show()
     with qtbot.waitSignal(v.documentLoaded, timeout=LOAD_MS) as loaded:
         v.open_document("rotated", (PDF_DIR / "habibi-rotated.pdf").read_bytes(), "rotated")
     info = loaded.args[0]

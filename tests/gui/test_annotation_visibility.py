@@ -103,8 +103,8 @@ def _view(qtbot: Any, bridge: RenderBridge, model: AnnotationModel, file_id: str
     view = DocumentView(bridge)
     qtbot.addWidget(view)
     view.resize(1100, 900)
-    view.show()
-    qtbot.waitExposed(view, timeout=WAIT)
+    with qtbot.waitExposed(view, timeout=WAIT):
+        view.show()
     with qtbot.waitSignal(view.documentLoaded, timeout=WAIT):
         view.open_document(file_id, rich_pdf("Sichtbarkeit"), "Sichtbarkeit")
     view.set_zoom("percent", 100)
@@ -440,8 +440,8 @@ def test_the_panel_shows_who_sees_each_annotation_and_shares_from_its_menu(
     panel = AnnotationPanel(model)
     qtbot.addWidget(panel)
     panel.resize(520, 400)
-    panel.show()
-    qtbot.waitExposed(panel, timeout=WAIT)
+    with qtbot.waitExposed(panel, timeout=WAIT):
+        panel.show()
     panel.set_document(shared_file, "Sichtbarkeit")
     model.add(mine)
     # (the member's annotations of the tests before come from the server too)
@@ -520,8 +520,8 @@ def test_the_orphan_dialog_shows_every_column_at_its_default_size(
     writer = ReplicaWorkers(paths, threads=1)
     dialog = OrphanDialog(model, writer)
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog, timeout=WAIT)
+    with qtbot.waitExposed(dialog, timeout=WAIT):
+        dialog.show()
     qtbot.waitUntil(lambda: len(dialog.orphans()) >= 2, timeout=WAIT)
     header = dialog.view.header()
 

@@ -86,8 +86,8 @@ def test_the_orphan_dialog_shows_names_reasons_and_written_dates_at_1280(
     dialog.fit_screen(QRect(0, 0, 800, 600))  # a small screen: within it
     assert dialog.width() <= 800 and dialog.height() <= 600
     dialog.fit_screen(QRect(0, 0, 1280, 800))
-    dialog.show()
-    qtbot.waitExposed(dialog, timeout=WAIT)
+    with qtbot.waitExposed(dialog, timeout=WAIT):
+        dialog.show()
     qtbot.waitUntil(lambda: len(dialog.orphans()) == 2, timeout=WAIT)
 
     view, header = dialog.view, dialog.view.header()
