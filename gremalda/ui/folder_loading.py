@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gremalda.core.readstate import Badge, ReadState
+from gremalda.ui import error_reporter
 from gremalda.ui.replica_reads import (
     EFileLoaded,
     MeetingLoaded,
@@ -34,6 +35,9 @@ class FolderLoading:
         # is written still finds them new, which they are no longer
         self._marked: set[str] = set()
         self._first_load = True
+        # the read of the folder last asked for failed (reported): asking for that folder again reads it
+        # again (show_efile skips the e-file last asked for, which is otherwise shown or on its way)
+        self._failed = False
 
     def refresh(self) -> None:
         """Read the navigation and status again (after a sync), and the folder shown."""
@@ -70,25 +74,31 @@ class FolderLoading:
     def show_meeting(self, meeting_id: str) -> None:
         self.leave_folder()
         self._request += 1
+        self._failed = False
         request = self._request
         self.wanted = ("meeting", meeting_id)
         self.window.history.record(("meeting", meeting_id, 0))
         self.window.workers.submit(
-            load_meeting(meeting_id), lambda result: self._meeting_loaded(request, meeting_id, result)
+            load_meeting(meeting_id),
+            lambda result: self._meeting_loaded(request, meeting_id, result),
+            lambda error: self._folder_failed(request, error),
         )
 
     def show_efile(self, efile_id: str) -> None:
-        if self.wanted == ("efile", efile_id):
+        if self.wanted == ("efile", efile_id) and not self._failed:
             # shown or loading already (a process or document of it chosen in the navigation); not what
             # the agenda shows, which may be the e-file left for a meeting that is still loading
             return
         self.leave_folder()
         self._request += 1
+        self._failed = False
         request = self._request
         self.wanted = ("efile", efile_id)
         self.window.history.record(("efile", efile_id, 0))
         self.window.workers.submit(
-            load_efile(efile_id), lambda result: self._efile_loaded(request, efile_id, result)
+            load_efile(efile_id),
+            lambda result: self._efile_loaded(request, efile_id, result),
+            lambda error: self._folder_failed(request, error),
         )
 
     def reload_folder(self) -> None:
@@ -98,14 +108,19 @@ class FolderLoading:
             return
         kind, object_id = self.wanted
         self._request += 1
+        self._failed = False
         request = self._request
         if kind == "meeting":
             self.window.workers.submit(
-                load_meeting(object_id), lambda result: self._meeting_loaded(request, object_id, result)
+                load_meeting(object_id),
+                lambda result: self._meeting_loaded(request, object_id, result),
+                lambda error: self._folder_failed(request, error),
             )
         else:
             self.window.workers.submit(
-                load_efile(object_id), lambda result: self._efile_loaded(request, object_id, result)
+                load_efile(object_id),
+                lambda result: self._efile_loaded(request, object_id, result),
+                lambda error: self._folder_failed(request, error),
             )
 
     def _meeting_loaded(self, request: int, meeting_id: str, result: MeetingLoaded) -> None:
@@ -138,6 +153,11 @@ class FolderLoading:
         self._listed = window.agenda.listed_file_ids()
         window.setWindowTitle(f"{tree.efile.reference_number or tree.efile.title} — Gremalda")
         window.folderShown.emit("efile", efile_id)
+
+    def _folder_failed(self, request: int, error: BaseException) -> None:
+        if request == self._request:
+            self._failed = True  # the agenda still shows what it showed before
+        error_reporter.report(error)
 
     def leave_folder(self) -> None:
         """The user moves on: what the agenda listed is no longer new."""

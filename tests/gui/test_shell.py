@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from gremalda.core.readstate import Badge, ReadState
-from gremalda.errors import KeyringUnavailable, SyncFailed
+from gremalda.errors import KeyringUnavailable, ReplicaLocked, SyncFailed
 from gremalda.paths import DataPaths, data_paths
 from gremalda.store.replica import open_store
 from gremalda.ui import error_reporter
@@ -236,6 +236,40 @@ def test_choosing_the_e_file_again_while_a_meeting_loads_shows_the_e_file(
     qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
     assert (window.agenda.kind, window.agenda.object_id) == ("efile", efile)
     assert window.navigation.current_key() == ("efile", efile)
+
+
+def test_an_e_file_whose_read_failed_is_read_again_when_chosen_again(
+    make_window: Callable[..., MainWindow], gui_world: GuiWorld, tmp_path: Path, qtbot: Any
+) -> None:
+    """The read of the e-file chosen fails (reported; the agenda keeps the meeting it showed): choosing
+    the e-file again (a process of it in the navigation, the history) reads it again, instead of taking
+    it for the e-file shown or on its way (the agenda stayed on the meeting until the next sync)."""
+    window = make_window(gui_world.replica(tmp_path))
+    efile = str(gui_world.world.ids["shared_efile"])
+    shown = (window.agenda.kind, window.agenda.object_id)
+    assert shown[0] == "meeting"
+    reporter = error_reporter.reporter()
+    real = window.workers.submit
+
+    def fail_the_e_file(job: Any, on_done: Any = None, on_error: Any = None) -> None:
+        def locked(_store: Any) -> Any:
+            raise ReplicaLocked()
+
+        efile_read = getattr(job, "__qualname__", "").startswith("load_efile.")
+        real(locked if efile_read else job, on_done, on_error)
+
+    window.workers.submit = fail_the_e_file  # type: ignore[method-assign]
+    try:
+        with qtbot.waitSignal(reporter.reported, timeout=WAIT):
+            window.folders.show_efile(efile)
+    finally:
+        del window.workers.submit
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert (window.agenda.kind, window.agenda.object_id) == shown
+    window.folders.show_efile(efile)  # asked for again: read again (no read: the wait ends at once)
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert (window.agenda.kind, window.agenda.object_id) == ("efile", efile)
+    reporter.close_all()
 
 
 def test_a_tab_shows_the_version_read_last_whatever_order_the_reads_land_in(
