@@ -164,10 +164,7 @@ class DocumentOpening:
 
         def landed(entry: FileEntry | None) -> None:
             lookup.entry, lookup.landed = entry, True
-            while self._lookups and self._lookups[0].landed:
-                first = self._lookups.popleft()
-                if not first.failed:
-                    first.then(first.entry)
+            self._follow_lookups()
 
         def failed(error: BaseException) -> None:
             lookup.failed = True
@@ -175,6 +172,19 @@ class DocumentOpening:
             error_reporter.report(error)
 
         self.window.workers.submit(find_file(file_id), landed, failed)
+
+    def _follow_lookups(self) -> None:
+        """Follow the look-ups landed at the head of the queue, in order. One whose follow-up raises does
+        not hold up those behind it (landed already, they would wait for the next look-up to land)."""
+        while self._lookups and self._lookups[0].landed:
+            first = self._lookups.popleft()
+            if first.failed:
+                continue
+            try:
+                first.then(first.entry)
+            except BaseException:
+                self._follow_lookups()
+                raise
 
     # --- what follows the open documents
 

@@ -332,6 +332,29 @@ def test_two_hits_open_in_the_order_chosen_whatever_order_their_look_ups_land_in
     assert current is not None and current.entry.id == second
 
 
+def test_a_look_up_whose_follow_up_raises_does_not_hold_up_those_behind_it(
+    make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld, qtbot: Any
+) -> None:
+    """The file look-ups are followed in the order asked for: one that landed waits for those before it.
+    When following the first raises, the one behind it (landed already) is still followed, not left
+    waiting for the next look-up to land (a hit or a step in the history that never opened)."""
+    window = make_window(replica)
+    first, second = str(gui_world.world.ids["public_file"]), str(gui_world.ids["rich_file"])
+    followed: list[str | None] = []
+
+    def broken(_entry: Any) -> None:
+        raise RuntimeError("the follow-up of the first look-up failed")
+
+    with _hold_first(window, _finds_file) as held:
+        window.opening.when_found(first, broken)
+    window.opening.when_found(second, lambda entry: followed.append(entry.id if entry else None))
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    assert followed == []  # landed, waiting for the first
+    with pytest.raises(RuntimeError, match="follow-up of the first"):
+        _land(replica, held)  # the first lands last; following it raises
+    assert followed == [second]
+
+
 def test_agenda_marks_non_public_items_and_lists_their_documents(
     make_window: Callable[..., MainWindow], replica: DataPaths, gui_world: GuiWorld
 ) -> None:
