@@ -11,6 +11,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from gremalda.core.account import sign_in
 from gremalda.core.syncing import synchronise
 from gremalda.paths import DataPaths, data_paths
+from gremalda.store.replica import open_store
 from gremalda.ui.i18n import install_translations
 from gremalda.ui.preferences import Preferences
 from sync.engine import RetryPolicy
@@ -62,6 +64,17 @@ def fail_on_qt_warnings() -> Iterator[list[str]]:
 def english(qapp: Any) -> None:
     """The tests read English texts, with the plural forms of the English translation."""
     install_translations("en")
+
+
+@pytest.fixture
+def german(qapp: Any) -> Iterator[None]:
+    """The German translations for the test (as a German user sees the texts), English again after it
+    (the other tests read English)."""
+    assert install_translations("de") == "de"
+    try:
+        yield
+    finally:
+        assert install_translations("en") == "en"
 
 
 @pytest.fixture
@@ -261,6 +274,12 @@ def gui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GuiWorld]:
     with live_server(tmp, f"sqlite:///{tmp}/server.sqlite3") as server:
         world = build_world(server.ctx)
         yield GuiWorld(server, world, _add_gui_data(server, world))
+
+
+def user_id(paths: DataPaths) -> str:
+    """The id of the user a replica is signed in as (the author id of their annotations)."""
+    with open_store(paths) as store:
+        return str(json.loads(store.state("account") or "{}")["id"])
 
 
 @pytest.fixture(scope="module")

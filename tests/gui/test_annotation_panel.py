@@ -29,7 +29,7 @@ from gremalda.ui.main_window import MainWindow
 from gremalda.ui.orphan_dialog import OrphanDialog
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.sync_bridge import SyncBridge
-from tests.gui.conftest import QUICK, FakeDocumentView, GuiWorld, rich_pdf
+from tests.gui.conftest import QUICK, FakeDocumentView, GuiWorld, rich_pdf, user_id
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 OTHER = "999999"  # an author id no user of the test world has
@@ -59,14 +59,9 @@ def make_window(
         window.shutdown()
 
 
-def _user_id(paths: DataPaths) -> str:
-    with open_store(paths) as store:
-        return str(json.loads(store.state("account") or "{}")["id"])
-
-
 def _annotate(paths: DataPaths, *records: Annotation) -> None:
     """Store records as if made on this device (the user's) or arrived from the server (others')."""
-    user = _user_id(paths)
+    user = user_id(paths)
     with open_store(paths) as store:
         annotations = AnnotationStore(store.db, user_id=user)
         for record in records:
@@ -141,7 +136,7 @@ def annotated(gui_world: GuiWorld, tmp_path_factory: pytest.TempPathFactory) -> 
     """A replica of the member with two annotations of theirs on the rich PDF and a read-only one of
     someone else on the meeting's invitation."""
     paths = gui_world.replica(tmp_path_factory.mktemp("annotated"))
-    user = _user_id(paths)
+    user = user_id(paths)
     ids = gui_world.ids
     _annotate(
         paths,
@@ -335,7 +330,7 @@ def test_the_orphan_dialog_keeps_and_lists_an_annotation_whose_document_left(
         rich_pdf("Wird zurückgezogen"), "Wird zurückgezogen", paper_id=gui_world.world.ids["public_paper"]
     )
     paths = gui_world.replica(tmp_path)
-    user = _user_id(paths)
+    user = user_id(paths)
     kept = _note(user, file_id, 0, "Wichtig für die Sitzung")
     marked = _highlight(user, gui_world.ids["rich_file"], 0, "Haushaltsplan", attention=True)
     _annotate(paths, kept, marked)
@@ -523,7 +518,7 @@ def test_the_status_bar_shows_the_one_count_of_the_annotation_model(
     (read for the navigation, after every sync pass; it counts every outbox row) does not overwrite the
     model's count of what a push sends."""
     paths = gui_world.replica(tmp_path, "deputy")
-    user = _user_id(paths)
+    user = user_id(paths)
     refused = _note(user, gui_world.ids["rich_file"], 0, "Abgelehnt")
     _annotate(paths, refused, _note(user, gui_world.ids["rich_file"], 0, "Wartet"))
     with open_store(paths) as store:

@@ -24,7 +24,6 @@ from gremalda.ui.annotation_format import date_text, kind_icon
 from gremalda.ui.annotation_rows import KIND, TEXT
 from gremalda.ui.annotations.annotation_menu import add_visibility_menu
 from gremalda.ui.annotations.visibility_picker import visibility_header_icon, visibility_icon
-from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.viewer import RenderBridge
@@ -39,13 +38,6 @@ WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a lo
 SIZE = (1280, 800)
 WRITTEN = "2026-11-27T09:15:00+00:00"
 MOVED = "2026-12-01T17:40:00+00:00"  # re-anchored in a new version of the document
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    install_translations("de")
-    yield
-    install_translations("en")  # the other tests read English
 
 
 @pytest.fixture

@@ -14,21 +14,54 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QWidget
 
+from gremalda.core.annotations.merge import create
+from gremalda.core.annotations.records import Kind, TextQuote, Visibility
+from gremalda.core.annotations.store import AnnotationStore
 from gremalda.paths import DataPaths
-from gremalda.ui.i18n import install_translations
+from gremalda.store.replica import open_store
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
-from tests.gui.conftest import FakeDocumentView, GuiWorld
+from tests.gui.conftest import FakeDocumentView, GuiWorld, user_id
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 SIZE = (1280, 800)
+OTHER = "999999"  # an author id no user of the test world has
 
 
-@pytest.fixture
-def german() -> Iterator[None]:
-    install_translations("de")
-    yield
-    install_translations("en")  # the other tests read English
+@pytest.fixture(scope="module")
+def annotated(gui_world: GuiWorld, tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
+    """The member's replica with a highlight of theirs and a drawing of someone else (shared with the
+    committee) on the rich PDF: "Nur meine" has one of the two to hide."""
+    paths = gui_world.replica(tmp_path_factory.mktemp("annotated"))
+    user, file_id = user_id(paths), str(gui_world.ids["rich_file"])
+    mine = create(
+        "test-device",
+        now="2026-11-30T09:15:00Z",
+        file_id=file_id,
+        kind=Kind.HIGHLIGHT,
+        page=1,
+        author_id=user,
+        author_name="Maria Mitglied",
+        quads=((72.0, 290.0, 300.0, 290.0, 72.0, 303.0, 300.0, 303.0),),
+        quote=TextQuote("Der Ausschuss empfiehlt"),
+    )
+    others = create(
+        "other-device",
+        now="2026-11-29T18:30:00Z",
+        file_id=file_id,
+        kind=Kind.INK,
+        page=0,
+        author_id=OTHER,
+        author_name="Anna Andere",
+        strokes=(((100.0, 100.0, 0.5), (150.0, 120.0, 0.7), (200.0, 110.0, None)),),
+        colour="#1f5fbf",
+        visibility=Visibility.COMMITTEE,
+    )
+    with open_store(paths) as store:
+        annotations = AnnotationStore(store.db, user_id=user)
+        annotations.save(mine)  # made on this device
+        annotations.apply_remote(others, version=1)  # arrived from the server
+    return paths
 
 
 @pytest.fixture
@@ -36,10 +69,10 @@ def window(
     qtbot: Any,
     preferences: Preferences,
     german: None,
-    replica: DataPaths,
+    annotated: DataPaths,
     fake_views: Callable[[QWidget], FakeDocumentView],
 ) -> Iterator[MainWindow]:
-    w = MainWindow(replica, preferences=preferences, view_factory=fake_views, sync=False)
+    w = MainWindow(annotated, preferences=preferences, view_factory=fake_views, sync=False)
     qtbot.addWidget(w, before_close_func=lambda x: x.shutdown())
     w.resize(*SIZE)
     with qtbot.waitExposed(w, timeout=WAIT):
@@ -62,6 +95,7 @@ def test_the_annotation_panel_fits_a_narrow_dock_in_german(
     dock.raise_()
     panel = window.annotations.panel
     qtbot.waitUntil(panel.isVisible, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(panel.rows()) == 2, timeout=WAIT)  # the member's and the other's
     assert panel.scope_label.text() == "Anmerkungen &in:"
     assert panel.minimumSizeHint().width() <= 240, panel.minimumSizeHint()
     assert dock.minimumSizeHint().width() <= 250, dock.minimumSizeHint()
@@ -91,9 +125,11 @@ def test_the_annotation_panel_fits_a_narrow_dock_in_german(
     # processEvents may come before the last on a loaded machine): wait for the outcome itself
     qtbot.waitUntil(narrow_and_whole, timeout=WAIT)
     panel.grab().save(str(tmp_path / "panel-narrow.png"))
-    shown = len(panel.rows())
     panel.mine_only.setChecked(True)
-    assert len(panel.rows()) <= shown
+    qtbot.waitUntil(lambda: len(panel.rows()) == 1, timeout=WAIT)
+    assert not panel.rows()[0].read_only  # the member's highlight stays, the other's drawing is hidden
+    panel.mine_only.setChecked(False)
+    qtbot.waitUntil(lambda: len(panel.rows()) == 2, timeout=WAIT)
 
     # wide again: "Nur meine" goes back beside the scope
     window.resizeDocks([dock], [420], Qt.Orientation.Horizontal)

@@ -5,7 +5,6 @@ the collection's files.json), on the real server, in real replicas. Offscreen.""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from gremalda.store.replica import open_store
 from gremalda.ui.annotation_commands import AnnotationCommands
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
-from tests.gui.conftest import FakeDocumentView, GuiWorld
+from tests.gui.conftest import FakeDocumentView, GuiWorld, user_id
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 PDFS = Path(__file__).resolve().parents[3] / "shared" / "data" / "pdf"
@@ -61,11 +60,6 @@ def encrypted_file(gui_world: GuiWorld) -> str:
     return str(gui_world.add_file(ENCRYPTED.read_bytes(), "Geschützte Anlage", agenda_item_id=item))
 
 
-def _user_id(paths: DataPaths) -> str:
-    with open_store(paths) as store:
-        return str(json.loads(store.state("account") or "{}")["id"])
-
-
 def _prompt(qtbot: Any, commands: AnnotationCommands) -> QInputDialog:
     qtbot.waitUntil(
         lambda: commands.password_dialog is not None and commands.password_dialog.isVisible(), timeout=WAIT
@@ -89,7 +83,7 @@ def test_xfdf_of_a_protected_document_asks_for_its_password(
     tmp_path: Path,
 ) -> None:
     member = gui_world.replica(tmp_path, "member")
-    user = _user_id(member)
+    user = user_id(member)
     note = create(
         "test-device",
         now="2026-11-30T10:00:00Z",

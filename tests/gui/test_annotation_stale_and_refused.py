@@ -7,7 +7,6 @@ as a private copy or removed) and in `gremalda sync`'s summary."""
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,9 @@ from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
 from gremalda.ui.annotations.model import AnnotationModel
 from gremalda.ui.orphan_dialog import OrphanDialog
-from tests.gui.conftest import QUICK, GuiWorld
+from tests.gui.conftest import QUICK, GuiWorld, user_id
 
 WAIT = 120_000  # ms; reached only when something is broken (generous for a loaded CI machine)
-
-
-def _user_id(paths: DataPaths) -> str:
-    with open_store(paths) as store:
-        return str(json.loads(store.state("account") or "{}")["id"])
 
 
 def _stored(paths: DataPaths, annotation_id: str) -> Annotation:
@@ -115,7 +109,7 @@ def test_undoing_a_move_after_a_reanchoring_keeps_the_new_place(
 def test_a_change_the_server_refuses_is_listed_kept_or_removed(
     qtbot: Any, model: AnnotationModel, replica: DataPaths, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    user = _user_id(replica)
+    user = user_id(replica)
     # annotations of a document the server does not have: it refuses them
     refused = [
         merge.create(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import inspect
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,7 +28,6 @@ from gremalda.ui.clerk_texts import (
     translated_finding,
 )
 from gremalda.ui.error_texts import error_text
-from gremalda.ui.i18n import install_translations
 from sync.server import errors as server_errors
 
 SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
@@ -68,15 +66,6 @@ def _refusal_codes() -> list[str]:
         if inspect.isclass(cls) and issubclass(cls, server_errors.ApiError) and cls.status not in own
     ]
     return [*codes, "precondition_required", "upload_busy"]  # write.py's 428, the upload's busy 409
-
-
-@pytest.fixture
-def german(qapp: Any) -> Iterator[None]:
-    assert install_translations("de") == "de"
-    try:
-        yield
-    finally:
-        assert install_translations("en") == "en"
 
 
 def test_the_codes_are_all_known_to_the_window() -> None:

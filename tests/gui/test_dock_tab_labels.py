@@ -9,27 +9,19 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabBar, QToolButton, QWidget
 
-from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from tests.gui.conftest import FakeDocumentView, GuiWorld
 
 WAIT = 120_000  # ms; the waits return as soon as it happened
 SIZE = (1280, 800)
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    install_translations("de")
-    yield
-    install_translations("en")  # the other tests read English
 
 
 def _dock_tab_bars(window: MainWindow) -> list[QTabBar]:

@@ -3,7 +3,6 @@ language: the window's English equals the core's, the German names the file and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ import pytest
 
 from gremalda.files import FileNotRead, read_limited
 from gremalda.ui.error_texts import error_text
-from gremalda.ui.i18n import install_translations
 
 LIMIT = 1024 * 1024  # 1 MB
 
@@ -24,15 +22,6 @@ def _refused(tmp_path: Path) -> FileNotRead:
         read_limited(big, LIMIT)
     assert info.value.too_large == (str(big), 1)
     return info.value
-
-
-@pytest.fixture
-def german(qapp: Any) -> Iterator[None]:
-    assert install_translations("de") == "de"
-    try:
-        yield
-    finally:
-        assert install_translations("en") == "en"
 
 
 def test_the_english_window_shows_the_cores_sentence(qapp: Any, tmp_path: Path) -> None:

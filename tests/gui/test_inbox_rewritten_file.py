@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 
-from gremalda.pdf.preflight import Preflighter
+from gremalda.paths import data_paths
+from gremalda.ui.clerk.editor import AgendaEditor
 from gremalda.ui.clerk.inbox import Inbox
+from gremalda.ui.clerk.runner import ClerkRunner
+from gremalda.ui.workers import ReplicaWorkers
 from tests.gui.conftest import rich_pdf
 
 WAIT = 300_000  # ms: a guard against hangs, never reached when things work
@@ -28,44 +31,52 @@ def inbox(qtbot: Any) -> Iterator[Inbox]:
     widget.stop()
 
 
+@pytest.fixture
+def editor(qtbot: Any, tmp_path: Path) -> Iterator[AgendaEditor]:
+    """The clerk's agenda editor, whose inbox hands each arrival to the editor's own check (the arrival
+    checks' thread, the uploads' report text). Its hot folder's arrivals touch neither the replica nor
+    the server: the runner and the workers stay idle, on a data folder no one signed in to."""
+    paths = data_paths(tmp_path / "clerk")
+    workers = ReplicaWorkers(paths)
+    runner = ClerkRunner(paths)
+    widget = AgendaEditor(runner, workers)
+    qtbot.addWidget(widget)
+    widget.inbox.resize(520, 240)
+    yield widget
+    widget.close()
+    runner.close()
+    workers.close()
+
+
 def shot(widget: Inbox, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def test_a_half_written_pdf_that_completes_later_ends_as_one_entry_with_the_good_result(
-    inbox: Inbox, qtbot: Any, tmp_path: Path
+    editor: AgendaEditor, qtbot: Any, tmp_path: Path
 ) -> None:
     folder = tmp_path / "hot"
     folder.mkdir()
-    checker = Preflighter()
-
-    def check(path: Path) -> None:  # what the clerk editor does with an arrival (editor._check_arrival)
-        report = checker.check(path)
-        inbox.checked(path, f"{report.pages} pages", report.refused_reason, report.warnings)
-
-    inbox.arrived.connect(check)
+    inbox = editor.inbox  # each arrival checked as the clerk's editor checks it
     inbox.watch(str(folder))
     assert inbox.folder is not None
     inbox.folder.settle_s = 0.5  # stands for a copy stalled longer than the (longer) real stillness window
     data = rich_pdf("Haushaltssatzung 2027", pages=4)
     target = folder / "Vorlage 12.pdf"
-    try:
-        with target.open("wb") as handle:
-            handle.write(data[:200])  # the copy stalls after its first bytes ...
-            handle.flush()
-            qtbot.waitUntil(lambda: inbox.state(target) == "refused", timeout=WAIT)
-            shot(inbox, "1-half-written-refused")
-            handle.write(data[200:])  # ... and goes on
-            handle.flush()
-        qtbot.waitUntil(lambda: inbox.state(target) == "ok", timeout=WAIT)
-    finally:
-        checker.close()
+    with target.open("wb") as handle:
+        handle.write(data[:200])  # the copy stalls after its first bytes ...
+        handle.flush()
+        qtbot.waitUntil(lambda: inbox.state(target) == "refused", timeout=WAIT)
+        shot(inbox, "1-half-written-refused")
+        handle.write(data[200:])  # ... and goes on
+        handle.flush()
+    qtbot.waitUntil(lambda: inbox.state(target) == "ok", timeout=WAIT)
     shot(inbox, "2-complete-accepted")
     assert inbox.paths() == [target]  # one entry
     item = inbox.item(target)
     assert item is not None
-    assert item.text() == "Vorlage 12.pdf — 4 pages"
+    assert item.text() == "Vorlage 12.pdf — 4 pages, text can be searched"  # the uploads' report text
     assert "refused" not in item.toolTip()
 
 

@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
 from gremalda.paths import data_paths
-from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from tests.gui.conftest import FakeDocumentView
@@ -64,18 +63,18 @@ def _menus(menu: QMenu) -> Iterator[QMenu]:
 
 @pytest.fixture
 def german_window(
-    qtbot: Any, tmp_path: Path, preferences: Preferences, fake_views: Callable[[QWidget], FakeDocumentView]
+    qtbot: Any,
+    tmp_path: Path,
+    preferences: Preferences,
+    fake_views: Callable[[QWidget], FakeDocumentView],
+    german: None,
 ) -> Iterator[MainWindow]:
-    install_translations("de")
     window = MainWindow(
         data_paths(tmp_path / "client"), preferences=preferences, view_factory=fake_views, sync=False
     )
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
-    try:
-        yield window
-    finally:
-        window.shutdown()
-        install_translations("en")  # the other tests read English
+    yield window
+    window.shutdown()
 
 
 def test_german_menu_accelerators_are_unique(german_window: MainWindow) -> None:

@@ -22,20 +22,12 @@ from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
 from gremalda.ui.annotation_format import date_text
 from gremalda.ui.annotations.model import AnnotationModel
-from gremalda.ui.i18n import install_translations
 from gremalda.ui.orphan_dialog import DATE, DOCUMENT, WHY, OrphanDialog
 from tests.gui.conftest import GuiWorld
 
 WAIT = 120_000  # ms; reached only when something is broken
 WRITTEN = "2026-09-14T08:30:00+00:00"
 MOVED = "2026-11-30T17:45:00+00:00"  # when re-anchoring put it into the new version
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    install_translations("de")
-    yield
-    install_translations("en")  # the other tests read English
 
 
 @pytest.fixture

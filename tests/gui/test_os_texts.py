@@ -42,15 +42,6 @@ WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a lo
 UNKNOWN_ERRNO = errno.EREMCHG  # "Remote address changed": no words of ours for it
 
 
-@pytest.fixture
-def german(qapp: Any) -> Iterator[None]:
-    assert install_translations("de") == "de"
-    try:
-        yield
-    finally:
-        assert install_translations("en") == "en"
-
-
 def _os_error(number: int, path: str = "/srv/x") -> OSError:
     return OSError(number, os.strerror(number), path)
 

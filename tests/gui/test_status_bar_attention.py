@@ -5,22 +5,9 @@ need attention", in English and German, singular and plural; hidden at 0. The wi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from gremalda.ui.i18n import install_translations
 from gremalda.ui.status_bar import StatusBar
-
-
-@pytest.fixture
-def german(qapp: Any) -> Iterator[None]:
-    assert install_translations("de") == "de"
-    try:
-        yield
-    finally:
-        assert install_translations("en") == "en"
 
 
 def _texts(qtbot: Any) -> list[str]:

@@ -8,13 +8,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from gremalda.ui.i18n import install_translations
 from gremalda.ui.status_bar import StatusBar
 
 WAIT = 120_000  # ms
@@ -22,15 +19,6 @@ LONG = (
     "Neue Fassung der Einladung zur 3. Sitzung des Ausschusses für Stadtentwicklung, Umwelt und Verkehr"
     " (Drucksache 22-0456): 4 Anmerkungen übertragen, 1 zu prüfen, die anderen sind an ihrem Platz"
 )
-
-
-@pytest.fixture
-def german(qapp: Any) -> Iterator[None]:
-    assert install_translations("de") == "de"
-    try:
-        yield
-    finally:
-        assert install_translations("en") == "en"
 
 
 def test_a_long_notice_is_elided_with_an_ellipsis_and_whole_in_the_tooltip(qtbot: Any, german: None) -> None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QStyle, QToolButton, QWidget
 
 from gremalda.paths import DataPaths
 from gremalda.ui.agenda_view import KIND_ROLE
-from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
@@ -54,13 +53,6 @@ def long_replica(gui_world: GuiWorld, tmp_path_factory: pytest.TempPathFactory) 
     with write_session(gui_world.server.ctx.sessions) as s:  # an e-file document without a file
         s.add(Document(process_id=world.ids["shared_process"], title="Vermerk ohne Datei"))
     return gui_world.replica(tmp_path_factory.mktemp("layout-client"))
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    install_translations("de")
-    yield
-    install_translations("en")  # the other tests read English
 
 
 @pytest.fixture
