@@ -9,20 +9,25 @@ No Qt here: the window's formatting (gremalda.ui.formatting) builds its texts on
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from gremalda.core.replica_objects import ref_id
 from gremalda.store.database import Connection
-from sync.protocol.notice import DEFAULT_TIME_ZONE, body_zone
+from sync.protocol.notice import DEFAULT_TIME_ZONE, body_zone, named_zone
 
 __all__ = [
     "DEFAULT_TIME_ZONE",
     "DEFAULT_ZONE",
+    "ObjectLookup",
     "body_zone",
     "from_wall_clock",
+    "meeting_body",
     "meeting_zone",
+    "named_zone",
+    "replica_meeting_zone",
     "replica_zone",
     "wall_clock",
     "zone_label",
@@ -31,25 +36,37 @@ __all__ = [
 DEFAULT_ZONE = body_zone(DEFAULT_TIME_ZONE)
 
 
-def _named_zone(name: object) -> ZoneInfo | None:
-    if not isinstance(name, str) or not name.strip():
-        return None
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+#: reads an object of the replica by type and id: ``None`` when absent (withheld) or for no id
+ObjectLookup = Callable[[str, str | None], Mapping[str, Any] | None]
 
 
 def meeting_zone(meeting: Mapping[str, Any] | None, body: Mapping[str, Any] | None) -> ZoneInfo | None:
     """The zone a meeting's times are shown in: its body's ``time_zone``; without one (or unknown here)
     the default zone for a meeting of our server (an older server, a replica synced before), ``None`` for
     a meeting of an OParl source (its times are shown as the source gave them)."""
-    zone = _named_zone(body.get("time_zone")) if body is not None else None
+    zone = named_zone(body.get("time_zone")) if body is not None else None
     if zone is not None:
         return zone
     if meeting is not None and meeting.get("source") == "oparl":
         return None
     return DEFAULT_ZONE
+
+
+def meeting_body(meeting: Mapping[str, Any], get: ObjectLookup) -> Mapping[str, Any] | None:
+    """A meeting's body: the one it names (``body_id``), else its committee's (its organization's
+    ``body_id``: a meeting need not name its body, an OParl meeting never does); ``None`` when that body
+    is not in the replica."""
+    body_id = ref_id(meeting.get("body_id"))
+    if body_id is None:
+        organization = get("organization", ref_id(meeting.get("organization_id")))
+        body_id = ref_id(organization.get("body_id")) if organization is not None else None
+    return get("body", body_id)
+
+
+def replica_meeting_zone(meeting: Mapping[str, Any], get: ObjectLookup) -> ZoneInfo | None:
+    """The zone a meeting of the replica is shown in (:func:`meeting_zone` of its :func:`meeting_body`,
+    read through `get`): the one look-up of the window, the library and the search."""
+    return meeting_zone(meeting, meeting_body(meeting, get))
 
 
 def replica_zone(conn: Connection) -> ZoneInfo:

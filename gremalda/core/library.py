@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
-from gremalda.core.council_time import meeting_zone, wall_clock
+from gremalda.core.council_time import meeting_zone, replica_meeting_zone, wall_clock
 from gremalda.core.errors import DocumentAmbiguous, DocumentNotFound
 from gremalda.core.records import (
     AgendaEntry,
@@ -70,17 +70,8 @@ def meeting_label(meeting: Data, objects: _Objects | None = None) -> str:
     time zone (:func:`council_time.meeting_zone`; its body read through `objects`)."""
     name = _short(_text(meeting.get("name"))) or "Sitzung"
     start = parse_time(meeting.get("start"))
-    zone = _meeting_zone(meeting, objects) if objects is not None else meeting_zone(meeting, None)
+    zone = replica_meeting_zone(meeting, objects.get) if objects is not None else meeting_zone(meeting, None)
     return f"{name} {wall_clock(start, zone):%d.%m.%Y}" if start else name
-
-
-def _meeting_zone(meeting: Data, objects: _Objects) -> tzinfo | None:
-    """The zone of a meeting's times: its body's (the meeting's body, else its committee's)."""
-    body_id = ref_id(meeting.get("body_id"))
-    if body_id is None:
-        organization = objects.get("organization", ref_id(meeting.get("organization_id")))
-        body_id = ref_id(organization.get("body_id")) if organization else None
-    return meeting_zone(meeting, objects.get("body", body_id))
 
 
 def _item_label(item: Data) -> str:
@@ -228,7 +219,7 @@ class Library:
             location=_text(data.get("location")),
             item_count=items,
             nonpublic_count=nonpublic,
-            zone=_meeting_zone(data, objects),
+            zone=replica_meeting_zone(data, objects.get),
         )
 
     # e-files

@@ -41,13 +41,24 @@ def notice_deadline(start: datetime, notice_days: int, zone: ZoneInfo) -> Notice
     return NoticeDeadline(shown, late_from)
 
 
+MAX_ZONE_NAME = 100  # IANA names are under 40 characters; a deep path of slashes overflows ZoneInfo's stack
+
+
+def named_zone(name: object) -> ZoneInfo | None:
+    """The time zone a body's ``time_zone`` names (as the server sends it; spaces around it ignored);
+    ``None`` when it names none or one unknown on this machine. The one reading of a zone's name, for
+    the server and the client (:func:`body_zone`, ``gremalda.core.council_time.meeting_zone``)."""
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_ZONE_NAME:
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def body_zone(name: object) -> ZoneInfo:
     """The body's time zone from its name as the server sends it (the body's ``time_zone``); the
     default zone when it is missing or unknown on this machine (an older server, a replica synced before
     the field existed)."""
-    if isinstance(name, str) and name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return ZoneInfo(DEFAULT_TIME_ZONE)
+    zone = named_zone(name)
+    return zone if zone is not None else ZoneInfo(DEFAULT_TIME_ZONE)

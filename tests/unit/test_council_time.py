@@ -9,9 +9,19 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from gremalda.core.council_time import DEFAULT_ZONE, from_wall_clock, meeting_zone, wall_clock, zone_label
+from gremalda.core.council_time import (
+    DEFAULT_ZONE,
+    from_wall_clock,
+    meeting_body,
+    meeting_zone,
+    replica_meeting_zone,
+    wall_clock,
+    zone_label,
+)
+from sync.protocol.notice import body_zone, named_zone
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -25,6 +35,48 @@ def test_the_bodys_zone_else_berlin_for_our_server_else_as_given_for_oparl() -> 
     oparl = {"id": "https://oparl.example/meeting/1", "source": "oparl"}
     assert meeting_zone(oparl, {"name": "Stadt"}) is None  # OParl has no zone: as the source gave it
     assert meeting_zone(oparl, {"time_zone": "Europe/Vienna"}) == ZoneInfo("Europe/Vienna")
+
+
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")
+NOT_ZONES = (None, 3, "", "   ", "Mars/Olympus", "Europe", "../etc/passwd", "/etc/localtime",
+             "Europe//Berlin", "zone.tab", "a/" * 3000 + "b", "x" * 5000)  # fmt: skip
+
+
+def test_one_reading_of_a_zones_name_the_server_falls_back_the_client_keeps_oparls_none() -> None:
+    """sync.protocol.notice.named_zone reads the name for both: the server's body_zone falls back to the
+    default, the client's meeting_zone to the default for our server and to None (as given) for OParl."""
+    assert named_zone(" Pacific/Kiritimati ") == body_zone(" Pacific/Kiritimati ") == KIRITIMATI
+    oparl = {"source": "oparl"}
+    assert meeting_zone(oparl, {"time_zone": "Pacific/Kiritimati\n"}) == KIRITIMATI
+    for name in NOT_ZONES:  # none of them raises (a deep path of slashes overflowed ZoneInfo's stack)
+        assert named_zone(name) is None, name
+        assert body_zone(name) == BERLIN
+        assert meeting_zone({"id": 1}, {"time_zone": name}) == BERLIN
+        assert meeting_zone(oparl, {"time_zone": name}) is None
+
+
+def test_a_meetings_body_is_the_one_it_names_else_its_committees() -> None:
+    objects: dict[str, dict[str, dict[str, Any]]] = {
+        "body": {
+            "1": {"id": 1, "time_zone": "Europe/Berlin"},
+            "5": {"id": 5, "time_zone": "Pacific/Kiritimati"},
+        },
+        "organization": {"6": {"id": 6, "body_id": 5}, "7": {"id": 7}},
+    }
+
+    def get(kind: str, object_id: str | None) -> dict[str, Any] | None:
+        return objects[kind].get(object_id) if object_id is not None else None
+
+    assert meeting_body({"body_id": 1, "organization_id": 6}, get) == objects["body"]["1"]
+    assert replica_meeting_zone({"organization_id": 6}, get) == KIRITIMATI  # through its committee
+    assert replica_meeting_zone({"organization_id": "6", "body_id": None}, get) == KIRITIMATI
+    # a body named but not in the replica (withheld): not guessed from the committee
+    assert meeting_body({"body_id": 9, "organization_id": 6}, get) is None
+    assert replica_meeting_zone({"body_id": 9, "organization_id": 6}, get) == BERLIN
+    for meeting in ({"organization_id": 7}, {"organization_id": 8}, {}):
+        assert meeting_body(meeting, get) is None
+        assert replica_meeting_zone(meeting, get) == BERLIN
+        assert replica_meeting_zone({**meeting, "source": "oparl"}, get) is None
 
 
 def test_wall_clock_in_the_bodys_zone_or_as_given() -> None:

@@ -2,7 +2,8 @@
 meeting just after midnight in Berlin (the evening before in UTC) has Berlin's date and time in the
 library's records, in a file's context label and in the search hit's meeting date, whatever this
 machine's zone; an OParl meeting whose body names no zone keeps the source's offset; a new meeting's
-zone is our server's body's."""
+zone is our server's body's. A meeting that names only its committee (whose body is on Kiritimati, UTC+14)
+is dated on that body's clock by the search and its date filter exactly as in the window."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 
 from gremalda.core.council_time import replica_zone, wall_clock
 from gremalda.core.library import Library
-from gremalda.core.search import SearchService
+from gremalda.core.search import SearchFilters, SearchService
 from gremalda.store.database import ReplicaDatabase, open_database
 from gremalda.store.textindex import TextIndex
 
@@ -101,3 +102,39 @@ def test_the_notes_summary_pdf_dates_the_meeting_on_the_councils_clock(db: Repli
     named = f" ({label})" if (label := zone_label(meeting.start, BERLIN)) else ""
     assert f"05.04.2027 00:15{named}" in " ".join(text.split())
     assert "04.04.2027 22:15" not in text
+
+
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")
+
+
+def test_search_dates_a_meeting_through_its_committees_body_as_the_window_does(db: ReplicaDatabase) -> None:
+    # a council on Kiritimati (UTC+14) whose meeting names no body, only its committee: 12:30 UTC on
+    # Sunday 4 April is 02:30 on Monday 5 April there (and 14:30 on Sunday in Berlin, the default zone)
+    put(db, "body", 5, name="Inselrat", time_zone="Pacific/Kiritimati")
+    put(db, "organization", 6, body_id=5, name="Lagunenausschuss", kind="committee")
+    put(db, "meeting", 110, organization_id=6, name="Inselsitzung", start="2027-04-04T12:30:00Z",
+        state="published")  # fmt: skip
+    put(db, "agenda_item", 210, meeting_id=110, number="1", order=1, name="Lagune", public=True)
+    put(db, "file", 410, name="Lagunenplan", file_name="410.pdf", role="main", agenda_item_id=210,
+        mime_type="application/pdf")  # fmt: skip
+    db.conn.execute("INSERT INTO file (id) VALUES ('410')")
+    TextIndex(db.conn).add_pages("410", [(1, "Die Lagune im Norden.")])
+
+    # the window: the meeting's record (navigation tree, folder header) and the file's context label
+    meeting = {m.id: m for m in Library(db.conn).meetings()}["110"]
+    assert meeting.zone == KIRITIMATI and meeting.start is not None
+    assert wall_clock(meeting.start, meeting.zone).strftime("%d.%m.%Y %H:%M") == "05.04.2027 02:30"
+    entry = Library(db.conn).file("410")
+    assert entry is not None and entry.context == "TOP 1 · Inselsitzung 05.04.2027"
+
+    # the search: the same day, in the hit and in the date filter
+    service = SearchService(db.conn, db.path)
+    hits = service.search("Lagune", limit=10).hits
+    assert [(h.file_id, h.meeting_date) for h in hits] == [("410", date(2027, 4, 5))]
+
+    def on(day: date) -> list[str]:
+        filters = SearchFilters(date_from=day, date_to=day)
+        return sorted(h.file_id for w in ("Lagune", "Veloroute") for h in service.search(w, filters).hits)
+
+    assert on(date(2027, 4, 5)) == ["400", "410"]  # both councils' Monday
+    assert on(date(2027, 4, 4)) == []  # Sunday in UTC and in Berlin, on neither council's clock
