@@ -30,6 +30,7 @@ from gremalda.store.textindex import TextIndex
 
 VERKEHR, JUGEND, PLENUM = "2", "3", "1"
 ALL_CURRENT = {"401", "402", "403", "404", "405", "406", "407", "408", "409"}
+NONPUBLIC = {"402", "403", "408"}  # a non-public paper, a non-public item's file, an e-file document
 
 
 def put(db: ReplicaDatabase, kind: str, object_id: int, /, **fields: Any) -> None:
@@ -173,9 +174,8 @@ def test_date_range(service: SearchService, start: date | None, end: date | None
 
 
 def test_visibility(service: SearchService) -> None:
-    nonpublic = {"402", "403", "408"}  # a non-public paper, a non-public item's file, an e-file document
-    assert found(service, visibility="nonpublic") == nonpublic
-    assert found(service, visibility="public") == ALL_CURRENT - nonpublic
+    assert found(service, visibility="nonpublic") == NONPUBLIC
+    assert found(service, visibility="public") == ALL_CURRENT - NONPUBLIC
     assert found(service, visibility="all") == ALL_CURRENT
 
 
@@ -334,7 +334,10 @@ def test_operators_are_words(service: SearchService) -> None:
 )
 @given(query=st.text(max_size=60))
 def test_any_text_is_a_query(service: SearchService, query: str) -> None:
-    service.search(query, SearchFilters(visibility="public"))
+    results = service.search(query, SearchFilters(visibility="public"))
+    assert results.query == query
+    # never a non-public file, nor the superseded version 400
+    assert not {hit.file_id for hit in results.hits} & (NONPUBLIC | {"400"})
 
 
 # --- the filter controls' choices ------------------------------------------------------------------------
