@@ -1,12 +1,18 @@
 """The window's status bar: online or offline, the last sync, pending work and progress, how many
 documents are not on this device yet, and a button while annotations are orphaned or flagged. A notice
-too long for the room left of them ends in "…" (Qt cut it mid-word), whole in the tooltip."""
+too long for the room left of them ends in "…" (Qt cut it mid-word), whole in the tooltip.
+
+While a pass waits for the server (:meth:`StatusBar.awaiting_server`: it began, or the server's last
+answer came) and no answer comes for :attr:`StatusBar.waiting_after_ms`, the connection reads "Server
+not answering…" instead of "Online" (a hung server: a request stalls up to the client's read timeout);
+the next answer (:meth:`StatusBar.server_answered`) shows "Online" again, and the end of the pass
+(:meth:`StatusBar.sync_stopped`) what it found."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, QRect, Qt, Signal
+from PySide6.QtCore import QDateTime, QLocale, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
@@ -16,6 +22,7 @@ from sync.engine import Progress
 from sync.engine.report import Phase
 
 NOTICE_MS = 15000
+WAITING_AFTER_MS = 5000  # a pass without an answer of the server this long: "Server not answering…"
 
 
 def local_time_text(when: datetime) -> str:
@@ -69,6 +76,13 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(widget)
         self.messageChanged.connect(lambda _text: self._update_message_tip())
         self._online: bool | None = None
+        self._sync_off = False
+        self.waiting_after_ms = WAITING_AFTER_MS  # a test sets 0
+        self._silence = QTimer(self)  # runs while a pass waits for the server's next answer
+        self._silence.setSingleShot(True)
+        self._silence.timeout.connect(self._server_silent)
+        self._awaiting = False  # a pass waits for the server's next answer (the timer may have fired)
+        self._waiting = False  # the connection says that the server is not answering
         self._pending = 0
         self.pending.hide()
         self.set_online(None)
@@ -80,25 +94,70 @@ class StatusBar(QStatusBar):
         return label
 
     def set_online(self, online: bool | None) -> None:
-        """``None``: not known yet (no pass has finished)."""
+        """``None``: not known yet (no pass has finished). Ends the text that the server is not
+        answering (a pass's end or an answer says what holds now)."""
         self._online = online
+        self._waiting = False
         if online is None:
             text = self.tr("Connecting…")
         else:
             text = self.tr("Online") if online else self.tr("Offline")
-        self.connection.setText(text)
-        self.connection.setAccessibleName(self.tr("Connection: %1").replace("%1", text))
+        self._show_connection(text)
 
     def set_sync_off(self) -> None:
         """This window does not synchronise (e.g. the smoke test): say so rather than "Offline"."""
         self._online = None
-        text = self.tr("Synchronisation off")
+        self._sync_off = True
+        self._awaiting = self._waiting = False
+        self._silence.stop()
+        self._show_connection(self.tr("Synchronisation off"))
+
+    def _show_connection(self, text: str, tip: str = "") -> None:
         self.connection.setText(text)
+        self.connection.setToolTip(tip)
         self.connection.setAccessibleName(self.tr("Connection: %1").replace("%1", text))
 
     @property
     def online(self) -> bool | None:
+        """The state the last pass (or answer) found; see :attr:`waiting` for a server not answering."""
         return self._online
+
+    @property
+    def waiting(self) -> bool:
+        """The connection says that the server has not answered for :attr:`waiting_after_ms`."""
+        return self._waiting
+
+    # --- a pass waiting for the server
+
+    def awaiting_server(self) -> None:
+        """A pass waits for the server's answer from now on (it began, or the last answer came and
+        it goes on): unless one comes within :attr:`waiting_after_ms`, the connection says that the
+        server is not answering."""
+        if not self._sync_off:
+            self._awaiting = True
+            self._silence.start(max(self.waiting_after_ms, 0))
+
+    def server_answered(self, *, more: bool = True) -> None:
+        """The server answered the running pass: "Online" again if the connection said it was not
+        answering; ``more``: the pass asks it more (the wait starts again), else not (its own
+        server's part is done, e.g. while it indexes)."""
+        if self._waiting:
+            self.set_online(True)
+        if more and self._awaiting:
+            self.awaiting_server()
+        elif not more:
+            self._awaiting = False
+            self._silence.stop()
+
+    def _server_silent(self) -> None:
+        self._waiting = True
+        self._show_connection(
+            self.tr("Server not answering…"),
+            self.tr(
+                "The server has not answered yet. Your documents stay readable, and your changes are "
+                "kept until they can be sent."
+            ),
+        )
 
     def show_status(self, status: ReplicaStatus) -> None:
         if status.last_sync is not None:
@@ -168,6 +227,12 @@ class StatusBar(QStatusBar):
         self.progress_bar.setValue(min(done, total))
 
     def sync_stopped(self) -> None:
+        """The pass ended: it waits for the server no more (the caller then says what it found; an
+        error other than the server's absence leaves the connection as it was before the wait)."""
+        self._awaiting = False
+        self._silence.stop()
+        if self._waiting:
+            self.set_online(self._online)
         self.activity.clear()
         self.activity.hide()
         self.progress_bar.hide()

@@ -1,5 +1,7 @@
 """What the main window shows of synchronisation: the status bar while a pass runs and after it (online
-or offline, what arrived, sources and documents that failed), the notice over the agenda (the count,
+or offline, what arrived, sources and documents that failed; "Server not answering…" while a pass has
+waited for the server's answer a few seconds, "Online" again at its next answer: each progress report
+of a pass follows an answer), the notice over the agenda (the count,
 then what arrived: :mod:`gremalda.ui.arrival_notice`), the sign-in dialog when the server ended this
 device's sign-in; the window reads the replica again after each pass, and its open tabs follow new
 versions of their documents (:mod:`gremalda.ui.document_versions`).
@@ -19,7 +21,9 @@ from gremalda.errors import GremaldaError, NotSignedIn
 from gremalda.ui import error_reporter
 from gremalda.ui.arrival_notice import ArrivalNotice, first_arrival, read_arrivals
 from gremalda.ui.document_versions import DocumentVersions
-from gremalda.ui.sync_bridge import SyncBridge, SyncResult, is_offline
+from gremalda.ui.sync_bridge import IndexProgress, SyncBridge, SyncResult, is_offline
+from sync.engine import Progress, SyncReport
+from sync.engine.report import Phase
 
 if TYPE_CHECKING:
     from gremalda.ui.main_window import MainWindow
@@ -42,7 +46,8 @@ class SyncFeedback:
         self.versions.attach(sync)
         if sync is not None:
             sync.started.connect(self._started)
-            sync.progress.connect(status_bar.show_progress)
+            sync.progress.connect(self._progress)
+            sync.pushed.connect(self._pushed)
             sync.finished.connect(self._finished)
             sync.failed.connect(self._failed)
         else:
@@ -55,6 +60,21 @@ class SyncFeedback:
 
     def _started(self, _requested: bool) -> None:
         self.window.status_bar.sync_started()
+        self.window.status_bar.awaiting_server()
+
+    def _progress(self, progress: Progress | IndexProgress) -> None:
+        """A pass's progress: the server answered (the engine reports after its answers); once its
+        part is done (indexing, the OParl sources follow) the pass waits for it no more."""
+        status_bar = self.window.status_bar
+        status_bar.show_progress(progress)
+        done = isinstance(progress, IndexProgress) or progress.phase is Phase.DONE
+        status_bar.server_answered(more=not done)
+
+    def _pushed(self, report: SyncReport) -> None:
+        """A quick push the server answered (e.g. the probe every few seconds while changes wait and
+        it could not be reached): "Online" at once, not only after the pass that follows."""
+        if report.push_requests and self.window.status_bar.online is not True:
+            self.window.status_bar.set_online(True)
 
     def _finished(self, result: SyncResult) -> None:
         window = self.window

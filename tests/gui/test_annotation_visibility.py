@@ -192,13 +192,16 @@ def test_a_committee_default_shares_a_highlight_that_a_colleague_receives_read_o
     assert model.default_visibility() is Visibility.PRIVATE  # nothing is shared unless the user says so
     view = _view(qtbot, bridge, model, shared_file)
     picker = _picker(view)
-    assert picker.text() == "Visible to: only me"
+    assert picker.text() == "Visible to: Only me"
     picker.fill_menu()
+    # the button's words are the menu entry's (as in German: "Sichtbar für: Nur ich" / "Nur ich")
+    entries = [a.text().replace("&", "") for a in picker.menu_.actions()]
+    assert picker.text().removeprefix("Visible to: ") in entries
     committee = _choice(picker.menu_, Visibility.COMMITTEE)
     assert committee.isEnabled() and _choice(picker.menu_, Visibility.FACTION).isEnabled()  # in faction F
     committee.trigger()
     assert model.default_visibility() is Visibility.COMMITTEE
-    assert picker.text() == "Visible to: committee"
+    assert picker.text() == "Visible to: Committee"
     _shot(view.annotation_toolbar() or view, "visibility_toolbar")
 
     # a highlight drawn now is shared with the committee
@@ -269,7 +272,7 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     QApplication.sendEvent(
         viewport, QHelpEvent(QEvent.Type.ToolTip, pos.toPoint(), viewport.mapToGlobal(pos.toPoint()))
     )
-    assert "Visible to: only me" in QToolTip.text()
+    assert "Visible to: Only me" in QToolTip.text()
     QToolTip.hideText()
 
     menu = _context_menu(qtbot, view, pos)
@@ -363,7 +366,7 @@ def test_faction_is_disabled_for_a_user_in_no_faction_and_everything_on_oparl_do
     # a default of "faction" (remembered from a time in a faction) gives private annotations now
     model.set_default_visibility(Visibility.FACTION)
     assert model.visibility_for(shared_file) is Visibility.PRIVATE
-    assert picker.text() == "Visible to: only me" and "You are in no faction" in picker.toolTip()
+    assert picker.text() == "Visible to: Only me" and "You are in no faction" in picker.toolTip()
     note = model.new(shared_file, Kind.NOTE, 0, rect=(50.0, 50.0, 70.0, 70.0), text="Privat")
     assert note.visibility is Visibility.PRIVATE
     model.add(note)
@@ -462,7 +465,7 @@ def test_the_panel_shows_who_sees_each_annotation_and_shares_from_its_menu(
     # the columns fitted to their contents are laid out by the header a step later (an event): wait for it
     qtbot.waitUntil(text_gets_the_room, timeout=WAIT)
     line = next(i for i, r in enumerate(panel.rows()) if r.annotation_id == mine.id)
-    assert "Visible to: only me" in (panel.line_index(line).data(Qt.ItemDataRole.ToolTipRole) or "")
+    assert "Visible to: Only me" in (panel.line_index(line).data(Qt.ItemDataRole.ToolTipRole) or "")
     _shot(panel, "visibility_panel")
 
     # its context menu shares one's own (undoable); others' cannot be changed

@@ -22,7 +22,8 @@ tell a truncated close-delimited body from a complete one; that is HTTP, not the
 read whole (they are small) and forwarded with a ``Content-Length``.
 
 Faults that make up the whole response (``html_200``, ``status``, ``stall`` and ``reset()`` without
-``after``) never contact the upstream, so the request has no side effects there. The others forward the
+``after``) never contact the upstream, so the request has no side effects there (a stalled request
+released by ``release_stalled()`` is forwarded then). The others forward the
 request and change the response on the way back.
 """
 
@@ -163,7 +164,8 @@ class Fault:
 
     @classmethod
     def stall(cls) -> Fault:
-        """Read the request and never answer (until the client gives up or the proxy stops)."""
+        """Read the request and never answer (until the client gives up or the proxy stops), or
+        answer late: :meth:`FaultProxy.release_stalled` forwards the requests stalled so far."""
         return cls(FaultKind.STALL)
 
     @classmethod
@@ -252,7 +254,8 @@ class _Handler(BaseHTTPRequestHandler):
             fault = self.proxy._pick(urlsplit(self.path).path or "/")
             kind = fault.kind
             if kind is FaultKind.STALL:
-                self._stall()
+                if self._stall():  # released: the hung server answers at last
+                    self._forward(PASS, body)
             elif kind is FaultKind.RESET and fault.after is None:
                 self._reset()
             elif kind in (FaultKind.HTML_200, FaultKind.STATUS):
@@ -297,13 +300,19 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self._send(body)
 
-    def _stall(self) -> None:
+    def _stall(self) -> bool:
+        """Hold the request until the client gives up or the proxy stops (False), or until
+        :meth:`FaultProxy.release_stalled` (True: forward it now)."""
         conn = self.connection
-        stopping = self.proxy._stopping
-        while not stopping.is_set():
+        proxy = self.proxy
+        released = proxy._released
+        while not proxy._stopping.is_set():
+            if proxy._released != released:
+                return True
             readable, _, _ = select.select([conn], [], [], 0.05)
             if readable and not conn.recv(4096):
-                return  # the client closed its end
+                return False  # the client closed its end
+        return False
 
     def _reset(self) -> None:
         conn = self.connection
@@ -445,6 +454,7 @@ class FaultProxy:
         self._live: set[socket.socket] = set()
         self._upstreams: set[http.client.HTTPConnection] = set()
         self._stopping = threading.Event()
+        self._released = 0  # counts release_stalled(): a stalled request held before it goes on
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -532,6 +542,12 @@ class FaultProxy:
         """Remove every rule: pass everything through from now on (the counters stay)."""
         with self._lock:
             self._rules.clear()
+
+    def release_stalled(self) -> None:
+        """The requests stalled now are forwarded to the upstream and answered (late); call
+        :meth:`clear` first, or the requests that follow stall again."""
+        with self._lock:
+            self._released += 1
 
     def seen(self, path: str = "") -> int:
         """How many requests whose path matches ``path`` (``re.search``) the proxy has received."""

@@ -68,9 +68,9 @@ def visibility_entry(visibility: Visibility) -> str:
 def visibility_line(visibility: Visibility) -> str:
     """The whole phrase (the tool bar's button, tooltips)."""
     return {
-        Visibility.PRIVATE: translate("VisibilityPicker", "Visible to: only me"),
-        Visibility.FACTION: translate("VisibilityPicker", "Visible to: faction"),
-        Visibility.COMMITTEE: translate("VisibilityPicker", "Visible to: committee"),
+        Visibility.PRIVATE: translate("VisibilityPicker", "Visible to: Only me"),
+        Visibility.FACTION: translate("VisibilityPicker", "Visible to: Faction"),
+        Visibility.COMMITTEE: translate("VisibilityPicker", "Visible to: Committee"),
     }[visibility]
 
 
