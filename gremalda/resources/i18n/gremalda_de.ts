@@ -3435,6 +3435,14 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>Verbindung: %1</translation>
     </message>
     <message>
+      <source>Server not answering…</source>
+      <translation>Server antwortet nicht …</translation>
+    </message>
+    <message>
+      <source>The server has not answered yet. Your documents stay readable, and your changes are kept until they can be sent.</source>
+      <translation>Der Server hat noch nicht geantwortet. Ihre Dokumente bleiben lesbar, und Ihre Änderungen werden aufbewahrt, bis sie gesendet werden können.</translation>
+    </message>
+    <message>
       <source>Last sync: %1</source>
       <translation>Zuletzt synchronisiert: %1</translation>
     </message>
@@ -3643,15 +3651,15 @@ Sitzungsmappen und E-Akten, offline und verschlüsselt auf diesem Computer.</tra
       <translation>&amp;Gremium</translation>
     </message>
     <message>
-      <source>Visible to: only me</source>
+      <source>Visible to: Only me</source>
       <translation>Sichtbar für: Nur ich</translation>
     </message>
     <message>
-      <source>Visible to: faction</source>
+      <source>Visible to: Faction</source>
       <translation>Sichtbar für: Fraktion</translation>
     </message>
     <message>
-      <source>Visible to: committee</source>
+      <source>Visible to: Committee</source>
       <translation>Sichtbar für: Gremium</translation>
     </message>
     <message>
