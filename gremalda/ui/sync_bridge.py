@@ -45,7 +45,7 @@ from gremalda.paths import DataPaths
 from gremalda.store import oparl_replica
 from gremalda.store.replica import open_store
 from gremalda.ui.error_reporter import as_gremalda_error
-from sync.engine import BackgroundSync, EventListener, Progress, SyncReport
+from sync.engine import BackgroundSync, EventListener, Phase, Progress, SyncReport
 
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 PUSH_DELAY_MS = 1000  # a local save is pushed this long after the last one of a burst
@@ -321,7 +321,8 @@ class SyncBridge(QObject):
 
     def _on_progress(self, progress: Progress) -> None:
         now = time.monotonic()
-        if now - self._last_progress >= PROGRESS_INTERVAL:
+        # the end of the feed and files always goes through: the status bar stops waiting on it
+        if progress.phase is Phase.DONE or now - self._last_progress >= PROGRESS_INTERVAL:
             self._last_progress = now
             self._progress.emit(progress)
 

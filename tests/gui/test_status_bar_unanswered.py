@@ -27,6 +27,7 @@ from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.status_bar import StatusBar
 from gremalda.ui.sync_bridge import SyncBridge
+from sync.engine.report import Phase, Progress
 from tests.gui.conftest import QUICK, FakeDocumentView, GuiWorld
 from tests.harness.faultproxy import Fault, FaultProxy
 from tests.integration.world import PASSWORD
@@ -206,3 +207,30 @@ def test_not_answering_in_german(qtbot: Any) -> None:
     assert bar.connection.toolTip().startswith("Der Server hat noch nicht geantwortet.")
     bar.server_answered(more=False)
     assert bar.connection.text() == "Online"
+
+
+def test_the_end_of_a_pass_reaches_the_window_even_right_after_another_report(
+    qtbot: Any, gui_world: GuiWorld, tmp_path: Path
+) -> None:
+    """Progress reports are thinned to one per 0.1 s, but the report that the feed and files are done always
+    goes through: the status bar stops waiting for the server on it (OParl sources may follow)."""
+    paths = data_paths(tmp_path / "client")
+    sign_in(paths, gui_world.server.url, "member", PASSWORD, device_name="pytest-done-report")
+
+    def real_pass_with_a_late_report(*args: Any, progress: Callable[[Progress], None], **kwargs: Any) -> Any:
+        def reported(report: Progress) -> None:
+            if report.phase is Phase.DONE:  # a file report just before the end, as a fast pass gives
+                progress(Progress(Phase.FILES, files_done=1, files_total=1))
+            progress(report)
+
+        return synchronise(*args, progress=reported, **kwargs)
+
+    bridge = SyncBridge(paths, interval=3600, run=real_pass_with_a_late_report, push_channel=False)
+    seen: list[object] = []
+    bridge.progress.connect(seen.append)
+    try:
+        with qtbot.waitSignal(bridge.finished, timeout=WAIT):
+            bridge.sync_now()
+    finally:
+        bridge.stop()
+    qtbot.waitUntil(lambda: any(getattr(p, "phase", None) is Phase.DONE for p in seen), timeout=WAIT)
