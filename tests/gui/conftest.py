@@ -20,14 +20,18 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QMessageLogContext, QSettings, QtMsgType, Signal, qInstallMessageHandler
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from gremalda.core.account import sign_in
 from gremalda.core.syncing import synchronise
 from gremalda.paths import DataPaths, data_paths
 from gremalda.store.replica import open_store
+from gremalda.ui.annotations.model import AnnotationModel
+from gremalda.ui.annotations.tools import AnnotationTools
+from gremalda.ui.clerk.inbox import Inbox
 from gremalda.ui.i18n import install_translations
 from gremalda.ui.preferences import Preferences
+from gremalda.ui.viewer import DocumentView, RenderBridge
 from sync.engine import RetryPolicy
 from sync.server.db import write_session
 from sync.server.models import AgendaItem, Consultation, File, FileRole, Meeting, MeetingState, Paper
@@ -299,3 +303,54 @@ def show_in_clerk_editor(qtbot: Any, window: Any, meeting_id: int | str, *, time
         window.folders.show_meeting(str(meeting_id))
     editor = window.clerk.editor
     qtbot.waitUntil(lambda: editor.desk is not None and editor.desk.id == str(meeting_id), timeout=timeout)
+
+
+# --- helpers shared by the annotation, viewer and clerk tests ----------------------------------------------
+
+
+@pytest.fixture
+def model(qtbot: Any, replica: DataPaths) -> Iterator[AnnotationModel]:
+    """The annotation model of the ``replica`` (a module's own ``replica`` fixture, where it has one),
+    ready."""
+    m = AnnotationModel(replica)
+    qtbot.waitUntil(lambda: m.ready, timeout=120_000)
+    yield m
+    m.close()
+
+
+def saved(qtbot: Any, model: AnnotationModel, *, timeout: int = 120_000) -> None:
+    """Waits until the model's writes reached the replica."""
+    qtbot.waitUntil(lambda: model._writer.pending == 0, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def bridge(qapp: QApplication) -> Iterator[RenderBridge]:
+    """The renderer of a module's document views."""
+    b = RenderBridge(workers=2)
+    yield b
+    b.close()
+
+
+def annotation_tools(view: DocumentView) -> AnnotationTools:
+    """The annotation tools of a view showing annotations."""
+    tools = view.annotation_tools()
+    assert tools is not None
+    return tools
+
+
+def shot(widget: QWidget, name: str) -> None:
+    """A PNG of ``widget`` in the folder GREMALDA_SHOTS names, when it is set."""
+    folder = os.environ.get("GREMALDA_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+@pytest.fixture
+def inbox(qtbot: Any) -> Iterator[Inbox]:
+    """The clerk's inbox on its own (no editor checks its arrivals: a test tells it the results)."""
+    widget = Inbox()
+    qtbot.addWidget(widget)
+    widget.resize(520, 240)
+    yield widget
+    widget.stop()

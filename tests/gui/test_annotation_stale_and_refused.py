@@ -7,7 +7,6 @@ as a private copy or removed) and in `gremalda sync`'s summary."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
 from gremalda.ui.annotations.model import AnnotationModel
 from gremalda.ui.orphan_dialog import OrphanDialog
-from tests.gui.conftest import QUICK, GuiWorld, user_id
+from tests.gui.conftest import QUICK, GuiWorld, saved, user_id
 
 WAIT = 120_000  # ms; reached only when something is broken (generous for a loaded CI machine)
 
@@ -39,34 +38,22 @@ def replica(gui_world: GuiWorld, tmp_path: Path) -> DataPaths:
     return gui_world.replica(tmp_path)
 
 
-@pytest.fixture
-def model(qtbot: Any, replica: DataPaths) -> Iterator[AnnotationModel]:
-    m = AnnotationModel(replica)
-    qtbot.waitUntil(lambda: m.ready, timeout=WAIT)
-    yield m
-    m.close()
-
-
-def _saved(qtbot: Any, model: AnnotationModel) -> None:
-    qtbot.waitUntil(lambda: model._writer.pending == 0, timeout=WAIT)
-
-
 def test_an_edit_on_a_stale_copy_keeps_the_other_devices_edit(
     qtbot: Any, model: AnnotationModel, replica: DataPaths, gui_world: GuiWorld
 ) -> None:
     file_id = str(gui_world.ids["rich_file"])
     model.load(file_id)
-    _saved(qtbot, model)
+    saved(qtbot, model)
     record = model.new(file_id, Kind.NOTE, 0, rect=(10.0, 10.0, 30.0, 30.0), text="Frage")
     model.add(record)
-    _saved(qtbot, model)
+    saved(qtbot, model)
     synchronise(replica, retry=QUICK)  # on the server, version 1
     # another device edits the text; a sync pass merges it into the replica (the model is not told)
     with open_store(replica) as store:
         notes = AnnotationStore(store.db, user_id=model.user_id)
         notes.apply_remote(merge.edit(notes.get(record.id), "tablet", text="vom Tablet"), 2)  # type: ignore[arg-type]
     model.update(record.id, colour="#ff0000")  # made on the model's copy, which lacks the tablet's edit
-    _saved(qtbot, model)
+    saved(qtbot, model)
     stored = _stored(replica, record.id)
     assert (stored.text, stored.colour) == ("vom Tablet", "#ff0000")
     assert model.get(record.id) == stored  # the merged record is shown
@@ -81,11 +68,11 @@ def test_undoing_a_move_after_a_reanchoring_keeps_the_new_place(
     file_id, new_file = str(gui_world.ids["rich_file"]), "987654"
     model.load(file_id)
     model.load(new_file)
-    _saved(qtbot, model)
+    saved(qtbot, model)
     record = model.new(file_id, Kind.NOTE, 0, rect=(10.0, 10.0, 30.0, 30.0), text="Notiz")
     model.add(record)
     model.update(record.id, rect=(50.0, 50.0, 70.0, 70.0))  # a move, undoable
-    _saved(qtbot, model)
+    saved(qtbot, model)
     # re-anchoring puts it on the new version of its document, on another page and place
     with open_store(replica) as store:
         notes = AnnotationStore(store.db, user_id=model.user_id)
@@ -96,12 +83,12 @@ def test_undoing_a_move_after_a_reanchoring_keeps_the_new_place(
         )
     with qtbot.waitSignal(model.changed, timeout=WAIT):
         model.refresh([file_id, new_file])
-    _saved(qtbot, model)
+    saved(qtbot, model)
     assert model.get(record.id).file_id == new_file  # type: ignore[union-attr]
     stack = model.undo_stack(file_id)
     assert stack.canUndo()
     stack.undo()  # the move back was made on the old document: its geometry does not apply any more
-    _saved(qtbot, model)
+    saved(qtbot, model)
     stored = _stored(replica, record.id)
     assert (stored.file_id, stored.page, stored.rect) == (new_file, 1, (200.0, 300.0, 220.0, 320.0))
 

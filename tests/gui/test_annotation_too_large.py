@@ -4,7 +4,6 @@ when it is saved, not at the next sync: the viewer's model puts back what was sh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
 from gremalda.ui.annotations.model import AnnotationModel
 from sync.protocol.limits import MAX_ANNOTATION_BYTES, MAX_INK_STROKES
-from tests.gui.conftest import GuiWorld
+from tests.gui.conftest import GuiWorld, saved
 
 WAIT = 120_000  # ms; reached only when something is broken (generous for a loaded CI machine)
 TOO_LONG = (
@@ -30,18 +29,6 @@ def replica(gui_world: GuiWorld, tmp_path: Path) -> DataPaths:
     return gui_world.replica(tmp_path)
 
 
-@pytest.fixture
-def model(qtbot: Any, replica: DataPaths) -> Iterator[AnnotationModel]:
-    m = AnnotationModel(replica)
-    qtbot.waitUntil(lambda: m.ready, timeout=WAIT)
-    yield m
-    m.close()
-
-
-def _saved(qtbot: Any, model: AnnotationModel) -> None:
-    qtbot.waitUntil(lambda: model._writer.pending == 0, timeout=WAIT)
-
-
 def _replica_state(paths: DataPaths) -> tuple[list[Any], list[Any]]:
     with open_store(paths) as store:
         notes = AnnotationStore(store.db)
@@ -53,10 +40,10 @@ def test_a_note_too_long_to_share_is_put_back_and_the_user_is_told(
 ) -> None:
     file_id = str(gui_world.ids["rich_file"])
     model.load(file_id)
-    _saved(qtbot, model)
+    saved(qtbot, model)
     record = model.new(file_id, Kind.NOTE, 0, rect=(10.0, 10.0, 30.0, 30.0), text="Frage")
     model.add(record)
-    _saved(qtbot, model)
+    saved(qtbot, model)
     before = _replica_state(replica)
     assert [a.id for a in before[0]] == [record.id]
 
@@ -64,7 +51,7 @@ def test_a_note_too_long_to_share_is_put_back_and_the_user_is_told(
     with qtbot.waitSignal(model.saveFailed, timeout=WAIT) as failed:
         model.update(record.id, text="x" * MAX_ANNOTATION_BYTES)
     assert failed.args == [TOO_LONG]
-    _saved(qtbot, model)
+    saved(qtbot, model)
     assert model.get(record.id) == record
     assert _replica_state(replica) == before
 
@@ -78,6 +65,6 @@ def test_a_note_too_long_to_share_is_put_back_and_the_user_is_told(
     with qtbot.waitSignal(model.saveFailed, timeout=WAIT) as failed:
         model.add(drawing)
     assert failed.args[0].startswith("This drawing is too large to be shared: at most 100 strokes")
-    _saved(qtbot, model)
+    saved(qtbot, model)
     assert [a.id for a in model.annotations(file_id)] == [record.id]
     assert _replica_state(replica) == before

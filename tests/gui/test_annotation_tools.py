@@ -30,10 +30,10 @@ from gremalda.paths import DataPaths
 from gremalda.pdf.render import PageWords
 from gremalda.store.replica import open_store
 from gremalda.ui.annotations.model import AnnotationModel
-from gremalda.ui.annotations.tools import AnnotationTools, Tool
+from gremalda.ui.annotations.tools import Tool
 from gremalda.ui.viewer import DocumentView, RenderBridge
 from gremalda.ui.workers import ReplicaWorkers
-from tests.gui.conftest import GuiWorld
+from tests.gui.conftest import GuiWorld, annotation_tools
 
 PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
 PDF_NAME = "pdflatex-4-pages.pdf"
@@ -60,13 +60,6 @@ def world(gui_world: GuiWorld, pdf: bytes, tmp_path_factory: pytest.TempPathFact
     return gui_world.replica(tmp_path_factory.mktemp("annotations")), str(file_id)
 
 
-@pytest.fixture(scope="module")
-def bridge(qapp: QApplication) -> Iterator[RenderBridge]:
-    b = RenderBridge(workers=2)
-    yield b
-    b.close()
-
-
 @pytest.fixture
 def model(qtbot: Any, world: tuple[DataPaths, str]) -> Iterator[AnnotationModel]:
     m = AnnotationModel(world[0])
@@ -91,12 +84,6 @@ def view(
     qtbot.waitUntil(lambda: model.loaded(world[1]) and model._writer.pending == 0, timeout=LOAD_MS)
     yield v
     v.close_document()
-
-
-def _tools(view: DocumentView) -> AnnotationTools:
-    tools = view.annotation_tools()
-    assert tools is not None
-    return tools
 
 
 def _at(view: DocumentView, page: int, x: float, y: float) -> QPointF:
@@ -167,7 +154,7 @@ def test_ink_drawn_with_the_mouse_is_stored_in_pdf_space(
     qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
 ) -> None:
     paths, file_id = world
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.INK)
     tools.set_colour("#1c71d8")
     tools.set_width(4.0)
@@ -202,7 +189,7 @@ def test_highlight_by_dragging_over_words(
     first_line = [w for w in words.words if (w.block, w.line) == (words.words[0].block, words.words[0].line)]
     assert len(first_line) >= 4
     start, end = first_line[1], first_line[3]
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.HIGHLIGHT)
     before = {a.id for a in model.annotations(file_id)}
     # from the middle of the second word to the middle of the fourth: snapped to whole words
@@ -237,7 +224,7 @@ def test_underline_across_lines_gives_a_quad_per_line(
     for w in words.words:
         lines.setdefault((w.block, w.line), []).append(w)
     first, second = list(lines.values())[:2]
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.UNDERLINE)
     before = {a.id for a in model.annotations(file_id)}
     _drag(view, [_at(view, 0, *_centre(first[-2])), _at(view, 0, *_centre(second[1]))])
@@ -252,7 +239,7 @@ def test_note_and_free_text(
     qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
 ) -> None:
     paths, file_id = world
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.NOTE)
     before = {a.id for a in model.annotations(file_id)}
     _click(view, _at(view, 0, 500, 150))
@@ -312,7 +299,7 @@ def test_pen_pressure_from_tablet_events(
         2,
     )
     viewport = view.page_area().viewport()
-    _tools(view).set_tool(Tool.INK)
+    annotation_tools(view).set_tool(Tool.INK)
     before = {a.id for a in model.annotations(file_id)}
     pressures = [0.1 + 0.8 * (k if k <= 10 else 20 - k) / 10 for k in range(21)]  # harder in the middle
     for k, pressure in enumerate(pressures):
@@ -345,7 +332,7 @@ def test_pen_pressure_from_tablet_events(
 
 
 def test_tool_keys_do_not_steal_typing_in_the_find_field(qtbot: Any, view: DocumentView) -> None:
-    tools = _tools(view)
+    tools = annotation_tools(view)
     qtbot.keyClick(view.page_area(), Qt.Key.Key_H)
     assert tools.tool() is Tool.HIGHLIGHT
     qtbot.keyClick(view.page_area(), Qt.Key.Key_Escape)
@@ -381,7 +368,7 @@ def test_a_failed_save_reverts_and_says_why(qtbot: Any, world: tuple[DataPaths, 
 
 
 def _ink(view: DocumentView, y: float, x0: float = 100, x1: float = 300) -> None:
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.INK)
     _drag(view, [_at(view, 0, x0 + (x1 - x0) * k / 10, y) for k in range(11)])
 
@@ -390,7 +377,7 @@ def test_eraser_select_move_delete_and_undo_redo(
     qtbot: Any, view: DocumentView, model: AnnotationModel, world: tuple[DataPaths, str]
 ) -> None:
     paths, file_id = world
-    tools = _tools(view)
+    tools = annotation_tools(view)
     before = {a.id for a in model.annotations(file_id)}
     _ink(view, 700)
     _saved(qtbot, model)
@@ -473,7 +460,7 @@ def test_others_shared_annotations_are_read_only(
     model.refresh([file_id])
     qtbot.waitUntil(lambda: model.get(theirs.id) is not None, timeout=LOAD_MS)
     assert not model.is_mine(theirs)
-    tools = _tools(view)
+    tools = annotation_tools(view)
 
     tools.set_tool(Tool.ERASER)
     _drag(view, [_at(view, 0, 200, 450), _at(view, 0, 200, 550)])
@@ -548,7 +535,7 @@ def test_exported_pdf_holds_the_ink_and_the_highlight(
     before = {a.id for a in model.annotations(file_id)}
     _ink(view, 820)
     words = _words(qtbot, view, bridge, 0)
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.HIGHLIGHT)
     _drag(view, [_at(view, 0, *_centre(words.words[0])), _at(view, 0, *_centre(words.words[2]))])
     _saved(qtbot, model)
@@ -574,7 +561,7 @@ def test_double_click_edits_a_notes_text(
     paths, file_id = world
     note = model.new(file_id, Kind.NOTE, 0, rect=(60.0, 60.0, 80.0, 80.0), point=(60.0, 60.0), text="alt")
     model.add(note)
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.SELECT)
     pos = _at(view, 0, 70, 70)
     _click(view, pos)
@@ -611,7 +598,7 @@ def test_ink_on_a_rotated_page_is_stored_as_pymupdf_reports_the_page(
     v.set_zoom("percent", 100)
     v.set_annotations(model, "rotated-sample")
     qtbot.waitUntil(lambda: model.loaded("rotated-sample") and model._writer.pending == 0, timeout=LOAD_MS)
-    _tools(v).set_tool(Tool.INK)
+    annotation_tools(v).set_tool(Tool.INK)
     shown = [(200.0 + 10 * k, 150.0 + 5 * k) for k in range(11)]  # points on the page as shown
     _drag(v, [_at(v, 0, x, y) for x, y in shown])
     _saved(qtbot, model)

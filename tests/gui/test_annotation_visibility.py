@@ -8,8 +8,6 @@ no faction and every sharing choice on an OParl source's document. Pictures of t
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QMenu
 
 from gremalda.core.annotations.errors import ReadOnlyAnnotation
 from gremalda.core.annotations.merge import create
@@ -29,7 +27,7 @@ from gremalda.paths import DataPaths
 from gremalda.store.replica import open_store
 from gremalda.ui.annotation_panel import AUTHOR, TEXT, VISIBILITY, AnnotationPanel
 from gremalda.ui.annotations.model import AnnotationModel
-from gremalda.ui.annotations.tools import AnnotationTools, Tool
+from gremalda.ui.annotations.tools import Tool
 from gremalda.ui.annotations.visibility_picker import VisibilityBox, VisibilityPicker, add_visibility_actions
 from gremalda.ui.orphan_dialog import DOCUMENT, WHY, OrphanDialog
 from gremalda.ui.viewer import DocumentView, RenderBridge
@@ -37,7 +35,7 @@ from gremalda.ui.workers import ReplicaWorkers
 from sync.server.db import write_session
 from sync.server.models import Membership, Person, Role, User
 from sync.server.passwords import hash_password
-from tests.gui.conftest import QUICK, GuiWorld, rich_pdf
+from tests.gui.conftest import QUICK, GuiWorld, annotation_tools, rich_pdf, saved, shot
 from tests.integration.world import PASSWORD
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
@@ -77,21 +75,10 @@ def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture(scope="module")
-def bridge(qapp: QApplication) -> Iterator[RenderBridge]:
-    b = RenderBridge(workers=2)
-    yield b
-    b.close()
-
-
 def _model(qtbot: Any, paths: DataPaths, settings: QSettings | None = None) -> AnnotationModel:
     model = AnnotationModel(paths, settings=settings)
     qtbot.waitUntil(lambda: model.ready, timeout=WAIT)
     return model
-
-
-def _saved(qtbot: Any, model: AnnotationModel) -> None:
-    qtbot.waitUntil(lambda: model._writer.pending == 0, timeout=WAIT)
 
 
 def _stored(paths: DataPaths, annotation_id: str) -> Annotation | None:
@@ -111,12 +98,6 @@ def _view(qtbot: Any, bridge: RenderBridge, model: AnnotationModel, file_id: str
     view.set_annotations(model, file_id)
     qtbot.waitUntil(lambda: model.loaded(file_id) and model._writer.pending == 0, timeout=WAIT)
     return view
-
-
-def _tools(view: DocumentView) -> AnnotationTools:
-    tools = view.annotation_tools()
-    assert tools is not None
-    return tools
 
 
 def _picker(view: DocumentView) -> VisibilityPicker:
@@ -153,13 +134,6 @@ def _drag(view: DocumentView, points: list[QPointF]) -> None:
 
 def _choice(menu: QMenu, visibility: Visibility) -> QAction:
     return next(a for a in menu.actions() if a.data() == visibility.value)
-
-
-def _shot(widget: QWidget, name: str) -> None:
-    folder = os.environ.get("GREMALDA_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(Path(folder) / f"{name}.png"))
 
 
 def _context_menu(qtbot: Any, view: DocumentView, pos: QPointF) -> QMenu:
@@ -202,7 +176,7 @@ def test_a_committee_default_shares_a_highlight_that_a_colleague_receives_read_o
     committee.trigger()
     assert model.default_visibility() is Visibility.COMMITTEE
     assert picker.text() == "Visible to: Committee"
-    _shot(view.annotation_toolbar() or view, "visibility_toolbar")
+    shot(view.annotation_toolbar() or view, "visibility_toolbar")
 
     # a highlight drawn now is shared with the committee
     key = view.page_area().render_key()
@@ -212,11 +186,11 @@ def test_a_committee_default_shares_a_highlight_that_a_colleague_receives_read_o
     words = bridge.words(key, 0)
     assert words is not None
     first, third = words.words[0], words.words[2]
-    _tools(view).set_tool(Tool.HIGHLIGHT)
+    annotation_tools(view).set_tool(Tool.HIGHLIGHT)
     before = {a.id for a in model.annotations(shared_file)}
     centre = [_at(view, 0, (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) for w in (first, third)]
     _drag(view, [centre[0], centre[0] + QPointF(8, 0), centre[1]])
-    _saved(qtbot, model)
+    saved(qtbot, model)
     (highlight,) = [a for a in model.annotations(shared_file) if a.id not in before]
     stored = _stored(paths, highlight.id)
     assert stored is not None and stored.visibility is Visibility.COMMITTEE
@@ -260,7 +234,7 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     )
     model.add(note)
     assert note.visibility is Visibility.PRIVATE
-    tools = _tools(view)
+    tools = annotation_tools(view)
     tools.set_tool(Tool.SELECT)
     pos = _at(view, 0, 410, 110)
 
@@ -282,14 +256,14 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     assert _choice(sub, Visibility.PRIVATE).isChecked()
     faction = _choice(sub, Visibility.FACTION)
     assert faction.isEnabled() and "Fraktion F" in faction.toolTip()
-    _shot(menu, "visibility_context_menu")
+    shot(menu, "visibility_context_menu")
     sub.popup(menu.mapToGlobal(QPoint(menu.width(), 0)))
     qtbot.waitUntil(sub.isVisible, timeout=WAIT)
-    _shot(sub, "visibility_context_submenu")
+    shot(sub, "visibility_context_submenu")
     faction.trigger()
     menu.close()
     assert model.get(note.id).visibility is Visibility.FACTION  # type: ignore[union-attr]
-    _saved(qtbot, model)
+    saved(qtbot, model)
     stored = _stored(paths, note.id)
     assert stored is not None and stored.visibility is Visibility.FACTION
     stack = model.undo_stack(shared_file)
@@ -306,7 +280,7 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     # undo restores "only me" (an edit like any other: stored, queued, pushed); the colleague loses it
     stack.undo()
     assert model.get(note.id).visibility is Visibility.PRIVATE  # type: ignore[union-attr]
-    _saved(qtbot, model)
+    saved(qtbot, model)
     stored = _stored(paths, note.id)
     assert stored is not None and stored.visibility is Visibility.PRIVATE
     synchronise(paths, retry=QUICK)
@@ -322,11 +296,11 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     assert editor.visibility() is Visibility.FACTION
     editor.visibility_box.setCurrentIndex(editor.visibility_box.findData(Visibility.COMMITTEE.value))
     editor.field.setPlainText("Fraktionssitzung: geklärt")
-    _shot(editor, "visibility_note_editor")
+    shot(editor, "visibility_note_editor")
     count = stack.count()
     editor.buttons.accepted.emit()
     assert stack.count() == count + 1
-    _saved(qtbot, model)
+    saved(qtbot, model)
     stored = _stored(paths, note.id)
     assert stored is not None and (stored.visibility, stored.text) == (
         Visibility.COMMITTEE,
@@ -360,7 +334,7 @@ def test_faction_is_disabled_for_a_user_in_no_faction_and_everything_on_oparl_do
     assert _choice(picker.menu_, Visibility.COMMITTEE).isEnabled()
     picker.menu_.popup(picker.mapToGlobal(QPoint(0, picker.height())))
     qtbot.waitUntil(picker.menu_.isVisible, timeout=WAIT)
-    _shot(picker.menu_, "visibility_menu_no_faction")
+    shot(picker.menu_, "visibility_menu_no_faction")
     picker.menu_.close()
 
     # a default of "faction" (remembered from a time in a faction) gives private annotations now
@@ -370,7 +344,7 @@ def test_faction_is_disabled_for_a_user_in_no_faction_and_everything_on_oparl_do
     note = model.new(shared_file, Kind.NOTE, 0, rect=(50.0, 50.0, 70.0, 70.0), text="Privat")
     assert note.visibility is Visibility.PRIVATE
     model.add(note)
-    _tools(view).set_tool(Tool.SELECT)
+    annotation_tools(view).set_tool(Tool.SELECT)
     menu = _context_menu(qtbot, view, _at(view, 0, 60, 60))
     sub = menu.findChild(QMenu, "annotationVisibilitySubmenu")
     assert sub is not None and not _choice(sub, Visibility.FACTION).isEnabled()
@@ -466,7 +440,7 @@ def test_the_panel_shows_who_sees_each_annotation_and_shares_from_its_menu(
     qtbot.waitUntil(text_gets_the_room, timeout=WAIT)
     line = next(i for i, r in enumerate(panel.rows()) if r.annotation_id == mine.id)
     assert "Visible to: Only me" in (panel.line_index(line).data(Qt.ItemDataRole.ToolTipRole) or "")
-    _shot(panel, "visibility_panel")
+    shot(panel, "visibility_panel")
 
     # its context menu shares one's own (undoable); others' cannot be changed
     panel.view.setCurrentIndex(panel.line_index(line))
@@ -480,7 +454,7 @@ def test_the_panel_shows_who_sees_each_annotation_and_shares_from_its_menu(
     qtbot.waitUntil(
         lambda: {r.annotation_id: r.visibility for r in panel.rows()}[mine.id] == "Committee", timeout=WAIT
     )
-    _saved(qtbot, model)
+    saved(qtbot, model)
     stored = _stored(paths, mine.id)
     assert stored is not None and stored.visibility is Visibility.COMMITTEE
     model.undo_stack(shared_file).undo()
@@ -498,8 +472,8 @@ def test_the_panel_shows_who_sees_each_annotation_and_shares_from_its_menu(
     panel.mine_only.setChecked(True)
     assert mine.id in {r.annotation_id for r in panel.rows()} and not any(r.read_only for r in panel.rows())
     assert panel.view.isColumnHidden(AUTHOR)
-    _shot(panel, "visibility_panel_narrow")
-    _saved(qtbot, model)
+    shot(panel, "visibility_panel_narrow")
+    saved(qtbot, model)
     model.close()
 
 
@@ -541,7 +515,7 @@ def test_the_orphan_dialog_shows_every_column_at_its_default_size(
         if long_name in dialog.model_.item(r, DOCUMENT).text()
     )
     assert long_name in cell.toolTip()  # elided in the list, whole in the tooltip
-    _shot(dialog, "visibility_orphans")
+    shot(dialog, "visibility_orphans")
     dialog.close()
     writer.close()
     model.close()
@@ -572,9 +546,9 @@ def test_sharing_and_the_panel_speak_german(
         assert "Sie gehören keiner Fraktion an" in _choice(picker.menu_, Visibility.FACTION).text()
         picker.menu_.popup(picker.mapToGlobal(QPoint(0, picker.height())))
         qtbot.waitUntil(picker.menu_.isVisible, timeout=WAIT)
-        _shot(picker.menu_, "visibility_menu_de")
+        shot(picker.menu_, "visibility_menu_de")
         picker.menu_.close()
-        _shot(view.annotation_toolbar() or view, "visibility_toolbar_de")
+        shot(view.annotation_toolbar() or view, "visibility_toolbar_de")
 
         panel = AnnotationPanel(model)
         qtbot.addWidget(panel)
@@ -597,8 +571,8 @@ def test_sharing_and_the_panel_speak_german(
             "Dieses Dokument",
             "Diese Sitzung",
         ]
-        _shot(panel, "visibility_panel_de")
-        _saved(qtbot, model)
+        shot(panel, "visibility_panel_de")
+        saved(qtbot, model)
         view.close_document()
         model.close()
     finally:

@@ -5,11 +5,8 @@ shows about four entries at least, on alternating row colours."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtGui import QColor, QPalette
 
 from gremalda.ui.clerk.inbox import Inbox
@@ -27,15 +24,6 @@ def palette(base: str, text: str) -> QPalette:
         made.setColor(group, QPalette.ColorRole.Text, QColor(text))
         made.setColor(group, QPalette.ColorRole.WindowText, QColor(text))
     return made
-
-
-@pytest.fixture
-def inbox(qtbot: Any) -> Iterator[Inbox]:
-    widget = Inbox()
-    qtbot.addWidget(widget)
-    widget.resize(520, 240)
-    yield widget
-    widget.stop()
 
 
 def entries(inbox: Inbox, tmp_path: Path) -> tuple[QColor, QColor]:

@@ -10,7 +10,6 @@ Set GREMALDA_SHOTS to a folder to keep screenshots of the window along the way."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 
 from gremalda.core.library import Library
 from gremalda.core.records import FileEntry
@@ -29,18 +27,11 @@ from gremalda.ui.main_window import MainWindow
 from gremalda.ui.orphan_dialog import OrphanDialog
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.sync_bridge import SyncBridge
-from tests.gui.conftest import GuiWorld
+from tests.gui.conftest import GuiWorld, shot
 from tests.unit.test_annotations_reanchoring import GONE, NEW, OLD, QUOTE, highlight, make_pdf, note
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 NOTE = "Änderungsantrag: Absatz auf Seite 1 eingefügt"
-
-
-def shot(widget: QWidget, name: str) -> None:
-    folder = os.environ.get("GREMALDA_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(Path(folder) / f"{name}.png"))
 
 
 class Clerk:

@@ -23,15 +23,6 @@ SHOTS = Path(os.environ.get("GREMALDA_TEST_SHOTS", "/tmp/s5b-inbox-shots"))
 
 
 @pytest.fixture
-def inbox(qtbot: Any) -> Iterator[Inbox]:
-    widget = Inbox()
-    qtbot.addWidget(widget)
-    widget.resize(520, 240)
-    yield widget
-    widget.stop()
-
-
-@pytest.fixture
 def editor(qtbot: Any, tmp_path: Path) -> Iterator[AgendaEditor]:
     """The clerk's agenda editor, whose inbox hands each arrival to the editor's own check (the arrival
     checks' thread, the uploads' report text). Its hot folder's arrivals touch neither the replica nor

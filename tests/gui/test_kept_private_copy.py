@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +33,6 @@ WAIT = 120_000  # ms; reached only when something is broken (generous for a load
 @pytest.fixture
 def replica(gui_world: GuiWorld, tmp_path: Path) -> DataPaths:
     return gui_world.replica(tmp_path)
-
-
-@pytest.fixture
-def model(qtbot: Any, replica: DataPaths) -> Iterator[AnnotationModel]:
-    m = AnnotationModel(replica)
-    qtbot.waitUntil(lambda: m.ready, timeout=WAIT)
-    yield m
-    m.close()
 
 
 def _choices(model: AnnotationModel, annotation_id: str) -> dict[Visibility, tuple[bool, str, str]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,14 +32,6 @@ MOVED = "2026-11-30T17:45:00+00:00"  # when re-anchoring put it into the new ver
 @pytest.fixture
 def replica(gui_world: GuiWorld, tmp_path: Path) -> DataPaths:
     return gui_world.replica(tmp_path)
-
-
-@pytest.fixture
-def model(qtbot: Any, replica: DataPaths) -> Iterator[AnnotationModel]:
-    m = AnnotationModel(replica)
-    qtbot.waitUntil(lambda: m.ready, timeout=WAIT)
-    yield m
-    m.close()
 
 
 def test_the_orphan_dialog_shows_names_reasons_and_written_dates_at_1280(

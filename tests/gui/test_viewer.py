@@ -75,13 +75,6 @@ def gui_thread_never_waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str
     assert waits == [], "the GUI thread waited on a future"
 
 
-@pytest.fixture(scope="module")
-def bridge(qapp: QApplication) -> Iterator[RenderBridge]:
-    b = RenderBridge(workers=2)
-    yield b
-    b.close()
-
-
 @pytest.fixture
 def view(qtbot: Any, bridge: RenderBridge) -> Iterator[DocumentView]:
     v = DocumentView(bridge)
