@@ -19,7 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMessageLogContext, QSettings, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QMimeData,
+    QPointF,
+    QSettings,
+    Qt,
+    QtMsgType,
+    QUrl,
+    Signal,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from gremalda.core.account import sign_in
@@ -29,7 +41,9 @@ from gremalda.store.replica import open_store
 from gremalda.ui.annotations.model import AnnotationModel
 from gremalda.ui.annotations.tools import AnnotationTools
 from gremalda.ui.clerk.inbox import Inbox
+from gremalda.ui.clerk.workspace import ClerkWorkspace
 from gremalda.ui.i18n import install_translations
+from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.viewer import DocumentView, RenderBridge
 from sync.engine import RetryPolicy
@@ -338,6 +352,38 @@ def annotation_tools(view: DocumentView) -> AnnotationTools:
     return tools
 
 
+ZOOM = 96 / 72  # pixels per PDF point at 100 %
+
+
+def page_point(view: DocumentView, page: int, x: float, y: float) -> QPointF:
+    """The viewport point of PDF point (x, y) on ``page`` of a view at 100 % (pages not rotated)."""
+    rect = view.page_rect(page)
+    return QPointF(rect.x() + x * ZOOM, rect.y() + y * ZOOM)
+
+
+def mouse(view: DocumentView, kind: QEvent.Type, pos: QPointF, held: bool) -> None:
+    """A mouse event of the left button (``held``: down) at ``pos`` on the view's pages."""
+    button = Qt.MouseButton.LeftButton
+    viewport = view.page_area().viewport()
+    event = QMouseEvent(
+        kind,
+        pos,
+        viewport.mapToGlobal(pos),
+        Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else button,
+        button if held else Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def drag(view: DocumentView, points: list[QPointF]) -> None:
+    """Press at the first point, move through the others, release at the last (the left button)."""
+    mouse(view, QEvent.Type.MouseButtonPress, points[0], True)
+    for p in points[1:]:
+        mouse(view, QEvent.Type.MouseMove, p, True)
+    mouse(view, QEvent.Type.MouseButtonRelease, points[-1], False)
+
+
 def shot(widget: QWidget, name: str) -> None:
     """A PNG of ``widget`` in the folder GREMALDA_SHOTS names, when it is set."""
     folder = os.environ.get("GREMALDA_SHOTS")
@@ -354,3 +400,48 @@ def inbox(qtbot: Any) -> Iterator[Inbox]:
     widget.resize(520, 240)
     yield widget
     widget.stop()
+
+
+@pytest.fixture
+def open_window(
+    qtbot: Any, fake_views: Callable[[QWidget], FakeDocumentView], preferences: Preferences
+) -> Iterator[Callable[..., MainWindow]]:
+    """Opens a main window of a replica (syncing unless ``sync=False``), shown and started, its first
+    reads done; each is shut down after the test. (A module may have one of its own.)"""
+    windows: list[MainWindow] = []
+
+    def make(paths: DataPaths, *, sync: bool = True, width: int = 1400) -> MainWindow:
+        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=sync)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        windows.append(window)
+        window.resize(width, 900)
+        with qtbot.waitExposed(window, timeout=120_000):  # (without "with" it waits for nothing)
+            window.show()
+        with qtbot.waitSignal(window.navigationLoaded, timeout=120_000):
+            window.start()
+        qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=120_000)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def drop_files(ws: ClerkWorkspace, index: Any, paths: list[Path]) -> None:
+    """A real drop event with file URLs (as a file manager sends it) on the row of the clerk's agenda
+    editor."""
+    tree = ws.editor.tree
+    tree.scrollTo(index)
+    point = tree.visualRect(index).center()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for enter in (QDragEnterEvent, QDragMoveEvent):  # a drag comes in over the row first
+        moving = enter(point, Qt.DropAction.CopyAction, data, buttons, modifiers)
+        moving.setAccepted(False)
+        QApplication.sendEvent(tree.viewport(), moving)
+        assert moving.isAccepted()
+    event = QDropEvent(point.toPointF(), Qt.DropAction.CopyAction, data, buttons, modifiers)
+    event.setAccepted(False)  # as Qt delivers it: the view accepts what it takes
+    QApplication.sendEvent(tree.viewport(), event)
+    assert event.isAccepted()

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QLocale, QMimeData, QPoint, QRect, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QLocale, QPoint, QRect, Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from gremalda.core.clerk.attach import fingerprint
-from gremalda.paths import DataPaths
 from gremalda.ui.clerk.agenda_model import KIND_ROLE
 from gremalda.ui.clerk.dialogs import NoteDialog
 from gremalda.ui.clerk.inbox import Inbox
@@ -31,36 +28,12 @@ from gremalda.ui.clerk.publish_confirmation import PublishConfirmation
 from gremalda.ui.clerk.workspace import ClerkWorkspace
 from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
-from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
 from sync.server.models import File
-from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf, show_in_clerk_editor
+from tests.gui.conftest import GuiWorld, drop_files, rich_pdf, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 BROKEN = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + b"\x00" * 4000
-
-
-@pytest.fixture
-def open_window(
-    qtbot: Any, fake_views: Callable[[QWidget], FakeDocumentView], preferences: Preferences
-) -> Iterator[Callable[..., MainWindow]]:
-    windows: list[MainWindow] = []
-
-    def make(paths: DataPaths, *, sync: bool = True, width: int = 1400) -> MainWindow:
-        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=sync)
-        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
-        windows.append(window)
-        window.resize(width, 900)
-        with qtbot.waitExposed(window, timeout=WAIT):  # (without "with" it waits for nothing)
-            window.show()
-        with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
-            window.start()
-        qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
-        return window
-
-    yield make
-    for window in windows:
-        window.shutdown()
 
 
 def _files(gui_world: GuiWorld, **owner: int) -> list[tuple[int, str, str, str, int | None]]:
@@ -69,25 +42,6 @@ def _files(gui_world: GuiWorld, **owner: int) -> list[tuple[int, str, str, str, 
         field, value = next(iter(owner.items()))
         rows = s.scalars(select(File).where(getattr(File, field) == value)).all()
         return [(int(f.id), f.name, str(f.role), f.change_note, f.supersedes_id) for f in rows]
-
-
-def _drop_files(ws: ClerkWorkspace, index: Any, paths: list[Path]) -> None:
-    """A real drop event with file URLs (as a file manager sends it) on the row."""
-    tree = ws.editor.tree
-    tree.scrollTo(index)
-    point = tree.visualRect(index).center()
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    for enter in (QDragEnterEvent, QDragMoveEvent):
-        moving = enter(point, Qt.DropAction.CopyAction, data, buttons, modifiers)
-        moving.setAccepted(False)
-        QApplication.sendEvent(tree.viewport(), moving)
-        assert moving.isAccepted()
-    event = QDropEvent(point.toPointF(), Qt.DropAction.CopyAction, data, buttons, modifiers)
-    event.setAccepted(False)
-    QApplication.sendEvent(tree.viewport(), event)
-    assert event.isAccepted()
 
 
 def _clerk_on_published_meeting(
@@ -158,7 +112,7 @@ def test_a_file_dropped_on_a_published_meeting_is_a_late_paper_with_a_note(
     pdf.write_bytes(rich_pdf("Nachtrag", 1))
     before = _files(gui_world, agenda_item_id=ids["public_item"])
 
-    _drop_files(ws, ws.editor.tree.currentIndex(), [pdf])
+    drop_files(ws, ws.editor.tree.currentIndex(), [pdf])
     dialog = _late_dialog(qtbot, ws)
     assert dialog.path.text() == str(pdf) and "published" in dialog.explanation.text()
     assert _files(gui_world, agenda_item_id=ids["public_item"]) == before  # nothing without the note
@@ -173,7 +127,7 @@ def test_a_file_dropped_on_a_published_meeting_is_a_late_paper_with_a_note(
     # cancelling the dialog attaches nothing
     other = tmp_path / "Anlage.pdf"
     other.write_bytes(rich_pdf("Anlage", 1))
-    _drop_files(ws, ws.editor.tree.currentIndex(), [other])
+    drop_files(ws, ws.editor.tree.currentIndex(), [other])
     dialog = _late_dialog(qtbot, ws)
     dialog.reject()
     qtbot.waitUntil(lambda: ws.dialog is None, timeout=WAIT)
@@ -426,7 +380,7 @@ def test_cancel_of_the_first_late_paper_dialog_of_several_dropped_files_stops_th
     paths = [tmp_path / f"Anlage {n}.pdf" for n in (1, 2, 3)]
     for path in paths:
         path.write_bytes(rich_pdf(path.stem, 1))
-    _drop_files(ws, ws.editor.tree.currentIndex(), paths)
+    drop_files(ws, ws.editor.tree.currentIndex(), paths)
     first = _late_dialog(qtbot, ws)
     assert first.path.text() == str(paths[0])
     first.reject()

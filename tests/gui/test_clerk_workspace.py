@@ -9,22 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pymupdf
-import pytest
 import shiboken6
-from PySide6.QtCore import QLocale, QMimeData, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from gremalda.core.clerk.errors import RequestRefused
 from gremalda.core.clerk.hotfolder import HotFolderUnusable
-from gremalda.paths import DataPaths
 from gremalda.ui import error_reporter
 from gremalda.ui.clerk.agenda_model import ID_ROLE, KIND_ROLE
 from gremalda.ui.clerk.delivery_dialog import DeliveryDialog
@@ -33,35 +30,11 @@ from gremalda.ui.clerk.meeting_dialog import MeetingDialog
 from gremalda.ui.clerk.workspace import ClerkWorkspace
 from gremalda.ui.i18n import install_translations
 from gremalda.ui.main_window import MainWindow
-from gremalda.ui.preferences import Preferences
 from sync.server.db import write_session
 from sync.server.models import AgendaItem, Consultation, File, Meeting
-from tests.gui.conftest import FakeDocumentView, GuiWorld, rich_pdf, show_in_clerk_editor
+from tests.gui.conftest import GuiWorld, drop_files, rich_pdf, show_in_clerk_editor
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
-
-
-@pytest.fixture
-def open_window(
-    qtbot: Any, fake_views: Callable[[QWidget], FakeDocumentView], preferences: Preferences
-) -> Iterator[Callable[..., MainWindow]]:
-    windows: list[MainWindow] = []
-
-    def make(paths: DataPaths, *, sync: bool = True) -> MainWindow:
-        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync=sync)
-        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
-        windows.append(window)
-        window.resize(1400, 900)
-        with qtbot.waitExposed(window, timeout=WAIT):  # (without "with" it waits for nothing)
-            window.show()
-        with qtbot.waitSignal(window.navigationLoaded, timeout=WAIT):
-            window.start()
-        qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
-        return window
-
-    yield make
-    for window in windows:
-        window.shutdown()
 
 
 def _server(gui_world: GuiWorld, query: Callable[[Any], Any]) -> Any:
@@ -114,26 +87,6 @@ def _wait_for_desk(qtbot: Any, ws: ClerkWorkspace, expected: list[tuple[str, str
 
     qtbot.waitUntil(shown, timeout=WAIT)
     qtbot.waitUntil(lambda: ws.runner.pending == 0 and ws.window.workers.pending == 0, timeout=WAIT)
-
-
-def _drop_files(ws: ClerkWorkspace, index: Any, paths: list[Path]) -> None:
-    """A real drop event with file URLs (as a file manager sends it) on the item's row."""
-    tree = ws.editor.tree
-    tree.scrollTo(index)
-    rect = tree.visualRect(index)
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    point = rect.center()
-    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    for enter in (QDragEnterEvent, QDragMoveEvent):  # a drag comes in over the item first
-        moving = enter(point, Qt.DropAction.CopyAction, data, buttons, modifiers)
-        moving.setAccepted(False)
-        QApplication.sendEvent(tree.viewport(), moving)
-        assert moving.isAccepted()
-    event = QDropEvent(point.toPointF(), Qt.DropAction.CopyAction, data, buttons, modifiers)
-    event.setAccepted(False)  # as Qt delivers it: the view accepts what it takes
-    QApplication.sendEvent(tree.viewport(), event)
-    assert event.isAccepted()
 
 
 def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
@@ -213,7 +166,7 @@ def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
     import hashlib
 
     with qtbot.waitSignal(ws.editor.uploads.attached, timeout=WAIT):
-        _drop_files(ws, _item_index(ws, "Haushalt 2027"), [pdf])
+        drop_files(ws, _item_index(ws, "Haushalt 2027"), [pdf])
     assert [(n, s) for n, s, _r, _c in _files(gui_world, agenda_item_id=budget)] == [
         ("Haushaltsplan", hashlib.sha256(pdf.read_bytes()).hexdigest())
     ]
@@ -229,7 +182,7 @@ def test_a_clerk_builds_publishes_and_proves_delivery_in_the_window(
     broken = tmp_path / "kaputt.pdf"
     broken.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + b"\x00" * 4000)
     with qtbot.waitSignal(ws.editor.uploads.refused, timeout=WAIT) as refused:
-        _drop_files(ws, _item_index(ws, "Haushalt 2027"), [broken])
+        drop_files(ws, _item_index(ws, "Haushalt 2027"), [broken])
     assert refused.args[0] == str(broken) and "PDF" in refused.args[1]
     assert "refused" in ws.editor.uploads.list.item(1).text()
     assert len(_files(gui_world, agenda_item_id=budget)) == 1
