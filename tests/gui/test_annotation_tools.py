@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QImage, QInputDevice, QMouseEvent, QPointingDevice, QTabletEvent
+from PySide6.QtGui import QHelpEvent, QImage, QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QWidget
 
 from gremalda.core.annotations import merge
@@ -33,12 +33,11 @@ from gremalda.ui.annotations.model import AnnotationModel
 from gremalda.ui.annotations.tools import Tool
 from gremalda.ui.viewer import DocumentView, RenderBridge
 from gremalda.ui.workers import ReplicaWorkers
-from tests.gui.conftest import GuiWorld, annotation_tools
+from tests.gui.conftest import GuiWorld, annotation_tools, drag, mouse, page_point
 
 PDF_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pdf"
 PDF_NAME = "pdflatex-4-pages.pdf"
 LOAD_MS = 120_000  # generous for a loaded machine (20-30x slower at moments); reached only when broken
-ZOOM = 96 / 72  # pixels per point at 100 %
 
 pytestmark = pytest.mark.skipif(
     not (PDF_DIR / PDF_NAME).is_file(), reason=f"sample PDF folder {PDF_DIR} is absent"
@@ -86,36 +85,8 @@ def view(
     v.close_document()
 
 
-def _at(view: DocumentView, page: int, x: float, y: float) -> QPointF:
-    """The viewport point of PDF point (x, y) on ``page`` (the sample pages are not rotated)."""
-    rect = view.page_rect(page)
-    return QPointF(rect.x() + x * ZOOM, rect.y() + y * ZOOM)
-
-
-def _mouse(view: DocumentView, kind: QEvent.Type, pos: QPointF, held: bool) -> None:
-    button = Qt.MouseButton.LeftButton
-    viewport = view.page_area().viewport()
-    event = QMouseEvent(
-        kind,
-        pos,
-        viewport.mapToGlobal(pos),
-        Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else button,
-        button if held else Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(viewport, event)
-
-
-def _drag(view: DocumentView, points: list[QPointF]) -> None:
-    """Press at the first point, move through the others, release at the last (the left button)."""
-    _mouse(view, QEvent.Type.MouseButtonPress, points[0], True)
-    for p in points[1:]:
-        _mouse(view, QEvent.Type.MouseMove, p, True)
-    _mouse(view, QEvent.Type.MouseButtonRelease, points[-1], False)
-
-
 def _click(view: DocumentView, pos: QPointF) -> None:
-    _drag(view, [pos])
+    drag(view, [pos])
 
 
 def _saved(qtbot: Any, model: AnnotationModel) -> None:
@@ -159,7 +130,7 @@ def test_ink_drawn_with_the_mouse_is_stored_in_pdf_space(
     tools.set_colour("#1c71d8")
     tools.set_width(4.0)
     path = [(100.0 + 4 * i, 300.0 + (i % 10) * 3) for i in range(40)]
-    _drag(view, [_at(view, 0, x, y) for x, y in path])
+    drag(view, [page_point(view, 0, x, y) for x, y in path])
     _saved(qtbot, model)
     inks = [a for a in _stored(paths, file_id) if a.kind is Kind.INK]
     assert len(inks) == 1
@@ -193,12 +164,12 @@ def test_highlight_by_dragging_over_words(
     tools.set_tool(Tool.HIGHLIGHT)
     before = {a.id for a in model.annotations(file_id)}
     # from the middle of the second word to the middle of the fourth: snapped to whole words
-    _drag(
+    drag(
         view,
         [
-            _at(view, 0, *_centre(start)),
-            _at(view, 0, start.x1 + 3, start.y1 - 2),
-            _at(view, 0, *_centre(end)),
+            page_point(view, 0, *_centre(start)),
+            page_point(view, 0, start.x1 + 3, start.y1 - 2),
+            page_point(view, 0, *_centre(end)),
         ],
     )
     _saved(qtbot, model)
@@ -227,7 +198,7 @@ def test_underline_across_lines_gives_a_quad_per_line(
     tools = annotation_tools(view)
     tools.set_tool(Tool.UNDERLINE)
     before = {a.id for a in model.annotations(file_id)}
-    _drag(view, [_at(view, 0, *_centre(first[-2])), _at(view, 0, *_centre(second[1]))])
+    drag(view, [page_point(view, 0, *_centre(first[-2])), page_point(view, 0, *_centre(second[1]))])
     _saved(qtbot, model)
     record = _one_new(model, file_id, before)
     assert record.kind is Kind.UNDERLINE and len(record.quads) == 2
@@ -242,7 +213,7 @@ def test_note_and_free_text(
     tools = annotation_tools(view)
     tools.set_tool(Tool.NOTE)
     before = {a.id for a in model.annotations(file_id)}
-    _click(view, _at(view, 0, 500, 150))
+    _click(view, page_point(view, 0, 500, 150))
     editor = tools.editor()
     assert editor is not None and editor.isVisible()
     editor.field.setPlainText("Nachfragen: Kosten?")
@@ -255,7 +226,7 @@ def test_note_and_free_text(
     tools.set_tool(Tool.FREETEXT)
     before.add(note.id)
     view.go_to_page(1)
-    _drag(view, [_at(view, 1, 100, 600), _at(view, 1, 200, 640), _at(view, 1, 300, 660)])
+    drag(view, [page_point(view, 1, 100, 600), page_point(view, 1, 200, 640), page_point(view, 1, 300, 660)])
     editor = tools.editor()
     assert editor is not None
     editor.field.setPlainText("Antrag auf Vertagung")
@@ -278,7 +249,7 @@ def test_note_and_free_text(
 
     # a cancelled editor makes nothing
     tools.set_tool(Tool.NOTE)
-    _click(view, _at(view, 1, 400, 400))
+    _click(view, page_point(view, 1, 400, 400))
     editor = tools.editor()
     assert editor is not None
     qtbot.keyClick(editor.field, Qt.Key.Key_Escape)
@@ -305,7 +276,7 @@ def test_pen_pressure_from_tablet_events(
     for k, pressure in enumerate(pressures):
         kind = QEvent.Type.TabletPress if k == 0 else QEvent.Type.TabletMove
         kind = QEvent.Type.TabletRelease if k == len(pressures) - 1 else kind
-        pos = _at(view, 0, 100 + 10 * k, 560)
+        pos = page_point(view, 0, 100 + 10 * k, 560)
         event = QTabletEvent(
             kind,
             pen,
@@ -370,7 +341,7 @@ def test_a_failed_save_reverts_and_says_why(qtbot: Any, world: tuple[DataPaths, 
 def _ink(view: DocumentView, y: float, x0: float = 100, x1: float = 300) -> None:
     tools = annotation_tools(view)
     tools.set_tool(Tool.INK)
-    _drag(view, [_at(view, 0, x0 + (x1 - x0) * k / 10, y) for k in range(11)])
+    drag(view, [page_point(view, 0, x0 + (x1 - x0) * k / 10, y) for k in range(11)])
 
 
 def test_eraser_select_move_delete_and_undo_redo(
@@ -385,8 +356,8 @@ def test_eraser_select_move_delete_and_undo_redo(
 
     # select and drag it 60 × 30 pixels: moved by 45 × 22.5 points
     tools.set_tool(Tool.SELECT)
-    start = _at(view, 0, 200, 700)
-    _drag(view, [start, start + QPointF(30, 15), start + QPointF(60, 30)])
+    start = page_point(view, 0, 200, 700)
+    drag(view, [start, start + QPointF(30, 15), start + QPointF(60, 30)])
     assert tools.selected() == ink.id
     _saved(qtbot, model)
     moved = next(a for a in _stored(paths, file_id) if a.id == ink.id)
@@ -414,7 +385,7 @@ def test_eraser_select_move_delete_and_undo_redo(
     assert (recoloured.colour, recoloured.width) == ("#2ec27e", 1.0)
 
     # Delete deletes the selected one; undo brings it back
-    _click(view, _at(view, 0, 200, 722.5))
+    _click(view, page_point(view, 0, 200, 722.5))
     assert tools.selected() == ink.id
     qtbot.keyClick(area, Qt.Key.Key_Delete)
     _saved(qtbot, model)
@@ -428,7 +399,7 @@ def test_eraser_select_move_delete_and_undo_redo(
     _saved(qtbot, model)
     second = _one_new(model, file_id, before | {ink.id})
     tools.set_tool(Tool.ERASER)
-    _drag(view, [_at(view, 0, 250, 680), _at(view, 0, 250, 740), _at(view, 0, 250, 800)])
+    drag(view, [page_point(view, 0, 250, 680), page_point(view, 0, 250, 740), page_point(view, 0, 250, 800)])
     _saved(qtbot, model)
     alive = {a.id for a in _stored(paths, file_id)}
     assert ink.id not in alive and second.id not in alive
@@ -463,10 +434,10 @@ def test_others_shared_annotations_are_read_only(
     tools = annotation_tools(view)
 
     tools.set_tool(Tool.ERASER)
-    _drag(view, [_at(view, 0, 200, 450), _at(view, 0, 200, 550)])
+    drag(view, [page_point(view, 0, 200, 450), page_point(view, 0, 200, 550)])
     tools.set_tool(Tool.SELECT)
-    start = _at(view, 0, 200, 500)
-    _drag(view, [start, start + QPointF(40, 40), start + QPointF(80, 80)])
+    start = page_point(view, 0, 200, 500)
+    drag(view, [start, start + QPointF(40, 40), start + QPointF(80, 80)])
     assert tools.selected() == theirs.id  # it can be selected (and looked at) ...
     tools.set_colour("#000000")
     tools.set_width(8.0)
@@ -480,7 +451,7 @@ def test_others_shared_annotations_are_read_only(
 
     # hovering shows the author and the date
     viewport = view.page_area().viewport()
-    pos = _at(view, 0, 200, 500).toPoint()
+    pos = page_point(view, 0, 200, 500).toPoint()
     QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, pos, viewport.mapToGlobal(pos)))
     assert "Erika Mustermann" in QToolTip.text() and "30.11.2026" in QToolTip.text()
     QToolTip.hideText()
@@ -506,10 +477,10 @@ def test_annotations_show_on_the_page_and_attention_is_marked(
     _saved(qtbot, model)
     view.page_area().viewport().repaint()
     image = _grab(view)
-    on_line = _at(view, 0, 420, 600).toPoint()
+    on_line = page_point(view, 0, 420, 600).toPoint()
     colour = image.pixelColor(on_line)
     assert colour.blue() > 150 and colour.red() < 100  # the blue line is painted on the page
-    marker = _at(view, 0, 500 + 3 + 4, 600 - 3 - 4).toPoint()  # top right of its box
+    marker = page_point(view, 0, 500 + 3 + 4, 600 - 3 - 4).toPoint()  # top right of its box
     found = [
         image.pixelColor(marker + QPoint(dx, dy))
         for dx in range(-4, 5)
@@ -537,7 +508,7 @@ def test_exported_pdf_holds_the_ink_and_the_highlight(
     words = _words(qtbot, view, bridge, 0)
     tools = annotation_tools(view)
     tools.set_tool(Tool.HIGHLIGHT)
-    _drag(view, [_at(view, 0, *_centre(words.words[0])), _at(view, 0, *_centre(words.words[2]))])
+    drag(view, [page_point(view, 0, *_centre(words.words[0])), page_point(view, 0, *_centre(words.words[2]))])
     _saved(qtbot, model)
     new = {a.id: a for a in model.annotations(file_id) if a.id not in before}
     kinds = {a.kind: a for a in new.values()}
@@ -563,10 +534,10 @@ def test_double_click_edits_a_notes_text(
     model.add(note)
     tools = annotation_tools(view)
     tools.set_tool(Tool.SELECT)
-    pos = _at(view, 0, 70, 70)
+    pos = page_point(view, 0, 70, 70)
     _click(view, pos)
-    _mouse(view, QEvent.Type.MouseButtonDblClick, pos, True)
-    _mouse(view, QEvent.Type.MouseButtonRelease, pos, False)
+    mouse(view, QEvent.Type.MouseButtonDblClick, pos, True)
+    mouse(view, QEvent.Type.MouseButtonRelease, pos, False)
     editor = tools.editor()
     assert editor is not None and editor.text() == "alt"
     editor.field.setPlainText("neu")
@@ -600,7 +571,7 @@ def test_ink_on_a_rotated_page_is_stored_as_pymupdf_reports_the_page(
     qtbot.waitUntil(lambda: model.loaded("rotated-sample") and model._writer.pending == 0, timeout=LOAD_MS)
     annotation_tools(v).set_tool(Tool.INK)
     shown = [(200.0 + 10 * k, 150.0 + 5 * k) for k in range(11)]  # points on the page as shown
-    _drag(v, [_at(v, 0, x, y) for x, y in shown])
+    drag(v, [page_point(v, 0, x, y) for x, y in shown])
     _saved(qtbot, model)
     (ink,) = model.annotations("rotated-sample")
     (stroke,) = ink.strokes

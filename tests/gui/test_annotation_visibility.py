@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QAction, QContextMenuEvent, QMouseEvent
+from PySide6.QtGui import QAction, QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
 from gremalda.core.annotations.errors import ReadOnlyAnnotation
@@ -35,11 +35,20 @@ from gremalda.ui.workers import ReplicaWorkers
 from sync.server.db import write_session
 from sync.server.models import Membership, Person, Role, User
 from sync.server.passwords import hash_password
-from tests.gui.conftest import QUICK, GuiWorld, annotation_tools, rich_pdf, saved, shot
+from tests.gui.conftest import (
+    QUICK,
+    GuiWorld,
+    annotation_tools,
+    drag,
+    mouse,
+    page_point,
+    rich_pdf,
+    saved,
+    shot,
+)
 from tests.integration.world import PASSWORD
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
-ZOOM = 96 / 72
 
 
 # --- the world: a faction colleague on committee A besides the test world's member (A + faction F) and
@@ -106,32 +115,6 @@ def _picker(view: DocumentView) -> VisibilityPicker:
     return toolbar.visibility_picker
 
 
-def _at(view: DocumentView, page: int, x: float, y: float) -> QPointF:
-    rect = view.page_rect(page)
-    return QPointF(rect.x() + x * ZOOM, rect.y() + y * ZOOM)
-
-
-def _mouse(view: DocumentView, kind: QEvent.Type, pos: QPointF, held: bool) -> None:
-    viewport = view.page_area().viewport()
-    button = Qt.MouseButton.LeftButton
-    event = QMouseEvent(
-        kind,
-        pos,
-        viewport.mapToGlobal(pos),
-        Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else button,
-        button if held else Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(viewport, event)
-
-
-def _drag(view: DocumentView, points: list[QPointF]) -> None:
-    _mouse(view, QEvent.Type.MouseButtonPress, points[0], True)
-    for p in points[1:]:
-        _mouse(view, QEvent.Type.MouseMove, p, True)
-    _mouse(view, QEvent.Type.MouseButtonRelease, points[-1], False)
-
-
 def _choice(menu: QMenu, visibility: Visibility) -> QAction:
     return next(a for a in menu.actions() if a.data() == visibility.value)
 
@@ -188,8 +171,8 @@ def test_a_committee_default_shares_a_highlight_that_a_colleague_receives_read_o
     first, third = words.words[0], words.words[2]
     annotation_tools(view).set_tool(Tool.HIGHLIGHT)
     before = {a.id for a in model.annotations(shared_file)}
-    centre = [_at(view, 0, (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) for w in (first, third)]
-    _drag(view, [centre[0], centre[0] + QPointF(8, 0), centre[1]])
+    centre = [page_point(view, 0, (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) for w in (first, third)]
+    drag(view, [centre[0], centre[0] + QPointF(8, 0), centre[1]])
     saved(qtbot, model)
     (highlight,) = [a for a in model.annotations(shared_file) if a.id not in before]
     stored = _stored(paths, highlight.id)
@@ -236,7 +219,7 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     assert note.visibility is Visibility.PRIVATE
     tools = annotation_tools(view)
     tools.set_tool(Tool.SELECT)
-    pos = _at(view, 0, 410, 110)
+    pos = page_point(view, 0, 410, 110)
 
     # hovering tells who sees it
     from PySide6.QtGui import QHelpEvent
@@ -290,7 +273,7 @@ def test_the_context_menu_shares_a_note_with_the_faction_and_undo_takes_it_back(
     assert model.get(note.id).visibility is Visibility.FACTION  # type: ignore[union-attr]
 
     # the note editor (double click) offers the choice too: committee, saved with the text in one step
-    _mouse(view, QEvent.Type.MouseButtonDblClick, pos, True)
+    mouse(view, QEvent.Type.MouseButtonDblClick, pos, True)
     editor = tools.editor()
     assert editor is not None and isinstance(editor.visibility_box, VisibilityBox)
     assert editor.visibility() is Visibility.FACTION
@@ -345,7 +328,7 @@ def test_faction_is_disabled_for_a_user_in_no_faction_and_everything_on_oparl_do
     assert note.visibility is Visibility.PRIVATE
     model.add(note)
     annotation_tools(view).set_tool(Tool.SELECT)
-    menu = _context_menu(qtbot, view, _at(view, 0, 60, 60))
+    menu = _context_menu(qtbot, view, page_point(view, 0, 60, 60))
     sub = menu.findChild(QMenu, "annotationVisibilitySubmenu")
     assert sub is not None and not _choice(sub, Visibility.FACTION).isEnabled()
     menu.close()
