@@ -5,9 +5,12 @@ of its user. The watcher thread wakes up when this process commits a change (pub
 after the commit) and otherwise reads `feed_counter` every `poll` seconds, so changes committed by other
 server processes reach it too. For new change rows it wakes each subscriber whose keys meet a row's audience
 before or after the change (what they may see changed, or something they saw left them) with the newest
-such sequence number. Keys are recomputed when memberships, organizations or persons changed, and every
-`REFRESH_SECONDS` (e-file shares, memberships ending by date); a subscriber whose device was revoked or
-whose access token expired is ended then. `close()` (the server stopping) ends every stream.
+such sequence number -- except for rows that record a device's own push (`Change.device_id`: the
+annotations it pushed, which it holds as the server answered them): those do not wake that device's
+streams (the same user's other devices are woken). Keys are recomputed when memberships, organizations
+or persons changed, and every `REFRESH_SECONDS` (e-file shares, memberships ending by date); a subscriber
+whose device was revoked or whose access token expired is ended then. `close()` (the server stopping)
+ends every stream.
 
 Bounds (so that looping connects cannot burn the server's time): a reconnect with a Last-Event-ID reads
 at most `events_max_lookback` change rows (one query); further behind, the client is sent an event at once
@@ -187,8 +190,9 @@ class ChangeWatcher:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
 
-    def relevant_since(self, after: int, keys: frozenset[str]) -> int | None:
-        """The newest change after `after` the keys may notice, None if there is none. Reads at most
+    def relevant_since(self, after: int, keys: frozenset[str], device_id: int | None = None) -> int | None:
+        """The newest change after `after` the keys may notice, None if there is none (a row recording the
+        own push of device `device_id` does not count for it). Reads at most
         `events_max_lookback` change rows: further behind, the newest change is answered without looking
         (the client pulls the feed and finds out)."""
         with self.ctx.sessions() as session:
@@ -198,12 +202,14 @@ class ChangeWatcher:
             if last - after > self.max_lookback:
                 return last
             rows = session.execute(
-                select(Change.seq, Change.before, Change.after)
+                select(Change.seq, Change.before, Change.after, Change.device_id)
                 .where(Change.seq > after, Change.seq <= last)
                 .order_by(Change.seq.desc())
                 .limit(self.max_lookback)
             ).all()
-            for seq, before, after_audience in rows:  # newest first: the first that concerns them
+            for seq, before, after_audience, origin in rows:  # newest first: the first that concerns them
+                if origin is not None and origin == device_id:
+                    continue
                 if (aud.decode(before) | aud.decode(after_audience)) & keys:
                     return int(seq)
             return None
@@ -226,7 +232,8 @@ class ChangeWatcher:
     def _step(self) -> None:
         with self.ctx.sessions() as session:
             last = last_seq(session)
-            touched_keys: dict[str, int] = {}
+            touched_keys: dict[str, int] = {}  # every row's keys (the key refresh looks at them all)
+            woken = Touched()
             key_change = False
             position = self._position
             if last < position:  # the database was replaced: tell everybody to look
@@ -237,23 +244,25 @@ class ChangeWatcher:
                     sub.notify(max(last, sub.sent + 1))
             while position < last:
                 rows = session.execute(
-                    select(Change.seq, Change.kind, Change.before, Change.after)
+                    select(Change.seq, Change.kind, Change.before, Change.after, Change.device_id)
                     .where(Change.seq > position)
                     .order_by(Change.seq)
                     .limit(PAGE)
                 ).all()
                 if not rows:
                     break
-                for seq, kind, before, after in rows:
-                    for key in aud.decode(before) | aud.decode(after):
+                for seq, kind, before, after, origin in rows:
+                    keys = aud.decode(before) | aud.decode(after)
+                    for key in keys:
                         touched_keys[key] = int(seq)  # ascending: the newest wins
+                    woken.add(int(seq), keys, origin)
                     key_change = key_change or int(kind) in _KEY_KINDS
                 position = int(rows[-1][0])
             self._position = position
             if key_change or time.monotonic() - self._refreshed > REFRESH_SECONDS:
                 self._refresh(session, touched_keys)
         if touched_keys:
-            self._dispatch(touched_keys)
+            self._dispatch(woken)
 
     def _refresh(self, session: Session, touched: dict[str, int]) -> None:
         """Recomputes every subscriber's keys; wakes those whose keys changed, ends revoked devices."""
@@ -290,12 +299,37 @@ class ChangeWatcher:
                 sub.keys = keys
                 sub.notify(newest, force=True)
 
-    def _dispatch(self, touched: dict[str, int]) -> None:
+    def _dispatch(self, woken: Touched) -> None:
         with self._lock:
             subscribers = list(self._subscribers)
         for sub in subscribers:
-            keys = sub.keys
-            small, large = (keys, touched) if len(keys) < len(touched) else (touched, keys)
-            newest = max((touched[k] for k in small if k in large), default=0)
+            newest = woken.newest_for(sub.keys, sub.device_id)
             if newest > sub.sent:
                 sub.notify(newest)
+
+
+def _newest(touched: dict[str, int], keys: frozenset[str]) -> int:
+    small, large = (keys, touched) if len(keys) < len(touched) else (touched, keys)
+    return max((touched[k] for k in small if k in large), default=0)
+
+
+@dataclass
+class Touched:
+    """The audience keys one round of change rows touched, each with the newest row's sequence number:
+    rows of anybody's changes, and apart from them the rows recording a device's own push (by device)."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    pushed: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, seq: int, keys: frozenset[str], device_id: int | None) -> None:
+        into = self.rows if device_id is None else self.pushed.setdefault(device_id, {})
+        for key in keys:
+            into[key] = seq  # ascending: the newest wins
+
+    def newest_for(self, keys: frozenset[str], device_id: int) -> int:
+        """The newest row the keys may notice, not counting the device's own pushes."""
+        newest = _newest(self.rows, keys)
+        for origin, touched in self.pushed.items():
+            if origin != device_id:
+                newest = max(newest, _newest(touched, keys))
+        return newest

@@ -53,6 +53,14 @@ _REEVALUATE = "feed_reevaluate"
 _WRITTEN = "feed_written"
 _GRANTED = "feed_granted"  # ("p", person id) / ("u", user id) whose rights may have grown
 _TODAY = "feed_today"  # the day authors' rights are judged on (date.today() unless a pass says otherwise)
+_DEVICE = "feed_device"  # the device whose own annotation push the session writes (`pushed_by`)
+
+
+def pushed_by(session: Session, device_id: int) -> None:
+    """The session writes what this device pushed (its annotations, which it holds as the server answers
+    them): their change rows name the device, whose event stream they then do not wake (events.py). Only
+    annotation rows are marked; anything else the transaction changes wakes every stream as ever."""
+    session.info[_DEVICE] = device_id
 
 
 def _synced(obj: object) -> bool:
@@ -281,6 +289,7 @@ class FeedWriter:
         s = self.session
         first = self._reserve(len(rows))
         now = utcnow()
+        device = s.info.get(_DEVICE)
         changes, objects_new, audience_new = [], [], []
         for offset, (kind, obj_id, is_deleted, before, after, payload) in enumerate(rows):
             seq = first + offset
@@ -292,6 +301,7 @@ class FeedWriter:
                     "deleted": is_deleted,
                     "before": before,
                     "after": after,
+                    "device_id": device if kind == Kind.ANNOTATION else None,
                 }
             )
             values = {

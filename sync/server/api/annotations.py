@@ -38,6 +38,7 @@ from sync.server.api.deps import Caller, caller, context, db, write_caller, writ
 from sync.server.context import ServerContext
 from sync.server.errors import Invalid, NotFound
 from sync.server.models import Annotation, FeedObject, IdempotencyRecord
+from sync.server.publish import pushed_by
 
 router = APIRouter(prefix="/api/v1", tags=["annotations"])
 
@@ -339,6 +340,7 @@ def push(
 ) -> Response:
     """Apply the author's annotation changes in order, in one transaction; one result per item."""
     items = _items(raw)
+    pushed_by(session, who.device.id)  # the pushing device holds what it is answered: its stream sleeps
     return _json({"results": Batch(session, who, ctx.settings.annotations_per_file).apply(items)})
 
 

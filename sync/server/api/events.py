@@ -103,7 +103,7 @@ def _subscribe(
     sub = watcher.subscribe(who.user, who.device, who.keys, after or 0, loop)
     if after is not None:
         try:
-            found = watcher.relevant_since(after, who.keys)
+            found = watcher.relevant_since(after, who.keys, who.device.id)
         except BaseException:
             watcher.unsubscribe(sub)
             raise

@@ -250,7 +250,7 @@ def _register(plural: str, entry: Writable) -> None:
         who.require_clerk(_owning_body(session, entry, obj))
         if not isinstance(raw, dict):
             raise Invalid("The request body must be a JSON object.")
-        values = _validate(entry, {**_current(obj, entry), **raw})
+        values = _validate(entry, _patched(obj, entry, raw))
         new_body = body_of(session, entry.model, values, who.user.body_id)
         who.require_clerk(new_body)
         _if_match(request, obj)
@@ -309,6 +309,16 @@ def _owning_body(session: Session, entry: Writable, obj: Any) -> int:
     if entry.model in TOP_LEVEL:
         return int(obj.body_id)
     return body_of(session, entry.model, _current(obj, entry), caller_body=0)  # not top-level: unused
+
+
+def _patched(obj: Any, entry: Writable, raw: dict[str, Any]) -> dict[str, Any]:
+    """The object's fields as a PATCH leaves them: the sent ones replace the current ones. A file whose
+    content is replaced under the same id without a change note loses its old one (it spoke of the old
+    content; members would read it as the note of the new one)."""
+    fields = {**_current(obj, entry), **raw}
+    if isinstance(obj, File) and "change_note" not in raw and fields.get("sha256") != obj.sha256:
+        fields["change_note"] = ""
+    return fields
 
 
 def _current(obj: Any, entry: Writable) -> dict[str, Any]:

@@ -41,6 +41,10 @@ class Change(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     before: Mapped[str] = mapped_column(String(2000), default="")
     after: Mapped[str] = mapped_column(String(2000), default="")
+    # the device whose own push this row records (annotations it pushed, which it holds already as the
+    # server answered): its event stream is not woken by the row (the user's other devices are); NULL for
+    # every other change
+    device_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=None)
 
 
 class ObjectAudience(Base):
