@@ -27,12 +27,12 @@ from gremalda.ui.annotations.visibility_picker import visibility_header_icon, vi
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.viewer import RenderBridge
-from tests.gui.conftest import FakeDocumentView, GuiWorld
-from tests.gui.test_annotation_panel import QUAD, _annotate, _open, _user_id
-from tests.gui.test_annotation_visibility import _model, _picker, _view, bridge, settings, shared_file
+from tests.gui.conftest import FakeDocumentView, GuiWorld, user_id
+from tests.gui.test_annotation_panel import QUAD, _annotate, _open
+from tests.gui.test_annotation_visibility import _model, _picker, _view, settings, shared_file
 from tests.gui.test_menu_accelerators import accelerator
 
-__all__ = ["bridge", "settings", "shared_file"]  # fixtures used here
+__all__ = ["settings", "shared_file"]  # fixtures used here (the render bridge: tests/gui/conftest.py)
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 SIZE = (1280, 800)
@@ -50,7 +50,7 @@ def window(
     fake_views: Callable[[QWidget], FakeDocumentView],
 ) -> Iterator[MainWindow]:
     paths = gui_world.replica(tmp_path / "replica")
-    user = _user_id(paths)
+    user = user_id(paths)
     underline = create(
         "test-device",
         now=WRITTEN,
@@ -198,7 +198,7 @@ def test_german_tooltips_picker_and_visibility_menu_agree(
         file_id=shared_file,
         kind=Kind.HIGHLIGHT,
         page=0,
-        author_id=_user_id(paths),
+        author_id=user_id(paths),
         quads=(QUAD,),
         quote=TextQuote("Sichtbarkeit"),
     )
