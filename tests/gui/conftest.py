@@ -1,6 +1,9 @@
 """GUI test fixtures: offscreen Qt by default, Qt warnings fail the test, replicas filled by syncing
 from a real server on a loopback port (the test world of the integration tests, plus a past meeting and
 a richer PDF), preferences in a temporary file, and a stand-in document view for the shell's tests.
+Shared by the test files: the German translations for a test (``german``), a replica's user id, the
+annotation model and its ``saved()`` wait, the render bridge and mouse input on a document view, a
+clerk's main window (``open_window``) with ``drop_files()`` on its agenda editor, and the inbox.
 
 Run under `.ci/with-keyring` (the replica's keys live in the OS keyring)."""
 
