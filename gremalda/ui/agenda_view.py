@@ -34,12 +34,14 @@ from gremalda.core.readstate import Badge
 from gremalda.core.records import AgendaEntry, EFileTree, FileEntry, MeetingFolder
 from gremalda.ui.formatting import file_label, meeting_time, role_text, size_text
 from gremalda.ui.icons import icon
+from gremalda.ui.palette_colours import ProblemLabel, refused_colour
 from gremalda.ui.wrap_delegate import WrapDelegate
 
 FILE_ROLE = Qt.ItemDataRole.UserRole + 1
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 2
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3
 ID_ROLE = Qt.ItemDataRole.UserRole + 4
+NONPUBLIC_ROLE = Qt.ItemDataRole.UserRole + 5
 
 _BADGE_COLOURS = {
     Badge.NEW: ("#0b57d0", "#ffffff"),
@@ -120,6 +122,12 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802, E501  # fmt: skip
+        super().initStyleOption(option, index)
+        # the non-public mark's text (drawn when its icon is missing) in a red readable on the base
+        if index.data(NONPUBLIC_ROLE):
+            option.palette.setColor(QPalette.ColorRole.Text, refused_colour(option.palette))
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802 (Qt's name)
         size = super().sizeHint(option, index)
         badge = index.data(BADGE_ROLE)
@@ -166,12 +174,9 @@ class AgendaView(QWidget):
         self.details = QLabel(self)
         self.details.setObjectName("agendaDetails")
         self.details.setWordWrap(True)
-        self.state = QLabel(self)
+        self.state = ProblemLabel(self)
         self.state.setObjectName("agendaState")
         self.state.setWordWrap(True)
-        palette = self.state.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#b3261e"))
-        self.state.setPalette(palette)
         self.state.hide()
         self.source_note = QLabel(self)
         self.source_note.setObjectName("agendaSource")
@@ -351,7 +356,7 @@ class AgendaView(QWidget):
             mark = self.tr("not public")
             row[1].setText(mark)
             row[1].setIcon(icon("nonpublic"))
-            row[1].setForeground(QColor("#b3261e"))
+            row[1].setData(True, NONPUBLIC_ROLE)  # the delegate draws the mark in a readable red
             row[1].setToolTip(mark)
             row[0].setIcon(icon("nonpublic"))
             row[0].setData(f"{text} ({mark})", Qt.ItemDataRole.AccessibleTextRole)

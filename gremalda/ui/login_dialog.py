@@ -24,6 +24,7 @@ from gremalda.errors import GremaldaError
 from gremalda.paths import DataPaths
 from gremalda.ui.error_reporter import as_gremalda_error
 from gremalda.ui.error_texts import error_text
+from gremalda.ui.palette_colours import ProblemLabel
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +83,9 @@ class LoginDialog(QDialog):
         data_dir = QLabel(self.tr("Offline copy: %1").replace("%1", str(paths.root)), self)
         data_dir.setWordWrap(True)
         data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error = QLabel(self)
+        self.error = ProblemLabel(self)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
         self.error.setAccessibleName(self.tr("Sign-in problem"))
         self.error.hide()
         self.busy = QProgressBar(self)

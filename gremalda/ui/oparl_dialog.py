@@ -36,6 +36,7 @@ from gremalda.errors import GremaldaError, SyncFailed
 from gremalda.paths import DataPaths
 from gremalda.ui.error_texts import error_text
 from gremalda.ui.oparl_tasks import OParlTasks
+from gremalda.ui.palette_colours import ProblemLabel
 from sync.oparl import ImportProgress
 
 # the dialog's file choices: (key, core policy); "none" and "open" both keep no files in a pass,
@@ -123,11 +124,10 @@ class OParlDialog(QDialog):
         self.status.setObjectName("oparlStatus")
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Status"))
-        self.error = QLabel(self)
+        self.error = ProblemLabel(self)
         self.error.setObjectName("oparlError")
         self.error.setWordWrap(True)
         self.error.setAccessibleName(self.tr("Problem"))
-        self.error.setStyleSheet("color: #b3261e")
         self.error.hide()
         self.sources = QListWidget(self)
         self.sources.setObjectName("oparlSources")

@@ -76,6 +76,7 @@ from gremalda.paths import DataPaths
 from gremalda.store.replica import Store, open_store
 from gremalda.ui import error_reporter
 from gremalda.ui.formatting import role_text
+from gremalda.ui.palette_colours import refused_colour
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -232,7 +233,7 @@ def hit_html(hit: SearchHit, palette: QPalette | None = None, *, selected: bool 
         red, green, blue = (round(0.72 * a + 0.28 * b) for a, b in (
             (text.red(), base.red()), (text.green(), base.green()), (text.blue(), base.blue())))  # fmt: skip
         muted = f' style="color:#{red:02x}{green:02x}{blue:02x}"'
-        warn = f' style="color:{"#a61b1b" if base.lightness() >= 128 else "#ff8a80"}"'
+        warn = f' style="color:{refused_colour(palette).name()}"'
     details = html.escape(" · ".join(hit_details(hit)))
     if not hit.public:
         mark = html.escape(translate("SearchPanel", "non-public"))
