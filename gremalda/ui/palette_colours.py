@@ -41,10 +41,10 @@ def readable(colour: QColor, base: QColor) -> QColor:
     mixed = colour
     for step in range(1, 11):
         t = step / 10
-        mixed = QColor.fromRgbF(
-            colour.redF() + (towards.redF() - colour.redF()) * t,
-            colour.greenF() + (towards.greenF() - colour.greenF()) * t,
-            colour.blueF() + (towards.blueF() - colour.blueF()) * t,
+        mixed = QColor(  # whole 8-bit channels: the colour checked is the one a style sheet or screen shows
+            round(colour.red() + (towards.red() - colour.red()) * t),
+            round(colour.green() + (towards.green() - colour.green()) * t),
+            round(colour.blue() + (towards.blue() - colour.blue()) * t),
         )
         if contrast(mixed, base) >= READABLE:
             break

@@ -6,7 +6,10 @@ never takes the focus by itself; its button opens the new version in the same ta
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+BACKGROUND, TEXT = "#fff4d6", "#3d2600"  # the bar's own colours, the same on every palette
 
 
 class VersionBar(QFrame):
@@ -19,8 +22,8 @@ class VersionBar(QFrame):
         self.setObjectName("versionBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
-            "#versionBar { background: #fff4d6; border: 1px solid #b26a00; border-radius: 4px; }"
-            " #versionText { color: #3d2600; }"
+            f"#versionBar {{ background: {BACKGROUND}; border: 1px solid #b26a00; border-radius: 4px; }}"
+            f" #versionText {{ color: {TEXT}; }}"
         )
         self.label = QLabel(self)
         self.label.setObjectName("versionText")
@@ -31,6 +34,12 @@ class VersionBar(QFrame):
         self.close_button.setObjectName("versionClose")
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
+        # the bar keeps its light colours on every palette: its cross too (a dark palette's light button
+        # text was nearly invisible on it), also when the pointer raises it
+        close = self.close_button.palette()
+        close.setColor(QPalette.ColorRole.ButtonText, QColor(TEXT))
+        close.setColor(QPalette.ColorRole.Button, QColor(BACKGROUND))
+        self.close_button.setPalette(close)
         self.close_button.setAccessibleName(self.tr("Close the message"))
         self.close_button.setToolTip(self.tr("Close the message"))
         self.close_button.clicked.connect(self.hide)

@@ -1,15 +1,16 @@
 """Error and warning colours follow the palette: on a dark palette (#1e1e1e base, #e6e6e6 text), a light one
 and a high-contrast one, the sign-in and OParl dialogs' error labels, the agenda's cancelled/draft note,
-its non-public mark and its badges all reach the WCAG contrast ratio for text (4.5:1) on what is behind
-them, and they follow a change of the application's palette at run time (the desktop switched to dark
-mode while the window is open). Each widget is grabbed to PNG (GREMALDA_TEST_SHOTS) to be looked at.
-Run under `.ci/with-keyring`."""
+its non-public mark and its badges, a search hit's non-public mark and the version bar's cross all reach
+the WCAG contrast ratio for text (4.5:1) on what is behind them, and the labels follow a change of the
+application's palette at run time (the desktop switched to dark mode while the window is open). Each
+widget is grabbed to PNG (GREMALDA_TEST_SHOTS) to be looked at. Run under `.ci/with-keyring`."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,16 @@ from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QWidge
 
 from gremalda.core.readstate import Badge
 from gremalda.core.records import AgendaEntry, FileEntry, MeetingFolder, MeetingSummary
+from gremalda.core.search import SearchHit
 from gremalda.paths import DataPaths, data_paths
 from gremalda.store.replica import open_store
+from gremalda.ui import version_bar
 from gremalda.ui.agenda_view import _BADGE_COLOURS, NONPUBLIC_ROLE, AgendaView, BadgeDelegate
+from gremalda.ui.clerk.delivery_dialog import HIGHLIGHT
 from gremalda.ui.login_dialog import LoginDialog
 from gremalda.ui.oparl_dialog import OParlDialog
-from gremalda.ui.palette_colours import REFUSED, ProblemLabel, contrast, readable, refused_colour
+from gremalda.ui.palette_colours import REFUSED, WARNED, ProblemLabel, contrast, readable, refused_colour
+from gremalda.ui.search_panel import hit_html
 
 SHOTS = Path(os.environ.get("GREMALDA_TEST_SHOTS", "/tmp/s6-palette-shots"))
 WAIT = 300_000  # ms: generous for a loaded CI machine; waits return as soon as the condition holds
@@ -92,6 +97,14 @@ def test_the_red_reads_on_each_palettes_base_and_window(name: str) -> None:
     made = palette(name)
     for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
         assert contrast(refused_colour(made, role), made.color(role)) >= READABLE
+
+
+def test_the_red_and_amber_read_on_any_grey_or_tinted_background() -> None:
+    greys = [QColor(v, v, v) for v in range(0, 256, 3)]
+    tints = [QColor.fromHsv(hue, 90, value) for hue in range(0, 360, 30) for value in (40, 110, 180, 250)]
+    for behind in greys + tints:
+        for colour in (REFUSED, WARNED):
+            assert contrast(readable(QColor(colour), behind), behind) >= READABLE, (colour, behind.name())
 
 
 def test_on_a_light_palette_the_red_is_the_usual_one() -> None:
@@ -308,3 +321,56 @@ def test_a_widget_palette_of_its_own_is_followed_too(qtbot: Any) -> None:
     parent.setPalette(palette("dark"))
     assert label.text_colour() == refused_colour(palette("dark"), QPalette.ColorRole.Window)
     assert contrast(label.text_colour(), palette("dark").color(QPalette.ColorRole.Window)) >= READABLE
+
+
+# --- other marks -----------------------------------------------------------------------------------------
+
+
+def nonpublic_hit() -> SearchHit:
+    return SearchHit(
+        file_id="f1",
+        page=0,
+        score=1.0,
+        parts=(("Grundstück ", False), ("Kaufpreis", True)),
+        name="Vorlage 2026/117",
+        context="TOP 2 · 3. Sitzung Bauausschuss",
+        committee="Bauausschuss",
+        meeting_date=date(2026, 12, 3),
+        public=False,
+        role="main",
+        paper_type=None,
+        file_pages_matched=1,
+    )
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+def test_a_search_hits_nonpublic_mark_reads_on_each_palette(name: str) -> None:
+    made = palette(name)
+    found = re.search(r'<span style="color:(#[0-9a-f]{6})"><b>', hit_html(nonpublic_hit(), made))
+    assert found is not None
+    mark, base = QColor(found.group(1)), made.color(QPalette.ColorRole.Base)
+    assert mark == readable(QColor(REFUSED), base) and contrast(mark, base) >= READABLE
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+def test_the_version_bars_cross_reads_on_its_own_background(
+    qtbot: Any, qapp: QApplication, app_palette: None, name: str
+) -> None:
+    """The bar keeps its light colours on every palette; its cross took a dark palette's light text."""
+    qapp.setPalette(palette(name))
+    bar = version_bar.VersionBar()
+    qtbot.addWidget(bar)
+    bar.show_replaced("Anlage 2 ergänzt")
+    bar.resize(520, 44)
+    with qtbot.waitExposed(bar, timeout=WAIT):
+        bar.show()
+    cross = bar.close_button.palette().color(QPalette.ColorRole.ButtonText)
+    assert contrast(cross, QColor(version_bar.BACKGROUND)) >= READABLE
+    assert contrast(QColor(version_bar.TEXT), QColor(version_bar.BACKGROUND)) >= READABLE
+    assert shows(bar.close_button.grab().toImage(), cross)
+    save(bar, f"version-bar-{name}")
+
+
+def test_the_delivery_tables_highlights_carry_their_own_readable_text() -> None:
+    for background in HIGHLIGHT.values():  # late, missing: the row's text is set dark with them
+        assert contrast(QColor("#1f2933"), QColor(background)) >= READABLE
