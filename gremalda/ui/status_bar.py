@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from gremalda.core.records import ReplicaStatus
+from gremalda.ui.palette_colours import WINDOW, warned_colour
 from gremalda.ui.sync_bridge import IndexProgress
 from sync.engine import Progress
 from sync.engine.report import Phase
@@ -56,7 +57,7 @@ class StatusBar(QStatusBar):
         self.orphans = QToolButton(self)  # lasting while annotations lost their place or need a look
         self.orphans.setObjectName("orphans")
         self.orphans.setAutoRaise(True)
-        self.orphans.setStyleSheet("#orphans { color: #8a4b00; font-weight: bold; }")
+        self._tint_orphans()
         self.orphans.setToolTip(
             self.tr("Annotations kept without their place, or to be checked in a new version: show them")
         )
@@ -87,6 +88,16 @@ class StatusBar(QStatusBar):
         self.pending.hide()
         self.set_online(None)
         self.last_sync.setText(self.tr("Not synchronised yet"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._tint_orphans()
+
+    def _tint_orphans(self) -> None:
+        """The attention button in the amber of a warning, readable on this palette's window colour."""
+        amber = warned_colour(self.palette(), WINDOW).name()
+        self.orphans.setStyleSheet(f"#orphans {{ color: {amber}; font-weight: bold; }}")
 
     def _label(self, name: str) -> QLabel:
         label = QLabel(self)

@@ -31,6 +31,7 @@ from gremalda.ui.login_dialog import LoginDialog
 from gremalda.ui.oparl_dialog import OParlDialog
 from gremalda.ui.palette_colours import REFUSED, WARNED, ProblemLabel, contrast, readable, refused_colour
 from gremalda.ui.search_panel import hit_html
+from gremalda.ui.status_bar import StatusBar
 
 SHOTS = Path(os.environ.get("GREMALDA_TEST_SHOTS", "/tmp/s6-palette-shots"))
 WAIT = 300_000  # ms: generous for a loaded CI machine; waits return as soon as the condition holds
@@ -374,3 +375,32 @@ def test_the_version_bars_cross_reads_on_its_own_background(
 def test_the_delivery_tables_highlights_carry_their_own_readable_text() -> None:
     for background in HIGHLIGHT.values():  # late, missing: the row's text is set dark with them
         assert contrast(QColor("#1f2933"), QColor(background)) >= READABLE
+
+
+# --- the status bar's attention button -------------------------------------------------------------------
+
+
+def test_the_attention_button_reads_on_each_palette_and_follows_a_change(
+    qtbot: Any, qapp: QApplication, app_palette: None
+) -> None:
+    """The status bar's "⚠ n annotations need attention" in the amber of a warning, readable on the window
+    colour of the palette it has, again after a change of palette (a dark mode switched on)."""
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    bar.resize(900, 30)
+    bar.set_orphans(2)
+    with qtbot.waitExposed(bar, timeout=WAIT):
+        bar.show()
+    for name in ("light", "dark", "high-contrast"):
+        qapp.setPalette(palette(name))
+        qapp.sendPostedEvents()  # the change reaches the widgets as posted events
+        found = re.search(r"color:\s*(#[0-9a-fA-F]{6})", bar.orphans.styleSheet())
+        assert found is not None, bar.orphans.styleSheet()
+        amber = QColor(found.group(1))
+        window = palette(name).color(QPalette.ColorRole.Window)
+        assert contrast(amber, window) >= READABLE, (name, amber.name())
+        if name == "light":
+            assert amber == QColor(WARNED)  # the usual amber where it reads
+        image = bar.orphans.grab().toImage()
+        assert shows(image, amber), name  # drawn in that colour
+        save(bar, f"status-bar-attention-{name}")
