@@ -5,6 +5,7 @@ dialog itself."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
@@ -38,6 +39,8 @@ from gremalda.ui.error_texts import error_text
 from gremalda.ui.oparl_tasks import OParlTasks
 from gremalda.ui.palette_colours import ProblemLabel
 from sync.oparl import ImportProgress
+
+log = logging.getLogger(__name__)
 
 # the dialog's file choices: (key, core policy); "none" and "open" both keep no files in a pass,
 # "open" fetches a meeting's files when it is opened
@@ -80,8 +83,11 @@ class OParlDialog(QDialog):
         self.tasks = OParlTasks(self)
         self._busy = False
         # the list read last begun: each read runs on a thread of its own, so an older one (from before an
-        # add or a remove) may land after a newer one; it is dropped
+        # add or a remove) may land after a newer one; it is dropped, whether it read the list or failed
         self._list_request = 0
+        # the list read whose failure the error label shows (None: it shows none, or an add's or a
+        # remove's): a newer read that succeeds takes it away
+        self._list_error: int | None = None
         title = self.tr("Council information systems (OParl)")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
@@ -181,11 +187,17 @@ class OParlDialog(QDialog):
         self.add_button.setEnabled(not self._busy and bool(self.url.text().strip()))
         self.remove_button.setEnabled(not self._busy and self.sources.currentItem() is not None)
 
-    def _show_error(self, error: GremaldaError) -> None:
+    def _show_error(self, error: GremaldaError, *, list_request: int | None = None) -> None:
+        """Show ``error``: a list read's failure when ``list_request`` (that read's number) is given."""
+        self._list_error = list_request
         title, message = error_text(error)
         self.error.setText(f"<b>{title}</b><br>{message}")
         self.error.setAccessibleDescription(f"{title}: {message}")
         self.error.show()
+
+    def _hide_error(self) -> None:
+        self._list_error = None
+        self.error.hide()
 
     # --- the list
 
@@ -195,11 +207,19 @@ class OParlDialog(QDialog):
 
         def listed(sources: list[SourceInfo]) -> None:
             if request == self._list_request:
-                self._listed(sources)
+                self._listed(sources, request)
 
-        self.tasks.run("list", lambda _stop: list_sources(self.paths), listed, self._failed)
+        def failed(error: GremaldaError) -> None:
+            if request == self._list_request:
+                self._show_error(error, list_request=request)
+            else:  # a newer read was begun: it tells (the list, or its own failure)
+                log.info("an earlier read of the OParl sources failed: %s", error)
 
-    def _listed(self, sources: list[SourceInfo]) -> None:
+        self.tasks.run("list", lambda _stop: list_sources(self.paths), listed, failed)
+
+    def _listed(self, sources: list[SourceInfo], request: int) -> None:
+        if self._list_error is not None and self._list_error < request:  # an older read's failure
+            self._hide_error()
         self.sources.clear()
         for source in sources:
             meetings = source.objects.get("meeting", 0)
@@ -217,7 +237,7 @@ class OParlDialog(QDialog):
             return
         choice = str(self.files.currentData())
         policy = dict(POLICIES)[choice]
-        self.error.hide()
+        self._hide_error()
         self.status.setText(self.tr("Adding %1…").replace("%1", url))
         self._set_busy(True)
         paths = self.paths
@@ -258,9 +278,6 @@ class OParlDialog(QDialog):
         self._show_error(error)
         self.reload()
 
-    def _failed(self, error: GremaldaError) -> None:
-        self._show_error(error)
-
     # --- removing
 
     def remove(self) -> None:
@@ -268,7 +285,7 @@ class OParlDialog(QDialog):
         if item is None or self._busy:
             return
         url = str(item.data(Qt.ItemDataRole.UserRole))
-        self.error.hide()
+        self._hide_error()
         self.status.setText(self.tr("Removing %1…").replace("%1", url))
         self._set_busy(True)
         paths = self.paths
