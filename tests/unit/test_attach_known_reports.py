@@ -47,7 +47,7 @@ def test_the_arrivals_report_is_reused_for_the_same_version_only(
 
     source = prepare(path, known)
     assert source.report is report  # not checked a second time
-    assert source.fingerprint == version and known.prepared(path) == version
+    assert known.prepared(path) == version
     assert known.prepared(path) is None  # told once
 
     path.write_bytes(_pdf(3))  # written again

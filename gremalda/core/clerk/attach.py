@@ -6,6 +6,10 @@ later attach of the same content — after a stop, a lost connection, a crash, a
 :class:`~gremalda.core.clerk.service.ClerkService` instance of the data directory — passes that id
 to ``ServerApi.upload``, which continues at the server's offset. The key is removed once the upload is
 complete; an id the server no longer knows (expired after 24 h) is dropped and the upload starts afresh.
+
+:func:`prepare` asks its :class:`Checker` (any; the default checks every file) for the report of the
+version of the file it has just read; :class:`KnownReports` reuses a passing report of that version (the
+inbox checked the file when it arrived) and keeps the version for the caller (:meth:`KnownReports.prepared`).
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from gremalda.core.clerk.errors import FileRefused, UploadStopped
-from gremalda.os_reasons import READ, OsReason
+from gremalda.os_reasons import READ
 from gremalda.pdf.preflight import Preflighter, PreflightReport
 from gremalda.store.replica import Store
 from sync.client import NotFound, ServerApi, SyncClientError, TransferCancelled
@@ -48,15 +52,13 @@ class Fingerprint:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A document on disk as it will be uploaded: its bytes' digest and size, names, preflight; its
-    fingerprint when the file did not change while it was read (None: it did)."""
+    """A document on disk as it will be uploaded: its bytes' digest and size, names, preflight."""
 
     path: Path
     sha256: str
     size: int
     file_name: str
     report: PreflightReport
-    fingerprint: Fingerprint | None = None
 
 
 def digest(path: Path) -> tuple[str, int]:
@@ -90,11 +92,21 @@ def fingerprint(path: Path) -> Fingerprint | None:
         return None
 
 
+class Checker(Protocol):
+    """What :func:`prepare` asks of a preflight, whichever it is."""
+
+    def report_for(self, path: Path, version: Fingerprint | None) -> PreflightReport:
+        """The preflight report of ``path``, whose bytes :func:`prepare` has just read as ``version``
+        (None: the file changed while it was read)."""
+        ...
+
+
 class KnownReports(Preflighter):
-    """A preflighter that knows the reports of checks made elsewhere (the inbox checks a file when it
-    arrives): :func:`prepare` takes a passing report it was told for the same version of the file (same
-    size, modification time and sha256) instead of checking the file a second time, and keeps what it
-    read of each path for the caller (:meth:`prepared`: the version that was uploaded). Thread-safe."""
+    """A preflighter (a :class:`Checker`) that knows the reports of checks made elsewhere (the inbox
+    checks a file when it arrives): for :func:`prepare` it takes a passing report it was told for the same
+    version of the file (same size, modification time and sha256) instead of checking the file a second
+    time, and it keeps the version prepare read of each path for the caller (:meth:`prepared`: the
+    version that was uploaded). Thread-safe."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -130,9 +142,13 @@ class KnownReports(Preflighter):
             self.remember(path, version, report)
         return report
 
-    def _read_by_prepare(self, path: Path, version: Fingerprint | None) -> None:
+    def report_for(self, path: Path, version: Fingerprint | None) -> PreflightReport:
+        """The passing report held for this version, else a check; the version is kept (:meth:`prepared`)."""
         with self._lock:
             self._prepared[path] = version
+        if version is not None and (held := self.known(path, version)) is not None:
+            return held
+        return self.check(path)  # not checked when it arrived, or changed since
 
     def prepared(self, path: Path) -> Fingerprint | None:
         """The version of ``path`` the last :func:`prepare` with this preflighter read (and forgets it);
@@ -152,31 +168,24 @@ def safe_file_name(name: str) -> str:
     return name
 
 
-def prepare(path: Path, preflighter: Preflighter | None = None) -> Source:
-    """Preflight the document; FileRefused (nothing uploaded) when it is not fit for a meeting folder.
-    With :class:`KnownReports`, a passing report of the same version is reused, and the version read is
-    kept there."""
+def prepare(path: Path, checker: Checker | None = None) -> Source:
+    """Read and preflight the document (the report from ``checker``, told the version read; without
+    one, a check of its own); FileRefused (nothing uploaded) when it is not fit for a meeting folder."""
     try:
         sha, size, version = _read(path)
     except OSError as exc:
-        reason = OsReason.of(exc, READ)
-        raise FileRefused.because(
-            "file_unreadable", name=path.name, detail=reason.system, **reason.params()
-        ) from None
-    report: PreflightReport | None = None
-    if isinstance(preflighter, KnownReports):
-        preflighter._read_by_prepare(path, version)
-        if version is not None:
-            report = preflighter.known(path, version)
-    if report is None:  # not checked when it arrived, or changed since
-        if preflighter is None:
-            with Preflighter() as checker:
-                report = checker.check(path)
-        else:
-            report = preflighter.check(path)
+        raise FileRefused.because_os("file_unreadable", exc, READ, name=path.name) from None
+    if checker is not None:
+        report = checker.report_for(path, version)
+    else:
+        fresh = KnownReports()  # knows no report: checks
+        try:
+            report = fresh.report_for(path, version)
+        finally:
+            fresh.close()
     if report.refusal is not None:
         raise FileRefused.by_preflight(path.name, report.refusal, detail="; ".join(report.mupdf_messages))
-    return Source(path, sha, size, safe_file_name(path.name), report, version)
+    return Source(path, sha, size, safe_file_name(path.name), report)
 
 
 def _state_key(sha: str) -> str:
@@ -241,10 +250,7 @@ def upload(
             store.set_state(key, None)  # expired or unknown on the server: start afresh
             resume_id = None
         except OSError as exc:
-            reason = OsReason.of(exc, READ)
-            raise FileRefused.because(
-                "file_unreadable", name=source.path.name, detail=reason.system, **reason.params()
-            ) from None
+            raise FileRefused.because_os("file_unreadable", exc, READ, name=source.path.name) from None
         except SyncClientError:
             raise  # the kept id stays: the next attempt resumes
     else:  # pragma: no cover

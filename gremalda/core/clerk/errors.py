@@ -2,7 +2,8 @@
 
 A raise site with a message more specific than its class's default names it by a stable ``code`` (one of
 :data:`REASONS`) with its ``params``: :meth:`ClerkError.because` makes the English message (the CLI's)
-from them, and the window translates by the code (gremalda.ui.clerk_texts). An error without a code
+from them (:meth:`ClerkError.because_os` with an OSError's reason), and the window translates by the
+code (gremalda.ui.clerk_texts). An error without a code
 carries its class's default message. A document refused by the preflight carries the preflight's
 :class:`~gremalda.pdf.preflight.Finding` too.
 """
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 from gremalda.errors import GremaldaError
+from gremalda.os_reasons import OsReason
 from gremalda.pdf.preflight import Finding
 
 # code -> the English message (str.format with the error's params)
@@ -60,6 +62,14 @@ class ClerkError(GremaldaError):
     def because(cls, code: str, *, detail: str | None = None, **params: Any) -> Self:
         """The error of this class for the reason ``code`` (see :data:`REASONS`) with its params."""
         return cls(REASONS[code].format(**params), detail=detail, code=code, params=params)
+
+    @classmethod
+    def because_os(cls, code: str, error: OSError, access: str = "", **params: Any) -> Self:
+        """:meth:`because` for a reason the operating system gave (``error`` while ``access``: READ,
+        WRITE, WATCH of gremalda.os_reasons): its params (``error``, ``reason``, ``errno``, ``system``)
+        join ``params``, and its own words are the detail."""
+        reason = OsReason.of(error, access)
+        return cls.because(code, detail=reason.system, **params, **reason.params())
 
 
 class NotClerk(ClerkError):

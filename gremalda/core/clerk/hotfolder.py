@@ -35,7 +35,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from gremalda.core.clerk.errors import ClerkError
-from gremalda.os_reasons import WATCH, OsReason
+from gremalda.os_reasons import WATCH
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +133,8 @@ class HotFolder:
             observer.schedule(_Events(self), str(self.path), recursive=False)
             observer.start()
         except OSError as exc:
-            reason = OsReason.of(exc, WATCH)
-            raise HotFolderUnusable.because(
-                "hot_folder_unwatchable", folder=str(self.path), detail=reason.system, **reason.params()
+            raise HotFolderUnusable.because_os(
+                "hot_folder_unwatchable", exc, WATCH, folder=str(self.path)
             ) from None
         self._observer = observer
         self._thread = threading.Thread(target=self._run, name="gremalda-hotfolder", daemon=True)

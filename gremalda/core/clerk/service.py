@@ -30,7 +30,7 @@ from typing import Any
 
 from gremalda.core.account import connect
 from gremalda.core.clerk import local
-from gremalda.core.clerk.attach import CHUNK_SIZE, prepare, upload
+from gremalda.core.clerk.attach import CHUNK_SIZE, Checker, prepare, upload
 from gremalda.core.clerk.deliveries import DeliveryTable
 from gremalda.core.clerk.errors import (
     ChangedMeanwhile,
@@ -44,7 +44,6 @@ from gremalda.core.clerk.errors import (
 from gremalda.core.clerk.numbering import renumber
 from gremalda.errors import NotSignedIn
 from gremalda.paths import DataPaths
-from gremalda.pdf.preflight import Preflighter
 from gremalda.store.replica import Store, open_store
 from sync.client import (
     Forbidden,
@@ -290,11 +289,12 @@ class ClerkService:
         supersedes_id: int | str | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         stop: threading.Event | None = None,
-        preflighter: Preflighter | None = None,
+        preflighter: Checker | None = None,
     ) -> str:
         """Attach a PDF to a meeting, agenda item or paper; returns the new file's id.
 
-        The preflight runs first and refuses broken files (:class:`FileRefused`, nothing uploaded).
+        The preflight runs first and refuses broken files (:class:`FileRefused`, nothing uploaded);
+        ``preflighter`` (an :class:`~.attach.Checker`, e.g. KnownReports) gives its report.
         The upload resumes after an interruption (see :mod:`.attach`). A late paper is ``role="late"``
         with a change note; a replacement names the file it supersedes (and should say why)."""
         if owner_kind not in OWNERS:
