@@ -15,9 +15,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QStyleOptionViewItem, QTreeView, QWidget
 
-from gremalda.ui.clerk.list_style import refused_colour
+from gremalda.ui.clerk.list_style import TONE_ROLE, tone_option
 from gremalda.ui.clerk.reads import DeskFile, MeetingDesk
 from gremalda.ui.formatting import role_text
 from gremalda.ui.icons import icon
@@ -68,7 +68,7 @@ class AgendaModel(QStandardItemModel):
                 mark = self.tr("not public")
                 node.setText(f"{text}  ({mark})")
                 node.setIcon(icon("nonpublic"))
-                node.setForeground(refused_colour())  # the application palette's
+                node.setData("refused", TONE_ROLE)  # red readable on the palette of the view showing it
                 tips.append(self.tr("Not public: only for those entitled to it."))
             if item.papers:
                 tips.append(self.tr("Papers: %1").replace("%1", ", ".join(item.papers)))
@@ -209,6 +209,15 @@ class AgendaModel(QStandardItemModel):
         return gap - 1 if order.index(item_id) < gap else gap
 
 
+class ToneWrapDelegate(WrapDelegate):
+    """Wrapped titles; a non-public item's in the red readable on the base of the view's palette as it is
+    when painted (the model keeps the tone, not a colour: a palette change at run time is followed)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:  # noqa: N802 (Qt's name)
+        super().initStyleOption(option, index)
+        tone_option(option, index)
+
+
 class AgendaEditorTree(QTreeView):
     """The tree of the agenda editor; see the module docstring for its keys."""
 
@@ -226,7 +235,7 @@ class AgendaEditorTree(QTreeView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setItemDelegate(WrapDelegate(self))  # long titles wrap to further lines, not cut with "…"
+        self.setItemDelegate(ToneWrapDelegate(self))  # long titles wrap to further lines, not cut with "…"
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         alt = event.modifiers() & Qt.KeyboardModifier.AltModifier

@@ -36,7 +36,7 @@ from gremalda.core.clerk.hotfolder import file_away
 from gremalda.errors import GremaldaError
 from gremalda.os_reasons import WRITE, OsReason
 from gremalda.ui import error_reporter
-from gremalda.ui.clerk.list_style import list_height, refused_colour, warned_colour
+from gremalda.ui.clerk.list_style import TONE_ROLE, ToneItem, list_height
 from gremalda.ui.os_texts import reason_text
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ class Inbox(QWidget):
         self.remove([path])  # a new version of the same file: listed once
         self._checks[str(path)] = self._checks.get(str(path), 0) + 1
         self._rewritten.discard(str(path))
-        item = QListWidgetItem(self.tr("%1 — checking…").replace("%1", path.name), self.list)
+        item = ToneItem(self.tr("%1 — checking…").replace("%1", path.name), self.list)
         item.setData(PATH_ROLE, str(path))
         item.setData(STATE_ROLE, "checking")
         item.setToolTip(str(path))
@@ -245,13 +245,12 @@ class Inbox(QWidget):
         item.setData(STATE_ROLE, state)
         item.setText(text.replace("%1", path.name).replace("%2", detail))
         item.setToolTip("\n".join([str(path), *lines]))
-        palette = self.list.palette()
-        if state == "refused":
-            item.setForeground(refused_colour(palette))
-        elif state in ("warned", "stuck", "changed"):
-            item.setForeground(warned_colour(palette))
-        else:
-            item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        # the tone, not a colour: the entry (a ToneItem) is painted in the red or amber readable on the
+        # list's palette as it is then (a dark mode switched on later, a palette of the list's own)
+        tone = (
+            "refused" if state == "refused" else "warned" if state in ("warned", "stuck", "changed") else None
+        )
+        item.setData(TONE_ROLE, tone)
 
     def _assign(self) -> None:
         chosen = [Path(str(i.data(PATH_ROLE))) for i in self.list.selectedItems()]

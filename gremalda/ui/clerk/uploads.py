@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from gremalda.core.clerk.errors import UploadStopped
 from gremalda.errors import GremaldaError
 from gremalda.pdf.preflight import PreflightReport
 from gremalda.ui import error_reporter
-from gremalda.ui.clerk.list_style import list_height, refused_colour
+from gremalda.ui.clerk.list_style import ToneItem, list_height
 from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.clerk_texts import finding_text
 from gremalda.ui.error_texts import error_text
@@ -109,7 +108,7 @@ class UploadQueue(QWidget):
 
     def add(self, request: Request) -> None:
         """Check the document, then (when it passes) upload and attach it."""
-        row = QListWidgetItem(self.tr("%1: checking…").replace("%1", request.path.name), self.list)
+        row = ToneItem(self.tr("%1: checking…").replace("%1", request.path.name), self.list)
         self.list.scrollToItem(row)
 
         def checked(report: PreflightReport) -> None:
@@ -121,7 +120,7 @@ class UploadQueue(QWidget):
                 row.setText(
                     self.tr("%1: refused — %2").replace("%1", request.path.name).replace("%2", reason)
                 )
-                row.setForeground(refused_colour(self.list.palette()))
+                row.set_tone("refused")  # red readable on the list's palette, also after a change
                 self.refused.emit(str(request.path), reason)
                 return
             row.setText(
@@ -133,7 +132,7 @@ class UploadQueue(QWidget):
             lambda _svc: self._check(request.path), checked, lambda e: self._failed(row, request, e)
         )
 
-    def _upload(self, request: Request, row: QListWidgetItem, summary: str) -> None:
+    def _upload(self, request: Request, row: ToneItem, summary: str) -> None:
         stop = threading.Event()
         self.runner.submit(
             lambda svc: self._attach(svc, request, stop),
@@ -154,7 +153,7 @@ class UploadQueue(QWidget):
 
     def _done(
         self,
-        row: QListWidgetItem,
+        row: ToneItem,
         request: Request,
         summary: str,
         result: tuple[str, Fingerprint | None],
@@ -169,7 +168,7 @@ class UploadQueue(QWidget):
 
     def _failed(
         self,
-        row: QListWidgetItem,
+        row: ToneItem,
         request: Request,
         error: BaseException,
         stop: threading.Event | None = None,
@@ -184,7 +183,7 @@ class UploadQueue(QWidget):
             return
         message = error_text(error)[1] if isinstance(error, GremaldaError) else str(error)
         row.setText(self.tr("%1: not attached — %2").replace("%1", request.path.name).replace("%2", message))
-        row.setForeground(refused_colour(self.list.palette()))
+        row.set_tone("refused")  # red readable on the list's palette, also after a change
         error_reporter.report(error)
 
     def _finish(self, stop: threading.Event | None) -> None:
