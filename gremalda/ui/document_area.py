@@ -175,6 +175,7 @@ class DocumentArea(QSplitter):
     tabClosing = Signal(object)  # DocumentTab, before it goes  # noqa: N815 (Qt's naming)
     pageSettled = Signal(object, int)  # DocumentTab, page  # noqa: N815 (Qt's naming)
     documentLoaded = Signal(object, object)  # DocumentTab, DocumentInfo  # noqa: N815 (Qt's naming)
+    newVersionRequested = Signal(object)  # DocumentTab: its version bar's Open  # noqa: N815 (Qt's naming)
     splitChanged = Signal(bool)  # noqa: N815 (Qt's naming)
 
     def __init__(self, factory: ViewFactory, parent: QWidget | None = None) -> None:
@@ -270,6 +271,7 @@ class DocumentArea(QSplitter):
         self._attach_annotations(tab)
         tab.pageSettled.connect(self.pageSettled)
         tab.loaded.connect(self.documentLoaded)
+        tab.version_bar.openRequested.connect(lambda tab=tab: self.newVersionRequested.emit(tab))
         self._remove_start_page()
         index = pane.addTab(tab, tab.title)
         pane.setTabToolTip(index, entry.context or tab.title)

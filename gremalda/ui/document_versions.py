@@ -23,7 +23,6 @@ version it read then)."""
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +32,7 @@ from PySide6.QtCore import QObject
 
 from gremalda.core.library import Library
 from gremalda.core.records import FileEntry
+from gremalda.core.version_chain import VersionChains
 from gremalda.store.replica import Store
 from gremalda.ui.document_area import DocumentTab, document_key
 
@@ -54,41 +54,22 @@ class Versions:
     newest: FileEntry | None
 
 
-def _id_key(file_id: str) -> tuple[int, int | str]:
-    return (0, int(file_id)) if file_id.isdigit() else (1, file_id)
-
-
 def read_versions(file_ids: Iterable[str]) -> Callable[[Store], dict[str, Versions]]:
-    """The job (on a replica worker): :class:`Versions` of each of these files. A chain of versions is
-    followed to its newest (of two files replacing one, the newer id), preferring the newest one that is
-    on this device."""
+    """The job (on a replica worker): :class:`Versions` of each of these files. The chain of versions
+    (:class:`gremalda.core.version_chain.VersionChains`, the walk re-anchoring follows too: a branch takes
+    the newer id, a cycle ends at its newest id) is followed to its newest version that is on this
+    device, else to its newest one: a tab offers a version not downloaded yet, and says so."""
     wanted = list(dict.fromkeys(file_ids))
 
     def job(store: Store) -> dict[str, Versions]:
-        rows = store.db.conn.execute(
-            "SELECT id, CAST(json_extract(data, '$.supersedes_id') AS TEXT) FROM object "
-            "WHERE type = 'file' AND json_extract(data, '$.supersedes_id') IS NOT NULL"
-        ).fetchall()
-        successors: dict[str, list[str]] = defaultdict(list)
-        for file_id, previous in rows:
-            if previous is not None and str(previous) != str(file_id):
-                successors[str(previous)].append(str(file_id))
+        chains = VersionChains.read(store.db.conn)
         library = Library(store.db.conn)
         out: dict[str, Versions] = {}
         for file_id in wanted:
-            chain: list[str] = []
-            current, seen = file_id, {file_id}
-            while successors.get(current):
-                newer = max(successors[current], key=_id_key)
-                if newer in seen:
-                    break
-                seen.add(newer)
-                chain.append(newer)
-                current = newer
             newest: FileEntry | None = None
-            for candidate in reversed(chain):  # the newest first; the newest stored one when there is one
+            for candidate in reversed(chains.newer(file_id)):  # the newest first; the newest stored one
                 entry = library.file(candidate)
-                if entry is None:
+                if entry is None:  # removed by a pass that committed since the chains were read
                     continue
                 if newest is None:
                     newest = entry
@@ -114,6 +95,7 @@ class DocumentVersions(QObject):
         if sync is not None:
             sync.finished.connect(lambda _result: self.check())
         w.documentOpened.connect(self._opened)
+        w.documents.newVersionRequested.connect(self.open_new_version)
         w.documents.currentChanged.connect(lambda _tab: self.update_panel())
         w.annotations.model.changed.connect(self._annotations_changed)
         w.annotations.panel.versionLinkActivated.connect(self._panel_link)
@@ -164,9 +146,6 @@ class DocumentVersions(QObject):
             tab.setProperty(CHECKED, number)
             versions = found[tab.entry.id]
             if versions.newest is not None:
-                if not tab.version_bar.property("followed"):
-                    tab.version_bar.setProperty("followed", True)
-                    tab.version_bar.openRequested.connect(lambda tab=tab: self.open_new_version(tab))
                 tab.successor = versions.newest
                 tab.version_bar.show_replaced(versions.newest.change_note, stored=versions.newest.stored)
                 if tab is self.window.documents.current_tab():

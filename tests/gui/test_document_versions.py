@@ -10,7 +10,7 @@ Set GREMALDA_SHOTS to a folder to keep screenshots of the window along the way."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +20,18 @@ from PySide6.QtCore import Qt
 
 from gremalda.core.library import Library
 from gremalda.core.records import FileEntry
+from gremalda.core.version_chain import VersionChains
 from gremalda.paths import DataPaths
-from gremalda.store.replica import open_store
+from gremalda.store.replica import Store, open_store
 from gremalda.ui.document_area import DocumentTab, document_key
+from gremalda.ui.document_versions import read_versions
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.orphan_dialog import OrphanDialog
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.sync_bridge import SyncBridge
 from tests.gui.conftest import GuiWorld, shot
-from tests.unit.test_annotations_reanchoring import GONE, NEW, OLD, QUOTE, highlight, make_pdf, note
+from tests.unit.test_annotations_reanchoring import GONE, NEW, OLD, QUOTE, highlight, make_pdf, note, put_file
+from tests.unit.test_version_chain import file_object, open_replica
 
 WAIT = 120_000  # ms; the waits return as soon as it happened; generous for a loaded CI machine
 NOTE = "Änderungsantrag: Absatz auf Seite 1 eingefügt"
@@ -358,3 +361,57 @@ def test_a_tab_still_opening_when_a_pass_brings_its_new_version_is_checked_once_
     assert not tab.entry.superseded  # the file as it was read, before the pass
     qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
     assert tab.version_bar.isVisible() and tab.version_bar.text() == f"New version: {NOTE}"
+
+
+@pytest.fixture
+def replica(tmp_path: Path) -> Iterator[Store]:
+    opened = open_replica(tmp_path / "client")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def newest_of(store: Store, file_ids: Sequence[str]) -> dict[str, str | None]:
+    """What the tabs' check says replaces each file (the newest id, None: nothing)."""
+    found = read_versions(file_ids)(store)
+    return {i: None if v.newest is None else v.newest.id for i, v in found.items()}
+
+
+def test_the_tabs_follow_the_chain_re_anchoring_follows(replica: Store) -> None:
+    """The tabs' check (read_versions) walks the chains as re-anchoring does
+    (gremalda.core.version_chain; its unit tests: tests/unit/test_version_chain.py): a chain of three,
+    a cycle (each file's newest is the cycle's newest id, itself not replaced), a missing link (a file
+    whose successor is not in the replica is not replaced; the chain of the missing file goes on)."""
+    pdf = make_pdf(OLD)
+    put_file(replica, "10", pdf)
+    put_file(replica, "11", pdf, supersedes="10")
+    put_file(replica, "12", pdf, supersedes="11")
+    put_file(replica, "20", pdf, supersedes="22")  # 20 <- 21 <- 22 <- 20
+    put_file(replica, "21", pdf, supersedes="20")
+    put_file(replica, "22", pdf, supersedes="21")
+    put_file(replica, "30", pdf)  # 30 <- (31, not here) <- 32
+    put_file(replica, "32", pdf, supersedes="31")
+    ids = ["10", "11", "12", "20", "21", "22", "30", "31", "32"]
+    expected = {"10": "12", "11": "12", "20": "22", "21": "22", "30": None, "31": "32"}
+    assert newest_of(replica, ids) == {i: expected.get(i) for i in ids}
+    chains = VersionChains.read(replica.db.conn)
+    assert {i: next(reversed(chains.newer(i)), None) for i in ids} == newest_of(replica, ids)
+    missing = read_versions(["31"])(replica)["31"]
+    assert missing.current is None and missing.newest is not None  # gone, and replaced
+
+
+def test_a_tab_offers_the_newest_stored_version_else_the_newest(replica: Store) -> None:
+    """Where the tabs and re-anchoring differ, on purpose: a tab shows the newest version that is on
+    this device (its notes wait for it to be indexed: re-anchoring's target), else offers the newest
+    one, not downloaded yet (its bar says so)."""
+    pdf = make_pdf(OLD)
+    put_file(replica, "10", pdf)
+    put_file(replica, "11", pdf, supersedes="10", index=False)
+    file_object(replica, "12", supersedes_id=11, change_note="noch nicht geladen")  # no bytes yet
+    found = read_versions(["10", "11"])(replica)
+    assert found["10"].newest is not None and found["10"].newest.id == "11" and found["10"].newest.stored
+    put_file(replica, "5", pdf)
+    file_object(replica, "6", supersedes_id="5")
+    only = read_versions(["5"])(replica)["5"].newest
+    assert only is not None and only.id == "6" and not only.stored

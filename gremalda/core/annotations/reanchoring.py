@@ -6,9 +6,12 @@ Only the signed-in user's own live annotations are moved here; others' are read-
 their author's device moves them (the feed then brings the moved records).
 
 * A newer version: a file of the replica supersedes (``supersedes_id``) the annotation's file. The chain
-  is followed (a branch: the newest file id) to its newest version that is downloaded and whose current
-  content is indexed; the annotations move there. When the newest version is not ready yet, they move
-  to the newest one that is (and on again in a later pass), or, when none is, wait for a later pass.
+  (:class:`gremalda.core.version_chain.VersionChains`, the walk the open tabs follow too: a branch takes
+  the newest file id, a cycle ends at its newest id) is followed to its newest version that is
+  downloaded and whose current content is indexed; the annotations move there. When the newest version
+  is not ready yet (not downloaded, not indexed, or without a ``file`` row: an OParl file before its
+  bytes came), they move to the newest one that is (and on again in a later pass), or, when none is,
+  wait for a later pass.
 * Content replaced under the same file id: the annotation's ``file_sha256`` differs from the file's
   (downloaded and indexed) content. A record without ``file_sha256`` (made where it was not known)
   counts as replaced when its ``page_text_hash`` no longer matches its page (compared once per content
@@ -37,6 +40,7 @@ from gremalda.core.annotations.anchor import page_text_hash
 from gremalda.core.annotations.authoring import quads
 from gremalda.core.annotations.records import Annotation, Quad
 from gremalda.core.annotations.store import AnnotationStore
+from gremalda.core.version_chain import VersionChains, id_key
 from gremalda.pdf.render import Word
 from gremalda.pdf.words import DocumentWords
 from gremalda.store.database import sqlite_errors
@@ -68,49 +72,29 @@ class _File:
     id: str
     sha256: str | None
     vault_version: int | None
-    supersedes_id: str | None
     ready: bool  # downloaded, and the index holds the text of this content
 
 
 def _files(store: Store) -> dict[str, _File]:
     with sqlite_errors(store.db.path):
         rows = store.db.conn.execute(
-            "SELECT f.id, f.sha256, f.vault_version, f.state, t.sha256, o.data FROM file AS f"
-            " LEFT JOIN object AS o ON o.type = 'file' AND o.id = f.id"
+            "SELECT f.id, f.sha256, f.vault_version, f.state, t.sha256 FROM file AS f"
             " LEFT JOIN text_source AS t ON t.file_id = f.id"
         ).fetchall()
     out: dict[str, _File] = {}
-    for oid, sha, version, state, indexed, data in rows:
-        try:
-            obj = json.loads(data) if data else {}
-        except ValueError:
-            obj = {}
-        previous = obj.get("supersedes_id") if isinstance(obj, dict) else None
+    for oid, sha, version, state, indexed in rows:
         ready = state == "complete" and version is not None and sha is not None and indexed == sha
-        out[str(oid)] = _File(str(oid), sha, version, None if previous is None else str(previous), ready)
+        out[str(oid)] = _File(str(oid), sha, version, ready)
     return out
 
 
-def _id_key(file_id: str) -> tuple[int, int | str]:
-    return (0, int(file_id)) if file_id.isdigit() else (1, file_id)
-
-
-def _newest(
-    file_id: str, successors: dict[str, list[str]], files: dict[str, _File]
-) -> tuple[str | None, bool]:
+def _newest(file_id: str, chains: VersionChains, files: dict[str, _File]) -> tuple[str | None, bool]:
     """The newest ready version superseding ``file_id`` (following the chain), or None; and whether a
-    still newer one is not ready yet."""
-    seen = {file_id}
-    current, target = file_id, None
-    while successors.get(current):
-        newer = max(successors[current], key=_id_key)
-        if newer in seen:  # a cycle (should not happen): stop where it closes
-            break
-        seen.add(newer)
-        current = newer
-        if files[current].ready:
-            target = current
-    return target, current != file_id and current != target
+    still newer one is not ready yet (a version without a ``file`` row is not)."""
+    chain = chains.newer(file_id)
+    ready = [newer for newer in chain if (file := files.get(newer)) is not None and file.ready]
+    target = ready[-1] if ready else None
+    return target, bool(chain) and chain[-1] != target
 
 
 def _replaced(store: Store, record: Annotation, file: _File, hashes: dict[int, str | None]) -> bool:
@@ -202,16 +186,14 @@ def reanchor_replaced(store: Store, *, user_id: str | None = None, now: str | No
     if not mine:
         return report
     files = _files(store)
-    successors: dict[str, list[str]] = defaultdict(list)
-    for f in files.values():
-        if f.supersedes_id is not None and f.supersedes_id != f.id:
-            successors[f.supersedes_id].append(f.id)
+    with sqlite_errors(store.db.path):
+        chains = VersionChains.read(store.db.conn)
     when = now or _now()
     checked = _checked(store)
     before = dict(checked)
-    for file_id in sorted(mine, key=_id_key):
+    for file_id in sorted(mine, key=id_key):
         records = mine[file_id]
-        target, newer_waits = _newest(file_id, successors, files)
+        target, newer_waits = _newest(file_id, chains, files)
         if target is None:
             if newer_waits:  # a new version is there, not downloaded or indexed yet: a later pass
                 report.waiting += len(records)
