@@ -515,6 +515,76 @@ def test_a_write_to_one_meeting_does_not_hold_up_the_reads_of_another(
     assert editor.desk is not None and editor.desk.id == now
 
 
+def test_a_meeting_saved_after_another_was_chosen_holds_up_its_own_reads_not_the_others(
+    open_window: Callable[..., MainWindow], gui_world: GuiWorld, qtbot: Any, tmp_path: Path
+) -> None:
+    """The meeting dialog is opened on one meeting; another is chosen (and shown) before it is saved. The
+    save is a write to the first: while it is under way, reads of the one on screen are shown (a write to
+    another meeting does not hold them up), and once the first is chosen again a read of it made during
+    the write is not (it may lack the write); the read after the write shows it saved. (The editor once
+    counted the write against the meeting on screen when it was saved.)"""
+    ids = gui_world.world.ids
+    window = open_window(gui_world.replica(tmp_path, "clerk"), sync=False)
+    ws = window.clerk
+    qtbot.waitUntil(lambda: ws.clerk, timeout=WAIT)
+    edited, other = str(ids["draft_meeting"]), str(ids["published_meeting"])
+    show_in_clerk_editor(qtbot, window, edited, timeout=WAIT)
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    editor = ws.editor
+    assert editor.desk is not None
+    old_location = editor.desk.location
+    ws.edit_meeting()
+    qtbot.waitUntil(lambda: isinstance(ws.dialog, MeetingDialog), timeout=WAIT)
+    dialog = ws.dialog
+    dialog.location.setText("Ratssaal (verlegt)")
+    show_in_clerk_editor(qtbot, window, other, timeout=WAIT)  # chosen while the dialog is open
+    qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+    landed: list[str] = []
+    shown: list[str | None] = []
+    editor.loaded.connect(lambda desk: shown.append(desk.id if desk is not None else None))
+    real_landed = editor._landed
+
+    def landing(number: int, writes_done: int, meeting: str, desk: Any) -> None:
+        real_landed(number, writes_done, meeting, desk)  # shows it (emits loaded) or drops it
+        landed.append(meeting)
+
+    gate = threading.Event()
+    ws.runner.submit(lambda _svc: gate.wait())  # the runner is busy: the save waits behind this
+    try:
+        dialog.accept()  # saved: a write to the meeting the dialog was opened on
+        editor._landed = landing  # type: ignore[method-assign,assignment]
+        shown.clear()
+        editor.reload()  # a read of the meeting on screen (a sync pass's, say)
+        qtbot.waitUntil(lambda: bool(landed), timeout=WAIT)
+        assert shown == [other], "a write to another meeting held up the reads of the one on screen"
+        show_in_clerk_editor(qtbot, window, edited, timeout=WAIT)  # chosen again (the other was shown)
+        qtbot.waitUntil(lambda: window.workers.pending == 0, timeout=WAIT)
+        landed.clear()
+        shown.clear()
+        editor.reload()  # a read made while the save is under way
+        qtbot.waitUntil(lambda: bool(landed), timeout=WAIT)
+        assert shown == [], "a read made during the write to the meeting on screen was shown"
+    finally:
+        if "_landed" in vars(editor):
+            del editor._landed
+        gate.set()
+    qtbot.waitUntil(  # the written meeting's reads come through again: the read after the write
+        lambda: (
+            editor.desk is not None
+            and editor.desk.id == edited
+            and editor.desk.location == "Ratssaal (verlegt)"
+        ),
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+    editor.run(edited, lambda svc: svc.update_meeting(edited, location=old_location))  # the shared world
+    qtbot.waitUntil(
+        lambda: editor.desk is not None and editor.desk.id == edited and editor.desk.location == old_location,
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(lambda: ws.runner.pending == 0 and window.workers.pending == 0, timeout=WAIT)
+
+
 def _row(ws: ClerkWorkspace, kind: str, object_id: str) -> Any:
     assert ws.editor.select(kind, object_id), (kind, object_id)
     return ws.editor.tree.currentIndex()

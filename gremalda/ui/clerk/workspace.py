@@ -180,6 +180,7 @@ class ClerkWorkspace(QObject):
             values = dialog.values()
             if desk is None:
                 self.editor.run(
+                    None,  # a new meeting
                     lambda svc: svc.create_meeting(
                         values["organization_id"],
                         values["name"],
@@ -191,7 +192,7 @@ class ClerkWorkspace(QObject):
                 )
             else:
                 del values["organization_id"]
-                self.editor.run(lambda svc: svc.update_meeting(desk.id, **values))
+                self.editor.run(desk.id, lambda svc: svc.update_meeting(desk.id, **values))
 
         dialog.accepted.connect(accepted)
         self._open(dialog)
@@ -223,6 +224,7 @@ class ClerkWorkspace(QObject):
         def answered(result: int) -> None:
             if result == QMessageBox.StandardButton.Yes:
                 self.editor.run(
+                    meeting_id,
                     lambda svc: svc.publish(meeting_id),
                     lambda _r: self._notice(self.tr("The meeting is published: the members receive it now.")),
                 )
@@ -301,31 +303,33 @@ class ClerkWorkspace(QObject):
         self._open(dialog)
 
     def link_paper(self) -> None:
-        item_id = self.editor.current_item()
+        item_id, meeting_id = self.editor.current_item(), self.editor.shown_meeting()
         if item_id is None:
             self._notice(self.tr("Choose an agenda item first."))
             return
-        self.window.workers.submit(papers, lambda found: self._choose_paper(item_id, found))
+        self.window.workers.submit(papers, lambda found: self._choose_paper(meeting_id, item_id, found))
 
-    def _choose_paper(self, item_id: str, found: list[tuple[str, str]]) -> None:
+    def _choose_paper(self, meeting_id: str | None, item_id: str, found: list[tuple[str, str]]) -> None:
         dialog = ChoiceDialog(self.tr("Link paper"), found, self.window)
 
         def accepted() -> None:
             paper = dialog.chosen()
             if paper is not None:
-                self.editor.run(lambda svc: svc.link_paper(item_id, paper))
+                self.editor.run(meeting_id, lambda svc: svc.link_paper(item_id, paper))
 
         dialog.accepted.connect(accepted)
         self._open(dialog)
 
     def link_document(self) -> None:
-        item_id = self.editor.current_item()
+        item_id, meeting_id = self.editor.current_item(), self.editor.shown_meeting()
         if item_id is None:
             self._notice(self.tr("Choose an agenda item first."))
             return
-        self.window.workers.submit(efile_documents, lambda found: self._choose_document(item_id, found))
+        self.window.workers.submit(
+            efile_documents, lambda found: self._choose_document(meeting_id, item_id, found)
+        )
 
-    def _choose_document(self, item_id: str, found: list[tuple[str, str]]) -> None:
+    def _choose_document(self, meeting_id: str | None, item_id: str, found: list[tuple[str, str]]) -> None:
         if not found:
             box = QMessageBox(
                 QMessageBox.Icon.Information,
@@ -344,7 +348,7 @@ class ClerkWorkspace(QObject):
         def accepted() -> None:
             file_id = dialog.chosen()
             if file_id is not None:
-                self.editor.run(lambda svc: svc.link_document(item_id, file_id))
+                self.editor.run(meeting_id, lambda svc: svc.link_document(item_id, file_id))
 
         dialog.accepted.connect(accepted)
         self._open(dialog)
