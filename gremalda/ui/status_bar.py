@@ -6,7 +6,9 @@ While a pass waits for the server (:meth:`StatusBar.awaiting_server`: it began, 
 answer came) and no answer comes for :attr:`StatusBar.waiting_after_ms`, the connection reads "Server
 not answering…" instead of "Online" (a hung server: a request stalls up to the client's read timeout);
 the next answer (:meth:`StatusBar.server_answered`) shows "Online" again, and the end of the pass
-(:meth:`StatusBar.sync_stopped`) what it found."""
+(:meth:`StatusBar.sync_stopped`) what it found. A quick push (after a save, or the probe while changes
+wait) waits the same way (:meth:`StatusBar.awaiting_push` until :meth:`StatusBar.push_ended`), on a timer
+of its own: a push's wait and a pass's never end or restart each other."""
 
 from __future__ import annotations
 
@@ -83,6 +85,10 @@ class StatusBar(QStatusBar):
         self._silence.setSingleShot(True)
         self._silence.timeout.connect(self._server_silent)
         self._awaiting = False  # a pass waits for the server's next answer (the timer may have fired)
+        self._push_silence = QTimer(self)  # runs while a quick push waits for the server's answer
+        self._push_silence.setSingleShot(True)
+        self._push_silence.timeout.connect(self._server_silent)
+        self._push_awaiting = False  # a quick push waits for the server's answer (the timer may have fired)
         self._waiting = False  # the connection says that the server is not answering
         self._pending = 0
         self.pending.hide()
@@ -119,8 +125,9 @@ class StatusBar(QStatusBar):
         """This window does not synchronise (e.g. the smoke test): say so rather than "Offline"."""
         self._online = None
         self._sync_off = True
-        self._awaiting = self._waiting = False
+        self._awaiting = self._push_awaiting = self._waiting = False
         self._silence.stop()
+        self._push_silence.stop()
         self._show_connection(self.tr("Synchronisation off"))
 
     def _show_connection(self, text: str, tip: str = "") -> None:
@@ -159,6 +166,33 @@ class StatusBar(QStatusBar):
         elif not more:
             self._awaiting = False
             self._silence.stop()
+
+    def awaiting_push(self) -> None:
+        """A quick push sends what waits and waits for the server's answer: unless it ends within
+        :attr:`waiting_after_ms`, the connection says that the server is not answering. A pass's wait
+        (before, or beside it) goes on as it was."""
+        if not self._sync_off:
+            self._push_awaiting = True
+            self._push_silence.start(max(self.waiting_after_ms, 0))
+
+    def push_ended(self) -> None:
+        """The quick push ended, answered or not: it waits no more. If its wait made the connection
+        say that the server is not answering (and no pass's wait did), the state before it again (an
+        answered push then says "Online"); does nothing when no push waits."""
+        if not self._push_awaiting:
+            return
+        self._push_awaiting = False
+        self._push_silence.stop()
+        if self._waiting and not self._pass_silent():
+            self.set_online(self._online)
+
+    def _pass_silent(self) -> bool:
+        """A pass waits for the server and its wait ran out."""
+        return self._awaiting and not self._silence.isActive()
+
+    def _push_silent(self) -> bool:
+        """A quick push waits for the server and its wait ran out."""
+        return self._push_awaiting and not self._push_silence.isActive()
 
     def _server_silent(self) -> None:
         self._waiting = True
@@ -242,7 +276,7 @@ class StatusBar(QStatusBar):
         error other than the server's absence leaves the connection as it was before the wait)."""
         self._awaiting = False
         self._silence.stop()
-        if self._waiting:
+        if self._waiting and not self._push_silent():
             self.set_online(self._online)
         self.activity.clear()
         self.activity.hide()

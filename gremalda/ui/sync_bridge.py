@@ -11,7 +11,10 @@ after a local save; several within about a second make one push) pushes them on 
 passes. When the network comes back they go within seconds: Qt's network information (where a backend
 loads; offscreen it may not) saying the network is reachable again ends the wait of a pass's retry and
 tries at once, and while changes wait and the server cannot be reached a push is tried every few seconds
-instead of waiting out the backoff; the first that succeeds is followed by a full pass.
+instead of waiting out the backoff; the first that succeeds is followed by a full pass. ``pushStarted()``
+tells that such a push (or a probe) begins and sends what waits (not when nothing waits: then it asks the
+server nothing); ``outboxChanged()`` follows when it ended, answered or not (``pushed`` after it when
+answered), so the status bar can wait for the server's answer as it does for a pass's.
 ``outboxChanged()`` tells that a push or a pass ran (or failed): what waits in the replica's outbox may
 have changed. The bridge does not tell a count: the window's one count of what waits is the annotation
 model's (`gremalda.ui.annotations.model.AnnotationModel.pendingChanged`), read again on this signal.
@@ -43,7 +46,7 @@ from gremalda.core.syncing import SyncOutcome, pending_changes, push_changes, sy
 from gremalda.errors import GremaldaError, SyncFailed
 from gremalda.paths import DataPaths
 from gremalda.store import oparl_replica
-from gremalda.store.replica import open_store
+from gremalda.store.replica import StoreReplica, open_store
 from gremalda.ui.error_reporter import as_gremalda_error
 from sync.engine import BackgroundSync, EventListener, Phase, Progress, SyncReport
 
@@ -94,6 +97,7 @@ class SyncBridge(QObject):
     finished = Signal(object)  # SyncResult
     failed = Signal(object, bool)  # GremaldaError, True when the user asked for the pass
     pushed = Signal(object)  # SyncReport of a quick push that reached the server
+    pushStarted = Signal()  # noqa: N815 (Qt's naming) a quick push begins sending (outboxChanged: it ended)
     outboxChanged = Signal()  # noqa: N815 (Qt's naming) a push or a pass ran: the outbox may have changed
 
     _started = Signal(bool)
@@ -101,6 +105,7 @@ class SyncBridge(QObject):
     _finished = Signal(object)
     _failed = Signal(object, bool)
     _pushed = Signal(object)
+    _push_started = Signal()
     _outbox = Signal()
 
     def __init__(
@@ -132,6 +137,7 @@ class SyncBridge(QObject):
         self._finished.connect(self._on_finished, queued)
         self._failed.connect(self._on_failed, queued)
         self._pushed.connect(self.pushed, queued)
+        self._push_started.connect(self.pushStarted, queued)
         self._outbox.connect(self.outboxChanged, queued)
         self._background: BackgroundSync[SyncResult] = BackgroundSync(
             self._pass,
@@ -299,13 +305,27 @@ class SyncBridge(QObject):
         return SyncResult(outcome, arrivals(before, after), datetime.now(UTC), requested, tuple(sources))
 
     def _push(self, stop: threading.Event) -> SyncReport:
+        """A quick push (sync thread): ``pushStarted`` first when something waits to be sent; the
+        outbox report at its end, answered or failed (before ``pushed``, or the error)."""
         try:
+            if self._has_outgoing():
+                self._push_started.emit()
             report = self._run_push(self.paths, stop=stop)
         except BaseException:
             self._count_pending()
             raise
         self._tell_pending(report.pending)
         return report
+
+    def _has_outgoing(self) -> bool:
+        """Whether a push would send something (as :func:`push_changes` decides): annotations or
+        delivery reports wait. True when the replica cannot be read (the push then says why)."""
+        try:
+            with open_store(self.paths) as store:
+                replica = StoreReplica(store)
+                return bool(replica.pending_pushes() or replica.pending_reports())
+        except GremaldaError:
+            return True
 
     def _count_pending(self) -> None:
         count = self._pending_now

@@ -1,10 +1,11 @@
 """What the main window shows of synchronisation: the status bar while a pass runs and after it (online
 or offline, what arrived, sources and documents that failed; "Server not answering…" while a pass has
-waited for the server's answer a few seconds, "Online" again at its next answer: each progress report
-of a pass follows an answer), the notice over the agenda (the count,
-then what arrived: :mod:`gremalda.ui.arrival_notice`), the sign-in dialog when the server ended this
-device's sign-in; the window reads the replica again after each pass, and its open tabs follow new
-versions of their documents (:mod:`gremalda.ui.document_versions`).
+waited for the server's answer a few seconds, "Online" again at its next answer: each progress report of
+a pass follows an answer; the same while a quick push, after a save or the probe while changes wait,
+waits for its answer: from the bridge's ``pushStarted`` to the outbox report at its end), the notice over
+the agenda (the count, then what arrived: :mod:`gremalda.ui.arrival_notice`), the sign-in dialog when the
+server ended this device's sign-in; the window reads the replica again after each pass, and its open tabs
+follow new versions of their documents (:mod:`gremalda.ui.document_versions`).
 
 The texts keep the translation context "MainWindow" they had in the window class; those with a number
 are the window's (:meth:`MainWindow.arrivals_text`, :meth:`MainWindow.download_failures_text`)."""
@@ -47,6 +48,8 @@ class SyncFeedback:
         if sync is not None:
             sync.started.connect(self._started)
             sync.progress.connect(self._progress)
+            sync.pushStarted.connect(self._push_started)
+            sync.outboxChanged.connect(self._push_ended)
             sync.pushed.connect(self._pushed)
             sync.finished.connect(self._finished)
             sync.failed.connect(self._failed)
@@ -70,9 +73,20 @@ class SyncFeedback:
         done = isinstance(progress, IndexProgress) or progress.phase is Phase.DONE
         status_bar.server_answered(more=not done)
 
+    def _push_started(self) -> None:
+        """A quick push sends what waits: the status bar waits for the server's answer (a pass's own
+        wait is kept apart)."""
+        self.window.status_bar.awaiting_push()
+
+    def _push_ended(self) -> None:
+        """The outbox report: after every quick push (answered or failed) and every pass. The push's
+        wait ends (nothing when no push waits: a pass's report leaves the pass's wait alone)."""
+        self.window.status_bar.push_ended()
+
     def _pushed(self, report: SyncReport) -> None:
         """A quick push the server answered (e.g. the probe every few seconds while changes wait and
         it could not be reached): "Online" at once, not only after the pass that follows."""
+        self.window.status_bar.push_ended()  # follows its outbox report, which ended the wait already
         if report.push_requests and self.window.status_bar.online is not True:
             self.window.status_bar.set_online(True)
 

@@ -109,6 +109,59 @@ def test_a_hung_server_reads_not_answering_until_it_answers(
         window.shutdown()
 
 
+def test_a_hung_push_reads_not_answering_until_it_answers(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    proxy: FaultProxy,
+    preferences: Preferences,
+    fake_views: Callable[[QWidget], FakeDocumentView],
+    tmp_path: Path,
+) -> None:
+    """The quick push after a save (no pass runs) hangs: only the annotations' batch stalls, so only
+    the push can be waiting. The connection reads "Server not answering…" while it waits, "Online"
+    once it is answered, and the change is sent."""
+    paths = data_paths(tmp_path / "client")
+    sign_in(paths, proxy.url, "member", PASSWORD, device_name="pytest-unanswered-push")
+    synchronise(paths, retry=QUICK)
+    bridge = SyncBridge(paths, interval=3600, push_channel=False)
+    window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync_bridge=bridge)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    try:
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
+        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+            window.start()
+        status_bar = window.status_bar
+        model = window.annotations.model
+        qtbot.waitUntil(
+            lambda: model.ready and status_bar.connection.text() == "Online" and not bridge.busy, timeout=WAIT
+        )
+        passes = bridge._background.passes
+
+        status_bar.waiting_after_ms = 0
+        batch = r"/annotations/batch$"
+        proxy.inject(Fault.stall(), path=batch)
+        asked = proxy.seen(batch)
+        note = model.new(
+            str(gui_world.ids["rich_file"]), Kind.NOTE, 1, rect=(10.0, 10.0, 30.0, 30.0), text="Hängt"
+        )
+        model.add(note)
+        qtbot.waitUntil(lambda: proxy.seen(batch) > asked, timeout=WAIT)  # the push's request is held
+        qtbot.waitUntil(lambda: status_bar.connection.text() == "Server not answering…", timeout=WAIT)
+        assert status_bar.waiting and status_bar.online is True
+        assert not bridge.busy and bridge._background.passes == passes  # no pass: the push waits
+        assert status_bar.pending_count == 1
+
+        proxy.clear()
+        proxy.release_stalled()
+        qtbot.waitUntil(
+            lambda: status_bar.connection.text() == "Online" and status_bar.pending_count == 0, timeout=WAIT
+        )
+        assert not status_bar.waiting and not status_bar.pending.isVisible()
+    finally:
+        window.shutdown()
+
+
 def test_a_push_the_server_answers_shows_online_before_the_pass_that_follows(
     qtbot: Any,
     gui_world: GuiWorld,
@@ -190,6 +243,43 @@ def test_a_pass_that_ends_while_waiting_shows_what_it_found(qtbot: Any) -> None:
     assert bar.connection.text() == "Offline" and not bar.waiting
     bar.set_sync_off()  # a window that does not synchronise never waits
     bar.awaiting_server()
+    assert not bar.waiting and bar.connection.text() == "Synchronisation off"
+
+
+def test_a_push_and_a_pass_wait_apart(qtbot: Any) -> None:
+    """A quick push's wait neither ends nor restarts a pass's, and the other way round: each ends
+    "Server not answering…" only when no other wait ran out."""
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    bar.set_online(True)
+    bar.waiting_after_ms = 3_600_000
+    bar.sync_started()
+    bar.awaiting_server()  # a pass waits (its wait has not run out)
+    bar.waiting_after_ms = 0
+    bar.awaiting_push()
+    qtbot.waitUntil(lambda: bar.waiting, timeout=WAIT)  # the push's wait ran out
+    bar.push_ended()
+    assert bar.connection.text() == "Online" and not bar.waiting
+    bar.server_answered()  # the pass goes on: its wait starts again (0 ms now)
+    qtbot.waitUntil(lambda: bar.waiting, timeout=WAIT)
+    bar.awaiting_push()
+    bar.push_ended()  # the pass's wait ran out: the push's end leaves it
+    assert bar.waiting and bar.connection.text() == "Server not answering…"
+    bar.push_ended()  # no push waits: nothing
+    assert bar.waiting
+    bar.awaiting_push()
+    qtbot.waitUntil(lambda: not bar._push_silence.isActive(), timeout=WAIT)
+    bar.sync_stopped()  # the pass ends; the push still waits, its wait ran out
+    assert bar.waiting and bar.connection.text() == "Server not answering…"
+    bar.push_ended()
+    assert not bar.waiting and bar.connection.text() == "Online"
+    bar.set_online(False)  # offline: a probe that hangs says so, its end says "Offline" again
+    bar.awaiting_push()
+    qtbot.waitUntil(lambda: bar.waiting, timeout=WAIT)
+    bar.push_ended()
+    assert bar.connection.text() == "Offline" and not bar.waiting
+    bar.set_sync_off()
+    bar.awaiting_push()
     assert not bar.waiting and bar.connection.text() == "Synchronisation off"
 
 
