@@ -96,18 +96,24 @@ class DocumentOpening:
             )
             return None
         tab, load = window.documents.open(entry, beside=beside)
-        window.history.record(("document", entry.id, page or 0))
+        window.history.record(("document", entry.id, page))
         if not load:
-            if page is None:
-                return tab
-            if tab.is_loaded:
-                tab.view.go_to_page(page)
-                if query:
-                    tab.view.highlight(query, page)
-                return tab
-            # still opening (its read has not landed): read again for this page, which replaces that read
+            if page is not None:
+                self.show_page(tab, page, query)
+            return tab
         self._read_into(tab, entry.id, lambda opened: self._document_read(tab, opened, page, query))
         return tab
+
+    def show_page(self, tab: DocumentTab, page: int, query: str | None = None) -> None:
+        """``tab`` (open already) at ``page``, highlighting ``query`` when given (a hit, a step in the
+        history). A tab still opening (its read has not landed) reads its file again for this page, which
+        replaces that read (it would open where the user left the document, or at another page)."""
+        if tab.is_loaded:
+            tab.view.go_to_page(page)
+            if query:
+                tab.view.highlight(query, page)
+            return
+        self._read_into(tab, tab.entry.id, lambda opened: self._document_read(tab, opened, page, query))
 
     def load_into(self, tab: DocumentTab, file_id: str, page: int) -> None:
         """Read the file's bytes into ``tab`` (another version of its document, already retargeted) at

@@ -1,5 +1,8 @@
 """The main window's history of places (Alt+Left, Alt+Right): the meetings, e-files and documents the
-user went to, a document with the page last read there."""
+user went to, a document with the page last read there (None until it is known: the document was opened
+where the user left it, and it has not settled at a page yet). Going back or forward to a document whose
+tab is open shows that tab at the page, also while it is still opening (see
+:meth:`gremalda.ui.document_opening.DocumentOpening.show_page`)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from gremalda.ui.window_actions import update_actions
 if TYPE_CHECKING:
     from gremalda.ui.main_window import MainWindow
 
-Place = tuple[str, str, int]  # (kind: meeting | efile | document, id, page)
+Place = tuple[str, str, int | None]  # (kind: meeting | efile | document, id, page)
 
 
 class NavigationHistory:
@@ -68,18 +71,18 @@ class NavigationHistory:
             else:
                 tab = window.documents.find_tab(object_id)
                 if tab is not None:
-                    pane = window.documents.pane_of(tab)
-                    pane.setCurrentWidget(tab)
-                    if tab.is_loaded:
-                        tab.view.go_to_page(page)
+                    window.documents.pane_of(tab).setCurrentWidget(tab)
+                    if page is not None:  # None: it stays where it is (or opens where the user left it)
+                        window.opening.show_page(tab, page)
                 else:
                     self.open_at_page(object_id, page)
         finally:
             self.navigating = False
         update_actions(window)
 
-    def open_at_page(self, file_id: str, page: int) -> None:
-        """Open a document of the history again (it was closed) at ``page``, not as a new place."""
+    def open_at_page(self, file_id: str, page: int | None) -> None:
+        """Open a document of the history again (it was closed) at ``page`` (None: where the user left
+        it), not as a new place."""
 
         def found(entry: FileEntry | None) -> None:
             if entry is not None:
