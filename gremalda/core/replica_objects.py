@@ -180,7 +180,12 @@ class _Objects:
         )
 
     def superseded(self) -> set[str]:
-        """The ids of the files a present file supersedes."""
+        """The ids of the files a newer present file replaces, by the version chain's rule
+        (:meth:`gremalda.core.version_chain.VersionChains.replaced`): a file naming itself is not
+        replaced, and of a cycle (files replacing each other round, as an older server let a clerk
+        write) its newest id is current, as the open tabs and re-anchoring take it."""
+        from gremalda.core.version_chain import VersionChains  # it reads ids with ref_id from here
+
         if self._superseded is None:
             if "file" in self.complete:
                 files = self.cache["file"]
@@ -189,7 +194,8 @@ class _Objects:
                 files = self._rows(
                     "file", sql, ("file", '"supersedes_id":null'), lambda f: _supersedes(f) is not None
                 )
-            self._superseded = {ref for data in files.values() if (ref := _supersedes(data))}
+            links = ((file_id, ref) for file_id, data in files.items() if (ref := _supersedes(data)))
+            self._superseded = VersionChains(links).replaced()
         return self._superseded
 
     def prefetch_owners(self, files: Iterable[Data]) -> None:

@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 from gremalda.core.council_time import replica_meeting_zone, wall_clock
 from gremalda.core.library import Data, Library, parse_time, ref_id
+from gremalda.core.version_chain import VersionChains
 from gremalda.store.database import Connection, sqlite_errors
 from gremalda.store.textindex import (
     MARK,
@@ -314,7 +315,8 @@ class _FacetTable:
     def __init__(self, conn: Connection) -> None:
         objects = _Objects.read(conn)
         files = _fields(conn, "file", *_FILE_FIELDS)
-        superseded = {ref for row in files if (ref := ref_id(row[-1])) is not None}
+        links = ((str(row[0]), ref) for row in files if (ref := ref_id(row[-1])) is not None)
+        superseded = VersionChains(links).replaced()  # the library's rule: a cycle's newest is current
         self.organizations = objects.organizations
         self.files = {str(row[0]): objects.facets(row, str(row[0]) in superseded) for row in files}
         self.newest = {  # a sort key that puts newer documents first

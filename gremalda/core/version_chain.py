@@ -53,6 +53,23 @@ class VersionChains:
         ).fetchall()
         return cls((str(file_id), previous) for file_id, value in rows if (previous := ref_id(value)))
 
+    def replaced(self) -> set[str]:
+        """The files a newer version replaces (those whose :meth:`newer` is not empty): every file
+        another one supersedes, except the newest id of each cycle (and a file naming itself)."""
+        tops: set[str] = set()
+        done: set[str] = set()
+        for start in self._next:
+            walked: dict[str, int] = {}  # this walk's files, in order
+            current: str | None = start
+            while current is not None and current not in done:
+                if current in walked:  # a cycle closes: the files from current on
+                    tops.add(max(list(walked)[walked[current] :], key=id_key))
+                    break
+                walked[current] = len(walked)
+                current = self._next.get(current)
+            done.update(walked)
+        return set(self._next) - tops
+
     def newer(self, file_id: str) -> list[str]:
         """The versions replacing ``file_id``, each replaced by the next, the newest last; empty when
         nothing replaces it. On a cycle the chain ends at the cycle's newest id (see the module)."""

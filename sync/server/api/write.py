@@ -56,6 +56,16 @@ class PreconditionRequired(ApiError):
     title = "Version required"
 
 
+class SupersedesItself(Invalid):
+    code = "supersedes_itself"
+    title = "A file cannot replace itself"
+
+
+class VersionCycle(Conflict):
+    code = "version_cycle"
+    title = "Versions would replace each other"
+
+
 @dataclass(frozen=True)
 class Writable:
     kind: Kind
@@ -150,7 +160,11 @@ def _validate(entry: Writable, raw: Any) -> dict[str, Any]:
         raise Invalid(f"Invalid {entry.kind.wire.replace('_', ' ')}: {problems}") from None
 
 
-def _apply_side_effects(session: Session, obj: Any, values: dict[str, Any], ctx: ServerContext) -> None:
+def _apply_side_effects(
+    session: Session, obj: Any, values: dict[str, Any], ctx: ServerContext, *, relinked: bool = True
+) -> None:
+    """Checks and derived fields of a create or change; ``relinked``: a file's ``supersedes_id`` is new
+    or changed (its cycle check runs only then)."""
     if (
         isinstance(obj, Meeting)
         and values.get("state") == MeetingState.PUBLISHED
@@ -163,9 +177,33 @@ def _apply_side_effects(session: Session, obj: Any, values: dict[str, Any], ctx:
             raise Invalid("Upload the content first (POST /api/v1/blobs); no content has that sha256.")
         obj.size = blob.stat().st_size
         if values.get("supersedes_id") is not None:
-            old = _ref(session, File, values["supersedes_id"], "file")
-            if old.body_id != obj.body_id or old.id == obj.id:
-                raise Invalid("A file can only supersede another file of the same body.")
+            _check_supersedes(session, obj, values["supersedes_id"], changed=relinked)
+
+
+def _check_supersedes(session: Session, obj: File, older_id: int, *, changed: bool) -> None:
+    """The file ``obj`` is to supersede must exist in its body, and (when the link is new or changed) be
+    neither the file itself nor one of its own newer versions: a version chain ends at its newest file,
+    and a cycle has none (the server would list none of its files as current). A cycle that is older
+    than this check does not stop other changes of its files; changing the link (to null, or to a file
+    off the cycle) is how a clerk ends it."""
+    if changed and older_id == obj.id:
+        raise SupersedesItself(f"File {obj.id} cannot supersede itself: name the older version it replaces.")
+    old = _ref(session, File, older_id, "file")
+    if old.body_id != obj.body_id:
+        raise Invalid("A file can only supersede another file of the same body.")
+    if not changed or obj.id is None:  # a new file: nothing supersedes it yet, so no cycle can close
+        return
+    seen = {older_id}
+    current: File | None = old
+    while current is not None and current.supersedes_id is not None and current.supersedes_id not in seen:
+        if current.supersedes_id == obj.id:
+            raise VersionCycle(
+                f"File {obj.id} cannot supersede file {older_id}: file {older_id} is itself a newer "
+                f"version of file {obj.id}, so neither would be the current version. Name an older "
+                "version instead."
+            )
+        seen.add(current.supersedes_id)
+        current = session.get(File, current.supersedes_id)
 
 
 def _if_match(request: Request, obj: Any) -> None:
@@ -254,9 +292,10 @@ def _register(plural: str, entry: Writable) -> None:
         new_body = body_of(session, entry.model, values, who.user.body_id)
         who.require_clerk(new_body)
         _if_match(request, obj)
+        relinked = isinstance(obj, File) and values.get("supersedes_id") != obj.supersedes_id
         for name, value in values.items():
             setattr(obj, name, value)
-        _apply_side_effects(session, obj, values, ctx)
+        _apply_side_effects(session, obj, values, ctx, relinked=relinked)
         session.flush()
         return _result(obj, 200)
 
