@@ -1,6 +1,10 @@
 """The clerk's inbox on a dark palette: a refused entry's red (and a warned entry's amber) reads on the
 list's base colour (WCAG contrast ratio at least 4.5); on a light palette it stays the usual red. The list
-shows about four entries at least, on alternating row colours."""
+shows about four entries at least, on alternating row colours. The clerk's lists (the inbox, the uploads,
+the agenda editor's non-public mark) follow a change of the application's palette at run time (entries
+written on light, then dark switched on) and a palette of the view's own: each entry reads on the list's
+base and alternate base, is still red or amber, and is painted in that colour. Grabs to PNG
+(GREMALDA_TEST_SHOTS). Run under `.ci/with-keyring`."""
 
 from __future__ import annotations
 
