@@ -99,6 +99,7 @@ class SyncBridge(QObject):
     pushed = Signal(object)  # SyncReport of a quick push that reached the server
     pushStarted = Signal()  # noqa: N815 (Qt's naming) a quick push begins sending (outboxChanged: it ended)
     outboxChanged = Signal()  # noqa: N815 (Qt's naming) a push or a pass ran: the outbox may have changed
+    pushFailed = Signal(object)  # noqa: N815 (Qt's naming) GremaldaError of a quick push that got no answer
 
     _started = Signal(bool)
     _progress = Signal(object)
@@ -106,6 +107,7 @@ class SyncBridge(QObject):
     _failed = Signal(object, bool)
     _pushed = Signal(object)
     _push_started = Signal()
+    _push_failed = Signal(object)
     _outbox = Signal()
 
     def __init__(
@@ -139,6 +141,7 @@ class SyncBridge(QObject):
         self._pushed.connect(self.pushed, queued)
         self._push_started.connect(self.pushStarted, queued)
         self._outbox.connect(self.outboxChanged, queued)
+        self._push_failed.connect(self.pushFailed, queued)
         self._background: BackgroundSync[SyncResult] = BackgroundSync(
             self._pass,
             interval=interval,
@@ -146,6 +149,7 @@ class SyncBridge(QObject):
             on_error=self._error,
             run_push=self._push,
             on_push=self._pushed.emit,
+            on_push_error=lambda exc: self._push_failed.emit(as_gremalda_error(exc)),
             pending=lambda: self._pending_now,
             probe=probe,
         )

@@ -50,6 +50,7 @@ class SyncFeedback:
             sync.progress.connect(self._progress)
             sync.pushStarted.connect(self._push_started)
             sync.outboxChanged.connect(self._push_ended)
+            sync.pushFailed.connect(self._push_failed)
             sync.pushed.connect(self._pushed)
             sync.finished.connect(self._finished)
             sync.failed.connect(self._failed)
@@ -82,6 +83,14 @@ class SyncFeedback:
         """The outbox report: after every quick push (answered or failed) and every pass. The push's
         wait ends (nothing when no push waits: a pass's report leaves the pass's wait alone)."""
         self.window.status_bar.push_ended()
+
+    def _push_failed(self, error: GremaldaError) -> None:
+        """A quick push (or the probe while changes wait) that did not reach the server: "Offline" (before,
+        the text went back to "Online" and, with a server that keeps hanging, switched between that and
+        "Server not answering…" with each probe). Quietly: the probes repeat every few seconds; the pass
+        that follows reports other errors."""
+        if is_offline(error):
+            self.window.status_bar.set_online(False)
 
     def _pushed(self, report: SyncReport) -> None:
         """A quick push the server answered (e.g. the probe every few seconds while changes wait and

@@ -324,3 +324,50 @@ def test_the_end_of_a_pass_reaches_the_window_even_right_after_another_report(
     finally:
         bridge.stop()
     qtbot.waitUntil(lambda: any(getattr(p, "phase", None) is Phase.DONE for p in seen), timeout=WAIT)
+
+
+def test_a_push_that_cannot_reach_the_server_reads_offline_until_one_does(
+    qtbot: Any,
+    gui_world: GuiWorld,
+    proxy: FaultProxy,
+    preferences: Preferences,
+    fake_views: Callable[[QWidget], FakeDocumentView],
+    tmp_path: Path,
+) -> None:
+    """The quick push after a save meets a reset connection (no pass runs): the connection reads
+    "Offline" — not "Online" again, as it did when the push's end only ended the wait — until a push
+    (the probe while the change waits) reaches the server."""
+    paths = data_paths(tmp_path / "client")
+    sign_in(paths, proxy.url, "member", PASSWORD, device_name="pytest-push-offline")
+    synchronise(paths, retry=QUICK)
+    bridge = SyncBridge(paths, interval=3600, push_channel=False)
+    window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync_bridge=bridge)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    try:
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
+        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+            window.start()
+        status_bar = window.status_bar
+        model = window.annotations.model
+        qtbot.waitUntil(
+            lambda: model.ready and status_bar.connection.text() == "Online" and not bridge.busy, timeout=WAIT
+        )
+        failures = bridge._background.push_failures
+        batch = r"/annotations/batch$"
+        proxy.inject(Fault.reset(), path=batch)
+        note = model.new(
+            str(gui_world.ids["rich_file"]), Kind.NOTE, 1, rect=(10.0, 10.0, 30.0, 30.0), text="Kein Netz"
+        )
+        model.add(note)
+        qtbot.waitUntil(lambda: bridge._background.push_failures > failures, timeout=WAIT)
+        qtbot.waitUntil(lambda: status_bar.connection.text() == "Offline", timeout=WAIT)
+        assert status_bar.online is False and not status_bar.waiting
+        assert status_bar.pending_count == 1
+
+        proxy.clear()  # the network is back: the next probe sends the change
+        qtbot.waitUntil(
+            lambda: status_bar.connection.text() == "Online" and status_bar.pending_count == 0, timeout=WAIT
+        )
+    finally:
+        window.shutdown()
