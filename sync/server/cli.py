@@ -5,11 +5,39 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sync.server import logs
+
+if TYPE_CHECKING:
+    from sync.server.config import Settings
+
+LISTENING = "gremalda-server: listening on "  # then the URL: the line says the server takes requests
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The server's socket, bound to `port` (0: a free one the system picks) but not yet listening.
+
+    Bound before the demo's seeding, so the port is the server's from the start (no other process can take
+    it during the minutes of seeding) and a port in use is said at once; until the server listens, a
+    connection to it is refused."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn's own socket
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _url(host: str, sock: socket.socket) -> str:
+    port = int(sock.getsockname()[1])
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help="where the database and documents live")
     p.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: SQLite in the data dir)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help=f"0: a free port; either way the server prints '{LISTENING}URL' once it takes requests",
+    )
     p.add_argument(
         "--demo",
         action="store_true",
@@ -95,6 +128,20 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"created {args.role} {args.username}")
         return 0
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        print(f"gremalda-server: cannot listen on {args.host}:{args.port} ({exc})", file=sys.stderr)
+        return 2
+    url = _url(args.host, sock)
+    with sock:
+        return _serve(args, settings, sock, url)
+
+
+def _serve(args: argparse.Namespace, settings: Settings, sock: socket.socket, url: str) -> int:
+    """Seed the demo if asked, then serve on `sock` (bound, at `url`) until stopped."""
+    from sync.server.db import make_engine, make_sessionmaker
+
     if args.demo:
         from sync.server.blobstore import BlobStore
         from sync.server.demo.reseed import mark_seeded, reseed_if_outdated
@@ -103,14 +150,22 @@ def main(argv: list[str] | None = None) -> int:
         demo = reseed_if_outdated(settings)  # a demo seeded by older code is seeded afresh
         if demo.said:
             print(f"gremalda-server: {demo.said}", file=sys.stderr, flush=True)
-        sessions = make_sessionmaker(make_engine(url), time_zone=settings.body_time_zone)
+        engine = make_engine(settings.effective_database_url)
+        sessions = make_sessionmaker(engine, time_zone=settings.body_time_zone)
         accounts = seed_demo(sessions, BlobStore(settings.blob_dir))
         if demo.current:
             mark_seeded(settings)
-        print_accounts(accounts, f"http://{args.host}:{args.port}")
+        engine.dispose()
+        print_accounts(accounts, url)
     import uvicorn
 
     from sync.server.app import Server, create_app
+
+    class Announcing(Server):
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(f"{LISTENING}{url}", flush=True)
 
     app = create_app(settings, run_migrations=False)
     behind_proxy = bool(settings.accel_redirect) or args.behind_proxy
@@ -124,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         proxy_headers=behind_proxy,  # only a proxy we run may tell the client's address (login throttle)
         forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
     )
-    server = Server(config)  # ends the push channel's open streams first when it stops
-    server.run()
+    server = Announcing(config)  # ends the push channel's open streams first when it stops
+    server.run(sockets=[sock])  # listens on it (and closes it when it stops)
     return 0 if server.started else 3
 
 

@@ -8,7 +8,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sync.server.blobstore import BlobStore
+from sync.server.cli import LISTENING
 from sync.server.db import make_engine, make_sessionmaker, migrate
 from sync.server.demo.seed import DEMO_PASSWORD, DemoOptions, seed_demo
 from sync.server.models import (
@@ -35,7 +36,7 @@ from sync.server.models import (
     Paper,
     Person,
 )
-from tests.harness.ports import free_port
+from tests.integration.live import closed_port
 
 
 @pytest.fixture(scope="module")
@@ -136,31 +137,42 @@ def test_demo_seed_runs_once(demo: tuple[Path, str]) -> None:
     }
 
 
+def _listening_url(proc: subprocess.Popen[str], seen: list[str]) -> str:
+    """The URL the server's 'listening on' line names (it says so once it takes requests), reading its
+    stdout line by line into `seen`; fails when the server exits first. A server that neither listens nor
+    exits within 15 minutes is killed (the seeding takes a while, on a loaded machine long)."""
+    assert proc.stdout is not None
+    watchdog = threading.Timer(900, proc.kill)
+    watchdog.start()
+    try:
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith(LISTENING):
+                return line.removeprefix(LISTENING).strip()
+    finally:
+        watchdog.cancel()
+    raise AssertionError(f"the server exited ({proc.wait()}) before it listened:\n{''.join(seen)}")
+
+
 def test_gremalda_server_demo_command(tmp_path: Path) -> None:
-    """`gremalda-server --demo` seeds the full demo (800+ page budget plan), prints the accounts, serves."""
-    port = free_port()
+    """`gremalda-server --demo` seeds the full demo (800+ page budget plan), prints the accounts, serves.
+
+    On port 0: the server binds a free port before it seeds and says which once it listens (a port chosen
+    here and handed to it could be taken by another process during the minutes of seeding)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sync.server", "--demo", "--data-dir", str(tmp_path), "--port", str(port)],
+        [sys.executable, "-m", "sync.server", "--demo", "--data-dir", str(tmp_path), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
         text=True,
     )
+    seen: list[str] = []
     try:
-        deadline = time.monotonic() + 600  # polled: the seeding takes a while, on a loaded machine long
-        while True:
-            assert proc.poll() is None, "the server exited"
-            try:
-                if (
-                    httpx.get(f"http://127.0.0.1:{port}/health", timeout=1, trust_env=False).status_code
-                    == 200
-                ):
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the demo server did not come up"
-            time.sleep(0.5)
+        url = _listening_url(proc, seen)
+        port = int(url.rsplit(":", 1)[1])
+        assert url == f"http://127.0.0.1:{port}" and port != 0
+        assert httpx.get(f"{url}/health", timeout=30, trust_env=False).status_code == 200
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=30) as c:
             login = c.post("/api/v1/auth/login", json={"username": "mitglied", "password": DEMO_PASSWORD})
             assert login.status_code == 200
@@ -175,8 +187,27 @@ def test_gremalda_server_demo_command(tmp_path: Path) -> None:
                 assert len(doc.get_toc()) > 5
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=120)
-    assert f"http://127.0.0.1:{port}" in out
+        rest, _ = proc.communicate(timeout=120)
+    out = "".join(seen) + rest
+    assert out.index(f"http://127.0.0.1:{port}") < out.index(LISTENING), "the accounts name the port"
     for name in ("sitzungsdienst", "mitglied", "stellvertretung", "jugendhilfe", "buerger", "admin"):
         assert name in out
     assert DEMO_PASSWORD in out
+
+
+def test_gremalda_server_demo_takes_its_port_before_seeding(tmp_path: Path) -> None:
+    """The port is bound before the minutes of seeding: one in use is said at once, and nothing is seeded."""
+    with closed_port() as port:  # bound by another: the server cannot bind it
+        done = subprocess.run(
+            [sys.executable, "-m", "sync.server", "--demo", "--data-dir", str(tmp_path), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=600,  # a guard: it ends at once
+        )
+    assert done.returncode == 2
+    assert f"gremalda-server: cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert LISTENING not in done.stdout and DEMO_PASSWORD not in done.stdout
+    engine = make_engine(f"sqlite:///{tmp_path / 'gremalda.sqlite3'}")
+    with make_sessionmaker(engine)() as s:
+        assert s.scalar(select(func.count()).select_from(Meeting)) == 0
+    engine.dispose()
