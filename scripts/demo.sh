@@ -5,8 +5,8 @@
 #
 # Environment: VENV (.venv), DATA_DIR (var/demo: the backend's data, seeded once, and again when the demo's
 # seed has changed since: sync/server/demo/reseed.py), CLIENT_DIR
-# (var/demo-client: made afresh each time), HOST (127.0.0.1), PORT (8765), DEMO_USER (mitglied; the clerk:
-# sitzungsdienst, who gets the clerk workspace).
+# (var/demo-client: made afresh each time), HOST (127.0.0.1), PORT (8765; 0: a free one), DEMO_USER
+# (mitglied; the clerk: sitzungsdienst, who gets the clerk workspace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -39,14 +39,16 @@ if [ "${GREMALDA_IN_KEYRING_SESSION:-}" != 1 ] && ! secret_service; then
   exec .ci/with-keyring "$0" "$@"
 fi
 
-if curl -sf -o /dev/null "$URL/health"; then
+if [ "$PORT" != 0 ] && curl -sf -o /dev/null "$URL/health"; then
   say "something already answers on $URL (make server?). Stop it, or choose another port: make demo PORT=8766"
   exit 1
 fi
 
 mkdir -p "$(dirname "$DATA_DIR")" var
 log=var/demo-server.log
-say "starting the backend on $URL (the first start, or the first after the demo changed, seeds the demo council, which takes a minute; log: $log)"
+where=$URL
+[ "$PORT" != 0 ] || where="a free port on $HOST"
+say "starting the backend on $where (the first start, or the first after the demo changed, seeds the demo council, which takes a minute; log: $log)"
 "$VENV/bin/gremalda-server" --demo --data-dir "$DATA_DIR" --host "$HOST" --port "$PORT" >"$log" 2>&1 &
 server=$!
 stop_server() {
@@ -58,14 +60,19 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
+# the backend says where it listens once it does (with PORT=0, the port it was given)
 for _ in $(seq 1 600); do
-  if curl -sf -o /dev/null "$URL/health"; then break; fi
+  if listening=$(grep -m1 '^gremalda-server: listening on ' "$log"); then
+    URL=${listening#gremalda-server: listening on }
+    break
+  fi
   if ! kill -0 "$server" 2>/dev/null; then
     say "the backend stopped:"; tail -n 20 "$log" >&2; exit 1
   fi
   sleep 0.5
 done
 curl -sf -o /dev/null "$URL/health" || { say "the backend did not answer on $URL/health"; exit 1; }
+[ "$PORT" != 0 ] || say "the backend listens on $URL"
 # a demo seeded by older code was removed and seeded afresh (or kept, when not ours to remove): say so
 if seeded=$(grep -m1 -e '^gremalda-server: demo reseeded:' -e '^gremalda-server: the demo in ' "$log"); then
   say "${seeded#gremalda-server: }"
