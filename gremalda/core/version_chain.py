@@ -1,6 +1,7 @@
 """The version chain of a document: a file replaced by a newer one (the newer file's ``supersedes_id``),
-maybe several times over. Qt-free; one walk for the open tabs that follow their new versions
-(:mod:`gremalda.ui.document_versions`) and for the annotations that move onto them
+maybe several times over. Qt-free; the walk is :mod:`sync.protocol.versions` (the server's rule
+too), over the links read here from the replica: one walk for the open tabs that follow their new
+versions (:mod:`gremalda.ui.document_versions`) and for the annotations that move onto them
 (:mod:`gremalda.core.annotations.reanchoring`), so both name the same newest version.
 
 * The links are the file objects of the replica that name another file in ``supersedes_id`` (an id, as
@@ -20,29 +21,16 @@ the newest that is downloaded and indexed (re-anchoring).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-
 from gremalda.core.replica_objects import ref_id
 from gremalda.store.database import Connection
+from sync.protocol.versions import VersionWalk, id_key
+
+__all__ = ["VersionChains", "id_key"]
 
 
-def id_key(file_id: str) -> tuple[int, int | str]:
-    """Files in the order they were made: numeric ids by number, before any other ids."""
-    return (0, int(file_id)) if file_id.isdigit() else (1, file_id)
-
-
-class VersionChains:
-    """Who replaces whom, read once (:meth:`read`); :meth:`newer` walks a file's chain."""
-
-    def __init__(self, links: Iterable[tuple[str, str]]) -> None:
-        """``links``: (file id, the id of the file it supersedes)."""
-        successors: dict[str, list[str]] = defaultdict(list)
-        for file_id, previous in links:
-            if previous != file_id:
-                successors[previous].append(file_id)
-        # the one followed from each file: at a branch, the newest
-        self._next = {previous: max(newer, key=id_key) for previous, newer in successors.items()}
+class VersionChains(VersionWalk):
+    """Who replaces whom, read once from the replica (:meth:`read`); the walk itself
+    (:meth:`newer`, :meth:`replaced`) is :class:`sync.protocol.versions.VersionWalk`, the server's too."""
 
     @classmethod
     def read(cls, conn: Connection) -> VersionChains:
@@ -52,36 +40,3 @@ class VersionChains:
             "AND json_type(data, '$.supersedes_id') IN ('integer', 'text')"
         ).fetchall()
         return cls((str(file_id), previous) for file_id, value in rows if (previous := ref_id(value)))
-
-    def replaced(self) -> set[str]:
-        """The files a newer version replaces (those whose :meth:`newer` is not empty): every file
-        another one supersedes, except the newest id of each cycle (and a file naming itself)."""
-        tops: set[str] = set()
-        done: set[str] = set()
-        for start in self._next:
-            walked: dict[str, int] = {}  # this walk's files, in order
-            current: str | None = start
-            while current is not None and current not in done:
-                if current in walked:  # a cycle closes: the files from current on
-                    tops.add(max(list(walked)[walked[current] :], key=id_key))
-                    break
-                walked[current] = len(walked)
-                current = self._next.get(current)
-            done.update(walked)
-        return set(self._next) - tops
-
-    def newer(self, file_id: str) -> list[str]:
-        """The versions replacing ``file_id``, each replaced by the next, the newest last; empty when
-        nothing replaces it. On a cycle the chain ends at the cycle's newest id (see the module)."""
-        chain: list[str] = []
-        position = {file_id: -1}  # where each file is in the chain (the start before it)
-        current = file_id
-        while (newer := self._next.get(current)) is not None:
-            if newer in position:  # a cycle closes: it is chain[position[newer]:] (and the start)
-                cycle = [file_id, *chain] if position[newer] < 0 else chain[position[newer] :]
-                top = max(cycle, key=id_key)
-                return [] if top == file_id else chain[: chain.index(top) + 1]
-            position[newer] = len(chain)
-            chain.append(newer)
-            current = newer
-        return chain

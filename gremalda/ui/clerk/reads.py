@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gremalda.core.library import parse_time
+from gremalda.core.version_chain import VersionChains
 from gremalda.store.replica import Store, stored_account
 from sync.protocol.notice import (
     DEFAULT_NOTICE_DAYS,
@@ -114,7 +115,7 @@ def _current_files(store: Store, field: str, owner_id: object) -> list[DeskFile]
         (field, int(str(owner_id))),
     ).fetchall()
     files = [d for (raw,) in rows if isinstance(d := json.loads(raw), dict)]
-    replaced = {str(f.get("supersedes_id")) for f in _objects(store, "file") if f.get("supersedes_id")}
+    replaced = VersionChains.read(store.db.conn).replaced()  # the library's rule: a cycle's newest is current
     return [
         DeskFile(
             str(f["id"]),
@@ -217,7 +218,7 @@ def efile_documents(store: Store) -> list[tuple[str, str]]:
     processes = {str(p["id"]): p for p in _objects(store, "process")}
     efiles = {str(e["id"]): e for e in _objects(store, "efile")}
     files = _objects(store, "file")
-    replaced = {str(f.get("supersedes_id")) for f in files if f.get("supersedes_id")}
+    replaced = VersionChains.read(store.db.conn).replaced()
     found = []
     for f in files:
         document = documents.get(str(f.get("document_id")))

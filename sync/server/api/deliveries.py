@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sync.protocol.kinds import Kind
 from sync.protocol.notice import DEFAULT_NOTICE_DAYS, notice_deadline
 from sync.server import audience as aud
+from sync.server import file_versions
 from sync.server.api.deps import Caller, caller, context, db, write_caller, writer
 from sync.server.api.schemas import PathId, Strict
 from sync.server.api.write import _if_match, _result
@@ -59,8 +60,9 @@ class NoticeDaysIn(Strict):
 
 
 def folder_files(session: Session, meeting_id: int, keys: frozenset[str]) -> set[str]:
-    """The sha256 of every current (not superseded) file of the meeting the keys may see: the meeting's own
-    files, its agenda items' files and the files of the papers consulted on its items."""
+    """The sha256 of every current (not superseded, by the version chain's rule: `sync.server.file_versions`)
+    file of the meeting the keys may see: the meeting's own files, its agenda items' files and the files of
+    the papers consulted on its items."""
     items = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id)
     papers = select(Consultation.paper_id).where(Consultation.agenda_item_id.in_(items))
     rows = session.execute(
@@ -69,9 +71,9 @@ def folder_files(session: Session, meeting_id: int, keys: frozenset[str]) -> set
         )
     ).all()
     ids = [int(r.id) for r in rows]
-    superseded = {
-        int(x) for x in session.scalars(select(File.supersedes_id).where(File.supersedes_id.in_(ids))) if x
-    }
+    superseded = file_versions.superseded(
+        session, ids
+    )  # the version chain's rule: a cycle's newest is current
     current = {int(r.id): str(r.sha256) for r in rows if int(r.id) not in superseded}
     shown = set(
         session.scalars(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from sync.protocol.kinds import Kind
 from sync.server import audience as aud
+from sync.server import file_versions
 from sync.server.models import AgendaItem, Consultation, FeedObject, File, Meeting, Membership
 from sync.server.oparl.access import VENDOR, OParlCaller
 from sync.server.oparl.urls import TYPE_NAME, Urls, oparl_type
@@ -91,7 +92,7 @@ class Renderer:
             select(File.id, owner).where(owner.in_(owners), File.document_id.is_(None))
         ).all()
         ids = [int(r[0]) for r in rows]
-        superseded = set(self.session.scalars(select(File.supersedes_id).where(File.supersedes_id.in_(ids))))
+        superseded = file_versions.superseded(self.session, ids)  # a cycle's newest stays current
         found = {f.id: f for f in self.visible(Kind.FILE, ids) if f.id not in superseded}
         for o in owners:
             self._cache[(column, o)] = []
