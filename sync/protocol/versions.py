@@ -39,10 +39,6 @@ class VersionWalk:
         """The walk over {file id: the id it supersedes} (None or "": no link)."""
         return cls((file_id, previous) for file_id, previous in supersedes.items() if previous)
 
-    def followed(self) -> set[str]:
-        """The files some link names as replaced (the starts of the walks :meth:`replaced` takes)."""
-        return set(self._next)
-
     def replaced(self) -> set[str]:
         """The files a newer version replaces (those whose :meth:`newer` is not empty): every file
         another one supersedes, except the newest id of each cycle (and a file naming itself)."""
