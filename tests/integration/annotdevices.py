@@ -30,8 +30,7 @@ from sync.engine import RetryPolicy, SyncEngine, SyncReport
 from sync.server.app import create_app
 from sync.server.config import Settings
 from tests.harness.faultproxy import FaultProxy
-from tests.harness.ports import free_port
-from tests.integration.live import LiveServer
+from tests.integration.live import HeldPort, LiveServer, PortServer
 from tests.integration.syncworld import replica_api, require_secret_service
 from tests.integration.world import PASSWORD, World, build_world
 
@@ -47,7 +46,8 @@ class RestartableServer:
         url = database_url or f"sqlite:///{tmp}/server.sqlite3"
         settings = Settings(data_dir=tmp, database_url=url, secret=b"s" * 32)
         self.app = create_app(settings)
-        self.port = free_port()
+        self.held = HeldPort()  # the same port across restarts, never free for another process meanwhile
+        self.port = self.held.port
         self.live = LiveServer(f"http://127.0.0.1:{self.port}", self.app.state.ctx)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -60,8 +60,8 @@ class RestartableServer:
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_config=None, access_log=False, lifespan="off"
         )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name=f"uvicorn-{self.port}", daemon=True)
+        server = PortServer(config, self.held)
+        thread = threading.Thread(target=server.serve_here, name=f"uvicorn-{self.port}", daemon=True)
         thread.start()
         deadline = time.monotonic() + 120  # polled: returns as soon as it runs
         while not server.started:
@@ -75,6 +75,7 @@ class RestartableServer:
             self._server.should_exit = True
             self._thread.join(timeout=60)
         self._server = self._thread = None
+        self.held.pause()  # whatever happened: not listening while stopped
 
     @property
     def running(self) -> bool:
@@ -84,6 +85,7 @@ class RestartableServer:
         self.stop()
         for client in self.live.clients:
             client.close()
+        self.held.close()
         self.app.state.ctx.engine.dispose()
 
 
