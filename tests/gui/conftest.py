@@ -34,7 +34,7 @@ from PySide6.QtCore import (
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from gremalda.core.account import sign_in
@@ -448,3 +448,35 @@ def drop_files(ws: ClerkWorkspace, index: Any, paths: list[Path]) -> None:
     event.setAccepted(False)  # as Qt delivers it: the view accepts what it takes
     QApplication.sendEvent(tree.viewport(), event)
     assert event.isAccepted()
+
+
+# --- palettes: light, dark, high contrast (the palette-colour tests) -----------------------------------
+
+# name -> (base, window, text)
+PALETTES = {
+    "dark": ("#1e1e1e", "#2b2b2b", "#e6e6e6"),
+    "light": ("#ffffff", "#efefef", "#1a1a1a"),
+    "high-contrast": ("#000000", "#000000", "#ffffff"),
+}
+
+
+def named_palette(name: str) -> QPalette:
+    """One of PALETTES as a whole palette (the roles derived from its window colour, as a desktop's)."""
+    base, window, text = PALETTES[name]
+    made = QPalette(QColor(window))  # the roles derived from the window colour (buttons, shadows)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+        made.setColor(group, QPalette.ColorRole.Base, QColor(base))
+        made.setColor(group, QPalette.ColorRole.AlternateBase, QColor(base).lighter(115))
+        made.setColor(group, QPalette.ColorRole.Window, QColor(window))
+        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+            made.setColor(group, role, QColor(text))
+    return made
+
+
+@pytest.fixture
+def app_palette(qapp: QApplication) -> Iterator[None]:
+    """The test changes the application's palette (as a desktop's dark mode does); put back after it."""
+    before = QPalette(qapp.palette())
+    yield
+    qapp.setPalette(before)
+    qapp.sendPostedEvents()

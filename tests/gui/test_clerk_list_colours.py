@@ -25,6 +25,7 @@ from gremalda.ui.clerk.list_style import READABLE, REFUSED, TONE_ROLE, WARNED, c
 from gremalda.ui.clerk.reads import DeskItem, MeetingDesk
 from gremalda.ui.clerk.runner import ClerkRunner
 from gremalda.ui.clerk.uploads import Request, UploadQueue
+from tests.gui.conftest import PALETTES, named_palette
 
 SHOTS = Path(os.environ.get("GREMALDA_TEST_SHOTS", "/tmp/s5b-inbox-shots"))
 
@@ -82,36 +83,9 @@ def test_the_list_shows_about_four_entries_on_alternating_rows(inbox: Inbox) -> 
 
 WAIT = 300_000  # ms: a guard against hangs, never reached when things work
 
-# name -> (base, window, text)
-PALETTES = {
-    "dark": ("#1e1e1e", "#2b2b2b", "#e6e6e6"),
-    "light": ("#ffffff", "#efefef", "#1a1a1a"),
-}
-
-
-def named(name: str) -> QPalette:
-    base, window, text = PALETTES[name]
-    made = QPalette(QColor(window))  # the roles derived from the window colour (buttons, shadows)
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
-        made.setColor(group, QPalette.ColorRole.Base, QColor(base))
-        made.setColor(group, QPalette.ColorRole.AlternateBase, QColor(base).lighter(115))
-        made.setColor(group, QPalette.ColorRole.Window, QColor(window))
-        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-            made.setColor(group, role, QColor(text))
-    return made
-
-
-@pytest.fixture
-def app_palette(qapp: QApplication) -> Iterator[None]:
-    """The tests change the application's palette; it is put back after each."""
-    before = QPalette(qapp.palette())
-    yield
-    qapp.setPalette(before)
-    qapp.sendPostedEvents()
-
 
 def switch(qapp: QApplication, name: str) -> None:
-    qapp.setPalette(named(name))
+    qapp.setPalette(named_palette(name))
     qapp.sendPostedEvents()  # the change reaches the widgets as posted events
 
 
@@ -205,10 +179,10 @@ def test_the_inbox_follows_a_palette_of_the_lists_own(
     switch(qapp, "light")
     shown(qtbot, inbox)
     entries(inbox, tmp_path)
-    inbox.list.setPalette(named("dark"))  # the list's own, not the application's
+    inbox.list.setPalette(named_palette("dark"))  # the list's own, not the application's
     refused, warned = entries_now(inbox, tmp_path)
-    check_reads(refused, named("dark"), "refused")
-    check_reads(warned, named("dark"), "warned")
+    check_reads(refused, named_palette("dark"), "refused")
+    check_reads(warned, named_palette("dark"), "warned")
     assert is_red(refused) and is_amber(warned)
     assert shows(inbox.list.viewport().grab().toImage(), refused)
 
@@ -287,5 +261,5 @@ def test_the_agenda_editors_nonpublic_item_follows_a_switch_to_dark(
     assert is_red(colour)
     assert shows(tree.viewport().grab().toImage(), colour)  # painted in it (bold strokes reach it)
     save(tree, "agenda-editor-light-then-dark")
-    tree.setPalette(named("light"))  # a palette of the view's own
+    tree.setPalette(named_palette("light"))  # a palette of the view's own
     assert nonpublic_colour(tree) == QColor(REFUSED)

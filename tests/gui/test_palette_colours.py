@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,37 +31,11 @@ from gremalda.ui.oparl_dialog import OParlDialog
 from gremalda.ui.palette_colours import REFUSED, WARNED, ProblemLabel, contrast, readable, refused_colour
 from gremalda.ui.search_panel import hit_html
 from gremalda.ui.status_bar import StatusBar
+from tests.gui.conftest import PALETTES, named_palette
 
 SHOTS = Path(os.environ.get("GREMALDA_TEST_SHOTS", "/tmp/s6-palette-shots"))
 WAIT = 300_000  # ms: generous for a loaded CI machine; waits return as soon as the condition holds
 READABLE = 4.5
-
-# name -> (base, window, text)
-PALETTES = {
-    "dark": ("#1e1e1e", "#2b2b2b", "#e6e6e6"),
-    "light": ("#ffffff", "#efefef", "#1a1a1a"),
-    "high-contrast": ("#000000", "#000000", "#ffffff"),
-}
-
-
-def palette(name: str) -> QPalette:
-    base, window, text = PALETTES[name]
-    made = QPalette(QColor(window))  # the roles derived from the window colour (buttons, shadows)
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
-        made.setColor(group, QPalette.ColorRole.Base, QColor(base))
-        made.setColor(group, QPalette.ColorRole.AlternateBase, QColor(base).lighter(115))
-        made.setColor(group, QPalette.ColorRole.Window, QColor(window))
-        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-            made.setColor(group, role, QColor(text))
-    return made
-
-
-@pytest.fixture
-def app_palette(qapp: QApplication) -> Iterator[None]:
-    """The tests change the application's palette (as a desktop's dark mode does); put it back after."""
-    before = QPalette(qapp.palette())
-    yield
-    qapp.setPalette(before)
 
 
 def shows(image: QImage, colour: QColor) -> bool:
@@ -95,7 +68,7 @@ def save(widget: QWidget, name: str) -> None:
 
 @pytest.mark.parametrize("name", list(PALETTES))
 def test_the_red_reads_on_each_palettes_base_and_window(name: str) -> None:
-    made = palette(name)
+    made = named_palette(name)
     for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
         assert contrast(refused_colour(made, role), made.color(role)) >= READABLE
 
@@ -109,8 +82,8 @@ def test_the_red_and_amber_read_on_any_grey_or_tinted_background() -> None:
 
 
 def test_on_a_light_palette_the_red_is_the_usual_one() -> None:
-    assert refused_colour(palette("light")) == QColor(REFUSED)
-    assert contrast(QColor(REFUSED), palette("dark").color(QPalette.ColorRole.Base)) < READABLE  # why
+    assert refused_colour(named_palette("light")) == QColor(REFUSED)
+    assert contrast(QColor(REFUSED), named_palette("dark").color(QPalette.ColorRole.Base)) < READABLE  # why
 
 
 def test_the_clerks_module_still_offers_the_colours() -> None:
@@ -147,7 +120,7 @@ def failed_sign_in(qtbot: Any, paths: DataPaths) -> LoginDialog:
 def test_the_sign_in_error_reads_on_each_palette(
     qtbot: Any, qapp: QApplication, app_palette: None, tmp_path: Path, name: str
 ) -> None:
-    qapp.setPalette(palette(name))
+    qapp.setPalette(named_palette(name))
     dialog = failed_sign_in(qtbot, data_paths(tmp_path / "new-client"))
     assert isinstance(dialog.error, ProblemLabel) and not dialog.error.styleSheet()
     check_label(dialog.error, name)
@@ -157,15 +130,15 @@ def test_the_sign_in_error_reads_on_each_palette(
 def test_the_sign_in_error_follows_a_palette_change(
     qtbot: Any, qapp: QApplication, app_palette: None, tmp_path: Path
 ) -> None:
-    qapp.setPalette(palette("light"))
+    qapp.setPalette(named_palette("light"))
     dialog = failed_sign_in(qtbot, data_paths(tmp_path / "new-client"))
     assert dialog.error.text_colour() == QColor(REFUSED)
-    qapp.setPalette(palette("dark"))  # the desktop switches to dark mode with the dialog open
+    qapp.setPalette(named_palette("dark"))  # the desktop switches to dark mode with the dialog open
     qapp.sendPostedEvents()  # the change reaches the widgets as posted events
     assert dialog.error.text_colour() != QColor(REFUSED)
     check_label(dialog.error, "dark")
     save(dialog, "login-light-then-dark")
-    qapp.setPalette(palette("light"))  # ... and back
+    qapp.setPalette(named_palette("light"))  # ... and back
     qapp.sendPostedEvents()  # the change reaches the widgets as posted events
     assert dialog.error.text_colour() == QColor(REFUSED)
     check_label(dialog.error, "light")
@@ -187,7 +160,7 @@ def failed_oparl_add(qtbot: Any, paths: DataPaths, settings: QSettings) -> OParl
 def test_the_oparl_error_reads_on_each_palette(
     qtbot: Any, qapp: QApplication, app_palette: None, client: DataPaths, tmp_path: Path, name: str
 ) -> None:
-    qapp.setPalette(palette(name))
+    qapp.setPalette(named_palette(name))
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     dialog = failed_oparl_add(qtbot, client, settings)
     assert isinstance(dialog.error, ProblemLabel) and not dialog.error.styleSheet()
@@ -199,10 +172,10 @@ def test_the_oparl_error_reads_on_each_palette(
 def test_the_oparl_error_follows_a_palette_change(
     qtbot: Any, qapp: QApplication, app_palette: None, client: DataPaths, tmp_path: Path
 ) -> None:
-    qapp.setPalette(palette("light"))
+    qapp.setPalette(named_palette("light"))
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     dialog = failed_oparl_add(qtbot, client, settings)
-    qapp.setPalette(palette("high-contrast"))
+    qapp.setPalette(named_palette("high-contrast"))
     qapp.sendPostedEvents()  # the change reaches the widgets as posted events
     assert dialog.error.text_colour() != QColor(REFUSED)
     check_label(dialog.error, "high-contrast")
@@ -288,7 +261,7 @@ def check_agenda(view: AgendaView, name: str) -> None:
 def test_the_agenda_marks_read_on_each_palette(
     qtbot: Any, qapp: QApplication, app_palette: None, name: str
 ) -> None:
-    qapp.setPalette(palette(name))
+    qapp.setPalette(named_palette(name))
     view = AgendaView()
     qtbot.addWidget(view)
     view.resize(560, 320)
@@ -302,11 +275,11 @@ def test_the_agenda_marks_read_on_each_palette(
 def test_the_agenda_follows_a_palette_change(
     qtbot: Any, qapp: QApplication, app_palette: None, agenda: AgendaView
 ) -> None:
-    qapp.setPalette(palette("light"))
+    qapp.setPalette(named_palette("light"))
     qapp.sendPostedEvents()  # the change reaches the widgets as posted events
     assert agenda.state.text_colour() == QColor(REFUSED)
     check_agenda(agenda, "light")
-    qapp.setPalette(palette("dark"))
+    qapp.setPalette(named_palette("dark"))
     qapp.sendPostedEvents()  # the change reaches the widgets as posted events
     assert agenda.state.text_colour() != QColor(REFUSED)
     check_agenda(agenda, "dark")
@@ -319,9 +292,9 @@ def test_a_widget_palette_of_its_own_is_followed_too(qtbot: Any) -> None:
     qtbot.addWidget(parent)
     label = ProblemLabel(parent)
     label.setText("<b>Nicht angemeldet</b>")
-    parent.setPalette(palette("dark"))
-    assert label.text_colour() == refused_colour(palette("dark"), QPalette.ColorRole.Window)
-    assert contrast(label.text_colour(), palette("dark").color(QPalette.ColorRole.Window)) >= READABLE
+    parent.setPalette(named_palette("dark"))
+    assert label.text_colour() == refused_colour(named_palette("dark"), QPalette.ColorRole.Window)
+    assert contrast(label.text_colour(), named_palette("dark").color(QPalette.ColorRole.Window)) >= READABLE
 
 
 # --- other marks -----------------------------------------------------------------------------------------
@@ -346,7 +319,7 @@ def nonpublic_hit() -> SearchHit:
 
 @pytest.mark.parametrize("name", list(PALETTES))
 def test_a_search_hits_nonpublic_mark_reads_on_each_palette(name: str) -> None:
-    made = palette(name)
+    made = named_palette(name)
     found = re.search(r'<span style="color:(#[0-9a-f]{6})"><b>', hit_html(nonpublic_hit(), made))
     assert found is not None
     mark, base = QColor(found.group(1)), made.color(QPalette.ColorRole.Base)
@@ -358,7 +331,7 @@ def test_the_version_bars_cross_reads_on_its_own_background(
     qtbot: Any, qapp: QApplication, app_palette: None, name: str
 ) -> None:
     """The bar keeps its light colours on every palette; its cross took a dark palette's light text."""
-    qapp.setPalette(palette(name))
+    qapp.setPalette(named_palette(name))
     bar = version_bar.VersionBar()
     qtbot.addWidget(bar)
     bar.show_replaced("Anlage 2 ergänzt")
@@ -392,12 +365,12 @@ def test_the_attention_button_reads_on_each_palette_and_follows_a_change(
     with qtbot.waitExposed(bar, timeout=WAIT):
         bar.show()
     for name in ("light", "dark", "high-contrast"):
-        qapp.setPalette(palette(name))
+        qapp.setPalette(named_palette(name))
         qapp.sendPostedEvents()  # the change reaches the widgets as posted events
         found = re.search(r"color:\s*(#[0-9a-fA-F]{6})", bar.orphans.styleSheet())
         assert found is not None, bar.orphans.styleSheet()
         amber = QColor(found.group(1))
-        window = palette(name).color(QPalette.ColorRole.Window)
+        window = named_palette(name).color(QPalette.ColorRole.Window)
         assert contrast(amber, window) >= READABLE, (name, amber.name())
         if name == "light":
             assert amber == QColor(WARNED)  # the usual amber where it reads
