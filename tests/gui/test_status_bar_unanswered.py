@@ -22,7 +22,7 @@ from gremalda.core.account import sign_in
 from gremalda.core.annotations.records import Kind
 from gremalda.core.syncing import SyncOutcome, synchronise
 from gremalda.errors import SyncFailed
-from gremalda.paths import data_paths
+from gremalda.paths import DataPaths, data_paths
 from gremalda.ui.main_window import MainWindow
 from gremalda.ui.preferences import Preferences
 from gremalda.ui.status_bar import StatusBar
@@ -48,12 +48,30 @@ def proxy(gui_world: GuiWorld) -> Iterator[FaultProxy]:
         yield made
 
 
+@pytest.fixture
+def open_window(
+    qtbot: Any, preferences: Preferences, fake_views: Callable[[QWidget], FakeDocumentView]
+) -> Callable[[DataPaths, SyncBridge], MainWindow]:
+    """The window on a signed-in replica with the test's sync bridge, shown and with its first folder."""
+
+    def make(paths: DataPaths, bridge: SyncBridge) -> MainWindow:
+        window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync_bridge=bridge)
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        window.resize(1300, 850)
+        with qtbot.waitExposed(window, timeout=WAIT):
+            window.show()
+        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
+            window.start()
+        return window
+
+    return make
+
+
 def test_a_hung_server_reads_not_answering_until_it_answers(
     qtbot: Any,
     gui_world: GuiWorld,
     proxy: FaultProxy,
-    preferences: Preferences,
-    fake_views: Callable[[QWidget], FakeDocumentView],
+    open_window: Callable[[DataPaths, SyncBridge], MainWindow],
     tmp_path: Path,
 ) -> None:
     paths = data_paths(tmp_path / "client")
@@ -61,14 +79,8 @@ def test_a_hung_server_reads_not_answering_until_it_answers(
     synchronise(paths, retry=QUICK)
     # without the push channel: its connection through the stalled proxy would hold the first pass
     bridge = SyncBridge(paths, interval=3600, push_channel=False)
-    window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync_bridge=bridge)
-    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window = open_window(paths, bridge)
     try:
-        window.resize(1300, 850)
-        with qtbot.waitExposed(window, timeout=WAIT):
-            window.show()
-        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
-            window.start()
         status_bar = window.status_bar
         model = window.annotations.model
         qtbot.waitUntil(lambda: model.ready and status_bar.connection.text() == "Online", timeout=WAIT)
@@ -113,8 +125,7 @@ def test_a_hung_push_reads_not_answering_until_it_answers(
     qtbot: Any,
     gui_world: GuiWorld,
     proxy: FaultProxy,
-    preferences: Preferences,
-    fake_views: Callable[[QWidget], FakeDocumentView],
+    open_window: Callable[[DataPaths, SyncBridge], MainWindow],
     tmp_path: Path,
 ) -> None:
     """The quick push after a save (no pass runs) hangs: only the annotations' batch stalls, so only
@@ -124,13 +135,8 @@ def test_a_hung_push_reads_not_answering_until_it_answers(
     sign_in(paths, proxy.url, "member", PASSWORD, device_name="pytest-unanswered-push")
     synchronise(paths, retry=QUICK)
     bridge = SyncBridge(paths, interval=3600, push_channel=False)
-    window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync_bridge=bridge)
-    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window = open_window(paths, bridge)
     try:
-        with qtbot.waitExposed(window, timeout=WAIT):
-            window.show()
-        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
-            window.start()
         status_bar = window.status_bar
         model = window.annotations.model
         qtbot.waitUntil(
@@ -166,8 +172,7 @@ def test_a_push_the_server_answers_shows_online_before_the_pass_that_follows(
     qtbot: Any,
     gui_world: GuiWorld,
     proxy: FaultProxy,
-    preferences: Preferences,
-    fake_views: Callable[[QWidget], FakeDocumentView],
+    open_window: Callable[[DataPaths, SyncBridge], MainWindow],
     tmp_path: Path,
 ) -> None:
     """Offline, a change is saved: its push (or the probe every few seconds) reaches the server, and
@@ -189,13 +194,8 @@ def test_a_push_the_server_answers_shows_online_before_the_pass_that_follows(
         return synchronise(*args, **kwargs)
 
     bridge = SyncBridge(paths, interval=3600, run=run, push_channel=False, probe=0.2)
-    window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync_bridge=bridge)
-    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window = open_window(paths, bridge)
     try:
-        with qtbot.waitExposed(window, timeout=WAIT):
-            window.show()
-        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
-            window.start()
         status_bar = window.status_bar
         status_bar.waiting_after_ms = 3_600_000  # the held pass: "Online" stays, not "not answering"
         model = window.annotations.model
@@ -330,8 +330,7 @@ def test_a_push_that_cannot_reach_the_server_reads_offline_until_one_does(
     qtbot: Any,
     gui_world: GuiWorld,
     proxy: FaultProxy,
-    preferences: Preferences,
-    fake_views: Callable[[QWidget], FakeDocumentView],
+    open_window: Callable[[DataPaths, SyncBridge], MainWindow],
     tmp_path: Path,
 ) -> None:
     """The quick push after a save meets a reset connection (no pass runs): the connection reads
@@ -341,13 +340,8 @@ def test_a_push_that_cannot_reach_the_server_reads_offline_until_one_does(
     sign_in(paths, proxy.url, "member", PASSWORD, device_name="pytest-push-offline")
     synchronise(paths, retry=QUICK)
     bridge = SyncBridge(paths, interval=3600, push_channel=False)
-    window = MainWindow(paths, preferences=preferences, view_factory=fake_views, sync_bridge=bridge)
-    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window = open_window(paths, bridge)
     try:
-        with qtbot.waitExposed(window, timeout=WAIT):
-            window.show()
-        with qtbot.waitSignal(window.folderShown, timeout=WAIT):
-            window.start()
         status_bar = window.status_bar
         model = window.annotations.model
         qtbot.waitUntil(
